@@ -1,0 +1,38 @@
+# The set-up contract: on a machine with only python3, `make demo` and `make test` install what they
+# need into .venv from the committed lock (uv.lock) and run.
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+STAMP := $(VENV)/.synced
+
+.PHONY: demo test dev bench lock clean
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet "uv==$(UV_VERSION)"
+
+# Re-sync whenever the lock or the project metadata change.
+$(STAMP): $(UV) uv.lock pyproject.toml
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/toegang demo
+
+test: $(STAMP)
+	$(VENV)/bin/python -m pytest
+
+dev: $(STAMP)
+	@mkdir -p .dagster && touch .dagster/dagster.yaml
+	DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/.dagster} $(VENV)/bin/dagster dev -m pipelines.definitions -h 127.0.0.1 -p $${DAGSTER_PORT:-3000}
+
+bench: $(STAMP)
+	$(VENV)/bin/python -m benchmarks
+
+lock: $(UV)
+	$(UV) lock
+
+clean:
+	rm -rf data site build .dagster
