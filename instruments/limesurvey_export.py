@@ -1,0 +1,172 @@
+"""LimeSurvey response export files: read and write them exactly as LimeSurvey 6 does.
+
+Shapes follow the recordings in ``shared/fixtures/limesurvey/`` (LimeSurvey 6.4.2):
+
+* CSV ("code" headings, "short" answers): UTF-8 with a BOM, ``;`` separator, every field double-quoted,
+  quotes doubled, records end with CRLF and the file with one more CRLF; NULL exports as ``""``.
+* JSON: ``{"responses": [{...}, ...]}``; in short mode ``id`` and ``lastpage`` are numbers (``""`` when
+  NULL), every other value a string, non-ASCII escaped as PHP's ``json_encode`` does.
+
+Reading normalises both to ``{column: str}`` per response so that the same response read from a CSV and
+from a JSON export is byte-for-byte the same record.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+META_COLUMNS = ("id", "submitdate", "lastpage", "startlanguage", "seed", "token", "startdate", "datestamp")
+_NUMERIC_IN_JSON = frozenset({"id", "lastpage"})
+_BOM = "\ufeff"
+
+
+class ExportError(ValueError):
+    """A response export that cannot be read. The message names the file, the line where there is one,
+    and what was expected."""
+
+    def __init__(self, path: Path | str, problem: str, line: int | None = None):
+        where = f"{path}, line {line}" if line is not None else f"{path}"
+        super().__init__(f"{where}: {problem}")
+        self.path = str(path)
+        self.line = line
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class ResponseExport:
+    """The responses of one export file, in file order; every value a string ("" for NULL)."""
+
+    path: Path
+    format: str  # "csv" or "json"
+    columns: tuple[str, ...]
+    responses: tuple[dict[str, str], ...]
+
+
+def write_csv(path: Path, columns: list[str], responses: list[dict[str, str]]) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    writer.writerow(columns)
+    for response in responses:
+        writer.writerow([response.get(c, "") for c in columns])
+    buffer.write("\r\n")
+    path.write_bytes((_BOM + buffer.getvalue()).encode("utf-8"))
+
+
+def write_json(path: Path, columns: list[str], responses: list[dict[str, str]]) -> None:
+    def value(column: str, raw: str) -> int | str:
+        return int(raw) if column in _NUMERIC_IN_JSON and raw != "" else raw
+
+    objects = [
+        json.dumps({c: value(c, r.get(c, "")) for c in columns}, separators=(",", ":"), ensure_ascii=True)
+        for r in responses
+    ]
+    path.write_bytes(('{"responses": [' + ",".join(objects) + "]}").encode("ascii"))
+
+
+def read_export(path: Path | str) -> ResponseExport:
+    """Read a CSV or JSON response export (chosen by the file's extension)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".json"):
+        raise ExportError(path, "expected a LimeSurvey response export ending in .csv or .json")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ExportError(path, f"cannot read the file ({exc.strerror or exc})") from exc
+    if not data.strip():
+        raise ExportError(path, "the file is empty; expected a LimeSurvey response export")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ExportError(path, f"invalid UTF-8 at byte {exc.start}; LimeSurvey exports UTF-8", line) from exc
+    text = text.removeprefix(_BOM)
+    if suffix == ".csv":
+        columns, responses = _parse_csv(path, text)
+    else:
+        columns, responses = _parse_json(path, text)
+    _check_ids(path, responses)
+    return ResponseExport(path, suffix[1:], tuple(columns), tuple(responses))
+
+
+def _check_columns(path: Path, columns: list[str], line: int | None) -> None:
+    if "id" not in columns:
+        raise ExportError(path, "no 'id' column; expected LimeSurvey code headings such as id;submitdate;...", line)
+    seen: set[str] = set()
+    for c in columns:
+        if c in seen:
+            raise ExportError(path, f"column {c!r} appears twice in the headings", line)
+        seen.add(c)
+
+
+def _parse_csv(path: Path, text: str) -> tuple[list[str], list[dict[str, str]]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";", strict=True)
+    try:
+        header = next(reader)
+        _check_columns(path, header, 1)
+        responses = []
+        for row in reader:
+            if not row:  # LimeSurvey ends the file with an empty record
+                continue
+            if len(row) != len(header):
+                raise ExportError(
+                    path, f"{len(row)} fields where the headings name {len(header)}", reader.line_num
+                )
+            responses.append(dict(zip(header, row, strict=True)))
+    except csv.Error as exc:
+        raise ExportError(path, f"malformed CSV ({exc})", reader.line_num) from exc
+    return header, responses
+
+
+def _parse_json(path: Path, text: str) -> tuple[list[str], list[dict[str, str]]]:
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ExportError(path, f"malformed JSON ({exc.msg})", exc.lineno) from exc
+    if not isinstance(doc, dict) or not isinstance(doc.get("responses"), list):
+        raise ExportError(path, 'expected an object {"responses": [...]} as LimeSurvey exports')
+    columns: list[str] | None = None
+    responses = []
+    for index, item in enumerate(doc["responses"], start=1):
+        if not isinstance(item, dict):
+            raise ExportError(path, f"response {index} is not an object")
+        if columns is None:
+            columns = list(item)
+            _check_columns(path, columns, None)
+        elif list(item) != columns:
+            raise ExportError(path, f"response {index} has other fields than the first response")
+        record = {}
+        for key, value in item.items():
+            if value is None:
+                record[key] = ""
+            elif isinstance(value, bool) or not isinstance(value, (str, int, float)):
+                raise ExportError(path, f"response {index}, field {key!r}: expected a string or number")
+            else:
+                record[key] = value if isinstance(value, str) else _number_text(value)
+        responses.append(record)
+    return columns or ["id"], responses
+
+
+def _number_text(value: int | float) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _check_ids(path: Path, responses: list[dict[str, str]]) -> None:
+    seen: set[int] = set()
+    for index, response in enumerate(responses, start=1):
+        raw = response["id"]
+        try:
+            rid = int(raw)
+        except ValueError:
+            raise ExportError(path, f"response {index}: id {raw[:40]!r} is not a whole number") from None
+        if rid < 1:
+            raise ExportError(path, f"response {index}: id {rid} is not positive")
+        if rid in seen:
+            raise ExportError(path, f"response id {rid} appears twice")
+        seen.add(rid)

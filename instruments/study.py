@@ -1,0 +1,89 @@
+"""Study configuration: which LimeSurvey surveys make up a study, with their instrument and wave.
+
+A study file (``instruments/studies/<study>.yaml``) maps each survey id to its instrument, wave and,
+for file-based ingestion, the export file to read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from instruments.model import InstrumentError, multilingual
+
+STUDIES = Path(__file__).parent / "studies"
+DEMO_STUDY = "demo-brussels"
+
+
+@dataclass(frozen=True)
+class Survey:
+    survey_id: int
+    instrument: str
+    wave: str
+    export: Path | None = None
+
+
+@dataclass(frozen=True)
+class Study:
+    study_id: str
+    title: dict[str, str]
+    surveys: tuple[Survey, ...]
+    path: Path
+    # Only synthetic demo studies carry a key in their file; real ones take TOEGANG_PSEUDONYM_KEY.
+    demo_pseudonym_key: str | None = None
+
+    @property
+    def waves(self) -> list[str]:
+        return sorted({s.wave for s in self.surveys})
+
+    def surveys_in(self, wave: str) -> list[Survey]:
+        return [s for s in self.surveys if s.wave == wave]
+
+
+def study_path(study_id: str, studies: Path = STUDIES) -> Path:
+    # The id names a file: refuse anything that could leave the studies folder.
+    if not study_id or "/" in study_id or "\\" in study_id or study_id.startswith("."):
+        raise InstrumentError(f"invalid study id {study_id!r}")
+    return studies / f"{study_id}.yaml"
+
+
+def load_study(study_id: str, studies: Path = STUDIES) -> Study:
+    path = study_path(study_id, studies)
+    if not path.is_file():
+        raise InstrumentError(f"{path}: no such study configuration")
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise InstrumentError(f"{path}: cannot read study configuration: {exc}") from exc
+    if not isinstance(doc, dict) or not doc.get("surveys"):
+        raise InstrumentError(f"{path}: expected 'study_id' and a list of 'surveys'")
+    surveys = []
+    for i, s in enumerate(doc["surveys"], start=1):
+        try:
+            survey_id = int(s["survey_id"])
+            instrument = str(s["instrument"])
+            wave = str(s["wave"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InstrumentError(f"{path}: survey {i} needs survey_id (a number), instrument and wave") from exc
+        export = path.parent / s["export"] if s.get("export") else None
+        surveys.append(Survey(survey_id, instrument, wave, export))
+    ids = [s.survey_id for s in surveys]
+    if len(set(ids)) != len(ids):
+        raise InstrumentError(f"{path}: a survey id appears twice")
+    return Study(
+        study_id=str(doc.get("study_id", study_id)),
+        title=multilingual(doc.get("title") or {}, f"{path} title"),
+        surveys=tuple(surveys),
+        path=path,
+        demo_pseudonym_key=doc.get("demo_pseudonym_key"),
+    )
+
+
+def all_waves(studies: Path = STUDIES) -> list[str]:
+    """Every wave of every configured study: the partition keys of the pipeline."""
+    waves: set[str] = set()
+    for path in sorted(studies.glob("*.yaml")):
+        waves.update(load_study(path.stem, studies).waves)
+    return sorted(waves)
