@@ -1,0 +1,1 @@
+"""Every asset, check, schedule and sensor of Toegang; ``pipelines.definitions`` loads this package."""

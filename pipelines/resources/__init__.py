@@ -1,0 +1,1 @@
+"""Dagster resources: thin wrappers that hand plain objects to the assets."""

@@ -1,0 +1,74 @@
+"""Materialise a study in-process: what ``toegang demo`` and ``toegang run`` do.
+
+Each wave is one partitioned run of ingest -> clean -> indicators (with their checks); the dashboard
+is built once all requested waves are in. Runs are recorded in the Dagster instance at
+``DAGSTER_HOME`` (default ``.dagster/``), so ``dagster dev`` shows them afterwards.
+"""
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import dagster as dg
+
+from pipelines.defs.clean import clean_field_actor_responses, clean_parent_responses
+from pipelines.defs.indicators import awareness_by_neighbourhood, no_small_cells_published
+from pipelines.defs.ingest import raw_responses
+from pipelines.defs.publish import dashboard_site
+from pipelines.resources.study import StudyResource
+from pipelines.resources.warehouse import WarehouseResource
+from warehouse.paths import Locations
+
+WAVE_ASSETS = [raw_responses, clean_parent_responses, clean_field_actor_responses, awareness_by_neighbourhood,
+               no_small_cells_published]
+PUBLISH_ASSETS = [dashboard_site]
+
+
+class UnknownWave(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class StudyRun:
+    study_id: str
+    waves: list[str]
+    locations: Locations
+    run_ids: list[str]
+
+
+def dagster_instance() -> dg.DagsterInstance:
+    home = Path(os.environ.get("DAGSTER_HOME") or ".dagster").resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "dagster.yaml").touch()
+    os.environ["DAGSTER_HOME"] = str(home)
+    return dg.DagsterInstance.get()
+
+
+def run_study(study_id: str, waves: list[str] | None = None, *, home: str | None = None,
+              site: str | None = None, studies_dir: str | None = None,
+              instance: dg.DagsterInstance | None = None) -> StudyRun:
+    study_resource = StudyResource(study_id=study_id, studies_dir=studies_dir)
+    study = study_resource.load()
+    chosen = waves or study.waves
+    unknown = [w for w in chosen if w not in study.waves]
+    if unknown:
+        raise UnknownWave(f"study {study.study_id!r} has no wave {', '.join(unknown)} "
+                          f"(its waves: {', '.join(study.waves)})")
+    resources = {"warehouse": WarehouseResource(home=home, site=site),
+                 "study": study_resource}
+    instance = instance or dagster_instance()
+    tags = {"toegang/study": study.study_id}
+    run_ids = [
+        _materialize(WAVE_ASSETS, partition_key=wave, resources=resources, instance=instance, tags=tags)
+        for wave in chosen
+    ]
+    run_ids.append(_materialize(PUBLISH_ASSETS, resources=resources, instance=instance, tags=tags))
+    return StudyRun(study.study_id, chosen, resources["warehouse"].locations(), run_ids)
+
+
+def _materialize(assets: list, **kwargs) -> str:
+    """Run assets in-process; a failure surfaces as the asset's own exception, with its message."""
+    try:
+        return dg.materialize(assets, **kwargs).run_id
+    except dg.DagsterUserCodeExecutionError as exc:
+        raise exc.user_exception from None

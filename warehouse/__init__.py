@@ -1,0 +1,1 @@
+"""DuckDB warehouse: the append-only raw layer, typed clean tables and published tables."""

@@ -1,0 +1,35 @@
+"""Open the warehouse: the analytic DuckDB file with the raw layer attached as ``raw``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import duckdb
+
+from warehouse.paths import Locations
+from warehouse.schema import create_schema
+
+
+def _literal(text: str) -> str:
+    # ATTACH takes no parameters: quote the path as an SQL string literal.
+    return "'" + text.replace("'", "''") + "'"
+
+
+@contextmanager
+def connect(locations: Locations, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to ``toegang.duckdb`` with ``raw.duckdb`` attached as catalog ``raw``.
+
+    DuckDB allows one writing process per file; a second writer gets ``duckdb.IOException``.
+    """
+    if not read_only:
+        locations.ensure()
+    con = duckdb.connect(str(locations.warehouse), read_only=read_only)
+    try:
+        mode = " (READ_ONLY)" if read_only else ""
+        con.execute(f"ATTACH {_literal(str(locations.raw))} AS raw{mode}")
+        if not read_only:
+            create_schema(con)
+        yield con
+    finally:
+        con.close()

@@ -1,0 +1,121 @@
+"""The append-only raw layer: every version of every response, with the load it came in.
+
+Nothing here updates or deletes. A re-delivered response identical to its latest stored version is
+skipped; an edited one (same id, other content) is stored as a new version beside the old one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import duckdb
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Responses of one survey as received from one source (a file or the LimeSurvey API)."""
+
+    source: str  # "file" or "limesurvey"
+    study_id: str
+    survey_id: int
+    wave: str
+    instrument: str
+    instrument_version: str
+    origin: str
+    responses: Sequence[dict[str, str]]
+    origin_sha256: str | None = None
+    fetched_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    load_id: str
+    received: int
+    inserted: int
+
+
+def content_hash(response: dict[str, str]) -> str:
+    """Hash of a response's content, independent of column order and of the export format."""
+    canonical = json.dumps(response, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def append(con: duckdb.DuckDBPyConnection, batch: Batch) -> LoadResult:
+    """Store a batch in one transaction: either every new version and the load row, or nothing."""
+    load_id = str(uuid.uuid4())
+    loaded_at = _now()
+    fetched_at = batch.fetched_at or loaded_at
+    frame = pd.DataFrame(
+        {
+            "response_id": pd.array([int(r["id"]) for r in batch.responses], dtype="int64"),
+            "content_sha256": [content_hash(r) for r in batch.responses],
+            "payload": [json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in batch.responses],
+        }
+    )
+    con.register("incoming_batch", frame)
+    try:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            load_seq = con.execute("SELECT coalesce(max(load_seq), 0) + 1 FROM raw.loads").fetchall()[0][0]
+            inserted = con.execute(
+                """
+                INSERT INTO raw.responses
+                SELECT $study_id, $survey_id, b.response_id, $load_seq, $load_id, $source, $wave,
+                       $instrument, $instrument_version, b.content_sha256, b.payload::JSON,
+                       $fetched_at, $loaded_at
+                FROM incoming_batch AS b
+                LEFT JOIN (
+                    SELECT response_id, arg_max(content_sha256, load_seq) AS latest_sha256
+                    FROM raw.responses
+                    WHERE study_id = $study_id AND survey_id = $survey_id
+                    GROUP BY response_id
+                ) AS stored USING (response_id)
+                WHERE stored.latest_sha256 IS DISTINCT FROM b.content_sha256
+                ORDER BY b.response_id
+                """,
+                {
+                    "study_id": batch.study_id,
+                    "survey_id": batch.survey_id,
+                    "load_seq": load_seq,
+                    "load_id": load_id,
+                    "source": batch.source,
+                    "wave": batch.wave,
+                    "instrument": batch.instrument,
+                    "instrument_version": batch.instrument_version,
+                    "fetched_at": fetched_at,
+                    "loaded_at": loaded_at,
+                },
+            ).fetchall()[0][0]
+            con.execute(
+                "INSERT INTO raw.loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [load_seq, load_id, batch.source, batch.study_id, batch.survey_id, batch.wave,
+                 batch.instrument, batch.instrument_version, batch.origin, batch.origin_sha256,
+                 fetched_at, loaded_at, len(frame), inserted],
+            )
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    finally:
+        con.unregister("incoming_batch")
+    return LoadResult(load_id, len(frame), int(inserted))
+
+
+def latest_versions_sql() -> str:
+    """SQL for the latest stored version of each response (parameters: $study_id, $wave, $instrument)."""
+    return """
+        SELECT *
+        FROM raw.responses
+        WHERE study_id = $study_id AND wave = $wave AND instrument = $instrument
+        QUALIFY row_number() OVER (PARTITION BY survey_id, response_id ORDER BY load_seq DESC) = 1
+    """

@@ -1,0 +1,66 @@
+"""Table definitions of the raw layer and the warehouse. Created idempotently on every connection."""
+
+from __future__ import annotations
+
+import duckdb
+
+RAW_DDL = """
+-- One row per load: what was read, from where, and how many responses were new.
+CREATE TABLE IF NOT EXISTS raw.loads (
+    load_seq            BIGINT PRIMARY KEY,   -- order of loads; the latest version of a response wins
+    load_id             VARCHAR NOT NULL UNIQUE,
+    source              VARCHAR NOT NULL CHECK (source IN ('file', 'limesurvey')),
+    study_id            VARCHAR NOT NULL,
+    survey_id           BIGINT NOT NULL,
+    wave                VARCHAR NOT NULL,
+    instrument          VARCHAR NOT NULL,
+    instrument_version  VARCHAR NOT NULL,
+    origin              VARCHAR NOT NULL,     -- file name or endpoint, never credentials
+    origin_sha256       VARCHAR,
+    fetched_at          TIMESTAMP NOT NULL,
+    loaded_at           TIMESTAMP NOT NULL,
+    responses_received  INTEGER NOT NULL,
+    responses_inserted  INTEGER NOT NULL
+);
+-- Append-only: one row per version of a response, exactly as exported (all values as text).
+CREATE TABLE IF NOT EXISTS raw.responses (
+    study_id            VARCHAR NOT NULL,
+    survey_id           BIGINT NOT NULL,
+    response_id         BIGINT NOT NULL,
+    load_seq            BIGINT NOT NULL,
+    load_id             VARCHAR NOT NULL,
+    source              VARCHAR NOT NULL,
+    wave                VARCHAR NOT NULL,
+    instrument          VARCHAR NOT NULL,
+    instrument_version  VARCHAR NOT NULL,
+    content_sha256      VARCHAR NOT NULL,
+    payload             JSON NOT NULL,
+    fetched_at          TIMESTAMP NOT NULL,
+    loaded_at           TIMESTAMP NOT NULL,
+    PRIMARY KEY (study_id, survey_id, response_id, load_seq)
+);
+"""
+
+WAREHOUSE_DDL = """
+CREATE SCHEMA IF NOT EXISTS clean;
+CREATE SCHEMA IF NOT EXISTS indicators;
+-- awareness_rate(X) per neighbourhood; suppressed cells keep their row with n, numerator, estimate NULL.
+CREATE TABLE IF NOT EXISTS indicators.awareness_by_neighbourhood (
+    study_id            VARCHAR NOT NULL,
+    wave                VARCHAR NOT NULL,
+    service             VARCHAR NOT NULL,
+    neighbourhood       VARCHAR NOT NULL,   -- answer code of the neighbourhood, or ALL
+    is_total            BOOLEAN NOT NULL,
+    n                   INTEGER,            -- parents who answered the awareness item (unweighted)
+    numerator           INTEGER,            -- of whom aware of the service
+    estimate            DOUBLE,             -- numerator / n, on 0-1
+    suppression         VARCHAR CHECK (suppression IN ('primary', 'secondary')),
+    instrument_version  VARCHAR NOT NULL,
+    PRIMARY KEY (study_id, wave, service, neighbourhood)
+);
+"""
+
+
+def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(RAW_DDL)
+    con.execute(WAREHOUSE_DDL)
