@@ -1,0 +1,181 @@
+"""The whole path: demo exports -> raw -> clean -> indicator -> dashboard, in a temporary TOEGANG_HOME."""
+
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from instruments.limesurvey_export import ExportError, read_export
+from instruments.study import STUDIES
+from pipelines.runner import run_study
+from tests.conftest import DEMO_EXPORTS
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    root = tmp_path_factory.mktemp("e2e")
+    instance = dg.DagsterInstance.ephemeral()
+    first = run_study("demo-brussels", home=str(root / "home"), site=str(root / "site"), instance=instance)
+    with duckdb.connect(str(first.locations.warehouse), read_only=True) as con:
+        con.execute(f"ATTACH '{first.locations.raw}' AS raw (READ_ONLY)")
+        snapshot = {
+            "raw": con.execute("SELECT count(*) FROM raw.responses").fetchall()[0][0],
+            "clean": con.execute("SELECT count(*) FROM clean.parent_responses").fetchall()[0][0],
+            "indicators": con.execute("SELECT * FROM indicators.awareness_by_neighbourhood "
+                                      "ORDER BY ALL").fetchall(),
+        }
+    second = run_study("demo-brussels", home=str(root / "home"), site=str(root / "site"), instance=instance)
+    return first, second, snapshot
+
+
+def _query(run, sql, params=()):
+    with duckdb.connect(str(run.locations.warehouse), read_only=True) as con:
+        con.execute(f"ATTACH '{run.locations.raw}' AS raw (READ_ONLY)")
+        return con.execute(sql, list(params)).fetchall()
+
+
+def _exports():
+    return {p.name: read_export(p).responses for p in DEMO_EXPORTS.glob("*.csv")}
+
+
+def test_raw_layer_holds_every_response_once_after_two_runs(demo_run):
+    first, second, snapshot = demo_run
+    expected = sum(len(r) for r in _exports().values())
+    assert snapshot["raw"] == expected == 277 + 31 + 214 + 28
+    assert _query(second, "SELECT count(*) FROM raw.responses")[0][0] == expected
+    loads = _query(second, "SELECT source, count(*), sum(responses_inserted) FROM raw.loads GROUP BY source")
+    assert loads == [("file", 8, expected)]  # 4 surveys x 2 runs; the second inserted nothing
+    metadata = _query(second, "SELECT DISTINCT study_id, wave, instrument FROM raw.responses ORDER BY ALL")
+    assert metadata == [("demo-brussels", "2018", "field_actor"), ("demo-brussels", "2018", "parent"),
+                        ("demo-brussels", "2021", "field_actor"), ("demo-brussels", "2021", "parent")]
+
+
+def test_clean_tables_hold_consenting_responses_with_study_and_wave(demo_run):
+    _, second, snapshot = demo_run
+    exports = _exports()
+    consenting = sum(r["consent"] == "Y" for r in exports["survey_418201_2018_parent.csv"])
+    counts = dict(_query(second, "SELECT wave, count(*) FROM clean.parent_responses GROUP BY wave"))
+    assert counts["2018"] == consenting
+    assert sum(counts.values()) == snapshot["clean"]
+    actors = dict(_query(second, "SELECT wave, count(DISTINCT respondent_id) FROM clean.field_actor_responses "
+                                 "GROUP BY wave"))
+    assert actors == {"2018": 31, "2021": 28}
+    panel = _query(second, "SELECT count(*) FROM (SELECT respondent_id FROM clean.field_actor_responses "
+                           "GROUP BY respondent_id HAVING count(DISTINCT wave) = 2)")[0][0]
+    assert panel > 0  # the same pseudonym in both waves: the panel is linked
+
+
+def test_indicator_matches_a_hand_count_and_is_stable_on_rerun(demo_run):
+    _, second, snapshot = demo_run
+    parents = [r for r in _exports()["survey_418201_2018_parent.csv"] if r["consent"] == "Y"]
+    reached = [r for r in parents if r["submitdate"] or int(r["lastpage"]) >= 3]
+    w01 = [r for r in reached if r["wijk"] == "W01"]
+    aware = sum(r["kent[S02]"] == "Y" for r in w01)
+    row = _query(second, "SELECT n, numerator, estimate, suppression FROM indicators.awareness_by_neighbourhood "
+                         "WHERE wave = '2018' AND service = 'S02' AND neighbourhood = 'W01'")
+    assert row == [(len(w01), aware, pytest.approx(aware / len(w01)), None)]
+    assert _query(second, "SELECT * FROM indicators.awareness_by_neighbourhood ORDER BY ALL") == snapshot["indicators"]
+    # The 2021 wave has few parents from the rest of Brussels: that cell is hidden, never published.
+    hidden = _query(second, "SELECT neighbourhood, suppression, n, estimate FROM indicators.awareness_by_neighbourhood "
+                            "WHERE wave = '2021' AND service = 'S01' AND suppression IS NOT NULL ORDER BY ALL")
+    assert ("W04", "primary", None, None) in hidden
+    assert _query(second, "SELECT count(*) FROM indicators.awareness_by_neighbourhood "
+                          "WHERE suppression IS NULL AND n < 10")[0][0] == 0
+
+
+class _Page(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.lang = None
+        self.cells: list[str] = []
+        self.scripts: list[str] = []
+        self._in_cell = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "html":
+            self.lang = attrs.get("lang")
+        if tag == "script" and attrs.get("src"):
+            self.scripts.append(attrs["src"])
+        if tag in ("td", "th"):
+            self._in_cell = True
+            self.cells.append("")
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th"):
+            self._in_cell = False
+
+    def handle_data(self, data):
+        if self._in_cell:
+            self.cells[-1] += data
+
+
+def _page(site: Path, lang: str) -> _Page:
+    page = _Page()
+    page.feed((site / lang / "index.html").read_text(encoding="utf-8"))
+    return page
+
+
+def test_dashboard_pages(demo_run):
+    _, second, _ = demo_run
+    site = second.locations.site
+    assert (site / "index.html").is_file() and (site / "assets" / "plotly.min.js").stat().st_size > 1_000_000
+    nl, fr, en = (_page(site, lang) for lang in ("nl", "fr", "en"))
+    assert (nl.lang, fr.lang, en.lang) == ("nl", "fr", "en")
+    assert en.scripts == ["../assets/plotly.min.js"]  # shipped once, no CDN
+    assert "Child health clinic" in en.cells and "Consultatiebureau (Kind & Gezin)" in nl.cells
+    assert "Rest of Brussels" in en.cells and "Reste de Bruxelles" in fr.cells
+    # The published share for S02 in Hertogin 2018, as the table shows it.
+    n, numerator = _query(second, "SELECT n, numerator FROM indicators.awareness_by_neighbourhood "
+                                  "WHERE wave='2018' AND service='S02' AND neighbourhood='W01'")[0]
+    assert f"{100 * numerator / n:.0f}% ({n})" in en.cells
+    assert any("fewer than 10 respondents" in c for c in en.cells)
+    html = (site / "en" / "index.html").read_text(encoding="utf-8")
+    assert html.count('class="plotly-graph-div"') == 2  # one chart per wave
+    assert "cdn.plot.ly" not in html
+
+
+def test_no_token_reaches_the_warehouse_or_the_site(demo_run):
+    _, second, _ = demo_run
+    tokens = {r["token"] for rows in _exports().values() for r in rows if r["token"]}
+    assert len(tokens) > 50
+    site_text = "".join(p.read_text(encoding="utf-8") for p in second.locations.site.rglob("*.html"))
+    assert not [t for t in tokens if t in site_text]
+    # Every value of every table of the analytic warehouse (the raw layer is a separate file).
+    values: set[str] = set()
+    with duckdb.connect(str(second.locations.warehouse), read_only=True) as con:
+        tables = con.execute("SELECT table_schema, table_name FROM information_schema.tables").fetchall()
+        assert ("clean", "parent_responses") in tables
+        for schema, table in tables:
+            for row in con.execute(f'SELECT * FROM "{schema}"."{table}"').fetchall():
+                values.update(str(v) for v in row)
+    assert not tokens & values
+    # The check can fail: the raw layer does hold the tokens.
+    with duckdb.connect(str(second.locations.raw), read_only=True) as con:
+        stored = {r[0] for r in con.execute("SELECT payload ->> '$.token' FROM responses").fetchall()}
+    assert tokens <= stored
+
+
+def test_a_garbled_export_stops_the_run_and_keeps_earlier_rows(tmp_path):
+    studies = tmp_path / "studies"
+    shutil.copytree(STUDIES, studies)
+    home, site = tmp_path / "home", tmp_path / "site"
+    instance = dg.DagsterInstance.ephemeral()
+    run_study("demo-brussels", ["2018"], home=str(home), site=str(site), studies_dir=str(studies),
+              instance=instance)
+    broken = studies / "demo-brussels" / "survey_421201_2021_parent.json"
+    broken.write_bytes(broken.read_bytes()[:5000])
+    with pytest.raises(ExportError) as error:
+        run_study("demo-brussels", ["2021"], home=str(home), site=str(site), studies_dir=str(studies),
+                  instance=instance)
+    assert "survey_421201_2021_parent.json" in str(error.value)
+    assert re.search(r"line \d+: malformed JSON", str(error.value))
+    with duckdb.connect(str(home / "raw.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT DISTINCT wave FROM responses").fetchall() == [("2018",)]
+        assert con.execute("SELECT count(*) FROM responses").fetchall()[0][0] == 277 + 31

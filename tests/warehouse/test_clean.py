@@ -1,0 +1,91 @@
+"""warehouse/clean.py: typed columns, consent, latest version, pseudonyms instead of tokens."""
+
+import pytest
+
+from instruments.limesurvey_export import read_export
+from instruments.model import load_instrument
+from tests.conftest import DEMO_EXPORTS
+from warehouse import raw
+from warehouse.clean import build_clean
+from warehouse.pseudonyms import pseudonym
+
+KEY = b"test-key"
+PARENTS_2018 = DEMO_EXPORTS / "survey_418201_2018_parent.csv"
+
+
+@pytest.fixture
+def parent():
+    return load_instrument("parent")
+
+
+def _load(con, parent, responses):
+    raw.append(con, raw.Batch("file", "demo-brussels", 418201, "2018", "parent", parent.version,
+                              PARENTS_2018.name, responses))
+
+
+def _clean(con, parent):
+    build_clean(con, study_id="demo-brussels", wave="2018", instrument=parent, key=KEY)
+    return con.execute("SELECT * FROM clean.parent_responses ORDER BY response_id").df()
+
+
+def test_types_and_consent(con, parent):
+    responses = read_export(PARENTS_2018).responses
+    _load(con, parent, responses)
+    frame = _clean(con, parent)
+    types = dict(con.execute("SELECT column_name, data_type FROM information_schema.columns "
+                             "WHERE table_name = 'parent_responses'").fetchall())
+    assert types["kinderen"] == "DOUBLE"
+    assert types["kent_S01"] == "BOOLEAN" and types["consent"] == "BOOLEAN"
+    assert types["wijk"] == "VARCHAR" and types["drempel_BS1"] == "VARCHAR"
+    assert types["submitted_at"] == "TIMESTAMP" and types["response_id"] == "BIGINT"
+    consenting = [r for r in responses if r["consent"] == "Y"]
+    assert len(frame) == len(consenting) < len(responses)
+    assert frame["consent"].all()
+    assert "opmerking" not in frame.columns  # free text stays in the raw layer
+    assert "token" not in frame.columns
+    first = next(r for r in consenting if r["submitdate"])
+    row = frame.set_index("response_id").loc[int(first["id"])]
+    assert row["wijk"] == first["wijk"]
+    assert row["kent_S01"] == (first["kent[S01]"] == "Y")
+    assert row["kinderen"] == float(first["kinderen"])
+    assert str(row["submitted_at"]) == first["submitdate"]
+
+
+def test_unticked_box_is_false_only_when_the_page_was_seen(con, parent):
+    base = dict(read_export(PARENTS_2018).responses[0], consent="Y", submitdate="")
+    seen = dict(base, id="1", lastpage="3", **{"kent[S01]": ""})
+    unseen = dict(base, id="2", lastpage="2", **{"kent[S01]": ""})
+    _load(con, parent, [seen, unseen])
+    frame = _clean(con, parent).set_index("response_id")
+    assert frame.loc[1, "kent_S01"] is False or frame.loc[1, "kent_S01"] == False  # noqa: E712
+    assert frame.loc[2, "kent_S01"] is None or str(frame.loc[2, "kent_S01"]) in ("<NA>", "nan", "None")
+
+
+def test_latest_version_wins_and_rerun_replaces(con, parent):
+    responses = [dict(r) for r in read_export(PARENTS_2018).responses if r["consent"] == "Y"][:3]
+    _load(con, parent, responses)
+    assert len(_clean(con, parent)) == 3
+    responses[0]["kinderen"] = "7"
+    _load(con, parent, responses)
+    frame = _clean(con, parent)
+    assert len(frame) == 3
+    assert frame.set_index("response_id").loc[int(responses[0]["id"]), "kinderen"] == 7.0
+
+
+def test_tokens_become_keyed_pseudonyms(con, parent):
+    responses = read_export(PARENTS_2018).responses
+    _load(con, parent, responses)
+    frame = _clean(con, parent).set_index("response_id")
+    with_token = next(r for r in responses if r["token"] and r["consent"] == "Y")
+    expected = pseudonym(KEY, "demo-brussels", with_token["token"], 418201, int(with_token["id"]))
+    assert frame.loc[int(with_token["id"]), "respondent_id"] == expected
+    assert frame["respondent_id"].is_unique
+    assert pseudonym(b"other-key", "demo-brussels", with_token["token"], 0, 0) != expected
+    # No token appears anywhere in the clean table.
+    tokens = {r["token"] for r in responses if r["token"]}
+    assert not tokens & set(frame.astype(str).to_numpy().ravel())
+
+
+def test_pseudonym_of_a_panel_member_is_stable_across_waves():
+    assert pseudonym(KEY, "s", "abc", 1, 10) == pseudonym(KEY, "s", "abc", 2, 99)
+    assert pseudonym(KEY, "s", "", 1, 10) != pseudonym(KEY, "s", "", 2, 10)

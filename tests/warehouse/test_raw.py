@@ -1,0 +1,76 @@
+"""warehouse/raw.py: append-only, idempotent, versioned, and all-or-nothing."""
+
+import duckdb
+import pytest
+
+from instruments.limesurvey_export import read_export
+from tests.conftest import DEMO_EXPORTS
+from warehouse import raw
+
+PARENTS_2018 = DEMO_EXPORTS / "survey_418201_2018_parent.csv"
+
+
+def _batch(responses, source="file", survey_id=418201):
+    return raw.Batch(source=source, study_id="demo-brussels", survey_id=survey_id, wave="2018",
+                     instrument="parent", instrument_version="v1", origin=PARENTS_2018.name, responses=responses)
+
+
+def _count(con, sql="SELECT count(*) FROM raw.responses"):
+    return con.execute(sql).fetchall()[0][0]
+
+
+def test_load_is_idempotent(con):
+    responses = read_export(PARENTS_2018).responses
+    first = raw.append(con, _batch(responses))
+    second = raw.append(con, _batch(responses))
+    assert (first.received, first.inserted) == (277, 277)
+    assert (second.received, second.inserted) == (277, 0)
+    assert _count(con) == 277
+    assert _count(con, "SELECT count(*) FROM raw.loads") == 2  # both loads are on record
+
+
+def test_the_same_responses_from_json_add_nothing(con):
+    raw.append(con, _batch(read_export(PARENTS_2018).responses))
+    again = raw.append(con, _batch(read_export(PARENTS_2018.with_suffix(".json")).responses))
+    assert again.inserted == 0
+
+
+def test_an_edited_response_is_a_new_version_and_the_old_one_stays(con):
+    responses = [dict(r) for r in read_export(PARENTS_2018).responses[:5]]
+    raw.append(con, _batch(responses))
+    responses[2]["wijk"] = "W04" if responses[2]["wijk"] != "W04" else "W01"
+    edited = raw.append(con, _batch(responses))
+    assert edited.inserted == 1
+    rid = int(responses[2]["id"])
+    versions = con.execute(
+        "SELECT payload ->> '$.wijk' FROM raw.responses WHERE response_id = ? ORDER BY load_seq", [rid]
+    ).fetchall()
+    assert len(versions) == 2 and versions[1][0] == responses[2]["wijk"]
+    latest = con.execute(
+        f"SELECT response_id, payload ->> '$.wijk' FROM ({raw.latest_versions_sql()}) ORDER BY response_id",
+        {"study_id": "demo-brussels", "wave": "2018", "instrument": "parent"},
+    ).fetchall()
+    assert len(latest) == 5
+    assert dict(latest)[rid] == responses[2]["wijk"]
+
+
+def test_reverting_an_edit_stores_the_revert(con):
+    original = [dict(r) for r in read_export(PARENTS_2018).responses[:1]]
+    edited = [dict(original[0], wijk="W04" if original[0]["wijk"] != "W04" else "W01")]
+    assert [raw.append(con, _batch(b)).inserted for b in (original, edited, original)] == [1, 1, 1]
+
+
+def test_a_failed_load_leaves_earlier_rows_intact(con):
+    responses = read_export(PARENTS_2018).responses
+    raw.append(con, _batch(responses[:100]))
+    before = con.execute("SELECT * FROM raw.responses ORDER BY response_id").fetchall()
+    # The load row violates its CHECK after the responses were inserted: the whole load must roll back.
+    with pytest.raises(duckdb.ConstraintException):
+        raw.append(con, _batch(responses, source="ftp"))
+    assert con.execute("SELECT * FROM raw.responses ORDER BY response_id").fetchall() == before
+    assert _count(con, "SELECT count(*) FROM raw.loads") == 1
+
+
+def test_content_hash_ignores_column_order():
+    assert raw.content_hash({"id": "1", "a": "x"}) == raw.content_hash({"a": "x", "id": "1"})
+    assert raw.content_hash({"id": "1", "a": "x"}) != raw.content_hash({"id": "1", "a": "y"})
