@@ -31,3 +31,13 @@ def test_generate_demo_writes_eight_files(tmp_path):
     result = runner.invoke(app, ["generate-demo", "--out", str(tmp_path)])
     assert result.exit_code == 0
     assert len(list(tmp_path.glob("survey_*"))) == 8
+
+
+def test_demo_command_runs_and_says_where_the_outputs_are(tmp_path, monkeypatch):
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
+    result = runner.invoke(app, ["demo", "--home", str(tmp_path / "home"), "--site", str(tmp_path / "site")])
+    assert result.exit_code == 0, result.output
+    assert f"Warehouse:  {tmp_path / 'home' / 'toegang.duckdb'}" in result.output
+    assert f"Dashboard:  {tmp_path / 'site' / 'index.html'}" in result.output
+    assert (tmp_path / "site" / "en" / "index.html").is_file()
+    assert (tmp_path / "dagster" / "dagster.yaml").is_file()  # runs are recorded for `dagster dev`
