@@ -25,7 +25,8 @@ test: $(STAMP)
 	$(VENV)/bin/python -m pytest
 
 dev: $(STAMP)
-	@mkdir -p .dagster && touch .dagster/dagster.yaml
+	@home=$${DAGSTER_HOME:-$(CURDIR)/.dagster}; mkdir -p "$$home"; \
+	  [ -f "$$home/dagster.yaml" ] || printf 'telemetry:\n  enabled: false\n' > "$$home/dagster.yaml"
 	DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/.dagster} $(VENV)/bin/dagster dev -m pipelines.definitions -h 127.0.0.1 -p $${DAGSTER_PORT:-3000}
 
 bench: $(STAMP)

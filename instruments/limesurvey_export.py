@@ -14,6 +14,7 @@ from a JSON export is byte-for-byte the same record.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 from dataclasses import dataclass
@@ -44,6 +45,7 @@ class ResponseExport:
     format: str  # "csv" or "json"
     columns: tuple[str, ...]
     responses: tuple[dict[str, str], ...]
+    sha256: str  # of the file's bytes, recorded with the load
 
 
 def write_csv(path: Path, columns: list[str], responses: list[dict[str, str]]) -> None:
@@ -90,7 +92,7 @@ def read_export(path: Path | str) -> ResponseExport:
     else:
         columns, responses = _parse_json(path, text)
     _check_ids(path, responses)
-    return ResponseExport(path, suffix[1:], tuple(columns), tuple(responses))
+    return ResponseExport(path, suffix[1:], tuple(columns), tuple(responses), hashlib.sha256(data).hexdigest())
 
 
 def _check_columns(path: Path, columns: list[str], line: int | None) -> None:

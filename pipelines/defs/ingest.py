@@ -1,8 +1,6 @@
 """raw_responses: every version of every response of the study's surveys in a wave."""
 
 
-import hashlib
-
 import dagster as dg
 
 from instruments.limesurvey_export import read_export
@@ -51,7 +49,7 @@ def raw_responses(context: dg.AssetExecutionContext, study: StudyResource,
                     instrument=instrument.name,
                     instrument_version=instrument.version,
                     origin=survey.export.name,
-                    origin_sha256=hashlib.sha256(survey.export.read_bytes()).hexdigest(),
+                    origin_sha256=export.sha256,
                     responses=export.responses,
                 ),
             )

@@ -1,0 +1,102 @@
+"""`make bench`: time and peak memory of the pipeline's stages, on the demo and on large synthetic surveys.
+
+Usage: python -m benchmarks [--sizes 10000,100000] [--out benchmarks/results]
+Each size is a parent survey of that many responses, generated like the demo study (same instrument,
+same export format), written as a LimeSurvey CSV export, then read, loaded into the raw layer twice
+(the second load must insert nothing) and cleaned.
+"""
+
+import argparse
+import json
+import platform
+import random
+import resource
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import dagster as dg
+
+from instruments.demo_study import WAVES, parent_responses
+from instruments.limesurvey_export import META_COLUMNS, read_export, write_csv
+from instruments.model import load_instrument
+from pipelines.runner import run_study
+from warehouse import raw
+from warehouse.clean import build_clean
+from warehouse.connection import connect
+from warehouse.paths import Locations
+
+
+def _peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _timed(results: dict, name: str, fn):
+    start = time.perf_counter()
+    value = fn()
+    results[name] = round(time.perf_counter() - start, 3)
+    return value
+
+
+def bench_demo(tmp: Path) -> dict:
+    results: dict = {}
+    instance = dg.DagsterInstance.ephemeral()
+    _timed(results, "demo_first_run_s", lambda: run_study("demo-brussels", home=str(tmp / "demo"),
+                                                           site=str(tmp / "site"), instance=instance))
+    _timed(results, "demo_rerun_s", lambda: run_study("demo-brussels", home=str(tmp / "demo"),
+                                                       site=str(tmp / "site"), instance=instance))
+    site = tmp / "site"
+    results["site_bytes"] = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+    return results
+
+
+def bench_size(tmp: Path, size: int) -> dict:
+    parent = load_instrument("parent")
+    design = replace(WAVES[0], parents=size)
+    results: dict = {"responses": size}
+    responses = _timed(results, "generate_s", lambda: parent_responses(parent, design, random.Random(size)))
+    export = tmp / f"survey_{size}.csv"
+    columns = list(META_COLUMNS) + [c.name for c in parent.columns()]
+    _timed(results, "write_csv_s", lambda: write_csv(export, columns, responses))
+    results["export_mib"] = round(export.stat().st_size / 2**20, 2)
+    del responses
+    parsed = _timed(results, "read_export_s", lambda: read_export(export))
+    locations = Locations(home=tmp / f"home_{size}", site=tmp / "site", build=tmp / "build")
+    batch = raw.Batch("file", "bench", 1, "2018", "parent", parent.version, export.name, parsed.responses)
+    with connect(locations) as con:
+        first = _timed(results, "raw_load_s", lambda: raw.append(con, batch))
+        again = _timed(results, "raw_reload_s", lambda: raw.append(con, batch))
+        assert first.inserted == size and again.inserted == 0
+        rows = _timed(results, "clean_s", lambda: build_clean(con, study_id="bench", wave="2018",
+                                                              instrument=parent, key=b"bench"))
+    results["clean_rows"] = rows
+    results["raw_db_mib"] = round(locations.raw.stat().st_size / 2**20, 2)
+    results["peak_rss_mib_so_far"] = round(_peak_rss_mib(), 1)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="10000,100000", help="comma-separated survey sizes")
+    parser.add_argument("--out", default="benchmarks/results", help="folder for the JSON results")
+    args = parser.parse_args()
+    report = {"python": platform.python_version(), "machine": platform.machine(),
+              "when": time.strftime("%Y-%m-%dT%H:%M:%S")}
+    with tempfile.TemporaryDirectory(prefix="toegang-bench-") as tmp:
+        report["demo"] = bench_demo(Path(tmp))
+        print(json.dumps({"demo": report["demo"]}), flush=True)
+        report["sizes"] = []
+        for size in (int(s) for s in args.sizes.split(",") if s):
+            result = bench_size(Path(tmp), size)
+            report["sizes"].append(result)
+            print(json.dumps(result), flush=True)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    path.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    print(f"results: {path}")
+
+
+if __name__ == "__main__":
+    main()
