@@ -6,6 +6,8 @@ TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 VENV := .venv
 STAMP := $(VENV)/.synced
+# uv ships its own certificate list; use the system's, as pip does, so TLS-inspecting networks work too.
+export UV_SYSTEM_CERTS ?= 1
 
 .PHONY: demo test dev bench lock clean
 
@@ -24,10 +26,11 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest
 
+# Reads [tool.dagster] in pyproject.toml: code location "toegang". Stop it with Ctrl-C.
 dev: $(STAMP)
 	@home=$${DAGSTER_HOME:-$(CURDIR)/.dagster}; mkdir -p "$$home"; \
 	  [ -f "$$home/dagster.yaml" ] || printf 'telemetry:\n  enabled: false\n' > "$$home/dagster.yaml"
-	DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/.dagster} $(VENV)/bin/dagster dev -m pipelines.definitions -h 127.0.0.1 -p $${DAGSTER_PORT:-3000}
+	DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/.dagster} $(VENV)/bin/dagster dev -h 127.0.0.1 -p $${DAGSTER_PORT:-3000}
 
 bench: $(STAMP)
 	$(VENV)/bin/python -m benchmarks
