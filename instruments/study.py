@@ -23,6 +23,7 @@ class Survey:
     instrument: str
     wave: str
     export: Path | None = None
+    margins: Path | None = None  # population margins for weighting (parents only)
 
 
 @dataclass(frozen=True)
@@ -67,8 +68,8 @@ def load_study(study_id: str, studies: Path = STUDIES) -> Study:
             wave = str(s["wave"])
         except (KeyError, TypeError, ValueError) as exc:
             raise InstrumentError(f"{path}: survey {i} needs survey_id (a number), instrument and wave") from exc
-        export = path.parent / s["export"] if s.get("export") else None
-        surveys.append(Survey(survey_id, instrument, wave, export))
+        export, margins = (path.parent / s[key] if s.get(key) else None for key in ("export", "margins"))
+        surveys.append(Survey(survey_id, instrument, wave, export, margins))
     ids = [s.survey_id for s in surveys]
     if len(set(ids)) != len(ids):
         raise InstrumentError(f"{path}: a survey id appears twice")

@@ -12,6 +12,7 @@ import duckdb
 import pandas as pd
 
 from instruments.model import Column, Instrument
+from warehouse.connection import registered, transaction
 from warehouse.pseudonyms import pseudonym
 from warehouse.raw import latest_versions_sql
 
@@ -111,22 +112,16 @@ def build_clean(con: duckdb.DuckDBPyConnection, *, study_id: str, wave: str, ins
     select, params = _select_sql(instrument)
     params |= {"study_id": study_id, "wave": wave, "instrument": instrument.name}
     table = table_name(instrument)
-    con.register("respondent_pseudonyms", _pseudonyms(con, key, study_id, wave, instrument))
+    pseudonyms = _pseudonyms(con, key, study_id, wave, instrument)
     try:
-        con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM ({select}) WHERE FALSE", params)
-        con.execute("BEGIN TRANSACTION")
-        try:
-            con.execute(f"DELETE FROM {table} WHERE study_id = ? AND wave = ?", [study_id, wave])
-            con.execute(f"INSERT INTO {table} BY NAME {select}", params)
-            count = con.execute(
-                f"SELECT count(*) FROM {table} WHERE study_id = ? AND wave = ?", [study_id, wave]
-            ).fetchall()[0][0]
-            con.execute("COMMIT")
-        except duckdb.Error as exc:
-            con.execute("ROLLBACK")
-            raise CleanError(
-                f"cannot build {table} for study {study_id!r}, wave {wave!r}: {exc}"
-            ) from exc
-    finally:
-        con.unregister("respondent_pseudonyms")
+        with registered(con, "respondent_pseudonyms", pseudonyms):
+            con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM ({select}) WHERE FALSE", params)
+            with transaction(con):
+                con.execute(f"DELETE FROM {table} WHERE study_id = ? AND wave = ?", [study_id, wave])
+                con.execute(f"INSERT INTO {table} BY NAME {select}", params)
+                count = con.execute(
+                    f"SELECT count(*) FROM {table} WHERE study_id = ? AND wave = ?", [study_id, wave]
+                ).fetchall()[0][0]
+    except duckdb.Error as exc:
+        raise CleanError(f"cannot build {table} for study {study_id!r}, wave {wave!r}: {exc}") from exc
     return int(count)

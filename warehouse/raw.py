@@ -16,6 +16,8 @@ from datetime import datetime, timezone
 import duckdb
 import pandas as pd
 
+from warehouse.connection import registered, transaction
+
 
 @dataclass(frozen=True)
 class Batch:
@@ -62,52 +64,42 @@ def append(con: duckdb.DuckDBPyConnection, batch: Batch) -> LoadResult:
             "payload": [json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in batch.responses],
         }
     )
-    con.register("incoming_batch", frame)
-    try:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            load_seq = con.execute("SELECT coalesce(max(load_seq), 0) + 1 FROM raw.loads").fetchall()[0][0]
-            inserted = con.execute(
-                """
-                INSERT INTO raw.responses
-                SELECT $study_id, $survey_id, b.response_id, $load_seq, $load_id, $source, $wave,
-                       $instrument, $instrument_version, b.content_sha256, b.payload::JSON,
-                       $fetched_at, $loaded_at
-                FROM incoming_batch AS b
-                LEFT JOIN (
-                    SELECT response_id, arg_max(content_sha256, load_seq) AS latest_sha256
-                    FROM raw.responses
-                    WHERE study_id = $study_id AND survey_id = $survey_id
-                    GROUP BY response_id
-                ) AS stored USING (response_id)
-                WHERE stored.latest_sha256 IS DISTINCT FROM b.content_sha256
-                ORDER BY b.response_id
-                """,
-                {
-                    "study_id": batch.study_id,
-                    "survey_id": batch.survey_id,
-                    "load_seq": load_seq,
-                    "load_id": load_id,
-                    "source": batch.source,
-                    "wave": batch.wave,
-                    "instrument": batch.instrument,
-                    "instrument_version": batch.instrument_version,
-                    "fetched_at": fetched_at,
-                    "loaded_at": loaded_at,
-                },
-            ).fetchall()[0][0]
-            con.execute(
-                "INSERT INTO raw.loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [load_seq, load_id, batch.source, batch.study_id, batch.survey_id, batch.wave,
-                 batch.instrument, batch.instrument_version, batch.origin, batch.origin_sha256,
-                 fetched_at, loaded_at, len(frame), inserted],
-            )
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-    finally:
-        con.unregister("incoming_batch")
+    with registered(con, "incoming_batch", frame), transaction(con):
+        load_seq = con.execute("SELECT coalesce(max(load_seq), 0) + 1 FROM raw.loads").fetchall()[0][0]
+        inserted = con.execute(
+            """
+            INSERT INTO raw.responses
+            SELECT $study_id, $survey_id, b.response_id, $load_seq, $load_id, $source, $wave,
+                   $instrument, $instrument_version, b.content_sha256, b.payload::JSON,
+                   $fetched_at, $loaded_at
+            FROM incoming_batch AS b
+            LEFT JOIN (
+                SELECT response_id, arg_max(content_sha256, load_seq) AS latest_sha256
+                FROM raw.responses
+                WHERE study_id = $study_id AND survey_id = $survey_id
+                GROUP BY response_id
+            ) AS stored USING (response_id)
+            WHERE stored.latest_sha256 IS DISTINCT FROM b.content_sha256
+            """,
+            {
+                "study_id": batch.study_id,
+                "survey_id": batch.survey_id,
+                "load_seq": load_seq,
+                "load_id": load_id,
+                "source": batch.source,
+                "wave": batch.wave,
+                "instrument": batch.instrument,
+                "instrument_version": batch.instrument_version,
+                "fetched_at": fetched_at,
+                "loaded_at": loaded_at,
+            },
+        ).fetchall()[0][0]
+        con.execute(
+            "INSERT INTO raw.loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [load_seq, load_id, batch.source, batch.study_id, batch.survey_id, batch.wave,
+             batch.instrument, batch.instrument_version, batch.origin, batch.origin_sha256,
+             fetched_at, loaded_at, len(frame), inserted],
+        )
     return LoadResult(load_id, len(frame), int(inserted))
 
 

@@ -9,6 +9,7 @@ import duckdb
 import pandas as pd
 
 from warehouse.clean import quote_ident
+from warehouse.connection import registered, transaction
 
 
 def qualified(schema: str, table: str) -> str:
@@ -24,18 +25,9 @@ def replace_wave(con: duckdb.DuckDBPyConnection, schema: str, table: str, frame:
     target = qualified(schema, table)
     slice_ = frame.assign(study_id=study_id, wave=wave)
     slice_ = slice_[["study_id", "wave", *[c for c in frame.columns if c not in ("study_id", "wave")]]]
-    con.register("incoming_slice", slice_)
-    try:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            con.execute(f"DELETE FROM {target} WHERE study_id = ? AND wave = ?", [study_id, wave])
-            con.execute(f"INSERT INTO {target} BY NAME SELECT * FROM incoming_slice")
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-    finally:
-        con.unregister("incoming_slice")
+    with registered(con, "incoming_slice", slice_), transaction(con):
+        con.execute(f"DELETE FROM {target} WHERE study_id = ? AND wave = ?", [study_id, wave])
+        con.execute(f"INSERT INTO {target} BY NAME SELECT * FROM incoming_slice")
     return len(slice_)
 
 

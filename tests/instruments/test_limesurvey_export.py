@@ -49,6 +49,12 @@ def _broken(tmp_path, name: str, content: bytes):
     return error.value
 
 
+def test_missing_file(tmp_path):
+    with pytest.raises(ExportError) as error:
+        read_export(tmp_path / "survey_1.csv")
+    assert "survey_1.csv: cannot read the file" in str(error.value)
+
+
 def test_empty_file(tmp_path):
     error = _broken(tmp_path, "survey.csv", b"")
     assert "survey.csv" in str(error) and "empty" in str(error)

@@ -71,6 +71,9 @@ def test_demo_study_configuration():
     assert {(s.instrument, s.wave) for s in study.surveys} == {
         ("parent", "2018"), ("field_actor", "2018"), ("parent", "2021"), ("field_actor", "2021")}
     assert all(s.export is not None and s.export.is_file() for s in study.surveys)
+    margins = {s.wave: s.margins for s in study.surveys if s.instrument == "parent"}
+    assert all(m is not None and m.is_file() for m in margins.values())
+    assert all(s.margins is None for s in study.surveys if s.instrument == "field_actor")
     assert all_waves() == ["2018", "2021"]
 
 

@@ -41,7 +41,7 @@ def _query(run, sql, params=()):
 
 
 def _exports():
-    return {p.name: read_export(p).responses for p in DEMO_EXPORTS.glob("*.csv")}
+    return {p.name: read_export(p).responses for p in DEMO_EXPORTS.glob("survey_*.csv")}
 
 
 def test_raw_layer_holds_every_response_once_after_two_runs(demo_run):
