@@ -20,7 +20,7 @@ import dagster as dg
 
 from instruments.demo_study import WAVES, parent_responses
 from instruments.limesurvey_export import META_COLUMNS, read_export, write_csv
-from instruments.model import load_instrument
+from instruments.study import DEMO_STUDY, load_study
 from pipelines.runner import run_study
 from warehouse import raw
 from warehouse.clean import build_clean
@@ -52,7 +52,7 @@ def bench_demo(tmp: Path) -> dict:
 
 
 def bench_size(tmp: Path, size: int) -> dict:
-    parent = load_instrument("parent")
+    parent = load_study(DEMO_STUDY).instrument("parent", WAVES[0].wave)
     design = replace(WAVES[0], parents=size)
     results: dict = {"responses": size}
     responses = _timed(results, "generate_s", lambda: parent_responses(parent, design, random.Random(size)))

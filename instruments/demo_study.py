@@ -19,8 +19,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from instruments.limesurvey_export import META_COLUMNS, write_csv, write_json
-from instruments.model import Instrument, load_instrument
-from instruments.study import DEMO_STUDY, STUDIES
+from instruments.model import Instrument
+from instruments.study import DEMO_STUDY, STUDIES, load_study
 
 SEED = 20181
 _TOKEN_CHARS = string.ascii_letters + string.digits
@@ -56,8 +56,14 @@ WAVES = (
 # Awareness of each service: a base log-odds, raised for Dutch speakers where the service is run by the
 # Flemish community (the 2018 finding that services were too little known, more so outside Dutch networks).
 _AWARENESS = {"S01": (1.6, 0.2), "S02": (-0.6, 1.0), "S03": (1.1, 0.3), "S04": (-1.0, 0.6),
-              "S05": (-0.3, 0.4), "S06": (-1.4, 0.5)}
-_USE_GIVEN_AWARE = {"S01": 0.6, "S02": 0.3, "S03": 0.45, "S04": 0.2, "S05": 0.35, "S06": 0.15}
+              "S05": (-0.3, 0.4), "S06": (-1.4, 0.5), "S07": (-0.8, 0.2)}
+_USE_GIVEN_AWARE = {"S01": 0.6, "S02": 0.3, "S03": 0.45, "S04": 0.2, "S05": 0.35, "S06": 0.15, "S07": 0.4}
+_OTHER_LANGUAGES = ["Arabisch", "Berbers (Tamazight)", "Turks", "Roemeens", "Spaans", "Pools", "Lingala"]
+_COMMENTS_OTHER = {
+    "nl": ["Via de school van mijn oudste", "De moskee"],
+    "fr": ["Par l'école de mon aîné", "À la pharmacie"],
+    "en": ["Through my employer", "Expat Facebook group"],
+}
 _COMMENTS = {
     "nl": ["Meer info in het Nederlands én Frans graag.",
            'Het "Huis van het Kind" is top; de wachtlijst voor opvang niet.',
@@ -117,18 +123,28 @@ def _meta(rng: random.Random, design: WaveDesign, rid: int, language: str, token
     }
 
 
-def _blank_unreached(instrument: Instrument, response: dict[str, str]) -> dict[str, str]:
-    """Clear the answers of groups the respondent never submitted, as LimeSurvey leaves them."""
+def apply_relevance(instrument: Instrument, response: dict[str, str]) -> dict[str, str]:
+    """Blank what LimeSurvey would not have shown (conditions), and the pages never submitted."""
     reached = int(response["lastpage"] or 0)
+    groups = {g.position: g for g in instrument.groups}
     for column in instrument.columns():
-        if column.question.group > reached:
+        group = groups[column.question.group]
+        conditions = [group.relevance, column.question.relevance,
+                      column.subquestion.relevance if column.subquestion else None]
+        shown = all(c is None or c.holds(response) for c in conditions)
+        if not shown or column.question.group > reached:
             response[column.name] = ""
     return response
 
 
+def _services(instrument: Instrument, question: str) -> list[str]:
+    return [sq.code for sq in instrument.question(question).subquestions]
+
+
 def parent_responses(instrument: Instrument, design: WaveDesign, rng: random.Random) -> list[dict[str, str]]:
-    drempel = instrument.question("drempel")
-    services = [sq.code for sq in instrument.question("kent").subquestions]
+    services = _services(instrument, "kent")
+    themes = _services(instrument, "nood")
+    barrier_items = instrument.question(f"dr{services[0]}").subquestions
     out = []
     rid = 0
     for _ in range(design.parents):
@@ -145,31 +161,41 @@ def parent_responses(instrument: Instrument, design: WaveDesign, rng: random.Ran
         if rng.random() < 0.02:
             r["consent"] = "N"  # the survey ends at the consent page
             r["lastpage"] = "1"
-            out.append(_blank_unreached(instrument, r))
+            out.append(apply_relevance(instrument, r))
             continue
         r["consent"] = "Y"
+        face_to_face = rng.random() < 0.3
+        r["modus"] = "F2F" if face_to_face else "WEB"
+        r["kanaal"] = _choice(rng, {"CB": 0.3, "KO": 0.25, "OG": 0.2, "ONL": 0.2, "AND": 0.05})
         r["wijk"] = _choice(rng, design.neighbourhood_shares)
         r["kindleeftijd"] = _choice(rng, {"E": 0.12, "K0": 0.25, "K1": 0.28, "K3": 0.25, "K6": 0.10})
         r["kinderen"] = str(rng.choice([0, 1]) if r["kindleeftijd"] == "E" else rng.choice([1, 1, 2, 2, 3, 4]))
         r["thuistaal"] = _choice(rng, home)
-        r["opleiding"] = education
-        if rng.random() < 0.03:
-            r["opleiding"] = ""
+        r["andertaal"] = rng.choice(_OTHER_LANGUAGES)
+        r["opleiding"] = "" if rng.random() < 0.03 else education
         edu_effect = {"HOOG": 0.8, "MID": 0.0, "LAAG": -0.7}[education]
-        used_any = False
         for s in services:
             base, dutch = _AWARENESS[s]
             aware = rng.random() < _expit(base + edu_effect + (dutch if "NL" in r["thuistaal"] else 0.0))
             used = aware and rng.random() < _USE_GIVEN_AWARE[s]
-            used_any = used_any or used
             r[f"kent[{s}]"] = "Y" if aware else ""
             r[f"gebruik[{s}]"] = "Y" if used else ""
-        r["tevreden"] = _choice(rng, {"1": 0.05, "2": 0.1, "3": 0.2, "4": 0.4, "5": 0.25}) if used_any else ""
+            r[f"tevreden[{s}]"] = _choice(rng, {"1": 0.05, "2": 0.1, "3": 0.2, "4": 0.4, "5": 0.25})
+        for channel in ("FAM", "PRO", "WEB", "FLY"):
+            r[f"kanalen[{channel}]"] = "Y" if rng.random() < 0.4 else ""
+        r["kanalen[other]"] = rng.choice(_COMMENTS_OTHER[language]) if rng.random() < 0.08 else ""
+        for theme in themes:
+            need = rng.random() < (0.55 if theme in ("OPV", "ONT") else 0.3)
+            r[f"nood[{theme}]"] = "Y" if need else ""
+            r[f"steun[{theme}]"] = _choice(rng, {"J": 0.45 + 0.1 * (education == "HOOG"), "D": 0.3, "N": 0.25})
         latent = 3.3 + 0.3 * (education == "HOOG") - 0.5 * (education == "LAAG") + rng.gauss(0, 0.5)
-        for sq in drempel.subquestions:
-            r[f"drempel[{sq.code}]"] = _scale_answer(rng, latent, sq.polarity)
+        for s in services:
+            for item in barrier_items:
+                r[f"dr{s}[{item.code}]"] = _scale_answer(rng, latent, item.polarity)
+        day = datetime.strptime(r["startdate"], "%Y-%m-%d %H:%M:%S").strftime("%Y-%m-%d 00:00:00")
+        r["datum"] = day if face_to_face else ""
         r["opmerking"] = rng.choice(_COMMENTS[language]) if rng.random() < 0.12 else ""
-        out.append(_blank_unreached(instrument, r))
+        out.append(apply_relevance(instrument, r))
     return out
 
 
@@ -177,7 +203,8 @@ def field_actor_responses(instrument: Instrument, design: WaveDesign, rng: rando
                           panel: list[str]) -> list[dict[str, str]]:
     """Field actors answer with a personal token; ``panel`` holds tokens of earlier waves, part of whom
     take part again (a professional panel keeps its pseudonymous id across waves)."""
-    mirror = instrument.question("drempelwa")
+    services = _services(instrument, "kentwa")
+    items = instrument.question(f"wd{services[0]}").subquestions
     returning = [t for t in panel if rng.random() < 0.65]
     out = []
     for index in range(design.field_actors):
@@ -187,11 +214,14 @@ def field_actor_responses(instrument: Instrument, design: WaveDesign, rng: rando
         r["consent"] = "Y"
         r["rol"] = _choice(rng, {"A1": 0.6, "A2": 0.2, "A3": 0.2})
         r["wijk"] = _choice(rng, {"W01": 0.3, "W02": 0.3, "W03": 0.2, "W04": 0.2})
+        r["ervaring"] = str(rng.randrange(1, 30))
         latent = 3.7 + rng.gauss(0, 0.4)  # field actors see services as more accessible than parents do
-        for sq in mirror.subquestions:
-            r[f"drempelwa[{sq.code}]"] = _scale_answer(rng, latent, sq.polarity)
+        for s in services:
+            r[f"kentwa[{s}]"] = "Y" if rng.random() < 0.75 else ""
+            for item in items:
+                r[f"wd{s}[{item.code}]"] = _scale_answer(rng, latent, item.polarity)
         r["opmerking"] = ""
-        out.append(_blank_unreached(instrument, r))
+        out.append(apply_relevance(instrument, r))
     return out
 
 
@@ -200,11 +230,12 @@ def generate(out_dir: Path | None = None, seed: int = SEED) -> list[Path]:
     out_dir = out_dir or STUDIES / DEMO_STUDY
     out_dir.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
-    parent = load_instrument("parent")
-    field_actor = load_instrument("field_actor")
+    study = load_study(DEMO_STUDY)
     written: list[Path] = []
     panel: list[str] = []
     for design in WAVES:
+        parent = study.instrument("parent", design.wave)
+        field_actor = study.instrument("field_actor", design.wave)
         actors = field_actor_responses(field_actor, design, rng, panel)
         panel = [r["token"] for r in actors]
         for instrument, survey_id, responses in (

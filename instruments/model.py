@@ -1,19 +1,14 @@
-"""Questionnaires as code: load an instrument definition (YAML) into plain, frozen objects.
-
-The YAML files in ``instruments/definitions/`` are the single source of the questionnaire: the demo
-generator, the codebook and the clean stage all read them through this module.
-"""
+"""The compiled questionnaire: plain, frozen objects built from the YAML definitions by
+``instruments.loader``. The demo generator, the LimeSurvey compiler, the codebook and the clean stage
+all read these."""
 
 from __future__ import annotations
 
-import hashlib
 import re
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
 
-import yaml
+from instruments.conditions import Condition, em_variable
 
-DEFINITIONS = Path(__file__).parent / "definitions"
 LANGUAGES = ("nl", "fr", "en")
 # LimeSurvey question and subquestion codes: a letter, then letters and digits, 20 characters at most.
 CODE_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,19}$")
@@ -30,39 +25,69 @@ QUESTION_TYPES = {
     "D": "date",
 }
 FREE_TEXT_TYPES = frozenset({"S", "T"})
+DIMENSIONS_B = ("beschikbaar", "bereikbaar", "betaalbaar", "begrijpbaar", "bruikbaar", "bekend", "betrouwbaar")
+DIMENSIONS_LEVESQUE = ("approachability", "acceptability", "availability", "affordability", "appropriateness")
+Labels = dict[str, str]  # language -> text
 
 
 class InstrumentError(ValueError):
-    """An instrument definition that cannot be used; the message names the file and the item."""
+    """A definition that cannot be used; the message names the file, the item and what is wrong."""
 
 
 @dataclass(frozen=True)
 class Answer:
     code: str
-    labels: dict[str, str]
+    labels: Labels
     missing: str | None = None  # "dont_know" / "not_applicable": never scored
+
+
+# The implicit answers of multiple choice and yes/no questions, as LimeSurvey exports them.
+CHECKED = (Answer("Y", {"nl": "Aangevinkt", "fr": "Coché", "en": "Ticked"}),)
+YES_NO = (Answer("Y", {"nl": "Ja", "fr": "Oui", "en": "Yes"}), Answer("N", {"nl": "Nee", "fr": "Non", "en": "No"}))
 
 
 @dataclass(frozen=True)
 class Subquestion:
     code: str
-    labels: dict[str, str]
+    labels: Labels
     dim_b: str | None = None
     dim_levesque: str | None = None
     polarity: str | None = None
-    mirror: str | None = None
+    mirror: str | None = None  # export column of the mirror item in the mirror instrument
+    theme: str | None = None
+    service: str | None = None
+    relevance: Condition | None = None
 
 
 @dataclass(frozen=True)
 class Question:
     code: str
     type: str
-    text: dict[str, str]
+    text: Labels
     group: int  # 1-based position of its group: LimeSurvey's `lastpage` counts groups
+    help: Labels | None = None
     answers: tuple[Answer, ...] = ()
     subquestions: tuple[Subquestion, ...] = ()
     other: bool = False
     mandatory: bool = False
+    relevance: Condition | None = None
+    service: str | None = None  # for questions repeated per catalogue service
+    minimum: float | None = None
+    maximum: float | None = None
+
+    def answer_options(self) -> tuple[Answer, ...]:
+        if self.type == "M":
+            return CHECKED
+        if self.type == "Y":
+            return YES_NO
+        return self.answers
+
+
+@dataclass(frozen=True)
+class Group:
+    position: int
+    labels: Labels
+    relevance: Condition | None = None
 
 
 @dataclass(frozen=True)
@@ -78,28 +103,30 @@ class Column:
     def free_text(self) -> bool:
         return self.question.type in FREE_TEXT_TYPES or self.is_other
 
+    @property
+    def variable(self) -> str:
+        """ExpressionScript and clean-table name: ``kent[S01]`` -> ``kent_S01``."""
+        return em_variable(self.name)
+
 
 @dataclass(frozen=True)
 class Instrument:
     name: str
-    title: dict[str, str]
+    title: Labels
     base_language: str
     languages: tuple[str, ...]
-    groups: tuple[dict[str, str], ...]
+    groups: tuple[Group, ...]
     questions: tuple[Question, ...]
-    version: str  # content hash of the definition and the shared lists it uses
+    version: str  # content hash of the compiled questionnaire
+    wave: str | None = None
+    catalogue: str | None = None
+    mirror_instrument: str | None = None
+    source: str = ""  # the definition file
+    _columns: tuple[Column, ...] = field(default=(), repr=False, compare=False)
 
     def columns(self) -> list[Column]:
         """The response columns LimeSurvey exports for this instrument, in export order."""
-        out: list[Column] = []
-        for q in self.questions:
-            if q.subquestions:
-                out.extend(Column(f"{q.code}[{sq.code}]", q, sq) for sq in q.subquestions)
-            else:
-                out.append(Column(q.code, q))
-            if q.other:
-                out.append(Column(f"{q.code}[other]", q, is_other=True))
-        return out
+        return list(self._columns)
 
     def question(self, code: str) -> Question:
         for q in self.questions:
@@ -107,109 +134,20 @@ class Instrument:
                 return q
         raise KeyError(f"instrument {self.name!r} has no question {code!r}")
 
-
-def multilingual(raw: dict, where: str) -> dict[str, str]:
-    missing = [lang for lang in LANGUAGES if not str(raw.get(lang) or "").strip()]
-    if missing:
-        raise InstrumentError(f"{where}: no text in {', '.join(missing)}")
-    return {lang: str(raw[lang]) for lang in LANGUAGES}
-
-
-def _check_code(code: object, where: str, answer: bool = False) -> str:
-    pattern, rule = (
-        (ANSWER_CODE_PATTERN, "letters and digits, 5 characters at most")
-        if answer
-        else (CODE_PATTERN, "a letter, then letters and digits, 20 characters at most")
-    )
-    if not isinstance(code, str) or not pattern.match(code):
-        raise InstrumentError(f"{where}: code {code!r} is not a valid LimeSurvey code ({rule})")
-    return code
+    def column(self, name: str) -> Column:
+        for c in self._columns:
+            if c.name == name:
+                return c
+        raise KeyError(f"instrument {self.name!r} has no column {name!r}")
 
 
-def _read_yaml(path: Path) -> object:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise InstrumentError(f"{path}: cannot read instrument file: {exc}") from exc
-
-
-def load_instrument(name: str, definitions: Path = DEFINITIONS) -> Instrument:
-    """Load ``definitions/<name>.yaml`` with the shared scales and service catalogue."""
-    path = definitions / f"{name}.yaml"
-    if not path.is_file():
-        raise InstrumentError(f"{path}: no such instrument definition")
-    shared = {f: definitions / f for f in ("scales.yaml", "services.yaml")}
-    scales = _read_yaml(shared["scales.yaml"]) or {}
-    services = _read_yaml(shared["services.yaml"]) or []
-    doc = _read_yaml(path)
-    if not isinstance(doc, dict) or "groups" not in doc:
-        raise InstrumentError(f"{path}: expected a mapping with 'instrument' and 'groups'")
-
-    digest = hashlib.sha256()
-    for p in (path, *shared.values()):
-        digest.update(p.read_bytes())
-
-    def answers_of(spec: object, where: str) -> tuple[Answer, ...]:
-        if spec is None:
-            return ()
-        if isinstance(spec, str):
-            if spec not in scales:
-                raise InstrumentError(f"{where}: unknown answer scale {spec!r}")
-            spec = scales[spec]
-        return tuple(
-            Answer(_check_code(a.get("code"), where, answer=True), multilingual(a, f"{where} answer {a.get('code')}"), a.get("missing"))
-            for a in spec
-        )
-
-    def subquestions_of(spec: object, where: str) -> tuple[Subquestion, ...]:
-        if spec is None:
-            return ()
-        if spec == "services":
-            spec = services
-        return tuple(
-            Subquestion(
-                code=_check_code(s.get("code"), where),
-                labels=multilingual(s, f"{where} subquestion {s.get('code')}"),
-                dim_b=s.get("dim_b"),
-                dim_levesque=s.get("dim_levesque"),
-                polarity=s.get("polarity"),
-                mirror=s.get("mirror"),
-            )
-            for s in spec
-        )
-
-    questions: list[Question] = []
-    groups: list[dict[str, str]] = []
-    for g_index, group in enumerate(doc["groups"], start=1):
-        groups.append(multilingual(group.get("name") or {}, f"{path} group {g_index}"))
-        for q in group.get("questions") or []:
-            where = f"{path} question {q.get('code')!r}"
-            code = _check_code(q.get("code"), where)
-            qtype = q.get("type")
-            if qtype not in QUESTION_TYPES:
-                raise InstrumentError(f"{where}: unknown question type {qtype!r}")
-            questions.append(
-                Question(
-                    code=code,
-                    type=qtype,
-                    text=multilingual(q.get("text") or {}, where),
-                    group=g_index,
-                    answers=answers_of(q.get("answers"), where),
-                    subquestions=subquestions_of(q.get("subquestions"), where),
-                    other=bool(q.get("other", False)),
-                    mandatory=bool(q.get("mandatory", False)),
-                )
-            )
-    codes = [q.code for q in questions]
-    duplicates = sorted({c for c in codes if codes.count(c) > 1})
-    if duplicates:
-        raise InstrumentError(f"{path}: duplicate question codes {', '.join(duplicates)}")
-    return Instrument(
-        name=str(doc.get("instrument", name)),
-        title=multilingual(doc.get("title") or {}, f"{path} title"),
-        base_language=str(doc.get("base_language", "nl")),
-        languages=tuple(doc.get("languages", LANGUAGES)),
-        groups=tuple(groups),
-        questions=tuple(questions),
-        version=digest.hexdigest()[:12],
-    )
+def export_columns(questions: tuple[Question, ...]) -> tuple[Column, ...]:
+    out: list[Column] = []
+    for q in questions:
+        if q.subquestions:
+            out.extend(Column(f"{q.code}[{sq.code}]", q, sq) for sq in q.subquestions)
+        else:
+            out.append(Column(q.code, q))
+        if q.other:
+            out.append(Column(f"{q.code}[other]", q, is_other=True))
+    return tuple(out)

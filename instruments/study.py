@@ -11,7 +11,8 @@ from pathlib import Path
 
 import yaml
 
-from instruments.model import InstrumentError, multilingual
+from instruments.loader import CATALOGUES, Catalogue, load_catalogue, load_instrument, multilingual
+from instruments.model import Instrument, InstrumentError
 
 STUDIES = Path(__file__).parent / "studies"
 DEMO_STUDY = "demo-brussels"
@@ -32,6 +33,7 @@ class Study:
     title: dict[str, str]
     surveys: tuple[Survey, ...]
     path: Path
+    catalogue_path: Path
     # Only synthetic demo studies carry a key in their file; real ones take TOEGANG_PSEUDONYM_KEY.
     demo_pseudonym_key: str | None = None
 
@@ -41,6 +43,13 @@ class Study:
 
     def surveys_in(self, wave: str) -> list[Survey]:
         return [s for s in self.surveys if s.wave == wave]
+
+    def catalogue(self) -> Catalogue:
+        return load_catalogue(self.catalogue_path)
+
+    def instrument(self, name: str, wave: str) -> Instrument:
+        """The questionnaire as fielded in a wave: the definition with the wave's services."""
+        return load_instrument(name, catalogue=self.catalogue(), wave=wave)
 
 
 def study_path(study_id: str, studies: Path = STUDIES) -> Path:
@@ -78,6 +87,7 @@ def load_study(study_id: str, studies: Path = STUDIES) -> Study:
         title=multilingual(doc.get("title") or {}, f"{path} title"),
         surveys=tuple(surveys),
         path=path,
+        catalogue_path=(path.parent / doc["catalogue"]) if doc.get("catalogue") else CATALOGUES / f"{path.stem}.yaml",
         demo_pseudonym_key=doc.get("demo_pseudonym_key"),
     )
 

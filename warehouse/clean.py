@@ -106,6 +106,15 @@ def _pseudonyms(con: duckdb.DuckDBPyConnection, key: bytes, study_id: str, wave:
     )
 
 
+def _add_new_columns(con: duckdb.DuckDBPyConnection, table: str, select: str, params: dict) -> None:
+    """A wave may add questions (a new service): widen the table; earlier waves get NULL there."""
+    wanted = con.execute(f"DESCRIBE SELECT * FROM ({select})", params).fetchall()
+    existing = {row[0] for row in con.execute(f"DESCRIBE {table}").fetchall()}
+    for name, column_type, *_ in wanted:
+        if name not in existing:
+            con.execute(f"ALTER TABLE {table} ADD COLUMN {quote_ident(name)} {column_type}")
+
+
 def build_clean(con: duckdb.DuckDBPyConnection, *, study_id: str, wave: str, instrument: Instrument,
                 key: bytes) -> int:
     """Replace the (study, wave) rows of the instrument's clean table; return the number of rows."""
@@ -116,6 +125,7 @@ def build_clean(con: duckdb.DuckDBPyConnection, *, study_id: str, wave: str, ins
     try:
         with registered(con, "respondent_pseudonyms", pseudonyms):
             con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM ({select}) WHERE FALSE", params)
+            _add_new_columns(con, table, select, params)
             with transaction(con):
                 con.execute(f"DELETE FROM {table} WHERE study_id = ? AND wave = ?", [study_id, wave])
                 con.execute(f"INSERT INTO {table} BY NAME {select}", params)

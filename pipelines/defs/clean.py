@@ -26,7 +26,7 @@ def _clean_asset(instrument_name: str) -> dg.AssetsDefinition:
     def _asset(context: dg.AssetExecutionContext, study: StudyResource,
                warehouse: WarehouseResource) -> dg.MaterializeResult:
         config = study.load()
-        instrument = study.instrument(instrument_name)
+        instrument = study.instrument(instrument_name, context.partition_key)
         with warehouse.connect() as con:
             rows = build_clean(con, study_id=config.study_id, wave=context.partition_key,
                                instrument=instrument, key=study.pseudonym_key())

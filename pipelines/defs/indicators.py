@@ -29,7 +29,7 @@ def awareness_by_neighbourhood(context: dg.AssetExecutionContext, study: StudyRe
     """
     config = study.load()
     wave = context.partition_key
-    instrument = study.instrument("parent")
+    instrument = study.instrument("parent", wave)
     services = [sq.code for sq in instrument.question("kent").subquestions]
     with warehouse.connect() as con:
         parents = read_table(con, "clean", "parent_responses", study_id=config.study_id, wave=wave)

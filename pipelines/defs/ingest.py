@@ -38,7 +38,7 @@ def raw_responses(context: dg.AssetExecutionContext, study: StudyResource,
                     f"in {config.path}"
                 )
             export = read_export(survey.export)
-            instrument = study.instrument(survey.instrument)
+            instrument = study.instrument(survey.instrument, wave)
             result = raw.append(
                 con,
                 raw.Batch(

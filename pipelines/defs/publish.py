@@ -19,7 +19,7 @@ def dashboard_site(context: dg.AssetExecutionContext, study: StudyResource,
     Source: ``indicators.awareness_by_neighbourhood``.
     """
     config = study.load()
-    instrument = study.instrument("parent")
+    instrument = study.instrument("parent", config.waves[-1])
     with warehouse.connect() as con:
         table = read_table(con, SCHEMA, TABLE, study_id=config.study_id)
     if table.empty:
@@ -27,7 +27,7 @@ def dashboard_site(context: dg.AssetExecutionContext, study: StudyResource,
     content = SiteContent(
         study_title=config.title,
         indicators=table.sort_values(["wave"], kind="stable"),
-        services={sq.code: sq.labels for sq in instrument.question("kent").subquestions},
+        services={s.code: s.labels for s in config.catalogue().services},
         areas={a.code: a.labels for a in instrument.question("wijk").answers},
         instrument_versions=dict(table.groupby("wave")["instrument_version"].first()),
         min_n=MIN_CELL_SIZE,

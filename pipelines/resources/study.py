@@ -7,7 +7,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from instruments.model import Instrument, load_instrument
+from instruments.model import Instrument
 from instruments.study import DEMO_STUDY, Study, load_study
 
 
@@ -32,8 +32,9 @@ class StudyResource(dg.ConfigurableResource):
             return load_study(study_id, Path(self.studies_dir))
         return load_study(study_id)
 
-    def instrument(self, name: str) -> Instrument:
-        return load_instrument(name)
+    def instrument(self, name: str, wave: str) -> Instrument:
+        """The questionnaire as fielded in the wave (the definition with the wave's services)."""
+        return self.load().instrument(name, wave)
 
     def pseudonym_key(self) -> bytes:
         key = os.environ.get("TOEGANG_PSEUDONYM_KEY")

@@ -4,7 +4,7 @@ import pytest
 
 from instruments.demo_study import generate
 from instruments.limesurvey_export import META_COLUMNS, read_export
-from instruments.model import load_instrument
+from instruments.study import DEMO_STUDY, load_study
 from tests.conftest import DEMO_EXPORTS
 
 
@@ -43,10 +43,12 @@ def test_json_shape_matches_limesurvey(generated):
 @pytest.mark.parametrize("instrument", ["parent", "field_actor"])
 def test_columns_are_the_instrument_columns(generated, instrument):
     out, paths = generated
-    expected = (*META_COLUMNS, *(c.name for c in load_instrument(instrument).columns()))
+    study = load_study(DEMO_STUDY)
     matching = [p for p in paths if p.stem.endswith("_" + instrument)]
     assert len(matching) == 4  # two waves, CSV and JSON
     for path in matching:
+        wave = path.stem.split("_")[2]
+        expected = (*META_COLUMNS, *(c.name for c in study.instrument(instrument, wave).columns()))
         assert read_export(path).columns == expected
 
 
@@ -63,7 +65,9 @@ def test_study_shape(generated):
     assert len(parents) == 277 and len(actors) == 31
     incomplete = [r for r in parents if r["submitdate"] == ""]
     assert 10 <= len(incomplete) <= 45
-    assert all(int(r["lastpage"]) < 5 for r in incomplete)
+    groups = len(load_study(DEMO_STUDY).instrument("parent", "2018").groups)
+    assert all(int(r["lastpage"]) < groups for r in incomplete)
+    assert all(int(r["lastpage"]) == groups for r in parents if r["submitdate"] and r["consent"] == "Y")
     assert {r["startlanguage"] for r in parents} == {"nl", "fr", "en"}
     assert {r["wijk"] for r in parents} >= {"W01", "W02", "W03", "W04"}
     declined = [r for r in parents if r["consent"] == "N"]
@@ -72,7 +76,18 @@ def test_study_shape(generated):
     answered = [r["opleiding"] for r in parents if r["opleiding"]]
     assert answered.count("HOOG") / len(answered) > 0.42
     # Some parents skip items or answer "don't know".
-    assert any(r["drempel[BS1]"] == "DK" for r in parents) and any(r["drempel[BS1]"] == "" for r in parents)
+    assert any(r["drS01[BS1]"] == "DK" for r in parents) and any(r["drS01[BS1]"] == "" for r in parents)
+
+
+def test_conditions_blank_what_was_not_shown(generated):
+    out, _ = generated
+    parents = read_export(out / "survey_418201_2018_parent.csv").responses
+    for r in parents:
+        if r["kent[S02]"] != "Y":
+            assert r["gebruik[S02]"] == "" and all(r[f"drS02[{i}]"] == "" for i in ("BS1", "BB1"))
+        if r["thuistaal"] not in ("ANF", "AND"):
+            assert r["andertaal"] == ""
+    assert any(r["andertaal"] for r in parents) and any(r["drS02[BS1]"] for r in parents)
 
 
 def test_field_actor_panel_returns_across_waves(generated):

@@ -3,7 +3,7 @@
 import pytest
 
 from instruments.limesurvey_export import read_export
-from instruments.model import load_instrument
+from instruments.study import DEMO_STUDY, load_study
 from tests.conftest import DEMO_EXPORTS
 from warehouse import raw
 from warehouse.clean import build_clean
@@ -15,7 +15,7 @@ PARENTS_2018 = DEMO_EXPORTS / "survey_418201_2018_parent.csv"
 
 @pytest.fixture
 def parent():
-    return load_instrument("parent")
+    return load_study(DEMO_STUDY).instrument("parent", "2018")
 
 
 def _load(con, parent, responses):
@@ -36,7 +36,7 @@ def test_types_and_consent(con, parent):
                              "WHERE table_name = 'parent_responses'").fetchall())
     assert types["kinderen"] == "DOUBLE"
     assert types["kent_S01"] == "BOOLEAN" and types["consent"] == "BOOLEAN"
-    assert types["wijk"] == "VARCHAR" and types["drempel_BS1"] == "VARCHAR"
+    assert types["wijk"] == "VARCHAR" and types["drS01_BS1"] == "VARCHAR"
     assert types["submitted_at"] == "TIMESTAMP" and types["response_id"] == "BIGINT"
     consenting = [r for r in responses if r["consent"] == "Y"]
     assert len(frame) == len(consenting) < len(responses)
