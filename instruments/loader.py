@@ -22,6 +22,8 @@ from instruments.model import (
     DIMENSIONS_LEVESQUE,
     LANGUAGES,
     QUESTION_TYPES,
+    RESERVED_CODES,
+    RESERVED_SUBQUESTION_CODES,
     Answer,
     Group,
     Instrument,
@@ -226,9 +228,11 @@ class _Builder:
             raw = raw if isinstance(raw, dict) else {}
             sub_item = f"{item} subquestion {raw.get('code')}"
             code = self.code(raw.get("code"), sub_item)
-            if code in seen:
-                self.problem(item, f"duplicate subquestion code {code!r}")
-            seen.add(code)
+            if code.lower() in seen:
+                self.problem(item, f"duplicate subquestion code {code!r} (LimeSurvey ignores case)")
+            if code.lower() in RESERVED_SUBQUESTION_CODES:
+                self.problem(sub_item, f"{code!r} is reserved in LimeSurvey")
+            seen.add(code.lower())
             if raw.get("dim_b") is not None and raw["dim_b"] not in DIMENSIONS_B:
                 self.problem(sub_item, f"unknown dimension {raw['dim_b']!r} (one of {', '.join(DIMENSIONS_B)})")
             if raw.get("dim_levesque") is not None and raw["dim_levesque"] not in DIMENSIONS_LEVESQUE:
@@ -263,8 +267,10 @@ class _Builder:
     def _one_question(self, raw: dict, group: int, code: str, service) -> None:
         item = f"question {code!r}"
         code = self.code(code, item)
-        if any(q.code == code for q in self.questions):
-            self.problem(item, "duplicate question code")
+        if any(q.code.lower() == code.lower() for q in self.questions):
+            self.problem(item, "duplicate question code (LimeSurvey ignores case)")
+        if code.lower() in RESERVED_CODES:
+            self.problem(item, f"{code!r} is reserved in LimeSurvey")
         qtype = raw.get("type")
         if qtype not in QUESTION_TYPES:
             self.problem(item, f"unknown question type {qtype!r} (one of {', '.join(QUESTION_TYPES)})")

@@ -15,8 +15,8 @@ app = typer.Typer(
     help="Toegang: surveys on the accessibility of family support, from LimeSurvey to published indicators.",
     no_args_is_help=True,
     add_completion=False,
-    # Locals in a traceback can hold secrets and whole data frames: never print them.
-    pretty_exceptions_show_locals=False,
+    # Plain tracebacks: rich ones print locals (secrets, whole data frames) and are slow on long chains.
+    pretty_exceptions_enable=False,
 )
 
 
@@ -25,14 +25,14 @@ def _fail(message: str) -> None:
     raise typer.Exit(code=1)
 
 
-def _run(study: str, waves: list[str] | None, home: str | None, site: str | None) -> None:
+def _run(study: str, waves: list[str] | None, home: str | None, site: str | None, build: str | None = None) -> None:
     from pipelines.resources.study import PseudonymKeyMissing
     from pipelines.runner import UnknownWave, run_study
     from warehouse.clean import CleanError
     from pipelines.defs.ingest import SurveySourceMissing
 
     try:
-        done = run_study(study, waves, home=home, site=site)
+        done = run_study(study, waves, home=home, site=site, build=build)
     except (ExportError, InstrumentError, CleanError, PseudonymKeyMissing, UnknownWave,
             SurveySourceMissing) as exc:
         _fail(str(exc))
@@ -45,16 +45,18 @@ def _run(study: str, waves: list[str] | None, home: str | None, site: str | None
     typer.echo(f"  Raw layer:  {loc.raw.resolve()}  (holds tokens: do not share)")
     typer.echo(f"  Dashboard:  {(loc.site / 'index.html').resolve()}")
     typer.echo(f"              open file://{(loc.site / 'index.html').resolve()} in a browser")
+    typer.echo(f"  Instruments (.lss) and codebook: {(loc.build / done.study_id).resolve()}")
 
 
 HomeOption = Annotated[str | None, typer.Option(help="Warehouse folder (default: $TOEGANG_HOME or data/).")]
 SiteOption = Annotated[str | None, typer.Option(help="Dashboard folder (default: $TOEGANG_SITE or site/).")]
+BuildOption = Annotated[str | None, typer.Option(help="Instrument build folder (default: $TOEGANG_BUILD or build/).")]
 
 
 @app.command()
-def demo(home: HomeOption = None, site: SiteOption = None) -> None:
+def demo(home: HomeOption = None, site: SiteOption = None, build: BuildOption = None) -> None:
     """Run the whole pipeline on the bundled synthetic demo study (no server, no credentials)."""
-    _run(DEMO_STUDY, None, home, site)
+    _run(DEMO_STUDY, None, home, site, build)
 
 
 @app.command()
@@ -64,9 +66,10 @@ def run(
     wave: Annotated[list[str] | None, typer.Option(help="Wave to run (repeatable); default: every wave.")] = None,
     home: HomeOption = None,
     site: SiteOption = None,
+    build: BuildOption = None,
 ) -> None:
     """Ingest, clean, compute indicators and publish the dashboard for a configured study."""
-    _run(study, wave or None, home, site)
+    _run(study, wave or None, home, site, build)
 
 
 @app.command("generate-demo")
@@ -78,6 +81,82 @@ def generate_demo(
 
     for path in generate(out):
         typer.echo(str(path))
+
+
+instruments_app = typer.Typer(help="Questionnaires as code: check, compile to LimeSurvey, compare versions.",
+                              no_args_is_help=True)
+app.add_typer(instruments_app, name="instruments")
+StudyOption = Annotated[str, typer.Option(help="Study id: instruments/studies/<study>.yaml.", envvar="TOEGANG_STUDY")]
+
+
+@instruments_app.command("check")
+def instruments_check(
+    study: StudyOption = DEMO_STUDY,
+    definitions: Annotated[Path | None, typer.Option(help="Folder of definitions to check "
+                                                          "(default: instruments/definitions).")] = None,
+) -> None:
+    """Check both questionnaires for every wave of the study's catalogue; list every problem."""
+    from instruments.loader import DEFINITIONS, check_instruments
+    from instruments.study import load_study
+
+    try:
+        config = load_study(study)
+    except InstrumentError as exc:
+        _fail(str(exc))
+    problems = check_instruments(config.catalogue_path, definitions=definitions or DEFINITIONS)
+    for problem in problems:
+        typer.echo(str(problem), err=True)
+    if problems:
+        _fail(f"{len(problems)} problem(s) in the instrument definitions")
+    typer.echo(f"instruments of study {config.study_id}: no problems "
+               f"(waves {', '.join(config.catalogue().waves)})")
+
+
+@instruments_app.command("build")
+def instruments_build(
+    study: StudyOption = DEMO_STUDY,
+    out: Annotated[Path | None, typer.Option(help="Build folder (default: $TOEGANG_BUILD or build/).")] = None,
+) -> None:
+    """Write one LimeSurvey .lss per survey of the study and the codebook (JSON, HTML) to build/<study>/."""
+    from instruments.build import build_study
+    from instruments.study import load_study
+    from warehouse.paths import Locations
+
+    try:
+        result = build_study(load_study(study), out or Locations.from_env().build)
+    except InstrumentError as exc:
+        _fail(str(exc))
+    for path in (*result.lss, result.codebook_json, *result.codebook_html):
+        typer.echo(str(path))
+
+
+@instruments_app.command("diff")
+def instruments_diff(
+    old: Annotated[str, typer.Argument(help="Old version: a definition file or a git revision.")],
+    new: Annotated[str, typer.Argument(help="New version: a definition file or a git revision.")],
+    instrument: Annotated[str, typer.Option(help="parent or field_actor")] = "parent",
+    study: StudyOption = DEMO_STUDY,
+    wave: Annotated[str | None, typer.Option(help="Wave of the old version (default: the study's first).")] = None,
+    new_wave: Annotated[str | None, typer.Option(help="Wave of the new version (default: as --wave).")] = None,
+) -> None:
+    """List added, removed and changed items between two versions of a questionnaire."""
+    from instruments.diff import diff_instruments
+    from instruments.study import load_study
+    from instruments.versions import load_version
+
+    try:
+        config = load_study(study)
+        old_wave = wave or config.waves[0]
+        before = load_version(old, instrument, config.study_id, old_wave)
+        after = load_version(new, instrument, config.study_id, new_wave or old_wave)
+    except InstrumentError as exc:
+        _fail(str(exc))
+    changes = diff_instruments(before, after)
+    typer.echo(f"{instrument}: {before.version} ({old}, wave {before.wave}) -> {after.version} ({new}, wave {after.wave})")
+    for change in changes:
+        typer.echo(str(change))
+    counts = {kind: sum(c.kind == kind for c in changes) for kind in ("added", "removed", "changed")}
+    typer.echo(f"{counts['added']} added, {counts['removed']} removed, {counts['changed']} changed")
 
 
 if __name__ == "__main__":

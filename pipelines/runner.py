@@ -14,14 +14,15 @@ import dagster as dg
 from pipelines.defs.clean import clean_field_actor_responses, clean_parent_responses
 from pipelines.defs.indicators import awareness_by_neighbourhood, no_small_cells_published
 from pipelines.defs.ingest import raw_responses
+from pipelines.defs.instruments import codebook, instrument_files
 from pipelines.defs.publish import dashboard_site
 from pipelines.resources.study import StudyResource
 from pipelines.resources.warehouse import WarehouseResource
 from warehouse.paths import Locations
 
-WAVE_ASSETS = [raw_responses, clean_parent_responses, clean_field_actor_responses, awareness_by_neighbourhood,
+WAVE_ASSETS = [codebook, raw_responses, clean_parent_responses, clean_field_actor_responses, awareness_by_neighbourhood,
                no_small_cells_published]
-PUBLISH_ASSETS = [dashboard_site]
+PUBLISH_ASSETS = [instrument_files, dashboard_site]
 
 
 # Usage statistics stay off: this instance runs on data about vulnerable families, on closed networks.
@@ -51,7 +52,7 @@ def dagster_instance() -> dg.DagsterInstance:
 
 
 def run_study(study_id: str, waves: list[str] | None = None, *, home: str | None = None,
-              site: str | None = None, studies_dir: str | None = None,
+              site: str | None = None, build: str | None = None, studies_dir: str | None = None,
               instance: dg.DagsterInstance | None = None, log_level: str = "INFO") -> StudyRun:
     """Materialise every wave (or ``waves``) of a study, then the dashboard. ``log_level`` sets the
     console log of the in-process runs (Dagster's step events are DEBUG)."""
@@ -62,7 +63,7 @@ def run_study(study_id: str, waves: list[str] | None = None, *, home: str | None
     if unknown:
         raise UnknownWave(f"study {study.study_id!r} has no wave {', '.join(unknown)} "
                           f"(its waves: {', '.join(study.waves)})")
-    resources = {"warehouse": WarehouseResource(home=home, site=site),
+    resources = {"warehouse": WarehouseResource(home=home, site=site, build=build),
                  "study": study_resource}
     instance = instance or dagster_instance()
     common = {"resources": resources, "instance": instance, "tags": {"toegang/study": study.study_id},
@@ -77,4 +78,7 @@ def _materialize(assets: list, **kwargs) -> str:
     try:
         return dg.materialize(assets, **kwargs).run_id
     except dg.DagsterUserCodeExecutionError as exc:
-        raise exc.user_exception from None
+        error = exc.user_exception
+    # Raised outside the except block: re-raising inside it would chain the two exceptions into a
+    # cycle (each the other's context), which some traceback printers follow forever.
+    raise error

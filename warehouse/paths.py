@@ -19,12 +19,12 @@ class Locations:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, home: str | None = None,
-                 site: str | None = None) -> Locations:
+                 site: str | None = None, build: str | None = None) -> Locations:
         env = os.environ if environ is None else environ
         return cls(
             home=Path(home or env.get("TOEGANG_HOME") or "data"),
             site=Path(site or env.get("TOEGANG_SITE") or "site"),
-            build=Path(env.get("TOEGANG_BUILD") or "build"),
+            build=Path(build or env.get("TOEGANG_BUILD") or "build"),
         )
 
     @property

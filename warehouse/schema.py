@@ -44,6 +44,31 @@ CREATE TABLE IF NOT EXISTS raw.responses (
 WAREHOUSE_DDL = """
 CREATE SCHEMA IF NOT EXISTS clean;
 CREATE SCHEMA IF NOT EXISTS indicators;
+CREATE SCHEMA IF NOT EXISTS meta;
+-- One row per exported column of each instrument as fielded in a wave (instruments/codebook.py).
+CREATE TABLE IF NOT EXISTS meta.codebook (
+    study_id            VARCHAR NOT NULL,
+    wave                VARCHAR NOT NULL,
+    instrument          VARCHAR NOT NULL,
+    instrument_version  VARCHAR NOT NULL,
+    position            INTEGER NOT NULL,
+    column_name         VARCHAR NOT NULL,   -- as LimeSurvey exports it: kent[S01]
+    variable            VARCHAR NOT NULL,   -- as clean tables and ExpressionScript name it: kent_S01
+    question            VARCHAR NOT NULL,
+    subquestion         VARCHAR,
+    type                VARCHAR NOT NULL,
+    group_position      INTEGER NOT NULL,
+    question_nl VARCHAR, question_fr VARCHAR, question_en VARCHAR,
+    item_nl VARCHAR, item_fr VARCHAR, item_en VARCHAR,
+    answers             JSON,               -- [{code, nl, fr, en, missing}]
+    dim_b VARCHAR, dim_levesque VARCHAR, polarity VARCHAR,
+    mirror              VARCHAR,            -- column of the mirror item in the mirror instrument
+    service VARCHAR, theme VARCHAR,
+    relevance           VARCHAR,            -- ExpressionScript: when the column is shown
+    free_text           BOOLEAN NOT NULL,
+    mandatory           BOOLEAN NOT NULL,
+    PRIMARY KEY (study_id, wave, instrument, column_name)
+);
 -- awareness_rate(X) per neighbourhood; suppressed cells keep their row with n, numerator, estimate NULL.
 CREATE TABLE IF NOT EXISTS indicators.awareness_by_neighbourhood (
     study_id            VARCHAR NOT NULL,

@@ -4,6 +4,7 @@
 import dagster as dg
 
 from pipelines.defs.ingest import raw_responses
+from pipelines.defs.instruments import codebook
 from pipelines.defs.partitions import wave_partitions
 from pipelines.resources.study import StudyResource
 from pipelines.resources.warehouse import WarehouseResource
@@ -13,7 +14,7 @@ from warehouse.clean import build_clean
 def _clean_asset(instrument_name: str) -> dg.AssetsDefinition:
     @dg.asset(
         name=f"clean_{instrument_name}_responses",
-        deps=[raw_responses],
+        deps=[raw_responses, codebook],
         partitions_def=wave_partitions,
         group_name="clean",
         kinds={"duckdb"},

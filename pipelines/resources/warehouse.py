@@ -16,15 +16,17 @@ class WarehouseResource(dg.ConfigurableResource):
     """The DuckDB warehouse and the dashboard folder.
 
     Environment (read when a run starts, not at import): ``TOEGANG_HOME`` (default ``data/``) holds
-    ``toegang.duckdb`` and ``raw.duckdb``; ``TOEGANG_SITE`` (default ``site/``) receives the dashboards.
-    Set ``home`` or ``site`` to override them.
+    ``toegang.duckdb`` and ``raw.duckdb``; ``TOEGANG_SITE`` (default ``site/``) receives the dashboards;
+    ``TOEGANG_BUILD`` (default ``build/``) the compiled instruments and the codebook. Set ``home``,
+    ``site`` or ``build`` to override them.
     """
 
     home: str | None = None
     site: str | None = None
+    build: str | None = None
 
     def locations(self) -> Locations:
-        return Locations.from_env(home=self.home, site=self.site)
+        return Locations.from_env(home=self.home, site=self.site, build=self.build)
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:

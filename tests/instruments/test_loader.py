@@ -109,7 +109,7 @@ def test_version_is_a_content_hash(study, copy):
     [
         ("parent.yaml", "code: wijk\n", "code: 1wijk\n",
          "parent.yaml: question '1wijk': code '1wijk' is not a valid LimeSurvey code"),
-        ("parent.yaml", "code: kinderen\n", "code: wijk\n", "parent.yaml: question 'wijk': duplicate question code"),
+        ("parent.yaml", "code: kinderen\n", "code: wijk\n", "parent.yaml: question 'wijk': duplicate question code (LimeSurvey ignores case)"),
         ("parent.yaml", 'en: "How many children do you have?"', 'en: ""',
          "parent.yaml: question 'kinderen': no text in en"),
         ("scales.yaml", 'fr: "En partie", ', "",

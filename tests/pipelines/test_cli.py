@@ -1,8 +1,11 @@
 """pipelines/cli.py: every command has --help; bad input ends with a clear message and exit code 1."""
 
+import shutil
+
 import pytest
 from typer.testing import CliRunner
 
+from instruments.loader import DEFINITIONS
 from pipelines.cli import app
 
 runner = CliRunner()
@@ -35,9 +38,32 @@ def test_generate_demo_writes_eight_files(tmp_path):
 
 def test_demo_command_runs_and_says_where_the_outputs_are(tmp_path, monkeypatch):
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
-    result = runner.invoke(app, ["demo", "--home", str(tmp_path / "home"), "--site", str(tmp_path / "site")])
+    result = runner.invoke(app, ["demo", "--home", str(tmp_path / "home"), "--site", str(tmp_path / "site"),
+                                 "--build", str(tmp_path / "build")])
     assert result.exit_code == 0, result.output
     assert f"Warehouse:  {tmp_path / 'home' / 'toegang.duckdb'}" in result.output
     assert f"Dashboard:  {tmp_path / 'site' / 'index.html'}" in result.output
     assert (tmp_path / "site" / "en" / "index.html").is_file()
+    assert len(list((tmp_path / "build" / "demo-brussels").glob("*.lss"))) == 4
     assert (tmp_path / "dagster" / "dagster.yaml").is_file()  # runs are recorded for `dagster dev`
+
+
+def test_instruments_check_build_and_diff(tmp_path):
+    checked = runner.invoke(app, ["instruments", "check"])
+    assert checked.exit_code == 0 and "no problems" in checked.output
+    built = runner.invoke(app, ["instruments", "build", "--out", str(tmp_path)])
+    assert built.exit_code == 0
+    assert len(list((tmp_path / "demo-brussels").glob("*.lss"))) == 4
+    diffed = runner.invoke(app, ["instruments", "diff", "HEAD", "HEAD", "--wave", "2018", "--new-wave", "2021"])
+    assert diffed.exit_code == 0, diffed.output
+    assert "+ kent[S07] (added)" in diffed.output and "15 added, 0 removed, 12 changed" in diffed.output
+
+
+def test_instruments_check_fails_on_a_broken_definition(tmp_path):
+    shutil.copytree(DEFINITIONS, tmp_path / "definitions")
+    broken = tmp_path / "definitions" / "parent.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("type: N\n", "type: Q\n"), encoding="utf-8")
+    result = runner.invoke(app, ["instruments", "check", "--definitions", str(tmp_path / "definitions")])
+    assert result.exit_code == 1
+    assert "question 'kinderen': unknown question type 'Q'" in result.output
+    assert "problem(s) in the instrument definitions" in result.output

@@ -9,8 +9,8 @@ import dagster as dg
 
 from tests.conftest import ROOT
 
-ASSETS = {"raw_responses", "clean_parent_responses", "clean_field_actor_responses",
-          "awareness_by_neighbourhood", "dashboard_site"}
+ASSETS = {"codebook", "instrument_files", "raw_responses", "clean_parent_responses",
+          "clean_field_actor_responses", "awareness_by_neighbourhood", "dashboard_site"}
 
 
 def test_definitions_hold_the_assets_in_order():
@@ -20,7 +20,7 @@ def test_definitions_hold_the_assets_in_order():
     keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
     assert keys == ASSETS
     upstream = {k: {p.to_user_string() for p in graph.get(dg.AssetKey(k)).parent_keys} for k in ASSETS}
-    assert upstream["clean_parent_responses"] == {"raw_responses"}
+    assert upstream["clean_parent_responses"] == {"raw_responses", "codebook"}
     assert upstream["awareness_by_neighbourhood"] == {"clean_parent_responses"}
     assert upstream["dashboard_site"] == {"awareness_by_neighbourhood"}
     partitions = graph.get(dg.AssetKey("raw_responses")).partitions_def
