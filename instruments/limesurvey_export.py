@@ -48,17 +48,17 @@ class ResponseExport:
     sha256: str  # of the file's bytes, recorded with the load
 
 
-def write_csv(path: Path, columns: list[str], responses: list[dict[str, str]]) -> None:
+def csv_bytes(columns: list[str], responses: list[dict[str, str]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     writer.writerow(columns)
     for response in responses:
         writer.writerow([response.get(c, "") for c in columns])
     buffer.write("\r\n")
-    path.write_bytes((_BOM + buffer.getvalue()).encode("utf-8"))
+    return (_BOM + buffer.getvalue()).encode("utf-8")
 
 
-def write_json(path: Path, columns: list[str], responses: list[dict[str, str]]) -> None:
+def json_bytes(columns: list[str], responses: list[dict[str, str]]) -> bytes:
     def value(column: str, raw: str) -> int | str:
         return int(raw) if column in _NUMERIC_IN_JSON and raw != "" else raw
 
@@ -66,7 +66,15 @@ def write_json(path: Path, columns: list[str], responses: list[dict[str, str]]) 
         json.dumps({c: value(c, r.get(c, "")) for c in columns}, separators=(",", ":"), ensure_ascii=True)
         for r in responses
     ]
-    path.write_bytes(('{"responses": [' + ",".join(objects) + "]}").encode("ascii"))
+    return ('{"responses": [' + ",".join(objects) + "]}").encode("ascii")
+
+
+def write_csv(path: Path, columns: list[str], responses: list[dict[str, str]]) -> None:
+    path.write_bytes(csv_bytes(columns, responses))
+
+
+def write_json(path: Path, columns: list[str], responses: list[dict[str, str]]) -> None:
+    path.write_bytes(json_bytes(columns, responses))
 
 
 def read_export(path: Path | str) -> ResponseExport:
@@ -79,6 +87,13 @@ def read_export(path: Path | str) -> ResponseExport:
         data = path.read_bytes()
     except OSError as exc:
         raise ExportError(path, f"cannot read the file ({exc.strerror or exc})") from exc
+    return parse_export(data, path, suffix[1:])
+
+
+def parse_export(data: bytes, path: Path | str, file_format: str) -> ResponseExport:
+    """Parse the bytes of an export; ``path`` names where they came from (a file, or an API call)."""
+    path = Path(path)
+    suffix = "." + file_format
     if not data.strip():
         raise ExportError(path, "the file is empty; expected a LimeSurvey response export")
     try:

@@ -26,6 +26,11 @@ class Survey:
     export: Path | None = None
     margins: Path | None = None  # population margins for weighting (parents only)
 
+    @property
+    def source(self) -> str:
+        """"file" when an export file is configured, else "limesurvey" (the RemoteControl API)."""
+        return "file" if self.export is not None else "limesurvey"
+
 
 @dataclass(frozen=True)
 class Study:
@@ -36,6 +41,8 @@ class Study:
     catalogue_path: Path
     # Only synthetic demo studies carry a key in their file; real ones take TOEGANG_PSEUDONYM_KEY.
     demo_pseudonym_key: str | None = None
+    ingest_cron: str = "0 * * * *"  # new and changed responses, hourly
+    rescan_cron: str = "30 3 * * 0"  # every stored id again (edits), weekly
 
     @property
     def waves(self) -> list[str]:
@@ -89,6 +96,8 @@ def load_study(study_id: str, studies: Path = STUDIES) -> Study:
         path=path,
         catalogue_path=(path.parent / doc["catalogue"]) if doc.get("catalogue") else CATALOGUES / f"{path.stem}.yaml",
         demo_pseudonym_key=doc.get("demo_pseudonym_key"),
+        ingest_cron=str((doc.get("schedule") or {}).get("ingest", "0 * * * *")),
+        rescan_cron=str((doc.get("schedule") or {}).get("rescan", "30 3 * * 0")),
     )
 
 

@@ -13,14 +13,15 @@ import dagster as dg
 
 from pipelines.defs.clean import clean_field_actor_responses, clean_parent_responses
 from pipelines.defs.indicators import awareness_by_neighbourhood, no_small_cells_published
-from pipelines.defs.ingest import raw_responses
+from pipelines.defs.ingest import raw_responses, survey_structure_matches_codebook
 from pipelines.defs.instruments import codebook, instrument_files
 from pipelines.defs.publish import dashboard_site
+from pipelines.resources.limesurvey import LimeSurveyResource
 from pipelines.resources.study import StudyResource
 from pipelines.resources.warehouse import WarehouseResource
 from warehouse.paths import Locations
 
-WAVE_ASSETS = [codebook, raw_responses, clean_parent_responses, clean_field_actor_responses, awareness_by_neighbourhood,
+WAVE_ASSETS = [codebook, raw_responses, survey_structure_matches_codebook, clean_parent_responses, clean_field_actor_responses, awareness_by_neighbourhood,
                no_small_cells_published]
 PUBLISH_ASSETS = [instrument_files, dashboard_site]
 
@@ -53,7 +54,8 @@ def dagster_instance() -> dg.DagsterInstance:
 
 def run_study(study_id: str, waves: list[str] | None = None, *, home: str | None = None,
               site: str | None = None, build: str | None = None, studies_dir: str | None = None,
-              instance: dg.DagsterInstance | None = None, log_level: str = "INFO") -> StudyRun:
+              instance: dg.DagsterInstance | None = None, log_level: str = "INFO",
+              limesurvey: LimeSurveyResource | None = None, full_rescan: bool = False) -> StudyRun:
     """Materialise every wave (or ``waves``) of a study, then the dashboard. ``log_level`` sets the
     console log of the in-process runs (Dagster's step events are DEBUG)."""
     study_resource = StudyResource(study_id=study_id, studies_dir=studies_dir)
@@ -64,12 +66,13 @@ def run_study(study_id: str, waves: list[str] | None = None, *, home: str | None
         raise UnknownWave(f"study {study.study_id!r} has no wave {', '.join(unknown)} "
                           f"(its waves: {', '.join(study.waves)})")
     resources = {"warehouse": WarehouseResource(home=home, site=site, build=build),
-                 "study": study_resource}
+                 "study": study_resource, "limesurvey": limesurvey or LimeSurveyResource()}
     instance = instance or dagster_instance()
-    common = {"resources": resources, "instance": instance, "tags": {"toegang/study": study.study_id},
-              "run_config": {"loggers": {"console": {"config": {"log_level": log_level}}}}}
-    run_ids = [_materialize(WAVE_ASSETS, partition_key=wave, **common) for wave in chosen]
-    run_ids.append(_materialize(PUBLISH_ASSETS, **common))
+    loggers = {"console": {"config": {"log_level": log_level}}}
+    common = {"resources": resources, "instance": instance, "tags": {"toegang/study": study.study_id}}
+    wave_config = {"loggers": loggers, "ops": {"raw_responses": {"config": {"full_rescan": full_rescan}}}}
+    run_ids = [_materialize(WAVE_ASSETS, partition_key=wave, run_config=wave_config, **common) for wave in chosen]
+    run_ids.append(_materialize(PUBLISH_ASSETS, run_config={"loggers": loggers}, **common))
     return StudyRun(study.study_id, chosen, resources["warehouse"].locations(), run_ids)
 
 

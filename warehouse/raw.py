@@ -33,6 +33,7 @@ class Batch:
     responses: Sequence[dict[str, str]]
     origin_sha256: str | None = None
     fetched_at: datetime | None = None
+    structure: dict | None = None  # the survey's structure as the server reported it (API loads)
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,12 @@ def append(con: duckdb.DuckDBPyConnection, batch: Batch) -> LoadResult:
                 "loaded_at": loaded_at,
             },
         ).fetchall()[0][0]
+        if batch.structure is not None:
+            con.execute(
+                "INSERT INTO raw.survey_structures VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [batch.study_id, batch.survey_id, load_seq, load_id, batch.wave, batch.instrument, fetched_at,
+                 json.dumps(batch.structure, ensure_ascii=False)],
+            )
         con.execute(
             "INSERT INTO raw.loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [load_seq, load_id, batch.source, batch.study_id, batch.survey_id, batch.wave,
@@ -111,3 +118,34 @@ def latest_versions_sql() -> str:
         WHERE study_id = $study_id AND wave = $wave AND instrument = $instrument
         QUALIFY row_number() OVER (PARTITION BY survey_id, response_id ORDER BY load_seq DESC) = 1
     """
+
+
+@dataclass(frozen=True)
+class StoredState:
+    """What the raw layer already holds of one survey: the basis of an incremental load."""
+
+    max_response_id: int
+    incomplete_ids: tuple[int, ...]  # latest version still without a submit date
+    response_ids: frozenset[int]
+
+
+def stored_state(con: duckdb.DuckDBPyConnection, study_id: str, survey_id: int) -> StoredState:
+    rows = con.execute(
+        """
+        SELECT response_id, arg_max(payload ->> '$.submitdate', load_seq) AS submitdate
+        FROM raw.responses WHERE study_id = ? AND survey_id = ?
+        GROUP BY response_id ORDER BY response_id
+        """,
+        [study_id, survey_id],
+    ).fetchall()
+    ids = [r[0] for r in rows]
+    return StoredState(max(ids, default=0), tuple(r[0] for r in rows if not r[1]), frozenset(ids))
+
+
+def latest_structure(con: duckdb.DuckDBPyConnection, study_id: str, survey_id: int) -> dict | None:
+    rows = con.execute(
+        "SELECT structure FROM raw.survey_structures WHERE study_id = ? AND survey_id = ? "
+        "ORDER BY load_seq DESC LIMIT 1",
+        [study_id, survey_id],
+    ).fetchall()
+    return json.loads(rows[0][0]) if rows else None

@@ -39,6 +39,19 @@ CREATE TABLE IF NOT EXISTS raw.responses (
     loaded_at           TIMESTAMP NOT NULL,
     PRIMARY KEY (study_id, survey_id, response_id, load_seq)
 );
+-- Append-only: the survey's structure as the server reported it at each API load (groups, questions,
+-- answer options), compared with the codebook by the drift check.
+CREATE TABLE IF NOT EXISTS raw.survey_structures (
+    study_id            VARCHAR NOT NULL,
+    survey_id           BIGINT NOT NULL,
+    load_seq            BIGINT NOT NULL,
+    load_id             VARCHAR NOT NULL,
+    wave                VARCHAR NOT NULL,
+    instrument          VARCHAR NOT NULL,
+    fetched_at          TIMESTAMP NOT NULL,
+    structure           JSON NOT NULL,
+    PRIMARY KEY (study_id, survey_id, load_seq)
+);
 """
 
 WAREHOUSE_DDL = """

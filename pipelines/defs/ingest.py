@@ -1,10 +1,12 @@
 """raw_responses: every version of every response of the study's surveys in a wave."""
 
-
 import dagster as dg
 
+from instruments.drift import structure_drift
 from instruments.limesurvey_export import read_export
 from pipelines.defs.partitions import wave_partitions
+from pipelines.fetch import fetch_responses
+from pipelines.resources.limesurvey import LimeSurveyResource
 from pipelines.resources.study import StudyResource
 from pipelines.resources.warehouse import WarehouseResource
 from warehouse import raw
@@ -14,57 +16,77 @@ class SurveySourceMissing(RuntimeError):
     pass
 
 
+class RawResponsesConfig(dg.Config):
+    full_rescan: bool = False  # also fetch every stored id again, to catch edits made in LimeSurvey
+
+
 @dg.asset(
     partitions_def=wave_partitions,
     group_name="ingest",
     kinds={"duckdb"},
 )
-def raw_responses(context: dg.AssetExecutionContext, study: StudyResource,
-                  warehouse: WarehouseResource) -> dg.MaterializeResult:
+def raw_responses(context: dg.AssetExecutionContext, config: RawResponsesConfig, study: StudyResource,
+                  warehouse: WarehouseResource, limesurvey: LimeSurveyResource) -> dg.MaterializeResult:
     """Table ``raw.responses`` (in ``raw.duckdb``): one row per version of a LimeSurvey response, as
-    exported, with its load in ``raw.loads``. Append-only; an identical re-delivery adds nothing.
+    exported, with its load in ``raw.loads``. Append-only; an identical re-delivery adds nothing, an
+    edited response is a new version.
 
-    Source: the export file configured for each survey of the wave in the study file.
+    Source per survey of the wave: its export file when the study file names one, else the LimeSurvey
+    server (new ids, still-incomplete ids, and on ``full_rescan`` every id), whose structure is kept
+    in ``raw.survey_structures`` for the drift check.
     """
-    config = study.load()
+    study_config = study.load()
     wave = context.partition_key
     received = inserted = 0
     per_survey = {}
     with warehouse.connect() as con:
-        for survey in config.surveys_in(wave):
-            if survey.export is None:
-                raise SurveySourceMissing(
-                    f"study {config.study_id!r}, survey {survey.survey_id}: no export file configured "
-                    f"in {config.path}"
-                )
-            export = read_export(survey.export)
+        for survey in study_config.surveys_in(wave):
             instrument = study.instrument(survey.instrument, wave)
-            result = raw.append(
-                con,
-                raw.Batch(
-                    source="file",
-                    study_id=config.study_id,
-                    survey_id=survey.survey_id,
-                    wave=wave,
-                    instrument=instrument.name,
-                    instrument_version=instrument.version,
-                    origin=survey.export.name,
-                    origin_sha256=export.sha256,
-                    responses=export.responses,
-                ),
-            )
-            context.log.info(
-                f"survey {survey.survey_id} ({instrument.name}): {result.received} responses read from "
-                f"{survey.export.name}, {result.inserted} new or changed"
-            )
+            common = {"study_id": study_config.study_id, "survey_id": survey.survey_id, "wave": wave,
+                      "instrument": instrument.name, "instrument_version": instrument.version}
+            if survey.source == "file":
+                export = read_export(survey.export)
+                batch = raw.Batch(source="file", origin=survey.export.name, origin_sha256=export.sha256,
+                                  responses=export.responses, **common)
+            else:
+                state = raw.stored_state(con, study_config.study_id, survey.survey_id)
+                with limesurvey.open() as server:
+                    structure = server.structure(survey.survey_id)
+                    responses = fetch_responses(server, survey.survey_id, state, page_size=limesurvey.page_size,
+                                                full_rescan=config.full_rescan)
+                    batch = raw.Batch(source="limesurvey", origin=server.endpoint, responses=responses,
+                                      structure=structure, **common)
+            result = raw.append(con, batch)
+            context.log.info(f"survey {survey.survey_id} ({instrument.name}): {result.received} responses "
+                             f"read from {batch.origin}, {result.inserted} new or changed")
             received += result.received
             inserted += result.inserted
             per_survey[str(survey.survey_id)] = result.inserted
-    return dg.MaterializeResult(
-        metadata={
-            "study_id": config.study_id,
-            "responses_received": received,
-            "versions_inserted": inserted,
-            "inserted_per_survey": per_survey,
-        }
+    return dg.MaterializeResult(metadata={
+        "study_id": study_config.study_id, "responses_received": received,
+        "versions_inserted": inserted, "inserted_per_survey": per_survey,
+    })
+
+
+@dg.asset_check(asset=raw_responses, blocking=True,
+                description="The questionnaire on the LimeSurvey server is the one in the codebook: no "
+                            "question or answer added, removed or recoded.")
+def survey_structure_matches_codebook(study: StudyResource, warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    study_config = study.load()
+    problems: dict[str, list[str]] = {}
+    checked = []
+    with warehouse.connect() as con:
+        for survey in study_config.surveys:
+            structure = raw.latest_structure(con, study_config.study_id, survey.survey_id)
+            if structure is None:
+                continue  # loaded from files: no server structure to compare
+            checked.append(survey.survey_id)
+            drift = structure_drift(study.instrument(survey.instrument, survey.wave), structure)
+            if drift:
+                problems[str(survey.survey_id)] = drift
+    return dg.AssetCheckResult(
+        passed=not problems,
+        severity=dg.AssetCheckSeverity.ERROR,
+        description="; ".join(f"survey {sid}: " + "; ".join(lines) for sid, lines in problems.items()) or None,
+        metadata={"surveys_checked": checked, "differences": problems},
     )

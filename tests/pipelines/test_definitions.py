@@ -25,7 +25,7 @@ def test_definitions_hold_the_assets_in_order():
     assert upstream["dashboard_site"] == {"awareness_by_neighbourhood"}
     partitions = graph.get(dg.AssetKey("raw_responses")).partitions_def
     assert partitions.get_partition_keys() == ["2018", "2021"]
-    assert {c.name for c in graph.asset_check_keys} == {"no_small_cells_published"}
+    assert {c.name for c in graph.asset_check_keys} == {"no_small_cells_published", "survey_structure_matches_codebook"}
 
 
 def test_dagster_definitions_validate(tmp_path: Path):
