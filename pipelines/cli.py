@@ -25,19 +25,31 @@ def _fail(message: str) -> None:
     raise typer.Exit(code=1)
 
 
-def _run(study: str, waves: list[str] | None, home: str | None, site: str | None, build: str | None = None) -> None:
-    from pipelines.resources.study import PseudonymKeyMissing
-    from pipelines.runner import UnknownWave, run_study
-    from warehouse.clean import CleanError
+def _guarded(action):
+    """Run ``action``; a known failure ends the command with its message and exit code 1."""
+    import dagster as dg
+
     from pipelines.defs.ingest import SurveySourceMissing
+    from pipelines.resources.limesurvey import LimeSurveyError
+    from pipelines.resources.study import PseudonymKeyMissing
+    from pipelines.runner import UnknownWave
+    from warehouse.clean import CleanError
 
     try:
-        done = run_study(study, waves, home=home, site=site, build=build)
-    except (ExportError, InstrumentError, CleanError, PseudonymKeyMissing, UnknownWave,
-            SurveySourceMissing) as exc:
+        return action()
+    except (ExportError, InstrumentError, CleanError, PseudonymKeyMissing, UnknownWave, SurveySourceMissing,
+            LimeSurveyError) as exc:
         _fail(str(exc))
     except duckdb.IOException as exc:
         _fail(f"the warehouse is in use by another process or cannot be opened: {exc}")
+    except dg.DagsterError as exc:  # e.g. a blocking check that failed: the message names it
+        _fail(str(exc))
+
+
+def _run(study: str, waves: list[str] | None, home: str | None, site: str | None, build: str | None = None) -> None:
+    from pipelines.runner import run_study
+
+    done = _guarded(lambda: run_study(study, waves, home=home, site=site, build=build))
     loc = done.locations
     typer.echo("")
     typer.echo(f"Study {done.study_id}, waves {', '.join(done.waves)}: done.")
@@ -70,6 +82,23 @@ def run(
 ) -> None:
     """Ingest, clean, compute indicators and publish the dashboard for a configured study."""
     _run(study, wave or None, home, site, build)
+
+
+@app.command()
+def ingest(
+    study: Annotated[str, typer.Option(help="Study id: instruments/studies/<study>.yaml.",
+                                       envvar="TOEGANG_STUDY")] = DEMO_STUDY,
+    survey_id: Annotated[int | None, typer.Option(help="Only this LimeSurvey survey id.")] = None,
+    full_rescan: Annotated[bool, typer.Option(help="Fetch every stored response again to catch edits.")] = False,
+    home: HomeOption = None,
+) -> None:
+    """Load new and changed responses into the raw layer: from LimeSurvey (LIMESURVEY_URL,
+    LIMESURVEY_USERNAME, LIMESURVEY_PASSWORD) or from the export files the study names."""
+    from pipelines.runner import run_ingest
+
+    done = _guarded(lambda: run_ingest(study, survey_id, home=home, full_rescan=full_rescan))
+    typer.echo(f"Study {done.study_id}: raw layer loaded for wave(s) {', '.join(done.waves)} "
+               f"({done.locations.raw.resolve()})")
 
 
 @app.command("generate-demo")

@@ -24,6 +24,7 @@ from warehouse.paths import Locations
 WAVE_ASSETS = [codebook, raw_responses, survey_structure_matches_codebook, clean_parent_responses, clean_field_actor_responses, awareness_by_neighbourhood,
                no_small_cells_published]
 PUBLISH_ASSETS = [instrument_files, dashboard_site]
+INGEST_ASSETS = [raw_responses, survey_structure_matches_codebook]
 
 
 # Usage statistics stay off: this instance runs on data about vulnerable families, on closed networks.
@@ -74,6 +75,28 @@ def run_study(study_id: str, waves: list[str] | None = None, *, home: str | None
     run_ids = [_materialize(WAVE_ASSETS, partition_key=wave, run_config=wave_config, **common) for wave in chosen]
     run_ids.append(_materialize(PUBLISH_ASSETS, run_config={"loggers": loggers}, **common))
     return StudyRun(study.study_id, chosen, resources["warehouse"].locations(), run_ids)
+
+
+def run_ingest(study_id: str, survey_id: int | None = None, *, home: str | None = None,
+               studies_dir: str | None = None, instance: dg.DagsterInstance | None = None,
+               limesurvey: LimeSurveyResource | None = None, full_rescan: bool = False,
+               log_level: str = "INFO") -> StudyRun:
+    """Load new responses (all surveys of the study, or one) into the raw layer, with the drift check."""
+    study_resource = StudyResource(study_id=study_id, studies_dir=studies_dir)
+    study = study_resource.load()
+    surveys = [s for s in study.surveys if survey_id is None or s.survey_id == survey_id]
+    if not surveys:
+        raise UnknownWave(f"study {study.study_id!r} has no survey {survey_id}")
+    resources = {"warehouse": WarehouseResource(home=home), "study": study_resource,
+                 "limesurvey": limesurvey or LimeSurveyResource()}
+    instance = instance or dagster_instance()
+    config = {"loggers": {"console": {"config": {"log_level": log_level}}},
+              "ops": {"raw_responses": {"config": {"full_rescan": full_rescan,
+                                                   "survey_ids": [s.survey_id for s in surveys]}}}}
+    waves = sorted({s.wave for s in surveys})
+    run_ids = [_materialize(INGEST_ASSETS, partition_key=wave, resources=resources, instance=instance,
+                            run_config=config, tags={"toegang/study": study.study_id}) for wave in waves]
+    return StudyRun(study.study_id, waves, resources["warehouse"].locations(), run_ids)
 
 
 def _materialize(assets: list, **kwargs) -> str:

@@ -18,6 +18,7 @@ class SurveySourceMissing(RuntimeError):
 
 class RawResponsesConfig(dg.Config):
     full_rescan: bool = False  # also fetch every stored id again, to catch edits made in LimeSurvey
+    survey_ids: list[int] = []  # only these surveys of the wave (default: all)
 
 
 @dg.asset(
@@ -41,6 +42,8 @@ def raw_responses(context: dg.AssetExecutionContext, config: RawResponsesConfig,
     per_survey = {}
     with warehouse.connect() as con:
         for survey in study_config.surveys_in(wave):
+            if config.survey_ids and survey.survey_id not in config.survey_ids:
+                continue
             instrument = study.instrument(survey.instrument, wave)
             common = {"study_id": study_config.study_id, "survey_id": survey.survey_id, "wave": wave,
                       "instrument": instrument.name, "instrument_version": instrument.version}
