@@ -58,6 +58,14 @@ WAREHOUSE_DDL = """
 CREATE SCHEMA IF NOT EXISTS clean;
 CREATE SCHEMA IF NOT EXISTS indicators;
 CREATE SCHEMA IF NOT EXISTS meta;
+-- Failed runs, recorded by the run-failure sensor where an operator sees them.
+CREATE TABLE IF NOT EXISTS meta.run_failures (
+    run_id      VARCHAR PRIMARY KEY,
+    job_name    VARCHAR NOT NULL,
+    tags        JSON,
+    failed_at   TIMESTAMP NOT NULL,
+    message     VARCHAR NOT NULL
+);
 -- One row per exported column of each instrument as fielded in a wave (instruments/codebook.py).
 CREATE TABLE IF NOT EXISTS meta.codebook (
     study_id            VARCHAR NOT NULL,

@@ -1,0 +1,69 @@
+"""Sensors: start ingestion only when LimeSurvey counts new responses; record every failed run."""
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import dagster as dg
+
+from instruments.study import STUDIES, load_study
+from pipelines.defs.jobs import ingest_job
+from pipelines.defs.schedules import ingest_run_config
+from pipelines.resources.limesurvey import LimeSurveyError, LimeSurveyResource
+from pipelines.resources.warehouse import WarehouseResource
+
+
+def new_responses_sensor(studies_dir: Path = STUDIES) -> dg.SensorDefinition:
+    @dg.sensor(name="limesurvey_new_responses", job=ingest_job, minimum_interval_seconds=300,
+               default_status=dg.DefaultSensorStatus.STOPPED,
+               description="Polls get_summary of every survey read from LimeSurvey; requests an ingest run "
+                           "for a wave only when a survey's response count changed.")
+    def _sensor(context: dg.SensorEvaluationContext, limesurvey: LimeSurveyResource):
+        return _evaluate(context, limesurvey, studies_dir)
+
+    return _sensor
+
+
+def _evaluate(context: dg.SensorEvaluationContext, limesurvey: LimeSurveyResource, studies_dir: Path):
+    seen: dict[str, int] = json.loads(context.cursor) if context.cursor else {}
+    counts: dict[str, int] = {}
+    requests = []
+    studies = [load_study(p.stem, studies_dir) for p in sorted(studies_dir.glob("*.yaml"))]
+    api = [(study, s) for study in studies for s in study.surveys if s.source == "limesurvey"]
+    if not api:
+        return dg.SkipReason("no study reads a survey from LimeSurvey")
+    try:
+        with limesurvey.open() as server:
+            for study, survey in api:
+                counts[f"{study.study_id}/{survey.survey_id}"] = server.response_count(survey.survey_id)
+    except LimeSurveyError as exc:
+        return dg.SkipReason(f"LimeSurvey not reachable: {exc}")
+    changed = {(study.study_id, survey.wave) for study, survey in api
+               if counts[f"{study.study_id}/{survey.survey_id}"] != seen.get(f"{study.study_id}/{survey.survey_id}")}
+    for study_id, wave in sorted(changed):
+        study = next(s for s in studies if s.study_id == study_id)
+        key = ",".join(f"{k}={v}" for k, v in sorted(counts.items()) if k.startswith(study_id + "/"))
+        requests.append(dg.RunRequest(run_key=f"{study_id}:{wave}:{key}", partition_key=wave,
+                                      run_config=ingest_run_config(study, full_rescan=False),
+                                      tags={"toegang/study": study_id}))
+    cursor = json.dumps(counts, sort_keys=True)
+    if not requests:
+        return dg.SensorResult(skip_reason=dg.SkipReason("no new responses"), cursor=cursor)
+    return dg.SensorResult(run_requests=requests, cursor=cursor)
+
+
+limesurvey_new_responses = new_responses_sensor()
+
+
+@dg.run_failure_sensor(default_status=dg.DefaultSensorStatus.RUNNING,
+                       description="Records every failed run in meta.run_failures and the log.")
+def record_run_failures(context: dg.RunFailureSensorContext, warehouse: WarehouseResource):
+    run = context.dagster_run
+    message = context.failure_event.message or "run failed"
+    context.log.error(f"run {run.run_id} ({run.job_name}) failed: {message}")
+    with warehouse.connect() as con:
+        con.execute(
+            "INSERT INTO meta.run_failures VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            [run.run_id, run.job_name, json.dumps(dict(run.tags)), datetime.now(timezone.utc).replace(tzinfo=None),
+             message[:4000]],
+        )
