@@ -25,11 +25,9 @@ class Survey:
     wave: str
     export: Path | None = None
     margins: Path | None = None  # population margins for weighting (parents only)
-
-    @property
-    def source(self) -> str:
-        """"file" when an export file is configured, else "limesurvey" (the RemoteControl API)."""
-        return "file" if self.export is not None else "limesurvey"
+    # "file" (the export named above), "limesurvey" (the RemoteControl API) or "inbox" (only files
+    # dropped in the inbox); default: "file" when an export is named, else "limesurvey".
+    source: str = "limesurvey"
 
 
 @dataclass(frozen=True)
@@ -85,7 +83,11 @@ def load_study(study_id: str, studies: Path = STUDIES) -> Study:
         except (KeyError, TypeError, ValueError) as exc:
             raise InstrumentError(f"{path}: survey {i} needs survey_id (a number), instrument and wave") from exc
         export, margins = (path.parent / s[key] if s.get(key) else None for key in ("export", "margins"))
-        surveys.append(Survey(survey_id, instrument, wave, export, margins))
+        source = str(s.get("source") or ("file" if export else "limesurvey"))
+        if source not in ("file", "limesurvey", "inbox") or (source == "file" and export is None):
+            raise InstrumentError(f"{path}: survey {survey_id}: source must be file (with an export), "
+                                  f"limesurvey or inbox, not {source!r}")
+        surveys.append(Survey(survey_id, instrument, wave, export, margins, source))
     ids = [s.survey_id for s in surveys]
     if len(set(ids)) != len(ids):
         raise InstrumentError(f"{path}: a survey id appears twice")

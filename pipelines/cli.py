@@ -29,7 +29,6 @@ def _guarded(action):
     """Run ``action``; a known failure ends the command with its message and exit code 1."""
     import dagster as dg
 
-    from pipelines.defs.ingest import SurveySourceMissing
     from pipelines.resources.limesurvey import LimeSurveyError
     from pipelines.resources.study import PseudonymKeyMissing
     from pipelines.runner import UnknownWave
@@ -37,8 +36,7 @@ def _guarded(action):
 
     try:
         return action()
-    except (ExportError, InstrumentError, CleanError, PseudonymKeyMissing, UnknownWave, SurveySourceMissing,
-            LimeSurveyError) as exc:
+    except (ExportError, InstrumentError, CleanError, PseudonymKeyMissing, UnknownWave, LimeSurveyError) as exc:
         _fail(str(exc))
     except duckdb.IOException as exc:
         _fail(f"the warehouse is in use by another process or cannot be opened: {exc}")

@@ -1,19 +1,18 @@
 """raw_responses: every version of every response of the study's surveys in a wave."""
 
+from pathlib import Path
+
 import dagster as dg
 
 from instruments.drift import structure_drift
-from instruments.limesurvey_export import read_export
+from instruments.limesurvey_export import ExportError, read_export
+from pipelines.inbox import Inbox, RejectedFile, read_for
 from pipelines.defs.partitions import wave_partitions
 from pipelines.fetch import fetch_responses
 from pipelines.resources.limesurvey import LimeSurveyResource
 from pipelines.resources.study import StudyResource
 from pipelines.resources.warehouse import WarehouseResource
 from warehouse import raw
-
-
-class SurveySourceMissing(RuntimeError):
-    pass
 
 
 class RawResponsesConfig(dg.Config):
@@ -40,6 +39,9 @@ def raw_responses(context: dg.AssetExecutionContext, config: RawResponsesConfig,
     wave = context.partition_key
     received = inserted = 0
     per_survey = {}
+    inbox = Inbox.of(warehouse.locations(), study_config.study_id)
+    dropped, _ = inbox.sort(study_config)
+    archived, quarantined = [], []
     with warehouse.connect() as con:
         for survey in study_config.surveys_in(wave):
             if config.survey_ids and survey.survey_id not in config.survey_ids:
@@ -47,27 +49,41 @@ def raw_responses(context: dg.AssetExecutionContext, config: RawResponsesConfig,
             instrument = study.instrument(survey.instrument, wave)
             common = {"study_id": study_config.study_id, "survey_id": survey.survey_id, "wave": wave,
                       "instrument": instrument.name, "instrument_version": instrument.version}
+            loads: list[tuple[raw.Batch, Path | None]] = []
             if survey.source == "file":
                 export = read_export(survey.export)
-                batch = raw.Batch(source="file", origin=survey.export.name, origin_sha256=export.sha256,
-                                  responses=export.responses, **common)
-            else:
+                loads.append((raw.Batch(source="file", origin=survey.export.name, origin_sha256=export.sha256,
+                                        responses=export.responses, **common), None))
+            elif survey.source == "limesurvey":
                 state = raw.stored_state(con, study_config.study_id, survey.survey_id)
                 with limesurvey.open() as server:
                     structure = server.structure(survey.survey_id)
                     responses = fetch_responses(server, survey.survey_id, state, page_size=limesurvey.page_size,
                                                 full_rescan=config.full_rescan)
-                    batch = raw.Batch(source="limesurvey", origin=server.endpoint, responses=responses,
-                                      structure=structure, **common)
-            result = raw.append(con, batch)
-            context.log.info(f"survey {survey.survey_id} ({instrument.name}): {result.received} responses "
-                             f"read from {batch.origin}, {result.inserted} new or changed")
-            received += result.received
-            inserted += result.inserted
-            per_survey[str(survey.survey_id)] = result.inserted
+                    loads.append((raw.Batch(source="limesurvey", origin=server.endpoint, responses=responses,
+                                            structure=structure, **common), None))
+            for path in dropped.get(survey.survey_id, []):
+                try:
+                    export = read_for(path, instrument)
+                except (ExportError, RejectedFile) as exc:
+                    quarantined.append(inbox.quarantine_file(path, str(exc)).name)
+                    context.log.warning(f"inbox file {path.name} quarantined: {exc}")
+                    continue
+                loads.append((raw.Batch(source="file", origin=path.name, origin_sha256=export.sha256,
+                                        responses=export.responses, **common), path))
+            for batch, inbox_path in loads:
+                result = raw.append(con, batch)
+                if inbox_path is not None:
+                    archived.append(inbox.archive_file(inbox_path).name)
+                context.log.info(f"survey {survey.survey_id} ({instrument.name}): {result.received} responses "
+                                 f"read from {batch.origin}, {result.inserted} new or changed")
+                received += result.received
+                inserted += result.inserted
+                per_survey[str(survey.survey_id)] = per_survey.get(str(survey.survey_id), 0) + result.inserted
     return dg.MaterializeResult(metadata={
         "study_id": study_config.study_id, "responses_received": received,
         "versions_inserted": inserted, "inserted_per_survey": per_survey,
+        "inbox_archived": archived, "inbox_quarantined": quarantined,
     })
 
 

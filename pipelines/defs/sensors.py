@@ -9,6 +9,7 @@ import dagster as dg
 from instruments.study import STUDIES, load_study
 from pipelines.defs.jobs import ingest_job
 from pipelines.defs.schedules import ingest_run_config
+from pipelines.inbox import Inbox
 from pipelines.resources.limesurvey import LimeSurveyError, LimeSurveyResource
 from pipelines.resources.warehouse import WarehouseResource
 
@@ -53,6 +54,39 @@ def _evaluate(context: dg.SensorEvaluationContext, limesurvey: LimeSurveyResourc
 
 
 limesurvey_new_responses = new_responses_sensor()
+
+
+def inbox_sensor(studies_dir: Path = STUDIES) -> dg.SensorDefinition:
+    @dg.sensor(name="inbox_files", job=ingest_job, minimum_interval_seconds=60,
+               default_status=dg.DefaultSensorStatus.STOPPED,
+               description="Watches TOEGANG_HOME/inbox/<study>/ and requests an ingest run for the wave of "
+                           "each new export file; a file that names no survey goes to quarantine.")
+    def _sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResource):
+        requests = []
+        for path in sorted(studies_dir.glob("*.yaml")):
+            study = load_study(path.stem, studies_dir)
+            inbox = Inbox.of(warehouse.locations(), study.study_id)
+            matched, unmatched = inbox.sort(study)
+            for file, reason in unmatched:
+                inbox.quarantine_file(file, reason)
+                context.log.warning(f"inbox file {file.name} quarantined: {reason}")
+            waves = {}
+            for survey_id, files in matched.items():
+                wave = next(s.wave for s in study.surveys if s.survey_id == survey_id)
+                waves.setdefault(wave, []).extend(files)
+            for wave, files in sorted(waves.items()):
+                key = ";".join(f"{f.name}:{f.stat().st_mtime_ns}:{f.stat().st_size}" for f in sorted(files))
+                requests.append(dg.RunRequest(run_key=f"{study.study_id}:{wave}:{key}", partition_key=wave,
+                                              run_config=ingest_run_config(study, full_rescan=False),
+                                              tags={"toegang/study": study.study_id}))
+        if not requests:
+            return dg.SensorResult(skip_reason=dg.SkipReason("no new files in the inbox"))
+        return dg.SensorResult(run_requests=requests)
+
+    return _sensor
+
+
+inbox_files = inbox_sensor()
 
 
 @dg.run_failure_sensor(default_status=dg.DefaultSensorStatus.RUNNING,

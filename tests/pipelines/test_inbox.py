@@ -1,0 +1,81 @@
+"""pipelines/inbox.py and the inbox sensor: dropped exports are loaded and archived; bad ones are
+quarantined with a reason file; the raw layer only ever gains whole files."""
+
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+import yaml
+
+from instruments.loader import CATALOGUES
+from instruments.study import DEMO_STUDY, load_study
+from pipelines.defs.ingest import raw_responses
+from pipelines.defs.jobs import ingest_job
+from pipelines.defs.resources import RESOURCES
+from pipelines.defs.sensors import inbox_sensor
+from pipelines.resources.warehouse import WarehouseResource
+from pipelines.runner import run_ingest
+
+DEMO = load_study(DEMO_STUDY)
+PARENTS_CSV = next(s.export for s in DEMO.surveys if s.survey_id == 418201)
+
+
+@pytest.fixture
+def studies(tmp_path: Path) -> Path:
+    folder = tmp_path / "studies"
+    folder.mkdir()
+    (folder / "inbox-study.yaml").write_text(yaml.safe_dump({
+        "study_id": "inbox-study", "title": {"nl": "I", "fr": "I", "en": "I"},
+        "catalogue": str(CATALOGUES / "demo-brussels.yaml"),
+        "surveys": [{"survey_id": 418201, "instrument": "parent", "wave": "2018", "source": "inbox"},
+                    {"survey_id": 418202, "instrument": "field_actor", "wave": "2018", "source": "inbox"}],
+    }), encoding="utf-8")
+    return folder
+
+
+def _drop(home: Path, name: str, data: bytes) -> Path:
+    inbox = home / "inbox" / "inbox-study"
+    inbox.mkdir(parents=True, exist_ok=True)
+    (inbox / name).write_bytes(data)
+    return inbox / name
+
+
+def _count(home: Path) -> int:
+    with duckdb.connect(str(home / "raw.duckdb"), read_only=True) as con:
+        return con.execute("SELECT count(*) FROM responses").fetchall()[0][0]
+
+
+def test_good_file_archived_bad_files_quarantined_with_reason(tmp_path, studies):
+    home = tmp_path / "home"
+    _drop(home, "results-survey418201.csv", PARENTS_CSV.read_bytes())
+    _drop(home, "results-survey418202.csv", b'\xef\xbb\xbf"id";"submitdate"\r\n"1";"x";"y"\r\n')
+    changed = PARENTS_CSV.read_bytes().replace(b'"opleiding"', b'"diploma"', 1)
+    _drop(home, "418201-edited.csv", changed)
+    run_ingest("inbox-study", home=str(home), studies_dir=str(studies), instance=dg.DagsterInstance.ephemeral())
+    assert _count(home) == 277
+    archived = list((home / "archive" / "inbox-study").iterdir())
+    assert [p.name.split("_", 1)[1] for p in archived] == ["results-survey418201.csv"]
+    quarantine = home / "quarantine" / "inbox-study"
+    reasons = {p.name.split("_", 1)[1]: p.read_text(encoding="utf-8") for p in quarantine.glob("*.reason.txt")}
+    assert "line 2: 3 fields where the headings name 2" in reasons["results-survey418202.csv.reason.txt"]
+    assert "columns not in the codebook of parent" in reasons["418201-edited.csv.reason.txt"]
+    assert "diploma" in reasons["418201-edited.csv.reason.txt"]
+    assert "codebook columns missing from the file: opleiding" in reasons["418201-edited.csv.reason.txt"]
+    assert not list((home / "inbox" / "inbox-study").iterdir())
+
+
+def test_sensor_requests_the_wave_and_quarantines_strangers(tmp_path, studies):
+    home = tmp_path / "home"
+    _drop(home, "results-survey418201.json", PARENTS_CSV.with_suffix(".json").read_bytes())
+    _drop(home, "notes.txt", b"hello")
+    _drop(home, "results-survey999999.csv", b"x")
+    sensor = inbox_sensor(studies)
+    defs = dg.Definitions(assets=[raw_responses], jobs=[ingest_job], sensors=[sensor], resources=RESOURCES)
+    context = dg.build_sensor_context(resources={"warehouse": WarehouseResource(home=str(home))}, definitions=defs)
+    result = sensor.evaluate_tick(context)
+    assert [r.partition_key for r in result.run_requests] == ["2018"]
+    assert result.run_requests[0].run_config["resources"]["study"]["config"]["study_id"] == "inbox-study"
+    quarantined = sorted(p.name.split("_", 1)[1] for p in (home / "quarantine" / "inbox-study").glob("*.reason.txt"))
+    assert quarantined == ["notes.txt.reason.txt", "results-survey999999.csv.reason.txt"]
+    assert [p.name for p in (home / "inbox" / "inbox-study").iterdir()] == ["results-survey418201.json"]
