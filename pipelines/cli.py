@@ -157,6 +157,31 @@ def instruments_build(
         typer.echo(str(path))
 
 
+@instruments_app.command("deploy")
+def instruments_deploy(
+    survey_id: Annotated[int, typer.Option(help="The survey (as in the study file) to deploy.")],
+    study: StudyOption = DEMO_STUDY,
+    participants: Annotated[Path | None, typer.Option(help="CSV of participants (firstname, lastname, email, "
+                                                           "language, attribute_N); tokens come from LimeSurvey.")] = None,
+) -> None:
+    """Import the survey's .lss into LimeSurvey (LIMESURVEY_URL, LIMESURVEY_USERNAME, LIMESURVEY_PASSWORD),
+    activate it with a participants table, add participants, and record the survey id in the study file."""
+    from instruments.study import load_study
+    from pipelines.deploy import deploy_survey, read_participants
+    from pipelines.resources.limesurvey import LimeSurveyResource
+
+    def deploy():
+        config = load_study(study)
+        people = read_participants(participants) if participants else None
+        with LimeSurveyResource(retries=0).open() as server:
+            return deploy_survey(server, config, survey_id, people)
+
+    done = _guarded(deploy)
+    note = "" if done.survey_id == done.requested_survey_id else f" (id {done.requested_survey_id} was taken; " \
+        "the study file now names the new id)"
+    typer.echo(f"survey {done.survey_id} imported and activated{note}; {done.participants_added} participants added")
+
+
 @instruments_app.command("diff")
 def instruments_diff(
     old: Annotated[str, typer.Argument(help="Old version: a definition file or a git revision.")],

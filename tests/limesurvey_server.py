@@ -27,6 +27,7 @@ class Survey:
     instrument: Instrument
     responses: list[dict[str, str]] = field(default_factory=list)
     active: bool = True
+    participants: list[dict] = field(default_factory=list)
 
     def columns(self) -> list[str]:
         return [*META_COLUMNS, *(c.name for c in self.instrument.columns())]
@@ -145,6 +146,45 @@ class LimeSurveyTestServer:
         self.keys.discard(key)
         return "OK"
 
+    def rpc_import_survey(self, key, data, data_type="lss", name=None, destination=None, *_):
+        if data_type not in ("lss", "csv", "txt", "lsa"):
+            return {"status": "Invalid extension"}
+        try:
+            text = base64.b64decode(data).decode("utf-8")
+            instrument = instrument_from_lss(text, "imported")
+        except Exception:  # noqa: BLE001 - LimeSurvey answers any unreadable file with this status
+            return {"status": "Error: This is not a valid LimeSurvey survey structure XML file."}
+        survey_id = int(destination) if destination and int(destination) not in self.surveys else 100000 + len(self.surveys)
+        self.surveys[survey_id] = Survey(instrument, active=False)
+        self.imported_lss = text
+        return survey_id
+
+    def rpc_activate_survey(self, key, survey_id, *_):
+        survey = self.surveys.get(int(survey_id))
+        if survey is None:
+            return {"status": "Error: Invalid survey ID"}
+        if survey.active:
+            return {"status": "Error: Survey already active"}
+        survey.active = True
+        return {"status": "OK", "pluginFeedback": None}
+
+    def rpc_activate_tokens(self, key, survey_id, attributes=None, *_):
+        return {"status": "OK"} if int(survey_id) in self.surveys else {"status": "Error: Invalid survey ID"}
+
+    def rpc_add_participants(self, key, survey_id, participants, create_tokens=True, *_):
+        survey = self.surveys.get(int(survey_id))
+        if survey is None:
+            return {"status": "Error: Invalid survey ID"}
+        added = []
+        for participant in participants:
+            tid = len(survey.participants) + 1
+            row = {"sent": "N", "completed": "N", "usesleft": 1, "emailstatus": "OK", **participant,
+                   "token": secrets.token_urlsafe(12)[:15] if create_tokens else participant.get("token", ""),
+                   "tid": str(tid)}
+            survey.participants.append(row)
+            added.append(row)
+        return added
+
     def rpc_get_summary(self, key, survey_id, statistic=None, *_):
         survey = self.surveys.get(int(survey_id))
         if survey is None:
@@ -220,6 +260,45 @@ class LimeSurveyTestServer:
                     return {"qid": number, "title": q.code, "type": q.type, "other": "Y" if q.other else "N",
                             "answeroptions": answers, "subquestions": subs}
         return {"status": "Error: Invalid questionid"}
+
+
+def instrument_from_lss(text: str, name: str) -> Instrument:
+    """Read back an .lss as LimeSurvey would hold it: groups, questions, subquestions, answer codes."""
+    import xml.etree.ElementTree as ET
+
+    from instruments.model import Answer, Group, Question, Subquestion, export_columns
+
+    root = ET.fromstring(text.encode("utf-8"))
+
+    def rows(section):
+        node = root.find(section)
+        return [] if node is None else [{c.tag: c.text or "" for c in row} for row in node.find("rows")]
+
+    labels = {}
+    for row in rows("question_l10ns"):
+        labels.setdefault(row["qid"], {})[row["language"]] = row["question"]
+    answer_labels = {}
+    for row in rows("answer_l10ns"):
+        answer_labels.setdefault(row["aid"], {})[row["language"]] = row["answer"]
+    answers = {}
+    for row in rows("answers"):
+        answers.setdefault(row["qid"], []).append(Answer(row["code"], answer_labels[row["aid"]]))
+    subs = {}
+    for row in rows("subquestions"):
+        subs.setdefault(row["parent_qid"], []).append(Subquestion(row["title"], labels[row["qid"]]))
+    orders = {row["gid"]: int(row["group_order"]) for row in rows("groups")}
+    group_names = {}
+    for row in rows("group_l10ns"):
+        group_names.setdefault(orders[row["gid"]], {})[row["language"]] = row["group_name"]
+    questions = tuple(
+        Question(code=row["title"], type=row["type"], text=labels[row["qid"]], group=orders[row["gid"]],
+                 answers=tuple(answers.get(row["qid"], [])), subquestions=tuple(subs.get(row["qid"], [])),
+                 other=row["other"] == "Y")
+        for row in sorted(rows("questions"), key=lambda r: (orders[r["gid"]], int(r["question_order"])))
+    )
+    groups = tuple(Group(position, group_names[position]) for position in sorted(orders.values()))
+    return Instrument(name=name, title={}, base_language="nl", languages=("nl", "fr", "en"), groups=groups,
+                      questions=questions, version="imported", _columns=export_columns(questions))
 
 
 @dataclass(frozen=True)
