@@ -55,14 +55,17 @@ def _typed(column: Column, value: str) -> str:
     return f"NULLIF({value}, '')"
 
 
-def _select_sql(instrument: Instrument) -> tuple[str, dict[str, str]]:
-    params: dict[str, str] = {}
+def _select_sql(instrument: Instrument) -> tuple[str, dict[str, object]]:
+    # One JSON parse per response: every value is extracted at once into the list ``v`` (one
+    # ``->>`` per column parses the payload once per column, about ten times slower).
+    paths: list[str] = []
 
     def field(name: str) -> str:
-        key = f"p{len(params)}"
-        params[key] = json_path(name)
-        return f"(payload ->> ${key})"
+        if json_path(name) not in paths:
+            paths.append(json_path(name))
+        return f"v[{paths.index(json_path(name)) + 1}]"
 
+    meta = {name: field(name) for name in ("submitdate", "lastpage", "startlanguage", CONSENT_QUESTION)}
     typed = []
     for column in instrument.columns():
         if not column.free_text:
@@ -70,24 +73,27 @@ def _select_sql(instrument: Instrument) -> tuple[str, dict[str, str]]:
             typed.append(f"{expression} AS {quote_ident(clean_column_name(column))}")
     sql = f"""
         WITH latest AS ({latest_versions_sql()}),
+        extracted AS (
+            SELECT latest.*, json_extract_string(payload, $paths) AS v FROM latest
+        ),
         responses AS (
-            SELECT latest.*,
-                   {field('submitdate')} <> '' AS complete,
-                   TRY_CAST(NULLIF({field('lastpage')}, '') AS INTEGER) AS last_page
-            FROM latest
-            WHERE {field(CONSENT_QUESTION)} = 'Y'
+            SELECT extracted.*,
+                   {meta['submitdate']} <> '' AS complete,
+                   TRY_CAST(NULLIF({meta['lastpage']}, '') AS INTEGER) AS last_page
+            FROM extracted
+            WHERE {meta[CONSENT_QUESTION]} = 'Y'
         )
         SELECT study_id, wave, survey_id, response_id, p.respondent_id, instrument_version,
                complete,
-               CAST(NULLIF({field('submitdate')}, '') AS TIMESTAMP) AS submitted_at,
-               NULLIF({field('startlanguage')}, '') AS start_language,
+               CAST(NULLIF({meta['submitdate']}, '') AS TIMESTAMP) AS submitted_at,
+               NULLIF({meta['startlanguage']}, '') AS start_language,
                last_page,
                {", ".join(typed)}
         FROM responses
         JOIN respondent_pseudonyms AS p USING (survey_id, response_id)
         ORDER BY survey_id, response_id
     """
-    return sql, params
+    return sql, {"paths": paths}
 
 
 def _pseudonyms(con: duckdb.DuckDBPyConnection, key: bytes, study_id: str, wave: str,
