@@ -17,6 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 
 from instruments.demo_study import WAVES, parent_responses
 from instruments.limesurvey_export import META_COLUMNS, read_export, write_csv
@@ -61,6 +62,10 @@ def bench_size(tmp: Path, size: int) -> dict:
     _timed(results, "write_csv_s", lambda: write_csv(export, columns, responses))
     results["export_mib"] = round(export.stat().st_size / 2**20, 2)
     del responses
+    with duckdb.connect() as con:
+        _timed(results, "duckdb_read_csv_s", lambda: con.execute(
+            "SELECT count(*) FROM read_csv(?, delim=';', quote='\"', escape='\"', header=true, all_varchar=true)",
+            [str(export)]).fetchall())
     parsed = _timed(results, "read_export_s", lambda: read_export(export))
     locations = Locations(home=tmp / f"home_{size}", site=tmp / "site", build=tmp / "build")
     batch = raw.Batch("file", "bench", 1, "2018", "parent", parent.version, export.name, parsed.responses)
@@ -71,8 +76,40 @@ def bench_size(tmp: Path, size: int) -> dict:
         rows = _timed(results, "clean_s", lambda: build_clean(con, study_id="bench", wave="2018",
                                                               instrument=parent, key=b"bench"))
     results["clean_rows"] = rows
+    results["ingest_vs_duckdb_read_csv"] = round(
+        (results["read_export_s"] + results["raw_load_s"]) / results["duckdb_read_csv_s"], 1)
     results["raw_db_mib"] = round(locations.raw.stat().st_size / 2**20, 2)
     results["peak_rss_mib_so_far"] = round(_peak_rss_mib(), 1)
+    return results
+
+
+def bench_incremental(tmp: Path, existing: int = 10_000, new: int = 100) -> dict:
+    """Incremental ingest of ``new`` responses through the JSON-RPC test server on 127.0.0.1."""
+    from pipelines.fetch import fetch_responses
+    from pipelines.resources.limesurvey import LimeSurveyResource
+    from tests.limesurvey_server import LimeSurveyTestServer
+
+    parent = load_study(DEMO_STUDY).instrument("parent", WAVES[0].wave)
+    responses = parent_responses(parent, replace(WAVES[0], parents=existing + new), random.Random(7))
+    server = LimeSurveyTestServer(password="bench").start()
+    results: dict = {"existing": existing, "new": new}
+    try:
+        survey = server.add_survey(1, parent, responses[:existing])
+        resource = LimeSurveyResource(url=server.url, username="admin", password="bench", retries=0)
+        locations = Locations(home=tmp / "incremental", site=tmp / "site", build=tmp / "build")
+
+        def load() -> int:
+            with connect(locations) as con, resource.open() as api:
+                state = raw.stored_state(con, "bench", 1)
+                fetched = fetch_responses(api, 1, state, page_size=resource.page_size)
+                batch = raw.Batch("limesurvey", "bench", 1, "2018", "parent", parent.version, api.endpoint, fetched)
+                return raw.append(con, batch).inserted
+
+        results["first_load_inserted"] = _timed(results, "first_load_s", load)
+        survey.responses = responses
+        results["incremental_inserted"] = _timed(results, "incremental_s", load)
+    finally:
+        server.stop()
     return results
 
 
@@ -86,6 +123,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="toegang-bench-") as tmp:
         report["demo"] = bench_demo(Path(tmp))
         print(json.dumps({"demo": report["demo"]}), flush=True)
+        report["incremental"] = bench_incremental(Path(tmp))
+        print(json.dumps({"incremental": report["incremental"]}), flush=True)
         report["sizes"] = []
         for size in (int(s) for s in args.sizes.split(",") if s):
             result = bench_size(Path(tmp), size)
