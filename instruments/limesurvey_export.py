@@ -90,6 +90,22 @@ def read_export(path: Path | str) -> ResponseExport:
     return parse_export(data, path, suffix[1:])
 
 
+def read_columns(path: Path | str) -> tuple[str, ...]:
+    """The headings of an export without reading its responses (a CSV's first record only)."""
+    path = Path(path)
+    if path.suffix.lower() != ".csv":
+        return read_export(path).columns
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            header = next(csv.reader(handle, delimiter=";", strict=True), None)
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise ExportError(path, f"cannot read the headings ({exc})", 1) from exc
+    if not header:
+        raise ExportError(path, "the file is empty; expected a LimeSurvey response export")
+    _check_columns(path, header, 1)
+    return tuple(header)
+
+
 def parse_export(data: bytes, path: Path | str, file_format: str) -> ResponseExport:
     """Parse the bytes of an export; ``path`` names where they came from (a file, or an API call)."""
     path = Path(path)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from instruments.limesurvey_export import META_COLUMNS, ResponseExport, read_export
+from instruments.limesurvey_export import META_COLUMNS, read_columns
 from instruments.model import Instrument
 from instruments.study import Study
 from warehouse.paths import Locations
@@ -78,12 +78,11 @@ class Inbox:
         return target
 
 
-def read_for(path: Path, instrument: Instrument) -> ResponseExport:
-    """Read an export and check its columns are exactly the instrument's (a changed questionnaire
-    is refused, naming the columns)."""
-    export = read_export(path)
+def check_columns(path: Path, instrument: Instrument) -> None:
+    """The export's columns must be exactly the instrument's: a changed questionnaire is refused,
+    naming the columns."""
     expected = {c.name for c in instrument.columns()}
-    present = set(export.columns)
+    present = set(read_columns(path))
     unknown = sorted(present - expected - set(META_COLUMNS))
     missing = sorted(expected - present)
     problems = []
@@ -94,4 +93,3 @@ def read_for(path: Path, instrument: Instrument) -> ResponseExport:
         problems.append("codebook columns missing from the file: " + ", ".join(missing[:20]))
     if problems:
         raise RejectedFile(f"{path.name}: " + "; ".join(problems))
-    return export

@@ -14,6 +14,7 @@ import pandas as pd
 from instruments.model import Column, Instrument
 from warehouse.connection import registered, transaction
 from warehouse.pseudonyms import pseudonym
+from warehouse.sql import quote_ident
 from warehouse.raw import latest_versions_sql
 
 CONSENT_QUESTION = "consent"
@@ -21,10 +22,6 @@ CONSENT_QUESTION = "consent"
 
 class CleanError(RuntimeError):
     """The raw responses of a survey cannot be turned into the clean table."""
-
-
-def quote_ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def json_path(column: str) -> str:

@@ -10,11 +10,7 @@ import pandas as pd
 
 from warehouse.paths import Locations
 from warehouse.schema import create_schema
-
-
-def _literal(text: str) -> str:
-    # ATTACH takes no parameters: quote the path as an SQL string literal.
-    return "'" + text.replace("'", "''") + "'"
+from warehouse.sql import sql_literal
 
 
 @contextmanager
@@ -28,7 +24,7 @@ def connect(locations: Locations, read_only: bool = False) -> Iterator[duckdb.Du
     con = duckdb.connect(str(locations.warehouse), read_only=read_only)
     try:
         mode = " (READ_ONLY)" if read_only else ""
-        con.execute(f"ATTACH {_literal(str(locations.raw))} AS raw{mode}")
+        con.execute(f"ATTACH {sql_literal(str(locations.raw))} AS raw{mode}")  # ATTACH takes no parameters
         if not read_only:
             create_schema(con)
         yield con

@@ -8,7 +8,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from warehouse.clean import quote_ident
+from warehouse.sql import quote_ident
 from warehouse.connection import registered, transaction
 
 

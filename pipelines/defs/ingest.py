@@ -1,12 +1,13 @@
 """raw_responses: every version of every response of the study's surveys in a wave."""
 
+import hashlib
 from pathlib import Path
 
 import dagster as dg
 
 from instruments.drift import structure_drift
 from instruments.limesurvey_export import ExportError, read_export
-from pipelines.inbox import Inbox, RejectedFile, read_for
+from pipelines.inbox import Inbox, RejectedFile, check_columns
 from pipelines.defs.partitions import wave_partitions
 from pipelines.fetch import fetch_responses
 from pipelines.resources.limesurvey import LimeSurveyResource
@@ -18,6 +19,20 @@ from warehouse import raw
 class RawResponsesConfig(dg.Config):
     full_rescan: bool = False  # also fetch every stored id again, to catch edits made in LimeSurvey
     survey_ids: list[int] = []  # only these surveys of the wave (default: all)
+
+
+def _file_batch(path: Path, common: dict) -> raw.Batch:
+    """An export file as a batch: a CSV is read by DuckDB in bounded memory, a JSON export by Python."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    if path.suffix.lower() == ".csv":
+        return raw.Batch(source="file", origin=path.name, origin_sha256=digest.hexdigest(), responses=(),
+                         csv_path=path, **common)
+    export = read_export(path)
+    return raw.Batch(source="file", origin=path.name, origin_sha256=export.sha256, responses=export.responses,
+                     **common)
 
 
 @dg.asset(
@@ -51,9 +66,7 @@ def raw_responses(context: dg.AssetExecutionContext, config: RawResponsesConfig,
                       "instrument": instrument.name, "instrument_version": instrument.version}
             loads: list[tuple[raw.Batch, Path | None]] = []
             if survey.source == "file":
-                export = read_export(survey.export)
-                loads.append((raw.Batch(source="file", origin=survey.export.name, origin_sha256=export.sha256,
-                                        responses=export.responses, **common), None))
+                loads.append((_file_batch(survey.export, common), None))
             elif survey.source == "limesurvey":
                 state = raw.stored_state(con, study_config.study_id, survey.survey_id)
                 with limesurvey.open() as server:
@@ -64,15 +77,20 @@ def raw_responses(context: dg.AssetExecutionContext, config: RawResponsesConfig,
                                             structure=structure, **common), None))
             for path in dropped.get(survey.survey_id, []):
                 try:
-                    export = read_for(path, instrument)
+                    check_columns(path, instrument)
+                    loads.append((_file_batch(path, common), path))
                 except (ExportError, RejectedFile) as exc:
                     quarantined.append(inbox.quarantine_file(path, str(exc)).name)
                     context.log.warning(f"inbox file {path.name} quarantined: {exc}")
-                    continue
-                loads.append((raw.Batch(source="file", origin=path.name, origin_sha256=export.sha256,
-                                        responses=export.responses, **common), path))
             for batch, inbox_path in loads:
-                result = raw.append(con, batch)
+                try:
+                    result = raw.append(con, batch)
+                except ExportError as exc:
+                    if inbox_path is None:
+                        raise
+                    quarantined.append(inbox.quarantine_file(inbox_path, str(exc)).name)
+                    context.log.warning(f"inbox file {inbox_path.name} quarantined: {exc}")
+                    continue
                 if inbox_path is not None:
                     archived.append(inbox.archive_file(inbox_path).name)
                 context.log.info(f"survey {survey.survey_id} ({instrument.name}): {result.received} responses "

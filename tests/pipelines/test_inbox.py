@@ -49,7 +49,8 @@ def _count(home: Path) -> int:
 def test_good_file_archived_bad_files_quarantined_with_reason(tmp_path, studies):
     home = tmp_path / "home"
     _drop(home, "results-survey418201.csv", PARENTS_CSV.read_bytes())
-    _drop(home, "results-survey418202.csv", b'\xef\xbb\xbf"id";"submitdate"\r\n"1";"x";"y"\r\n')
+    actors = next(s.export for s in DEMO.surveys if s.survey_id == 418202).read_bytes()
+    _drop(home, "results-survey418202.csv", actors.replace(b'"\r\n"2";', b'"\r\n"2";"x";', 1))
     changed = PARENTS_CSV.read_bytes().replace(b'"opleiding"', b'"diploma"', 1)
     _drop(home, "418201-edited.csv", changed)
     run_ingest("inbox-study", home=str(home), studies_dir=str(studies), instance=dg.DagsterInstance.ephemeral())
@@ -58,7 +59,7 @@ def test_good_file_archived_bad_files_quarantined_with_reason(tmp_path, studies)
     assert [p.name.split("_", 1)[1] for p in archived] == ["results-survey418201.csv"]
     quarantine = home / "quarantine" / "inbox-study"
     reasons = {p.name.split("_", 1)[1]: p.read_text(encoding="utf-8") for p in quarantine.glob("*.reason.txt")}
-    assert "line 2: 3 fields where the headings name 2" in reasons["results-survey418202.csv.reason.txt"]
+    assert "line 3: 92 fields where the headings name 91" in reasons["results-survey418202.csv.reason.txt"]
     assert "columns not in the codebook of parent" in reasons["418201-edited.csv.reason.txt"]
     assert "diploma" in reasons["418201-edited.csv.reason.txt"]
     assert "codebook columns missing from the file: opleiding" in reasons["418201-edited.csv.reason.txt"]

@@ -3,7 +3,7 @@
 import duckdb
 import pytest
 
-from instruments.limesurvey_export import read_export
+from instruments.limesurvey_export import ExportError, read_export
 from tests.conftest import DEMO_EXPORTS
 from warehouse import raw
 
@@ -71,6 +71,33 @@ def test_a_failed_load_leaves_earlier_rows_intact(con):
     assert _count(con, "SELECT count(*) FROM raw.loads") == 1
 
 
-def test_content_hash_ignores_column_order():
-    assert raw.content_hash({"id": "1", "a": "x"}) == raw.content_hash({"a": "x", "id": "1"})
-    assert raw.content_hash({"id": "1", "a": "x"}) != raw.content_hash({"id": "1", "a": "y"})
+def test_column_order_does_not_make_a_new_version(con):
+    responses = read_export(PARENTS_2018).responses[:20]
+    raw.append(con, _batch(responses))
+    reordered = [dict(reversed(list(r.items()))) for r in responses]
+    assert raw.append(con, _batch(reordered)).inserted == 0
+
+
+def test_duckdb_reads_large_csv_exports_to_the_same_rows(con):
+    by_duckdb = raw.append(con, raw.Batch("file", "demo-brussels", 418201, "2018", "parent", "v1",
+                                          PARENTS_2018.name, (), csv_path=PARENTS_2018))
+    assert (by_duckdb.received, by_duckdb.inserted) == (277, 277)
+    assert raw.append(con, _batch(read_export(PARENTS_2018).responses)).inserted == 0
+    assert raw.append(con, _batch(read_export(PARENTS_2018.with_suffix(".json")).responses)).inserted == 0
+    stored = con.execute("SELECT payload ->> '$.opmerking' FROM raw.responses WHERE response_id = 1").fetchall()
+    assert stored == [(read_export(PARENTS_2018).responses[0]["opmerking"],)]
+
+
+def test_a_garbled_csv_is_named_with_its_line(con, tmp_path):
+    broken = tmp_path / "survey.csv"
+    broken.write_bytes(PARENTS_2018.read_bytes().replace(b'"\r\n"2";', b'"\r\n"2";"x";', 1))
+    with pytest.raises(ExportError, match="survey.csv, line 3: 127 fields where the headings name 126"):
+        raw.append(con, raw.Batch("file", "demo-brussels", 418201, "2018", "parent", "v1", broken.name, (),
+                                  csv_path=broken))
+    assert con.execute("SELECT count(*) FROM raw.loads").fetchall()[0][0] == 0
+
+
+def test_duplicate_ids_are_refused(con):
+    responses = read_export(PARENTS_2018).responses[:3]
+    with pytest.raises(ExportError, match="1 response ids appear more than once"):
+        raw.append(con, _batch([*responses, responses[0]]))
