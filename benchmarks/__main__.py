@@ -20,7 +20,7 @@ import dagster as dg
 import duckdb
 
 from instruments.demo_study import WAVES, parent_responses
-from instruments.limesurvey_export import META_COLUMNS, read_export, write_csv
+from instruments.limesurvey_export import META_COLUMNS, csv_bytes
 from instruments.study import DEMO_STUDY, load_study
 from pipelines.runner import run_study
 from warehouse import raw
@@ -52,32 +52,48 @@ def bench_demo(tmp: Path) -> dict:
     return results
 
 
+def _write_large_export(path: Path, parent, design, columns: list[str], size: int, chunk: int = 20_000) -> None:
+    """A LimeSurvey CSV export of ``size`` responses, written in chunks so memory stays flat."""
+    rng = random.Random(size)
+    header = csv_bytes(columns, [])[:-2]  # headings without the file's closing CRLF
+    with path.open("wb") as handle:
+        handle.write(header)
+        next_id = 1
+        while next_id <= size:
+            count = min(chunk, size - next_id + 1)
+            rows = parent_responses(parent, replace(design, parents=count), rng, first_id=next_id)
+            body = csv_bytes(columns, rows)
+            handle.write(body[body.index(b"\r\n") + 2:-2])  # drop the headings and the closing CRLF
+            next_id = int(rows[-1]["id"]) + 1
+        handle.write(b"\r\n")
+
+
 def bench_size(tmp: Path, size: int) -> dict:
     parent = load_study(DEMO_STUDY).instrument("parent", WAVES[0].wave)
     design = replace(WAVES[0], parents=size)
     results: dict = {"responses": size}
-    responses = _timed(results, "generate_s", lambda: parent_responses(parent, design, random.Random(size)))
     export = tmp / f"survey_{size}.csv"
     columns = list(META_COLUMNS) + [c.name for c in parent.columns()]
-    _timed(results, "write_csv_s", lambda: write_csv(export, columns, responses))
+    _timed(results, "generate_and_write_s", lambda: _write_large_export(export, parent, design, columns, size))
     results["export_mib"] = round(export.stat().st_size / 2**20, 2)
-    del responses
     with duckdb.connect() as con:
+        # The reference: DuckDB reading every column of the same file into a table.
         _timed(results, "duckdb_read_csv_s", lambda: con.execute(
-            "SELECT count(*) FROM read_csv(?, delim=';', quote='\"', escape='\"', header=true, all_varchar=true)",
-            [str(export)]).fetchall())
-    parsed = _timed(results, "read_export_s", lambda: read_export(export))
+            "CREATE TABLE reference AS SELECT * FROM read_csv(?, delim=';', quote='\"', escape='\"', "
+            "header=true, all_varchar=true)", [str(export)]).fetchall())
     locations = Locations(home=tmp / f"home_{size}", site=tmp / "site", build=tmp / "build")
-    batch = raw.Batch("file", "bench", 1, "2018", "parent", parent.version, export.name, parsed.responses)
+    batch = raw.Batch("file", "bench", 1, "2018", "parent", parent.version, export.name, (), csv_path=export)
     with connect(locations) as con:
         first = _timed(results, "raw_load_s", lambda: raw.append(con, batch))
         again = _timed(results, "raw_reload_s", lambda: raw.append(con, batch))
-        assert first.inserted == size and again.inserted == 0
+        results["responses"] = first.received
+        assert first.inserted == first.received and again.inserted == 0
         rows = _timed(results, "clean_s", lambda: build_clean(con, study_id="bench", wave="2018",
                                                               instrument=parent, key=b"bench"))
     results["clean_rows"] = rows
-    results["ingest_vs_duckdb_read_csv"] = round(
-        (results["read_export_s"] + results["raw_load_s"]) / results["duckdb_read_csv_s"], 1)
+    results["raw_load_vs_duckdb_read_csv"] = round(results["raw_load_s"] / results["duckdb_read_csv_s"], 2)
+    results["raw_and_clean_vs_duckdb_read_csv"] = round(
+        (results["raw_load_s"] + results["clean_s"]) / results["duckdb_read_csv_s"], 2)
     results["raw_db_mib"] = round(locations.raw.stat().st_size / 2**20, 2)
     results["peak_rss_mib_so_far"] = round(_peak_rss_mib(), 1)
     return results

@@ -141,12 +141,13 @@ def _services(instrument: Instrument, question: str) -> list[str]:
     return [sq.code for sq in instrument.question(question).subquestions]
 
 
-def parent_responses(instrument: Instrument, design: WaveDesign, rng: random.Random) -> list[dict[str, str]]:
+def parent_responses(instrument: Instrument, design: WaveDesign, rng: random.Random,
+                     first_id: int = 1) -> list[dict[str, str]]:
     services = _services(instrument, "kent")
     themes = _services(instrument, "nood")
     barrier_items = instrument.question(f"dr{services[0]}").subquestions
     out = []
-    rid = 0
+    rid = first_id - 1
     for _ in range(design.parents):
         rid += 1 if rng.random() > 0.03 else 2  # a few ids lost to deleted test responses
         language = _choice(rng, {"nl": 0.35, "fr": 0.50, "en": 0.15})
