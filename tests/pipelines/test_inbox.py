@@ -6,9 +6,6 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-import yaml
-
-from instruments.loader import CATALOGUES
 from instruments.study import DEMO_STUDY, load_study
 from pipelines.defs.ingest import raw_responses
 from pipelines.defs.jobs import ingest_job
@@ -16,6 +13,7 @@ from pipelines.defs.resources import RESOURCES
 from pipelines.defs.sensors import inbox_sensor
 from pipelines.resources.warehouse import WarehouseResource
 from pipelines.runner import run_ingest
+from tests.conftest import write_study
 
 DEMO = load_study(DEMO_STUDY)
 PARENTS_CSV = next(s.export for s in DEMO.surveys if s.survey_id == 418201)
@@ -23,15 +21,9 @@ PARENTS_CSV = next(s.export for s in DEMO.surveys if s.survey_id == 418201)
 
 @pytest.fixture
 def studies(tmp_path: Path) -> Path:
-    folder = tmp_path / "studies"
-    folder.mkdir()
-    (folder / "inbox-study.yaml").write_text(yaml.safe_dump({
-        "study_id": "inbox-study", "title": {"nl": "I", "fr": "I", "en": "I"},
-        "catalogue": str(CATALOGUES / "demo-brussels.yaml"),
-        "surveys": [{"survey_id": 418201, "instrument": "parent", "wave": "2018", "source": "inbox"},
-                    {"survey_id": 418202, "instrument": "field_actor", "wave": "2018", "source": "inbox"}],
-    }), encoding="utf-8")
-    return folder
+    return write_study(tmp_path / "studies", "inbox-study", [
+        {"survey_id": 418201, "instrument": "parent", "wave": "2018", "source": "inbox"},
+        {"survey_id": 418202, "instrument": "field_actor", "wave": "2018", "source": "inbox"}])
 
 
 def _drop(home: Path, name: str, data: bytes) -> Path:

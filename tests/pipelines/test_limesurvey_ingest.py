@@ -7,13 +7,11 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-import yaml
-
 from instruments.limesurvey_export import read_export
-from instruments.loader import CATALOGUES
 from instruments.study import DEMO_STUDY, load_study
 from pipelines.resources.limesurvey import LimeSurveyError, LimeSurveyResource
 from pipelines.runner import run_study
+from tests.conftest import write_study
 from tests.limesurvey_server import LimeSurveyTestServer
 
 PASSWORD = "s3cret-Pa55word-for-tests"
@@ -35,15 +33,9 @@ def server():
 
 @pytest.fixture
 def setup(tmp_path: Path, server):
-    studies = tmp_path / "studies"
-    studies.mkdir()
-    (studies / "api-study.yaml").write_text(yaml.safe_dump({
-        "study_id": "api-study",
-        "title": {"nl": "API-studie", "fr": "Étude API", "en": "API study"},
-        "catalogue": str(CATALOGUES / "demo-brussels.yaml"),
-        "surveys": [{"survey_id": PARENTS, "instrument": "parent", "wave": "2018"},
-                    {"survey_id": ACTORS, "instrument": "field_actor", "wave": "2018"}],
-    }), encoding="utf-8")
+    studies = write_study(tmp_path / "studies", "api-study", [
+        {"survey_id": PARENTS, "instrument": "parent", "wave": "2018"},
+        {"survey_id": ACTORS, "instrument": "field_actor", "wave": "2018"}])
     instance = dg.DagsterInstance.ephemeral()
 
     def run(password=PASSWORD, **kwargs):

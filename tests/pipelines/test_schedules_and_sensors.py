@@ -7,10 +7,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-import yaml
-
 from instruments.limesurvey_export import read_export
-from instruments.loader import CATALOGUES
 from instruments.study import DEMO_STUDY, load_study
 from pipelines.defs.ingest import raw_responses
 from pipelines.defs.jobs import ingest_job
@@ -19,6 +16,7 @@ from pipelines.defs.schedules import study_schedules
 from pipelines.defs.sensors import new_responses_sensor, record_run_failures
 from pipelines.resources.limesurvey import LimeSurveyResource
 from pipelines.resources.warehouse import WarehouseResource
+from tests.conftest import write_study
 from tests.limesurvey_server import LimeSurveyTestServer
 
 PASSWORD = "sensor-test-password"
@@ -26,15 +24,8 @@ PASSWORD = "sensor-test-password"
 
 @pytest.fixture
 def studies(tmp_path: Path) -> Path:
-    folder = tmp_path / "studies"
-    folder.mkdir()
-    (folder / "api-study.yaml").write_text(yaml.safe_dump({
-        "study_id": "api-study", "title": {"nl": "A", "fr": "A", "en": "A"},
-        "catalogue": str(CATALOGUES / "demo-brussels.yaml"),
-        "schedule": {"ingest": "*/15 * * * *", "rescan": "0 4 * * 6"},
-        "surveys": [{"survey_id": 418201, "instrument": "parent", "wave": "2018"}],
-    }), encoding="utf-8")
-    return folder
+    return write_study(tmp_path / "studies", "api-study", [{"survey_id": 418201, "instrument": "parent", "wave": "2018"}],
+                       schedule={"ingest": "*/15 * * * *", "rescan": "0 4 * * 6"})
 
 
 def test_sensor_requests_a_run_only_after_the_count_changed(studies):
