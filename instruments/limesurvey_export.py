@@ -203,3 +203,43 @@ def _check_ids(path: Path, responses: list[dict[str, str]]) -> None:
         if rid in seen:
             raise ExportError(path, f"response id {rid} appears twice")
         seen.add(rid)
+
+
+def read_sav(path: Path | str, columns: list[str]) -> ResponseExport:
+    """An SPSS export (.sav). SPSS names cannot hold brackets, so a variable is matched to the export
+    column it stands for by the column's ExpressionScript name (``kent_S01`` for ``kent[S01]``) or
+    by the column name itself; values become the strings a code-heading CSV export holds."""
+    import math
+    from datetime import date, datetime
+
+    import pyreadstat
+
+    from instruments.conditions import em_variable
+
+    path = Path(path)
+    try:
+        frame, _ = pyreadstat.read_sav(str(path), apply_value_formats=False)
+    except Exception as exc:  # noqa: BLE001 - pyreadstat raises several types for unreadable files
+        raise ExportError(path, f"not a readable SPSS .sav file ({exc})") from None
+    by_variable = {em_variable(c): c for c in columns} | {c: c for c in columns}
+    unknown = [v for v in frame.columns if v not in by_variable]
+    if unknown:
+        raise ExportError(path, "variables that are no column of the questionnaire: " + ", ".join(unknown[:20]))
+    names = [by_variable[v] for v in frame.columns]
+
+    def text(value: object) -> str:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        if isinstance(value, datetime):
+            return value.strftime("%Y-%m-%d %H:%M:%S")
+        if isinstance(value, date):
+            return value.strftime("%Y-%m-%d 00:00:00")
+        return str(value)
+
+    responses = tuple(dict(zip(names, (text(v) for v in row), strict=True))
+                      for row in frame.itertuples(index=False, name=None))
+    _check_columns(path, names, None)
+    _check_ids(path, list(responses))
+    return ResponseExport(path, "sav", tuple(names), responses, hashlib.sha256(path.read_bytes()).hexdigest())

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from instruments.limesurvey_export import META_COLUMNS, read_columns
+from instruments.limesurvey_export import META_COLUMNS, read_columns, read_sav
 from instruments.model import Instrument
 from instruments.study import Study
 from warehouse.paths import Locations
 
-SUFFIXES = (".csv", ".json")
+SUFFIXES = (".csv", ".json", ".sav")
 _SURVEY_ID = re.compile(r"(?<!\d)(\d{5,10})(?!\d)")
 
 
@@ -82,7 +82,10 @@ def check_columns(path: Path, instrument: Instrument) -> None:
     """The export's columns must be exactly the instrument's: a changed questionnaire is refused,
     naming the columns."""
     expected = {c.name for c in instrument.columns()}
-    present = set(read_columns(path))
+    if path.suffix.lower() == ".sav":
+        present = set(read_sav(path, [*META_COLUMNS, *expected]).columns)
+    else:
+        present = set(read_columns(path))
     unknown = sorted(present - expected - set(META_COLUMNS))
     missing = sorted(expected - present)
     problems = []

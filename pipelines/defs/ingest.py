@@ -6,7 +6,7 @@ from pathlib import Path
 import dagster as dg
 
 from instruments.drift import structure_drift
-from instruments.limesurvey_export import ExportError, read_export
+from instruments.limesurvey_export import META_COLUMNS, ExportError, read_export, read_sav
 from pipelines.inbox import Inbox, RejectedFile, check_columns
 from pipelines.defs.partitions import wave_partitions
 from pipelines.fetch import fetch_responses
@@ -21,8 +21,8 @@ class RawResponsesConfig(dg.Config):
     survey_ids: list[int] = []  # only these surveys of the wave (default: all)
 
 
-def _file_batch(path: Path, common: dict) -> raw.Batch:
-    """An export file as a batch: a CSV is read by DuckDB in bounded memory, a JSON export by Python."""
+def _file_batch(path: Path, common: dict, instrument=None) -> raw.Batch:
+    """An export file as a batch: a CSV is read by DuckDB in bounded memory, a JSON or SPSS export by Python."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -30,7 +30,10 @@ def _file_batch(path: Path, common: dict) -> raw.Batch:
     if path.suffix.lower() == ".csv":
         return raw.Batch(source="file", origin=path.name, origin_sha256=digest.hexdigest(), responses=(),
                          csv_path=path, **common)
-    export = read_export(path)
+    if path.suffix.lower() == ".sav" and instrument is not None:
+        export = read_sav(path, [*META_COLUMNS, *(c.name for c in instrument.columns())])
+    else:
+        export = read_export(path)
     return raw.Batch(source="file", origin=path.name, origin_sha256=export.sha256, responses=export.responses,
                      **common)
 
@@ -78,7 +81,7 @@ def raw_responses(context: dg.AssetExecutionContext, config: RawResponsesConfig,
             for path in dropped.get(survey.survey_id, []):
                 try:
                     check_columns(path, instrument)
-                    loads.append((_file_batch(path, common), path))
+                    loads.append((_file_batch(path, common, instrument), path))
                 except (ExportError, RejectedFile) as exc:
                     quarantined.append(inbox.quarantine_file(path, str(exc)).name)
                     context.log.warning(f"inbox file {path.name} quarantined: {exc}")

@@ -72,3 +72,27 @@ def test_sensor_requests_the_wave_and_quarantines_strangers(tmp_path, studies):
     quarantined = sorted(p.name.split("_", 1)[1] for p in (home / "quarantine" / "inbox-study").glob("*.reason.txt"))
     assert quarantined == ["notes.txt.reason.txt", "results-survey999999.csv.reason.txt"]
     assert [p.name for p in (home / "inbox" / "inbox-study").iterdir()] == ["results-survey418201.json"]
+
+
+def test_an_spss_export_loads_as_the_same_responses(tmp_path, studies):
+    import pandas as pd
+    import pyreadstat
+
+    from instruments.conditions import em_variable
+    from instruments.limesurvey_export import read_export
+
+    home = tmp_path / "home"
+    responses = read_export(PARENTS_CSV).responses
+    frame = pd.DataFrame(responses)
+    frame.columns = [em_variable(c) for c in frame.columns]
+    frame["id"] = frame["id"].astype(int)  # SPSS stores numbers as numbers
+    frame["lastpage"] = pd.to_numeric(frame["lastpage"]).astype(float)
+    sav = home / "inbox" / "inbox-study" / "survey_418201_SPSS_data_file.sav"
+    sav.parent.mkdir(parents=True)
+    pyreadstat.write_sav(frame, str(sav))
+    run_ingest("inbox-study", home=str(home), studies_dir=str(studies), instance=dg.DagsterInstance.ephemeral())
+    assert _count(home) == 277
+    _drop(home, "results-survey418201.csv", PARENTS_CSV.read_bytes())
+    run_ingest("inbox-study", home=str(home), studies_dir=str(studies), instance=dg.DagsterInstance.ephemeral())
+    assert _count(home) == 277  # the CSV export holds exactly what the SPSS export held
+    assert len(list((home / "archive" / "inbox-study").iterdir())) == 2
