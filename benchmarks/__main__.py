@@ -58,13 +58,13 @@ def _write_large_export(path: Path, parent, design, columns: list[str], size: in
     header = csv_bytes(columns, [])[:-2]  # headings without the file's closing CRLF
     with path.open("wb") as handle:
         handle.write(header)
-        next_id = 1
-        while next_id <= size:
-            count = min(chunk, size - next_id + 1)
+        next_id, written = 1, 0
+        while written < size:
+            count = min(chunk, size - written)
             rows = parent_responses(parent, replace(design, parents=count), rng, first_id=next_id)
             body = csv_bytes(columns, rows)
             handle.write(body[body.index(b"\r\n") + 2:-2])  # drop the headings and the closing CRLF
-            next_id = int(rows[-1]["id"]) + 1
+            next_id, written = int(rows[-1]["id"]) + 1, written + count
         handle.write(b"\r\n")
 
 
