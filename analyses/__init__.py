@@ -2,5 +2,16 @@
 
 from analyses.disclosure import MIN_CELL_SIZE, suppress_small_cells
 from analyses.indicators import awareness_by_neighbourhood
+from analyses.margins import PopulationMargins, margins_from_table
+from analyses.weighting import RakingResult, WeightingError, rake
 
-__all__ = ["MIN_CELL_SIZE", "awareness_by_neighbourhood", "suppress_small_cells"]
+__all__ = [
+    "MIN_CELL_SIZE",
+    "PopulationMargins",
+    "RakingResult",
+    "WeightingError",
+    "awareness_by_neighbourhood",
+    "margins_from_table",
+    "rake",
+    "suppress_small_cells",
+]
