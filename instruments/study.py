@@ -39,6 +39,8 @@ class Study:
     catalogue_path: Path
     # Only synthetic demo studies carry a key in their file; real ones take TOEGANG_PSEUDONYM_KEY.
     demo_pseudonym_key: str | None = None
+    trim: tuple[float, float] | None = None  # weight bounds relative to the mean, e.g. (0.3, 3); off by default
+    min_effective_sample: float = 30.0
     ingest_cron: str = "0 * * * *"  # new and changed responses, hourly
     rescan_cron: str = "30 3 * * 0"  # every stored id again (edits), weekly
 
@@ -98,6 +100,8 @@ def load_study(study_id: str, studies: Path = STUDIES) -> Study:
         path=path,
         catalogue_path=(path.parent / doc["catalogue"]) if doc.get("catalogue") else CATALOGUES / f"{path.stem}.yaml",
         demo_pseudonym_key=doc.get("demo_pseudonym_key"),
+        trim=tuple(float(x) for x in (doc.get("weighting") or {})["trim"]) if (doc.get("weighting") or {}).get("trim") else None,
+        min_effective_sample=float((doc.get("weighting") or {}).get("min_effective_sample", 30)),
         ingest_cron=str((doc.get("schedule") or {}).get("ingest", "0 * * * *")),
         rescan_cron=str((doc.get("schedule") or {}).get("rescan", "30 3 * * 0")),
     )

@@ -32,11 +32,13 @@ def _guarded(action):
     from pipelines.resources.limesurvey import LimeSurveyError
     from pipelines.resources.study import PseudonymKeyMissing
     from pipelines.runner import UnknownWave
+    from analyses import WeightingError
     from warehouse.clean import CleanError
 
     try:
         return action()
-    except (ExportError, InstrumentError, CleanError, PseudonymKeyMissing, UnknownWave, LimeSurveyError) as exc:
+    except (ExportError, InstrumentError, CleanError, PseudonymKeyMissing, UnknownWave, LimeSurveyError,
+            WeightingError) as exc:
         _fail(str(exc))
     except duckdb.IOException as exc:
         _fail(f"the warehouse is in use by another process or cannot be opened: {exc}")

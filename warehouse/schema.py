@@ -58,6 +58,18 @@ WAREHOUSE_DDL = """
 CREATE SCHEMA IF NOT EXISTS clean;
 CREATE SCHEMA IF NOT EXISTS indicators;
 CREATE SCHEMA IF NOT EXISTS meta;
+CREATE SCHEMA IF NOT EXISTS weighted;
+-- Raking weights of the parents of a wave (persons); responses outside the weighting base have none.
+CREATE TABLE IF NOT EXISTS weighted.parent_weights (
+    study_id        VARCHAR NOT NULL,
+    wave            VARCHAR NOT NULL,
+    survey_id       BIGINT NOT NULL,
+    response_id     BIGINT NOT NULL,
+    respondent_id   VARCHAR NOT NULL,
+    weight          DOUBLE NOT NULL,       -- final weight (after trimming when the study trims)
+    raked_weight    DOUBLE NOT NULL,       -- before trimming: meets the margins exactly
+    PRIMARY KEY (study_id, wave, survey_id, response_id)
+);
 -- Failed runs, recorded by the run-failure sensor where an operator sees them.
 CREATE TABLE IF NOT EXISTS meta.run_failures (
     run_id      VARCHAR PRIMARY KEY,

@@ -9,7 +9,7 @@ import dagster as dg
 
 from tests.conftest import ROOT
 
-ASSETS = {"codebook", "instrument_files", "raw_responses", "clean_parent_responses",
+ASSETS = {"codebook", "instrument_files", "raw_responses", "clean_parent_responses", "raking_weights",
           "clean_field_actor_responses", "awareness_by_neighbourhood", "dashboard_site"}
 
 
@@ -25,7 +25,10 @@ def test_definitions_hold_the_assets_in_order():
     assert upstream["dashboard_site"] == {"awareness_by_neighbourhood", "codebook"}
     partitions = graph.get(dg.AssetKey("raw_responses")).partitions_def
     assert partitions.get_partition_keys() == ["2018", "2021"]
-    assert {c.name for c in graph.asset_check_keys} == {"no_small_cells_published", "survey_structure_matches_codebook"}
+    assert {c.name for c in graph.asset_check_keys} == {
+        "no_small_cells_published", "survey_structure_matches_codebook", "weights_meet_margins",
+        "weights_positive_and_finite", "effective_sample_size"}
+    assert upstream["raking_weights"] == {"clean_parent_responses"}
 
 
 def test_dagster_definitions_validate(tmp_path: Path):

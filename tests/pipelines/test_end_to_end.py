@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from instruments.limesurvey_export import ExportError, read_export
-from instruments.study import STUDIES
+from instruments.study import DEMO_STUDY, STUDIES, load_study
 from pipelines.runner import run_study
 from tests.conftest import DEMO_EXPORTS
 
@@ -30,6 +30,7 @@ def demo_run(tmp_path_factory):
             "clean": con.execute("SELECT count(*) FROM clean.parent_responses").fetchall()[0][0],
             "indicators": con.execute("SELECT * FROM indicators.awareness_by_neighbourhood "
                                       "ORDER BY ALL").fetchall(),
+            "weights": con.execute("SELECT * FROM weighted.parent_weights ORDER BY ALL").fetchall(),
         }
     second = run_study("demo-brussels", home=str(root / "home"), site=str(root / "site"),
                       build=str(root / "build"), instance=instance)
@@ -192,3 +193,30 @@ def test_a_garbled_export_stops_the_run_and_keeps_earlier_rows(tmp_path):
     with duckdb.connect(str(home / "raw.duckdb"), read_only=True) as con:
         assert con.execute("SELECT DISTINCT wave FROM responses").fetchall() == [("2018",)]
         assert con.execute("SELECT count(*) FROM responses").fetchall()[0][0] == 277 + 31
+
+
+def test_weights_meet_the_margins_and_are_identical_on_rerun(demo_run):
+    _, second, snapshot = demo_run
+    assert _query(second, "SELECT * FROM weighted.parent_weights ORDER BY ALL") == snapshot["weights"]
+    margins = {(r.wave, v, c): float(t) for r in load_study(DEMO_STUDY).surveys if r.instrument == "parent"
+               for v, c, t in _margins(r.margins)}
+    sums = _query(second, """SELECT w.wave, p.wijk, p.opleiding, w.weight FROM weighted.parent_weights w
+                             JOIN clean.parent_responses p USING (study_id, wave, survey_id, response_id)""")
+    for variable, position in (("wijk", 1), ("opleiding", 2)):
+        totals: dict = {}
+        for row in sums:
+            key = (row[0], variable, row[position])
+            totals[key] = totals.get(key, 0.0) + row[3]
+        for key, total in totals.items():
+            assert total == pytest.approx(margins[key], rel=1e-9)
+    excluded = _query(second, """SELECT count(*) FROM clean.parent_responses p WHERE NOT complete OR opleiding IS NULL
+                                 OR wijk IS NULL""")[0][0]
+    weighted = _query(second, "SELECT count(*) FROM weighted.parent_weights")[0][0]
+    assert weighted + excluded == _query(second, "SELECT count(*) FROM clean.parent_responses")[0][0]
+
+
+def _margins(path):
+    import csv
+
+    with path.open(encoding="utf-8") as handle:
+        return [(r["variable"], r["category"], r["population_count"]) for r in csv.DictReader(handle)]
