@@ -35,6 +35,15 @@ class Condition:
         joiner = " or " if self.kind == "any" else " and "
         return "(" + joiner.join(p.expression() for p in self.parts) + ")"
 
+    def sql(self, field: Callable[[str], str]) -> str:
+        """The condition as SQL over exported values; ``field`` gives the SQL of a column's value."""
+        if self.kind == "in":
+            values = ", ".join("'" + v.replace("'", "''") + "'" for v in self.values)
+            tests = [f"coalesce({field(c)}, '') IN ({values})" for c in self.columns]
+            return "(" + " OR ".join(tests) + ")"
+        joiner = " OR " if self.kind == "any" else " AND "
+        return "(" + joiner.join(p.sql(field) for p in self.parts) + ")"
+
     def referenced(self) -> set[str]:
         return set(self.columns).union(*(p.referenced() for p in self.parts))
 

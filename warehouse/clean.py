@@ -1,6 +1,10 @@
 """Clean tables: one typed row per consenting response (latest version), tokens replaced by pseudonyms.
 
-Table ``clean.<instrument>_responses``, one per instrument, written one (study, wave) at a time.
+Table ``clean.<instrument>_responses``, one per instrument, written one (study, wave) at a time, and
+``clean.<instrument>_missing``: one row per respondent and column without a value, saying why
+(``not_shown`` by a condition or an unreached page, ``skipped``, ``dont_know``, ``not_applicable``).
+LimeSurvey exports "not shown" and "skipped" alike as empty; the instrument's conditions, evaluated
+on each response, tell them apart.
 Columns come from the instrument definition: ``kent[S01]`` becomes ``kent_S01``. Answer codes are kept
 as text (labels live in the codebook); multiple-choice items become booleans; numbers become DOUBLE.
 Free text (S, T, "other") stays in the raw layer until a person has reviewed it.
@@ -52,9 +56,35 @@ def _typed(column: Column, value: str) -> str:
     return f"NULLIF({value}, '')"
 
 
-def _select_sql(instrument: Instrument) -> tuple[str, dict[str, object]]:
-    # One JSON parse per response: every value is extracted at once into the list ``v`` (one
-    # ``->>`` per column parses the payload once per column, about ten times slower).
+def _shown(instrument: Instrument, column: Column, field) -> str:
+    """SQL: the respondent saw this column: its page was submitted and every condition on it held."""
+    group = instrument.groups[column.question.group - 1]
+    conditions = [c for c in (group.relevance, column.question.relevance,
+                              column.subquestion.relevance if column.subquestion else None) if c]
+    reached = f"(complete OR last_page >= {column.question.group})"
+    return " AND ".join([reached, *(c.sql(field) for c in conditions)])
+
+
+def _missing_kind(instrument: Instrument, column: Column, field) -> str:
+    """SQL: why the value is missing (NULL when it is not): not shown, skipped, don't know, not applicable."""
+    value = field(column.name)
+    codes = {kind: [a.code for a in column.question.answers if a.missing == kind]
+             for kind in ("dont_know", "not_applicable")}
+    branches = [f"WHEN NOT ({_shown(instrument, column, field)}) THEN 'not_shown'"]
+    if column.question.type != "M":  # an unticked box on a page the respondent saw is a "no"
+        branches.append(f"WHEN coalesce({value}, '') = '' THEN 'skipped'")
+    for kind, kind_codes in codes.items():
+        if kind_codes:
+            listed = ", ".join("'" + c + "'" for c in kind_codes)
+            branches.append(f"WHEN {value} IN ({listed}) THEN '{kind}'")
+    return "CASE " + " ".join(branches) + " END"
+
+
+def _select_sql(instrument: Instrument) -> tuple[str, str, dict[str, object]]:
+    """The clean rows, and the missing cells (one row per respondent and missing column).
+
+    One JSON parse per response: every value is extracted at once into the list ``v`` (one ``->>``
+    per column parses the payload once per column, about ten times slower)."""
     paths: list[str] = []
 
     def field(name: str) -> str:
@@ -63,12 +93,13 @@ def _select_sql(instrument: Instrument) -> tuple[str, dict[str, object]]:
         return f"v[{paths.index(json_path(name)) + 1}]"
 
     meta = {name: field(name) for name in ("submitdate", "lastpage", "startlanguage", CONSENT_QUESTION)}
-    typed = []
+    typed, kinds = [], []
     for column in instrument.columns():
         if not column.free_text:
-            expression = _typed(column, field(column.name))
-            typed.append(f"{expression} AS {quote_ident(clean_column_name(column))}")
-    sql = f"""
+            name = quote_ident(clean_column_name(column))
+            typed.append(f"{_typed(column, field(column.name))} AS {name}")
+            kinds.append(f"{_missing_kind(instrument, column, field)} AS {name}")
+    base = f"""
         WITH latest AS ({latest_versions_sql()}),
         extracted AS (
             SELECT latest.*, json_extract_string(payload, $paths) AS v FROM latest
@@ -79,8 +110,10 @@ def _select_sql(instrument: Instrument) -> tuple[str, dict[str, object]]:
                    TRY_CAST(NULLIF({meta['lastpage']}, '') AS INTEGER) AS last_page
             FROM extracted
             WHERE {meta[CONSENT_QUESTION]} = 'Y'
-        )
-        SELECT study_id, wave, survey_id, response_id, p.respondent_id, instrument_version,
+        )"""
+    keys = "study_id, wave, survey_id, response_id, p.respondent_id"
+    sql = f"""{base}
+        SELECT {keys}, instrument_version,
                complete,
                CAST(NULLIF({meta['submitdate']}, '') AS TIMESTAMP) AS submitted_at,
                NULLIF({meta['startlanguage']}, '') AS start_language,
@@ -88,9 +121,16 @@ def _select_sql(instrument: Instrument) -> tuple[str, dict[str, object]]:
                {", ".join(typed)}
         FROM responses
         JOIN respondent_pseudonyms AS p USING (survey_id, response_id)
-        ORDER BY survey_id, response_id
     """
-    return sql, {"paths": paths}
+    missing = f"""{base},
+        kinds AS (
+            SELECT {keys}, {", ".join(kinds)}
+            FROM responses JOIN respondent_pseudonyms AS p USING (survey_id, response_id)
+        )
+        UNPIVOT kinds ON COLUMNS(* EXCLUDE (study_id, wave, survey_id, response_id, respondent_id))
+        INTO NAME variable VALUE kind
+    """
+    return sql, missing, {"paths": paths}
 
 
 def _pseudonyms(con: duckdb.DuckDBPyConnection, key: bytes, study_id: str, wave: str,
@@ -121,17 +161,22 @@ def _add_new_columns(con: duckdb.DuckDBPyConnection, table: str, select: str, pa
 def build_clean(con: duckdb.DuckDBPyConnection, *, study_id: str, wave: str, instrument: Instrument,
                 key: bytes) -> int:
     """Replace the (study, wave) rows of the instrument's clean table; return the number of rows."""
-    select, params = _select_sql(instrument)
+    select, missing, params = _select_sql(instrument)
     params |= {"study_id": study_id, "wave": wave, "instrument": instrument.name}
     table = table_name(instrument)
+    missing_table = f"clean.{quote_ident(instrument.name + '_missing')}"
     pseudonyms = _pseudonyms(con, key, study_id, wave, instrument)
     try:
         with registered(con, "respondent_pseudonyms", pseudonyms):
             con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM ({select}) WHERE FALSE", params)
             _add_new_columns(con, table, select, params)
+            con.execute(f"CREATE TABLE IF NOT EXISTS {missing_table} (study_id VARCHAR, wave VARCHAR, "
+                        "survey_id BIGINT, response_id BIGINT, respondent_id VARCHAR, variable VARCHAR, kind VARCHAR)")
             with transaction(con):
                 con.execute(f"DELETE FROM {table} WHERE study_id = ? AND wave = ?", [study_id, wave])
                 con.execute(f"INSERT INTO {table} BY NAME {select}", params)
+                con.execute(f"DELETE FROM {missing_table} WHERE study_id = ? AND wave = ?", [study_id, wave])
+                con.execute(f"INSERT INTO {missing_table} BY NAME {missing}", params)
                 count = con.execute(
                     f"SELECT count(*) FROM {table} WHERE study_id = ? AND wave = ?", [study_id, wave]
                 ).fetchall()[0][0]

@@ -89,3 +89,25 @@ def test_tokens_become_keyed_pseudonyms(con, parent):
 def test_pseudonym_of_a_panel_member_is_stable_across_waves():
     assert pseudonym(KEY, "s", "abc", 1, 10) == pseudonym(KEY, "s", "abc", 2, 99)
     assert pseudonym(KEY, "s", "", 1, 10) != pseudonym(KEY, "s", "", 2, 10)
+
+
+def test_missing_values_say_why(con, parent):
+    base = next(r for r in read_export(PARENTS_2018).responses if r["consent"] == "Y" and r["submitdate"])
+    seen = dict(base, id="1", thuistaal="NL", kinderen="", **{
+        "kent[S01]": "Y", "kent[S02]": "", "gebruik[S02]": "", "drS02[BS1]": "",
+        "drS01[BS1]": "DK", "drS01[BS2]": "NA", "drS01[BR1]": ""})
+    stopped = dict(base, id="2", submitdate="", lastpage="2")
+    _load(con, parent, [seen, stopped])
+    _clean(con, parent)
+    kinds = {(r[0], r[1]): r[2] for r in con.execute(
+        "SELECT response_id, variable, kind FROM clean.parent_missing").fetchall()}
+    assert kinds[(1, "kinderen")] == "skipped"
+    assert kinds[(1, "gebruik_S02")] == "not_shown" and kinds[(1, "drS02_BS1")] == "not_shown"
+    assert kinds[(1, "drS01_BS1")] == "dont_know" and kinds[(1, "drS01_BS2")] == "not_applicable"
+    assert kinds[(1, "drS01_BR1")] == "skipped"
+    assert (1, "kent_S02") not in kinds  # an unticked box on a page the respondent saw is a "no"
+    assert (1, "wijk") not in kinds
+    assert kinds[(2, "kent_S01")] == "not_shown" and (2, "opmerking") not in kinds  # free text is not here
+    assert (2, "wijk") not in kinds and kinds[(2, "nood_OPV")] == "not_shown"
+    frame = _clean(con, parent).set_index("response_id")
+    assert frame.loc[1, "drS01_BS1"] == "DK"  # the code stays; the missing table says what it means
