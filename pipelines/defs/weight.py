@@ -47,7 +47,9 @@ def raking_weights(context: dg.AssetExecutionContext, study: StudyResource,
                          study_id=config.study_id, wave=wave)
             return dg.MaterializeResult(metadata={"weighted": False, "reason": "no margins for this wave"})
         variables = list(population.margins)
+        # Sorted, so that a rerun sums the same numbers in the same order: identical weights to the last bit.
         base = parents[parents["complete"].astype(bool) & parents[variables].notna().all(axis=1)]
+        base = base.sort_values(["survey_id", "response_id"], kind="stable").reset_index(drop=True)
         result = rake(base, population.margins, trim=config.trim)
         frame = base[["survey_id", "response_id", "respondent_id"]].assign(
             weight=result.weights.to_numpy(),
