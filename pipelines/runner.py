@@ -16,13 +16,15 @@ from pipelines.defs.indicators import awareness_by_neighbourhood, no_small_cells
 from pipelines.defs.ingest import raw_responses, survey_structure_matches_codebook
 from pipelines.defs.instruments import codebook, instrument_files
 from pipelines.defs.publish import dashboard_site
+from pipelines.defs.quality import quality_flags, quality_report
 from pipelines.defs.weight import effective_sample_size, raking_weights, weights_meet_margins, weights_positive_and_finite
 from pipelines.resources.limesurvey import LimeSurveyResource
 from pipelines.resources.study import StudyResource
 from pipelines.resources.warehouse import WarehouseResource
 from warehouse.paths import Locations
 
-WAVE_ASSETS = [codebook, raw_responses, survey_structure_matches_codebook, clean_parent_responses, raking_weights,
+WAVE_ASSETS = [codebook, raw_responses, survey_structure_matches_codebook, clean_parent_responses, quality_flags,
+               quality_report, raking_weights,
                weights_meet_margins, weights_positive_and_finite, effective_sample_size, clean_field_actor_responses, awareness_by_neighbourhood,
                no_small_cells_published]
 PUBLISH_ASSETS = [instrument_files, dashboard_site]

@@ -92,7 +92,8 @@ def _select_sql(instrument: Instrument) -> tuple[str, str, dict[str, object]]:
             paths.append(json_path(name))
         return f"v[{paths.index(json_path(name)) + 1}]"
 
-    meta = {name: field(name) for name in ("submitdate", "lastpage", "startlanguage", CONSENT_QUESTION)}
+    meta = {name: field(name) for name in ("submitdate", "lastpage", "startlanguage", "startdate", "datestamp",
+                                           CONSENT_QUESTION)}
     typed, kinds = [], []
     for column in instrument.columns():
         if not column.free_text:
@@ -117,6 +118,8 @@ def _select_sql(instrument: Instrument) -> tuple[str, str, dict[str, object]]:
                complete,
                CAST(NULLIF({meta['submitdate']}, '') AS TIMESTAMP) AS submitted_at,
                NULLIF({meta['startlanguage']}, '') AS start_language,
+               TRY_CAST(NULLIF({meta['startdate']}, '') AS TIMESTAMP) AS started_at,
+               TRY_CAST(NULLIF({meta['datestamp']}, '') AS TIMESTAMP) AS last_action_at,
                last_page,
                {", ".join(typed)}
         FROM responses

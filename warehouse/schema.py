@@ -59,6 +59,21 @@ CREATE SCHEMA IF NOT EXISTS clean;
 CREATE SCHEMA IF NOT EXISTS indicators;
 CREATE SCHEMA IF NOT EXISTS meta;
 CREATE SCHEMA IF NOT EXISTS weighted;
+-- Data-quality flags per response (analyses/quality.py, rules in instruments/definitions/quality.yaml).
+CREATE TABLE IF NOT EXISTS clean.quality_flags (
+    study_id VARCHAR NOT NULL, wave VARCHAR NOT NULL, instrument VARCHAR NOT NULL,
+    survey_id BIGINT NOT NULL, response_id BIGINT NOT NULL, respondent_id VARCHAR NOT NULL,
+    incomplete BOOLEAN NOT NULL, speeding BOOLEAN NOT NULL, straightlining BOOLEAN NOT NULL,
+    duplicate BOOLEAN NOT NULL, out_of_range BOOLEAN NOT NULL,
+    flags VARCHAR NOT NULL, excluded_from_weighting BOOLEAN NOT NULL,
+    PRIMARY KEY (study_id, wave, instrument, survey_id, response_id)
+);
+-- How many responses each flag caught, per survey and wave.
+CREATE TABLE IF NOT EXISTS meta.quality_report (
+    study_id VARCHAR NOT NULL, wave VARCHAR NOT NULL, instrument VARCHAR NOT NULL, survey_id BIGINT NOT NULL,
+    flag VARCHAR NOT NULL, responses INTEGER NOT NULL, flagged INTEGER NOT NULL,
+    PRIMARY KEY (study_id, wave, instrument, survey_id, flag)
+);
 -- Raking weights of the parents of a wave (persons); responses outside the weighting base have none.
 CREATE TABLE IF NOT EXISTS weighted.parent_weights (
     study_id        VARCHAR NOT NULL,

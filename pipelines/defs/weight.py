@@ -6,6 +6,7 @@ import pandas as pd
 
 from analyses import WeightingError, margins_from_table, rake
 from pipelines.defs.clean import clean_parent_responses
+from pipelines.defs.quality import quality_flags
 from pipelines.defs.partitions import wave_partitions
 from pipelines.resources.study import StudyResource
 from pipelines.resources.warehouse import WarehouseResource
@@ -29,11 +30,12 @@ def wave_margins(study: StudyResource, wave: str):
         raise WeightingError(f"{survey.margins}: {exc}") from None
 
 
-@dg.asset(deps=[clean_parent_responses], partitions_def=wave_partitions, group_name="weight", kinds={"duckdb"})
+@dg.asset(deps=[clean_parent_responses, quality_flags], partitions_def=wave_partitions, group_name="weight", kinds={"duckdb"})
 def raking_weights(context: dg.AssetExecutionContext, study: StudyResource,
                    warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Table ``weighted.parent_weights``: one row per parent of the wave in the weighting base
-    (complete responses that answered every margin variable), with the raked weight in persons and,
+    (complete responses that answered every margin variable and that no quality rule keeps out), with the
+    raked weight in persons and,
     when the study trims, the trimmed final weight. Source: ``clean.parent_responses`` and the wave's
     margins file."""
     config = study.load()
@@ -41,6 +43,10 @@ def raking_weights(context: dg.AssetExecutionContext, study: StudyResource,
     population = wave_margins(study, wave)
     with warehouse.connect() as con:
         parents = read_table(con, "clean", "parent_responses", study_id=config.study_id, wave=wave)
+        flags = read_table(con, "clean", "quality_flags", study_id=config.study_id, wave=wave)
+        excluded = flags[(flags["instrument"] == "parent") & flags["excluded_from_weighting"]]
+        parents = parents[~parents.set_index(["survey_id", "response_id"]).index.isin(
+            excluded.set_index(["survey_id", "response_id"]).index)]
         if population is None:
             replace_wave(con, SCHEMA, TABLE, pd.DataFrame(columns=["survey_id", "response_id", "respondent_id",
                                                                     "weight", "raked_weight"]),

@@ -10,6 +10,7 @@ import dagster as dg
 from tests.conftest import ROOT
 
 ASSETS = {"codebook", "instrument_files", "raw_responses", "clean_parent_responses", "raking_weights",
+          "quality_flags", "quality_report",
           "clean_field_actor_responses", "awareness_by_neighbourhood", "dashboard_site"}
 
 
@@ -28,7 +29,7 @@ def test_definitions_hold_the_assets_in_order():
     assert {c.name for c in graph.asset_check_keys} == {
         "no_small_cells_published", "survey_structure_matches_codebook", "weights_meet_margins",
         "weights_positive_and_finite", "effective_sample_size"}
-    assert upstream["raking_weights"] == {"clean_parent_responses"}
+    assert upstream["raking_weights"] == {"clean_parent_responses", "quality_flags"}
 
 
 def test_dagster_definitions_validate(tmp_path: Path):

@@ -209,8 +209,9 @@ def test_weights_meet_the_margins_and_are_identical_on_rerun(demo_run):
             totals[key] = totals.get(key, 0.0) + row[3]
         for key, total in totals.items():
             assert total == pytest.approx(margins[key], rel=1e-9)
-    excluded = _query(second, """SELECT count(*) FROM clean.parent_responses p WHERE NOT complete OR opleiding IS NULL
-                                 OR wijk IS NULL""")[0][0]
+    excluded = _query(second, """SELECT count(*) FROM clean.parent_responses p JOIN clean.quality_flags q
+                                 USING (study_id, wave, survey_id, response_id)
+                                 WHERE q.excluded_from_weighting OR opleiding IS NULL OR wijk IS NULL""")[0][0]
     weighted = _query(second, "SELECT count(*) FROM weighted.parent_weights")[0][0]
     assert weighted + excluded == _query(second, "SELECT count(*) FROM clean.parent_responses")[0][0]
 
@@ -220,3 +221,18 @@ def _margins(path):
 
     with path.open(encoding="utf-8") as handle:
         return [(r["variable"], r["category"], r["population_count"]) for r in csv.DictReader(handle)]
+
+
+def test_flagged_responses_stay_in_the_warehouse(demo_run):
+    _, second, _ = demo_run
+    flags = dict(_query(second, "SELECT flags, count(*) FROM clean.quality_flags WHERE instrument = 'parent' "
+                                "AND flags <> '' GROUP BY flags"))
+    assert flags.get("incomplete", 0) > 0
+    flagged = _query(second, """SELECT count(*) FROM clean.quality_flags q JOIN clean.parent_responses p
+                                USING (study_id, wave, survey_id, response_id) WHERE q.flags <> ''""")[0][0]
+    assert flagged == sum(flags.values())  # every flagged response is still a clean row
+    assert _query(second, """SELECT count(*) FROM weighted.parent_weights w JOIN clean.quality_flags q
+                             USING (study_id, wave, survey_id, response_id) WHERE q.excluded_from_weighting""")[0][0] == 0
+    report = _query(second, "SELECT sum(flagged) FROM meta.quality_report WHERE instrument = 'parent' "
+                            "AND flag = 'incomplete'")[0][0]
+    assert report == flags["incomplete"] + sum(v for k, v in flags.items() if "incomplete," in k)
