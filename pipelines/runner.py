@@ -17,7 +17,13 @@ from pipelines.defs.ingest import raw_responses, survey_structure_matches_codebo
 from pipelines.defs.instruments import codebook, instrument_files
 from pipelines.defs.publish import dashboard_site
 from pipelines.defs.quality import quality_flags, quality_report
-from pipelines.defs.weight import effective_sample_size, raking_weights, weights_meet_margins, weights_positive_and_finite
+from pipelines.defs.weight import (
+    effective_sample_size,
+    raking_weights,
+    trimmed_weights_near_margins,
+    weights_meet_margins,
+    weights_positive_and_finite,
+)
 from pipelines.resources.limesurvey import LimeSurveyResource
 from pipelines.resources.study import StudyResource
 from pipelines.resources.warehouse import WarehouseResource
@@ -25,7 +31,7 @@ from warehouse.paths import Locations
 
 WAVE_ASSETS = [codebook, raw_responses, survey_structure_matches_codebook, clean_parent_responses, quality_flags,
                quality_report, raking_weights,
-               weights_meet_margins, weights_positive_and_finite, effective_sample_size, clean_field_actor_responses, awareness_by_neighbourhood,
+               weights_meet_margins, weights_positive_and_finite, effective_sample_size, trimmed_weights_near_margins, clean_field_actor_responses, awareness_by_neighbourhood,
                no_small_cells_published]
 PUBLISH_ASSETS = [instrument_files, dashboard_site]
 INGEST_ASSETS = [raw_responses, survey_structure_matches_codebook]

@@ -131,6 +131,13 @@ CREATE TABLE IF NOT EXISTS indicators.awareness_by_neighbourhood (
     instrument_version  VARCHAR NOT NULL,
     PRIMARY KEY (study_id, wave, service, neighbourhood)
 );
+-- Answer labels in nl/fr/en for every coded column, from the codebook: join on (study_id, wave,
+-- instrument, variable, code) to read any clean column in words.
+CREATE OR REPLACE VIEW clean.answer_labels AS
+SELECT study_id, wave, instrument, variable, a.code, a.nl AS label_nl, a.fr AS label_fr, a.en AS label_en,
+       a.missing
+FROM meta.codebook,
+     unnest(CAST(answers AS STRUCT(code VARCHAR, nl VARCHAR, fr VARCHAR, en VARCHAR, missing VARCHAR)[])) AS t(a);
 """
 
 

@@ -28,7 +28,7 @@ def test_definitions_hold_the_assets_in_order():
     assert partitions.get_partition_keys() == ["2018", "2021"]
     assert {c.name for c in graph.asset_check_keys} == {
         "no_small_cells_published", "survey_structure_matches_codebook", "weights_meet_margins",
-        "weights_positive_and_finite", "effective_sample_size"}
+        "weights_positive_and_finite", "effective_sample_size", "trimmed_weights_near_margins"}
     assert upstream["raking_weights"] == {"clean_parent_responses", "quality_flags"}
 
 

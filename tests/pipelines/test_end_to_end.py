@@ -236,3 +236,14 @@ def test_flagged_responses_stay_in_the_warehouse(demo_run):
     report = _query(second, "SELECT sum(flagged) FROM meta.quality_report WHERE instrument = 'parent' "
                             "AND flag = 'incomplete'")[0][0]
     assert report == flags["incomplete"] + sum(v for k, v in flags.items() if "incomplete," in k)
+
+
+def test_answer_labels_come_from_the_codebook(demo_run):
+    _, second, _ = demo_run
+    labels = _query(second, """SELECT l.label_fr, count(*) FROM clean.parent_responses p
+                               JOIN clean.answer_labels l ON l.study_id = p.study_id AND l.wave = p.wave
+                               AND l.instrument = 'parent' AND l.variable = 'wijk' AND l.code = p.wijk
+                               WHERE p.wave = '2018' GROUP BY ALL ORDER BY 1""")
+    assert [label for label, _ in labels] == ["Duchesse", "Gare de l'Ouest", "Molenbeek historique", "Reste de Bruxelles"]
+    assert sum(n for _, n in labels) == _query(second, "SELECT count(wijk) FROM clean.parent_responses "
+                                                       "WHERE wave = '2018'")[0][0]
