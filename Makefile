@@ -33,7 +33,9 @@ dev: $(STAMP)
 	DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/.dagster} $(VENV)/bin/dagster dev -h 127.0.0.1 -p $${DAGSTER_PORT:-3000}
 
 bench: $(STAMP)
+	$(UV) sync --frozen --python $(PYTHON) --group bench
 	$(VENV)/bin/python -m benchmarks
+	@$(UV) sync --frozen --python $(PYTHON)  # back to the exact test environment
 
 lock: $(UV)
 	$(UV) lock

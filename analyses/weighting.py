@@ -58,7 +58,11 @@ def _codes(frame: pd.DataFrame, margins: Margins) -> list[tuple[str, np.ndarray,
         targets = np.array([float(categories[c]) for c in labels])
         if (targets <= 0).any() or not np.isfinite(targets).all():
             raise WeightingError(f"margin {variable!r}: population totals must be positive numbers")
-        codes = frame[variable].map({label: i for i, label in enumerate(labels)}).fillna(-1).to_numpy(dtype=np.intp)
+        # Factorise once (fast, hashed), then map the few distinct values to the margin's categories.
+        observed = pd.Categorical(frame[variable])
+        position = {label: i for i, label in enumerate(labels)}
+        lookup = np.array([position.get(value, -1) for value in observed.categories] + [-1], dtype=np.intp)
+        codes = lookup[observed.codes]  # code -1 (missing) picks the trailing -1
         if (codes < 0).any():
             unknown = sorted({str(v) for v in frame.loc[codes < 0, variable]})
             raise WeightingError(f"margin {variable!r}: {int((codes < 0).sum())} respondents have a value with no "

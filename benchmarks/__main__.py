@@ -1,4 +1,5 @@
-"""`make bench`: time and peak memory of the pipeline's stages, on the demo and on large synthetic surveys.
+"""`make bench`: time and peak memory of the pipeline's stages, on the demo and on large synthetic surveys,
+and raking a million respondents beside weightipy and R's survey::rake (benchmarks/rake.py).
 
 Usage: python -m benchmarks [--sizes 10000,100000] [--out benchmarks/results]
 Each size is a parent survey of that many responses, generated like the demo study (same instrument,
@@ -11,6 +12,8 @@ import json
 import platform
 import random
 import resource
+import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import replace
@@ -133,6 +136,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10000,100000", help="comma-separated survey sizes")
     parser.add_argument("--out", default="benchmarks/results", help="folder for the JSON results")
+    parser.add_argument("--rake-n", type=int, default=1_000_000, help="respondents in the raking benchmark")
     args = parser.parse_args()
     report = {"python": platform.python_version(), "machine": platform.machine(),
               "when": time.strftime("%Y-%m-%dT%H:%M:%S")}
@@ -146,6 +150,12 @@ def main() -> None:
             result = bench_size(Path(tmp), size)
             report["sizes"].append(result)
             print(json.dumps(result), flush=True)
+    # Raking in its own process, so that its peak memory is its own.
+    rake_run = subprocess.run([sys.executable, "-m", "benchmarks.rake", "--n", str(args.rake_n)],
+                              capture_output=True, text=True, timeout=7200)
+    report["rake"] = json.loads(rake_run.stdout.strip().splitlines()[-1]) if rake_run.returncode == 0 else {
+        "failed": rake_run.stderr[-1000:]}
+    print(json.dumps({"rake": report["rake"]}), flush=True)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
