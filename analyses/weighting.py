@@ -106,15 +106,20 @@ def rake(
         w = frame[base_weight].to_numpy(dtype=float).copy()
         if not np.isfinite(w).all() or (w <= 0).any():
             raise WeightingError(f"base weight {base_weight!r} must be positive and finite for every respondent")
-    error, iterations = _errors(w, codes), 0
+    # Each sweep measures every margin just before adjusting it: when all were already within ``tol``,
+    # the weights have converged (and that sweep moved them by less than ``tol``).
+    iterations, error = 0, np.inf
     while error >= tol:
         if iterations >= max_iter:
             raise WeightingError(f"raking did not converge in {max_iter} iterations: the largest margin error "
                                  f"is still {error:.3g} (relative); check the margins and sparse categories")
+        error = 0.0
         for _, c, t in codes:
-            w *= (t / np.bincount(c, weights=w, minlength=len(t)))[c]
+            sums = np.bincount(c, weights=w, minlength=len(t))
+            error = max(error, float(np.max(np.abs(sums - t) / t)))
+            w *= (t / sums)[c]
         iterations += 1
-        error = _errors(w, codes)
+    error = _errors(w, codes)
     raked = w.copy()
     low_count = high_count = 0
     if trim is not None:
