@@ -70,6 +70,8 @@ def quality_flags(frame: pd.DataFrame, inputs: QualityInputs, rules: QualityRule
     duplicate = pd.Series(False, index=frame.index)
     if rules.duplicate_same_token:
         duplicate |= frame[respondent].duplicated(keep="first")
+        if "responses_by_respondent" in frame.columns:  # the clean stage kept one of several
+            duplicate |= frame["responses_by_respondent"].fillna(1).astype(int) > 1
     if rules.duplicate_identical_answers and inputs.answers:
         answered = frame[list(inputs.answers)]
         has_answers = answered.notna().any(axis=1)

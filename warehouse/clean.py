@@ -108,13 +108,19 @@ def _select_sql(instrument: Instrument) -> tuple[str, str, dict[str, object]]:
         responses AS (
             SELECT extracted.*,
                    {meta['submitdate']} <> '' AS complete,
+                   NULLIF({meta['submitdate']}, '') AS submitdate_value,
                    TRY_CAST(NULLIF({meta['lastpage']}, '') AS INTEGER) AS last_page
             FROM extracted
             WHERE {meta[CONSENT_QUESTION]} = 'Y'
         )"""
     keys = "study_id, wave, survey_id, response_id, p.respondent_id"
+    # One row per respondent per wave: a respondent who answered twice (the same token) keeps the latest
+    # complete response here; the others stay in the raw layer, and the kept one is flagged a duplicate.
+    one_per_respondent = """QUALIFY row_number() OVER (PARTITION BY p.respondent_id
+        ORDER BY complete DESC, submitdate_value DESC NULLS LAST, response_id DESC) = 1"""
     sql = f"""{base}
         SELECT {keys}, instrument_version,
+               count(*) OVER (PARTITION BY p.respondent_id) AS responses_by_respondent,
                complete,
                CAST(NULLIF({meta['submitdate']}, '') AS TIMESTAMP) AS submitted_at,
                NULLIF({meta['startlanguage']}, '') AS start_language,
@@ -124,11 +130,13 @@ def _select_sql(instrument: Instrument) -> tuple[str, str, dict[str, object]]:
                {", ".join(typed)}
         FROM responses
         JOIN respondent_pseudonyms AS p USING (survey_id, response_id)
+        {one_per_respondent}
     """
     missing = f"""{base},
         kinds AS (
             SELECT {keys}, {", ".join(kinds)}
             FROM responses JOIN respondent_pseudonyms AS p USING (survey_id, response_id)
+            {one_per_respondent}
         )
         UNPIVOT kinds ON COLUMNS(* EXCLUDE (study_id, wave, survey_id, response_id, respondent_id))
         INTO NAME variable VALUE kind

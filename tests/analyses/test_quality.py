@@ -48,3 +48,9 @@ def test_rules_file_is_read_and_checked():
     assert rules.speeding_fraction == 0.5 and rules.exclude_from_weighting == ("speeding",)
     with pytest.raises(ValueError, match="unknown flags to exclude: too_fast"):
         QualityRules.from_mapping({"exclude_from_weighting": ["too_fast"]})
+
+
+def test_a_respondent_kept_from_several_responses_is_a_duplicate():
+    frame = pd.DataFrame([_row(1, "a"), _row(2, "b", wijk="W02")]).assign(responses_by_respondent=[2, 1])
+    out = quality_flags(frame, INPUTS, QualityRules())
+    assert out["duplicate"].tolist() == [True, False]

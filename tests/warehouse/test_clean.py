@@ -111,3 +111,17 @@ def test_missing_values_say_why(con, parent):
     assert (2, "wijk") not in kinds and kinds[(2, "nood_OPV")] == "not_shown"
     frame = _clean(con, parent).set_index("response_id")
     assert frame.loc[1, "drS01_BS1"] == "DK"  # the code stays; the missing table says what it means
+
+
+def test_one_row_per_respondent_per_wave(con, parent):
+    base = next(r for r in read_export(PARENTS_2018).responses if r["consent"] == "Y" and r["submitdate"])
+    first = dict(base, id="1", token="tok-twice", submitdate="2018-06-05 10:00:00", wijk="W01")
+    second = dict(base, id="2", token="tok-twice", submitdate="2018-06-09 10:00:00", wijk="W02")
+    started = dict(base, id="3", token="tok-twice", submitdate="", lastpage="2")
+    other = dict(base, id="4", token="someone-else")
+    _load(con, parent, [first, second, started, other])
+    frame = _clean(con, parent).set_index("response_id")
+    assert sorted(frame.index) == [2, 4]  # the latest complete response of the repeated respondent
+    assert frame.loc[2, "responses_by_respondent"] == 3 and frame.loc[4, "responses_by_respondent"] == 1
+    assert con.execute("SELECT count(*) FROM raw.responses").fetchall()[0][0] == 4  # nothing lost
+    assert {r[0] for r in con.execute("SELECT DISTINCT response_id FROM clean.parent_missing").fetchall()} <= {2, 4}
