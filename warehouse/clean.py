@@ -92,8 +92,9 @@ def _select_sql(instrument: Instrument) -> tuple[str, str, dict[str, object]]:
             paths.append(json_path(name))
         return f"v[{paths.index(json_path(name)) + 1}]"
 
+    # interviewtime: LimeSurvey's own timing (seconds), in exports made with timings of a survey that saves them.
     meta = {name: field(name) for name in ("submitdate", "lastpage", "startlanguage", "startdate", "datestamp",
-                                           CONSENT_QUESTION)}
+                                           "interviewtime", CONSENT_QUESTION)}
     typed, kinds = [], []
     for column in instrument.columns():
         if not column.free_text:
@@ -126,6 +127,7 @@ def _select_sql(instrument: Instrument) -> tuple[str, str, dict[str, object]]:
                NULLIF({meta['startlanguage']}, '') AS start_language,
                TRY_CAST(NULLIF({meta['startdate']}, '') AS TIMESTAMP) AS started_at,
                TRY_CAST(NULLIF({meta['datestamp']}, '') AS TIMESTAMP) AS last_action_at,
+               TRY_CAST(NULLIF({meta['interviewtime']}, '') AS DOUBLE) AS interview_seconds,
                last_page,
                {", ".join(typed)}
         FROM responses

@@ -40,8 +40,8 @@ def quality_flags(context: dg.AssetExecutionContext, study: StudyResource,
                   warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Table ``clean.quality_flags``: one row per clean response of the wave with a flag per rule
     (incomplete, speeding, straightlining, duplicate, out of range) and whether the rules keep it out of
-    the weighting base. Source: ``clean.*_responses``; total time from LimeSurvey's start and last-action
-    stamps."""
+    the weighting base. Source: ``clean.*_responses``; total time from LimeSurvey's timings
+    (``interviewtime``) when exported, else from its start and last-action stamps."""
     config = study.load()
     wave = context.partition_key
     rules = quality_rules()
@@ -52,7 +52,9 @@ def quality_flags(context: dg.AssetExecutionContext, study: StudyResource,
                 continue
             rows = read_table(con, "clean", f"{name}_responses", study_id=config.study_id, wave=wave)
             rows = rows.sort_values(["survey_id", "submitted_at", "response_id"], kind="stable", na_position="last")
-            rows["duration_seconds"] = (rows["last_action_at"] - rows["started_at"]).dt.total_seconds()
+            # LimeSurvey's timings when the export has them, else the span from start to last action.
+            span = (rows["last_action_at"] - rows["started_at"]).dt.total_seconds()
+            rows["duration_seconds"] = rows["interview_seconds"].astype(float).fillna(span)
             flags = compute_flags(rows, quality_inputs(study.instrument(name, wave)), rules)
             frames.append(pd.concat([rows[["survey_id", "response_id", "respondent_id"]], flags], axis=1)
                           .assign(instrument=name))

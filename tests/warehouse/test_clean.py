@@ -1,5 +1,6 @@
 """warehouse/clean.py: typed columns, consent, latest version, pseudonyms instead of tokens."""
 
+import pandas as pd
 import pytest
 
 from instruments.limesurvey_export import read_export
@@ -125,3 +126,10 @@ def test_one_row_per_respondent_per_wave(con, parent):
     assert frame.loc[2, "responses_by_respondent"] == 3 and frame.loc[4, "responses_by_respondent"] == 1
     assert con.execute("SELECT count(*) FROM raw.responses").fetchall()[0][0] == 4  # nothing lost
     assert {r[0] for r in con.execute("SELECT DISTINCT response_id FROM clean.parent_missing").fetchall()} <= {2, 4}
+
+
+def test_limesurvey_timings_are_kept_when_exported(con, parent):
+    base = next(r for r in read_export(PARENTS_2018).responses if r["consent"] == "Y" and r["submitdate"])
+    _load(con, parent, [dict(base, id="1", interviewtime="312.5"), dict(base, id="2", token="x2")])
+    frame = _clean(con, parent).set_index("response_id")
+    assert frame.loc[1, "interview_seconds"] == 312.5 and pd.isna(frame.loc[2, "interview_seconds"])
