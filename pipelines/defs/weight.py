@@ -79,17 +79,22 @@ def _weights(warehouse: WarehouseResource, study_id: str) -> pd.DataFrame:
                 WHERE w.study_id = ?""", [study_id]).df()
 
 
-@dg.asset_check(asset=raking_weights, blocking=True,
-                description="The raked weights (before any trimming) meet every population margin within 1e-6.")
-def weights_meet_margins(study: StudyResource, warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    config = study.load()
-    weights = _weights(warehouse, config.study_id)
-    worst: dict[str, float] = {}
+def _margin_deviation(study: StudyResource, warehouse: WarehouseResource, column: str) -> dict[str, float]:
+    """Per wave and margin variable: the largest relative gap between weighted and population totals."""
+    weights = _weights(warehouse, study.load().study_id)
+    deviation: dict[str, float] = {}
     for wave, rows in weights.groupby("wave"):
         population = wave_margins(study, str(wave))
         for variable, categories in (population.margins.items() if population else ()):
-            sums = rows.groupby(variable)["raked_weight"].sum()
-            worst[f"{wave}/{variable}"] = float(max(abs(sums.get(c, 0.0) - t) / t for c, t in categories.items()))
+            sums = rows.groupby(variable)[column].sum()
+            deviation[f"{wave}/{variable}"] = float(max(abs(sums.get(c, 0.0) - t) / t for c, t in categories.items()))
+    return deviation
+
+
+@dg.asset_check(asset=raking_weights, blocking=True,
+                description="The raked weights (before any trimming) meet every population margin within 1e-6.")
+def weights_meet_margins(study: StudyResource, warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    worst = _margin_deviation(study, warehouse, "raked_weight")
     failed = {k: v for k, v in worst.items() if v > 1e-6}
     return dg.AssetCheckResult(
         passed=not failed, severity=dg.AssetCheckSeverity.ERROR,
@@ -101,13 +106,7 @@ def weights_meet_margins(study: StudyResource, warehouse: WarehouseResource) -> 
                                                   "most 1% (a warning: trimming trades exact margins for variance).")
 def trimmed_weights_near_margins(study: StudyResource, warehouse: WarehouseResource) -> dg.AssetCheckResult:
     config = study.load()
-    weights = _weights(warehouse, config.study_id)
-    deviation: dict[str, float] = {}
-    for wave, rows in weights.groupby("wave"):
-        population = wave_margins(study, str(wave))
-        for variable, categories in (population.margins.items() if population else ()):
-            sums = rows.groupby(variable)["weight"].sum()
-            deviation[f"{wave}/{variable}"] = max(abs(sums.get(c, 0.0) - t) / t for c, t in categories.items())
+    deviation = _margin_deviation(study, warehouse, "weight")
     return dg.AssetCheckResult(passed=all(v <= 0.01 for v in deviation.values()),
                                severity=dg.AssetCheckSeverity.WARN,
                                metadata={"trimming": str(config.trim), "largest_relative_deviation": deviation})
