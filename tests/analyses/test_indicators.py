@@ -48,6 +48,6 @@ def test_two_suppressed_cells_need_no_third():
 
 
 def test_public_api_is_listed():
-    modules = {"disclosure", "indicators", "margins", "quality", "weighting"}
+    modules = {"disclosure", "estimates", "indicators", "margins", "quality", "weighting"}
     exported = {name for name in dir(analyses) if not name.startswith("_") and name not in modules}
     assert set(analyses.__all__) == exported

@@ -1,0 +1,177 @@
+"""Design-based estimates of means and proportions with honest standard errors.
+
+Variance method: Taylor linearisation (Binder 1983; Lumley 2010, "Complex Surveys", ch. 2-3), as R's
+``survey`` package computes it. The linearised score of a (domain) mean is z_i = w_i d_i (y_i - ybar) /
+sum(w d), with d_i = 1 in the domain and with y observed, else 0 (a domain keeps the full design).
+With ``calibration`` (the margins the weights were raked to), the scores are first replaced by their
+residuals from iterated post-stratification on each margin, swept until they stop changing, as
+``survey::svyrecvar`` does for a raked design: within each category c, z_i <- z_i - w_i * mean_c(z_j / w_j).
+The variance is then the stratified, clustered, with-replacement variance of the scores summed per PSU,
+times (1 - n_h / N_h) where a finite population correction is given. Confidence intervals: for 0/1
+variables (``ci="auto"``) the logit interval of ``svyciprop(method = "logit")`` with t on the design's
+degrees of freedom (PSUs minus strata); for means, Wald (estimate +/- z * SE) as ``confint``.
+``deff`` is the design effect against simple random sampling without replacement of the same size from
+a population of sum(w), as ``svymean(deff = TRUE)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+Margins = Mapping[str, Mapping[object, float]]
+
+
+def _calibrate(scores: np.ndarray, weights: np.ndarray, groups: list[np.ndarray], tol: float = 1e-12,
+               max_sweeps: int = 1000) -> np.ndarray:
+    """Residuals of the scores after iterated post-stratification on every margin (R's raking
+    adjustment in ``svyrecvar``); ``groups`` holds each margin's category code per row."""
+    z = scores.copy()
+    ratio_weights = np.where(weights > 0, weights, 1.0)
+    for _ in range(max_sweeps):
+        previous = z.copy()
+        for codes in groups:
+            k = codes.max() + 1
+            means = np.bincount(codes, weights=z / ratio_weights, minlength=k) / np.bincount(codes, minlength=k)
+            z = z - weights * means[codes]
+        if np.max(np.abs(z - previous)) <= tol * max(1.0, float(np.max(np.abs(previous)))):
+            break
+    return z
+
+
+def _variance(scores: np.ndarray, strata: np.ndarray, psu: np.ndarray, fpc: np.ndarray | None) -> float:
+    """Stratified, clustered, with-replacement variance of a total of scores (as ``svyrecvar``, one stage)."""
+    frame = pd.DataFrame({"s": strata, "c": psu, "z": scores})
+    totals = frame.groupby(["s", "c"], sort=False)["z"].sum().reset_index()
+    variance = 0.0
+    for stratum, rows in totals.groupby("s", sort=False):
+        n_h = len(rows)
+        if n_h < 2:
+            continue  # a lone PSU contributes nothing (R's survey.lonely.psu = "fail" would stop)
+        centred = rows["z"] - rows["z"].mean()
+        v = n_h / (n_h - 1) * float((centred**2).sum())
+        if fpc is not None:
+            population = float(fpc[strata == stratum][0])
+            v *= 1 - n_h / population
+        variance += v
+    return variance
+
+
+class _Design:
+    """The design columns of a frame, resolved once: weights, strata, PSUs, fpc, calibration groups."""
+
+    def __init__(self, frame: pd.DataFrame, weight, strata, psu, fpc, calibration):
+        n = len(frame)
+        self.n = n
+        self.w = frame[weight].to_numpy(dtype=float) if weight else np.ones(n)
+        self.strata = pd.factorize(frame[strata])[0] if strata else np.zeros(n, dtype=np.intp)
+        self.psu = pd.factorize(frame[psu])[0] if psu else np.arange(n)
+        self.fpc = frame[fpc].to_numpy(dtype=float) if fpc else None
+        self.groups = [frame[v].map({c: i for i, c in enumerate(cats)}).to_numpy(dtype=np.intp)
+                       for v, cats in (calibration or {}).items()]
+        clusters = len(pd.unique(pd.Series(list(zip(self.strata, self.psu)))))
+        self.degrees_of_freedom = clusters - len(np.unique(self.strata))
+
+    def variance(self, scores: np.ndarray) -> float:
+        if self.groups:
+            scores = _calibrate(scores, self.w, self.groups)
+        return _variance(scores, self.strata, self.psu, self.fpc)
+
+
+def _domains(frame: pd.DataFrame, by: str | Sequence[str] | None) -> tuple[list[str], list[tuple[tuple, np.ndarray]]]:
+    columns = [by] if isinstance(by, str) else list(by or [])
+    if not columns:
+        return columns, [((), np.ones(len(frame), dtype=bool))]
+    codes, keys = pd.factorize(pd.MultiIndex.from_frame(frame[columns]), sort=True)
+    return columns, [(tuple(key), codes == i) for i, key in enumerate(keys)]
+
+
+def _interval(estimate: float, se: float, method: str, level: float, degrees: int) -> tuple[float, float]:
+    if method == "logit" and 0 < estimate < 1:
+        t = stats.t.ppf(0.5 + level / 2, degrees)
+        centre, half = np.log(estimate / (1 - estimate)), t * se / (estimate * (1 - estimate))
+        return float(1 / (1 + np.exp(-(centre - half)))), float(1 / (1 + np.exp(-(centre + half))))
+    z = stats.norm.ppf(0.5 + level / 2)
+    return estimate - z * se, estimate + z * se
+
+
+def _estimate(frame, variable, weight, strata, psu, fpc, calibration, by, ci, level, total: bool) -> pd.DataFrame:
+    design = _Design(frame, weight, strata, psu, fpc, calibration)
+    y = pd.to_numeric(frame[variable], errors="coerce").to_numpy(dtype=float)
+    observed = ~np.isnan(y)
+    y0 = np.where(observed, y, 0.0)
+    binary = bool(observed.any()) and set(np.unique(y[observed])) <= {0.0, 1.0}
+    method = ("logit" if binary and not total else "wald") if ci == "auto" else ci
+    columns, domains = _domains(frame, by)
+    rows = []
+    for key, in_domain in domains:
+        d = in_domain & observed
+        wd = design.w * d
+        weight_sum = wd.sum()
+        n = int(d.sum())
+        mean = float((wd * y0).sum() / weight_sum) if weight_sum > 0 else np.nan
+        if total:
+            estimate, scores = float((wd * y0).sum()), wd * y0
+        else:
+            estimate, scores = mean, wd * (y0 - mean) / weight_sum
+        variance = design.variance(scores)
+        se = float(np.sqrt(variance))
+        n_eff = float(weight_sum**2 / (wd**2).sum()) if weight_sum > 0 else 0.0
+        # Against SRS without replacement of n from N = sum of weights, as svymean(deff = TRUE).
+        deff = np.nan
+        if n > 1 and weight_sum > n:
+            unit_variance = float((wd * (y0 - mean) ** 2).sum() / weight_sum) * n / (n - 1)
+            srs = unit_variance * (weight_sum - n) / (weight_sum * n) * (weight_sum**2 if total else 1.0)
+            deff = variance / srs if srs > 0 else np.nan
+        low, high = _interval(estimate, se, method, level, design.degrees_of_freedom)
+        rows.append((*key, estimate, se, low, high, n, n_eff, deff))
+    return pd.DataFrame(rows, columns=[*columns, "estimate", "se", "ci_low", "ci_high", "n", "n_eff", "deff"])
+
+
+def survey_mean(
+    frame: pd.DataFrame,
+    variable: str,
+    *,
+    weight: str | None = None,
+    strata: str | None = None,
+    psu: str | None = None,
+    fpc: str | None = None,
+    calibration: Margins | None = None,
+    by: str | Sequence[str] | None = None,
+    ci: str = "auto",
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Weighted mean (or proportion, for a 0/1 variable) of ``variable``, overall or per domain of ``by``.
+
+    ``weight``, ``strata``, ``psu``, ``fpc`` and ``by`` name columns of ``frame``; ``fpc`` holds the
+    population size of the stratum (or the number of population clusters for a one-stage cluster
+    design), as in R. ``calibration`` is the margins mapping the weights were raked to (as given to
+    ``analyses.weighting.rake``): the standard errors then account for the raking (see the module).
+    ``ci``: "auto" (logit for 0/1, Wald otherwise), "logit" or "wald".
+
+    Returns the ``by`` columns, then ``estimate, se, ci_low, ci_high, n, n_eff, deff`` (``n``
+    unweighted respondents with a value; ``n_eff`` Kish's effective size). Proportions are on a 0-1
+    scale. Rows with a missing ``variable`` are left out as a domain: the design stays whole.
+    """
+    return _estimate(frame, variable, weight, strata, psu, fpc, calibration, by, ci, level, total=False)
+
+
+def survey_total(
+    frame: pd.DataFrame,
+    variable: str,
+    *,
+    weight: str | None = None,
+    strata: str | None = None,
+    psu: str | None = None,
+    fpc: str | None = None,
+    calibration: Margins | None = None,
+    by: str | Sequence[str] | None = None,
+    ci: str = "wald",
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Weighted total of ``variable`` (in persons for a 0/1 variable), with the same design arguments
+    and result columns as ``survey_mean``; the interval is Wald."""
+    return _estimate(frame, variable, weight, strata, psu, fpc, calibration, by, ci, level, total=True)
