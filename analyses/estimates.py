@@ -112,14 +112,17 @@ def _estimate(frame, variable, weight, strata, psu, fpc, calibration, by, ci, le
         wd = design.w * d
         weight_sum = wd.sum()
         n = int(d.sum())
-        mean = float((wd * y0).sum() / weight_sum) if weight_sum > 0 else np.nan
+        if weight_sum <= 0:  # nobody in the domain answered
+            rows.append((*key, np.nan, np.nan, np.nan, np.nan, 0, 0.0, np.nan))
+            continue
+        mean = float((wd * y0).sum() / weight_sum)
         if total:
             estimate, scores = float((wd * y0).sum()), wd * y0
         else:
             estimate, scores = mean, wd * (y0 - mean) / weight_sum
         variance = design.variance(scores)
         se = float(np.sqrt(variance))
-        n_eff = float(weight_sum**2 / (wd**2).sum()) if weight_sum > 0 else 0.0
+        n_eff = float(weight_sum**2 / (wd**2).sum())
         # Against SRS without replacement of n from N = sum of weights, as svymean(deff = TRUE).
         deff = np.nan
         if n > 1 and weight_sum > n:

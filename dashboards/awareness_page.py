@@ -39,10 +39,18 @@ def figure(wave_rows: pd.DataFrame, services: Labels, areas: Labels, lang: str) 
     for i, area in enumerate(area_codes):
         rows = wave_rows[wave_rows["neighbourhood"] == area].set_index("service").reindex(service_codes)
         shown = rows["suppression"].isna()
+        estimate = [float(v) if ok else None for v, ok in zip(rows["estimate"], shown)]
+
+        def gap(values, sign):
+            return [abs(float(v) - e) if e is not None and pd.notna(v) else None for v, e in zip(values, estimate)]
+
         fig.add_bar(
             name=_area_label(area, areas, lang),
             x=[_label(services, s, lang) for s in service_codes],
-            y=[float(v) if ok else None for v, ok in zip(rows["estimate"], shown)],
+            y=estimate,
+            # 95% intervals as error bars (asymmetric: logit intervals)
+            error_y={"type": "data", "symmetric": False, "array": gap(rows["ci_high"], 1),
+                     "arrayminus": gap(rows["ci_low"], -1), "color": "#333333", "thickness": 1.2},
             customdata=[int(v) if ok else 0 for v, ok in zip(rows["n"], shown)],
             hovertemplate="%{x}<br>%{y:.0%} (n = %{customdata})<extra>%{fullData.name}</extra>",
             marker={"color": PALETTE[i % len(PALETTE)], "pattern": {"shape": PATTERNS[i % len(PATTERNS)]}},
@@ -86,8 +94,10 @@ def table_html(wave_rows: pd.DataFrame, services: Labels, areas: Labels, lang: s
                 cells.append(f'<td class="suppressed"><abbr title="{esc(text)}">—</abbr>'
                              f'<span class="visually-hidden">{esc(text)}</span></td>')
             else:
+                interval = (f' <span class="ci">[{esc(_percent(row["ci_low"], lang))}–{esc(_percent(row["ci_high"], lang))}]'
+                            "</span>" if pd.notna(row["ci_low"]) else "")
                 cells.append(f'<td data-value="{float(row["estimate"]):.6f}">{esc(_percent(row["estimate"], lang))}'
-                             f' <span class="n">({int(row["n"])})</span></td>')
+                             f'{interval} <span class="n">({int(row["n"])})</span></td>')
         body.append(f'<tr><th scope="row">{esc(_label(services, service, lang))}</th>{"".join(cells)}</tr>')
     return (
         f'<table class="data"><caption>{esc(t("table_caption", lang))}</caption>'
@@ -102,9 +112,10 @@ def section(wave_rows: pd.DataFrame, services: Labels, areas: Labels, wave: str,
     chart = fig.to_html(full_html=False, include_plotlyjs=False, div_id=chart_id,
                         config={"displaylogo": False, "responsive": True})
     esc = html.escape
+    note = "" if bool(wave_rows["weighted"].all()) else f'<p class="note">{esc(t("unweighted", lang))}</p>'
     return (
         f'<section aria-labelledby="{chart_id}-h"><h2 id="{chart_id}-h">{esc(t("wave", lang))} {esc(wave)}</h2>'
-        f'<p class="summary">{esc(summary(wave_rows, services, wave, lang))}</p>'
+        f'<p class="summary">{esc(summary(wave_rows, services, wave, lang))}</p>{note}'
         f'<figure role="group" aria-label="{esc(t("awareness_heading", lang))} {esc(wave)}">{chart}</figure>'
         f"{table_html(wave_rows, services, areas, lang, min_n)}</section>"
     )

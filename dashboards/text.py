@@ -19,12 +19,20 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "wave": {"nl": "Golf", "fr": "Vague", "en": "Wave"},
     "awareness_intro": {
-        "nl": "Aandeel ouders dat de dienst kent, onder de ouders die de vraag beantwoordden. "
-              "Ongewogen: deze cijfers zijn nog niet gecorrigeerd voor de samenstelling van de steekproef.",
-        "fr": "Part des parents qui connaissent le service, parmi les parents ayant répondu à la question. "
-              "Non pondéré : ces chiffres ne sont pas encore corrigés pour la composition de l'échantillon.",
-        "en": "Share of parents who know the service, among the parents who answered the question. "
-              "Unweighted: these figures are not yet corrected for the make-up of the sample.",
+        "nl": "Aandeel ouders dat de dienst kent, onder de ouders die de vraag beantwoordden, gewogen naar de "
+              "bevolking van de wijken (wijk en opleiding). Tussen haken: het 95%-betrouwbaarheidsinterval en "
+              "het aantal respondenten; in de grafiek als foutbalken.",
+        "fr": "Part des parents qui connaissent le service, parmi les parents ayant répondu à la question, "
+              "pondérée selon la population des quartiers (quartier et niveau d'instruction). Entre crochets : "
+              "l'intervalle de confiance à 95 %, puis le nombre de répondants ; dans le graphique, les barres d'erreur.",
+        "en": "Share of parents who know the service, among the parents who answered the question, weighted to "
+              "the population of the neighbourhoods (neighbourhood and education). In brackets: the 95% "
+              "confidence interval and the number of respondents; in the chart, the error bars.",
+    },
+    "unweighted": {
+        "nl": "Ongewogen: voor deze golf zijn geen bevolkingscijfers opgegeven.",
+        "fr": "Non pondéré : aucun chiffre de population n'est donné pour cette vague.",
+        "en": "Unweighted: no population figures are given for this wave.",
     },
     "service": {"nl": "Dienst", "fr": "Service", "en": "Service"},
     "neighbourhood": {"nl": "Wijk", "fr": "Quartier", "en": "Neighbourhood"},
@@ -54,9 +62,9 @@ TEXT: dict[str, dict[str, str]] = {
               "{least_service} was the least known ({least_share}).",
     },
     "table_caption": {
-        "nl": "Tabel: aandeel ouders dat de dienst kent, per wijk (aantal respondenten tussen haakjes)",
-        "fr": "Tableau : part des parents qui connaissent le service, par quartier (nombre de répondants entre parenthèses)",
-        "en": "Table: share of parents aware of each service, by neighbourhood (respondents in brackets)",
+        "nl": "Tabel: aandeel ouders dat de dienst kent, per wijk (95%-interval; respondenten)",
+        "fr": "Tableau : part des parents qui connaissent le service, par quartier (intervalle à 95 % ; répondants)",
+        "en": "Table: share of parents aware of each service, by neighbourhood (95% interval; respondents)",
     },
     "language": {"nl": "Taal", "fr": "Langue", "en": "Language"},
     "study": {"nl": "Studie", "fr": "Étude", "en": "Study"},

@@ -117,7 +117,8 @@ CREATE TABLE IF NOT EXISTS meta.codebook (
     mandatory           BOOLEAN NOT NULL,
     PRIMARY KEY (study_id, wave, instrument, column_name)
 );
--- awareness_rate(X) per neighbourhood; suppressed cells keep their row with n, numerator, estimate NULL.
+-- awareness_rate(X) per neighbourhood, weighted where the wave has margins; suppressed cells keep their
+-- row with every statistic NULL.
 CREATE TABLE IF NOT EXISTS indicators.awareness_by_neighbourhood (
     study_id            VARCHAR NOT NULL,
     wave                VARCHAR NOT NULL,
@@ -125,8 +126,14 @@ CREATE TABLE IF NOT EXISTS indicators.awareness_by_neighbourhood (
     neighbourhood       VARCHAR NOT NULL,   -- answer code of the neighbourhood, or ALL
     is_total            BOOLEAN NOT NULL,
     n                   INTEGER,            -- parents who answered the awareness item (unweighted)
-    numerator           INTEGER,            -- of whom aware of the service
-    estimate            DOUBLE,             -- numerator / n, on 0-1
+    numerator           DOUBLE,             -- sum of the weights of those aware (persons)
+    estimate            DOUBLE,             -- weighted share, on 0-1
+    se                  DOUBLE,             -- Taylor linearisation, calibration-aware
+    ci_low              DOUBLE,             -- 95% logit interval
+    ci_high             DOUBLE,
+    n_eff               DOUBLE,
+    deff                DOUBLE,
+    weighted            BOOLEAN NOT NULL,
     suppression         VARCHAR CHECK (suppression IN ('primary', 'secondary')),
     instrument_version  VARCHAR NOT NULL,
     PRIMARY KEY (study_id, wave, service, neighbourhood)

@@ -5,6 +5,7 @@ import dagster as dg
 
 from analyses import MIN_CELL_SIZE, awareness_by_neighbourhood as compute_awareness
 from pipelines.defs.clean import clean_parent_responses
+from pipelines.defs.weight import raking_weights, wave_margins
 from pipelines.defs.partitions import wave_partitions
 from pipelines.resources.study import StudyResource
 from pipelines.resources.warehouse import WarehouseResource
@@ -14,7 +15,7 @@ SCHEMA, TABLE = "indicators", "awareness_by_neighbourhood"
 
 
 @dg.asset(
-    deps=[clean_parent_responses],
+    deps=[clean_parent_responses, raking_weights],
     partitions_def=wave_partitions,
     group_name="indicators",
     kinds={"duckdb"},
@@ -22,18 +23,29 @@ SCHEMA, TABLE = "indicators", "awareness_by_neighbourhood"
 def awareness_by_neighbourhood(context: dg.AssetExecutionContext, study: StudyResource,
                                warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Table ``indicators.awareness_by_neighbourhood``: one row per wave, service and neighbourhood
-    (plus ``ALL``): parents who answered the awareness item (``n``), parents aware (``numerator``) and
-    their share (``estimate``, 0-1, unweighted). Cells under 10 respondents are blanked, with a
-    secondary suppression so a hidden cell cannot be derived from the total.
-    Source: ``clean.parent_responses``.
+    (plus ``ALL``): parents who answered the awareness item (``n``, unweighted), the weighted share aware
+    (``estimate``, 0-1) with its calibration-aware SE and 95% logit interval, ``n_eff`` and ``deff``.
+    Weighted with ``weighted.parent_weights`` where the wave has margins, else unweighted (``weighted``).
+    Cells under 10 respondents are blanked, with a secondary suppression so a hidden cell cannot be
+    derived from the total. Source: ``clean.parent_responses``, ``weighted.parent_weights``.
     """
     config = study.load()
     wave = context.partition_key
     instrument = study.instrument("parent", wave)
     services = [sq.code for sq in instrument.question("kent").subquestions]
+    population = wave_margins(study, wave)
     with warehouse.connect() as con:
         parents = read_table(con, "clean", "parent_responses", study_id=config.study_id, wave=wave)
-        table = compute_awareness(parents, services, min_n=MIN_CELL_SIZE)
+        weights = read_table(con, "weighted", "parent_weights", study_id=config.study_id, wave=wave)
+        # A fixed order: a rerun sums the same numbers in the same order, to the last bit.
+        parents = parents.sort_values(["survey_id", "response_id"], kind="stable").reset_index(drop=True)
+        if population is not None and not weights.empty:
+            # The weighting base (complete, flagged responses left out) with its raking weights.
+            parents = parents.merge(weights[["survey_id", "response_id", "weight"]], on=["survey_id", "response_id"])
+            table = compute_awareness(parents, services, weight="weight", calibration=population.margins,
+                                      min_n=MIN_CELL_SIZE)
+        else:
+            table = compute_awareness(parents, services, min_n=MIN_CELL_SIZE)
         table["instrument_version"] = ",".join(sorted(parents["instrument_version"].unique()))
         rows = replace_wave(con, SCHEMA, TABLE, table, study_id=config.study_id, wave=wave)
     return dg.MaterializeResult(

@@ -1,6 +1,7 @@
 """analyses/indicators.py and disclosure.py: values computed by hand, small cells suppressed."""
 
 import pandas as pd
+import pytest
 
 import analyses
 from analyses import awareness_by_neighbourhood, suppress_small_cells
@@ -51,3 +52,24 @@ def test_public_api_is_listed():
     modules = {"disclosure", "estimates", "indicators", "margins", "quality", "weighting"}
     exported = {name for name in dir(analyses) if not name.startswith("_") and name not in modules}
     assert set(analyses.__all__) == exported
+
+
+def test_weighted_awareness_equals_r_svyby():
+    import json
+
+    from analyses import margins_from_table, rake
+    from tests.conftest import SHARED
+
+    folder = SHARED / "fixtures" / "weighting"
+    data = pd.read_csv(folder / "respondents.csv")
+    margins = margins_from_table(pd.read_csv(folder / "population_margins.csv")).margins
+    data["w"] = rake(data, margins).weights
+    table = awareness_by_neighbourhood(data, ["knows_service"], weight="w", calibration=margins,
+                                       area="neighbourhood", aware_prefix="").set_index("neighbourhood")
+    expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))["calibrated"]
+    for area, want in expected["svyby_knows_service_by_neighbourhood"].items():
+        assert table.loc[area, "estimate"] == pytest.approx(want["estimate"], rel=1e-8)
+        assert table.loc[area, "se"] == pytest.approx(want["se"], rel=1e-6)
+    overall = expected["svyciprop_logit"]["knows_service"]
+    assert (table.loc["ALL", "ci_low"], table.loc["ALL", "ci_high"]) == pytest.approx(tuple(overall["ci95_logit"]), rel=1e-6)
+    assert table["weighted"].all() and table.loc["ALL", "numerator"] == pytest.approx(12000 * overall["estimate"], rel=1e-8)

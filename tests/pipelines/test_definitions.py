@@ -22,7 +22,7 @@ def test_definitions_hold_the_assets_in_order():
     assert keys == ASSETS
     upstream = {k: {p.to_user_string() for p in graph.get(dg.AssetKey(k)).parent_keys} for k in ASSETS}
     assert upstream["clean_parent_responses"] == {"raw_responses", "codebook"}
-    assert upstream["awareness_by_neighbourhood"] == {"clean_parent_responses"}
+    assert upstream["awareness_by_neighbourhood"] == {"clean_parent_responses", "raking_weights"}
     assert upstream["dashboard_site"] == {"awareness_by_neighbourhood", "codebook"}
     partitions = graph.get(dg.AssetKey("raw_responses")).partitions_def
     assert partitions.get_partition_keys() == ["2018", "2021"]

@@ -83,9 +83,16 @@ def test_indicator_matches_a_hand_count_and_is_stable_on_rerun(demo_run):
     reached = [r for r in parents if r["submitdate"] or int(r["lastpage"]) >= 3]
     w01 = [r for r in reached if r["wijk"] == "W01"]
     aware = sum(r["kent[S02]"] == "Y" for r in w01)
-    row = _query(second, "SELECT n, numerator, estimate, suppression FROM indicators.awareness_by_neighbourhood "
+    row = _query(second, "SELECT n, suppression, weighted FROM indicators.awareness_by_neighbourhood "
                          "WHERE wave = '2018' AND service = 'S02' AND neighbourhood = 'W01'")
-    assert row == [(len(w01), aware, pytest.approx(aware / len(w01)), None)]
+    weighted_base = _query(second, """SELECT count(*), sum(w.weight * p.kent_S02::INT) / sum(w.weight)
+                                      FROM clean.parent_responses p JOIN weighted.parent_weights w
+                                      USING (study_id, wave, survey_id, response_id)
+                                      WHERE p.wave = '2018' AND p.wijk = 'W01' AND p.kent_S02 IS NOT NULL""")[0]
+    assert row == [(weighted_base[0], None, True)] and weighted_base[0] <= len(w01)
+    estimate, low, high = _query(second, "SELECT estimate, ci_low, ci_high FROM indicators.awareness_by_neighbourhood "
+                                         "WHERE wave = '2018' AND service = 'S02' AND neighbourhood = 'W01'")[0]
+    assert estimate == pytest.approx(weighted_base[1]) and low < estimate < high
     assert _query(second, "SELECT * FROM indicators.awareness_by_neighbourhood ORDER BY ALL") == snapshot["indicators"]
     # The 2021 wave has few parents from the rest of Brussels: that cell is hidden, never published.
     hidden = _query(second, "SELECT neighbourhood, suppression, n, estimate FROM indicators.awareness_by_neighbourhood "
@@ -138,9 +145,9 @@ def test_dashboard_pages(demo_run):
     assert "Child health clinic" in en.cells and "Consultatiebureau (Kind & Gezin)" in nl.cells
     assert "Rest of Brussels" in en.cells and "Reste de Bruxelles" in fr.cells
     # The published share for S02 in Hertogin 2018, as the table shows it.
-    n, numerator = _query(second, "SELECT n, numerator FROM indicators.awareness_by_neighbourhood "
-                                  "WHERE wave='2018' AND service='S02' AND neighbourhood='W01'")[0]
-    assert f"{100 * numerator / n:.0f}% ({n})" in en.cells
+    n, estimate, low, high = _query(second, "SELECT n, estimate, ci_low, ci_high FROM indicators.awareness_by_neighbourhood "
+                                            "WHERE wave='2018' AND service='S02' AND neighbourhood='W01'")[0]
+    assert f"{100 * estimate:.0f}% [{100 * low:.0f}%–{100 * high:.0f}%] ({n})" in en.cells
     assert any("fewer than 10 respondents" in c for c in en.cells)
     html = (site / "en" / "index.html").read_text(encoding="utf-8")
     assert html.count('class="plotly-graph-div"') == 2  # one chart per wave
