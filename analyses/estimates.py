@@ -22,42 +22,54 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from analyses.weighting import category_codes
+
 Margins = Mapping[str, Mapping[object, float]]
 
 
 def _calibrate(scores: np.ndarray, weights: np.ndarray, groups: list[np.ndarray], tol: float = 1e-12,
                max_sweeps: int = 1000) -> np.ndarray:
     """Residuals of the scores after iterated post-stratification on every margin (R's raking
-    adjustment in ``svyrecvar``); ``groups`` holds each margin's category code per row."""
-    z = scores.copy()
-    ratio_weights = np.where(weights > 0, weights, 1.0)
+    adjustment in ``svyrecvar``); ``groups`` holds each margin's category code per row.
+
+    Works on u = z / w, for which the step z <- z - w * mean_c(z / w) is simply u <- u - mean_c(u)."""
+    positive = weights > 0
+    u = np.where(positive, scores / np.where(positive, weights, 1.0), 0.0)
+    counts = [np.bincount(codes) for codes in groups]
+    scale = max(float(np.max(np.abs(scores))), 1e-300)
+    largest_weight = float(np.max(weights))
     for _ in range(max_sweeps):
-        previous = z.copy()
-        for codes in groups:
-            k = codes.max() + 1
-            means = np.bincount(codes, weights=z / ratio_weights, minlength=k) / np.bincount(codes, minlength=k)
-            z = z - weights * means[codes]
-        if np.max(np.abs(z - previous)) <= tol * max(1.0, float(np.max(np.abs(previous)))):
+        largest_step = 0.0
+        for codes, n in zip(groups, counts):
+            means = np.bincount(codes, weights=u, minlength=len(n)) / np.where(n > 0, n, 1)
+            step = means[codes] if positive.all() else means[codes] * positive
+            u -= step
+            largest_step = max(largest_step, float(np.max(np.abs(means))))
+        if largest_step * largest_weight <= tol * scale:
             break
-    return z
+    return u * weights
 
 
-def _variance(scores: np.ndarray, strata: np.ndarray, psu: np.ndarray, fpc: np.ndarray | None) -> float:
-    """Stratified, clustered, with-replacement variance of a total of scores (as ``svyrecvar``, one stage)."""
-    frame = pd.DataFrame({"s": strata, "c": psu, "z": scores})
-    totals = frame.groupby(["s", "c"], sort=False)["z"].sum().reset_index()
-    variance = 0.0
-    for stratum, rows in totals.groupby("s", sort=False):
-        n_h = len(rows)
-        if n_h < 2:
-            continue  # a lone PSU contributes nothing (R's survey.lonely.psu = "fail" would stop)
-        centred = rows["z"] - rows["z"].mean()
-        v = n_h / (n_h - 1) * float((centred**2).sum())
-        if fpc is not None:
-            population = float(fpc[strata == stratum][0])
-            v *= 1 - n_h / population
-        variance += v
-    return variance
+def _variance(scores: np.ndarray, strata: np.ndarray, psu: np.ndarray | None, fpc: np.ndarray | None) -> float:
+    """Stratified, clustered, with-replacement variance of a total of scores (as ``svyrecvar``, one
+    stage), vectorised: scores summed per PSU, then centred within strata. ``strata`` and ``psu`` are
+    integer codes; a lone PSU in a stratum contributes nothing."""
+    if psu is None:  # every row its own PSU
+        totals, stratum = scores, strata
+    else:
+        key = strata.astype(np.int64) * (int(psu.max()) + 1) + psu.astype(np.int64)
+        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        totals, stratum = np.bincount(inverse, weights=scores), strata[first]
+    k = int(strata.max()) + 1
+    n_h = np.bincount(stratum, minlength=k).astype(float)
+    means = np.bincount(stratum, weights=totals, minlength=k) / np.where(n_h > 0, n_h, 1)
+    squares = np.bincount(stratum, weights=(totals - means[stratum]) ** 2, minlength=k)
+    factor = np.where(n_h > 1, n_h / np.where(n_h > 1, n_h - 1, 1), 0.0)
+    if fpc is not None:
+        population = np.zeros(k)
+        population[strata] = fpc
+        factor = factor * (1 - n_h / np.where(population > 0, population, np.inf))
+    return float((factor * squares).sum())
 
 
 class _Design:
@@ -70,15 +82,21 @@ class _Design:
         self.strata = pd.factorize(frame[strata])[0] if strata else np.zeros(n, dtype=np.intp)
         self.psu = pd.factorize(frame[psu])[0] if psu else np.arange(n)
         self.fpc = frame[fpc].to_numpy(dtype=float) if fpc else None
-        self.groups = [frame[v].map({c: i for i, c in enumerate(cats)}).to_numpy(dtype=np.intp)
-                       for v, cats in (calibration or {}).items()]
-        clusters = len(pd.unique(pd.Series(list(zip(self.strata, self.psu)))))
-        self.degrees_of_freedom = clusters - len(np.unique(self.strata))
+        self.groups = [category_codes(frame[v], list(cats)) for v, cats in (calibration or {}).items()]
+        if any((g < 0).any() for g in self.groups):
+            raise ValueError("calibration: some rows have a value of a margin variable with no population total")
+        self.clustered = psu is not None
+        n_strata = int(self.strata.max()) + 1 if n else 0
+        if self.clustered:
+            key = self.strata.astype(np.int64) * (int(self.psu.max()) + 1) + self.psu.astype(np.int64)
+            self.degrees_of_freedom = len(np.unique(key)) - n_strata
+        else:
+            self.degrees_of_freedom = n - n_strata
 
     def variance(self, scores: np.ndarray) -> float:
         if self.groups:
             scores = _calibrate(scores, self.w, self.groups)
-        return _variance(scores, self.strata, self.psu, self.fpc)
+        return _variance(scores, self.strata, self.psu if self.clustered else None, self.fpc)
 
 
 def _domains(frame: pd.DataFrame, by: str | Sequence[str] | None) -> tuple[list[str], list[tuple[tuple, np.ndarray]]]:
@@ -103,7 +121,7 @@ def _estimate(frame, variable, weight, strata, psu, fpc, calibration, by, ci, le
     y = pd.to_numeric(frame[variable], errors="coerce").to_numpy(dtype=float)
     observed = ~np.isnan(y)
     y0 = np.where(observed, y, 0.0)
-    binary = bool(observed.any()) and set(np.unique(y[observed])) <= {0.0, 1.0}
+    binary = bool(observed.any()) and bool(np.all((y[observed] == 0) | (y[observed] == 1)))
     method = ("logit" if binary and not total else "wald") if ci == "auto" else ci
     columns, domains = _domains(frame, by)
     rows = []

@@ -40,6 +40,18 @@ class RakingResult:
     raked_weights: pd.Series | None = None  # before trimming, when trimming was asked for
 
 
+def category_codes(column: pd.Series, labels: list) -> np.ndarray:
+    """The position of each value in ``labels``, -1 where it has none (or is missing). Factorises once
+    (hashed, on the bare array) and maps only the few distinct values."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        observed_codes, observed = column.cat.codes.to_numpy(), column.cat.categories
+    else:
+        observed_codes, observed = pd.factorize(column.to_numpy(), use_na_sentinel=True)
+    position = {label: i for i, label in enumerate(labels)}
+    lookup = np.array([position.get(value, -1) for value in observed] + [-1], dtype=np.intp)
+    return lookup[observed_codes]  # code -1 (missing) picks the trailing -1
+
+
 def _codes(frame: pd.DataFrame, margins: Margins) -> list[tuple[str, np.ndarray, np.ndarray]]:
     if not margins:
         raise WeightingError("no margins to rake to")
@@ -58,16 +70,7 @@ def _codes(frame: pd.DataFrame, margins: Margins) -> list[tuple[str, np.ndarray,
         targets = np.array([float(categories[c]) for c in labels])
         if (targets <= 0).any() or not np.isfinite(targets).all():
             raise WeightingError(f"margin {variable!r}: population totals must be positive numbers")
-        # Factorise once (hashed, on the bare array), then map the few distinct values to the margin's
-        # categories; a missing value has code -1, which picks the trailing -1 of the lookup.
-        column = frame[variable]
-        if isinstance(column.dtype, pd.CategoricalDtype):
-            observed_codes, observed = column.cat.codes.to_numpy(), column.cat.categories
-        else:
-            observed_codes, observed = pd.factorize(column.to_numpy(), use_na_sentinel=True)
-        position = {label: i for i, label in enumerate(labels)}
-        lookup = np.array([position.get(value, -1) for value in observed] + [-1], dtype=np.intp)
-        codes = lookup[observed_codes]
+        codes = category_codes(frame[variable], labels)
         if (codes < 0).any():
             unknown = sorted({str(v) for v in frame.loc[codes < 0, variable]})
             raise WeightingError(f"margin {variable!r}: {int((codes < 0).sum())} respondents have a value with no "

@@ -156,6 +156,11 @@ def main() -> None:
     report["rake"] = json.loads(rake_run.stdout.strip().splitlines()[-1]) if rake_run.returncode == 0 else {
         "failed": rake_run.stderr[-1000:]}
     print(json.dumps({"rake": report["rake"]}), flush=True)
+    estimate_run = subprocess.run([sys.executable, "-m", "benchmarks.estimates", "--n", str(args.rake_n)],
+                                  capture_output=True, text=True, timeout=7200)
+    report["survey_mean"] = json.loads(estimate_run.stdout.strip().splitlines()[-1]) if estimate_run.returncode == 0 \
+        else {"failed": estimate_run.stderr[-1000:]}
+    print(json.dumps({"survey_mean": report["survey_mean"]}), flush=True)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
