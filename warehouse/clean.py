@@ -1,8 +1,9 @@
 """Clean tables: one typed row per consenting response (latest version), tokens replaced by pseudonyms.
 
 Table ``clean.<instrument>_responses``, one per instrument, written one (study, wave) at a time, and
-``clean.<instrument>_missing``: one row per respondent and column without a value, saying why
-(``not_shown`` by a condition or an unreached page, ``skipped``, ``dont_know``, ``not_applicable``).
+``clean.<instrument>_missing``: the same rows and columns, each cell saying why the value is missing
+(``not_shown`` by a condition or an unreached page, ``skipped``, ``dont_know``, ``not_applicable``) or
+NULL where there is a value.
 LimeSurvey exports "not shown" and "skipped" alike as empty; the instrument's conditions, evaluated
 on each response, tell them apart.
 Columns come from the instrument definition: ``kent[S01]`` becomes ``kent_S01``. Answer codes are kept
@@ -81,7 +82,7 @@ def _missing_kind(instrument: Instrument, column: Column, field) -> str:
 
 
 def _select_sql(instrument: Instrument) -> tuple[str, str, dict[str, object]]:
-    """The clean rows, and the missing cells (one row per respondent and missing column).
+    """The clean rows, and beside them why each missing value is missing (same rows and columns).
 
     One JSON parse per response: every value is extracted at once into the list ``v`` (one ``->>``
     per column parses the payload once per column, about ten times slower)."""
@@ -134,14 +135,11 @@ def _select_sql(instrument: Instrument) -> tuple[str, str, dict[str, object]]:
         JOIN respondent_pseudonyms AS p USING (survey_id, response_id)
         {one_per_respondent}
     """
-    missing = f"""{base},
-        kinds AS (
-            SELECT {keys}, {", ".join(kinds)}
-            FROM responses JOIN respondent_pseudonyms AS p USING (survey_id, response_id)
-            {one_per_respondent}
-        )
-        UNPIVOT kinds ON COLUMNS(* EXCLUDE (study_id, wave, survey_id, response_id, respondent_id))
-        INTO NAME variable VALUE kind
+    missing = f"""{base}
+        SELECT {keys}, {", ".join(kinds)}
+        FROM responses
+        JOIN respondent_pseudonyms AS p USING (survey_id, response_id)
+        {one_per_respondent}
     """
     return sql, missing, {"paths": paths}
 
@@ -183,8 +181,8 @@ def build_clean(con: duckdb.DuckDBPyConnection, *, study_id: str, wave: str, ins
         with registered(con, "respondent_pseudonyms", pseudonyms):
             con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM ({select}) WHERE FALSE", params)
             _add_new_columns(con, table, select, params)
-            con.execute(f"CREATE TABLE IF NOT EXISTS {missing_table} (study_id VARCHAR, wave VARCHAR, "
-                        "survey_id BIGINT, response_id BIGINT, respondent_id VARCHAR, variable VARCHAR, kind VARCHAR)")
+            con.execute(f"CREATE TABLE IF NOT EXISTS {missing_table} AS SELECT * FROM ({missing}) WHERE FALSE", params)
+            _add_new_columns(con, missing_table, missing, params)
             with transaction(con):
                 con.execute(f"DELETE FROM {table} WHERE study_id = ? AND wave = ?", [study_id, wave])
                 con.execute(f"INSERT INTO {table} BY NAME {select}", params)
