@@ -81,7 +81,7 @@ def _missing_kind(instrument: Instrument, column: Column, field) -> str:
     return "CASE " + " ".join(branches) + " END"
 
 
-def _select_sql(instrument: Instrument) -> tuple[str, str, dict[str, object]]:
+def _select_sql(instrument: Instrument) -> tuple[str, str, str, dict[str, object]]:
     """The clean rows, and beside them why each missing value is missing (same rows and columns).
 
     One JSON parse per response: every value is extracted at once into the list ``v`` (one ``->>``
@@ -108,19 +108,21 @@ def _select_sql(instrument: Instrument) -> tuple[str, str, dict[str, object]]:
             SELECT latest.*, json_extract_string(payload, $paths) AS v FROM latest
         ),
         responses AS (
-            SELECT extracted.*,
+            SELECT study_id, wave, survey_id, response_id, instrument_version, v,
                    {meta['submitdate']} <> '' AS complete,
                    NULLIF({meta['submitdate']}, '') AS submitdate_value,
                    TRY_CAST(NULLIF({meta['lastpage']}, '') AS INTEGER) AS last_page
             FROM extracted
             WHERE {meta[CONSENT_QUESTION]} = 'Y'
-        )"""
+        )
+        SELECT * FROM responses"""
     keys = "study_id, wave, survey_id, response_id, p.respondent_id"
     # One row per respondent per wave: a respondent who answered twice (the same token) keeps the latest
     # complete response here; the others stay in the raw layer, and the kept one is flagged a duplicate.
     one_per_respondent = """QUALIFY row_number() OVER (PARTITION BY p.respondent_id
         ORDER BY complete DESC, submitdate_value DESC NULLS LAST, response_id DESC) = 1"""
-    sql = f"""{base}
+    # Both selects read the extracted values from ``clean_source`` (``source``, made once per build).
+    sql = f"""
         SELECT {keys}, instrument_version,
                count(*) OVER (PARTITION BY p.respondent_id) AS responses_by_respondent,
                complete,
@@ -131,17 +133,17 @@ def _select_sql(instrument: Instrument) -> tuple[str, str, dict[str, object]]:
                TRY_CAST(NULLIF({meta['interviewtime']}, '') AS DOUBLE) AS interview_seconds,
                last_page,
                {", ".join(typed)}
-        FROM responses
+        FROM clean_source AS responses
         JOIN respondent_pseudonyms AS p USING (survey_id, response_id)
         {one_per_respondent}
     """
-    missing = f"""{base}
+    missing = f"""
         SELECT {keys}, {", ".join(kinds)}
-        FROM responses
+        FROM clean_source AS responses
         JOIN respondent_pseudonyms AS p USING (survey_id, response_id)
         {one_per_respondent}
     """
-    return sql, missing, {"paths": paths}
+    return base, sql, missing, {"paths": paths}
 
 
 def _pseudonyms(con: duckdb.DuckDBPyConnection, key: bytes, study_id: str, wave: str,
@@ -172,25 +174,29 @@ def _add_new_columns(con: duckdb.DuckDBPyConnection, table: str, select: str, pa
 def build_clean(con: duckdb.DuckDBPyConnection, *, study_id: str, wave: str, instrument: Instrument,
                 key: bytes) -> int:
     """Replace the (study, wave) rows of the instrument's clean table; return the number of rows."""
-    select, missing, params = _select_sql(instrument)
-    params |= {"study_id": study_id, "wave": wave, "instrument": instrument.name}
+    source, select, missing, params = _select_sql(instrument)
+    source_params = params | {"study_id": study_id, "wave": wave, "instrument": instrument.name}
     table = table_name(instrument)
     missing_table = f"clean.{quote_ident(instrument.name + '_missing')}"
     pseudonyms = _pseudonyms(con, key, study_id, wave, instrument)
     try:
         with registered(con, "respondent_pseudonyms", pseudonyms):
-            con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM ({select}) WHERE FALSE", params)
-            _add_new_columns(con, table, select, params)
-            con.execute(f"CREATE TABLE IF NOT EXISTS {missing_table} AS SELECT * FROM ({missing}) WHERE FALSE", params)
-            _add_new_columns(con, missing_table, missing, params)
+            # Each payload is parsed once, into this temporary table, for both tables below.
+            con.execute(f"CREATE OR REPLACE TEMP TABLE clean_source AS {source}", source_params)
+            con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM ({select}) WHERE FALSE")
+            _add_new_columns(con, table, select, {})
+            con.execute(f"CREATE TABLE IF NOT EXISTS {missing_table} AS SELECT * FROM ({missing}) WHERE FALSE")
+            _add_new_columns(con, missing_table, missing, {})
             with transaction(con):
                 con.execute(f"DELETE FROM {table} WHERE study_id = ? AND wave = ?", [study_id, wave])
-                con.execute(f"INSERT INTO {table} BY NAME {select}", params)
+                con.execute(f"INSERT INTO {table} BY NAME {select}")
                 con.execute(f"DELETE FROM {missing_table} WHERE study_id = ? AND wave = ?", [study_id, wave])
-                con.execute(f"INSERT INTO {missing_table} BY NAME {missing}", params)
+                con.execute(f"INSERT INTO {missing_table} BY NAME {missing}")
                 count = con.execute(
                     f"SELECT count(*) FROM {table} WHERE study_id = ? AND wave = ?", [study_id, wave]
                 ).fetchall()[0][0]
     except duckdb.Error as exc:
         raise CleanError(f"cannot build {table} for study {study_id!r}, wave {wave!r}: {exc}") from exc
+    finally:
+        con.execute("DROP TABLE IF EXISTS clean_source")
     return int(count)
