@@ -23,9 +23,7 @@ FIELDS = (
 
 
 def _relevance(instrument: Instrument, column: Column) -> str | None:
-    group = instrument.groups[column.question.group - 1]
-    parts: list[Condition] = [c for c in (group.relevance, column.question.relevance,
-                                          column.subquestion.relevance if column.subquestion else None) if c]
+    parts = instrument.conditions(column)
     if not parts:
         return None
     return parts[0].expression() if len(parts) == 1 else Condition("all", parts=tuple(parts)).expression()

@@ -126,12 +126,8 @@ def _meta(rng: random.Random, design: WaveDesign, rid: int, language: str, token
 def apply_relevance(instrument: Instrument, response: dict[str, str]) -> dict[str, str]:
     """Blank what LimeSurvey would not have shown (conditions), and the pages never submitted."""
     reached = int(response["lastpage"] or 0)
-    groups = {g.position: g for g in instrument.groups}
     for column in instrument.columns():
-        group = groups[column.question.group]
-        conditions = [group.relevance, column.question.relevance,
-                      column.subquestion.relevance if column.subquestion else None]
-        shown = all(c is None or c.holds(response) for c in conditions)
+        shown = all(c.holds(response) for c in instrument.conditions(column))
         if not shown or column.question.group > reached:
             response[column.name] = ""
     return response

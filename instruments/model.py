@@ -137,6 +137,13 @@ class Instrument:
                 return q
         raise KeyError(f"instrument {self.name!r} has no question {code!r}")
 
+    def conditions(self, column: Column) -> list[Condition]:
+        """Every condition on showing ``column``: its group's, its question's and its subquestion's."""
+        group = self.groups[column.question.group - 1]
+        candidates = (group.relevance, column.question.relevance,
+                      column.subquestion.relevance if column.subquestion else None)
+        return [c for c in candidates if c is not None]
+
     def column(self, name: str) -> Column:
         for c in self._columns:
             if c.name == name:

@@ -34,11 +34,6 @@ def json_path(column: str) -> str:
     return '$."' + column.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def clean_column_name(column: Column) -> str:
-    # LimeSurvey codes hold only letters and digits, so "_" cannot collide with a question code.
-    return column.name.replace("[", "_").replace("]", "")
-
-
 def table_name(instrument: Instrument) -> str:
     return f"clean.{quote_ident(instrument.name + '_responses')}"
 
@@ -59,11 +54,8 @@ def _typed(column: Column, value: str) -> str:
 
 def _shown(instrument: Instrument, column: Column, field) -> str:
     """SQL: the respondent saw this column: its page was submitted and every condition on it held."""
-    group = instrument.groups[column.question.group - 1]
-    conditions = [c for c in (group.relevance, column.question.relevance,
-                              column.subquestion.relevance if column.subquestion else None) if c]
     reached = f"(complete OR last_page >= {column.question.group})"
-    return " AND ".join([reached, *(c.sql(field) for c in conditions)])
+    return " AND ".join([reached, *(c.sql(field) for c in instrument.conditions(column))])
 
 
 def _missing_kind(instrument: Instrument, column: Column, field) -> str:
@@ -99,7 +91,7 @@ def _select_sql(instrument: Instrument) -> tuple[str, str, str, dict[str, object
     typed, kinds = [], []
     for column in instrument.columns():
         if not column.free_text:
-            name = quote_ident(clean_column_name(column))
+            name = quote_ident(column.variable)  # kent[S01] -> kent_S01, as ExpressionScript names it
             typed.append(f"{_typed(column, field(column.name))} AS {name}")
             kinds.append(f"{_missing_kind(instrument, column, field)} AS {name}")
     base = f"""

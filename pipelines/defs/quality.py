@@ -12,7 +12,6 @@ from pipelines.defs.clean import clean_field_actor_responses, clean_parent_respo
 from pipelines.defs.partitions import wave_partitions
 from pipelines.resources.study import StudyResource
 from pipelines.resources.warehouse import WarehouseResource
-from warehouse.clean import clean_column_name
 from warehouse.tables import read_table, replace_wave
 
 INSTRUMENTS = ("parent", "field_actor")
@@ -27,10 +26,10 @@ def quality_inputs(instrument: Instrument) -> QualityInputs:
     arrays: dict[str, list[str]] = {}
     for c in columns:
         if c.question.type == "F":
-            arrays.setdefault(c.question.code, []).append(clean_column_name(c))
-    ranges = {clean_column_name(c): (c.question.minimum, c.question.maximum) for c in columns
+            arrays.setdefault(c.question.code, []).append(c.variable)
+    ranges = {c.variable: (c.question.minimum, c.question.maximum) for c in columns
               if c.question.type == "N" and (c.question.minimum is not None or c.question.maximum is not None)}
-    answers = [clean_column_name(c) for c in columns if c.question.code != "consent"]
+    answers = [c.variable for c in columns if c.question.code != "consent"]
     return QualityInputs(arrays, ranges, answers)
 
 
