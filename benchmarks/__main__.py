@@ -87,12 +87,12 @@ def bench_size(tmp: Path, size: int) -> dict:
     locations = Locations(home=tmp / f"home_{size}", site=tmp / "site", build=tmp / "build")
     batch = raw.Batch("file", "bench", 1, "2018", "parent", parent.version, export.name, (), csv_path=export)
     with connect(locations) as con:
-        first = _timed(results, "raw_load_s", lambda: raw.append(con, batch))
-        again = _timed(results, "raw_reload_s", lambda: raw.append(con, batch))
+        first = _timed(results, "raw_load_s", lambda: raw.append(con, batch, pseudonym_key=b"bench"))
+        again = _timed(results, "raw_reload_s", lambda: raw.append(con, batch, pseudonym_key=b"bench"))
         results["responses"] = first.received
         assert first.inserted == first.received and again.inserted == 0
         rows = _timed(results, "clean_s", lambda: build_clean(con, study_id="bench", wave="2018",
-                                                              instrument=parent, key=b"bench"))
+                                                              instrument=parent))
     results["clean_rows"] = rows
     results["raw_load_vs_duckdb_read_csv"] = round(results["raw_load_s"] / results["duckdb_read_csv_s"], 2)
     results["raw_and_clean_vs_duckdb_read_csv"] = round(
@@ -122,7 +122,7 @@ def bench_incremental(tmp: Path, existing: int = 10_000, new: int = 100) -> dict
                 state = raw.stored_state(con, "bench", 1)
                 fetched = fetch_responses(api, 1, state, page_size=resource.page_size)
                 batch = raw.Batch("limesurvey", "bench", 1, "2018", "parent", parent.version, api.endpoint, fetched)
-                return raw.append(con, batch).inserted
+                return raw.append(con, batch, pseudonym_key=b"bench").inserted
 
         results["first_load_inserted"] = _timed(results, "first_load_s", load)
         survey.responses = responses

@@ -101,6 +101,65 @@ def ingest(
                f"({done.locations.raw.resolve()})")
 
 
+@app.command()
+def purge(
+    reason: Annotated[str, typer.Option(help="Why: the erasure request, withdrawal or retention rule.")],
+    operator: Annotated[str, typer.Option(help="Who carries the purge out (recorded in raw.purges).")],
+    study: Annotated[str, typer.Option(help="Study id.", envvar="TOEGANG_STUDY")] = DEMO_STUDY,
+    respondent: Annotated[list[str] | None, typer.Option(help="Pseudonym (respondent_id) to erase; repeatable.")] = None,
+    token_file: Annotated[Path | None, typer.Option(help="File of LimeSurvey tokens to erase, one per line.")] = None,
+    response: Annotated[list[str] | None, typer.Option(help="SURVEY_ID:RESPONSE_ID whose respondent to erase; "
+                                                            "repeatable.")] = None,
+    wave: Annotated[str | None, typer.Option(help="Wave, for --contact-data and --non-consenting.")] = None,
+    contact_data: Annotated[bool, typer.Option(help="Retention: blank the wave's tokens, IP addresses and "
+                                                    "referrer URLs in the raw layer.")] = False,
+    non_consenting: Annotated[bool, typer.Option(help="Delete the wave's responses without consent.")] = False,
+    home: HomeOption = None,
+) -> None:
+    """Erase data from the raw layer and the warehouse: the only removal there is. Logged in raw.purges;
+    both database files are rewritten afterwards so the erased values leave the disk."""
+    from pipelines.resources.study import StudyResource
+    from warehouse import purge as purging
+    from warehouse.connection import connect
+    from warehouse.paths import Locations
+
+    erase = bool(respondent or token_file or response)
+    if erase + contact_data + non_consenting != 1:
+        _fail("choose one: respondents to erase (--respondent/--token-file/--response), --contact-data or "
+              "--non-consenting")
+    if (contact_data or non_consenting) and not wave:
+        _fail("--contact-data and --non-consenting need --wave")
+    pairs = []
+    for item in response or []:
+        survey_id, _, response_id = item.partition(":")
+        if not (survey_id.isdigit() and response_id.isdigit()):
+            _fail(f"--response {item!r}: expected SURVEY_ID:RESPONSE_ID, both whole numbers")
+        pairs.append((int(survey_id), int(response_id)))
+    tokens = [line.strip() for line in token_file.read_text(encoding="utf-8").splitlines()] if token_file else []
+    locations = Locations.from_env(home=home)
+    if not locations.raw.exists():
+        _fail(f"no raw layer at {locations.raw}")
+
+    def carry_out():
+        with connect(locations) as con:
+            if contact_data:
+                return purging.blank_contact_data(con, study, wave, reason=reason, operator=operator)
+            if non_consenting:
+                return purging.erase_non_consenting(con, study, wave, reason=reason, operator=operator)
+            key = StudyResource(study_id=study).pseudonym_key() if tokens else b"unused"
+            return purging.erase_respondents(con, study, key=key, reason=reason, operator=operator,
+                                             respondent_ids=respondent or [], tokens=tokens, responses=pairs)
+
+    try:
+        result = _guarded(carry_out)
+        _guarded(lambda: purging.compact_all(locations))
+    except purging.PurgeError as exc:
+        _fail(str(exc))
+    typer.echo(f"Purge {result.purge_id} ({result.kind}): {result.responses} responses, {result.versions} raw "
+               f"versions, {result.warehouse_rows} warehouse rows. Logged in raw.purges. Re-run the study "
+               "(toegang run) to recompute weights and indicators without them.")
+
+
 @app.command("generate-demo")
 def generate_demo(
     out: Annotated[Path | None, typer.Option(help="Folder for the export files (default: the bundled study).")] = None,

@@ -14,24 +14,17 @@ Free text (S, T, "other") stays in the raw layer until a person has reviewed it.
 from __future__ import annotations
 
 import duckdb
-import pandas as pd
 
 from instruments.model import Column, Instrument
-from warehouse.connection import registered, transaction
-from warehouse.pseudonyms import pseudonym
+from warehouse.connection import transaction
+from warehouse.raw import latest_answers_sql
 from warehouse.sql import quote_ident
-from warehouse.raw import latest_versions_sql
 
 CONSENT_QUESTION = "consent"
 
 
 class CleanError(RuntimeError):
     """The raw responses of a survey cannot be turned into the clean table."""
-
-
-def json_path(column: str) -> str:
-    """A JSON path that selects one key literally, whatever characters it holds."""
-    return '$."' + column.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def table_name(instrument: Instrument) -> str:
@@ -73,17 +66,17 @@ def _missing_kind(instrument: Instrument, column: Column, field) -> str:
     return "CASE " + " ".join(branches) + " END"
 
 
-def _select_sql(instrument: Instrument) -> tuple[str, str, str, dict[str, object]]:
-    """The clean rows, and beside them why each missing value is missing (same rows and columns).
-
-    One JSON parse per response: every value is extracted at once into the list ``v`` (one ``->>``
-    per column parses the payload once per column, about ten times slower)."""
-    paths: list[str] = []
+def _select_sql(con: duckdb.DuckDBPyConnection, study_id: str, wave: str,
+                instrument: Instrument) -> tuple[str, str, str]:
+    """The source rows (latest consenting versions), the clean rows, and beside them why each missing
+    value is missing (same rows and columns). Export columns are read as ``"@<column>"``: a question
+    code cannot start with "@", so they never meet the metadata columns."""
+    needed: list[str] = []
 
     def field(name: str) -> str:
-        if json_path(name) not in paths:
-            paths.append(json_path(name))
-        return f"v[{paths.index(json_path(name)) + 1}]"
+        if name not in needed:
+            needed.append(name)
+        return quote_ident("@" + name)
 
     # interviewtime: LimeSurvey's own timing (seconds), in exports made with timings of a survey that saves them.
     meta = {name: field(name) for name in ("submitdate", "lastpage", "startlanguage", "startdate", "datestamp",
@@ -94,30 +87,23 @@ def _select_sql(instrument: Instrument) -> tuple[str, str, str, dict[str, object
             name = quote_ident(column.variable)  # kent[S01] -> kent_S01, as ExpressionScript names it
             typed.append(f"{_typed(column, field(column.name))} AS {name}")
             kinds.append(f"{_missing_kind(instrument, column, field)} AS {name}")
-    base = f"""
-        WITH latest AS ({latest_versions_sql()}),
-        extracted AS (
-            SELECT latest.*, json_extract_string(payload, $paths) AS v FROM latest
-        ),
-        responses AS (
-            SELECT study_id, wave, survey_id, response_id, instrument_version, v,
-                   {meta['submitdate']} <> '' AS complete,
-                   NULLIF({meta['submitdate']}, '') AS submitdate_value,
-                   TRY_CAST(NULLIF({meta['lastpage']}, '') AS INTEGER) AS last_page
-            FROM extracted
-            WHERE {meta[CONSENT_QUESTION]} = 'Y'
-        )
-        SELECT * FROM responses"""
-    keys = "study_id, wave, survey_id, response_id, p.respondent_id"
     # One row per respondent per wave: a respondent who answered twice (the same token) keeps the latest
     # complete response here; the others stay in the raw layer, and the kept one is flagged a duplicate.
-    one_per_respondent = """QUALIFY row_number() OVER (PARTITION BY p.respondent_id
-        ORDER BY complete DESC, submitdate_value DESC NULLS LAST, response_id DESC) = 1"""
-    # Both selects read the extracted values from ``clean_source`` (``source``, made once per build).
+    source = f"""
+        SELECT *, count(*) OVER (PARTITION BY respondent_id) AS responses_by_respondent
+        FROM (
+            SELECT latest.*,
+                   coalesce({meta['submitdate']}, '') <> '' AS complete,
+                   NULLIF({meta['submitdate']}, '') AS submitdate_value,
+                   TRY_CAST(NULLIF({meta['lastpage']}, '') AS INTEGER) AS last_page
+            FROM ({latest_answers_sql(con, study_id, wave, instrument.name, needed, prefix="@")}) AS latest
+            WHERE {meta[CONSENT_QUESTION]} = 'Y'
+        )
+        QUALIFY row_number() OVER (PARTITION BY respondent_id
+            ORDER BY complete DESC, submitdate_value DESC NULLS LAST, response_id DESC) = 1"""
+    keys = "study_id, wave, survey_id, response_id, respondent_id"
     sql = f"""
-        SELECT {keys}, instrument_version,
-               count(*) OVER (PARTITION BY p.respondent_id) AS responses_by_respondent,
-               complete,
+        SELECT {keys}, instrument_version, responses_by_respondent, complete,
                CAST(NULLIF({meta['submitdate']}, '') AS TIMESTAMP) AS submitted_at,
                NULLIF({meta['startlanguage']}, '') AS start_language,
                TRY_CAST(NULLIF({meta['startdate']}, '') AS TIMESTAMP) AS started_at,
@@ -125,33 +111,10 @@ def _select_sql(instrument: Instrument) -> tuple[str, str, str, dict[str, object
                TRY_CAST(NULLIF({meta['interviewtime']}, '') AS DOUBLE) AS interview_seconds,
                last_page,
                {", ".join(typed)}
-        FROM clean_source AS responses
-        JOIN respondent_pseudonyms AS p USING (survey_id, response_id)
-        {one_per_respondent}
+        FROM clean_source
     """
-    missing = f"""
-        SELECT {keys}, {", ".join(kinds)}
-        FROM clean_source AS responses
-        JOIN respondent_pseudonyms AS p USING (survey_id, response_id)
-        {one_per_respondent}
-    """
-    return base, sql, missing, {"paths": paths}
-
-
-def _pseudonyms(con: duckdb.DuckDBPyConnection, key: bytes, study_id: str, wave: str,
-                instrument: Instrument) -> pd.DataFrame:
-    rows = con.execute(
-        f"""SELECT survey_id, response_id, coalesce(payload ->> '$."token"', '')
-            FROM ({latest_versions_sql()})""",
-        {"study_id": study_id, "wave": wave, "instrument": instrument.name},
-    ).fetchall()
-    return pd.DataFrame(
-        {
-            "survey_id": pd.array([r[0] for r in rows], dtype="int64"),
-            "response_id": pd.array([r[1] for r in rows], dtype="int64"),
-            "respondent_id": [pseudonym(key, study_id, r[2], r[0], r[1]) for r in rows],
-        }
-    )
+    missing = f"SELECT {keys}, {', '.join(kinds)} FROM clean_source"
+    return source, sql, missing
 
 
 def _add_new_columns(con: duckdb.DuckDBPyConnection, table: str, select: str, params: dict) -> None:
@@ -163,30 +126,26 @@ def _add_new_columns(con: duckdb.DuckDBPyConnection, table: str, select: str, pa
             con.execute(f"ALTER TABLE {table} ADD COLUMN {quote_ident(name)} {column_type}")
 
 
-def build_clean(con: duckdb.DuckDBPyConnection, *, study_id: str, wave: str, instrument: Instrument,
-                key: bytes) -> int:
+def build_clean(con: duckdb.DuckDBPyConnection, *, study_id: str, wave: str, instrument: Instrument) -> int:
     """Replace the (study, wave) rows of the instrument's clean table; return the number of rows."""
-    source, select, missing, params = _select_sql(instrument)
-    source_params = params | {"study_id": study_id, "wave": wave, "instrument": instrument.name}
     table = table_name(instrument)
     missing_table = f"clean.{quote_ident(instrument.name + '_missing')}"
-    pseudonyms = _pseudonyms(con, key, study_id, wave, instrument)
     try:
-        with registered(con, "respondent_pseudonyms", pseudonyms):
-            # Each payload is parsed once, into this temporary table, for both tables below.
-            con.execute(f"CREATE OR REPLACE TEMP TABLE clean_source AS {source}", source_params)
-            con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM ({select}) WHERE FALSE")
-            _add_new_columns(con, table, select, {})
-            con.execute(f"CREATE TABLE IF NOT EXISTS {missing_table} AS SELECT * FROM ({missing}) WHERE FALSE")
-            _add_new_columns(con, missing_table, missing, {})
-            with transaction(con):
-                con.execute(f"DELETE FROM {table} WHERE study_id = ? AND wave = ?", [study_id, wave])
-                con.execute(f"INSERT INTO {table} BY NAME {select}")
-                con.execute(f"DELETE FROM {missing_table} WHERE study_id = ? AND wave = ?", [study_id, wave])
-                con.execute(f"INSERT INTO {missing_table} BY NAME {missing}")
-                count = con.execute(
-                    f"SELECT count(*) FROM {table} WHERE study_id = ? AND wave = ?", [study_id, wave]
-                ).fetchall()[0][0]
+        source, select, missing = _select_sql(con, study_id, wave, instrument)
+        # The latest consenting versions, read once for both tables.
+        con.execute(f"CREATE OR REPLACE TEMP TABLE clean_source AS {source}")
+        con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM ({select}) WHERE FALSE")
+        _add_new_columns(con, table, select, {})
+        con.execute(f"CREATE TABLE IF NOT EXISTS {missing_table} AS SELECT * FROM ({missing}) WHERE FALSE")
+        _add_new_columns(con, missing_table, missing, {})
+        with transaction(con):
+            con.execute(f"DELETE FROM {table} WHERE study_id = ? AND wave = ?", [study_id, wave])
+            con.execute(f"INSERT INTO {table} BY NAME {select}")
+            con.execute(f"DELETE FROM {missing_table} WHERE study_id = ? AND wave = ?", [study_id, wave])
+            con.execute(f"INSERT INTO {missing_table} BY NAME {missing}")
+            count = con.execute(
+                f"SELECT count(*) FROM {table} WHERE study_id = ? AND wave = ?", [study_id, wave]
+            ).fetchall()[0][0]
     except duckdb.Error as exc:
         raise CleanError(f"cannot build {table} for study {study_id!r}, wave {wave!r}: {exc}") from exc
     finally:

@@ -10,13 +10,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-_SEPARATOR = "\x1f"  # cannot occur in a study id or a token: no two inputs share a message
+SEPARATOR = "\x1f"  # cannot occur in a study id or a token: no two inputs share a message
 LENGTH = 16  # hex characters: 64 bits, no collision to expect below billions of respondents
 
 
 def pseudonym(key: bytes, study_id: str, token: str, survey_id: int, response_id: int) -> str:
     if not key:
         raise ValueError("the pseudonym key is empty")
-    subject = f"token{_SEPARATOR}{token}" if token else f"response{_SEPARATOR}{survey_id}{_SEPARATOR}{response_id}"
-    message = f"{study_id}{_SEPARATOR}{subject}".encode("utf-8")
+    subject = f"token{SEPARATOR}{token}" if token else f"response{SEPARATOR}{survey_id}{SEPARATOR}{response_id}"
+    message = f"{study_id}{SEPARATOR}{subject}".encode("utf-8")
     return hmac.new(key, message, hashlib.sha256).hexdigest()[:LENGTH]

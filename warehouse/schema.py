@@ -22,7 +22,8 @@ CREATE TABLE IF NOT EXISTS raw.loads (
     responses_received  INTEGER NOT NULL,
     responses_inserted  INTEGER NOT NULL
 );
--- Append-only: one row per version of a response, exactly as exported (all values as text).
+-- Append-only: one row per version of a response; its exported values (all text) are in the survey's
+-- table raw."answers_<study>_<survey>", joined on (response_id, load_seq).
 CREATE TABLE IF NOT EXISTS raw.responses (
     study_id            VARCHAR NOT NULL,
     survey_id           BIGINT NOT NULL,
@@ -33,11 +34,27 @@ CREATE TABLE IF NOT EXISTS raw.responses (
     wave                VARCHAR NOT NULL,
     instrument          VARCHAR NOT NULL,
     instrument_version  VARCHAR NOT NULL,
-    content_sha256      VARCHAR NOT NULL,
-    payload             JSON NOT NULL,
+    content_sha256      VARCHAR NOT NULL,     -- of the exported values, in raw."answers_<study>_<survey>"
+    completed           BOOLEAN NOT NULL,     -- has a submit date
+    respondent_id       VARCHAR NOT NULL,     -- keyed pseudonym of the token (warehouse/pseudonyms.py)
     fetched_at          TIMESTAMP NOT NULL,
     loaded_at           TIMESTAMP NOT NULL,
     PRIMARY KEY (study_id, survey_id, response_id, load_seq)
+);
+-- The only removals from the raw layer: explicit purges (warehouse/purge.py), each logged here. Subjects
+-- are pseudonyms, never tokens.
+CREATE TABLE IF NOT EXISTS raw.purges (
+    purge_id            VARCHAR PRIMARY KEY,
+    purged_at           TIMESTAMP NOT NULL,
+    study_id            VARCHAR NOT NULL,
+    wave                VARCHAR,
+    kind                VARCHAR NOT NULL CHECK (kind IN ('respondents', 'tokens', 'non_consenting')),
+    reason              VARCHAR NOT NULL,
+    operator            VARCHAR NOT NULL,
+    responses           INTEGER NOT NULL,
+    versions            INTEGER NOT NULL,
+    warehouse_rows      INTEGER NOT NULL,
+    subjects            VARCHAR[] NOT NULL
 );
 -- Append-only: the survey's structure as the server reported it at each API load (groups, questions,
 -- answer options), compared with the codebook by the drift check.

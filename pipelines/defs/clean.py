@@ -29,8 +29,7 @@ def _clean_asset(instrument_name: str) -> dg.AssetsDefinition:
         config = study.load()
         instrument = study.instrument(instrument_name, context.partition_key)
         with warehouse.connect() as con:
-            rows = build_clean(con, study_id=config.study_id, wave=context.partition_key,
-                               instrument=instrument, key=study.pseudonym_key())
+            rows = build_clean(con, study_id=config.study_id, wave=context.partition_key, instrument=instrument)
         return dg.MaterializeResult(
             metadata={"rows": rows, "study_id": config.study_id, "instrument_version": instrument.version}
         )

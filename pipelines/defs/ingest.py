@@ -87,7 +87,7 @@ def raw_responses(context: dg.AssetExecutionContext, config: RawResponsesConfig,
                     context.log.warning(f"inbox file {path.name} quarantined: {exc}")
             for batch, inbox_path in loads:
                 try:
-                    result = raw.append(con, batch)
+                    result = raw.append(con, batch, pseudonym_key=study.pseudonym_key())
                 except ExportError as exc:
                     if inbox_path is None:
                         raise

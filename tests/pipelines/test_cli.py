@@ -5,13 +5,19 @@ import shutil
 import pytest
 from typer.testing import CliRunner
 
+from instruments.limesurvey_export import read_export
 from instruments.loader import DEFINITIONS
+from instruments.study import DEMO_STUDY, load_study
 from pipelines.cli import app
+from tests.conftest import DEMO_EXPORTS
+from warehouse.connection import connect
+from warehouse.paths import Locations
+from warehouse.pseudonyms import pseudonym
 
 runner = CliRunner()
 
 
-@pytest.mark.parametrize("command", [[], ["demo"], ["run"], ["generate-demo"]])
+@pytest.mark.parametrize("command", [[], ["demo"], ["run"], ["ingest"], ["purge"], ["generate-demo"]])
 def test_help(command):
     result = runner.invoke(app, [*command, "--help"])
     assert result.exit_code == 0
@@ -46,6 +52,28 @@ def test_demo_command_runs_and_says_where_the_outputs_are(tmp_path, monkeypatch)
     assert (tmp_path / "site" / "en" / "index.html").is_file()
     assert len(list((tmp_path / "build" / "demo-brussels").glob("*.lss"))) == 4
     assert (tmp_path / "dagster" / "dagster.yaml").is_file()  # runs are recorded for `dagster dev`
+
+    # An erasure request by token: the respondent leaves the raw layer and the warehouse, and it is logged.
+    home = tmp_path / "home"
+    token = next(r["token"] for r in read_export(DEMO_EXPORTS / "survey_418201_2018_parent.csv").responses
+                 if r["token"] and r["consent"] == "Y")
+    respondent = pseudonym(load_study(DEMO_STUDY).demo_pseudonym_key.encode(), "demo-brussels", token, 0, 0)
+    (tmp_path / "tokens.txt").write_text(token + "\n", encoding="utf-8")
+    assert _rows(home, "SELECT count(*) FROM clean.parent_responses WHERE respondent_id = ?", respondent) == 1
+    refused = runner.invoke(app, ["purge", "--home", str(home), "--reason", "r", "--operator", "o"])
+    assert refused.exit_code == 1 and "choose one" in refused.output
+    done = runner.invoke(app, ["purge", "--home", str(home), "--token-file", str(tmp_path / "tokens.txt"),
+                               "--reason", "erasure request 12", "--operator", "data manager"])
+    assert done.exit_code == 0, done.output
+    assert "Logged in raw.purges" in done.output and token not in done.output
+    assert _rows(home, "SELECT count(*) FROM clean.parent_responses WHERE respondent_id = ?", respondent) == 0
+    assert _rows(home, "SELECT count(*) FROM raw.responses WHERE respondent_id = ?", respondent) == 0
+    assert _rows(home, "SELECT count(*) FROM raw.purges WHERE reason = 'erasure request 12'") == 1
+
+
+def _rows(home, sql, *params):
+    with connect(Locations(home=home, site=home, build=home), read_only=True) as con:
+        return con.execute(sql, list(params)).fetchall()[0][0]
 
 
 def test_instruments_check_build_and_diff(tmp_path):

@@ -19,6 +19,11 @@ DEMO = load_study(DEMO_STUDY)
 PARENTS_CSV = next(s.export for s in DEMO.surveys if s.survey_id == 418201)
 
 
+@pytest.fixture(autouse=True)
+def pseudonym_key(monkeypatch):
+    monkeypatch.setenv("TOEGANG_PSEUDONYM_KEY", "test-key")  # the raw load pseudonymises respondents
+
+
 @pytest.fixture
 def studies(tmp_path: Path) -> Path:
     return write_study(tmp_path / "studies", "inbox-study", [

@@ -13,6 +13,7 @@ from pipelines.resources.limesurvey import LimeSurveyError, LimeSurveyResource
 from pipelines.runner import run_study
 from tests.conftest import write_study
 from tests.limesurvey_server import LimeSurveyTestServer
+from warehouse import raw
 
 PASSWORD = "s3cret-Pa55word-for-tests"
 PARENTS, ACTORS = 418201, 418202
@@ -74,7 +75,7 @@ def test_first_load_then_incremental_then_nothing(server, setup, monkeypatch):
     server.surveys[PARENTS].responses = [dict(r) for r in all_parents]
     stored_max = query("SELECT max(response_id) FROM responses WHERE survey_id = ?", [PARENTS])[0][0]
     incomplete = {r[0] for r in query(
-        "SELECT response_id FROM responses WHERE survey_id = ? AND payload ->> '$.submitdate' = ''", [PARENTS])}
+        "SELECT response_id FROM responses WHERE survey_id = ? AND NOT completed", [PARENTS])}
     server.calls.clear()
     run()
     assert query("SELECT count(*) FROM responses WHERE survey_id = ?", [PARENTS])[0][0] == len(all_parents)
@@ -100,8 +101,8 @@ def test_an_edit_is_a_new_version_on_rescan(server, setup, monkeypatch):
     assert query("SELECT count(*) FROM responses WHERE response_id = ? AND survey_id = ?",
                  [int(edited["id"]), PARENTS])[0][0] == 1
     run(full_rescan=True)
-    versions = query("SELECT payload ->> '$.kinderen' FROM responses WHERE response_id = ? AND survey_id = ? "
-                     "ORDER BY load_seq", [int(edited["id"]), PARENTS])
+    versions = query(f"SELECT kinderen FROM ({raw.versions_sql('api-study', PARENTS)}) WHERE response_id = ? "
+                     "ORDER BY load_seq", [int(edited["id"])])
     assert len(versions) == 2 and versions[-1][0] == "9"
 
 

@@ -21,11 +21,11 @@ def parent():
 
 def _load(con, parent, responses):
     raw.append(con, raw.Batch("file", "demo-brussels", 418201, "2018", "parent", parent.version,
-                              PARENTS_2018.name, responses))
+                              PARENTS_2018.name, responses), pseudonym_key=KEY)
 
 
 def _clean(con, parent):
-    build_clean(con, study_id="demo-brussels", wave="2018", instrument=parent, key=KEY)
+    build_clean(con, study_id="demo-brussels", wave="2018", instrument=parent)
     return con.execute("SELECT * FROM clean.parent_responses ORDER BY response_id").df()
 
 

@@ -6,6 +6,7 @@ import pytest
 from instruments.limesurvey_export import ExportError, read_export
 from tests.conftest import DEMO_EXPORTS
 from warehouse import raw
+from warehouse.pseudonyms import pseudonym
 
 PARENTS_2018 = DEMO_EXPORTS / "survey_418201_2018_parent.csv"
 
@@ -15,14 +16,18 @@ def _batch(responses, source="file", survey_id=418201):
                      instrument="parent", instrument_version="v1", origin=PARENTS_2018.name, responses=responses)
 
 
+def _append(con, batch):
+    return raw.append(con, batch, pseudonym_key=b"test-key")
+
+
 def _count(con, sql="SELECT count(*) FROM raw.responses"):
     return con.execute(sql).fetchall()[0][0]
 
 
 def test_load_is_idempotent(con):
     responses = read_export(PARENTS_2018).responses
-    first = raw.append(con, _batch(responses))
-    second = raw.append(con, _batch(responses))
+    first = _append(con, _batch(responses))
+    second = _append(con, _batch(responses))
     assert (first.received, first.inserted) == (277, 277)
     assert (second.received, second.inserted) == (277, 0)
     assert _count(con) == 277
@@ -30,25 +35,26 @@ def test_load_is_idempotent(con):
 
 
 def test_the_same_responses_from_json_add_nothing(con):
-    raw.append(con, _batch(read_export(PARENTS_2018).responses))
-    again = raw.append(con, _batch(read_export(PARENTS_2018.with_suffix(".json")).responses))
+    _append(con, _batch(read_export(PARENTS_2018).responses))
+    again = _append(con, _batch(read_export(PARENTS_2018.with_suffix(".json")).responses))
     assert again.inserted == 0
 
 
 def test_an_edited_response_is_a_new_version_and_the_old_one_stays(con):
     responses = [dict(r) for r in read_export(PARENTS_2018).responses[:5]]
-    raw.append(con, _batch(responses))
+    _append(con, _batch(responses))
     responses[2]["wijk"] = "W04" if responses[2]["wijk"] != "W04" else "W01"
-    edited = raw.append(con, _batch(responses))
+    edited = _append(con, _batch(responses))
     assert edited.inserted == 1
     rid = int(responses[2]["id"])
     versions = con.execute(
-        "SELECT payload ->> '$.wijk' FROM raw.responses WHERE response_id = ? ORDER BY load_seq", [rid]
+        f"SELECT wijk FROM ({raw.versions_sql('demo-brussels', 418201)}) WHERE response_id = ? ORDER BY load_seq",
+        [rid],
     ).fetchall()
     assert len(versions) == 2 and versions[1][0] == responses[2]["wijk"]
     latest = con.execute(
-        f"SELECT response_id, payload ->> '$.wijk' FROM ({raw.latest_versions_sql()}) ORDER BY response_id",
-        {"study_id": "demo-brussels", "wave": "2018", "instrument": "parent"},
+        f"SELECT response_id, wijk FROM ({raw.latest_answers_sql(con, 'demo-brussels', '2018', 'parent', ['wijk'])}) "
+        "ORDER BY response_id"
     ).fetchall()
     assert len(latest) == 5
     assert dict(latest)[rid] == responses[2]["wijk"]
@@ -57,34 +63,35 @@ def test_an_edited_response_is_a_new_version_and_the_old_one_stays(con):
 def test_reverting_an_edit_stores_the_revert(con):
     original = [dict(r) for r in read_export(PARENTS_2018).responses[:1]]
     edited = [dict(original[0], wijk="W04" if original[0]["wijk"] != "W04" else "W01")]
-    assert [raw.append(con, _batch(b)).inserted for b in (original, edited, original)] == [1, 1, 1]
+    assert [_append(con, _batch(b)).inserted for b in (original, edited, original)] == [1, 1, 1]
 
 
 def test_a_failed_load_leaves_earlier_rows_intact(con):
     responses = read_export(PARENTS_2018).responses
-    raw.append(con, _batch(responses[:100]))
+    _append(con, _batch(responses[:100]))
     before = con.execute("SELECT * FROM raw.responses ORDER BY response_id").fetchall()
     # The load row violates its CHECK after the responses were inserted: the whole load must roll back.
     with pytest.raises(duckdb.ConstraintException):
-        raw.append(con, _batch(responses, source="ftp"))
+        _append(con, _batch(responses, source="ftp"))
     assert con.execute("SELECT * FROM raw.responses ORDER BY response_id").fetchall() == before
     assert _count(con, "SELECT count(*) FROM raw.loads") == 1
 
 
 def test_column_order_does_not_make_a_new_version(con):
     responses = read_export(PARENTS_2018).responses[:20]
-    raw.append(con, _batch(responses))
+    _append(con, _batch(responses))
     reordered = [dict(reversed(list(r.items()))) for r in responses]
-    assert raw.append(con, _batch(reordered)).inserted == 0
+    assert _append(con, _batch(reordered)).inserted == 0
 
 
 def test_duckdb_reads_large_csv_exports_to_the_same_rows(con):
-    by_duckdb = raw.append(con, raw.Batch("file", "demo-brussels", 418201, "2018", "parent", "v1",
+    by_duckdb = _append(con, raw.Batch("file", "demo-brussels", 418201, "2018", "parent", "v1",
                                           PARENTS_2018.name, (), csv_path=PARENTS_2018))
     assert (by_duckdb.received, by_duckdb.inserted) == (277, 277)
-    assert raw.append(con, _batch(read_export(PARENTS_2018).responses)).inserted == 0
-    assert raw.append(con, _batch(read_export(PARENTS_2018.with_suffix(".json")).responses)).inserted == 0
-    stored = con.execute("SELECT payload ->> '$.opmerking' FROM raw.responses WHERE response_id = 1").fetchall()
+    assert _append(con, _batch(read_export(PARENTS_2018).responses)).inserted == 0
+    assert _append(con, _batch(read_export(PARENTS_2018.with_suffix(".json")).responses)).inserted == 0
+    stored = con.execute(
+        f"SELECT opmerking FROM ({raw.versions_sql('demo-brussels', 418201)}) WHERE response_id = 1").fetchall()
     assert stored == [(read_export(PARENTS_2018).responses[0]["opmerking"],)]
 
 
@@ -92,7 +99,7 @@ def test_a_garbled_csv_is_named_with_its_line(con, tmp_path):
     broken = tmp_path / "survey.csv"
     broken.write_bytes(PARENTS_2018.read_bytes().replace(b'"\r\n"2";', b'"\r\n"2";"x";', 1))
     with pytest.raises(ExportError, match="survey.csv, line 3: 127 fields where the headings name 126"):
-        raw.append(con, raw.Batch("file", "demo-brussels", 418201, "2018", "parent", "v1", broken.name, (),
+        _append(con, raw.Batch("file", "demo-brussels", 418201, "2018", "parent", "v1", broken.name, (),
                                   csv_path=broken))
     assert con.execute("SELECT count(*) FROM raw.loads").fetchall()[0][0] == 0
 
@@ -100,4 +107,14 @@ def test_a_garbled_csv_is_named_with_its_line(con, tmp_path):
 def test_duplicate_ids_are_refused(con):
     responses = read_export(PARENTS_2018).responses[:3]
     with pytest.raises(ExportError, match="1 response ids appear more than once"):
-        raw.append(con, _batch([*responses, responses[0]]))
+        _append(con, _batch([*responses, responses[0]]))
+
+
+@pytest.mark.parametrize("key", [b"test-key", b"k" * 100])  # a key longer than the hash block is hashed first
+def test_pseudonyms_computed_in_sql_equal_the_python_hmac(con, key):
+    responses = read_export(PARENTS_2018).responses[:40]
+    assert {bool(r["token"]) for r in responses} == {True, False}  # with and without a token
+    raw.append(con, _batch(responses), pseudonym_key=key)
+    stored = dict(con.execute("SELECT response_id, respondent_id FROM raw.responses").fetchall())
+    assert stored == {int(r["id"]): pseudonym(key, "demo-brussels", r["token"], 418201, int(r["id"]))
+                      for r in responses}
