@@ -1,20 +1,30 @@
 """Pure analysis functions: DataFrames in, DataFrames out. No I/O, no Dagster."""
 
+from analyses.catalogue import Catalogue, Indicator, load_catalogue
 from analyses.disclosure import MIN_CELL_SIZE, suppress_small_cells
 from analyses.estimates import survey_mean, survey_total
+from analyses.indicator_table import IndicatorInputs, ScaleItem, indicator_table
 from analyses.indicators import awareness_by_neighbourhood
 from analyses.margins import PopulationMargins, margins_from_table
 from analyses.quality import QualityInputs, QualityRules, quality_flags
+from analyses.reliability import cronbach_alpha
 from analyses.weighting import RakingResult, WeightingError, rake
 
 __all__ = [
+    "Catalogue",
+    "Indicator",
+    "IndicatorInputs",
     "MIN_CELL_SIZE",
     "PopulationMargins",
     "QualityInputs",
     "QualityRules",
     "RakingResult",
+    "ScaleItem",
     "WeightingError",
     "awareness_by_neighbourhood",
+    "cronbach_alpha",
+    "indicator_table",
+    "load_catalogue",
     "margins_from_table",
     "quality_flags",
     "rake",

@@ -12,6 +12,7 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.defs.clean import clean_field_actor_responses, clean_parent_responses
+from pipelines.defs.indicator_table import indicators, no_small_indicator_cells
 from pipelines.defs.indicators import awareness_by_neighbourhood, no_small_cells_published
 from pipelines.defs.ingest import raw_responses, survey_structure_matches_codebook
 from pipelines.defs.instruments import codebook, instrument_files
@@ -32,7 +33,7 @@ from warehouse.paths import Locations
 WAVE_ASSETS = [codebook, raw_responses, survey_structure_matches_codebook, clean_parent_responses, quality_flags,
                quality_report, raking_weights,
                weights_meet_margins, weights_positive_and_finite, effective_sample_size, trimmed_weights_near_margins, clean_field_actor_responses, awareness_by_neighbourhood,
-               no_small_cells_published]
+               no_small_cells_published, indicators, no_small_indicator_cells]
 PUBLISH_ASSETS = [instrument_files, dashboard_site]
 INGEST_ASSETS = [raw_responses, survey_structure_matches_codebook]
 

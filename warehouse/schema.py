@@ -155,6 +155,33 @@ CREATE TABLE IF NOT EXISTS indicators.awareness_by_neighbourhood (
     instrument_version  VARCHAR NOT NULL,
     PRIMARY KEY (study_id, wave, service, neighbourhood)
 );
+-- Every indicator of the catalogue (analyses/catalogue.yaml) per wave, overall (breakdown 'all') and per
+-- breakdown; suppressed rows keep their place with the statistics NULL and the reason. Each row carries
+-- what reproduces it: the run, the instrument, margins and code versions.
+CREATE TABLE IF NOT EXISTS indicators.indicators (
+    study_id VARCHAR NOT NULL, wave VARCHAR NOT NULL,
+    indicator VARCHAR NOT NULL,          -- measure.subject, e.g. access_index.S01.bereikbaar
+    measure VARCHAR NOT NULL, service VARCHAR, theme VARCHAR, dimension VARCHAR,
+    instrument VARCHAR NOT NULL,         -- parent, field_actor, or both (the gap)
+    breakdown VARCHAR NOT NULL,          -- all, neighbourhood, language, home_language, education, child_age, channel
+    domain VARCHAR NOT NULL,             -- the breakdown's answer code, or all
+    estimate DOUBLE, se DOUBLE, ci_low DOUBLE, ci_high DOUBLE,
+    n INTEGER,                           -- unweighted respondents in the denominator
+    n_eff DOUBLE, deff DOUBLE,
+    unit VARCHAR NOT NULL,               -- proportion (0-1), index (0-100), mean (1-5), count, difference
+    ci_method VARCHAR NOT NULL,          -- logit, wald, none
+    weighted BOOLEAN NOT NULL, low_n_eff BOOLEAN, suppressed BOOLEAN NOT NULL, reason VARCHAR,
+    run_id VARCHAR NOT NULL, instrument_version VARCHAR NOT NULL, margins_version VARCHAR, code_version VARCHAR NOT NULL,
+    PRIMARY KEY (study_id, wave, indicator, breakdown, domain)
+);
+-- Cronbach's alpha per service and accessibility dimension (the access-index gate), overall and per survey
+-- language as a diagnostic; unweighted complete cases of parents aware of the service.
+CREATE TABLE IF NOT EXISTS indicators.reliability (
+    study_id VARCHAR NOT NULL, wave VARCHAR NOT NULL, service VARCHAR NOT NULL, dimension VARCHAR NOT NULL,
+    language VARCHAR NOT NULL, items INTEGER NOT NULL, n INTEGER NOT NULL,
+    alpha DOUBLE, ci_low DOUBLE, ci_high DOUBLE,
+    PRIMARY KEY (study_id, wave, service, dimension, language)
+);
 -- Answer labels in nl/fr/en for every coded column, from the codebook: join on (study_id, wave,
 -- instrument, variable, code) to read any clean column in words.
 CREATE OR REPLACE VIEW clean.answer_labels AS

@@ -11,7 +11,7 @@ from tests.conftest import ROOT
 
 ASSETS = {"codebook", "instrument_files", "raw_responses", "clean_parent_responses", "raking_weights",
           "quality_flags", "quality_report",
-          "clean_field_actor_responses", "awareness_by_neighbourhood", "dashboard_site"}
+          "clean_field_actor_responses", "awareness_by_neighbourhood", "indicators", "dashboard_site"}
 
 
 def test_definitions_hold_the_assets_in_order():
@@ -28,7 +28,9 @@ def test_definitions_hold_the_assets_in_order():
     assert partitions.get_partition_keys() == ["2018", "2021"]
     assert {c.name for c in graph.asset_check_keys} == {
         "no_small_cells_published", "survey_structure_matches_codebook", "weights_meet_margins",
-        "weights_positive_and_finite", "effective_sample_size", "trimmed_weights_near_margins"}
+        "weights_positive_and_finite", "effective_sample_size", "trimmed_weights_near_margins",
+        "no_small_indicator_cells"}
+    assert upstream["indicators"] == {"clean_parent_responses", "clean_field_actor_responses", "raking_weights"}
     assert upstream["raking_weights"] == {"clean_parent_responses", "quality_flags"}
 
 

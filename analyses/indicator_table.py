@@ -1,0 +1,320 @@
+"""The indicators table: every indicator of the catalogue, overall and per breakdown, with its uncertainty and
+its disclosure control (DOMAIN.md sections 3 and 5). Pure: DataFrames in, DataFrames out.
+
+Each indicator is the weighted mean of a respondent-level variable derived here (a 0/1 for proportions, a
+0-100 score for indices, 1-5 for a mean), missing outside the indicator's universe, so that
+``analyses.estimates.survey_mean`` treats the universe as a domain of the whole design: Taylor
+linearisation, calibration-aware for raked weights, logit intervals for proportions and Wald otherwise.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from analyses.catalogue import Indicator
+from analyses.disclosure import MIN_CELL_SIZE, suppress_small_cells
+from analyses.estimates import survey_mean
+from analyses.reliability import cronbach_alpha
+from analyses.weighting import Margins
+
+ALL = "all"
+MIN_FIELD_ACTORS = 30  # DOMAIN.md: field-actor percentages and gaps only from n >= 30
+MIN_ALPHA = 0.70
+AGREE_SCORE = 75.0  # a 0-100 score of 75 is an item mean of 4, "agree"
+LOW_N_EFF = 30
+STATISTICS = ("estimate", "se", "ci_low", "ci_high", "n_eff", "deff")
+COLUMNS = ["indicator", "measure", "service", "theme", "dimension", "instrument", "breakdown", "domain",
+           "estimate", "se", "ci_low", "ci_high", "n", "n_eff", "deff", "unit", "ci_method", "weighted",
+           "low_n_eff", "suppressed", "reason"]
+
+
+@dataclass(frozen=True)
+class ScaleItem:
+    """One accessibility item about a service: its clean column, dimension, polarity and mirror."""
+
+    variable: str
+    service: str
+    dimension: str
+    polarity: str = "+"
+    mirror: str | None = None  # the field-actor column of the mirrored item
+
+
+@dataclass(frozen=True)
+class Columns:
+    """How clean columns are named; ``{service}`` and ``{theme}`` are codes."""
+
+    aware: str = "kent_{service}"
+    used: str = "gebruik_{service}"
+    satisfaction: str = "tevreden_{service}"
+    need: str = "nood_{theme}"
+    support: str = "steun_{theme}"
+    no_support: str = "N"
+    partial_support: str = "D"
+
+
+@dataclass(frozen=True)
+class IndicatorInputs:
+    parents: pd.DataFrame  # one row per parent of the base
+    field_actors: pd.DataFrame  # one row per field actor
+    indicators: Sequence[Indicator]
+    items: Sequence[ScaleItem]
+    breakdowns: Mapping[str, str] = field(default_factory=dict)  # breakdown name -> parents' column
+    weight: str | None = None
+    calibration: Margins | None = None
+    columns: Columns = Columns()
+    min_n: int = MIN_CELL_SIZE
+    min_field_actors: int = MIN_FIELD_ACTORS
+    min_alpha: float = MIN_ALPHA
+
+
+def item_scores(frame: pd.DataFrame, items: Sequence[ScaleItem], column: str = "variable") -> pd.DataFrame:
+    """Item answers as numbers 1-5, reversed (6 - x) for negative items; "don't know" and "not
+    applicable" (any non-numeric code) are missing, never 3."""
+    scores = {}
+    for item in items:
+        name = getattr(item, column)
+        values = pd.to_numeric(frame[name], errors="coerce") if name in frame else pd.Series(np.nan, frame.index)
+        values = values.where(values.between(1, 5))
+        scores[name] = 6 - values if item.polarity == "-" else values
+    return pd.DataFrame(scores, index=frame.index, dtype=float)
+
+
+def dimension_scores(scores: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Per respondent: valid on the dimension (answered at least ceil(2k/3) of its k items), and the
+    0-100 score s = 100 (mean - 1) / 4 of the items answered (missing where not valid)."""
+    k = scores.shape[1]
+    valid = scores.notna().sum(axis=1) >= math.ceil(2 * k / 3)
+    score = (100 * (scores.mean(axis=1) - 1) / 4).where(valid)
+    return valid, score
+
+
+def _flag(condition: pd.Series, universe: pd.Series) -> pd.Series:
+    """A 0/1 variable inside ``universe`` (missing outside)."""
+    return condition.astype(float).where(universe.fillna(False).astype(bool))
+
+
+def _bool(frame: pd.DataFrame, column: str) -> pd.Series:
+    if column not in frame:
+        return pd.Series(pd.NA, index=frame.index, dtype="boolean")
+    return frame[column].astype("boolean")
+
+
+def derive_parent_variables(inputs: IndicatorInputs) -> pd.DataFrame:
+    """One column per parent indicator, on the parents' index, missing outside the indicator's universe."""
+    parents, names = inputs.parents, inputs.columns
+    out = {}
+    by_subject = {}
+    for item in inputs.items:
+        by_subject.setdefault((item.service, item.dimension), []).append(item)
+    for indicator in inputs.indicators:
+        kind, service, theme = indicator.measure.kind, indicator.service, indicator.theme
+        aware = _bool(parents, names.aware.format(service=service)) if service else None
+        used = _bool(parents, names.used.format(service=service)) if service else None
+        if kind == "awareness":
+            values = _flag(aware.fillna(False), aware.notna())
+        elif kind == "use":
+            # Not shown the use item because unaware of the service: a non-user.
+            use = used.copy()
+            use[used.isna() & aware.eq(False).fillna(False)] = False
+            values = _flag(use.fillna(False), use.notna())
+        elif kind == "use_among_aware":
+            values = _flag(used.fillna(False), used.notna() & (aware == True))  # noqa: E712
+        elif kind in ("satisfaction", "satisfaction_mean"):
+            score = pd.to_numeric(parents.get(names.satisfaction.format(service=service)), errors="coerce")
+            universe = (used == True) & score.between(1, 5)  # noqa: E712
+            values = _flag(score >= 4, universe) if kind == "satisfaction" else score.where(universe.fillna(False))
+        elif kind in ("unmet_need_rate", "partly_met_need_rate", "unmet_need_prevalence"):
+            need = _bool(parents, names.need.format(theme=theme))
+            support = parents.get(names.support.format(theme=theme), pd.Series(pd.NA, index=parents.index))
+            wanted = names.partial_support if kind == "partly_met_need_rate" else names.no_support
+            got = support == wanted
+            if kind == "unmet_need_prevalence":
+                # Everyone who answered the need item; a need without an answer on support is unknown.
+                known = need.notna() & ~((need == True) & support.isna())  # noqa: E712
+                values = _flag((need == True) & got, known)  # noqa: E712
+            else:
+                values = _flag(got, (need == True) & support.notna())  # noqa: E712
+        elif kind in ("barrier", "access_index"):
+            items = by_subject.get((service, indicator.dimension), [])
+            valid, score = dimension_scores(item_scores(parents, items))
+            universe = (aware == True) & valid  # noqa: E712
+            if kind == "barrier":
+                values = _flag((item_scores(parents, items) <= 2).any(axis=1), universe)
+            else:
+                values = score.where(universe.fillna(False))
+        else:
+            continue  # field-actor measures and the gap are computed from the field actors below
+        out[indicator.name] = pd.to_numeric(values, errors="coerce").astype(float)
+    return pd.DataFrame(out, index=parents.index)
+
+
+def _estimates(frame: pd.DataFrame, variable: str, inputs: IndicatorInputs) -> pd.DataFrame:
+    design = {"weight": inputs.weight, "calibration": inputs.calibration}
+    overall = survey_mean(frame, variable, **design).assign(breakdown=ALL, domain=ALL)
+    parts = [overall]
+    for breakdown, column in inputs.breakdowns.items():
+        if column not in frame:
+            continue
+        cells = survey_mean(frame, variable, by=column, **design)
+        cells = cells[cells[column].notna()]
+        parts.append(cells.rename(columns={column: "domain"}).assign(breakdown=breakdown,
+                                                                     domain=lambda t: t["domain"].astype(str)))
+    return pd.concat(parts, ignore_index=True)
+
+
+def _rows(indicator: Indicator, table: pd.DataFrame, instrument: str, weighted: bool, ci_method: str) -> pd.DataFrame:
+    return table.assign(indicator=indicator.name, measure=indicator.measure.name, service=indicator.service,
+                        theme=indicator.theme, dimension=indicator.dimension, instrument=instrument,
+                        unit=indicator.unit, weighted=weighted, ci_method=ci_method)
+
+
+def reliability_table(inputs: IndicatorInputs, language: str | None = None) -> pd.DataFrame:
+    """Cronbach's alpha per service and dimension, on the wave's unweighted complete cases of parents aware
+    of the service (overall, and per ``language`` column value as a diagnostic)."""
+    rows = []
+    subjects: dict[tuple[str, str], list[ScaleItem]] = {}
+    for item in inputs.items:
+        subjects.setdefault((item.service, item.dimension), []).append(item)
+    for (service, dimension), items in subjects.items():
+        aware = _bool(inputs.parents, inputs.columns.aware.format(service=service)) == True  # noqa: E712
+        scores = item_scores(inputs.parents, items)[aware.fillna(False).to_numpy()]
+        groups = [(ALL, scores)]
+        if language and language in inputs.parents:
+            langs = inputs.parents.loc[scores.index, language]
+            groups += [(str(code), scores[langs == code]) for code in sorted(langs.dropna().unique())]
+        for group, data in groups:
+            result = cronbach_alpha(data)
+            rows.append({"service": service, "dimension": dimension, "language": group, "items": len(items),
+                         **result})
+    columns = ["service", "dimension", "language", "items", "n", "alpha", "ci_low", "ci_high"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _field_actor_rows(inputs: IndicatorInputs, indicators: Sequence[Indicator]) -> list[pd.DataFrame]:
+    actors = inputs.field_actors
+    out = []
+    mirrors: dict[tuple[str, str], list[ScaleItem]] = {}
+    for item in inputs.items:
+        if item.mirror:
+            mirrors.setdefault((item.service, item.dimension), []).append(item)
+    for indicator in indicators:
+        kind = indicator.measure.kind
+        if kind not in ("field_actor_agree", "field_actor_index"):
+            continue
+        items = mirrors.get((indicator.service, indicator.dimension), [])
+        if not items or actors.empty:
+            continue
+        _, score = dimension_scores(item_scores(actors, items, column="mirror"))
+        if kind == "field_actor_agree":
+            valid = score.dropna()
+            table = pd.DataFrame({"breakdown": [ALL], "domain": [ALL], "estimate": [float((valid >= AGREE_SCORE).sum())],
+                                  "n": [len(valid)]})
+            out.append(_rows(indicator, table, "field_actor", False, "none"))
+        else:
+            frame = pd.DataFrame({"s": score})
+            table = survey_mean(frame, "s").assign(breakdown=ALL, domain=ALL)
+            out.append(_rows(indicator, table, "field_actor", False, "wald"))
+    return out
+
+
+def _gap_rows(table: pd.DataFrame, indicators: Sequence[Indicator], inputs: IndicatorInputs) -> list[pd.DataFrame]:
+    """perception_gap = field-actor index - parent index, SE = sqrt(SE_p^2 + SE_a^2) (independent samples)."""
+    out = []
+    overall = table[table["breakdown"] == ALL].set_index("indicator")
+    for indicator in indicators:
+        if indicator.measure.kind != "perception_gap":
+            continue
+        parent = f"access_index.{indicator.service}.{indicator.dimension}"
+        actor = f"field_actor_index.{indicator.service}.{indicator.dimension}"
+        if parent not in overall.index or actor not in overall.index:
+            continue
+        p, a = overall.loc[parent], overall.loc[actor]
+        row = {"breakdown": ALL, "domain": ALL, "n": a["n"], "n_eff": np.nan, "deff": np.nan}
+        reason = None
+        if pd.isna(a["n"]) or a["n"] < inputs.min_field_actors:
+            reason = "field_actor_n_below_30"
+        elif p["suppressed"]:
+            reason = f"parent_index_{p['reason']}"
+        if reason is None:
+            estimate = float(a["estimate"] - p["estimate"])
+            se = float(math.hypot(a["se"], p["se"]))
+            row.update(estimate=estimate, se=se, ci_low=estimate - 1.959963984540054 * se,
+                       ci_high=estimate + 1.959963984540054 * se)
+        frame = _rows(indicator, pd.DataFrame([row]), "both", inputs.weight is not None, "wald")
+        out.append(frame.assign(suppressed=reason is not None, reason=reason))
+    return out
+
+
+def _suppress(table: pd.DataFrame, inputs: IndicatorInputs, alpha: pd.DataFrame) -> pd.DataFrame:
+    """Primary and secondary small-cell suppression, the field-actor n >= 30 rule and the index gate."""
+    table = table.copy()
+    table["suppressed"] = False
+    table["reason"] = pd.Series([None] * len(table), index=table.index, dtype="object")
+    # The index gate: an access index is published only where its dimension is reliable.
+    gate = {}
+    for row in alpha[alpha["language"] == ALL].itertuples():
+        if row.items >= 2:
+            gate[(row.service, row.dimension)] = (None if pd.notna(row.alpha) and row.alpha >= inputs.min_alpha
+                                                  else "alpha_below_0.7" if pd.notna(row.alpha)
+                                                  else "alpha_not_computable")
+    is_index = table["measure"] == "access_index"
+    for position in table.index[is_index]:
+        reason = gate.get((table.at[position, "service"], table.at[position, "dimension"]))
+        if reason:
+            table.loc[position, ["suppressed", "reason"]] = [True, reason]
+    fa_index = (table["measure"] == "field_actor_index") & (table["n"] < inputs.min_field_actors)
+    table.loc[fa_index, ["suppressed", "reason"]] = [True, "field_actor_n_below_30"]
+    # Small cells: within an indicator and breakdown the cells add up to the 'all' row, so one suppressed
+    # cell alone could be recovered; suppress_small_cells then hides the next smallest.
+    cells = table[~table["suppressed"]].copy()
+    cells["_total"] = False
+    checked = suppress_small_cells(cells, values=STATISTICS, groups=["indicator", "breakdown"], total="_total",
+                                   min_n=inputs.min_n)
+    hidden = checked["suppression"].notna()
+    totals_alone = (checked["breakdown"] == ALL) & (checked["suppression"] == "secondary")
+    hidden &= ~totals_alone  # an 'all' row is its own group: nothing to recover it from
+    table.loc[checked.index[hidden], "suppressed"] = True
+    table.loc[checked.index[hidden], "reason"] = checked.loc[hidden, "suppression"]
+    small = table["reason"].isin(["primary", "secondary"])
+    for column in STATISTICS:
+        table[column] = table[column].astype("Float64")
+        table.loc[table["suppressed"], column] = pd.NA
+    table["n"] = table["n"].astype("Float64")
+    table.loc[small | (table["n"] < inputs.min_n), "n"] = pd.NA  # a cell's size is itself a small number
+    return table
+
+
+def indicator_table(inputs: IndicatorInputs, language: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every indicator of ``inputs.indicators`` overall and per breakdown; and the reliability table.
+
+    Returns ``(indicators, reliability)``. ``indicators`` has the columns of ``COLUMNS``: ``n`` is the
+    unweighted number of respondents in the denominator, ``suppressed`` rows keep their place with the
+    statistics missing and ``reason`` saying why (``primary``/``secondary`` small-cell suppression,
+    ``alpha_below_0.7``, ``alpha_not_computable``, ``field_actor_n_below_30``).
+    """
+    derived = derive_parent_variables(inputs)
+    keep = [c for c in {*inputs.breakdowns.values(), *([inputs.weight] if inputs.weight else []),
+                        *(inputs.calibration or {})} if c in inputs.parents]
+    frame = pd.concat([inputs.parents[sorted(keep)], derived], axis=1)
+    parts = []
+    weighted = inputs.weight is not None
+    by_name = {indicator.name: indicator for indicator in inputs.indicators}
+    for name in derived.columns:
+        indicator = by_name[name]
+        method = "logit" if indicator.unit == "proportion" else "wald"
+        parts.append(_rows(indicator, _estimates(frame, name, inputs), "parent", weighted, method))
+    parts += _field_actor_rows(inputs, inputs.indicators)
+    alpha = reliability_table(inputs, language)
+    table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
+    table = _suppress(table, inputs, alpha)
+    gaps = _gap_rows(table, inputs.indicators, inputs)
+    if gaps:
+        table = pd.concat([table, *gaps], ignore_index=True)
+    table["low_n_eff"] = table["n_eff"].astype("Float64") < LOW_N_EFF
+    table["n"] = table["n"].astype("Float64").round().astype("Int64")
+    return table[COLUMNS].reset_index(drop=True), alpha

@@ -1,0 +1,172 @@
+"""analyses/indicator_table.py and analyses/catalogue.py: each indicator against a hand count, the index
+gate (pingouin's alpha), the field-actor rules, the gap, and small-cell suppression."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pingouin as pg
+import pytest
+
+from analyses.catalogue import CatalogueError, load_catalogue, parse_catalogue
+from analyses.indicator_table import IndicatorInputs, ScaleItem, indicator_table
+
+SERVICES = {"S01": {"nl": "Consultatiebureau", "fr": "Consultation", "en": "Clinic"}}
+THEMES = {"OPV": {"nl": "Opvoeding", "fr": "Éducation", "en": "Parenting"}}
+ITEMS = [ScaleItem("drS01_BR1", "S01", "bereikbaar", "+", "wdS01_BR1"),
+         ScaleItem("drS01_BR2", "S01", "bereikbaar", "-", "wdS01_BR2"),
+         ScaleItem("drS01_BR3", "S01", "bereikbaar", "+", "wdS01_BR3")]
+
+
+def _parents(n=60, seed=1):
+    rng = np.random.default_rng(seed)
+    aware = rng.random(n) < 0.7
+    base = rng.integers(1, 6, n)  # a latent score: the three items agree, so alpha is high
+    frame = pd.DataFrame({
+        "wijk": np.where(np.arange(n) < 52, np.where(np.arange(n) % 2 == 0, "W01", "W02"), "W03"),
+        "kent_S01": pd.array(aware, dtype="boolean"),
+        "gebruik_S01": pd.array(np.where(aware, rng.random(n) < 0.5, None), dtype="boolean"),
+        "tevreden_S01": np.where(aware, rng.integers(1, 6, n).astype(str), None),
+        "nood_OPV": pd.array(rng.random(n) < 0.5, dtype="boolean"),
+        "steun_OPV": rng.choice(["J", "D", "N"], n),
+        "drS01_BR1": np.where(aware, np.clip(base + rng.integers(-1, 2, n), 1, 5).astype(str), None),
+        "drS01_BR2": np.where(aware, (6 - np.clip(base + rng.integers(-1, 2, n), 1, 5)).astype(str), None),
+        "drS01_BR3": np.where(aware, np.clip(base + rng.integers(-1, 2, n), 1, 5).astype(str), None),
+    })
+    frame.loc[~frame["gebruik_S01"].fillna(False).astype(bool), "tevreden_S01"] = None
+    frame.loc[~frame["nood_OPV"].astype(bool), "steun_OPV"] = None
+    frame.loc[3, "drS01_BR1"] = "DK"  # don't know: missing, never 3
+    frame.loc[[5, 7], ["drS01_BR1", "drS01_BR2"]] = "NA"  # one item of three left: not valid on the dimension
+    return frame
+
+
+def _actors(n):
+    rng = np.random.default_rng(9)
+    base = rng.integers(2, 6, n)
+    return pd.DataFrame({"wdS01_BR1": base.astype(str), "wdS01_BR2": (6 - base).astype(str),
+                         "wdS01_BR3": np.clip(base + rng.integers(-1, 2, n), 1, 5).astype(str)})
+
+
+def _inputs(parents, actors=None, **extra):
+    catalogue = load_catalogue()
+    indicators = catalogue.indicators(SERVICES, THEMES, {"S01": ["bereikbaar"]})
+    return IndicatorInputs(parents=parents, field_actors=actors if actors is not None else _actors(12),
+                           indicators=indicators, items=ITEMS, breakdowns={"neighbourhood": "wijk"}, **extra)
+
+
+def _row(table, indicator, breakdown="all", domain="all"):
+    rows = table[(table["indicator"] == indicator) & (table["breakdown"] == breakdown) & (table["domain"] == domain)]
+    assert len(rows) == 1, (indicator, breakdown, domain)
+    return rows.iloc[0]
+
+
+def _scores(parents):
+    raw = parents[["drS01_BR1", "drS01_BR2", "drS01_BR3"]].apply(pd.to_numeric, errors="coerce")
+    raw["drS01_BR2"] = 6 - raw["drS01_BR2"]
+    return raw
+
+
+def test_each_indicator_equals_a_hand_count():
+    parents = _parents()
+    table, _ = indicator_table(_inputs(parents))
+    aware = parents["kent_S01"].astype(bool)
+    used = parents["gebruik_S01"].fillna(False).astype(bool)
+    assert _row(table, "awareness_rate.S01")["estimate"] == pytest.approx(aware.mean())
+    assert _row(table, "use_rate.S01")["estimate"] == pytest.approx(used.mean())  # the unaware count as non-users
+    assert _row(table, "use_among_aware.S01")["estimate"] == pytest.approx(used[aware].mean())
+    satisfaction = pd.to_numeric(parents["tevreden_S01"], errors="coerce")[used]
+    assert _row(table, "satisfaction.S01")["estimate"] == pytest.approx((satisfaction >= 4).mean())
+    assert _row(table, "satisfaction_mean.S01")["estimate"] == pytest.approx(satisfaction.mean())
+    need = parents["nood_OPV"].astype(bool)
+    assert _row(table, "unmet_need_rate.OPV")["estimate"] == pytest.approx((parents["steun_OPV"][need] == "N").mean())
+    assert _row(table, "partly_met_need_rate.OPV")["estimate"] == pytest.approx(
+        (parents["steun_OPV"][need] == "D").mean())
+    assert _row(table, "unmet_need_prevalence.OPV")["estimate"] == pytest.approx(
+        (need & (parents["steun_OPV"] == "N")).mean())
+    scores = _scores(parents)
+    valid = aware & (scores.notna().sum(axis=1) >= 2)  # ceil(2 * 3 / 3) = 2 items of 3
+    assert not valid[5] and not valid[7] and valid[3] == aware[3]
+    assert _row(table, "barrier_prevalence.S01.bereikbaar")["estimate"] == pytest.approx(
+        (scores[valid] <= 2).any(axis=1).mean())
+    index = _row(table, "access_index.S01.bereikbaar")
+    assert index["estimate"] == pytest.approx((100 * (scores[valid].mean(axis=1) - 1) / 4).mean())
+    assert index["n"] == valid.sum() and index["ci_method"] == "wald" and not index["suppressed"]
+    w02 = parents["wijk"] == "W02"  # W03 is too small and W01 is hidden with it (see below)
+    assert _row(table, "awareness_rate.S01", "neighbourhood", "W02")["estimate"] == pytest.approx(aware[w02].mean())
+
+
+def test_the_index_gate_uses_pingouins_alpha():
+    parents = _parents()
+    table, reliability = indicator_table(_inputs(parents))
+    alpha = reliability[(reliability["language"] == "all")].iloc[0]
+    complete = _scores(parents)[parents["kent_S01"].astype(bool)].dropna()
+    expected, interval = pg.cronbach_alpha(data=complete, ci=0.95)
+    assert (alpha["alpha"], alpha["ci_low"], alpha["ci_high"], alpha["n"]) == pytest.approx(
+        (expected, interval[0], interval[1], len(complete)))
+    assert alpha["alpha"] >= 0.7 and not _row(table, "access_index.S01.bereikbaar")["suppressed"]
+    # Unrelated items: alpha is low, the index is withheld, the barrier prevalence still published.
+    noisy = parents.copy()
+    rng = np.random.default_rng(3)
+    for column in ("drS01_BR1", "drS01_BR2", "drS01_BR3"):
+        noisy[column] = np.where(noisy["kent_S01"].astype(bool), rng.integers(1, 6, len(noisy)).astype(str), None)
+    table, _ = indicator_table(_inputs(noisy))
+    withheld = _row(table, "access_index.S01.bereikbaar")
+    assert withheld["suppressed"] and withheld["reason"] == "alpha_below_0.7" and pd.isna(withheld["estimate"])
+    assert not _row(table, "barrier_prevalence.S01.bereikbaar")["suppressed"]
+
+
+def test_field_actors_are_counts_and_the_gap_needs_30_of_them():
+    parents = _parents()
+    small, _ = indicator_table(_inputs(parents, _actors(12)))
+    actors = _actors(12)
+    scores = _scores(actors.rename(columns=lambda c: c.replace("wd", "dr")))
+    agree = (100 * (scores.mean(axis=1) - 1) / 4 >= 75).sum()
+    count = _row(small, "field_actor_agree.S01.bereikbaar")
+    assert (count["estimate"], count["n"], count["unit"]) == (agree, 12, "count")
+    assert _row(small, "field_actor_index.S01.bereikbaar")["reason"] == "field_actor_n_below_30"
+    gap = _row(small, "perception_gap.S01.bereikbaar")
+    assert gap["suppressed"] and gap["reason"] == "field_actor_n_below_30" and pd.isna(gap["estimate"])
+
+    large, _ = indicator_table(_inputs(parents, _actors(40)))
+    actor_index = _row(large, "field_actor_index.S01.bereikbaar")
+    parent_index = _row(large, "access_index.S01.bereikbaar")
+    gap = _row(large, "perception_gap.S01.bereikbaar")
+    assert not gap["suppressed"]
+    assert gap["estimate"] == pytest.approx(actor_index["estimate"] - parent_index["estimate"])
+    assert gap["se"] == pytest.approx(math.hypot(actor_index["se"], parent_index["se"]))
+    assert gap["ci_low"] == pytest.approx(gap["estimate"] - 1.959964 * gap["se"], abs=1e-5)
+
+
+def test_a_small_cell_is_suppressed_with_a_second_one_so_it_cannot_be_derived():
+    parents = _parents()  # W03 has 8 parents: below 10
+    table, _ = indicator_table(_inputs(parents))
+    cells = table[(table["indicator"] == "awareness_rate.S01") & (table["breakdown"] == "neighbourhood")]
+    reasons = dict(zip(cells["domain"], cells["reason"]))
+    assert reasons["W03"] == "primary"
+    assert sorted(r for r in reasons.values() if r) == ["primary", "secondary"]  # one more cell hidden
+    hidden = cells[cells["suppressed"]]
+    assert hidden["estimate"].isna().all() and hidden["n"].isna().all()
+    assert not _row(table, "awareness_rate.S01")["suppressed"]  # the total stays
+
+
+def test_weighted_indicators_use_the_weights():
+    parents = _parents().assign(w=np.linspace(0.5, 2.0, 60))
+    table, _ = indicator_table(_inputs(parents, weight="w"))
+    aware = parents["kent_S01"].astype(float)
+    row = _row(table, "awareness_rate.S01")
+    assert row["estimate"] == pytest.approx(np.average(aware, weights=parents["w"]))
+    assert row["weighted"] and row["n_eff"] < 60
+
+
+def test_catalogue_texts_are_complete_and_filled_in():
+    catalogue = load_catalogue()
+    indicators = catalogue.indicators(SERVICES, THEMES, {"S01": ["bereikbaar"]})
+    by_name = {i.name: i for i in indicators}
+    assert by_name["access_index.S01.bereikbaar"].label == {
+        "nl": "Toegankelijkheid bereikbaar: Consultatiebureau", "fr": "Accessibilité joignable : Consultation",
+        "en": "Accessibility, reachable: Clinic"}
+    assert all("{" not in text for i in indicators for text in [*i.label.values(), *i.description.values()])
+    with pytest.raises(CatalogueError, match="measure x, label: needs a text in each of nl, fr, en"):
+        parse_catalogue({"measures": {"x": {"kind": "awareness", "per": "service", "unit": "proportion",
+                                            "numerator": "a", "denominator": "b", "label": {"nl": "x"},
+                                            "description": {"nl": "x", "fr": "x", "en": "x"}}}})
