@@ -139,7 +139,9 @@ def block(ids: Ids, title: str, grid: Matrix, lang: str, min_n: int, *, corner: 
     caption = t("table_caption", lang, title=title)
     gap_note = f" {t('chart_gap_note', lang)}" if grid.hidden() else ""
     return (
-        f'<section class="block" aria-labelledby="{block_id}-h">'
+        # No accessible name on purpose: blocks repeat titles ("By neighbourhood"), so as named regions
+        # they would be landmarks with the same name; the headings already structure the page.
+        f'<section class="block">'
         f'<h{level} id="{block_id}-h">{esc(title)}</h{level}>'
         + (f'<p class="intro">{esc(intro)}</p>' if intro else "")
         + summary

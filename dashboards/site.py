@@ -65,7 +65,7 @@ def _page_list(content: SiteContent, lang: str, files: list[Path]) -> list[tuple
     pages: list[tuple[str, str, Callable[[Ids], str]]] = [
         ("index.html", t("page_overview", lang), lambda ids: overview(content, lang, ids))]
     for dim in dimensions_with_rows(content):
-        pages.append((f"dimension-{dim}.html", t(f"dim_{dim}", lang),
+        pages.append((f"dimension-{dim or 'other'}.html", t(f"dim_{dim or 'other'}", lang),
                       lambda ids, dim=dim: dimension_page(content, dim, lang, ids)))
     pages += [
         ("neighbourhoods.html", t("page_neighbourhoods", lang), lambda ids: neighbourhoods(content, lang, ids)),

@@ -143,7 +143,12 @@ _DIMENSIONS = {
     "dim_bruikbaar": {"nl": "Bruikbaar", "fr": "Adapté", "en": "Usable"},
     "dim_bekend": {"nl": "Bekend", "fr": "Connu", "en": "Known"},
     "dim_betrouwbaar": {"nl": "Betrouwbaar", "fr": "Digne de confiance", "en": "Trustworthy"},
-    "dim_other": {"nl": "Andere indicatoren", "fr": "Autres indicateurs", "en": "Other indicators"},
+    "dim_other": {"nl": "Nood en gebruik", "fr": "Besoins et utilisation", "en": "Need and use"},
+    "dim_other_about": {
+        "nl": "Indicatoren buiten de toegankelijkheidsdimensies: nood aan steun, gebruik van diensten, tevredenheid.",
+        "fr": "Indicateurs hors des dimensions d'accessibilité : besoin de soutien, utilisation des services, satisfaction.",
+        "en": "Indicators outside the accessibility dimensions: need for support, use of services, satisfaction.",
+    },
     "dim_beschikbaar_about": {
         "nl": "Is er hulp wanneer ouders ze nodig hebben, zonder lange wachttijd of papieren drempels?",
         "fr": "L'aide est-elle là quand les parents en ont besoin, sans longue attente ni obstacle administratif ?",

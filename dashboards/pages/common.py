@@ -37,9 +37,10 @@ def domain_labels(content: SiteContent, breakdown: str, lang: str) -> dict[str, 
     return {**labels, "all": t("all_respondents", lang)}
 
 
-def dimensions_with_rows(content: SiteContent) -> list[str]:
+def dimensions_with_rows(content: SiteContent) -> list[str | None]:
+    """Dimensions with indicators, in DOMAIN.md's order; None (need, use, satisfaction...) last."""
     used = {content.entry(name).dimension for name in present(content, parent_side(content))}
-    return [d for d in DIMENSIONS if d in used]
+    return [d for d in (*DIMENSIONS, None) if d in used]
 
 
 def dimension_label(dimension: str | None, lang: str) -> str:

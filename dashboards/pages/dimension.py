@@ -1,5 +1,5 @@
-"""One page per accessibility dimension (DOMAIN.md section 2): its indicators for the whole sample
-per wave, then each indicator by every breakdown the table has."""
+"""One page per accessibility dimension (DOMAIN.md section 2), and one for the indicators of no dimension
+(need, use, satisfaction): the whole sample per wave, then each indicator by every breakdown it has."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from dashboards.pages.common import indicator_labels, paragraph, parent_side, pr
 from dashboards.text import t
 
 
-def dimension_page(content: SiteContent, dimension: str, lang: str, ids: Ids) -> str:
+def dimension_page(content: SiteContent, dimension: str | None, lang: str, ids: Ids) -> str:
     rows = parent_side(content)
     names = [n for n in present(content, rows) if content.entry(n).dimension == dimension]
     rows = rows[rows["indicator"].isin(names)]
-    parts = [paragraph(t(f"dim_{dimension}_about", lang))]
+    parts = [paragraph(t(f"dim_{dimension or 'other'}_about", lang))]
     whole = rows[rows["breakdown"] == "all"]
     for unit in UNITS:
         unit_rows = whole[whole["unit"] == unit]
