@@ -76,10 +76,8 @@ def table_html(grid: Matrix, caption: str, corner: str, lang: str, min_n: int) -
 def bar_summary(grid: Matrix, lang: str) -> str:
     """The latest series in words: its highest and lowest published value, and how many are hidden."""
     series, name = grid.series[-1]
-    shown = grid.published(series)
-    # The whole-sample reference row is not one of the categories being compared.
-    compared = [(label, row) for label, row in shown if row["domain"] != "all" or row["breakdown"] == "all"]
-    shown = compared or shown
+    # The whole-sample reference row ("all") is not one of the categories being compared.
+    shown = grid.published(series, skip="all") or grid.published(series)
     parts = []
     if not shown:
         parts.append(t("summary_none", lang, series=name))

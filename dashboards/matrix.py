@@ -18,12 +18,12 @@ class Matrix:
     def cell(self, category: str, series: str) -> pd.Series | None:
         return self.cells.get((category, series))
 
-    def published(self, series: str) -> list[tuple[str, pd.Series]]:
-        """(category label, row) of the cells of ``series`` that carry a value."""
+    def published(self, series: str, skip: str | None = None) -> list[tuple[str, pd.Series]]:
+        """(category label, row) of the cells of ``series`` that carry a value, but category ``skip``."""
         out = []
         for code, label in self.categories:
             row = self.cell(code, series)
-            if row is not None and not row["suppressed"]:
+            if code != skip and row is not None and not row["suppressed"]:
                 out.append((label, row))
         return out
 

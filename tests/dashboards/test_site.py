@@ -148,6 +148,9 @@ def test_suppressed_cells_are_explained_gaps_in_table_and_chart(built):
     assert labels["Rest of Brussels"] is None and labels["Weststation (Gare de l'Ouest)"] is None  # a gap, not 0
     notes = [a["text"] for a in awareness["layout"]["annotations"]]
     assert notes.count("— not shown") == 2
+    summary = re.search(r'<p class="summary" id="b1-s">(.*?)</p>', text).group(1)
+    assert summary == ("Wave 2021: highest for Hertogin (Duchesse) (57%), lowest for Historic Molenbeek (52%). "
+                       "2 cell(s) not shown; the table says why.")
     tiles = re.findall(r'<li class="tile suppressed".*?</li>', text)
     assert len(tiles) == 2 and all("—" in tile for tile in tiles)
 
