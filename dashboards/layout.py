@@ -44,7 +44,7 @@ def page_html(*, lang: str, filename: str, title: str, body: str, pages: list[tu
 <a class="skip-link" href="#main">{esc(t("skip_to_content", lang))}</a>
 <header class="site-header">
 <div class="masthead"><p class="site-title">{esc(t("site_title", lang))}</p>{language_switch(lang, filename)}</div>
-<p class="study">{esc(t("study", lang))}: {esc(study_title)}</p>
+<p class="study">{esc(t("study", lang, title=study_title))}</p>
 {page_nav(lang, filename, pages)}
 </header>
 <main id="main" tabindex="-1">

@@ -16,7 +16,7 @@ _FRAME = {
     "language": {"nl": "Taal", "fr": "Langue", "en": "Language"},
     "pages": {"nl": "Pagina's", "fr": "Pages", "en": "Pages"},
     "skip_to_content": {"nl": "Naar de inhoud", "fr": "Aller au contenu", "en": "Skip to content"},
-    "study": {"nl": "Studie", "fr": "Étude", "en": "Study"},
+    "study": {"nl": "Studie: {title}", "fr": "Étude : {title}", "en": "Study: {title}"},
     "page_overview": {"nl": "Overzicht", "fr": "Vue d'ensemble", "en": "Overview"},
     "page_neighbourhoods": {"nl": "Wijken", "fr": "Quartiers", "en": "Neighbourhoods"},
     "page_comparison": {"nl": "Ouders en werkveldactoren", "fr": "Parents et acteurs de terrain",

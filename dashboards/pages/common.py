@@ -52,8 +52,9 @@ def paragraph(text: str, css: str = "") -> str:
     return f"<p{attribute}>{esc(text)}</p>"
 
 
-def plain_table(caption: str, header: list[str], rows: list[list[str]], row_headers: bool = True) -> str:
-    """A simple table of already formatted text (escaped here)."""
+def plain_table(caption: str, header: list[str], rows: list[list[str]], row_headers: bool = True,
+                numeric: bool = True) -> str:
+    """A simple table of already formatted text (escaped here); ``numeric`` aligns cells to the right."""
     head = "".join(f'<th scope="col">{esc(h)}</th>' for h in header)
     body = "".join(
         "<tr>" + "".join(
@@ -61,5 +62,6 @@ def plain_table(caption: str, header: list[str], rows: list[list[str]], row_head
             for i, v in enumerate(row)) + "</tr>"
         for row in rows
     )
-    return (f'<div class="table-wrap"><table class="data"><caption>{esc(caption)}</caption>'
+    css = "data" if numeric else "data text"
+    return (f'<div class="table-wrap"><table class="{css}"><caption>{esc(caption)}</caption>'
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")

@@ -59,5 +59,5 @@ def comparison(content: SiteContent, lang: str, ids: Ids) -> str:
     parts.append(f"<h2>{esc(t('gap_sides', lang))}</h2>")
     parts.append(plain_table(t("gap_sides_caption", lang),
                              [t("indicator", lang), t("wave", lang), t("parents", lang), t("field_actors", lang),
-                              t("gap", lang)], table_rows))
+                              t("gap", lang)], table_rows, numeric=False))
     return "".join(parts)

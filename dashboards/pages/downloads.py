@@ -25,5 +25,6 @@ def downloads(files: list[Path], lang: str) -> str:
         paragraph(t("downloads_intro", lang)),
         f'<ul class="downloads">{items}</ul>',
         f"<h2>{esc(t('columns_heading', lang))}</h2>",
-        plain_table(t("columns_caption", lang), [t("column", lang), t("meaning", lang)], columns),
+        plain_table(t("columns_caption", lang), [t("column", lang), t("meaning", lang)], columns,
+                    numeric=False),
     ])

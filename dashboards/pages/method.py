@@ -66,14 +66,14 @@ def _versions(content: SiteContent, lang: str) -> str:
     rows = [[str(r["wave"]), _instrument(str(r["instrument"]), lang), str(r["version"])]
             for _, r in frame.sort_values(["wave", "instrument"]).iterrows()] if not frame.empty else []
     parts = [plain_table(t("versions_caption", lang), [t("wave", lang), t("instrument", lang), t("version", lang)],
-                         rows)] if rows else []
+                         rows, numeric=False)] if rows else []
     indicators = content.indicators
     provenance = [c for c in PROVENANCE_COLUMNS if c in indicators.columns and c != "instrument_version"
                   and indicators[c].notna().any()]
     if provenance:
         table = indicators.groupby("wave")[provenance].agg(lambda v: ", ".join(sorted(set(map(str, v.dropna())))))
         parts.append(plain_table(t("provenance_caption", lang), [t("wave", lang), *provenance],
-                                 [[str(w), *r] for w, r in table.iterrows()]))
+                                 [[str(w), *r] for w, r in table.iterrows()], numeric=False))
     return "".join(parts) or paragraph(t("no_rows", lang))
 
 
