@@ -9,7 +9,7 @@ STAMP := $(VENV)/.synced
 # uv ships its own certificate list; use the system's, as pip does, so TLS-inspecting networks work too.
 export UV_SYSTEM_CERTS ?= 1
 
-.PHONY: demo test dev bench lock clean
+.PHONY: demo test dev bench lock clean serve
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -20,10 +20,16 @@ $(STAMP): $(UV) uv.lock pyproject.toml
 	$(UV) sync --frozen --python $(PYTHON)
 	@touch $(STAMP)
 
+# The dashboard tests and benchmark drive Debian's chromium (Playwright's own browser download is not used).
+# tests/dashboards/browser.py installs it the same way when pytest runs on its own.
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
+
 demo: $(STAMP)
 	$(VENV)/bin/toegang demo
 
-test: $(STAMP)
+test: $(STAMP) $(CHROMIUM)
 	$(VENV)/bin/python -m pytest
 
 # Reads [tool.dagster] in pyproject.toml: code location "toegang". Stop it with Ctrl-C.
@@ -32,10 +38,14 @@ dev: $(STAMP)
 	  [ -f "$$home/dagster.yaml" ] || printf 'telemetry:\n  enabled: false\n' > "$$home/dagster.yaml"
 	DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/.dagster} $(VENV)/bin/dagster dev -h 127.0.0.1 -p $${DAGSTER_PORT:-3000}
 
-bench: $(STAMP)
+bench: $(STAMP) $(CHROMIUM)
 	$(UV) sync --frozen --python $(PYTHON) --group bench
 	$(VENV)/bin/python -m benchmarks
 	@$(UV) sync --frozen --python $(PYTHON)  # back to the exact test environment
+
+# The demo's dashboard on http://127.0.0.1:8000/ (PORT to change it); Ctrl-C stops it.
+serve: $(STAMP)
+	$(VENV)/bin/toegang serve --port $${PORT:-8000}
 
 lock: $(UV)
 	$(UV) lock

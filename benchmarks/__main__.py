@@ -1,5 +1,6 @@
 """`make bench`: time and peak memory of the pipeline's stages, on the demo and on large synthetic surveys,
-and raking a million respondents beside weightipy and R's survey::rake (benchmarks/rake.py).
+the dashboard (site build, size, first chart painted in headless Chromium: benchmarks/dashboard.py), and
+raking a million respondents beside weightipy and R's survey::rake (benchmarks/rake.py).
 
 Usage: python -m benchmarks [--sizes 10000,100000] [--out benchmarks/results]
 Each size is a parent survey of that many responses, generated like the demo study (same instrument,
@@ -22,6 +23,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from benchmarks.dashboard import bench_dashboard
 from instruments.demo_study import WAVES, parent_responses
 from instruments.limesurvey_export import META_COLUMNS, csv_bytes
 from instruments.study import DEMO_STUDY, load_study
@@ -143,6 +145,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="toegang-bench-") as tmp:
         report["demo"] = bench_demo(Path(tmp))
         print(json.dumps({"demo": report["demo"]}), flush=True)
+        report["dashboard"] = bench_dashboard(Path(tmp) / "dashboard")
+        print(json.dumps({"dashboard": report["dashboard"]}), flush=True)
         report["incremental"] = bench_incremental(Path(tmp))
         print(json.dumps({"incremental": report["incremental"]}), flush=True)
         report["sizes"] = []

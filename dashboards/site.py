@@ -9,117 +9,118 @@ from __future__ import annotations
 import html
 import shutil
 import tempfile
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
+import duckdb
 import pandas as pd
-from plotly.offline import get_plotlyjs
 
-from dashboards.awareness_page import Labels, section
-from dashboards.text import LANGUAGE_NAMES, LANGUAGES, t
+from dashboards.blocks import Ids
+from dashboards.layout import PLOTLY_FILE, page_html, root_index
+from dashboards.model import INDICATOR_COLUMNS, LANGUAGES, PROVENANCE_COLUMNS, SiteContent, checked_indicators
+from dashboards.pages.common import dimensions_with_rows
+from dashboards.pages.comparison import comparison
+from dashboards.pages.dimension import dimension_page
+from dashboards.pages.downloads import downloads
+from dashboards.pages.method import method
+from dashboards.pages.neighbourhoods import neighbourhoods
+from dashboards.pages.overview import overview
+from dashboards.pages.trend import trend
+from dashboards.text import t
 
-STYLE = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:72rem;margin:0 auto;
-padding:1rem;color:#1a1a1a;background:#fff;line-height:1.5}
-a{color:#0b57a4}a:focus,button:focus{outline:3px solid #b35900;outline-offset:2px}
-nav.lang a{margin-right:1rem}nav.lang a[aria-current]{font-weight:bold}
-table.data{border-collapse:collapse;margin:1rem 0;width:100%}
-table.data th,table.data td{border:1px solid #767676;padding:.3rem .5rem;text-align:right}
-table.data th[scope=row],table.data caption{text-align:left}
-td.suppressed{color:#595959;background:#f2f2f2}
-.n{color:#595959;font-size:.9em}
-.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-footer{margin-top:2rem;color:#595959;font-size:.9em}
-"""
-
-
-@dataclass(frozen=True)
-class SiteContent:
-    study_title: Mapping[str, str]
-    indicators: pd.DataFrame  # awareness rows of every wave, suppression applied
-    services: Labels
-    areas: Labels
-    instrument_versions: Mapping[str, str]  # wave -> parent instrument version
-    min_n: int
+ASSETS = Path(__file__).parent / "assets"
+ASSET_FILES = (PLOTLY_FILE, "plotly-basic.LICENSE.txt", "site.js", "style.css")
+esc = html.escape
 
 
-def _language_nav(current: str) -> str:
-    links = []
-    for lang in LANGUAGES:
-        current_attr = ' aria-current="page"' if lang == current else ""
-        links.append(f'<a href="../{lang}/index.html" lang="{lang}" hreflang="{lang}"{current_attr}>'
-                     f"{html.escape(LANGUAGE_NAMES[lang])}</a>")
-    return f'<nav class="lang" aria-label="{html.escape(t("language", current))}">{"".join(links)}</nav>'
+def _catalogue_frame(content: SiteContent) -> pd.DataFrame:
+    rows = []
+    for name in content.catalogue:
+        entry = content.entry(name)
+        rows.append({"indicator": name, "dimension": entry.dimension, "unit": entry.unit, "headline": entry.headline,
+                     **{f"label_{lang}": entry.label.get(lang) for lang in LANGUAGES},
+                     **{f"description_{lang}": entry.description.get(lang) for lang in LANGUAGES}})
+    return pd.DataFrame(rows)
 
 
-def page(content: SiteContent, lang: str) -> str:
-    esc = html.escape
-    sections = []
-    for wave, rows in content.indicators.groupby("wave", sort=True):
-        sections.append(section(rows, content.services, content.areas, str(wave), lang, content.min_n,
-                                chart_id=f"awareness-{wave}"))
-    versions = ", ".join(f"{esc(w)}: {esc(v)}" for w, v in sorted(content.instrument_versions.items()))
-    return f"""<!DOCTYPE html>
-<html lang="{lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(t("awareness_heading", lang))} · {esc(t("site_title", lang))}</title>
-<link rel="stylesheet" href="../assets/style.css">
-<script src="../assets/plotly.min.js"></script>
-</head>
-<body>
-<header>{_language_nav(lang)}
-<p>{esc(t("site_title", lang))}</p>
-<h1>{esc(t("awareness_heading", lang))}</h1>
-<p>{esc(t("study", lang))}: {esc(content.study_title.get(lang, ""))}</p>
-</header>
-<main>
-<p>{esc(t("awareness_intro", lang))}</p>
-<p>{esc(t("suppression_note", lang, min_n=content.min_n))}</p>
-{"".join(sections)}
-</main>
-<footer><p>{esc(t("instrument_version", lang))}: {versions}</p></footer>
-</body>
-</html>
-"""
+def write_downloads(folder: Path, content: SiteContent) -> list[Path]:
+    """The indicator rows (contract columns and provenance only) and the catalogue, as CSV and Parquet."""
+    folder.mkdir()
+    columns = [c for c in (*INDICATOR_COLUMNS, *PROVENANCE_COLUMNS) if c in content.indicators.columns]
+    rows = content.indicators[columns].sort_values(["wave", "indicator", "breakdown", "domain"], kind="stable")
+    catalogue = _catalogue_frame(content)
+    paths = []
+    with duckdb.connect() as con:
+        for name, frame in (("indicators", rows), ("catalogue", catalogue)):
+            csv = folder / f"{name}.csv"
+            frame.to_csv(csv, index=False)
+            parquet = folder / f"{name}.parquet"
+            con.from_df(frame).write_parquet(str(parquet))
+            paths += [csv, parquet]
+    return paths
 
 
-def _root_index() -> str:
-    links = "".join(
-        f'<li><a href="{lang}/index.html" lang="{lang}" hreflang="{lang}">'
-        f'{html.escape(t("site_title", lang))} ({html.escape(LANGUAGE_NAMES[lang])})</a></li>'
-        for lang in LANGUAGES
-    )
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Toegang</title><link rel="stylesheet" href="assets/style.css"></head>
-<body><main><h1>Toegang</h1><ul>{links}</ul></main></body>
-</html>
-"""
+def _page_list(content: SiteContent, lang: str, files: list[Path]) -> list[tuple[str, str, Callable[[Ids], str]]]:
+    pages: list[tuple[str, str, Callable[[Ids], str]]] = [
+        ("index.html", t("page_overview", lang), lambda ids: overview(content, lang, ids))]
+    for dim in dimensions_with_rows(content):
+        pages.append((f"dimension-{dim or 'other'}.html", t(f"dim_{dim or 'other'}", lang),
+                      lambda ids, dim=dim: dimension_page(content, dim, lang, ids)))
+    pages += [
+        ("neighbourhoods.html", t("page_neighbourhoods", lang), lambda ids: neighbourhoods(content, lang, ids)),
+        ("parents-field-actors.html", t("page_comparison", lang), lambda ids: comparison(content, lang, ids)),
+        ("trend.html", t("page_trend", lang), lambda ids: trend(content, lang, ids)),
+        ("method.html", t("page_method", lang), lambda ids: method(content, lang)),
+        ("downloads.html", t("page_downloads", lang), lambda ids: downloads(files, lang)),
+    ]
+    return pages
+
+
+def _footer(content: SiteContent, lang: str) -> str:
+    waves = ", ".join(sorted(set(content.indicators["wave"])))
+    return (f"<p>{esc(t('footer', lang, waves=waves, min_n=content.min_n))} "
+            f'<a href="method.html">{esc(t("page_method", lang))}</a></p>')
+
+
+def render_pages(content: SiteContent, lang: str, files: list[Path]) -> dict[str, str]:
+    """filename -> HTML of every page in ``lang``."""
+    pages = _page_list(content, lang, files)
+    nav = [(name, title) for name, title, _ in pages]
+    out = {}
+    for name, title, body in pages:
+        main = body(Ids())
+        out[name] = page_html(lang=lang, filename=name, title=title, body=main, pages=nav,
+                              study_title=content.study_title.get(lang, ""), footer=_footer(content, lang),
+                              charts='class="chart"' in main)
+    return out
 
 
 def write_site(site: Path, content: SiteContent) -> list[Path]:
     """Write the whole site to ``site`` (replacing what was there); return the pages written."""
+    content = replace(content, indicators=checked_indicators(content.indicators, content.catalogue))
     site = Path(site)
     site.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site.name}-", dir=site.parent))
+    written: list[Path] = []
     try:
         (staging / "assets").mkdir()
-        (staging / "assets" / "plotly.min.js").write_text(get_plotlyjs(), encoding="utf-8")
-        (staging / "assets" / "style.css").write_text(STYLE, encoding="utf-8")
-        (staging / "index.html").write_text(_root_index(), encoding="utf-8")
+        for name in ASSET_FILES:
+            shutil.copyfile(ASSETS / name, staging / "assets" / name)
+        files = write_downloads(staging / "downloads", content)
+        (staging / "index.html").write_text(root_index(dict(content.study_title)), encoding="utf-8")
+        written.append(site / "index.html")
         for lang in LANGUAGES:
             (staging / lang).mkdir()
-            (staging / lang / "index.html").write_text(page(content, lang), encoding="utf-8")
+            for name, text in render_pages(content, lang, files).items():
+                (staging / lang / name).write_text(text, encoding="utf-8")
+                written.append(site / lang / name)
         staging.chmod(0o755)
         _swap_in(staging, site)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return [site / "index.html", *(site / lang / "index.html" for lang in LANGUAGES)]
+    return written
 
 
 def _swap_in(staging: Path, site: Path) -> None:

@@ -1,76 +1,437 @@
-"""Page text in the three languages of the studies. Question and answer labels come from the
-instrument definitions, not from here."""
+"""Page text in the three languages of the studies. Question and answer labels come from the codebook and
+indicator names from the indicator catalogue, not from here. tests/dashboards/test_text.py checks that
+every key has all three languages with the same placeholders, and that the pages use no other key."""
 
 from __future__ import annotations
 
 LANGUAGES = ("nl", "fr", "en")
 LANGUAGE_NAMES = {"nl": "Nederlands", "fr": "Français", "en": "English"}
 
-TEXT: dict[str, dict[str, str]] = {
+_FRAME = {
     "site_title": {
         "nl": "Toegang: toegankelijkheid van gezinsondersteuning",
         "fr": "Toegang : accessibilité du soutien aux familles",
         "en": "Toegang: accessibility of family support",
     },
-    "awareness_heading": {
-        "nl": "Bekendheid van diensten per wijk",
-        "fr": "Notoriété des services par quartier",
-        "en": "Awareness of services by neighbourhood",
+    "language": {"nl": "Taal", "fr": "Langue", "en": "Language"},
+    "pages": {"nl": "Pagina's", "fr": "Pages", "en": "Pages"},
+    "skip_to_content": {"nl": "Naar de inhoud", "fr": "Aller au contenu", "en": "Skip to content"},
+    "study": {"nl": "Studie: {title}", "fr": "Étude : {title}", "en": "Study: {title}"},
+    "page_overview": {"nl": "Overzicht", "fr": "Vue d'ensemble", "en": "Overview"},
+    "page_neighbourhoods": {"nl": "Wijken", "fr": "Quartiers", "en": "Neighbourhoods"},
+    "page_comparison": {"nl": "Ouders en werkveldactoren", "fr": "Parents et acteurs de terrain",
+                        "en": "Parents and field actors"},
+    "page_trend": {"nl": "Evolutie", "fr": "Évolution", "en": "Trend"},
+    "page_method": {"nl": "Methode en datakwaliteit", "fr": "Méthode et qualité des données",
+                    "en": "Method and data quality"},
+    "page_downloads": {"nl": "Downloads", "fr": "Téléchargements", "en": "Downloads"},
+    "footer": {
+        "nl": "Golven {waves}. Alleen geaggregeerde cijfers; geen cel rust op minder dan {min_n} respondenten.",
+        "fr": "Vagues {waves}. Chiffres agrégés uniquement ; aucune cellule ne repose sur moins de {min_n} répondants.",
+        "en": "Waves {waves}. Aggregates only; no cell rests on fewer than {min_n} respondents.",
     },
+}
+
+_CHARTS = {
     "wave": {"nl": "Golf", "fr": "Vague", "en": "Wave"},
-    "awareness_intro": {
-        "nl": "Aandeel ouders dat de dienst kent, onder de ouders die de vraag beantwoordden, gewogen naar de "
-              "bevolking van de wijken (wijk en opleiding). Tussen haken: het 95%-betrouwbaarheidsinterval en "
-              "het aantal respondenten; in de grafiek als foutbalken.",
-        "fr": "Part des parents qui connaissent le service, parmi les parents ayant répondu à la question, "
-              "pondérée selon la population des quartiers (quartier et niveau d'instruction). Entre crochets : "
-              "l'intervalle de confiance à 95 %, puis le nombre de répondants ; dans le graphique, les barres d'erreur.",
-        "en": "Share of parents who know the service, among the parents who answered the question, weighted to "
-              "the population of the neighbourhoods (neighbourhood and education). In brackets: the 95% "
-              "confidence interval and the number of respondents; in the chart, the error bars.",
-    },
-    "unweighted": {
-        "nl": "Ongewogen: voor deze golf zijn geen bevolkingscijfers opgegeven.",
-        "fr": "Non pondéré : aucun chiffre de population n'est donné pour cette vague.",
-        "en": "Unweighted: no population figures are given for this wave.",
-    },
-    "service": {"nl": "Dienst", "fr": "Service", "en": "Service"},
-    "neighbourhood": {"nl": "Wijk", "fr": "Quartier", "en": "Neighbourhood"},
-    "all_neighbourhoods": {"nl": "Alle wijken", "fr": "Tous les quartiers", "en": "All neighbourhoods"},
-    "share_aware": {"nl": "Aandeel dat de dienst kent", "fr": "Part qui connaît le service",
-                    "en": "Share aware of the service"},
-    "respondents": {"nl": "respondenten", "fr": "répondants", "en": "respondents"},
-    "suppressed": {
+    "wave_label": {"nl": "Golf {wave}", "fr": "Vague {wave}", "en": "Wave {wave}"},
+    "indicator": {"nl": "Indicator", "fr": "Indicateur", "en": "Indicator"},
+    "all_respondents": {"nl": "Alle respondenten", "fr": "Tous les répondants", "en": "All respondents"},
+    "by_breakdown": {"nl": "Per {breakdown}", "fr": "Par {breakdown}", "en": "By {breakdown}"},
+    "pp": {"nl": "%-punt", "fr": "pts", "en": "pp"},
+    "axis_proportion": {"nl": "Aandeel (95%-interval)", "fr": "Part (intervalle à 95 %)",
+                        "en": "Share (95% interval)"},
+    "axis_index": {"nl": "Index 0-100 (95%-interval)", "fr": "Indice 0-100 (intervalle à 95 %)",
+                   "en": "Index 0-100 (95% interval)"},
+    "axis_difference": {"nl": "Verschil in procentpunten (95%-interval)",
+                        "fr": "Écart en points de pourcentage (intervalle à 95 %)",
+                        "en": "Difference in percentage points (95% interval)"},
+    "axis_count": {"nl": "Aantal", "fr": "Nombre", "en": "Count"},
+    "not_shown_short": {"nl": "niet getoond", "fr": "non affiché", "en": "not shown"},
+    "not_measured": {"nl": "niet gemeten", "fr": "non mesuré", "en": "not measured"},
+    "reason_primary": {
         "nl": "niet getoond: minder dan {min_n} respondenten",
         "fr": "non affiché : moins de {min_n} répondants",
         "en": "not shown: fewer than {min_n} respondents",
     },
-    "suppression_note": {
-        "nl": "Cellen met minder dan {min_n} respondenten worden niet getoond, net als één extra cel in "
-              "dezelfde rij wanneer anders een verborgen cel uit het totaal af te leiden is.",
-        "fr": "Les cellules de moins de {min_n} répondants ne sont pas affichées, ni une cellule "
-              "supplémentaire de la même ligne lorsque la cellule masquée pourrait sinon se déduire du total.",
-        "en": "Cells with fewer than {min_n} respondents are not shown, nor is one more cell in the same "
-              "row where the hidden cell could otherwise be worked out from the total.",
+    "reason_secondary": {
+        "nl": "niet getoond: anders is een verborgen cel uit het totaal af te leiden",
+        "fr": "non affiché : sinon une cellule masquée se déduirait du total",
+        "en": "not shown: otherwise a hidden cell could be worked out from the total",
     },
-    "summary": {
-        "nl": "In golf {wave} kende {share} van de ouders ({n} respondenten) {service}, de meest bekende dienst; "
-              "{least_service} was het minst bekend ({least_share}).",
-        "fr": "Lors de la vague {wave}, {share} des parents ({n} répondants) connaissaient {service}, le service "
-              "le plus connu ; {least_service} était le moins connu ({least_share}).",
-        "en": "In wave {wave}, {share} of parents ({n} respondents) knew {service}, the best-known service; "
-              "{least_service} was the least known ({least_share}).",
+    "reason_alpha_below_0.7": {
+        "nl": "geen index: de items vormen geen betrouwbare schaal (Cronbachs alfa onder 0,70)",
+        "fr": "pas d'indice : les items ne forment pas une échelle fiable (alpha de Cronbach inférieur à 0,70)",
+        "en": "no index: the items do not form a reliable scale (Cronbach's alpha below 0.70)",
     },
-    "table_caption": {
-        "nl": "Tabel: aandeel ouders dat de dienst kent, per wijk (95%-interval; respondenten)",
-        "fr": "Tableau : part des parents qui connaissent le service, par quartier (intervalle à 95 % ; répondants)",
-        "en": "Table: share of parents aware of each service, by neighbourhood (95% interval; respondents)",
+    "reason_field_actor_n_below_30": {
+        "nl": "geen verschil berekend: minder dan 30 werkveldactoren; zie de aantallen per kant",
+        "fr": "pas d'écart calculé : moins de 30 acteurs de terrain ; voir les effectifs de chaque côté",
+        "en": "no gap computed: fewer than 30 field actors; see the counts on each side",
     },
-    "language": {"nl": "Taal", "fr": "Langue", "en": "Language"},
-    "study": {"nl": "Studie", "fr": "Étude", "en": "Study"},
-    "instrument_version": {"nl": "Versie vragenlijst", "fr": "Version du questionnaire",
-                           "en": "Questionnaire version"},
+    "reason_other": {"nl": "niet getoond ({reason})", "fr": "non affiché ({reason})", "en": "not shown ({reason})"},
+    "low_n_eff": {
+        "nl": "effectieve steekproefgrootte onder 30: met voorzichtigheid lezen",
+        "fr": "taille effective de l'échantillon inférieure à 30 : à lire avec prudence",
+        "en": "effective sample size under 30: read with care",
+    },
+    "unweighted_note": {
+        "nl": "Sommige cijfers zijn ongewogen: voor die golf of groep zijn er geen bevolkingscijfers.",
+        "fr": "Certains chiffres ne sont pas pondérés : il n'y a pas de chiffres de population pour cette vague ou ce groupe.",
+        "en": "Some figures are unweighted: there are no population figures for that wave or group.",
+    },
+    "summary_none": {
+        "nl": "{series}: geen enkele waarde kan getoond worden.",
+        "fr": "{series} : aucune valeur ne peut être affichée.",
+        "en": "{series}: no value can be shown.",
+    },
+    "summary_single": {
+        "nl": "{series}: {label} {value} {interval}.",
+        "fr": "{series} : {label} {value} {interval}.",
+        "en": "{series}: {label} {value} {interval}.",
+    },
+    "summary_range": {
+        "nl": "{series}: het hoogst bij {high_label} ({high}), het laagst bij {low_label} ({low}).",
+        "fr": "{series} : le plus élevé pour {high_label} ({high}), le plus bas pour {low_label} ({low}).",
+        "en": "{series}: highest for {high_label} ({high}), lowest for {low_label} ({low}).",
+    },
+    "summary_hidden": {
+        "nl": "{count} cel(len) niet getoond; de tabel zegt waarom.",
+        "fr": "{count} cellule(s) non affichée(s) ; le tableau dit pourquoi.",
+        "en": "{count} cell(s) not shown; the table says why.",
+    },
+    "table_caption": {"nl": "Tabel: {title}", "fr": "Tableau : {title}", "en": "Table: {title}"},
+    "chart_label": {
+        "nl": "Grafiek: {title}. De cijfers staan in de tabel eronder.",
+        "fr": "Graphique : {title}. Les chiffres figurent dans le tableau ci-dessous.",
+        "en": "Chart: {title}. The figures are in the table below.",
+    },
+    "chart_caption": {
+        "nl": "Foutbalken: 95%-betrouwbaarheidsinterval.",
+        "fr": "Barres d'erreur : intervalle de confiance à 95 %.",
+        "en": "Error bars: 95% confidence interval.",
+    },
+    "chart_gap_note": {
+        "nl": "Een lege plaats met \u201cniet getoond\u201d is een verborgen cel, geen nul.",
+        "fr": "Une place vide marquée \u00ab\u00a0non affiché\u00a0\u00bb est une cellule masquée, pas un zéro.",
+        "en": "An empty place marked \u201cnot shown\u201d is a hidden cell, not a zero.",
+    },
+    "legend": {"nl": "Legende", "fr": "Légende", "en": "Legend"},
+    "no_rows": {"nl": "Voor deze studie zijn hier nog geen cijfers gepubliceerd.",
+                "fr": "Aucun chiffre n'est encore publié ici pour cette étude.",
+                "en": "No figures are published here for this study yet."},
 }
+
+_BREAKDOWNS_UNITS = {
+    "breakdown_neighbourhood": {"nl": "wijk", "fr": "quartier", "en": "neighbourhood"},
+    "breakdown_language": {"nl": "thuistaal", "fr": "langue parlée à la maison", "en": "home language"},
+    "breakdown_education": {"nl": "opleidingsniveau", "fr": "niveau d'instruction", "en": "education level"},
+    "breakdown_child_age": {"nl": "leeftijd van het jongste kind", "fr": "âge du plus jeune enfant",
+                            "en": "age of the youngest child"},
+    "breakdown_channel": {"nl": "wervingskanaal", "fr": "canal de recrutement", "en": "recruitment channel"},
+    "unit_proportion": {"nl": "aandelen", "fr": "parts", "en": "shares"},
+    "unit_index": {"nl": "indexen (0-100)", "fr": "indices (0-100)", "en": "indices (0-100)"},
+    "unit_count": {"nl": "aantallen", "fr": "effectifs", "en": "counts"},
+    "unit_difference": {"nl": "verschillen", "fr": "écarts", "en": "differences"},
+}
+
+_DIMENSIONS = {
+    "dim_beschikbaar": {"nl": "Beschikbaar", "fr": "Disponible", "en": "Available"},
+    "dim_bereikbaar": {"nl": "Bereikbaar", "fr": "Accessible (lieu, horaires)", "en": "Reachable"},
+    "dim_betaalbaar": {"nl": "Betaalbaar", "fr": "Abordable", "en": "Affordable"},
+    "dim_begrijpbaar": {"nl": "Begrijpbaar", "fr": "Compréhensible", "en": "Understandable"},
+    "dim_bruikbaar": {"nl": "Bruikbaar", "fr": "Adapté", "en": "Usable"},
+    "dim_bekend": {"nl": "Bekend", "fr": "Connu", "en": "Known"},
+    "dim_betrouwbaar": {"nl": "Betrouwbaar", "fr": "Digne de confiance", "en": "Trustworthy"},
+    "dim_other": {"nl": "Nood en gebruik", "fr": "Besoins et utilisation", "en": "Need and use"},
+    "dim_other_about": {
+        "nl": "Indicatoren buiten de toegankelijkheidsdimensies: nood aan steun, gebruik van diensten, tevredenheid.",
+        "fr": "Indicateurs hors des dimensions d'accessibilité : besoin de soutien, utilisation des services, satisfaction.",
+        "en": "Indicators outside the accessibility dimensions: need for support, use of services, satisfaction.",
+    },
+    "dim_beschikbaar_about": {
+        "nl": "Is er hulp wanneer ouders ze nodig hebben, zonder lange wachttijd of papieren drempels?",
+        "fr": "L'aide est-elle là quand les parents en ont besoin, sans longue attente ni obstacle administratif ?",
+        "en": "Is help there when parents need it, without a long wait or paperwork hurdles?",
+    },
+    "dim_bereikbaar_about": {
+        "nl": "Kunnen ouders de dienst bereiken, te voet of met het openbaar vervoer, op uren die passen?",
+        "fr": "Les parents peuvent-ils rejoindre le service, à pied ou en transports en commun, à des heures qui leur conviennent ?",
+        "en": "Can parents reach the service, on foot or by public transport, at times that suit them?",
+    },
+    "dim_betaalbaar_about": {
+        "nl": "Houden kosten, tijd of moeite ouders weg van de dienst?",
+        "fr": "Les coûts, le temps ou l'effort éloignent-ils les parents du service ?",
+        "en": "Do costs, time or effort keep parents from using the service?",
+    },
+    "dim_begrijpbaar_about": {
+        "nl": "Is de informatie duidelijk, en kunnen ouders praten in een taal die ze begrijpen?",
+        "fr": "L'information est-elle claire, et les parents peuvent-ils parler dans une langue qu'ils comprennent ?",
+        "en": "Is the information clear, and can parents talk in a language they understand?",
+    },
+    "dim_bruikbaar_about": {
+        "nl": "Past wat de dienst biedt bij de vragen van ouders, en helpt het hen verder?",
+        "fr": "Ce que propose le service répond-il aux questions des parents, et les aide-t-il ?",
+        "en": "Does what the service offers fit parents' questions, and does it help them cope?",
+    },
+    "dim_bekend_about": {
+        "nl": "Kennen ouders de dienst en weten ze wat hij biedt?",
+        "fr": "Les parents connaissent-ils le service et savent-ils ce qu'il propose ?",
+        "en": "Do parents know the service and what it offers?",
+    },
+    "dim_betrouwbaar_about": {
+        "nl": "Vertrouwen ouders de dienst met wat ze vertellen?",
+        "fr": "Les parents font-ils confiance au service pour ce qu'ils lui confient ?",
+        "en": "Do parents trust the service with what they tell it?",
+    },
+    "dimension_whole": {"nl": "Alle respondenten: {unit} per golf", "fr": "Tous les répondants : {unit} par vague",
+                        "en": "All respondents: {unit} by wave"},
+}
+
+_PAGES = {
+    "overview_intro": {
+        "nl": "De belangrijkste indicatoren voor alle ouders samen, per golf. Aandelen zijn gewogen naar de "
+              "bevolking waar bevolkingscijfers bestaan; elke waarde staat met haar 95%-betrouwbaarheidsinterval "
+              "en het aantal respondenten in de tabel.",
+        "fr": "Les principaux indicateurs pour l'ensemble des parents, par vague. Les parts sont pondérées selon la "
+              "population lorsque des chiffres de population existent ; chaque valeur figure dans le tableau avec son "
+              "intervalle de confiance à 95 % et le nombre de répondants.",
+        "en": "The key indicators for all parents together, by wave. Shares are weighted to the population where "
+              "population figures exist; each value is in the table with its 95% confidence interval and the "
+              "number of respondents.",
+    },
+    "suppression_note": {
+        "nl": "Cellen met minder dan {min_n} respondenten worden niet getoond, net als één extra cel wanneer een "
+              "verborgen cel anders uit het totaal af te leiden is. Een verborgen cel is een lege plaats, nooit een nul.",
+        "fr": "Les cellules de moins de {min_n} répondants ne sont pas affichées, ni une cellule supplémentaire "
+              "lorsque la cellule masquée pourrait sinon se déduire du total. Une cellule masquée est une place vide, "
+              "jamais un zéro.",
+        "en": "Cells with fewer than {min_n} respondents are not shown, nor is one more cell where the hidden cell "
+              "could otherwise be worked out from the total. A hidden cell is an empty place, never a zero.",
+    },
+    "overview_proportion": {"nl": "Kernindicatoren: aandelen", "fr": "Indicateurs clés : parts",
+                            "en": "Key indicators: shares"},
+    "overview_index": {"nl": "Kernindicatoren: toegankelijkheidsindexen", "fr": "Indicateurs clés : indices d'accessibilité",
+                       "en": "Key indicators: accessibility indices"},
+    "overview_count": {"nl": "Kernindicatoren: aantallen", "fr": "Indicateurs clés : effectifs",
+                       "en": "Key indicators: counts"},
+    "overview_difference": {"nl": "Kernindicatoren: verschillen", "fr": "Indicateurs clés : écarts",
+                            "en": "Key indicators: differences"},
+    "neighbourhoods_intro": {
+        "nl": "Per wijk, met alle respondenten samen als vergelijkingspunt. De tegelkaart is schematisch: "
+              "één tegel per wijk, niet op schaal.",
+        "fr": "Par quartier, avec l'ensemble des répondants comme point de comparaison. La carte en tuiles est "
+              "schématique : une tuile par quartier, sans échelle.",
+        "en": "By neighbourhood, with all respondents together as the reference. The tile map is schematic: one "
+              "tile per neighbourhood, not to scale.",
+    },
+    "tile_title": {"nl": "{indicator}, golf {wave}", "fr": "{indicator}, vague {wave}",
+                   "en": "{indicator}, wave {wave}"},
+    "tile_note": {
+        "nl": "Elke tegel toont de waarde als cijfer; de kleur herhaalt ze (donkerder is hoger). Gearceerd: niet getoond.",
+        "fr": "Chaque tuile affiche la valeur en chiffres ; la couleur la répète (plus foncé = plus élevé). Hachuré : non affiché.",
+        "en": "Each tile prints its value; the shade repeats it (darker is higher). Hatched: not shown.",
+    },
+    "gap_intro": {
+        "nl": "Werkveldactoren beoordelen dezelfde items als ouders, over de ouders. Het verschil is de score van de "
+              "werkveldactoren min die van de ouders: positief betekent dat werkveldactoren de dienst "
+              "toegankelijker inschatten dan ouders hem ervaren.",
+        "fr": "Les acteurs de terrain évaluent les mêmes items que les parents, à propos des parents. L'écart est le "
+              "score des acteurs de terrain moins celui des parents : positif signifie que les acteurs de terrain "
+              "jugent le service plus accessible que les parents ne le vivent.",
+        "en": "Field actors rate the same items as parents, about parents. The gap is the field actors' score minus "
+              "the parents': positive means field actors see the service as more accessible than parents "
+              "experience it.",
+    },
+    "gap_rule": {
+        "nl": "Een verschil wordt alleen als getal gepubliceerd met minstens 30 werkveldactoren; anders staan de "
+              "cijfers van beide kanten naast elkaar. Antwoorden van werkveldactoren worden nooit per organisatie "
+              "of functie opgesplitst.",
+        "fr": "Un écart n'est publié en chiffre qu'avec au moins 30 acteurs de terrain ; sinon les chiffres des deux "
+              "côtés sont présentés côte à côte. Les réponses des acteurs de terrain ne sont jamais ventilées par "
+              "organisation ou fonction.",
+        "en": "A gap is published as a number only with at least 30 field actors; otherwise both sides' figures "
+              "stand side by side. Field actors' answers are never broken down by organisation or role.",
+    },
+    "gap_none": {
+        "nl": "Voor deze studie zijn nog geen vergelijkingen tussen ouders en werkveldactoren gepubliceerd.",
+        "fr": "Aucune comparaison entre parents et acteurs de terrain n'est encore publiée pour cette étude.",
+        "en": "No comparisons between parents and field actors are published for this study yet.",
+    },
+    "gap_chart": {"nl": "Verschil werkveldactoren min ouders", "fr": "Écart acteurs de terrain moins parents",
+                  "en": "Gap: field actors minus parents"},
+    "gap_sides": {"nl": "Wat elke kant zei", "fr": "Ce que chaque côté a dit", "en": "What each side said"},
+    "gap_sides_caption": {
+        "nl": "Ouders (aandeel of index, 95%-interval) en werkveldactoren (aantal) naast het verschil",
+        "fr": "Parents (part ou indice, intervalle à 95 %) et acteurs de terrain (effectifs) à côté de l'écart",
+        "en": "Parents (share or index, 95% interval) and field actors (counts) beside the gap",
+    },
+    "parents": {"nl": "Ouders", "fr": "Parents", "en": "Parents"},
+    "field_actors": {"nl": "Werkveldactoren", "fr": "Acteurs de terrain", "en": "Field actors"},
+    "gap": {"nl": "Verschil", "fr": "Écart", "en": "Gap"},
+    "k_of_n": {"nl": "{k} van {n}", "fr": "{k} sur {n}", "en": "{k} of {n}"},
+    "trend_intro": {
+        "nl": "Elke indicator voor alle respondenten, golf na golf. Overlappen de intervallen van twee golven, dan "
+              "kan het verschil toeval zijn.",
+        "fr": "Chaque indicateur pour l'ensemble des répondants, vague après vague. Si les intervalles de deux "
+              "vagues se chevauchent, la différence peut être due au hasard.",
+        "en": "Each indicator for all respondents, wave after wave. Where two waves' intervals overlap, the "
+              "difference may be chance.",
+    },
+    "trend_block": {"nl": "{dimension}: {unit}", "fr": "{dimension} : {unit}", "en": "{dimension}: {unit}"},
+    "trend_one_wave": {
+        "nl": "Er is nog maar één golf: een evolutie volgt na de volgende golf.",
+        "fr": "Il n'y a encore qu'une vague : l'évolution suivra après la prochaine vague.",
+        "en": "There is only one wave so far: a trend follows after the next wave.",
+    },
+    "trend_too_few": {"nl": "{label}: te weinig golven met een waarde.", "fr": "{label} : trop peu de vagues avec une valeur.",
+                      "en": "{label}: too few waves with a value."},
+    "trend_change": {
+        "nl": "{label}: van {first} ({first_series}) naar {last} ({last_series}).",
+        "fr": "{label} : de {first} ({first_series}) à {last} ({last_series}).",
+        "en": "{label}: from {first} ({first_series}) to {last} ({last_series}).",
+    },
+    "trend_overlap": {"nl": "De intervallen overlappen.", "fr": "Les intervalles se chevauchent.",
+                      "en": "The intervals overlap."},
+    "trend_no_overlap": {"nl": "De intervallen overlappen niet.", "fr": "Les intervalles ne se chevauchent pas.",
+                         "en": "The intervals do not overlap."},
+}
+
+_METHOD = {
+    "samples_heading": {"nl": "Steekproef", "fr": "Échantillon", "en": "Sample"},
+    "samples_intro": {
+        "nl": "Respondenten die toestemming gaven, per golf en vragenlijst. Ouders werden geworven via diensten, "
+              "oudergroepen en online; werkveldactoren zijn medewerkers van de diensten.",
+        "fr": "Répondants ayant donné leur consentement, par vague et questionnaire. Les parents ont été recrutés "
+              "via les services, des groupes de parents et en ligne ; les acteurs de terrain sont le personnel des services.",
+        "en": "Respondents who gave consent, by wave and questionnaire. Parents were recruited through services, "
+              "parent groups and online; field actors are the services' staff.",
+    },
+    "samples_caption": {"nl": "Respondenten per golf", "fr": "Répondants par vague", "en": "Respondents by wave"},
+    "weights_heading": {"nl": "Weging", "fr": "Pondération", "en": "Weighting"},
+    "weights_intro": {
+        "nl": "Ouders zijn gewogen met raking naar bevolkingscijfers (wijk, opleiding en leeftijd van het jongste "
+              "kind waar beschikbaar). Het design-effect door weging is n gedeeld door de effectieve "
+              "steekproefgrootte (Kish). Werkveldactoren worden niet gewogen.",
+        "fr": "Les parents sont pondérés par calage (raking) sur des chiffres de population (quartier, niveau "
+              "d'instruction et âge du plus jeune enfant lorsqu'ils existent). L'effet de plan dû à la pondération "
+              "est n divisé par la taille effective de l'échantillon (Kish). Les acteurs de terrain ne sont pas pondérés.",
+        "en": "Parents are weighted by raking to population figures (neighbourhood, education and age of the "
+              "youngest child where available). The design effect due to weighting is n divided by the effective "
+              "sample size (Kish). Field actors are not weighted.",
+    },
+    "weights_caption": {"nl": "Gewichten van de ouders per golf", "fr": "Poids des parents par vague",
+                        "en": "Parents' weights by wave"},
+    "no_weights": {"nl": "Geen gewichten: de cijfers zijn ongewogen.", "fr": "Pas de poids : les chiffres ne sont pas pondérés.",
+                   "en": "No weights: the figures are unweighted."},
+    "w_n": {"nl": "Ouders in de weegbasis", "fr": "Parents dans la base de pondération", "en": "Parents in the weighting base"},
+    "w_sum": {"nl": "Som van de gewichten (personen)", "fr": "Somme des poids (personnes)", "en": "Sum of weights (persons)"},
+    "w_n_eff": {"nl": "Effectieve steekproefgrootte", "fr": "Taille effective de l'échantillon", "en": "Effective sample size"},
+    "w_deff": {"nl": "Design-effect door weging", "fr": "Effet de plan dû à la pondération", "en": "Design effect due to weighting"},
+    "w_range": {"nl": "Kleinste – grootste gewicht", "fr": "Poids minimal – maximal", "en": "Smallest – largest weight"},
+    "w_cv": {"nl": "Variatiecoëfficiënt", "fr": "Coefficient de variation", "en": "Coefficient of variation"},
+    "w_trimmed": {"nl": "Afgetopte gewichten", "fr": "Poids écrêtés", "en": "Trimmed weights"},
+    "estimation_heading": {"nl": "Schattingen en intervallen", "fr": "Estimations et intervalles",
+                           "en": "Estimates and intervals"},
+    "estimation_text": {
+        "nl": "Aandelen tellen alleen inhoudelijke antwoorden in de noemer. Standaardfouten volgen het "
+              "steekproefdesign (Taylor-linearisatie) en houden rekening met de raking; intervallen voor aandelen "
+              "zijn logit-intervallen, voor indexen schatting ± 1,96 standaardfouten.",
+        "fr": "Les parts ne comptent que les réponses substantielles au dénominateur. Les erreurs types suivent le "
+              "plan d'échantillonnage (linéarisation de Taylor) et tiennent compte du calage ; les intervalles des "
+              "parts sont des intervalles logit, ceux des indices l'estimation ± 1,96 erreur type.",
+        "en": "Shares count substantive answers only in the denominator. Standard errors follow the sampling design "
+              "(Taylor linearisation) and account for the raking; intervals for shares are logit intervals, for "
+              "indices the estimate ± 1.96 standard errors.",
+    },
+    "bias_text": {
+        "nl": "Weging corrigeert de bekende verdelingen, niet de selectie op de uitkomst zelf: ouders die diensten al "
+              "kennen en gebruiken antwoorden vaker, dus bekendheid en gebruik zijn wellicht bovengrenzen.",
+        "fr": "La pondération corrige les répartitions connues, pas la sélection sur le résultat lui-même : les "
+              "parents qui connaissent et utilisent déjà les services répondent plus souvent, donc la notoriété et "
+              "l'utilisation sont sans doute des bornes supérieures.",
+        "en": "Weighting corrects the known distributions, not selection on the outcome itself: parents who already "
+              "know and use services answer more often, so awareness and use are likely upper bounds.",
+    },
+    "suppression_heading": {"nl": "Kleine cellen", "fr": "Petites cellules", "en": "Small cells"},
+    "quality_heading": {"nl": "Datakwaliteit", "fr": "Qualité des données", "en": "Data quality"},
+    "quality_intro": {
+        "nl": "Elk antwoord wordt gecontroleerd; gemarkeerde antwoorden blijven bewaard, maar sommige markeringen "
+              "houden een antwoord buiten de weegbasis.",
+        "fr": "Chaque réponse est contrôlée ; les réponses signalées sont conservées, mais certains signalements "
+              "excluent la réponse de la base de pondération.",
+        "en": "Every response is checked; flagged responses are kept, but some flags keep a response out of the "
+              "weighting base.",
+    },
+    "quality_caption": {"nl": "Gemarkeerde antwoorden per golf en vragenlijst",
+                        "fr": "Réponses signalées par vague et questionnaire",
+                        "en": "Flagged responses by wave and questionnaire"},
+    "flag": {"nl": "Markering", "fr": "Signalement", "en": "Flag"},
+    "flag_incomplete": {"nl": "Onvolledig", "fr": "Incomplète", "en": "Incomplete"},
+    "flag_speeding": {"nl": "Te snel ingevuld", "fr": "Remplie trop vite", "en": "Speeding"},
+    "flag_straightlining": {"nl": "Overal hetzelfde antwoord", "fr": "Même réponse partout", "en": "Straightlining"},
+    "flag_duplicate": {"nl": "Dubbel", "fr": "Doublon", "en": "Duplicate"},
+    "flag_out_of_range": {"nl": "Buiten bereik", "fr": "Hors plage", "en": "Out of range"},
+    "versions_heading": {"nl": "Versies", "fr": "Versions", "en": "Versions"},
+    "versions_caption": {"nl": "Versie van de vragenlijst per golf", "fr": "Version du questionnaire par vague",
+                         "en": "Questionnaire version by wave"},
+    "provenance_caption": {"nl": "Herkomst van de cijfers", "fr": "Provenance des chiffres", "en": "Provenance of the figures"},
+    "instrument": {"nl": "Vragenlijst", "fr": "Questionnaire", "en": "Questionnaire"},
+    "version": {"nl": "Versie", "fr": "Version", "en": "Version"},
+}
+
+_DOWNLOADS = {
+    "downloads_intro": {
+        "nl": "Alle gepubliceerde cijfers, met hun intervallen en de reden van elke verborgen cel. Alleen "
+              "geaggregeerde cijfers: geen enkele rij beschrijft één respondent.",
+        "fr": "Tous les chiffres publiés, avec leurs intervalles et la raison de chaque cellule masquée. Chiffres "
+              "agrégés uniquement : aucune ligne ne décrit un répondant.",
+        "en": "Every published figure, with its interval and the reason for each hidden cell. Aggregates only: no "
+              "row describes a single respondent.",
+    },
+    "file_csv": {"nl": "CSV, komma-gescheiden", "fr": "CSV, séparé par des virgules", "en": "CSV, comma-separated"},
+    "file_parquet": {"nl": "Parquet", "fr": "Parquet", "en": "Parquet"},
+    "columns_heading": {"nl": "Kolommen", "fr": "Colonnes", "en": "Columns"},
+    "columns_caption": {"nl": "Kolommen van indicators.csv", "fr": "Colonnes de indicators.csv",
+                        "en": "Columns of indicators.csv"},
+    "column": {"nl": "Kolom", "fr": "Colonne", "en": "Column"},
+    "meaning": {"nl": "Betekenis", "fr": "Signification", "en": "Meaning"},
+    "col_wave": {"nl": "golf van de bevraging", "fr": "vague de l'enquête", "en": "survey wave"},
+    "col_indicator": {"nl": "naam van de indicator (zie catalogue.csv)", "fr": "nom de l'indicateur (voir catalogue.csv)",
+                      "en": "indicator name (see catalogue.csv)"},
+    "col_breakdown": {"nl": "uitsplitsing: all, neighbourhood, language, education, child_age of channel",
+                      "fr": "ventilation : all, neighbourhood, language, education, child_age ou channel",
+                      "en": "breakdown: all, neighbourhood, language, education, child_age or channel"},
+    "col_domain": {"nl": "categorie binnen de uitsplitsing (code uit het codeboek)",
+                   "fr": "catégorie de la ventilation (code du livre de codes)",
+                   "en": "category within the breakdown (codebook code)"},
+    "col_instrument": {"nl": "vragenlijst: parent of field_actor", "fr": "questionnaire : parent ou field_actor",
+                       "en": "questionnaire: parent or field_actor"},
+    "col_estimate": {"nl": "schatting (aandeel 0-1, index 0-100, aantal of verschil)",
+                     "fr": "estimation (part 0-1, indice 0-100, effectif ou écart)",
+                     "en": "estimate (share 0-1, index 0-100, count or difference)"},
+    "col_se": {"nl": "standaardfout", "fr": "erreur type", "en": "standard error"},
+    "col_ci_low": {"nl": "ondergrens van het 95%-interval", "fr": "borne inférieure de l'intervalle à 95 %",
+                   "en": "lower bound of the 95% interval"},
+    "col_ci_high": {"nl": "bovengrens van het 95%-interval", "fr": "borne supérieure de l'intervalle à 95 %",
+                    "en": "upper bound of the 95% interval"},
+    "col_n": {"nl": "aantal respondenten (ongewogen)", "fr": "nombre de répondants (non pondéré)",
+              "en": "number of respondents (unweighted)"},
+    "col_n_eff": {"nl": "effectieve steekproefgrootte", "fr": "taille effective de l'échantillon",
+                  "en": "effective sample size"},
+    "col_deff": {"nl": "design-effect", "fr": "effet de plan", "en": "design effect"},
+    "col_weighted": {"nl": "gewogen (true) of niet", "fr": "pondéré (true) ou non", "en": "weighted (true) or not"},
+    "col_suppressed": {"nl": "true: cel verborgen, schatting leeg", "fr": "true : cellule masquée, estimation vide",
+                       "en": "true: cell hidden, estimate empty"},
+    "col_reason": {"nl": "waarom de cel verborgen is", "fr": "pourquoi la cellule est masquée",
+                   "en": "why the cell is hidden"},
+    "col_unit": {"nl": "eenheid: proportion, index, count of difference",
+                 "fr": "unité : proportion, index, count ou difference",
+                 "en": "unit: proportion, index, count or difference"},
+}
+
+TEXT: dict[str, dict[str, str]] = {**_FRAME, **_CHARTS, **_BREAKDOWNS_UNITS, **_DIMENSIONS, **_PAGES, **_METHOD,
+                                   **_DOWNLOADS}
 
 
 def t(key: str, lang: str, **values: object) -> str:

@@ -272,5 +272,37 @@ def instruments_diff(
     typer.echo(f"{counts['added']} added, {counts['removed']} removed, {counts['changed']} changed")
 
 
+# --- toegang serve: the dashboard site on the loopback interface -------------------------------------------
+
+
+@app.command()
+def serve(
+    site: SiteOption = None,
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0: any free port).")] = 8000,
+) -> None:
+    """Serve the dashboard site on http://127.0.0.1:PORT/ until Ctrl-C (the site also opens from disk)."""
+    import functools
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from warehouse.paths import Locations
+
+    folder = Locations.from_env(site=site).site
+    if not (folder / "index.html").is_file():
+        _fail(f"no dashboard in {folder.resolve()}: run `toegang demo` or `toegang run` first")
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, format, *args):  # one line per request is noise for a reader's browser
+            pass
+
+    handler = functools.partial(Quiet, directory=str(folder))
+    # Loopback only: the site is meant for the person at this machine, not the network.
+    with ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
+        typer.echo(f"Serving {folder.resolve()} on http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            typer.echo("stopped")
+
+
 if __name__ == "__main__":
     app()

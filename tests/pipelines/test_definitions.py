@@ -23,7 +23,7 @@ def test_definitions_hold_the_assets_in_order():
     upstream = {k: {p.to_user_string() for p in graph.get(dg.AssetKey(k)).parent_keys} for k in ASSETS}
     assert upstream["clean_parent_responses"] == {"raw_responses", "codebook"}
     assert upstream["awareness_by_neighbourhood"] == {"clean_parent_responses", "raking_weights"}
-    assert upstream["dashboard_site"] == {"awareness_by_neighbourhood", "codebook"}
+    assert upstream["dashboard_site"] == {"awareness_by_neighbourhood", "codebook", "raking_weights", "quality_report"}
     partitions = graph.get(dg.AssetKey("raw_responses")).partitions_def
     assert partitions.get_partition_keys() == ["2018", "2021"]
     assert {c.name for c in graph.asset_check_keys} == {

@@ -130,28 +130,30 @@ class _Page(HTMLParser):
             self.cells[-1] += data
 
 
-def _page(site: Path, lang: str) -> _Page:
+def _page(site: Path, lang: str, name: str = "neighbourhoods.html") -> _Page:
     page = _Page()
-    page.feed((site / lang / "index.html").read_text(encoding="utf-8"))
+    page.feed((site / lang / name).read_text(encoding="utf-8"))
     return page
 
 
 def test_dashboard_pages(demo_run):
     _, second, _ = demo_run
     site = second.locations.site
-    assert (site / "index.html").is_file() and (site / "assets" / "plotly.min.js").stat().st_size > 1_000_000
+    assert (site / "index.html").is_file() and (site / "assets" / "plotly-basic.min.js").stat().st_size > 1_000_000
+    assert sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) < 8 * 2**20
     nl, fr, en = (_page(site, lang) for lang in ("nl", "fr", "en"))
     assert (nl.lang, fr.lang, en.lang) == ("nl", "fr", "en")
-    assert en.scripts == ["../assets/plotly.min.js"]  # shipped once, no CDN
-    assert "Child health clinic" in en.cells and "Consultatiebureau (Kind & Gezin)" in nl.cells
+    assert en.scripts == ["../assets/plotly-basic.min.js", "../assets/site.js"]  # shipped once, no CDN
+    html = (site / "en" / "neighbourhoods.html").read_text(encoding="utf-8")
+    assert "Awareness: Child health clinic" in html
+    assert "Bekendheid: Consultatiebureau (Kind &amp; Gezin)" in (site / "nl" / "neighbourhoods.html").read_text()
     assert "Rest of Brussels" in en.cells and "Reste de Bruxelles" in fr.cells
     # The published share for S02 in Hertogin 2018, as the table shows it.
     n, estimate, low, high = _query(second, "SELECT n, estimate, ci_low, ci_high FROM indicators.awareness_by_neighbourhood "
                                             "WHERE wave='2018' AND service='S02' AND neighbourhood='W01'")[0]
-    assert f"{100 * estimate:.0f}% [{100 * low:.0f}%–{100 * high:.0f}%] ({n})" in en.cells
+    assert f"{100 * estimate:.0f}% [{100 * low:.0f}% – {100 * high:.0f}%] n\u00a0=\u00a0{n}" in en.cells
     assert any("fewer than 10 respondents" in c for c in en.cells)
-    html = (site / "en" / "index.html").read_text(encoding="utf-8")
-    assert html.count('class="plotly-graph-div"') == 2  # one chart per wave
+    assert html.count('class="chart"') == 7  # one chart per service, each with both waves
     assert "cdn.plot.ly" not in html
 
 

@@ -1,0 +1,89 @@
+"""Dashboard benchmark: site build time, total size, and time to first chart painted in headless Chromium.
+
+Usage: python -m benchmarks.dashboard [--loads 5]
+Runs the demo study into a temporary folder, rebuilds its site from the warehouse (the dashboard asset's
+own inputs) a few times, then opens pages from disk in Debian's chromium, each load in a fresh browser
+context, and reads the performance mark site.js leaves when the first chart is drawn (target < 1 s).
+"""
+
+import argparse
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import dagster as dg
+
+from analyses import MIN_CELL_SIZE
+from dashboards.model import SiteContent
+from dashboards.site import write_site
+from instruments.study import DEMO_STUDY, load_study
+from pipelines.defs.indicators import SCHEMA, TABLE
+from pipelines.defs.publish import breakdown_labels, method_facts, rows_from_awareness, service_labels
+from pipelines.runner import run_study
+from tests.dashboards.browser import chromium
+from warehouse.connection import connect
+from warehouse.tables import read_table
+
+PAGES = ("en/index.html", "fr/neighbourhoods.html", "nl/trend.html")
+FIRST_CHART = "performance.getEntriesByName('first-chart-painted').length > 0"
+
+
+def demo_content(tmp: Path) -> tuple[SiteContent, Path]:
+    done = run_study(DEMO_STUDY, home=str(tmp / "home"), site=str(tmp / "site"), build=str(tmp / "build"),
+                     instance=dg.DagsterInstance.ephemeral(), log_level="WARNING")
+    study = load_study(DEMO_STUDY)
+    with connect(done.locations) as con:
+        table = read_table(con, SCHEMA, TABLE, study_id=study.study_id)
+        rows, catalogue = rows_from_awareness(table, service_labels(con, study.study_id))
+        content = SiteContent(study_title=study.title, indicators=rows, catalogue=catalogue,
+                              domains=breakdown_labels(con, study.study_id), method=method_facts(con, study.study_id),
+                              min_n=MIN_CELL_SIZE)
+    return content, done.locations.site
+
+
+def first_chart_ms(site: Path, loads: int) -> dict:
+    out = {}
+    with chromium() as browser:
+        for name in PAGES:
+            times = []
+            for _ in range(loads):
+                context = browser.new_context(viewport={"width": 1200, "height": 900})
+                page = context.new_page()
+                page.goto((site / name).as_uri())
+                page.wait_for_function(FIRST_CHART, timeout=30_000)
+                times.append(page.evaluate("performance.getEntriesByName('first-chart-painted')[0].startTime"))
+                context.close()
+            out[name] = {"median_ms": round(statistics.median(times), 1), "max_ms": round(max(times), 1)}
+    return out
+
+
+def bench_dashboard(tmp: Path, loads: int = 5) -> dict:
+    content, site = demo_content(tmp)
+    builds = []
+    for _ in range(loads):
+        start = time.perf_counter()
+        write_site(site, content)
+        builds.append(time.perf_counter() - start)
+    files = [p for p in site.rglob("*") if p.is_file()]
+    return {
+        "site_build_s_median": round(statistics.median(builds), 3),
+        "site_bytes": sum(p.stat().st_size for p in files),
+        "site_files": len(files),
+        "pages": len(list(site.rglob("*.html"))),
+        "first_chart_painted": first_chart_ms(site, loads),
+        "first_chart_target_ms": 1000,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--loads", type=int, default=5, help="builds and page loads to take the median of")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="toegang-bench-dashboard-") as tmp:
+        print(json.dumps(bench_dashboard(Path(tmp), args.loads)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,151 @@
+"""A chart block: heading, text summary, chart and data table of one Matrix. Every chart on the site
+comes with the same numbers in words and in a table, so it can be read without seeing the chart."""
+
+from __future__ import annotations
+
+import html
+from itertools import count
+
+import pandas as pd
+
+from dashboards.charts import bar_figure, figure_json, line_figure
+from dashboards.formatting import interval_text, reason_text, value_text
+from dashboards.matrix import Matrix
+from dashboards.text import t
+
+esc = html.escape
+LOW_N_EFF = 30  # DOMAIN.md section 3: flag any estimate with an effective sample size under 30
+
+
+class Ids:
+    """Element ids unique within a page."""
+
+    def __init__(self, prefix: str = "b"):
+        self._prefix, self._next = prefix, count(1)
+
+    def new(self) -> str:
+        return f"{self._prefix}{next(self._next)}"
+
+
+def _missing(value: object) -> bool:
+    return value is None or pd.isna(value)
+
+
+def cell_key(row: pd.Series) -> str:
+    return "|".join(str(row[c]) for c in ("indicator", "breakdown", "domain", "wave", "instrument"))
+
+
+def cell_html(row: pd.Series | None, unit: str, lang: str, min_n: int) -> str:
+    if row is None:
+        text = t("not_measured", lang)
+        return f'<td class="absent"><span aria-hidden="true">·</span><span class="visually-hidden">{esc(text)}</span></td>'
+    key = esc(cell_key(row))
+    if row["suppressed"]:
+        why = reason_text(row["reason"], lang, min_n)
+        return (f'<td class="suppressed" data-key="{key}" data-reason="{esc(str(row["reason"]))}">'
+                f'<span aria-hidden="true">—</span> <span class="reason">{esc(why)}</span></td>')
+    ci = interval_text(row["ci_low"], row["ci_high"], unit, lang)
+    n = "" if _missing(row["n"]) else f' <span class="n">n&nbsp;=&nbsp;{int(row["n"])}</span>'
+    flag = ('<sup class="flag" title="{0}">*<span class="visually-hidden"> {0}</span></sup>'
+            .format(esc(t("low_n_eff", lang))) if not _missing(row["n_eff"]) and row["n_eff"] < LOW_N_EFF else "")
+    ci_html = f' <span class="ci">{esc(ci)}</span>' if ci else ""
+    return (f'<td data-key="{key}" data-estimate="{float(row["estimate"]):.6g}">'
+            f'<span class="value">{esc(value_text(row["estimate"], unit, lang))}</span>{flag}{ci_html}{n}</td>')
+
+
+def table_html(grid: Matrix, caption: str, corner: str, lang: str, min_n: int) -> str:
+    head = "".join(f'<th scope="col">{esc(label)}</th>' for _, label in grid.series)
+    body = "".join(
+        f'<tr><th scope="row">{esc(label)}</th>'
+        + "".join(cell_html(grid.cell(code, series), grid.unit, lang, min_n) for series, _ in grid.series)
+        + "</tr>"
+        for code, label in grid.categories
+    )
+    notes = []
+    rows = list(grid.cells.values())
+    if any(not r["suppressed"] and not _missing(r["n_eff"]) and r["n_eff"] < LOW_N_EFF for r in rows):
+        notes.append("* " + t("low_n_eff", lang))
+    if any(not bool(r["weighted"]) for r in rows):
+        notes.append(t("unweighted_note", lang))
+    foot = "".join(f'<p class="table-note">{esc(n)}</p>' for n in notes)
+    return (f'<div class="table-wrap"><table class="data"><caption>{esc(caption)}</caption>'
+            f'<thead><tr><th scope="col">{esc(corner)}</th>{head}</tr></thead><tbody>{body}</tbody></table>'
+            f"{foot}</div>")
+
+
+def bar_summary(grid: Matrix, lang: str) -> str:
+    """The latest series in words: its highest and lowest published value, and how many are hidden."""
+    series, name = grid.series[-1]
+    # The whole-sample reference row ("all") is not one of the categories being compared.
+    shown = grid.published(series, skip="all") or grid.published(series)
+    parts = []
+    if not shown:
+        parts.append(t("summary_none", lang, series=name))
+    elif len(shown) == 1:
+        label, row = shown[0]
+        parts.append(t("summary_single", lang, series=name, label=label,
+                       value=value_text(row["estimate"], grid.unit, lang),
+                       interval=interval_text(row["ci_low"], row["ci_high"], grid.unit, lang)))
+    else:
+        high = max(shown, key=lambda item: item[1]["estimate"])
+        low = min(shown, key=lambda item: item[1]["estimate"])
+        parts.append(t("summary_range", lang, series=name, high_label=high[0], low_label=low[0],
+                       high=value_text(high[1]["estimate"], grid.unit, lang),
+                       low=value_text(low[1]["estimate"], grid.unit, lang)))
+    hidden = grid.hidden()
+    if hidden:
+        parts.append(t("summary_hidden", lang, count=hidden))
+    return " ".join(parts)
+
+
+def _overlap(a: pd.Series, b: pd.Series) -> bool | None:
+    if any(_missing(r[c]) for r in (a, b) for c in ("ci_low", "ci_high")):
+        return None
+    return a["ci_low"] <= b["ci_high"] and b["ci_low"] <= a["ci_high"]
+
+
+def trend_summary(grid: Matrix, lang: str) -> list[str]:
+    """Per category: first and last published value across the series, and whether the intervals overlap."""
+    if len(grid.series) < 2:
+        return [t("trend_one_wave", lang)]
+    parts = []
+    for code, label in grid.categories:
+        points = [(name, grid.cell(code, s)) for s, name in grid.series]
+        points = [(name, r) for name, r in points if r is not None and not r["suppressed"]]
+        if len(points) < 2:
+            parts.append(t("trend_too_few", lang, label=label))
+            continue
+        (first_name, first), (last_name, last) = points[0], points[-1]
+        overlap = _overlap(first, last)
+        sentence = t("trend_change", lang, label=label, first=value_text(first["estimate"], grid.unit, lang),
+                     first_series=first_name, last=value_text(last["estimate"], grid.unit, lang),
+                     last_series=last_name)
+        if overlap is not None:
+            sentence += " " + t("trend_overlap" if overlap else "trend_no_overlap", lang)
+        parts.append(sentence)
+    return parts
+
+
+def block(ids: Ids, title: str, grid: Matrix, lang: str, min_n: int, *, corner: str, kind: str = "bar",
+          intro: str = "", level: int = 3) -> str:
+    """One chart with its heading, summary and table."""
+    block_id = ids.new()
+    fig = bar_figure(grid, lang) if kind == "bar" else line_figure(grid, lang)
+    sentences = [bar_summary(grid, lang)] if kind == "bar" else trend_summary(grid, lang)
+    summary = (f'<p class="summary" id="{block_id}-s">{esc(sentences[0])}</p>' if len(sentences) == 1 else
+               f'<ul class="summary" id="{block_id}-s">{"".join(f"<li>{esc(s)}</li>" for s in sentences)}</ul>')
+    caption = t("table_caption", lang, title=title)
+    gap_note = f" {t('chart_gap_note', lang)}" if grid.hidden() else ""
+    return (
+        # No accessible name on purpose: blocks repeat titles ("By neighbourhood"), so as named regions
+        # they would be landmarks with the same name; the headings already structure the page.
+        f'<section class="block">'
+        f'<h{level} id="{block_id}-h">{esc(title)}</h{level}>'
+        + (f'<p class="intro">{esc(intro)}</p>' if intro else "")
+        + summary
+        + f'<figure><div class="chart" id="{block_id}-chart" data-figure="{block_id}-data" role="img" '
+        f'aria-label="{esc(t("chart_label", lang, title=title))}" aria-describedby="{block_id}-s"></div>'
+        f'<script type="application/json" id="{block_id}-data">{figure_json(fig)}</script>'
+        f'<figcaption>{esc(t("chart_caption", lang) + gap_note)}</figcaption></figure>'
+        f"{table_html(grid, caption, corner, lang, min_n)}</section>"
+    )

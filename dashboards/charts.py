@@ -1,0 +1,146 @@
+"""Plotly figures of a Matrix, as JSON for the page's one local plotly.js to draw.
+
+Horizontal bars (long service and category names stay readable), 95% intervals as error bars, series
+told apart by colour, pattern and legend; a suppressed cell is a gap labelled in the chart, never a zero.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+from plotly.io.json import to_json_plotly
+
+from dashboards.formatting import PLOTLY_SEPARATORS, interval_text, plot_value, value_text
+from dashboards.matrix import Matrix
+from dashboards.text import t
+
+# Okabe-Ito: distinguishable with the common forms of colour blindness.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442")
+PATTERNS = ("", "/", ".", "x", "\\", "+", "-", "|")
+SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star", "cross", "triangle-down")
+DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+BAR_GAP = 0.2  # plotly's default: a group of bars fills 0.8 of its category slot
+
+
+def _axis(unit: str, lang: str) -> dict:
+    return {"gridcolor": "#d9d9d9", "linecolor": "#1a1a1a", "automargin": True, **_scale(unit, lang)}
+
+
+def _scale(unit: str, lang: str) -> dict:
+    if unit == "proportion":
+        return {"tickformat": ".0%", "range": [0, 1.0001], "title": {"text": t("axis_proportion", lang)}}
+    if unit == "index":
+        return {"range": [0, 100], "title": {"text": t("axis_index", lang)}}
+    if unit == "difference":
+        return {"ticksuffix": " " + t("pp", lang), "zeroline": True, "zerolinewidth": 2, "zerolinecolor": "#333",
+                "title": {"text": t("axis_difference", lang)}}
+    return {"rangemode": "tozero", "title": {"text": t("axis_count", lang)}}
+
+
+def _hover(row, unit: str, lang: str) -> str:
+    if row is None:
+        return ""
+    if row["suppressed"]:
+        return t("not_shown_short", lang)
+    n = "" if row["n"] is None or str(row["n"]) == "<NA>" else f" · n = {int(row['n'])}"
+    return f"{value_text(row['estimate'], unit, lang)} {interval_text(row['ci_low'], row['ci_high'], unit, lang)}{n}"
+
+
+def _errors(rows: list, unit: str) -> tuple[list, list]:
+    plus, minus = [], []
+    for row in rows:
+        est = None if row is None or row["suppressed"] else plot_value(row["estimate"], unit)
+        high = None if est is None else plot_value(row["ci_high"], unit)
+        low = None if est is None else plot_value(row["ci_low"], unit)
+        plus.append(None if high is None else max(high - est, 0.0))
+        minus.append(None if low is None else max(est - low, 0.0))
+    return plus, minus
+
+
+def _layout(lang: str, height: int, legend: bool) -> dict:
+    return {
+        # No named template: plotly would copy the whole template into every figure's JSON.
+        "template": "none", "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff", "height": height, "separators": PLOTLY_SEPARATORS[lang],
+        "font": {"size": 14, "color": "#1a1a1a"}, "showlegend": legend,
+        "legend": {"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "traceorder": "normal"},
+        "margin": {"l": 10, "r": 20, "t": 40 if legend else 10, "b": 50}, "hoverlabel": {"namelength": -1},
+    }
+
+
+def bar_figure(grid: Matrix, lang: str) -> go.Figure:
+    """One trace per series; categories on the y axis, top to bottom."""
+    fig = go.Figure()
+    labels = [label for _, label in grid.categories]
+    count = len(grid.series)
+    annotations = []
+    for j, (series, name) in enumerate(grid.series):
+        rows = [grid.cell(code, series) for code, _ in grid.categories]
+        plus, minus = _errors(rows, grid.unit)
+        fig.add_bar(
+            name=name, orientation="h", y=labels,
+            x=[None if r is None or r["suppressed"] else plot_value(r["estimate"], grid.unit) for r in rows],
+            error_x={"type": "data", "symmetric": False, "array": plus, "arrayminus": minus,
+                     "color": "#1a1a1a", "thickness": 1.5, "width": 4},
+            customdata=[_hover(r, grid.unit, lang) for r in rows],
+            hovertemplate="%{y}: %{customdata}<extra>%{fullData.name}</extra>",
+            marker={"color": PALETTE[j % len(PALETTE)], "line": {"color": "#1a1a1a", "width": 0.5},
+                    "pattern": {"shape": PATTERNS[j % len(PATTERNS)], "fillmode": "overlay", "fgcolor": "#1a1a1a",
+                                "fgopacity": 0.6}},
+        )
+        for i, row in enumerate(rows):
+            if row is not None and row["suppressed"]:
+                # At the slot the bar would have had within its group.
+                y = i - (1 - BAR_GAP) / 2 + (j + 0.5) * (1 - BAR_GAP) / count
+                annotations.append({"x": 0, "y": y, "xref": "x", "yref": "y", "xanchor": "left",
+                                    "text": "— " + t("not_shown_short", lang), "showarrow": False,
+                                    "font": {"size": 12, "color": "#1a1a1a"}})
+    height = 110 + len(labels) * max(44, 24 * count)
+    layout = _layout(lang, height, legend=count > 1)
+    x_axis = _axis(grid.unit, lang)
+    if grid.unit == "difference":
+        x_axis["range"] = _difference_range(grid)
+    layout.update(barmode="group", bargap=BAR_GAP, xaxis=x_axis, annotations=annotations,
+                  yaxis={"autorange": "reversed", "automargin": True, "type": "category"})
+    fig.update_layout(layout)
+    return fig
+
+
+def _difference_range(grid: Matrix) -> list[float]:
+    ends = [abs(plot_value(r[c], "difference")) for r in grid.cells.values() if not r["suppressed"]
+            for c in ("estimate", "ci_low", "ci_high") if plot_value(r[c], "difference") is not None]
+    edge = max([10.0, *ends]) * 1.1
+    return [-edge, edge]
+
+
+def line_figure(grid: Matrix, lang: str) -> go.Figure:
+    """Trend: the series (waves) along the x axis, one line per category, with markers and dashes
+    that differ as well as colours."""
+    fig = go.Figure()
+    waves = [label for _, label in grid.series]
+    for i, (code, name) in enumerate(grid.categories):
+        rows = [grid.cell(code, series) for series, _ in grid.series]
+        plus, minus = _errors(rows, grid.unit)
+        fig.add_scatter(
+            name=name, x=waves, mode="lines+markers", connectgaps=False,
+            y=[None if r is None or r["suppressed"] else plot_value(r["estimate"], grid.unit) for r in rows],
+            error_y={"type": "data", "symmetric": False, "array": plus, "arrayminus": minus, "thickness": 1.5,
+                     "width": 5},
+            customdata=[_hover(r, grid.unit, lang) for r in rows],
+            hovertemplate="%{x}: %{customdata}<extra>%{fullData.name}</extra>",
+            marker={"symbol": SYMBOLS[i % len(SYMBOLS)], "size": 10, "color": PALETTE[i % len(PALETTE)]},
+            line={"dash": DASHES[i % len(DASHES)], "color": PALETTE[i % len(PALETTE)], "width": 2},
+        )
+    layout = _layout(lang, 380 + 22 * len(grid.categories), legend=True)
+    layout["margin"]["t"] = 30 + 22 * ((len(grid.categories) + 1) // 2)
+    layout.update(xaxis={"type": "category", "title": {"text": t("wave", lang)}}, yaxis=_axis(grid.unit, lang))
+    fig.update_layout(layout)
+    return fig
+
+
+def figure_json(fig: go.Figure) -> str:
+    """The figure as JSON that is safe inside a <script type="application/json"> element."""
+    spec = fig.to_plotly_json()
+    text = to_json_plotly({"data": spec["data"], "layout": spec["layout"]})
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, escaped)
+    return text

@@ -1,0 +1,97 @@
+"""What a site is built from: indicator rows (the contract of table ``indicators.indicators``), the
+indicator catalogue, category labels and the method page's figures. Plain data: the pipeline reads the
+warehouse and hands these over; nothing here knows about Dagster or DuckDB files."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from dashboards.text import LANGUAGES
+
+INDICATOR_COLUMNS = (
+    "study_id", "wave", "indicator", "breakdown", "domain", "instrument", "estimate", "se", "ci_low", "ci_high",
+    "n", "n_eff", "deff", "weighted", "suppressed", "reason", "unit",
+)
+# Provenance columns: published in the downloads when the table has them.
+PROVENANCE_COLUMNS = ("run_id", "instrument_version", "margins_version", "code_version")
+BREAKDOWNS = ("all", "neighbourhood", "language", "education", "child_age", "channel")
+UNITS = ("proportion", "index", "count", "difference")
+# DOMAIN.md section 2: the five B's, then the two of the longer lists.
+DIMENSIONS = ("beschikbaar", "bereikbaar", "betaalbaar", "begrijpbaar", "bruikbaar", "bekend", "betrouwbaar")
+
+Labels = Mapping[str, Mapping[str, str]]  # code -> language -> label
+
+
+class ContentError(ValueError):
+    """The rows or the catalogue break the contract; the message says which row or name."""
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    label: Mapping[str, str]
+    description: Mapping[str, str]
+    dimension: str | None
+    unit: str
+    headline: bool = False
+
+
+def catalogue_entry(value: object) -> CatalogueEntry:
+    """A catalogue entry from a mapping or from any object with the same attributes."""
+    get = value.get if isinstance(value, Mapping) else (lambda key, default=None: getattr(value, key, default))
+    return CatalogueEntry(label=dict(get("label") or {}), description=dict(get("description") or {}),
+                          dimension=get("dimension"), unit=str(get("unit")), headline=bool(get("headline", False)))
+
+
+@dataclass(frozen=True)
+class MethodFacts:
+    """Aggregates for the method page; every frame may be empty.
+
+    ``samples``: wave, instrument, responses. ``weighting``: wave, n, sum_w, n_eff, deff, w_min, w_max, cv,
+    trimmed. ``quality``: wave, instrument, flag, responses, flagged. ``versions``: wave, instrument, version.
+    """
+
+    samples: pd.DataFrame = field(default_factory=pd.DataFrame)
+    weighting: pd.DataFrame = field(default_factory=pd.DataFrame)
+    quality: pd.DataFrame = field(default_factory=pd.DataFrame)
+    versions: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+@dataclass(frozen=True)
+class SiteContent:
+    study_title: Mapping[str, str]
+    indicators: pd.DataFrame  # rows with INDICATOR_COLUMNS (suppression already applied)
+    catalogue: Mapping[str, object]  # indicator name -> CatalogueEntry or a mapping with its fields
+    domains: Mapping[str, Labels]  # breakdown -> category code -> language -> label
+    method: MethodFacts
+    min_n: int
+
+    def entry(self, indicator: str) -> CatalogueEntry:
+        return catalogue_entry(self.catalogue[indicator])
+
+
+def checked_indicators(rows: pd.DataFrame, catalogue: Mapping[str, object]) -> pd.DataFrame:
+    """The rows with typed columns, or ContentError naming what breaks the contract. A suppressed row
+    keeps its place but loses its numbers, so nothing hidden can reach a page or a download."""
+    missing = [c for c in INDICATOR_COLUMNS if c not in rows.columns]
+    if missing:
+        raise ContentError(f"indicator rows lack column(s) {', '.join(missing)}")
+    out = rows.loc[:, [c for c in (*INDICATOR_COLUMNS, *PROVENANCE_COLUMNS) if c in rows.columns]].copy()
+    for column, allowed in (("breakdown", BREAKDOWNS), ("unit", UNITS)):
+        wrong = sorted(set(out[column].astype(str)) - set(allowed))
+        if wrong:
+            raise ContentError(f"unknown {column} value(s) {', '.join(wrong)}; expected one of {', '.join(allowed)}")
+    unknown = sorted(set(out["indicator"]) - set(catalogue))
+    if unknown:
+        raise ContentError(f"indicator(s) {', '.join(unknown)} are not in the catalogue")
+    out["wave"] = out["wave"].astype(str)
+    out["domain"] = out["domain"].astype(str)
+    out["suppressed"] = out["suppressed"].fillna(False).astype(bool)
+    numbers = ["estimate", "se", "ci_low", "ci_high", "n_eff", "deff"]
+    out[numbers] = out[numbers].astype("float64")
+    out["n"] = out["n"].astype("Float64")
+    out.loc[out["suppressed"], [*numbers, "n"]] = None
+    out.loc[~out["suppressed"], "reason"] = None
+    return out.reset_index(drop=True)

@@ -1,0 +1,1 @@
+"""One module per page of the site; each returns the page's main content as HTML."""

@@ -1,0 +1,39 @@
+"""Blocks shared by the dimension and neighbourhood pages: one indicator across a breakdown's
+categories, per wave, with the whole sample as the reference row."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from dashboards.blocks import Ids, block
+from dashboards.matrix import matrix
+from dashboards.model import BREAKDOWNS, SiteContent
+from dashboards.pages.common import domain_labels, wave_labels
+from dashboards.text import t
+
+esc = html.escape
+
+
+def breakdown_block(content: SiteContent, rows: pd.DataFrame, indicator: str, breakdown: str, lang: str,
+                    ids: Ids, level: int = 3) -> str:
+    """``rows``: every row of ``indicator`` (all breakdowns)."""
+    chosen = rows[(rows["breakdown"] == breakdown) | (rows["breakdown"] == "all")]
+    if not (chosen["breakdown"] == breakdown).any():
+        return ""
+    grid = matrix(chosen, "domain", "wave", domain_labels(content, breakdown, lang), wave_labels(chosen["wave"], lang))
+    return block(ids, t("by_breakdown", lang, breakdown=t(f"breakdown_{breakdown}", lang)), grid, lang,
+                 content.min_n, corner=t(f"breakdown_{breakdown}", lang).capitalize(), level=level)
+
+
+def indicator_section(content: SiteContent, rows: pd.DataFrame, indicator: str, lang: str, ids: Ids,
+                      breakdowns: tuple[str, ...] = BREAKDOWNS[1:]) -> str:
+    entry = content.entry(indicator)
+    own = rows[rows["indicator"] == indicator]
+    blocks = "".join(breakdown_block(content, own, indicator, b, lang, ids) for b in breakdowns)
+    if not blocks:
+        return ""
+    section_id = ids.new()
+    return (f'<section aria-labelledby="{section_id}"><h2 id="{section_id}">{esc(entry.label.get(lang, indicator))}</h2>'
+            f'<p>{esc(entry.description.get(lang, ""))}</p>{blocks}</section>')

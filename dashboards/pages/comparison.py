@@ -1,0 +1,63 @@
+"""Parents versus field actors: the perception gaps (field-actor minus parent, DOMAIN.md section 3),
+and, beside each gap, what each side said; a gap is a number only with at least 30 field actors."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from dashboards.blocks import Ids, block
+from dashboards.formatting import interval_text, reason_text, value_text
+from dashboards.matrix import matrix
+from dashboards.model import SiteContent
+from dashboards.pages.common import indicator_labels, paragraph, plain_table, present, wave_labels
+from dashboards.text import t
+
+GAP_PREFIX = "gap_"
+esc = html.escape
+
+
+def _said(row: pd.Series | None, lang: str, min_n: int) -> str:
+    if row is None:
+        return "·"
+    if row["suppressed"]:
+        return "— " + reason_text(row["reason"], lang, min_n)
+    if row["unit"] == "count":  # field actors reported as a count: "12 of 18"
+        return t("k_of_n", lang, k=int(row["estimate"]), n=int(row["n"]))
+    text = f'{value_text(row["estimate"], row["unit"], lang)} {interval_text(row["ci_low"], row["ci_high"], row["unit"], lang)}'
+    return text.strip() + ("" if pd.isna(row["n"]) else f" (n = {int(row['n'])})")
+
+
+def _side(rows: pd.DataFrame, indicator: str, instrument: str | None, wave: str) -> pd.Series | None:
+    found = rows[(rows["indicator"] == indicator) & (rows["wave"] == wave) & (rows["breakdown"] == "all")]
+    if instrument is not None:
+        found = found[found["instrument"] == instrument]
+    return None if found.empty else found.iloc[0]
+
+
+def comparison(content: SiteContent, lang: str, ids: Ids) -> str:
+    rows = content.indicators
+    gaps = [n for n in present(content) if content.entry(n).unit == "difference"]
+    parts = [paragraph(t("gap_intro", lang)), paragraph(t("gap_rule", lang))]
+    if not gaps:
+        return "".join(parts) + paragraph(t("gap_none", lang), "empty")
+    gap_rows = rows[rows["indicator"].isin(gaps) & (rows["breakdown"] == "all")]
+    grid = matrix(gap_rows, "indicator", "wave", indicator_labels(content, gaps, lang), wave_labels(gap_rows["wave"], lang))
+    parts.append(block(ids, t("gap_chart", lang), grid, lang, content.min_n, corner=t("indicator", lang), level=2))
+    table_rows = []
+    for wave in sorted(set(gap_rows["wave"])):
+        for name in gaps:
+            gap = _side(rows, name, None, wave)
+            base = name.removeprefix(GAP_PREFIX)
+            table_rows.append([
+                content.entry(name).label.get(lang, name), wave,
+                _said(_side(rows, base, "parent", wave), lang, content.min_n),
+                _said(_side(rows, base, "field_actor", wave), lang, content.min_n),
+                _said(gap, lang, content.min_n),
+            ])
+    parts.append(f"<h2>{esc(t('gap_sides', lang))}</h2>")
+    parts.append(plain_table(t("gap_sides_caption", lang),
+                             [t("indicator", lang), t("wave", lang), t("parents", lang), t("field_actors", lang),
+                              t("gap", lang)], table_rows, numeric=False))
+    return "".join(parts)

@@ -1,0 +1,92 @@
+"""Method and data quality: sample sizes, weighting diagnostics, how intervals are computed, the
+suppression rule, data-quality flags and the versions behind the numbers."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from dashboards.formatting import number, reason_text
+from dashboards.model import PROVENANCE_COLUMNS, SiteContent
+from dashboards.pages.common import paragraph, plain_table
+from dashboards.text import TEXT, t
+
+esc = html.escape
+REASONS = ("primary", "secondary", "alpha_below_0.7", "field_actor_n_below_30")
+
+
+def _section(title: str, *parts: str) -> str:
+    return f"<section><h2>{esc(title)}</h2>{''.join(parts)}</section>"
+
+
+def _instrument(code: str, lang: str) -> str:
+    return t("parents", lang) if code == "parent" else t("field_actors", lang) if code == "field_actor" else code
+
+
+def _samples(content: SiteContent, lang: str) -> str:
+    frame = content.method.samples
+    if frame.empty:
+        return paragraph(t("no_rows", lang))
+    table = frame.pivot_table(index="wave", columns="instrument", values="responses", aggfunc="sum")
+    header = [t("wave", lang), *(_instrument(c, lang) for c in table.columns)]
+    rows = [[str(w), *(number(v, lang) if pd.notna(v) else "·" for v in r)] for w, r in table.iterrows()]
+    return plain_table(t("samples_caption", lang), header, rows)
+
+
+def _weighting(content: SiteContent, lang: str) -> str:
+    frame = content.method.weighting
+    if frame.empty:
+        return paragraph(t("no_weights", lang))
+    header = [t("wave", lang), t("w_n", lang), t("w_sum", lang), t("w_n_eff", lang), t("w_deff", lang),
+              t("w_range", lang), t("w_cv", lang), t("w_trimmed", lang)]
+    rows = [[str(r["wave"]), number(r["n"], lang), number(r["sum_w"], lang), number(r["n_eff"], lang, 1),
+             number(r["deff"], lang, 2), f'{number(r["w_min"], lang, 1)} – {number(r["w_max"], lang, 1)}',
+             number(r["cv"], lang, 2), number(r["trimmed"], lang)] for _, r in frame.sort_values("wave").iterrows()]
+    return plain_table(t("weights_caption", lang), header, rows)
+
+
+def _quality(content: SiteContent, lang: str) -> str:
+    frame = content.method.quality
+    if frame.empty:
+        return paragraph(t("no_rows", lang))
+    columns = sorted({(str(w), str(i)) for w, i in zip(frame["wave"], frame["instrument"])})
+    header = [t("flag", lang), *(f"{w} · {_instrument(i, lang)}" for w, i in columns)]
+    rows = []
+    for flag, cells in frame.groupby("flag", sort=True):
+        values = {(str(r["wave"]), str(r["instrument"])): r for _, r in cells.iterrows()}
+        rows.append([t(f"flag_{flag}", lang) if f"flag_{flag}" in TEXT else str(flag),
+                     *(t("k_of_n", lang, k=int(values[c]["flagged"]), n=int(values[c]["responses"]))
+                       if c in values else "·" for c in columns)])
+    return plain_table(t("quality_caption", lang), header, rows)
+
+
+def _versions(content: SiteContent, lang: str) -> str:
+    frame = content.method.versions
+    rows = [[str(r["wave"]), _instrument(str(r["instrument"]), lang), str(r["version"])]
+            for _, r in frame.sort_values(["wave", "instrument"]).iterrows()] if not frame.empty else []
+    parts = [plain_table(t("versions_caption", lang), [t("wave", lang), t("instrument", lang), t("version", lang)],
+                         rows, numeric=False)] if rows else []
+    indicators = content.indicators
+    provenance = [c for c in PROVENANCE_COLUMNS if c in indicators.columns and c != "instrument_version"
+                  and indicators[c].notna().any()]
+    if provenance:
+        table = indicators.groupby("wave")[provenance].agg(lambda v: ", ".join(sorted(set(map(str, v.dropna())))))
+        parts.append(plain_table(t("provenance_caption", lang), [t("wave", lang), *provenance],
+                                 [[str(w), *r] for w, r in table.iterrows()], numeric=False))
+    return "".join(parts) or paragraph(t("no_rows", lang))
+
+
+def method(content: SiteContent, lang: str) -> str:
+    reasons = "".join(f"<li><code>{esc(code)}</code>: {esc(reason_text(code, lang, content.min_n))}</li>"
+                      for code in REASONS)
+    return "".join([
+        _section(t("samples_heading", lang), paragraph(t("samples_intro", lang)), _samples(content, lang)),
+        _section(t("weights_heading", lang), paragraph(t("weights_intro", lang)), _weighting(content, lang)),
+        _section(t("estimation_heading", lang), paragraph(t("estimation_text", lang)),
+                 paragraph(t("bias_text", lang))),
+        _section(t("suppression_heading", lang), paragraph(t("suppression_note", lang, min_n=content.min_n)),
+                 f"<ul>{reasons}</ul>"),
+        _section(t("quality_heading", lang), paragraph(t("quality_intro", lang)), _quality(content, lang)),
+        _section(t("versions_heading", lang), _versions(content, lang)),
+    ])

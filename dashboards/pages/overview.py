@@ -1,0 +1,28 @@
+"""Overview: the headline indicators of every wave, whole sample, with their intervals."""
+
+from __future__ import annotations
+
+from dashboards.blocks import Ids, block
+from dashboards.matrix import matrix
+from dashboards.model import UNITS, SiteContent
+from dashboards.pages.common import indicator_labels, paragraph, parent_side, present, wave_labels
+from dashboards.text import t
+
+
+def overview(content: SiteContent, lang: str, ids: Ids) -> str:
+    rows = parent_side(content)
+    rows = rows[rows["breakdown"] == "all"]
+    names = [n for n in present(content, rows) if content.entry(n).headline]
+    rows = rows[rows["indicator"].isin(names)]
+    parts = [paragraph(t("overview_intro", lang)), paragraph(t("suppression_note", lang, min_n=content.min_n))]
+    for unit in UNITS:
+        unit_rows = rows[rows["unit"] == unit]
+        if unit_rows.empty:
+            continue
+        grid = matrix(unit_rows, "indicator", "wave", indicator_labels(content, names, lang),
+                      wave_labels(unit_rows["wave"], lang))
+        parts.append(block(ids, t(f"overview_{unit}", lang), grid, lang, content.min_n,
+                           corner=t("indicator", lang), level=2))
+    if not names:
+        parts.append(paragraph(t("no_rows", lang)))
+    return "".join(parts)

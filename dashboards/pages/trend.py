@@ -1,0 +1,30 @@
+"""Trend: each indicator for the whole sample across waves, one chart per dimension and unit."""
+
+from __future__ import annotations
+
+from dashboards.blocks import Ids, block
+from dashboards.matrix import matrix
+from dashboards.model import DIMENSIONS, UNITS, SiteContent
+from dashboards.pages.common import dimension_label, indicator_labels, paragraph, parent_side, present, wave_labels
+from dashboards.text import t
+
+
+def trend(content: SiteContent, lang: str, ids: Ids) -> str:
+    rows = parent_side(content)
+    rows = rows[rows["breakdown"] == "all"]
+    names = present(content, rows)
+    parts = [paragraph(t("trend_intro", lang))]
+    for dimension in (*DIMENSIONS, None):
+        group = [n for n in names if content.entry(n).dimension == dimension]
+        for unit in UNITS:
+            chosen = rows[rows["indicator"].isin(group) & (rows["unit"] == unit)]
+            if chosen.empty:
+                continue
+            grid = matrix(chosen, "indicator", "wave", indicator_labels(content, group, lang),
+                          wave_labels(chosen["wave"], lang))
+            title = t("trend_block", lang, dimension=dimension_label(dimension, lang), unit=t(f"unit_{unit}", lang))
+            parts.append(block(ids, title, grid, lang, content.min_n, corner=t("indicator", lang), kind="line",
+                               level=2))
+    if not names:
+        parts.append(paragraph(t("no_rows", lang)))
+    return "".join(parts)

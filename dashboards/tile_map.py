@@ -1,0 +1,59 @@
+"""A schematic tile map: one square per neighbourhood, for studies without geodata. Each tile prints
+its name and value, so the shading only repeats what the text says."""
+
+from __future__ import annotations
+
+import html
+import math
+
+import pandas as pd
+
+from dashboards.formatting import reason_text, value_text
+from dashboards.text import t
+
+# ColorBrewer Blues (colour-blind safe, sequential); dark text on the light steps, white on the darkest.
+STEPS = (("#eff3ff", "#1a1a1a"), ("#bdd7e7", "#1a1a1a"), ("#6baed6", "#1a1a1a"), ("#3182bd", "#000000"),
+         ("#08519c", "#ffffff"))
+esc = html.escape
+
+
+def _scale_max(unit: str, values: list[float]) -> float:
+    if unit == "proportion":
+        return 1.0
+    if unit == "index":
+        return 100.0
+    return max([abs(v) for v in values] + [1e-9])
+
+
+def tile_map(rows: pd.DataFrame, areas: dict[str, str], title: str, lang: str, min_n: int) -> str:
+    """``rows``: one indicator, one wave, breakdown neighbourhood; ``areas``: code -> label, in the order
+    the tiles are laid out (row by row, in a square-ish grid)."""
+    by_code = {str(r["domain"]): r for _, r in rows.iterrows()}
+    codes = [c for c in areas if c in by_code] + sorted(set(by_code) - set(areas))
+    unit = str(rows["unit"].iloc[0])
+    top = _scale_max(unit, [float(r["estimate"]) for r in by_code.values() if not r["suppressed"]])
+    columns = max(1, math.ceil(math.sqrt(len(codes))))
+    tiles = []
+    for i, code in enumerate(codes):
+        row = by_code[code]
+        place = f"grid-row:{i // columns + 1};grid-column:{i % columns + 1}"
+        name = esc(areas.get(code, code))
+        if row["suppressed"]:
+            why = esc(reason_text(row["reason"], lang, min_n))
+            tiles.append(f'<li class="tile suppressed" style="{place}"><span class="tile-name">{name}</span>'
+                         f'<span class="tile-value">—</span><span class="tile-reason">{why}</span></li>')
+            continue
+        step = min(len(STEPS) - 1, int(len(STEPS) * abs(float(row["estimate"])) / top))
+        background, ink = STEPS[step]
+        tiles.append(f'<li class="tile" style="{place};background:{background};color:{ink}" '
+                     f'data-domain="{esc(code)}"><span class="tile-name">{name}</span>'
+                     f'<span class="tile-value">{esc(value_text(row["estimate"], unit, lang))}</span></li>')
+    legend = "".join(
+        f'<li><span class="swatch" style="background:{bg}" aria-hidden="true"></span>'
+        f'{esc(value_text(top * k / len(STEPS), unit, lang))} – {esc(value_text(top * (k + 1) / len(STEPS), unit, lang))}</li>'
+        for k, (bg, _) in enumerate(STEPS)
+    )
+    return (f'<figure class="tile-map"><figcaption>{esc(title)}</figcaption>'
+            f'<ol class="tiles" style="grid-template-columns:repeat({columns},minmax(8rem,1fr))">{"".join(tiles)}</ol>'
+            f'<p class="tile-note">{esc(t("tile_note", lang))}</p>'
+            f'<ul class="tile-legend" aria-label="{esc(t("legend", lang))}">{legend}</ul></figure>')

@@ -1,0 +1,124 @@
+"""Hand-made indicator rows in the shape of ``indicators.indicators``: several indicators, two waves,
+dimensions, breakdowns, suppressed cells of each kind, a field-actor count and a perception gap.
+Realistic values, fixed by a seed; not the demo study's numbers."""
+
+from __future__ import annotations
+
+import math
+import random
+
+import pandas as pd
+
+from dashboards.model import MethodFacts, SiteContent
+
+WAVES = ("2018", "2021")
+AREAS = {"W01": {"nl": "Hertogin", "fr": "Duchesse", "en": "Hertogin (Duchesse)"},
+         "W02": {"nl": "Historisch Molenbeek", "fr": "Molenbeek historique", "en": "Historic Molenbeek"},
+         "W03": {"nl": "Weststation", "fr": "Gare de l'Ouest", "en": "Weststation (Gare de l'Ouest)"},
+         "W04": {"nl": "Rest van Brussel", "fr": "Reste de Bruxelles", "en": "Rest of Brussels"}}
+EDUCATION = {"LAAG": {"nl": "Geen of lager secundair", "fr": "Aucun ou secondaire inférieur", "en": "Lower secondary or less"},
+             "MID": {"nl": "Hoger secundair", "fr": "Secondaire supérieur", "en": "Upper secondary"},
+             "HOOG": {"nl": "Hoger onderwijs", "fr": "Enseignement supérieur", "en": "Higher education"}}
+
+
+def _entry(nl, fr, en, dimension, unit, headline=False):
+    return {"label": {"nl": nl, "fr": fr, "en": en},
+            "description": {"nl": f"{nl}: beschrijving.", "fr": f"{fr} : description.", "en": f"{en}: description."},
+            "dimension": dimension, "unit": unit, "headline": headline}
+
+
+CATALOGUE = {
+    "awareness": _entry("Kent de dienst", "Connaît le service", "Knows the service", "bekend", "proportion", True),
+    "use": _entry("Gebruikte de dienst", "A utilisé le service", "Used the service", None, "proportion", True),
+    "unmet_need": _entry("Onvervulde nood", "Besoin non satisfait", "Unmet need", None, "proportion", True),
+    "barrier_betaalbaar": _entry("Drempel: kosten", "Obstacle : coût", "Barrier: cost", "betaalbaar", "proportion"),
+    "access_index_bereikbaar": _entry("Index bereikbaar", "Indice accessible", "Reachability index", "bereikbaar",
+                                      "index", True),
+    "access_index_begrijpbaar": _entry("Index begrijpbaar", "Indice compréhensible", "Understandability index",
+                                       "begrijpbaar", "index"),
+    "gap_access_index_bereikbaar": _entry("Verschil bereikbaar", "Écart accessible", "Reachability gap", "bereikbaar",
+                                          "difference"),
+}
+
+
+def _row(rng, wave, indicator, breakdown, domain, unit, n, *, instrument="parent", centre=0.5, reason=None):
+    n_eff = n / (1.3 + rng.random())
+    if unit == "index":
+        estimate = 100 * centre + rng.uniform(-8, 8)
+        se = 18 / math.sqrt(n_eff)
+        low, high = estimate - 1.96 * se, estimate + 1.96 * se
+    elif unit == "difference":
+        estimate = centre + rng.uniform(-0.03, 0.03)
+        se = 0.5 / math.sqrt(n_eff)
+        low, high = estimate - 1.96 * se, estimate + 1.96 * se
+    elif unit == "count":
+        estimate, se, low, high = float(round(centre * n)), None, None, None
+    else:
+        estimate = min(0.97, max(0.03, centre + rng.uniform(-0.08, 0.08)))
+        se = math.sqrt(estimate * (1 - estimate) / n_eff)
+        logit, half = math.log(estimate / (1 - estimate)), 1.96 * se / (estimate * (1 - estimate))
+        low, high = 1 / (1 + math.exp(-(logit - half))), 1 / (1 + math.exp(-(logit + half)))
+    row = {"study_id": "sample", "wave": wave, "indicator": indicator, "breakdown": breakdown, "domain": domain,
+           "instrument": instrument, "estimate": estimate, "se": se, "ci_low": low, "ci_high": high, "n": n,
+           "n_eff": n_eff, "deff": n / n_eff, "weighted": instrument == "parent", "suppressed": reason is not None,
+           "reason": reason, "unit": unit, "run_id": f"run-{wave}", "instrument_version": f"v{wave[-2:]}a",
+           "margins_version": f"m{wave}", "code_version": "abc1234"}
+    if reason is not None:
+        row.update(estimate=None, se=None, ci_low=None, ci_high=None, n=None, n_eff=None, deff=None)
+    return row
+
+
+def sample_rows(seed: int = 8) -> pd.DataFrame:
+    rng = random.Random(seed)
+    rows = []
+    for wave in WAVES:
+        later = wave == "2021"
+        sizes = {"W01": 76, "W02": 64, "W03": 58, "W04": 40 if not later else 7}
+        for name, centre in (("awareness", 0.62), ("use", 0.41), ("access_index_bereikbaar", 0.64)):
+            unit = CATALOGUE[name]["unit"]
+            rows.append(_row(rng, wave, name, "all", "all", unit, sum(sizes.values()), centre=centre + 0.05 * later))
+            for area, n in sizes.items():
+                reason = "primary" if n < 10 else None
+                # Secondary suppression: with W04 hidden, the next-smallest area is hidden too.
+                if later and area == "W03":
+                    reason = "secondary"
+                rows.append(_row(rng, wave, name, "neighbourhood", area, unit, n, centre=centre - 0.1 * (area == "W02"),
+                                 reason=reason))
+        for name, centre in (("unmet_need", 0.28), ("barrier_betaalbaar", 0.22)):
+            rows.append(_row(rng, wave, name, "all", "all", "proportion", 238, centre=centre))
+            for level, n, shift in (("LAAG", 52, 0.12), ("MID", 71, 0.0), ("HOOG", 115, -0.08)):
+                rows.append(_row(rng, wave, name, "education", level, "proportion", n, centre=centre + shift))
+        rows.append(_row(rng, wave, "access_index_begrijpbaar", "all", "all", "index", 238, centre=0.7,
+                         reason=None if later else "alpha_below_0.7"))
+        # Field actors: 18 in 2018 (a count, and no gap), 34 in 2021 (a gap with its interval).
+        actors = 18 if not later else 34
+        rows.append(_row(rng, wave, "access_index_bereikbaar", "all", "all", "count", actors, instrument="field_actor",
+                         centre=0.67))
+        rows.append(_row(rng, wave, "gap_access_index_bereikbaar", "all", "all", "difference", actors,
+                         instrument="both", centre=0.09, reason=None if later else "field_actor_n_below_30"))
+    return pd.DataFrame(rows)
+
+
+def sample_method() -> MethodFacts:
+    return MethodFacts(
+        samples=pd.DataFrame({"wave": ["2018", "2018", "2021", "2021"], "instrument": ["parent", "field_actor"] * 2,
+                              "responses": [260, 30, 206, 27]}),
+        weighting=pd.DataFrame({"wave": ["2018", "2021"], "n": [238, 184], "sum_w": [60000.0, 5400.0],
+                                "n_eff": [73.5, 120.2], "deff": [3.24, 1.53], "w_min": [12.8, 12.7],
+                                "w_max": [1286.5, 84.5], "cv": [1.5, 0.73], "trimmed": [0, 0]}),
+        quality=pd.DataFrame({"wave": ["2018", "2018", "2021"], "instrument": ["parent", "parent", "parent"],
+                              "flag": ["incomplete", "speeding", "incomplete"], "responses": [260, 260, 206],
+                              "flagged": [18, 0, 17]}),
+        versions=pd.DataFrame({"wave": ["2018", "2021"], "instrument": ["parent", "parent"],
+                               "version": ["319d803752ca", "a806825871ae"]}),
+    )
+
+
+def sample_content(**changes) -> SiteContent:
+    content = dict(
+        study_title={"nl": "Voorbeeldstudie", "fr": "Étude exemple", "en": "Sample study"},
+        indicators=sample_rows(), catalogue=CATALOGUE,
+        domains={"neighbourhood": AREAS, "education": EDUCATION}, method=sample_method(), min_n=10,
+    )
+    content.update(changes)
+    return SiteContent(**content)

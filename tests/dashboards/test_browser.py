@@ -1,0 +1,151 @@
+"""The site in a real browser (headless Debian chromium through Playwright): every page in every language
+loads from disk with no console error and no network request, draws every chart, and has no serious or
+critical axe-core violation; the language switch changes the labels; charts and tables show the
+indicator rows; the keyboard reaches the content. A screenshot of every page is kept as an artefact."""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from dashboards.model import checked_indicators
+from dashboards.site import write_site
+from dashboards.text import LANGUAGES, t
+from tests.conftest import ROOT
+from tests.dashboards.browser import chromium
+from tests.dashboards.sample import CATALOGUE, sample_content, sample_rows
+
+pytestmark = pytest.mark.browser
+ARTIFACTS = Path(os.environ.get("TOEGANG_TEST_ARTIFACTS", ROOT / "build" / "test-artifacts"))
+ALL_DRAWN = "[...document.querySelectorAll('.chart')].every(e => e.dataset.drawn === 'true')"
+# Per chart: values plotly was given (non-null) and shapes it painted (bars with a width, markers).
+PAINTED = """[...document.querySelectorAll('.chart')].map(el => ({
+  id: el.id,
+  values: el.data.reduce((s, tr) => s + (tr.type === 'bar' ? tr.x : tr.y).filter(v => v !== null).length, 0),
+  painted: [...el.querySelectorAll('.barlayer .point path')].filter(p => p.getBBox().width > 0).length
+         + el.querySelectorAll('.scatterlayer .points path.point').length,
+}))"""
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("browser") / "site"
+    write_site(root, sample_content())
+    return root
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as instance:
+        yield instance
+
+
+class Visit:
+    """A page with what it logged: console errors, uncaught exceptions, requests that left the disk."""
+
+    def __init__(self, browser):
+        self.context = browser.new_context(viewport={"width": 1200, "height": 900})
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.route(re.compile(r"^(?!file:).*"), self._block)
+
+    def _block(self, route):
+        self.requests.append(route.request.url)
+        route.abort()
+
+    def open(self, url: str):
+        self.page.goto(url)
+        self.page.wait_for_function(ALL_DRAWN, timeout=15_000)
+        return self.page
+
+
+@pytest.fixture
+def visit(browser):
+    opened = Visit(browser)
+    yield opened
+    opened.context.close()
+
+
+def _serious(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    result = Axe().run(page)
+    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+            for v in result.response["violations"] if v["impact"] in ("serious", "critical")]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_page_loads_draws_its_charts_and_passes_axe(site, visit, lang):
+    shots = ARTIFACTS / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    pages = sorted((site / lang).glob("*.html"))
+    assert len(pages) == 11
+    for path in pages:
+        page = visit.open(path.as_uri())
+        assert page.evaluate("document.documentElement.lang") == lang
+        charts = page.evaluate(PAINTED)
+        for chart in charts:
+            assert chart["values"] > 0 and chart["painted"] == chart["values"], (path.name, chart)
+        if path.name in ("index.html", "neighbourhoods.html", "trend.html"):
+            assert charts, path.name
+        assert visit.errors == [] and visit.requests == [], path.name
+        page.screenshot(path=shots / f"{lang}-{path.stem}.png", full_page=True)
+        assert _serious(page) == [], path.name
+        visit.errors.clear()  # axe-core itself cannot fetch stylesheets over file:// and says so
+
+
+def test_language_switch_changes_labels_and_lang(site, visit):
+    page = visit.open((site / "en" / "neighbourhoods.html").as_uri())
+    assert "Hertogin (Duchesse)" in page.inner_text("table")
+    page.get_by_role("link", name="Français").click()
+    page.wait_for_function(ALL_DRAWN)
+    assert page.url.endswith("/fr/neighbourhoods.html")
+    assert page.evaluate("document.documentElement.lang") == "fr"
+    assert page.inner_text("h1") == t("page_neighbourhoods", "fr")
+    assert "Duchesse" in page.inner_text("table") and "Hertogin (Duchesse)" not in page.inner_text("main")
+    ticks = page.eval_on_selector_all(".chart .ytick text", "els => els.map(e => e.textContent)")
+    assert "Molenbeek historique" in ticks and "Historic Molenbeek" not in ticks
+    assert page.get_by_role("link", name="Vue d'ensemble").is_visible()
+    assert visit.errors == []
+
+
+def test_each_chart_and_its_table_show_the_indicator_rows(site, visit):
+    rows = checked_indicators(sample_rows(), CATALOGUE)
+    page = visit.open((site / "en" / "neighbourhoods.html").as_uri())
+    blocks = page.evaluate("""[...document.querySelectorAll('section.block')].map(b => ({
+        traces: b.querySelector('.chart').data.map(tr => ({name: tr.name, y: tr.y, x: tr.x})),
+        cells: [...b.querySelectorAll('tbody tr')].map(tr => [...tr.querySelectorAll('td')].map(td => ({
+            key: td.dataset.key || null, estimate: td.dataset.estimate ? Number(td.dataset.estimate) : null})))}))""")
+    assert len(blocks) == 3  # awareness, use and the reachability index by neighbourhood
+    for block in blocks:
+        for j, trace in enumerate(block["traces"]):
+            for i, x in enumerate(trace["x"]):
+                cell = block["cells"][i][j]
+                indicator, breakdown, domain, wave, instrument = cell["key"].split("|")
+                assert trace["name"] == f"Wave {wave}"
+                row = rows[(rows["indicator"] == indicator) & (rows["breakdown"] == breakdown)
+                           & (rows["domain"] == domain) & (rows["wave"] == wave)].iloc[0]
+                if row["suppressed"]:
+                    assert x is None and cell["estimate"] is None
+                else:
+                    assert x == pytest.approx(row["estimate"]) and cell["estimate"] == pytest.approx(row["estimate"],
+                                                                                                   rel=1e-5)
+
+
+def test_keyboard_reaches_the_content_with_a_visible_focus(site, visit):
+    page = visit.open((site / "nl" / "index.html").as_uri())
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    box = page.locator(".skip-link").bounding_box()
+    assert box["y"] >= 0 and box["height"] > 0  # shown when focused, not only to screen readers
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Shift+Tab")
+    focused = page.evaluate("""(() => { const s = getComputedStyle(document.activeElement);
+        return [document.activeElement.tagName, s.outlineStyle, s.outlineWidth]; })()""")
+    assert focused[0] == "A" and focused[1] == "solid" and focused[2] == "3px"

@@ -1,0 +1,232 @@
+"""The static site from hand-made indicator rows: pages per language, links that resolve, tables equal
+to the rows, suppressed cells as explained gaps, escaped text, downloads equal to the rows, aggregates
+only, one local plotly.js, under the size budget, and swapped in whole."""
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from dashboards import site as site_module
+from dashboards.formatting import interval_text, value_text
+from dashboards.model import INDICATOR_COLUMNS, ContentError, checked_indicators
+from dashboards.site import write_site
+from dashboards.text import LANGUAGES, t
+from tests.dashboards.sample import CATALOGUE, sample_content, sample_rows
+
+SIZE_BUDGET = 8 * 2**20
+
+
+class Page(HTMLParser):
+    """Links, scripts and table cells (with their data attributes and text) of one page."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.lang, self.links, self.scripts, self.cells, self.ids = None, [], [], [], []
+        self._cell = None
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.append(attrs["id"])
+        if tag == "html":
+            self.lang = attrs.get("lang")
+        elif tag == "a" and "href" in attrs:
+            self.links.append(attrs["href"])
+        elif tag == "script" and "src" in attrs:
+            self.scripts.append(attrs["src"])
+        elif tag == "td":
+            self._cell = {**attrs, "text": ""}
+            self.cells.append(self._cell)
+
+    def handle_endtag(self, tag):
+        if tag == "td":
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell["text"] += data
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("site") / "site"
+    pages = write_site(root, sample_content())
+    return root, pages
+
+
+def _pages(root: Path) -> dict[Path, Page]:
+    return {p: Page(p.read_text(encoding="utf-8")) for p in root.rglob("*.html")}
+
+
+def test_every_page_exists_in_three_languages_with_its_lang(built):
+    root, pages = built
+    names = {p.name for p in (root / "en").glob("*.html")}
+    assert names == {"index.html", "dimension-bekend.html", "dimension-bereikbaar.html", "dimension-betaalbaar.html",
+                     "dimension-begrijpbaar.html", "dimension-other.html", "neighbourhoods.html", "parents-field-actors.html", "trend.html",
+                     "method.html", "downloads.html"}
+    for lang in LANGUAGES:
+        assert {p.name for p in (root / lang).glob("*.html")} == names
+        for name in names:
+            assert Page((root / lang / name).read_text(encoding="utf-8")).lang == lang
+    assert set(pages) == {root / "index.html", *(root / lang / n for lang in LANGUAGES for n in names)}
+
+
+def test_every_link_resolves_and_every_page_switches_language(built):
+    root, _ = built
+    for path, page in _pages(root).items():
+        for href in page.links:
+            target, _, anchor = href.partition("#")
+            resolved = (path.parent / target).resolve() if target else path
+            assert resolved.is_file(), f"{path.relative_to(root)} links to missing {href}"
+            if anchor:
+                assert anchor in _pages(root)[resolved].ids if resolved != path else anchor in page.ids
+        if path.parent != root:
+            assert {f"../{lang}/{path.name}" for lang in LANGUAGES} <= set(page.links)
+
+
+def test_plotly_is_shipped_once_locally_and_no_page_reaches_the_network(built):
+    root, _ = built
+    scripts = {s for page in _pages(root).values() for s in page.scripts}
+    assert scripts == {"../assets/plotly-basic.min.js", "../assets/site.js"}
+    assert len(list(root.rglob("plotly*.js"))) == 1
+    for path in root.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"(src|href)=\"(https?:)?//", text), path
+        assert "Plotly.newPlot" not in text  # drawn by site.js, not inlined per figure
+
+
+def test_site_stays_under_the_size_budget(built):
+    root, _ = built
+    assert sum(p.stat().st_size for p in root.rglob("*") if p.is_file()) < SIZE_BUDGET
+
+
+def _rows_by_key() -> dict[str, pd.Series]:
+    rows = checked_indicators(sample_rows(), CATALOGUE)
+    return {"|".join(str(r[c]) for c in ("indicator", "breakdown", "domain", "wave", "instrument")): r
+            for _, r in rows.iterrows()}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_table_cells_equal_the_indicator_rows(built, lang):
+    root, _ = built
+    rows = _rows_by_key()
+    seen = set()
+    for path in (root / lang).glob("*.html"):
+        for cell in Page(path.read_text(encoding="utf-8")).cells:
+            if "data-key" not in cell:
+                continue
+            row = rows[cell["data-key"]]
+            seen.add(cell["data-key"])
+            if row["suppressed"]:
+                assert "data-estimate" not in cell and "0%" not in cell["text"]
+                assert cell["data-reason"] == row["reason"]
+                assert cell["text"].startswith("—")
+            else:
+                assert float(cell["data-estimate"]) == pytest.approx(row["estimate"], rel=1e-5)
+                assert value_text(row["estimate"], row["unit"], lang) in cell["text"]
+                assert interval_text(row["ci_low"], row["ci_high"], row["unit"], lang) in cell["text"]
+                assert f"n\u00a0=\u00a0{int(row['n'])}" in cell["text"]
+    # Every parent-side row and gap is in some table; field actors' own counts are on the comparison page.
+    parent_side = {k for k, r in rows.items() if r["instrument"] != "field_actor"}
+    assert parent_side <= seen
+
+
+def test_suppressed_cells_are_explained_gaps_in_table_and_chart(built):
+    root, _ = built
+    text = (root / "en" / "neighbourhoods.html").read_text(encoding="utf-8")
+    assert t("reason_primary", "en", min_n=10) in text and t("reason_secondary", "en") in text
+    figures = [json.loads(m) for m in re.findall(r'<script type="application/json" id="b\d+-data">(.*?)</script>', text)]
+    awareness = figures[0]
+    later = next(trace for trace in awareness["data"] if trace["name"] == "Wave 2021")
+    labels = dict(zip(later["y"], later["x"]))
+    assert labels["Rest of Brussels"] is None and labels["Weststation (Gare de l'Ouest)"] is None  # a gap, not 0
+    notes = [a["text"] for a in awareness["layout"]["annotations"]]
+    assert notes.count("— not shown") == 2
+    summary = re.search(r'<p class="summary" id="b1-s">(.*?)</p>', text).group(1)
+    assert summary == ("Wave 2021: highest for Hertogin (Duchesse) (57%), lowest for Historic Molenbeek (52%). "
+                       "2 cell(s) not shown; the table says why.")
+    tiles = re.findall(r'<li class="tile suppressed".*?</li>', text)
+    assert len(tiles) == 2 and all("—" in tile for tile in tiles)
+
+
+def test_chart_error_bars_are_the_intervals(built):
+    root, _ = built
+    text = (root / "en" / "index.html").read_text(encoding="utf-8")
+    figure = json.loads(re.search(r'<script type="application/json" id="b1-data">(.*?)</script>', text).group(1))
+    rows = checked_indicators(sample_rows(), CATALOGUE)
+    trace = figure["data"][0]  # wave 2018
+    for label, x, plus, minus in zip(trace["y"], trace["x"], trace["error_x"]["array"], trace["error_x"]["arrayminus"]):
+        name = next(k for k, v in CATALOGUE.items() if v["label"]["en"] == label)
+        row = rows[(rows["indicator"] == name) & (rows["wave"] == "2018") & (rows["breakdown"] == "all")].iloc[0]
+        assert x == pytest.approx(row["estimate"])
+        assert x + plus == pytest.approx(row["ci_high"]) and x - minus == pytest.approx(row["ci_low"])
+
+
+def test_labels_and_text_are_escaped(tmp_path):
+    catalogue = {**CATALOGUE, "use": {**CATALOGUE["use"], "label": {lang: '<img src=x onerror="alert(1)">&co'
+                                                                     for lang in LANGUAGES}}}
+    content = sample_content(catalogue=catalogue, study_title={lang: "</script><b>x</b>" for lang in LANGUAGES})
+    write_site(tmp_path / "site", content)
+    for path in (tmp_path / "site").rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert "<img src=x" not in text and "<b>x</b>" not in text and "</script><b>" not in text, path
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;&amp;co" in (tmp_path / "site/en/index.html").read_text()
+
+
+def test_downloads_hold_the_rows_and_nothing_about_respondents(built):
+    root, _ = built
+    expected = checked_indicators(sample_rows(), CATALOGUE)
+    csv = pd.read_csv(root / "downloads" / "indicators.csv", dtype={"wave": str})
+    with duckdb.connect() as con:
+        parquet = con.execute("SELECT * FROM read_parquet(?)", [str(root / "downloads" / "indicators.parquet")]).df()
+    for frame in (csv, parquet):
+        assert list(frame.columns)[: len(INDICATOR_COLUMNS)] == list(INDICATOR_COLUMNS)
+        assert len(frame) == len(expected)
+        assert frame["estimate"].sum() == pytest.approx(expected["estimate"].sum())
+        assert frame.loc[frame["suppressed"].astype(bool), "estimate"].isna().all()
+    assert set(csv.columns) - set(expected.columns) == set()
+    catalogue = pd.read_csv(root / "downloads" / "catalogue.csv")
+    assert set(catalogue["indicator"]) == set(CATALOGUE)
+
+
+def test_rows_that_break_the_contract_are_refused():
+    rows = sample_rows()
+    with pytest.raises(ContentError, match="lack column"):
+        checked_indicators(rows.drop(columns=["ci_low"]), CATALOGUE)
+    with pytest.raises(ContentError, match="not in the catalogue"):
+        checked_indicators(rows.assign(indicator="unknown_indicator"), CATALOGUE)
+    with pytest.raises(ContentError, match="unknown breakdown"):
+        checked_indicators(rows.assign(breakdown="postcode"), CATALOGUE)
+    leaky = rows.copy()
+    leaky.loc[0, ["suppressed", "estimate"]] = [True, 0.5]  # suppressed but still carrying a number
+    assert pd.isna(checked_indicators(leaky, CATALOGUE).loc[0, "estimate"])
+
+
+def test_a_failed_build_leaves_the_published_site_untouched(tmp_path, monkeypatch):
+    target = tmp_path / "site"
+    write_site(target, sample_content())
+    before = {p: p.read_bytes() for p in target.rglob("*") if p.is_file()}
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(site_module, "render_pages", broken)
+    with pytest.raises(RuntimeError):
+        write_site(target, sample_content())
+    assert {p: p.read_bytes() for p in target.rglob("*") if p.is_file()} == before
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]  # no staging folder left behind
+
+
+def test_values_are_written_as_each_language_writes_them():
+    assert value_text(0.4237, "proportion", "en") == "42%"
+    assert value_text(0.4237, "proportion", "fr") == "42\u00a0%"
+    assert value_text(63.25, "index", "nl") == "63,2" or value_text(63.25, "index", "nl") == "63,3"
+    assert value_text(1234, "count", "nl") == "1.234" and value_text(1234, "count", "en") == "1,234"
+    assert value_text(-0.083, "difference", "en") == "−8\u00a0pp"
+    assert value_text(None, "proportion", "en") == "—"

@@ -1,0 +1,81 @@
+"""The translation catalogue is complete: every key in nl, fr and en with the same placeholders, every
+key the pages ask for exists, and no key is left unused."""
+
+import ast
+import string
+from pathlib import Path
+
+import pytest
+
+from dashboards import text
+from dashboards.model import BREAKDOWNS, DIMENSIONS, UNITS
+from dashboards.site import render_pages
+from tests.dashboards.sample import sample_content
+
+DASHBOARDS = Path(text.__file__).parent
+
+
+def _placeholders(value: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(value) if name}
+
+
+@pytest.mark.parametrize("key", sorted(text.TEXT))
+def test_every_key_has_three_languages_with_the_same_placeholders(key):
+    entry = text.TEXT[key]
+    assert set(entry) == set(text.LANGUAGES), key
+    assert all(entry[lang].strip() for lang in text.LANGUAGES), key
+    assert _placeholders(entry["nl"]) == _placeholders(entry["fr"]) == _placeholders(entry["en"]), key
+
+
+def _literal_keys(node: ast.AST) -> set[str]:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return {node.value}
+    if isinstance(node, ast.IfExp):
+        return _literal_keys(node.body) | _literal_keys(node.orelse)
+    return set()  # built from a prefix and a code: the families below
+
+
+def _keys_named_in_code() -> set[str]:
+    """Keys of t(...) calls in the dashboards, plus the families built from a prefix and a code."""
+    keys = set()
+    for path in DASHBOARDS.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "t" and node.args:
+                keys |= _literal_keys(node.args[0])
+    keys |= {f"dim_{d}" for d in (*DIMENSIONS, "other")} | {f"dim_{d}_about" for d in (*DIMENSIONS, "other")}
+    keys |= {f"breakdown_{b}" for b in BREAKDOWNS if b != "all"} | {f"unit_{u}" for u in UNITS}
+    keys |= {f"overview_{u}" for u in UNITS}
+    keys |= {k for k in text.TEXT if k.startswith(("reason_", "flag_", "col_", "file_"))}
+    return keys
+
+
+def test_code_asks_only_for_keys_that_exist_and_every_key_is_used():
+    named = _keys_named_in_code()
+    assert named - set(text.TEXT) == set()
+    assert set(text.TEXT) - named == set()
+
+
+@pytest.mark.parametrize("lang", text.LANGUAGES)
+def test_every_page_renders_in_every_language(lang, tmp_path):
+    """A missing key or placeholder would raise while the pages are rendered."""
+    files = []
+    for name in ("indicators.csv", "indicators.parquet"):
+        (tmp_path / name).write_text("x")
+        files.append(tmp_path / name)
+    pages = render_pages(sample_content(), lang, files)
+    assert {"index.html", "neighbourhoods.html", "parents-field-actors.html", "trend.html", "method.html",
+            "downloads.html", "dimension-bereikbaar.html"} <= set(pages)
+    assert all(f'<html lang="{lang}">' in page for page in pages.values())
+
+
+def test_no_page_text_is_left_in_another_language():
+    """The French page does not carry the Dutch or English sentences of the catalogue."""
+    content = sample_content()
+    checked = ("overview_intro", "suppression_note", "gap_intro", "page_method", "skip_to_content")
+    for lang in text.LANGUAGES:
+        joined = "".join(render_pages(content, lang, []).values())
+        for other in set(text.LANGUAGES) - {lang}:
+            for key in checked:
+                foreign = text.t(key, other, min_n=10)
+                if foreign != text.t(key, lang, min_n=10):
+                    assert foreign not in joined, (lang, other, key)

@@ -1,0 +1,32 @@
+"""`toegang serve` serves the site on 127.0.0.1 only, and refuses a folder without a site."""
+
+import re
+import subprocess
+import sys
+import urllib.request
+
+from dashboards.site import write_site
+from tests.dashboards.sample import sample_content
+
+
+def test_serve_serves_the_site_on_loopback(tmp_path):
+    write_site(tmp_path / "site", sample_content())
+    server = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "serve", "--site", str(tmp_path / "site"),
+                               "--port", "0"], stdout=subprocess.PIPE, text=True)
+    try:
+        line = server.stdout.readline()
+        url = re.search(r"http://127\.0\.0\.1:\d+/", line).group(0)
+        with urllib.request.urlopen(url + "fr/trend.html", timeout=10) as reply:
+            assert reply.status == 200 and reply.headers["Content-Type"].startswith("text/html")
+            assert '<html lang="fr">' in reply.read().decode("utf-8")
+        with urllib.request.urlopen(url + "assets/plotly-basic.min.js", timeout=10) as reply:
+            assert reply.status == 200 and len(reply.read()) > 1_000_000
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_serve_refuses_a_folder_without_a_site(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "pipelines.cli", "serve", "--site", str(tmp_path)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "no dashboard in" in done.stderr
