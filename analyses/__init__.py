@@ -4,7 +4,6 @@ from analyses.catalogue import Catalogue, Indicator, load_catalogue
 from analyses.disclosure import MIN_CELL_SIZE, suppress_small_cells
 from analyses.estimates import survey_mean, survey_total
 from analyses.indicator_table import IndicatorInputs, ScaleItem, indicator_table
-from analyses.indicators import awareness_by_neighbourhood
 from analyses.margins import PopulationMargins, margins_from_table
 from analyses.quality import QualityInputs, QualityRules, quality_flags
 from analyses.reliability import cronbach_alpha
@@ -21,7 +20,6 @@ __all__ = [
     "RakingResult",
     "ScaleItem",
     "WeightingError",
-    "awareness_by_neighbourhood",
     "cronbach_alpha",
     "indicator_table",
     "load_catalogue",

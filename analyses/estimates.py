@@ -99,6 +99,26 @@ class _Design:
         return _variance(scores, self.strata, self.psu if self.clustered else None, self.fpc)
 
 
+def score_covariance(frame: pd.DataFrame, scores: np.ndarray, *, weight: str | None = None,
+                     strata: str | None = None, psu: str | None = None, fpc: str | None = None,
+                     calibration: Margins | None = None) -> tuple[np.ndarray, int]:
+    """Design covariance matrix of the totals of several linearised scores (columns of ``scores``), and the
+    design's degrees of freedom. The variance is a quadratic form and the calibration a linear projection,
+    so cov(a, b) = (V(a + b) - V(a) - V(b)) / 2 is exact."""
+    design = _Design(frame, weight, strata, psu, fpc, calibration)
+    k = scores.shape[1]
+    variances = [design.variance(scores[:, i]) for i in range(k)]
+    out = np.diag(variances)
+    for i in range(k):
+        for j in range(i + 1, k):
+            out[i, j] = out[j, i] = (design.variance(scores[:, i] + scores[:, j]) - variances[i] - variances[j]) / 2
+    return out, design.degrees_of_freedom
+
+
+def design_weights(frame: pd.DataFrame, weight: str | None) -> np.ndarray:
+    return frame[weight].to_numpy(dtype=float) if weight else np.ones(len(frame))
+
+
 def _domains(frame: pd.DataFrame, by: str | Sequence[str] | None) -> tuple[list[str], list[tuple[tuple, np.ndarray]]]:
     columns = [by] if isinstance(by, str) else list(by or [])
     if not columns:

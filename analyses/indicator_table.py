@@ -239,7 +239,7 @@ def _gap_rows(table: pd.DataFrame, indicators: Sequence[Indicator], inputs: Indi
         if pd.isna(a["n"]) or a["n"] < inputs.min_field_actors:
             reason = "field_actor_n_below_30"
         elif p["suppressed"]:
-            reason = f"parent_index_{p['reason']}"
+            reason = "parent_index_withheld"
         if reason is None:
             estimate = float(a["estimate"] - p["estimate"])
             se = float(math.hypot(a["se"], p["se"]))

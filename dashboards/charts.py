@@ -6,6 +6,7 @@ told apart by colour, pattern and legend; a suppressed cell is a gap labelled in
 
 from __future__ import annotations
 
+import numpy as np
 import plotly.graph_objects as go
 from plotly.io.json import to_json_plotly
 
@@ -30,6 +31,8 @@ def _scale(unit: str, lang: str) -> dict:
         return {"tickformat": ".0%", "range": [0, 1.0001], "title": {"text": t("axis_proportion", lang)}}
     if unit == "index":
         return {"range": [0, 100], "title": {"text": t("axis_index", lang)}}
+    if unit == "mean":
+        return {"range": [1, 5], "title": {"text": t("axis_mean", lang)}}
     if unit == "difference":
         return {"ticksuffix": " " + t("pp", lang), "zeroline": True, "zerolinewidth": 2, "zerolinecolor": "#333",
                 "title": {"text": t("axis_difference", lang)}}
@@ -136,10 +139,24 @@ def line_figure(grid: Matrix, lang: str) -> go.Figure:
     return fig
 
 
+def _rounded(value, decimals: int = 5):
+    """Numbers to 5 decimals (0.001 percentage points, 0.00001 index points): far below what a chart
+    shows, and a third of the bytes."""
+    if isinstance(value, float):
+        return round(value, decimals)
+    if isinstance(value, np.ndarray):
+        return _rounded(value.tolist(), decimals)
+    if isinstance(value, (list, tuple)):
+        return [_rounded(v, decimals) for v in value]
+    if isinstance(value, dict):
+        return {k: _rounded(v, decimals) for k, v in value.items()}
+    return value
+
+
 def figure_json(fig: go.Figure) -> str:
     """The figure as JSON that is safe inside a <script type="application/json"> element."""
     spec = fig.to_plotly_json()
-    text = to_json_plotly({"data": spec["data"], "layout": spec["layout"]})
+    text = to_json_plotly({"data": _rounded(spec["data"]), "layout": spec["layout"]})
     for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
                           ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         text = text.replace(char, escaped)

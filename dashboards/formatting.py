@@ -25,7 +25,7 @@ def number(value: float, lang: str, decimals: int = 0) -> str:
 
 def value_text(value: object, unit: str, lang: str) -> str:
     """``0.42`` as 42% (proportion), ``63.2`` as 63.2 (index), a count as a whole number, a proportion
-    difference as signed percentage points."""
+    difference as signed points on the 0-100 index scale."""
     if _is_missing(value):
         return "—"
     value = float(value)
@@ -35,8 +35,10 @@ def value_text(value: object, unit: str, lang: str) -> str:
         return number(value, lang, 1)
     if unit == "count":
         return number(value, lang)
+    if unit == "mean":
+        return number(value, lang, 2)
     sign = "+" if value > 0 else "−" if value < 0 else "±"
-    return f"{sign}{number(abs(100 * value), lang)}{NBSP}{t('pp', lang)}"
+    return f"{sign}{number(abs(value), lang, 1)}{NBSP}{t('pp', lang)}"
 
 
 def interval_text(low: object, high: object, unit: str, lang: str) -> str:
@@ -46,11 +48,10 @@ def interval_text(low: object, high: object, unit: str, lang: str) -> str:
 
 
 def plot_value(value: object, unit: str) -> float | None:
-    """The value on the chart's axis: proportions stay 0-1 (the axis formats them), differences become
-    percentage points."""
+    """The value on the chart's axis: proportions stay 0-1 (the axis formats them)."""
     if _is_missing(value):
         return None
-    return 100 * float(value) if unit == "difference" else float(value)
+    return float(value)
 
 
 def reason_text(reason: object, lang: str, min_n: int) -> str:

@@ -17,8 +17,9 @@ INDICATOR_COLUMNS = (
 )
 # Provenance columns: published in the downloads when the table has them.
 PROVENANCE_COLUMNS = ("run_id", "instrument_version", "margins_version", "code_version")
-BREAKDOWNS = ("all", "neighbourhood", "language", "education", "child_age", "channel")
-UNITS = ("proportion", "index", "count", "difference")
+BREAKDOWNS = ("all", "neighbourhood", "language", "home_language", "education", "child_age", "channel")
+# difference: points on the 0-100 index scale (the perception gap, field actors minus parents)
+UNITS = ("proportion", "index", "mean", "count", "difference")
 # DOMAIN.md section 2: the five B's, then the two of the longer lists.
 DIMENSIONS = ("beschikbaar", "bereikbaar", "betaalbaar", "begrijpbaar", "bruikbaar", "bekend", "betrouwbaar")
 

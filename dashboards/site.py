@@ -45,16 +45,23 @@ def _catalogue_frame(content: SiteContent) -> pd.DataFrame:
 
 
 def write_downloads(folder: Path, content: SiteContent) -> list[Path]:
-    """The indicator rows (contract columns and provenance only) and the catalogue, as CSV and Parquet."""
+    """The indicator rows (contract columns and provenance only) and the catalogue, as CSV and Parquet.
+    The CSV leaves the provenance, the same for every row of a wave, to ``provenance.csv``."""
     folder.mkdir()
-    columns = [c for c in (*INDICATOR_COLUMNS, *PROVENANCE_COLUMNS) if c in content.indicators.columns]
-    rows = content.indicators[columns].sort_values(["wave", "indicator", "breakdown", "domain"], kind="stable")
-    catalogue = _catalogue_frame(content)
+    provenance = [c for c in PROVENANCE_COLUMNS if c in content.indicators.columns]
+    columns = [c for c in INDICATOR_COLUMNS if c in content.indicators.columns]
+    rows = content.indicators[columns + provenance].sort_values(["wave", "indicator", "breakdown", "domain"],
+                                                              kind="stable")
+    frames = [("indicators", rows, rows[columns]), ("catalogue", _catalogue_frame(content), None)]
+    if provenance:
+        waves = rows[["wave", *provenance]].drop_duplicates().sort_values("wave", kind="stable")
+        frames.append(("provenance", waves, None))
     paths = []
     with duckdb.connect() as con:
-        for name, frame in (("indicators", rows), ("catalogue", catalogue)):
+        for name, frame, csv_frame in frames:
             csv = folder / f"{name}.csv"
-            frame.to_csv(csv, index=False)
+            # Six significant digits in the CSV; the Parquet keeps every digit.
+            (frame if csv_frame is None else csv_frame).to_csv(csv, index=False, float_format="%.6g")
             parquet = folder / f"{name}.parquet"
             con.from_df(frame).write_parquet(str(parquet))
             paths += [csv, parquet]

@@ -38,14 +38,14 @@ _CHARTS = {
     "indicator": {"nl": "Indicator", "fr": "Indicateur", "en": "Indicator"},
     "all_respondents": {"nl": "Alle respondenten", "fr": "Tous les répondants", "en": "All respondents"},
     "by_breakdown": {"nl": "Per {breakdown}", "fr": "Par {breakdown}", "en": "By {breakdown}"},
-    "pp": {"nl": "%-punt", "fr": "pts", "en": "pp"},
+    "pp": {"nl": "ptn", "fr": "pts", "en": "pts"},
     "axis_proportion": {"nl": "Aandeel (95%-interval)", "fr": "Part (intervalle à 95 %)",
                         "en": "Share (95% interval)"},
     "axis_index": {"nl": "Index 0-100 (95%-interval)", "fr": "Indice 0-100 (intervalle à 95 %)",
                    "en": "Index 0-100 (95% interval)"},
-    "axis_difference": {"nl": "Verschil in procentpunten (95%-interval)",
-                        "fr": "Écart en points de pourcentage (intervalle à 95 %)",
-                        "en": "Difference in percentage points (95% interval)"},
+    "axis_difference": {"nl": "Verschil in punten op de index 0-100 (95%-interval)",
+                        "fr": "Écart en points sur l'indice 0-100 (intervalle à 95 %)",
+                        "en": "Difference in points on the 0-100 index (95% interval)"},
     "axis_count": {"nl": "Aantal", "fr": "Nombre", "en": "Count"},
     "not_shown_short": {"nl": "niet getoond", "fr": "non affiché", "en": "not shown"},
     "not_measured": {"nl": "niet gemeten", "fr": "non mesuré", "en": "not measured"},
@@ -68,6 +68,16 @@ _CHARTS = {
         "nl": "geen verschil berekend: minder dan 30 werkveldactoren; zie de aantallen per kant",
         "fr": "pas d'écart calculé : moins de 30 acteurs de terrain ; voir les effectifs de chaque côté",
         "en": "no gap computed: fewer than 30 field actors; see the counts on each side",
+    },
+    "reason_alpha_not_computable": {
+        "nl": "geen index: te weinig volledige antwoorden om de betrouwbaarheid na te gaan",
+        "fr": "pas d'indice : trop peu de réponses complètes pour vérifier la fiabilité",
+        "en": "no index: too few complete answers to check its reliability",
+    },
+    "reason_parent_index_withheld": {
+        "nl": "geen verschil berekend: de index van de ouders wordt niet getoond",
+        "fr": "pas d'écart calculé : l'indice des parents n'est pas affiché",
+        "en": "no gap computed: the parents' index is not shown",
     },
     "reason_other": {"nl": "niet getoond ({reason})", "fr": "non affiché ({reason})", "en": "not shown ({reason})"},
     "low_n_eff": {
@@ -124,7 +134,8 @@ _CHARTS = {
 
 _BREAKDOWNS_UNITS = {
     "breakdown_neighbourhood": {"nl": "wijk", "fr": "quartier", "en": "neighbourhood"},
-    "breakdown_language": {"nl": "thuistaal", "fr": "langue parlée à la maison", "en": "home language"},
+    "breakdown_language": {"nl": "taal van de vragenlijst", "fr": "langue du questionnaire", "en": "survey language"},
+    "breakdown_home_language": {"nl": "thuistaal", "fr": "langue parlée à la maison", "en": "home language"},
     "breakdown_education": {"nl": "opleidingsniveau", "fr": "niveau d'instruction", "en": "education level"},
     "breakdown_child_age": {"nl": "leeftijd van het jongste kind", "fr": "âge du plus jeune enfant",
                             "en": "age of the youngest child"},
@@ -133,6 +144,9 @@ _BREAKDOWNS_UNITS = {
     "unit_index": {"nl": "indexen (0-100)", "fr": "indices (0-100)", "en": "indices (0-100)"},
     "unit_count": {"nl": "aantallen", "fr": "effectifs", "en": "counts"},
     "unit_difference": {"nl": "verschillen", "fr": "écarts", "en": "differences"},
+    "unit_mean": {"nl": "gemiddelden (1-5)", "fr": "moyennes (1-5)", "en": "means (1-5)"},
+    "axis_mean": {"nl": "Gemiddelde 1-5 (95%-interval)", "fr": "Moyenne 1-5 (intervalle à 95 %)",
+                  "en": "Mean 1-5 (95% interval)"},
 }
 
 _DIMENSIONS = {
@@ -215,6 +229,8 @@ _PAGES = {
                        "en": "Key indicators: accessibility indices"},
     "overview_count": {"nl": "Kernindicatoren: aantallen", "fr": "Indicateurs clés : effectifs",
                        "en": "Key indicators: counts"},
+    "overview_mean": {"nl": "Kernindicatoren: gemiddelden", "fr": "Indicateurs clés : moyennes",
+                      "en": "Key indicators: means"},
     "overview_difference": {"nl": "Kernindicatoren: verschillen", "fr": "Indicateurs clés : écarts",
                             "en": "Key indicators: differences"},
     "neighbourhoods_intro": {
@@ -399,9 +415,12 @@ _DOWNLOADS = {
     "col_wave": {"nl": "golf van de bevraging", "fr": "vague de l'enquête", "en": "survey wave"},
     "col_indicator": {"nl": "naam van de indicator (zie catalogue.csv)", "fr": "nom de l'indicateur (voir catalogue.csv)",
                       "en": "indicator name (see catalogue.csv)"},
-    "col_breakdown": {"nl": "uitsplitsing: all, neighbourhood, language, education, child_age of channel",
-                      "fr": "ventilation : all, neighbourhood, language, education, child_age ou channel",
-                      "en": "breakdown: all, neighbourhood, language, education, child_age or channel"},
+    "col_breakdown": {"nl": "uitsplitsing: all, neighbourhood, language (van de vragenlijst), home_language, "
+                            "education, child_age of channel",
+                      "fr": "ventilation : all, neighbourhood, language (du questionnaire), home_language, "
+                            "education, child_age ou channel",
+                      "en": "breakdown: all, neighbourhood, language (of the questionnaire), home_language, "
+                            "education, child_age or channel"},
     "col_domain": {"nl": "categorie binnen de uitsplitsing (code uit het codeboek)",
                    "fr": "catégorie de la ventilation (code du livre de codes)",
                    "en": "category within the breakdown (codebook code)"},

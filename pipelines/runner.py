@@ -12,8 +12,7 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.defs.clean import clean_field_actor_responses, clean_parent_responses
-from pipelines.defs.indicator_table import indicators, no_small_indicator_cells
-from pipelines.defs.indicators import awareness_by_neighbourhood, no_small_cells_published
+from pipelines.defs.indicators import indicators, no_small_indicator_cells, wave_differences
 from pipelines.defs.ingest import raw_responses, survey_structure_matches_codebook
 from pipelines.defs.instruments import codebook, instrument_files
 from pipelines.defs.publish import dashboard_site
@@ -32,9 +31,9 @@ from warehouse.paths import Locations
 
 WAVE_ASSETS = [codebook, raw_responses, survey_structure_matches_codebook, clean_parent_responses, quality_flags,
                quality_report, raking_weights,
-               weights_meet_margins, weights_positive_and_finite, effective_sample_size, trimmed_weights_near_margins, clean_field_actor_responses, awareness_by_neighbourhood,
-               no_small_cells_published, indicators, no_small_indicator_cells]
-PUBLISH_ASSETS = [instrument_files, dashboard_site]
+               weights_meet_margins, weights_positive_and_finite, effective_sample_size, trimmed_weights_near_margins, clean_field_actor_responses,
+               indicators, no_small_indicator_cells]
+PUBLISH_ASSETS = [instrument_files, wave_differences, dashboard_site]
 INGEST_ASSETS = [raw_responses, survey_structure_matches_codebook]
 
 

@@ -134,27 +134,6 @@ CREATE TABLE IF NOT EXISTS meta.codebook (
     mandatory           BOOLEAN NOT NULL,
     PRIMARY KEY (study_id, wave, instrument, column_name)
 );
--- awareness_rate(X) per neighbourhood, weighted where the wave has margins; suppressed cells keep their
--- row with every statistic NULL.
-CREATE TABLE IF NOT EXISTS indicators.awareness_by_neighbourhood (
-    study_id            VARCHAR NOT NULL,
-    wave                VARCHAR NOT NULL,
-    service             VARCHAR NOT NULL,
-    neighbourhood       VARCHAR NOT NULL,   -- answer code of the neighbourhood, or ALL
-    is_total            BOOLEAN NOT NULL,
-    n                   INTEGER,            -- parents who answered the awareness item (unweighted)
-    numerator           DOUBLE,             -- sum of the weights of those aware (persons)
-    estimate            DOUBLE,             -- weighted share, on 0-1
-    se                  DOUBLE,             -- Taylor linearisation, calibration-aware
-    ci_low              DOUBLE,             -- 95% logit interval
-    ci_high             DOUBLE,
-    n_eff               DOUBLE,
-    deff                DOUBLE,
-    weighted            BOOLEAN NOT NULL,
-    suppression         VARCHAR CHECK (suppression IN ('primary', 'secondary')),
-    instrument_version  VARCHAR NOT NULL,
-    PRIMARY KEY (study_id, wave, service, neighbourhood)
-);
 -- Every indicator of the catalogue (analyses/catalogue.yaml) per wave, overall (breakdown 'all') and per
 -- breakdown; suppressed rows keep their place with the statistics NULL and the reason. Each row carries
 -- what reproduces it: the run, the instrument, margins and code versions.
@@ -181,6 +160,30 @@ CREATE TABLE IF NOT EXISTS indicators.reliability (
     language VARCHAR NOT NULL, items INTEGER NOT NULL, n INTEGER NOT NULL,
     alpha DOUBLE, ci_low DOUBLE, ci_high DOUBLE,
     PRIMARY KEY (study_id, wave, service, dimension, language)
+);
+-- Tests between groups per wave (analyses/comparisons.py): pingouin's unweighted tests and the design-based
+-- Rao-Scott F; `note` says which ignore the weights. Groups under 10 respondents are left out.
+CREATE TABLE IF NOT EXISTS indicators.comparisons (
+    study_id VARCHAR NOT NULL, wave VARCHAR NOT NULL, indicator VARCHAR NOT NULL, breakdown VARCHAR NOT NULL,
+    test VARCHAR NOT NULL, groups VARCHAR NOT NULL, statistic DOUBLE, df1 DOUBLE, df2 DOUBLE, p_value DOUBLE,
+    p_adjusted DOUBLE, effect_size DOUBLE, effect_measure VARCHAR, n INTEGER, weighted BOOLEAN NOT NULL,
+    note VARCHAR NOT NULL, run_id VARCHAR NOT NULL,
+    PRIMARY KEY (study_id, wave, indicator, breakdown, test, groups)
+);
+-- Headline indicators without the parents of each recruitment channel, beside the estimate from everyone.
+CREATE TABLE IF NOT EXISTS indicators.channel_sensitivity (
+    study_id VARCHAR NOT NULL, wave VARCHAR NOT NULL, indicator VARCHAR NOT NULL, channel VARCHAR NOT NULL,
+    n_channel INTEGER, estimate_all DOUBLE, estimate_without DOUBLE, difference DOUBLE,
+    ci_low_without DOUBLE, ci_high_without DOUBLE, suppressed BOOLEAN NOT NULL, run_id VARCHAR NOT NULL,
+    PRIMARY KEY (study_id, wave, indicator, channel)
+);
+-- Each published estimate (overall and per category) minus the same one in the previous wave.
+CREATE TABLE IF NOT EXISTS indicators.wave_differences (
+    study_id VARCHAR NOT NULL, indicator VARCHAR NOT NULL, breakdown VARCHAR NOT NULL, domain VARCHAR NOT NULL,
+    unit VARCHAR NOT NULL, wave_before VARCHAR NOT NULL, wave_after VARCHAR NOT NULL,
+    estimate_before DOUBLE, estimate_after DOUBLE, difference DOUBLE, se DOUBLE, ci_low DOUBLE, ci_high DOUBLE,
+    p_value DOUBLE,
+    PRIMARY KEY (study_id, indicator, breakdown, domain, wave_before, wave_after)
 );
 -- Answer labels in nl/fr/en for every coded column, from the codebook: join on (study_id, wave,
 -- instrument, variable, code) to read any clean column in words.

@@ -27,10 +27,25 @@ def breakdown_block(content: SiteContent, rows: pd.DataFrame, indicator: str, br
                  content.min_n, corner=t(f"breakdown_{breakdown}", lang).capitalize(), level=level)
 
 
+def breakdowns_shown(entry) -> tuple[str, ...]:
+    """Which breakdowns an indicator is charted by: every one but the channel (a sensitivity check, in the
+    downloads) for a headline indicator, the neighbourhood for the other indicators of a dimension, none for
+    the rest (their whole-sample figures head the page; every breakdown is in the downloads)."""
+    if entry.headline:
+        return tuple(b for b in BREAKDOWNS[1:] if b != "channel")
+    return ("neighbourhood",) if entry.dimension else ()
+
+
 def indicator_section(content: SiteContent, rows: pd.DataFrame, indicator: str, lang: str, ids: Ids,
-                      breakdowns: tuple[str, ...] = BREAKDOWNS[1:]) -> str:
+                      breakdowns: tuple[str, ...] | None = None) -> str:
+    """Charts of one indicator by ``breakdowns`` (default: ``breakdowns_shown``); nothing for an indicator
+    whose every cell is withheld."""
     entry = content.entry(indicator)
     own = rows[rows["indicator"] == indicator]
+    if own.empty or own["suppressed"].all():
+        return ""
+    if breakdowns is None:
+        breakdowns = breakdowns_shown(entry)
     blocks = "".join(breakdown_block(content, own, indicator, b, lang, ids) for b in breakdowns)
     if not blocks:
         return ""

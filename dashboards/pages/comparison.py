@@ -14,8 +14,15 @@ from dashboards.model import SiteContent
 from dashboards.pages.common import indicator_labels, paragraph, plain_table, present, wave_labels
 from dashboards.text import t
 
-GAP_PREFIX = "gap_"
+GAP = "perception_gap."
 esc = html.escape
+
+
+def sides(gap: str) -> tuple[str, str]:
+    """The parent and field-actor indicators a gap compares: the parents' access index and the count of
+    field actors who agree (published from n >= 10, where the gap itself needs 30)."""
+    subject = gap.removeprefix(GAP)
+    return f"access_index.{subject}", f"field_actor_agree.{subject}"
 
 
 def _said(row: pd.Series | None, lang: str, min_n: int) -> str:
@@ -49,11 +56,11 @@ def comparison(content: SiteContent, lang: str, ids: Ids) -> str:
     for wave in sorted(set(gap_rows["wave"])):
         for name in gaps:
             gap = _side(rows, name, None, wave)
-            base = name.removeprefix(GAP_PREFIX)
+            parent, actors = sides(name)
             table_rows.append([
                 content.entry(name).label.get(lang, name), wave,
-                _said(_side(rows, base, "parent", wave), lang, content.min_n),
-                _said(_side(rows, base, "field_actor", wave), lang, content.min_n),
+                _said(_side(rows, parent, "parent", wave), lang, content.min_n),
+                _said(_side(rows, actors, "field_actor", wave), lang, content.min_n),
                 _said(gap, lang, content.min_n),
             ])
     parts.append(f"<h2>{esc(t('gap_sides', lang))}</h2>")

@@ -13,7 +13,8 @@ from dashboards.pages.common import paragraph, plain_table
 from dashboards.text import TEXT, t
 
 esc = html.escape
-REASONS = ("primary", "secondary", "alpha_below_0.7", "field_actor_n_below_30")
+REASONS = ("primary", "secondary", "alpha_below_0.7", "alpha_not_computable", "field_actor_n_below_30",
+           "parent_index_withheld")
 
 
 def _section(title: str, *parts: str) -> str:

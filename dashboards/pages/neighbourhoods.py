@@ -23,6 +23,8 @@ def neighbourhoods(content: SiteContent, lang: str, ids: Ids) -> str:
     areas = {c: v for c, v in domain_labels(content, "neighbourhood", lang).items() if c != "all"}
     title = t("tile_title", lang, indicator=content.entry(mapped).label.get(lang, mapped), wave=wave)
     parts.append(tile_map(mapped_rows[mapped_rows["wave"] == wave], areas, title, lang, content.min_n))
-    rows = rows[rows["indicator"].isin(names)]
-    parts.extend(indicator_section(content, rows, n, lang, ids, breakdowns=("neighbourhood",)) for n in names)
+    # The headline indicators here; every other indicator is by neighbourhood on its dimension's page.
+    shown = [n for n in names if content.entry(n).headline] or names
+    rows = rows[rows["indicator"].isin(shown)]
+    parts.extend(indicator_section(content, rows, n, lang, ids, breakdowns=("neighbourhood",)) for n in shown)
     return "".join(parts)

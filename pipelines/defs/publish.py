@@ -10,7 +10,8 @@ import pandas as pd
 from analyses import MIN_CELL_SIZE
 from dashboards.model import MethodFacts, SiteContent
 from dashboards.site import write_site
-from pipelines.defs.indicators import SCHEMA, TABLE, awareness_by_neighbourhood
+from analyses.catalogue import load_catalogue
+from pipelines.defs.indicators import dimensions_of, indicators, scale_items, subjects
 from pipelines.defs.instruments import codebook
 from pipelines.defs.quality import quality_report
 from pipelines.defs.weight import raking_weights
@@ -18,10 +19,13 @@ from pipelines.resources.study import StudyResource
 from pipelines.resources.warehouse import WarehouseResource
 from warehouse.tables import read_table
 
-# The codebook question whose answers label each breakdown's categories.
-BREAKDOWN_QUESTIONS = {"neighbourhood": "wijk", "language": "thuistaal", "education": "opleiding",
+# The codebook question whose answers label each breakdown's categories (the survey language has none).
+BREAKDOWN_QUESTIONS = {"neighbourhood": "wijk", "home_language": "thuistaal", "education": "opleiding",
                        "child_age": "kindleeftijd", "channel": "kanaal"}
 LANGS = ("nl", "fr", "en")
+SURVEY_LANGUAGES = {"nl": {"nl": "Nederlands", "fr": "néerlandais", "en": "Dutch"},
+                    "fr": {"nl": "Frans", "fr": "français", "en": "French"},
+                    "en": {"nl": "Engels", "fr": "anglais", "en": "English"}}
 
 
 def breakdown_labels(con, study_id: str) -> dict[str, dict[str, dict[str, str]]]:
@@ -35,46 +39,20 @@ def breakdown_labels(con, study_id: str) -> dict[str, dict[str, dict[str, str]]]
         ).fetchall()
         if found and found[0][0]:
             labels[breakdown] = {a["code"]: {lang: a[lang] for lang in LANGS} for a in json.loads(found[0][0])}
-    return labels
+    return labels | {"language": SURVEY_LANGUAGES}
 
 
-def service_labels(con, study_id: str) -> dict[str, dict[str, str]]:
-    """Service code -> {nl, fr, en}, from the awareness item of the codebook (latest wave wins)."""
-    rows = con.execute(
-        """SELECT subquestion, item_nl, item_fr, item_en FROM meta.codebook
-           WHERE study_id = ? AND instrument = 'parent' AND question = 'kent' ORDER BY wave""",
-        [study_id],
-    ).fetchall()
-    return {code: {"nl": nl, "fr": fr, "en": en} for code, nl, fr, en in rows}
-
-
-def rows_from_awareness(table: pd.DataFrame, services: dict[str, dict[str, str]]) -> tuple[pd.DataFrame, dict]:
-    """Stand-in until table ``indicators.indicators`` lands: the awareness table as indicator rows (one
-    indicator ``awareness_<service>`` per service, breakdowns ``all`` and ``neighbourhood``) and a
-    catalogue for them. The only place that knows the old table's shape."""
-    total = table["is_total"].astype(bool)
-    rows = pd.DataFrame({
-        "study_id": table["study_id"], "wave": table["wave"].astype(str),
-        "indicator": "awareness_" + table["service"].astype(str),
-        "breakdown": total.map({True: "all", False: "neighbourhood"}),
-        "domain": table["neighbourhood"].where(~total, "all"), "instrument": "parent",
-        **{c: table[c] for c in ("estimate", "se", "ci_low", "ci_high", "n", "n_eff", "deff", "weighted")},
-        "suppressed": table["suppression"].notna(), "reason": table["suppression"], "unit": "proportion",
-        "instrument_version": table["instrument_version"],
-    })
-    heading = {"nl": "Bekendheid: {}", "fr": "Notoriété : {}", "en": "Awareness: {}"}
-    about = {"nl": "Aandeel ouders dat {} kent, onder de ouders die de vraag beantwoordden.",
-             "fr": "Part des parents qui connaissent {}, parmi les parents ayant répondu à la question.",
-             "en": "Share of parents who know {}, among the parents who answered the question."}
-    catalogue = {
-        f"awareness_{code}": {
-            "label": {lang: heading[lang].format(services.get(code, {}).get(lang, code)) for lang in LANGS},
-            "description": {lang: about[lang].format(services.get(code, {}).get(lang, code)) for lang in LANGS},
-            "dimension": "bekend", "unit": "proportion", "headline": True,
-        }
-        for code in dict.fromkeys(table["service"].astype(str))
-    }
-    return rows, catalogue
+def indicator_catalogue(study: StudyResource, waves: list[str]) -> dict:
+    """Indicator name -> its catalogue entry (labels, description, dimension, unit, headline), over every wave:
+    a service added in a later wave has its indicators too."""
+    catalogue = load_catalogue()
+    entries = {}
+    for wave in waves:
+        parent, field_actor = study.instrument("parent", wave), study.instrument("field_actor", wave)
+        services, themes = subjects(parent)
+        entries |= {i.name: i for i in catalogue.indicators(services, themes, dimensions_of(
+            scale_items(parent, field_actor)))}
+    return entries
 
 
 def method_facts(con, study_id: str) -> MethodFacts:
@@ -96,20 +74,20 @@ def method_facts(con, study_id: str) -> MethodFacts:
     return MethodFacts(samples=samples, weighting=weighting, quality=quality, versions=versions)
 
 
-@dg.asset(deps=[awareness_by_neighbourhood, codebook, raking_weights, quality_report], group_name="publish",
+@dg.asset(deps=[indicators, codebook, raking_weights, quality_report], group_name="publish",
           kinds={"plotly", "html"})
 def dashboard_site(context: dg.AssetExecutionContext, study: StudyResource,
                    warehouse: WarehouseResource) -> dg.MaterializeResult:
     """The folder ``site/`` (``TOEGANG_SITE``): per language (nl, fr, en) an overview of the headline
     indicators, a page per accessibility dimension, neighbourhoods (with a tile map), parents versus field
     actors, the trend across waves, method and data quality, and downloads (CSV, Parquet). Aggregates only.
-    Source: indicator rows (``indicators.awareness_by_neighbourhood`` until ``indicators.indicators``
-    lands); labels from ``meta.codebook``; weights and quality aggregates for the method page.
+    Source: ``indicators.indicators`` with the catalogue's names (``analyses/catalogue.yaml``); labels from
+    ``meta.codebook``; weights and quality aggregates for the method page.
     """
     config = study.load()
     with warehouse.connect() as con:
-        table = read_table(con, SCHEMA, TABLE, study_id=config.study_id)
-        rows, catalogue = rows_from_awareness(table, service_labels(con, config.study_id))
+        rows = read_table(con, "indicators", "indicators", study_id=config.study_id)
+        catalogue = indicator_catalogue(study, sorted(rows["wave"].unique()))
         domains = breakdown_labels(con, config.study_id)
         method = method_facts(con, config.study_id)
     if rows.empty:

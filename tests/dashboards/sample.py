@@ -32,11 +32,13 @@ CATALOGUE = {
     "use": _entry("Gebruikte de dienst", "A utilisé le service", "Used the service", None, "proportion", True),
     "unmet_need": _entry("Onvervulde nood", "Besoin non satisfait", "Unmet need", None, "proportion", True),
     "barrier_betaalbaar": _entry("Drempel: kosten", "Obstacle : coût", "Barrier: cost", "betaalbaar", "proportion"),
-    "access_index_bereikbaar": _entry("Index bereikbaar", "Indice accessible", "Reachability index", "bereikbaar",
+    "access_index.S01.bereikbaar": _entry("Index bereikbaar", "Indice accessible", "Reachability index", "bereikbaar",
                                       "index", True),
     "access_index_begrijpbaar": _entry("Index begrijpbaar", "Indice compréhensible", "Understandability index",
                                        "begrijpbaar", "index"),
-    "gap_access_index_bereikbaar": _entry("Verschil bereikbaar", "Écart accessible", "Reachability gap", "bereikbaar",
+    "field_actor_agree.S01.bereikbaar": _entry("Werkveld akkoord", "Terrain d'accord", "Field actors agree",
+                                               "bereikbaar", "count"),
+    "perception_gap.S01.bereikbaar": _entry("Verschil bereikbaar", "Écart accessible", "Reachability gap", "bereikbaar",
                                           "difference"),
 }
 
@@ -47,9 +49,9 @@ def _row(rng, wave, indicator, breakdown, domain, unit, n, *, instrument="parent
         estimate = 100 * centre + rng.uniform(-8, 8)
         se = 18 / math.sqrt(n_eff)
         low, high = estimate - 1.96 * se, estimate + 1.96 * se
-    elif unit == "difference":
-        estimate = centre + rng.uniform(-0.03, 0.03)
-        se = 0.5 / math.sqrt(n_eff)
+    elif unit == "difference":  # points on the 0-100 index scale
+        estimate = 100 * centre + rng.uniform(-3, 3)
+        se = 50 / math.sqrt(n_eff)
         low, high = estimate - 1.96 * se, estimate + 1.96 * se
     elif unit == "count":
         estimate, se, low, high = float(round(centre * n)), None, None, None
@@ -74,7 +76,7 @@ def sample_rows(seed: int = 8) -> pd.DataFrame:
     for wave in WAVES:
         later = wave == "2021"
         sizes = {"W01": 76, "W02": 64, "W03": 58, "W04": 40 if not later else 7}
-        for name, centre in (("awareness", 0.62), ("use", 0.41), ("access_index_bereikbaar", 0.64)):
+        for name, centre in (("awareness", 0.62), ("use", 0.41), ("access_index.S01.bereikbaar", 0.64)):
             unit = CATALOGUE[name]["unit"]
             rows.append(_row(rng, wave, name, "all", "all", unit, sum(sizes.values()), centre=centre + 0.05 * later))
             for area, n in sizes.items():
@@ -92,9 +94,9 @@ def sample_rows(seed: int = 8) -> pd.DataFrame:
                          reason=None if later else "alpha_below_0.7"))
         # Field actors: 18 in 2018 (a count, and no gap), 34 in 2021 (a gap with its interval).
         actors = 18 if not later else 34
-        rows.append(_row(rng, wave, "access_index_bereikbaar", "all", "all", "count", actors, instrument="field_actor",
+        rows.append(_row(rng, wave, "field_actor_agree.S01.bereikbaar", "all", "all", "count", actors, instrument="field_actor",
                          centre=0.67))
-        rows.append(_row(rng, wave, "gap_access_index_bereikbaar", "all", "all", "difference", actors,
+        rows.append(_row(rng, wave, "perception_gap.S01.bereikbaar", "all", "all", "difference", actors,
                          instrument="both", centre=0.09, reason=None if later else "field_actor_n_below_30"))
     return pd.DataFrame(rows)
 

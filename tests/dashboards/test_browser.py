@@ -132,7 +132,7 @@ def test_each_chart_and_its_table_show_the_indicator_rows(site, visit):
                 if row["suppressed"]:
                     assert x is None and cell["estimate"] is None
                 else:
-                    assert x == pytest.approx(row["estimate"]) and cell["estimate"] == pytest.approx(row["estimate"],
+                    assert x == pytest.approx(row["estimate"], abs=1e-5) and cell["estimate"] == pytest.approx(row["estimate"],
                                                                                                    rel=1e-5)
 
 

@@ -13,7 +13,8 @@ import pytest
 
 from dashboards import site as site_module
 from dashboards.formatting import interval_text, value_text
-from dashboards.model import INDICATOR_COLUMNS, ContentError, checked_indicators
+from dashboards.model import INDICATOR_COLUMNS, ContentError, catalogue_entry, checked_indicators
+from dashboards.pages.breakdowns import breakdowns_shown
 from dashboards.site import write_site
 from dashboards.text import LANGUAGES, t
 from tests.dashboards.sample import CATALOGUE, sample_content, sample_rows
@@ -132,9 +133,15 @@ def test_table_cells_equal_the_indicator_rows(built, lang):
                 assert value_text(row["estimate"], row["unit"], lang) in cell["text"]
                 assert interval_text(row["ci_low"], row["ci_high"], row["unit"], lang) in cell["text"]
                 assert f"n\u00a0=\u00a0{int(row['n'])}" in cell["text"]
-    # Every parent-side row and gap is in some table; field actors' own counts are on the comparison page.
-    parent_side = {k for k, r in rows.items() if r["instrument"] != "field_actor"}
-    assert parent_side <= seen
+    # Every parent-side row and gap charted by the page rules is in some table (the rest is in the downloads);
+    # field actors' own counts are on the comparison page.
+    withheld = {r["indicator"] for r in rows.values() if r["breakdown"] != "all"} - {
+        r["indicator"] for r in rows.values() if r["breakdown"] != "all" and not r["suppressed"]}
+    shown = {k for k, r in rows.items() if r["instrument"] != "field_actor" and (
+        r["breakdown"] == "all" or (r["breakdown"] in breakdowns_shown(catalogue_entry(CATALOGUE[r["indicator"]]))
+                                    and r["indicator"] not in withheld))}
+    assert shown <= seen
+    assert set(rows) - seen  # not a tautology: some rows are in the downloads only
 
 
 def test_suppressed_cells_are_explained_gaps_in_table_and_chart(built):
@@ -164,8 +171,8 @@ def test_chart_error_bars_are_the_intervals(built):
     for label, x, plus, minus in zip(trace["y"], trace["x"], trace["error_x"]["array"], trace["error_x"]["arrayminus"]):
         name = next(k for k, v in CATALOGUE.items() if v["label"]["en"] == label)
         row = rows[(rows["indicator"] == name) & (rows["wave"] == "2018") & (rows["breakdown"] == "all")].iloc[0]
-        assert x == pytest.approx(row["estimate"])
-        assert x + plus == pytest.approx(row["ci_high"]) and x - minus == pytest.approx(row["ci_low"])
+        assert x == pytest.approx(row["estimate"], abs=1e-5)  # charts carry five decimals
+        assert x + plus == pytest.approx(row["ci_high"], abs=2e-5) and x - minus == pytest.approx(row["ci_low"], abs=2e-5)
 
 
 def test_labels_and_text_are_escaped(tmp_path):
@@ -228,5 +235,6 @@ def test_values_are_written_as_each_language_writes_them():
     assert value_text(0.4237, "proportion", "fr") == "42\u00a0%"
     assert value_text(63.25, "index", "nl") == "63,2" or value_text(63.25, "index", "nl") == "63,3"
     assert value_text(1234, "count", "nl") == "1.234" and value_text(1234, "count", "en") == "1,234"
-    assert value_text(-0.083, "difference", "en") == "−8\u00a0pp"
+    assert value_text(-8.34, "difference", "en") == "−8.3\u00a0pts"  # points on the 0-100 index
+    assert value_text(3.614, "mean", "fr") == "3,61"
     assert value_text(None, "proportion", "en") == "—"

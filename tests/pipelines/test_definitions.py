@@ -11,7 +11,7 @@ from tests.conftest import ROOT
 
 ASSETS = {"codebook", "instrument_files", "raw_responses", "clean_parent_responses", "raking_weights",
           "quality_flags", "quality_report",
-          "clean_field_actor_responses", "awareness_by_neighbourhood", "indicators", "dashboard_site"}
+          "clean_field_actor_responses", "indicators", "wave_differences", "dashboard_site"}
 
 
 def test_definitions_hold_the_assets_in_order():
@@ -22,12 +22,11 @@ def test_definitions_hold_the_assets_in_order():
     assert keys == ASSETS
     upstream = {k: {p.to_user_string() for p in graph.get(dg.AssetKey(k)).parent_keys} for k in ASSETS}
     assert upstream["clean_parent_responses"] == {"raw_responses", "codebook"}
-    assert upstream["awareness_by_neighbourhood"] == {"clean_parent_responses", "raking_weights"}
-    assert upstream["dashboard_site"] == {"awareness_by_neighbourhood", "codebook", "raking_weights", "quality_report"}
+    assert upstream["dashboard_site"] == {"indicators", "codebook", "raking_weights", "quality_report"}
     partitions = graph.get(dg.AssetKey("raw_responses")).partitions_def
     assert partitions.get_partition_keys() == ["2018", "2021"]
     assert {c.name for c in graph.asset_check_keys} == {
-        "no_small_cells_published", "survey_structure_matches_codebook", "weights_meet_margins",
+        "survey_structure_matches_codebook", "weights_meet_margins",
         "weights_positive_and_finite", "effective_sample_size", "trimmed_weights_near_margins",
         "no_small_indicator_cells"}
     assert upstream["indicators"] == {"clean_parent_responses", "clean_field_actor_responses", "raking_weights"}

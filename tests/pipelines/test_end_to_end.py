@@ -29,8 +29,9 @@ def demo_run(tmp_path_factory):
         snapshot = {
             "raw": con.execute("SELECT count(*) FROM raw.responses").fetchall()[0][0],
             "clean": con.execute("SELECT count(*) FROM clean.parent_responses").fetchall()[0][0],
-            "indicators": con.execute("SELECT * FROM indicators.awareness_by_neighbourhood "
-                                      "ORDER BY ALL").fetchall(),
+            # Everything but the run id: a rerun must reproduce every published number exactly.
+            "indicators": con.execute("SELECT * EXCLUDE (run_id) FROM indicators.indicators ORDER BY ALL").fetchall(),
+            "run_ids": con.execute("SELECT DISTINCT run_id FROM indicators.indicators").fetchall(),
             "weights": con.execute("SELECT * FROM weighted.parent_weights ORDER BY ALL").fetchall(),
         }
     second = run_study("demo-brussels", home=str(root / "home"), site=str(root / "site"),
@@ -84,23 +85,30 @@ def test_indicator_matches_a_hand_count_and_is_stable_on_rerun(demo_run):
     reached = [r for r in parents if r["submitdate"] or int(r["lastpage"]) >= 3]
     w01 = [r for r in reached if r["wijk"] == "W01"]
     aware = sum(r["kent[S02]"] == "Y" for r in w01)
-    row = _query(second, "SELECT n, suppression, weighted FROM indicators.awareness_by_neighbourhood "
-                         "WHERE wave = '2018' AND service = 'S02' AND neighbourhood = 'W01'")
+    cell = ("FROM indicators.indicators WHERE wave = '2018' AND indicator = 'awareness_rate.S02' "
+            "AND breakdown = 'neighbourhood' AND domain = 'W01'")
+    row = _query(second, f"SELECT n, reason, weighted {cell}")
     weighted_base = _query(second, """SELECT count(*), sum(w.weight * p.kent_S02::INT) / sum(w.weight)
                                       FROM clean.parent_responses p JOIN weighted.parent_weights w
                                       USING (study_id, wave, survey_id, response_id)
                                       WHERE p.wave = '2018' AND p.wijk = 'W01' AND p.kent_S02 IS NOT NULL""")[0]
     assert row == [(weighted_base[0], None, True)] and weighted_base[0] <= len(w01)
-    estimate, low, high = _query(second, "SELECT estimate, ci_low, ci_high FROM indicators.awareness_by_neighbourhood "
-                                         "WHERE wave = '2018' AND service = 'S02' AND neighbourhood = 'W01'")[0]
+    estimate, low, high = _query(second, f"SELECT estimate, ci_low, ci_high {cell}")[0]
     assert estimate == pytest.approx(weighted_base[1]) and low < estimate < high
-    assert _query(second, "SELECT * FROM indicators.awareness_by_neighbourhood ORDER BY ALL") == snapshot["indicators"]
+    # Reproducible: the rerun (a new run id) publishes the same rows, to the last bit, with its versions.
+    assert _query(second, "SELECT * EXCLUDE (run_id) FROM indicators.indicators ORDER BY ALL") == snapshot["indicators"]
+    assert _query(second, "SELECT DISTINCT run_id FROM indicators.indicators") != snapshot["run_ids"]
+    stamps = _query(second, "SELECT DISTINCT wave, instrument_version, margins_version IS NOT NULL, code_version <> '' "
+                            "FROM indicators.indicators WHERE measure = 'awareness_rate' ORDER BY wave")
+    versions = {w: load_study(DEMO_STUDY).instrument("parent", w).version for w in ("2018", "2021")}
+    assert [(w, versions[w] in v.split(","), m, c) for w, v, m, c in stamps] == [
+        ("2018", True, True, True), ("2021", True, True, True)]
     # The 2021 wave has few parents from the rest of Brussels: that cell is hidden, never published.
-    hidden = _query(second, "SELECT neighbourhood, suppression, n, estimate FROM indicators.awareness_by_neighbourhood "
-                            "WHERE wave = '2021' AND service = 'S01' AND suppression IS NOT NULL ORDER BY ALL")
+    hidden = _query(second, "SELECT domain, reason, n, estimate FROM indicators.indicators WHERE wave = '2021' "
+                            "AND indicator = 'awareness_rate.S01' AND breakdown = 'neighbourhood' AND suppressed")
     assert ("W04", "primary", None, None) in hidden
-    assert _query(second, "SELECT count(*) FROM indicators.awareness_by_neighbourhood "
-                          "WHERE suppression IS NULL AND n < 10")[0][0] == 0
+    assert _query(second, "SELECT count(*) FROM indicators.indicators "
+                          "WHERE NOT suppressed AND unit <> 'difference' AND n < 10")[0][0] == 0
 
 
 class _Page(HTMLParser):
@@ -145,15 +153,20 @@ def test_dashboard_pages(demo_run):
     assert (nl.lang, fr.lang, en.lang) == ("nl", "fr", "en")
     assert en.scripts == ["../assets/plotly-basic.min.js", "../assets/site.js"]  # shipped once, no CDN
     html = (site / "en" / "neighbourhoods.html").read_text(encoding="utf-8")
-    assert "Awareness: Child health clinic" in html
-    assert "Bekendheid: Consultatiebureau (Kind &amp; Gezin)" in (site / "nl" / "neighbourhoods.html").read_text()
+    assert "Knows Child health clinic" in html
+    assert "Kent Consultatiebureau (Kind &amp; Gezin)" in (site / "nl" / "neighbourhoods.html").read_text()
     assert "Rest of Brussels" in en.cells and "Reste de Bruxelles" in fr.cells
     # The published share for S02 in Hertogin 2018, as the table shows it.
-    n, estimate, low, high = _query(second, "SELECT n, estimate, ci_low, ci_high FROM indicators.awareness_by_neighbourhood "
-                                            "WHERE wave='2018' AND service='S02' AND neighbourhood='W01'")[0]
+    n, estimate, low, high = _query(second, "SELECT n, estimate, ci_low, ci_high FROM indicators.indicators "
+                                            "WHERE wave='2018' AND indicator='awareness_rate.S02' "
+                                            "AND breakdown='neighbourhood' AND domain='W01'")[0]
     assert f"{100 * estimate:.0f}% [{100 * low:.0f}% – {100 * high:.0f}%] n\u00a0=\u00a0{n}" in en.cells
     assert any("fewer than 10 respondents" in c for c in en.cells)
-    assert html.count('class="chart"') == 7  # one chart per service, each with both waves
+    # One chart per headline indicator with a published neighbourhood cell, each with both waves.
+    charted = _query(second, "SELECT count(DISTINCT indicator) FROM indicators.indicators WHERE breakdown = "
+                             "'neighbourhood' AND NOT suppressed AND measure IN ('awareness_rate', 'use_rate', "
+                             "'unmet_need_rate')")[0][0]
+    assert html.count('class="chart"') == charted and charted >= 14
     assert "cdn.plot.ly" not in html
 
 

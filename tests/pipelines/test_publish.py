@@ -1,32 +1,27 @@
-"""The stand-in adapter turns the awareness table into indicator rows and a catalogue that the dashboards
-accept, one indicator per service, whole sample and neighbourhoods, suppression carried over."""
+"""The indicator table and its catalogue, as the pipeline publishes them, meet the dashboards' contract:
+every row is accepted, every indicator has its labels, and suppressed rows carry no numbers."""
 
-import pandas as pd
-
+from analyses.catalogue import load_catalogue
+from analyses.indicator_table import indicator_table
 from dashboards.model import INDICATOR_COLUMNS, checked_indicators
-from pipelines.defs.publish import rows_from_awareness
+from pipelines.defs.publish import indicator_catalogue
+from pipelines.resources.study import StudyResource
+from tests.analyses.test_indicator_table import SERVICES, THEMES, _inputs, _parents
 
 
-def test_awareness_rows_follow_the_indicator_contract():
-    table = pd.DataFrame({
-        "study_id": "s", "wave": "2018", "service": ["S01", "S01", "S01"], "neighbourhood": ["W01", "W04", "ALL"],
-        "is_total": [False, False, True], "n": pd.array([76, None, 120], dtype="Int64"),
-        "estimate": [0.77, None, 0.78], "se": [0.12, None, 0.05], "ci_low": [0.46, None, 0.66],
-        "ci_high": [0.93, None, 0.86], "n_eff": [67.4, None, 73.5], "deff": [6.5, None, 3.5], "weighted": True,
-        "suppression": [None, "primary", None], "instrument_version": "319d803752ca",
-    })
-    services = {"S01": {"nl": "Consultatiebureau", "fr": "Consultation ONE", "en": "Child health clinic"}}
-    rows, catalogue = rows_from_awareness(table, services)
-    assert list(rows.columns[: len(INDICATOR_COLUMNS)]) == list(INDICATOR_COLUMNS)
+def test_indicator_rows_follow_the_dashboard_contract():
+    table, _ = indicator_table(_inputs(_parents()))
+    rows = table.assign(study_id="s", wave="2018")
+    catalogue = {i.name: i for i in load_catalogue().indicators(SERVICES, THEMES, {"S01": ["bereikbaar"]})}
     checked = checked_indicators(rows, catalogue)
-    assert checked[["indicator", "breakdown", "domain", "suppressed"]].values.tolist() == [
-        ["awareness_S01", "neighbourhood", "W01", False],
-        ["awareness_S01", "neighbourhood", "W04", True],
-        ["awareness_S01", "all", "all", False],
-    ]
-    assert checked["reason"].fillna("").tolist() == ["", "primary", ""]
-    assert checked.loc[2, "estimate"] == 0.78 and checked.loc[0, "n"] == 76
-    entry = catalogue["awareness_S01"]
-    assert entry["label"] == {"nl": "Bekendheid: Consultatiebureau", "fr": "Notoriété : Consultation ONE",
-                              "en": "Awareness: Child health clinic"}
-    assert entry["dimension"] == "bekend" and entry["unit"] == "proportion" and entry["headline"]
+    assert set(INDICATOR_COLUMNS) <= set(checked.columns) and len(checked) == len(rows)
+    assert checked.loc[checked["suppressed"], "estimate"].isna().all()
+    assert {"proportion", "index", "mean", "count", "difference"} == set(checked["unit"])
+
+
+def test_the_published_catalogue_names_every_indicator_of_every_wave():
+    catalogue = indicator_catalogue(StudyResource(), ["2018", "2021"])
+    assert "awareness_rate.S07" in catalogue  # a service of the 2021 wave only
+    entry = catalogue["barrier_prevalence.S01.bereikbaar"]
+    assert entry.dimension == "bereikbaar" and entry.unit == "proportion" and not entry.headline
+    assert entry.label["fr"].startswith("Obstacle joignable")

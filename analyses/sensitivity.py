@@ -1,0 +1,37 @@
+"""How much the headline indicators depend on where parents were recruited (DOMAIN.md section 4: the
+recruitment channel as a sensitivity check). For each channel, the indicator is estimated again without the
+parents recruited there (a domain of the same weighted design, not re-raked) and set beside the estimate
+from everyone."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analyses.disclosure import MIN_CELL_SIZE
+from analyses.estimates import Margins, survey_mean
+
+COLUMNS = ["indicator", "channel", "n_channel", "estimate_all", "estimate_without", "difference",
+           "ci_low_without", "ci_high_without", "suppressed"]
+
+
+def channel_sensitivity(frame: pd.DataFrame, variables: list[str], channel: str, *, weight: str | None = None,
+                        calibration: Margins | None = None, min_n: int = MIN_CELL_SIZE) -> pd.DataFrame:
+    """One row per variable and channel. A channel with fewer than ``min_n`` respondents in the variable's
+    universe is suppressed: the difference would tell about them."""
+    rows = []
+    design = {"weight": weight, "calibration": calibration}
+    for variable in variables:
+        overall = survey_mean(frame, variable, **design).iloc[0]
+        observed = frame[variable].notna()
+        for code in sorted(frame[channel].dropna().unique()):
+            inside = frame[channel] == code
+            n_channel = int((inside & observed).sum())
+            without = survey_mean(frame.assign(_y=frame[variable].where(~inside)), "_y", **design).iloc[0]
+            hidden = n_channel < min_n
+            rows.append({"indicator": variable, "channel": str(code), "n_channel": None if hidden else n_channel,
+                         "estimate_all": overall["estimate"],
+                         "estimate_without": None if hidden else without["estimate"],
+                         "difference": None if hidden else without["estimate"] - overall["estimate"],
+                         "ci_low_without": None if hidden else without["ci_low"],
+                         "ci_high_without": None if hidden else without["ci_high"], "suppressed": hidden})
+    return pd.DataFrame(rows, columns=COLUMNS)
