@@ -160,6 +160,59 @@ def purge(
                "(toegang run) to recompute weights and indicators without them.")
 
 
+free_text_app = typer.Typer(help="Review free-text answers before anything quotes them.", no_args_is_help=True)
+app.add_typer(free_text_app, name="free-text")
+
+
+@free_text_app.command("export")
+def free_text_export(
+    wave: Annotated[str, typer.Option(help="Wave.")],
+    out: Annotated[Path, typer.Option(help="CSV worksheet to write (raw text: keep it restricted).")],
+    instrument: Annotated[str, typer.Option(help="parent or field_actor.")] = "parent",
+    study: Annotated[str, typer.Option(help="Study id.", envvar="TOEGANG_STUDY")] = DEMO_STUDY,
+    home: HomeOption = None,
+) -> None:
+    """Write the answers not yet reviewed to a worksheet: fill in status (quotable / not_quotable) and the
+    redacted text, then import it."""
+    from pipelines.resources.study import StudyResource
+    from warehouse import free_text
+    from warehouse.connection import connect
+    from warehouse.paths import Locations
+
+    def worksheet():
+        definition = StudyResource(study_id=study).instrument(instrument, wave)
+        columns = [c.name for c in definition.columns() if c.free_text]
+        with connect(Locations.from_env(home=home), read_only=True) as con:
+            return free_text.pending(con, study, wave, instrument, columns)
+
+    sheet = _guarded(worksheet)
+    sheet.to_csv(out, index=False)
+    typer.echo(f"{len(sheet)} answers to review written to {out}")
+
+
+@free_text_app.command("import")
+def free_text_import(
+    sheet: Annotated[Path, typer.Argument(help="The filled-in worksheet.")],
+    reviewer: Annotated[str, typer.Option(help="Who reviewed the answers.")],
+    study: Annotated[str, typer.Option(help="Study id.", envvar="TOEGANG_STUDY")] = DEMO_STUDY,
+    home: HomeOption = None,
+) -> None:
+    """Record a reviewed worksheet; quotable answers appear, redacted, in the next exports."""
+    import pandas as pd
+
+    from warehouse import free_text
+    from warehouse.connection import connect
+    from warehouse.paths import Locations
+
+    frame = pd.read_csv(sheet, dtype={"status": str, "redacted_text": str, "column_name": str, "text_sha256": str})
+    try:
+        with connect(Locations.from_env(home=home)) as con:
+            count = free_text.record_reviews(con, study, frame, reviewer, origin=sheet.name)
+    except free_text.ReviewError as exc:
+        _fail(str(exc))
+    typer.echo(f"{count} reviews recorded; run the study again to refresh the exports")
+
+
 @app.command("generate-demo")
 def generate_demo(
     out: Annotated[Path | None, typer.Option(help="Folder for the export files (default: the bundled study).")] = None,

@@ -12,6 +12,7 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.defs.clean import clean_field_actor_responses, clean_parent_responses
+from pipelines.defs.exports import exports
 from pipelines.defs.indicators import indicators, no_small_indicator_cells, wave_differences
 from pipelines.defs.ingest import raw_responses, survey_structure_matches_codebook
 from pipelines.defs.instruments import codebook, instrument_files
@@ -33,7 +34,7 @@ WAVE_ASSETS = [codebook, raw_responses, survey_structure_matches_codebook, clean
                quality_report, raking_weights,
                weights_meet_margins, weights_positive_and_finite, effective_sample_size, trimmed_weights_near_margins, clean_field_actor_responses,
                indicators, no_small_indicator_cells]
-PUBLISH_ASSETS = [instrument_files, wave_differences, dashboard_site]
+PUBLISH_ASSETS = [instrument_files, wave_differences, exports, dashboard_site]
 INGEST_ASSETS = [raw_responses, survey_structure_matches_codebook]
 
 

@@ -50,6 +50,12 @@ class Locations:
     def quarantine(self) -> Path:
         return self.home / "quarantine"
 
+    @property
+    def exports(self) -> Path:
+        """Files for analysts: published indicators, pseudonymised microdata without free text, reviewed
+        quotes. Microdata are still personal data: share them under the study's data agreement."""
+        return self.home / "exports"
+
     def ensure(self) -> Locations:
         for folder in (self.home, self.inbox, self.archive, self.quarantine):
             folder.mkdir(parents=True, exist_ok=True)

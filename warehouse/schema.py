@@ -41,6 +41,14 @@ CREATE TABLE IF NOT EXISTS raw.responses (
     loaded_at           TIMESTAMP NOT NULL,
     PRIMARY KEY (study_id, survey_id, response_id, load_seq)
 );
+-- Reviews of free-text answers (warehouse/free_text.py): a person reads each answer, removes names, places,
+-- organisations and rare details, and marks it quotable or not. A review holds for the text it read (hash):
+-- an edited answer needs a new review. Append-only; the latest review of a text wins.
+CREATE TABLE IF NOT EXISTS raw.free_text_reviews (
+    study_id VARCHAR NOT NULL, survey_id BIGINT NOT NULL, response_id BIGINT NOT NULL, column_name VARCHAR NOT NULL,
+    text_sha256 VARCHAR NOT NULL, status VARCHAR NOT NULL CHECK (status IN ('quotable', 'not_quotable')),
+    redacted_text VARCHAR, reviewer VARCHAR NOT NULL, reviewed_at TIMESTAMP NOT NULL
+);
 -- The only removals from the raw layer: explicit purges (warehouse/purge.py), each logged here. Subjects
 -- are pseudonyms, never tokens.
 CREATE TABLE IF NOT EXISTS raw.purges (

@@ -11,7 +11,7 @@ from tests.conftest import ROOT
 
 ASSETS = {"codebook", "instrument_files", "raw_responses", "clean_parent_responses", "raking_weights",
           "quality_flags", "quality_report",
-          "clean_field_actor_responses", "indicators", "wave_differences", "dashboard_site"}
+          "clean_field_actor_responses", "indicators", "wave_differences", "exports", "dashboard_site"}
 
 
 def test_definitions_hold_the_assets_in_order():

@@ -272,3 +272,25 @@ def test_answer_labels_come_from_the_codebook(demo_run):
     assert [label for label, _ in labels] == ["Duchesse", "Gare de l'Ouest", "Molenbeek historique", "Reste de Bruxelles"]
     assert sum(n for _, n in labels) == _query(second, "SELECT count(wijk) FROM clean.parent_responses "
                                                        "WHERE wave = '2018'")[0][0]
+
+
+def test_exports_hold_labelled_pseudonymised_microdata_and_the_published_tables(demo_run):
+    import pyreadstat
+
+    _, second, _ = demo_run
+    folder = second.locations.exports / "demo-brussels"
+    data, meta = pyreadstat.read_sav(str(folder / "microdata" / "parent_2018.sav"))
+    clean = _query(second, "SELECT count(*) FROM clean.parent_responses WHERE wave = '2018'")[0][0]
+    assert len(data) == clean and "respondent_id" in data.columns
+    assert not {"response_id", "survey_id", "token", "opmerking", "andertaal"} & set(data.columns)  # no link, no free text
+    assert meta.variable_value_labels["wijk"]["W01"] == "Hertogin"  # the base language's labels (nl)
+    assert meta.column_names_to_labels["kent_S01"].endswith("Consultatiebureau (Kind & Gezin)")
+    assert set(data["kent_S01"].dropna()) <= {0.0, 1.0}
+    published = duckdb.sql(f"SELECT count(*) FROM '{folder / 'indicators' / 'indicators.parquet'}'").fetchall()[0][0]
+    assert published == _query(second, "SELECT count(*) FROM indicators.indicators")[0][0]
+    assert (folder / "indicators" / "comparisons.csv").stat().st_size > 0
+    assert (folder / "quotes" / "parent_2018.csv").read_text().strip() == "respondent_id,column_name,redacted_text"
+    tests = dict(_query(second, "SELECT test, count(*) FROM indicators.comparisons GROUP BY test"))
+    assert {"chi2_independence", "rao_scott_f", "welch_anova", "kruskal", "pairwise_welch_t"} <= set(tests)
+    assert _query(second, "SELECT count(*) FROM indicators.channel_sensitivity WHERE NOT suppressed")[0][0] > 0
+    assert _query(second, "SELECT count(*) FROM indicators.wave_differences WHERE wave_before = '2018'")[0][0] > 0
