@@ -115,12 +115,22 @@ def _catalogue(path: Path, problems: list[Problem]) -> Catalogue:
             problems.append(Problem(file, item, "duplicate service code"))
         seen.add(code)
         raw = raw if isinstance(raw, dict) else {}
-        waves = tuple(str(w) for w in raw.get("waves") or [])
+        waves = _names(raw.get("waves"), file, item, "waves", problems)
         if not waves:
             problems.append(Problem(file, item, "no waves: say in which waves the service exists"))
         services.append(Service(code, multilingual(raw, item, problems, file), str(raw.get("type", "")),
-                                tuple(str(n) for n in raw.get("neighbourhoods") or []), waves))
+                                _names(raw.get("neighbourhoods"), file, item, "neighbourhoods", problems), waves))
     return Catalogue(str(doc.get("catalogue", path.stem)), tuple(services), file)
+
+
+def _names(raw: object, file: str, item: str, key: str, problems: list[Problem]) -> tuple[str, ...]:
+    """A list of plain names (waves, neighbourhoods); anything else is a problem, not a crash."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(x, (str, int)) and not isinstance(x, bool) for x in raw):
+        problems.append(Problem(file, item, f"{key} must be a list of names"))
+        return ()
+    return tuple(str(x) for x in raw)
 
 
 class _Builder:
@@ -272,7 +282,7 @@ class _Builder:
         if code.lower() in RESERVED_CODES:
             self.problem(item, f"{code!r} is reserved in LimeSurvey")
         qtype = raw.get("type")
-        if qtype not in QUESTION_TYPES:
+        if not isinstance(qtype, str) or qtype not in QUESTION_TYPES:
             self.problem(item, f"unknown question type {qtype!r} (one of {', '.join(QUESTION_TYPES)})")
         fill = {"service": service.code} if service else {}
 
