@@ -8,7 +8,7 @@ from pipelines.defs.clean import clean_parent_responses
 from pipelines.defs.weight import raking_weights, wave_margins
 from pipelines.defs.partitions import wave_partitions
 from pipelines.resources.study import StudyResource
-from pipelines.resources.warehouse import WarehouseResource
+from pipelines.resources.warehouse import WAREHOUSE_POOL, WarehouseResource
 from warehouse.tables import read_table, replace_wave
 
 SCHEMA, TABLE = "indicators", "awareness_by_neighbourhood"
@@ -19,6 +19,7 @@ SCHEMA, TABLE = "indicators", "awareness_by_neighbourhood"
     partitions_def=wave_partitions,
     group_name="indicators",
     kinds={"duckdb"},
+    pool=WAREHOUSE_POOL,
 )
 def awareness_by_neighbourhood(context: dg.AssetExecutionContext, study: StudyResource,
                                warehouse: WarehouseResource) -> dg.MaterializeResult:

@@ -12,7 +12,7 @@ from pipelines.defs.partitions import wave_partitions
 from pipelines.fetch import fetch_responses
 from pipelines.resources.limesurvey import LimeSurveyResource
 from pipelines.resources.study import StudyResource
-from pipelines.resources.warehouse import WarehouseResource
+from pipelines.resources.warehouse import WAREHOUSE_POOL, WarehouseResource
 from warehouse import raw
 
 
@@ -43,6 +43,7 @@ def _file_batch(path: Path, common: dict, instrument=None) -> raw.Batch:
     partitions_def=wave_partitions,
     group_name="ingest",
     kinds={"duckdb"},
+    pool=WAREHOUSE_POOL,
 )
 def raw_responses(context: dg.AssetExecutionContext, config: RawResponsesConfig, study: StudyResource,
                   warehouse: WarehouseResource, limesurvey: LimeSurveyResource) -> dg.MaterializeResult:

@@ -9,7 +9,7 @@ from pipelines.defs.clean import clean_parent_responses
 from pipelines.defs.quality import quality_flags
 from pipelines.defs.partitions import wave_partitions
 from pipelines.resources.study import StudyResource
-from pipelines.resources.warehouse import WarehouseResource
+from pipelines.resources.warehouse import WAREHOUSE_POOL, WarehouseResource
 from warehouse.tables import read_table, replace_wave
 
 SCHEMA, TABLE = "weighted", "parent_weights"
@@ -30,7 +30,8 @@ def wave_margins(study: StudyResource, wave: str):
     return margins_from_csv(data, str(survey.margins), categories=categories)
 
 
-@dg.asset(deps=[clean_parent_responses, quality_flags], partitions_def=wave_partitions, group_name="weight", kinds={"duckdb"})
+@dg.asset(deps=[clean_parent_responses, quality_flags], partitions_def=wave_partitions, group_name="weight",
+          kinds={"duckdb"}, pool=WAREHOUSE_POOL)
 def raking_weights(context: dg.AssetExecutionContext, study: StudyResource,
                    warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Table ``weighted.parent_weights``: one row per parent of the wave in the weighting base

@@ -12,6 +12,11 @@ from warehouse.connection import connect
 from warehouse.paths import Locations
 
 
+# The concurrency pool of every asset that writes the warehouse. DuckDB takes one process per file, so the
+# instance (dagster.yaml, pipelines/runner.py) limits the pool to one run at a time.
+WAREHOUSE_POOL = "warehouse"
+
+
 class WarehouseResource(dg.ConfigurableResource):
     """The DuckDB warehouse and the dashboard folder.
 
