@@ -216,5 +216,45 @@ def instruments_diff(
     typer.echo(f"{counts['added']} added, {counts['removed']} removed, {counts['changed']} changed")
 
 
+# -- backup and restore (warehouse/backup.py) ---------------------------------------------------------
+@app.command()
+def backup(
+    destination: Annotated[Path, typer.Argument(help="A new folder for the backup.")],
+    home: HomeOption = None,
+) -> None:
+    """Back up the warehouse and the raw layer (DuckDB EXPORT DATABASE, Parquet) with a manifest of
+    schema versions, row counts and checksums. warehouse/ can be shared; raw/ holds tokens."""
+    from warehouse.backup import BackupError, backup as export
+    from warehouse.paths import Locations
+
+    try:
+        manifest = _guarded(lambda: export(Locations.from_env(home=home), destination))
+    except BackupError as exc:
+        _fail(str(exc))
+    rows = sum(sum(counts.values()) for counts in manifest["rows"].values())
+    typer.echo(f"backup written to {destination.resolve()}: {rows} rows, schema versions "
+               f"{manifest['schema_versions']}")
+    typer.echo(f"  {destination / 'raw'} holds tokens: keep it where the raw layer is kept")
+
+
+@app.command()
+def restore(
+    source: Annotated[Path, typer.Argument(help="A folder written by `toegang backup`.")],
+    home: HomeOption = None,
+    replace: Annotated[bool, typer.Option(help="Replace an existing warehouse (its files are kept beside "
+                                               "it as *.before-restore-<time>).")] = False,
+) -> None:
+    """Restore a backup into the warehouse folder, after checking every file against its manifest."""
+    from warehouse.backup import BackupError, restore as import_
+    from warehouse.paths import Locations
+
+    locations = Locations.from_env(home=home)
+    try:
+        manifest = _guarded(lambda: import_(source, locations, replace=replace))
+    except BackupError as exc:
+        _fail(str(exc))
+    typer.echo(f"restored {source} ({manifest['created_at']}) into {locations.home.resolve()}")
+
+
 if __name__ == "__main__":
     app()
