@@ -140,7 +140,13 @@ def _check_columns(path: Path, columns: list[str], line: int | None) -> None:
         seen.add(c)
 
 
+# Python's csv refuses fields over 128 KiB by default; a long-text answer may be longer (PostgreSQL TEXT).
+_FIELD_LIMIT = 1 << 28
+
+
 def _parse_csv(path: Path, text: str) -> tuple[list[str], list[dict[str, str]]]:
+    if csv.field_size_limit() < _FIELD_LIMIT:
+        csv.field_size_limit(_FIELD_LIMIT)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=";", strict=True)
     try:
         header = next(reader)

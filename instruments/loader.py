@@ -21,6 +21,7 @@ from instruments.model import (
     DIMENSIONS_B,
     DIMENSIONS_LEVESQUE,
     LANGUAGES,
+    NAME_PATTERN,
     QUESTION_TYPES,
     RESERVED_CODES,
     RESERVED_SUBQUESTION_CODES,
@@ -320,6 +321,9 @@ def build_instrument(name: str, problems: list[Problem], *, catalogue: Catalogue
                      wave: str | None = None, definitions: Path = DEFINITIONS) -> Instrument | None:
     """Build ``definitions/<name>.yaml`` for one wave, appending every problem found to ``problems``."""
     path = definitions / f"{name}.yaml"
+    if not NAME_PATTERN.match(name):
+        problems.append(Problem(str(definitions), "", f"instrument name {name[:80]!r} is not a definition's name"))
+        return None
     if not path.is_file():
         problems.append(Problem(str(path), "", "no such instrument definition"))
         return None
@@ -336,8 +340,12 @@ def build_instrument(name: str, problems: list[Problem], *, catalogue: Catalogue
         for raw_question in raw_group.get("questions") or []:
             builder.question(raw_question if isinstance(raw_question, dict) else {}, position)
     questions = tuple(builder.questions)
+    own_name = str(doc.get("instrument", name))
+    if not NAME_PATTERN.match(own_name):  # it names the .lss files of the build
+        problems.append(Problem(str(path), "instrument", f"name {own_name[:80]!r} must be letters, digits, '_' "
+                                                         "or '-'"))
     instrument = Instrument(
-        name=str(doc.get("instrument", name)),
+        name=own_name,
         title=multilingual(doc.get("title"), "title", problems, str(path)),
         base_language=str(doc.get("base_language", "nl")),
         languages=tuple(doc.get("languages", LANGUAGES)),

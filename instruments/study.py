@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from instruments.loader import CATALOGUES, Catalogue, load_catalogue, load_instrument, multilingual
-from instruments.model import Instrument, InstrumentError
+from instruments.model import NAME_PATTERN, Instrument, InstrumentError
 
 STUDIES = Path(__file__).parent / "studies"
 DEMO_STUDY = "demo-brussels"
@@ -84,6 +84,10 @@ def load_study(study_id: str, studies: Path = STUDIES) -> Study:
             wave = str(s["wave"])
         except (KeyError, TypeError, ValueError, OverflowError) as exc:
             raise InstrumentError(f"{path}: survey {i} needs survey_id (a number), instrument and wave") from exc
+        for key, value in (("instrument", instrument), ("wave", wave)):
+            if not NAME_PATTERN.match(value):  # both name files (definitions, .lss) and HTML ids
+                raise InstrumentError(f"{path}: survey {survey_id}: {key} {value[:80]!r} must be letters, digits, "
+                                      "'_' or '-' (at most 64)")
         for key in ("export", "margins"):
             if s.get(key) is not None and not isinstance(s[key], str):
                 raise InstrumentError(f"{path}: survey {survey_id}: {key} must be a file name")
