@@ -9,7 +9,7 @@ STAMP := $(VENV)/.synced
 # uv ships its own certificate list; use the system's, as pip does, so TLS-inspecting networks work too.
 export UV_SYSTEM_CERTS ?= 1
 
-.PHONY: demo test dev bench lock clean
+.PHONY: demo test dev bench reliability lock clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -35,6 +35,11 @@ bench: $(STAMP)
 	$(UV) sync --frozen --python $(PYTHON) --group bench
 	$(VENV)/bin/python -m benchmarks
 	@$(UV) sync --frozen --python $(PYTHON)  # back to the exact test environment
+	$(VENV)/bin/python -m benchmarks.reliability
+
+# The reliability suite at full size (>= 10,000 generated bad inputs, >= 20 SIGKILLs): a table in benchmarks/results.
+reliability: $(STAMP)
+	$(VENV)/bin/python -m benchmarks.reliability
 
 lock: $(UV)
 	$(UV) lock

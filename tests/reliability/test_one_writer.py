@@ -86,14 +86,14 @@ def test_the_cli_stops_with_a_clear_message_when_the_warehouse_stays_locked(tmp_
     assert "Traceback" not in result.output
 
 
-def _toegang(root: Path, name: str, *args: str) -> subprocess.Popen:
+def toegang_process(root: Path, name: str, *args: str) -> subprocess.Popen:
     # Each process its own Dagster instance: what is under test is the warehouse lock, not SQLite's.
     env = {**os.environ, "DAGSTER_HOME": str(root / f"dagster-{name}"), "TOEGANG_LOCK_WAIT": "600"}
     return subprocess.Popen([sys.executable, "-m", "pipelines.cli", *args], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
-def _tables(locations: Locations) -> dict[str, list]:
+def tables_of(locations: Locations) -> dict[str, list]:
     """Every derived table's rows, and each stored response version (not its load's id or time)."""
     with connect(locations, read_only=True) as con:
         names = con.execute("SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = 'toegang' "
@@ -108,7 +108,7 @@ def _tables(locations: Locations) -> dict[str, list]:
 @pytest.mark.e2e
 def test_two_overlapping_runs_of_a_wave_complete_in_turn_and_equal_one_run(tmp_path):
     shared = Locations(tmp_path / "shared", tmp_path / "site", tmp_path / "build")
-    runs = [_toegang(tmp_path, name, "run", "--wave", "2018", "--home", str(shared.home),
+    runs = [toegang_process(tmp_path, name, "run", "--wave", "2018", "--home", str(shared.home),
                      "--site", str(tmp_path / f"site-{name}"), "--build", str(tmp_path / f"build-{name}"))
             for name in ("a", "b")]
     # Meanwhile, the reference: the same wave run once, alone.
@@ -117,7 +117,7 @@ def test_two_overlapping_runs_of_a_wave_complete_in_turn_and_equal_one_run(tmp_p
     outputs = [run.communicate(timeout=900)[0] for run in runs]
     assert [run.returncode for run in runs] == [0, 0], outputs
     assert all("Study demo-brussels, waves 2018: done." in out for out in outputs)
-    overlapping, reference = _tables(shared), _tables(alone.locations)
+    overlapping, reference = tables_of(shared), tables_of(alone.locations)
     assert overlapping.keys() == reference.keys()
     for name in reference:
         assert overlapping[name] == reference[name], name
