@@ -337,18 +337,26 @@ def build_instrument(name: str, problems: list[Problem], *, catalogue: Catalogue
         raw_group = raw_group if isinstance(raw_group, dict) else {}
         groups.append(Group(position, multilingual(raw_group.get("name"), f"group {position}", problems, str(path)),
                             builder.condition(raw_group.get("relevance"), f"group {position}", {})))
-        for raw_question in raw_group.get("questions") or []:
+        raw_questions = raw_group.get("questions") or []
+        if not isinstance(raw_questions, list):
+            problems.append(Problem(str(path), f"group {position}", "'questions' must be a list"))
+            raw_questions = []
+        for raw_question in raw_questions:
             builder.question(raw_question if isinstance(raw_question, dict) else {}, position)
     questions = tuple(builder.questions)
     own_name = str(doc.get("instrument", name))
     if not NAME_PATTERN.match(own_name):  # it names the .lss files of the build
         problems.append(Problem(str(path), "instrument", f"name {own_name[:80]!r} must be letters, digits, '_' "
                                                          "or '-'"))
+    languages = doc.get("languages", LANGUAGES)
+    if not isinstance(languages, list | tuple) or not all(isinstance(x, str) and x in LANGUAGES for x in languages):
+        problems.append(Problem(str(path), "languages", f"must be a list of {', '.join(LANGUAGES)}"))
+        languages = LANGUAGES
     instrument = Instrument(
         name=own_name,
         title=multilingual(doc.get("title"), "title", problems, str(path)),
         base_language=str(doc.get("base_language", "nl")),
-        languages=tuple(doc.get("languages", LANGUAGES)),
+        languages=tuple(languages),
         groups=tuple(groups),
         questions=questions,
         version="",

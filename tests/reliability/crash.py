@@ -4,7 +4,7 @@ the step or as it is after it, the site whole (old or new), and the next run com
 The step is ``run_study(demo, ["2021"])`` on a warehouse that holds wave 2018: raw load of two surveys,
 codebook, cleaning, quality flags, weighting, indicators, then the dashboard of both waves. It runs in a
 child process (``python -m tests.reliability.crash HOME SITE BUILD``) that prints ``ready`` once
-imported; it is killed ``uniform(0, duration)`` seconds later.
+imported; it is killed ``uniform(0, duration)`` seconds later, ``duration`` being an uninterrupted child's.
 
 Units of comparison: a table with ``survey_id`` per survey (raw loads are one transaction per survey), else
 with ``wave`` per wave (derived tables replace a wave in one transaction), else the whole table; columns
@@ -132,12 +132,27 @@ class CrashHarness:
         _run(self.before_home, BEFORE_WAVES)
         self.before = snapshot(self.before_home)
         reference = self.copy("reference")
-        self.duration = _run(reference, STEP_WAVES)
+        # The step in a child, uninterrupted: its result is "after", its duration (from "ready" to exit,
+        # cold caches included) the window the kills are drawn from.
+        child = self._child(reference)
+        start = time.perf_counter()
+        assert child.wait(timeout=1800) == 0, "the step fails without a kill"
+        self.duration = time.perf_counter() - start
         self.after = snapshot(reference)
         self.settled = snapshot(reference, settled=True)
         changed = [u for u in self.after if self.after[u] != self.before.get(u)]
         assert changed, "the step changes nothing: no crash to test"
         return self
+
+    def _child(self, locations: Locations) -> subprocess.Popen:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "tests.reliability.crash", str(locations.home), str(locations.site),
+             str(locations.build)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+            env={**os.environ, "TOEGANG_LOCK_WAIT": "0"})
+        if child.stdout.readline().strip() != "ready":
+            child.kill()
+            raise RuntimeError("the step's child process did not start")
+        return child
 
     def _locations(self, name: str) -> Locations:
         base = self.folder / name
@@ -153,12 +168,8 @@ class CrashHarness:
     def kill_once(self, index: int, rng: random.Random) -> KillResult:
         locations = self.copy(f"kill-{index}")
         moment = rng.uniform(0, self.duration)
-        child = subprocess.Popen(
-            [sys.executable, "-m", "tests.reliability.crash", str(locations.home), str(locations.site),
-             str(locations.build)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-            env={**os.environ, "TOEGANG_LOCK_WAIT": "0"})
+        child = self._child(locations)
         try:
-            assert child.stdout.readline().strip() == "ready"
             time.sleep(moment)
             exited = child.poll() is not None
             if not exited:
