@@ -34,14 +34,14 @@ def _guarded(action):
     from pipelines.runner import UnknownWave
     from analyses import WeightingError
     from warehouse.clean import CleanError
-    from warehouse.connection import WarehouseLocked
+    from warehouse.connection import LockWaitSettingError, WarehouseLocked
 
     try:
         return action()
     except (ExportError, InstrumentError, CleanError, PseudonymKeyMissing, UnknownWave, LimeSurveyError,
             WeightingError) as exc:
         _fail(str(exc))
-    except WarehouseLocked as exc:  # another process kept the warehouse for longer than TOEGANG_LOCK_WAIT
+    except (WarehouseLocked, LockWaitSettingError) as exc:  # held longer than TOEGANG_LOCK_WAIT, or no such wait
         _fail(str(exc))
     except duckdb.IOException as exc:
         _fail(f"the warehouse is in use by another process or cannot be opened: {exc}")

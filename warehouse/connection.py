@@ -33,13 +33,20 @@ class WarehouseLocked(RuntimeError):
         self.path, self.waited = path, waited
 
 
+class LockWaitSettingError(ValueError):
+    pass
+
+
 def lock_wait_seconds(environ: dict[str, str] | None = None) -> float:
     """How long to wait for another process's lock: ``TOEGANG_LOCK_WAIT`` seconds (default 300)."""
     raw = (os.environ if environ is None else environ).get(LOCK_WAIT_VARIABLE, "")
     try:
-        return max(0.0, float(raw)) if raw.strip() else DEFAULT_LOCK_WAIT_SECONDS
+        wait = float(raw) if raw.strip() else DEFAULT_LOCK_WAIT_SECONDS
     except ValueError:
-        raise ValueError(f"{LOCK_WAIT_VARIABLE}={raw!r} is not a number of seconds") from None
+        wait = float("nan")
+    if wait != wait or wait == float("inf"):  # NaN or infinite: not a bounded wait
+        raise LockWaitSettingError(f"{LOCK_WAIT_VARIABLE}={raw!r} is not a number of seconds")
+    return max(0.0, wait)
 
 
 def _is_lock_error(exc: duckdb.Error) -> bool:

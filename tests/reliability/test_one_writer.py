@@ -72,8 +72,15 @@ def test_a_waiting_connection_gets_the_warehouse_once_the_other_process_lets_go(
 def test_lock_wait_setting():
     assert lock_wait_seconds({}) == 300 and lock_wait_seconds({"TOEGANG_LOCK_WAIT": "2.5"}) == 2.5
     assert lock_wait_seconds({"TOEGANG_LOCK_WAIT": "-1"}) == 0
-    with pytest.raises(ValueError, match="TOEGANG_LOCK_WAIT"):
-        lock_wait_seconds({"TOEGANG_LOCK_WAIT": "soon"})
+    for bad in ("soon", "inf", "nan"):
+        with pytest.raises(ValueError, match="TOEGANG_LOCK_WAIT"):
+            lock_wait_seconds({"TOEGANG_LOCK_WAIT": bad})
+
+
+def test_the_cli_names_a_wrong_lock_wait_setting(tmp_path):
+    result = CliRunner().invoke(app, ["ingest", "--home", str(tmp_path / "home")],
+                                env={"TOEGANG_LOCK_WAIT": "a while", "DAGSTER_HOME": str(tmp_path / "dagster")})
+    assert result.exit_code == 1 and "error: TOEGANG_LOCK_WAIT='a while' is not a number of seconds" in result.output
 
 
 def test_the_cli_stops_with_a_clear_message_when_the_warehouse_stays_locked(tmp_path):
