@@ -2,7 +2,7 @@
 
     python -m benchmarks.reliability [--cases 12000] [--kills 24] [--seed 0] [--out benchmarks/results]
 
-1. Generated hostile and malformed input for every parser and loader (tests/reliability/cases.py), at least
+1. Generated hostile and malformed input for every parser and loader (tests/reliability/cases.py, rc2_cases.py), at least
    10,000 cases, each loaded correctly or refused with the project's own error naming the input.
 2. SIGKILLs at random moments of the wave-2021 step (tests/reliability/crash.py): every table slice and the
    site before or after the step, and the next run completing to the step's result.
@@ -34,7 +34,8 @@ SWEEPS = {
 
 def _sweeps(total: int, seed: int, folder: Path) -> list[dict]:
     from tests.reliability import cases
-    from tests.reliability.hostile_server import HostileServer
+    from tests.reliability import rc2_cases
+    from tests.reliability.rc2_cases import HostileServer
     from warehouse.connection import connect
     from warehouse.paths import Locations
 
@@ -56,7 +57,7 @@ def _sweeps(total: int, seed: int, folder: Path) -> list[dict]:
                 "service catalogue YAML": (cases.yaml_cases(cases.CATALOGUE), cases.catalogue_outcome),
                 "study file YAML": (cases.yaml_cases(cases.STUDIES / "demo-brussels.yaml"), cases.study_outcome),
                 "margins CSV": (cases.margins_cases(), cases.margins_outcome),
-                "RC2 replies": (cases.rc2_replies(), partial(cases.rc2_outcome, server)),
+                "RC2 replies": (rc2_cases.rc2_replies(), partial(rc2_cases.rc2_outcome, server)),
                 "raw load, CSV (all or nothing)": (cases.export_cases("csv"),
                                                    partial(cases.raw_load_outcome, con, folder, file_format="csv")),
                 "raw load, JSON (all or nothing)": (cases.export_cases("json"),

@@ -11,7 +11,8 @@ from hypothesis import example, given, settings
 
 from instruments.limesurvey_export import parse_export
 from tests.reliability import cases
-from tests.reliability.hostile_server import HostileServer
+from tests.reliability import rc2_cases
+from tests.reliability.rc2_cases import HostileServer
 from warehouse.connection import connect
 from warehouse.paths import Locations
 
@@ -99,18 +100,18 @@ def _reply(method: str, result, status: int = 200) -> tuple[str, int, str, bytes
 
 
 @settings(max_examples=120)
-@given(reply=cases.rc2_replies())
+@given(reply=rc2_cases.rc2_replies())
 @example(reply=("export_responses", 500, "text/html", HTML_PAGE))
 @example(reply=("get_session_key", 200, "text/html", HTML_PAGE))
-@example(reply=_reply("export_responses", cases._b64(GOOD_JSON)[:-7]))  # truncated base64
-@example(reply=_reply("export_responses", cases._b64(b"\xff\xfe" + GOOD_JSON)))  # invalid UTF-8 inside
+@example(reply=_reply("export_responses", rc2_cases._b64(GOOD_JSON)[:-7]))  # truncated base64
+@example(reply=_reply("export_responses", rc2_cases._b64(b"\xff\xfe" + GOOD_JSON)))  # invalid UTF-8 inside
 @example(reply=_reply("get_summary", {"completed_responses": "12", "incomplete_responses": "many"}))
 @example(reply=_reply("get_summary", {"completed_responses": 10**40, "incomplete_responses": 0}))
 @example(reply=_reply("list_questions", [{"qid": "x", "parent_qid": 0}]))
 @example(reply=_reply("get_session_key", {"not": "a key"}))
 @example(reply=("list_groups", 200, "application/json", b'[{"id":1}]'))
 def test_rc2_replies(hostile_server, reply):
-    cases.rc2_outcome(hostile_server, reply)
+    rc2_cases.rc2_outcome(hostile_server, reply)
 
 
 def test_rc2_export_with_bom_and_crlf_loads_the_same_records(hostile_server):
@@ -120,7 +121,7 @@ def test_rc2_export_with_bom_and_crlf_loads_the_same_records(hostile_server):
                                   retries=0)
     expected = [dict(r) for r in parse_export(GOOD_JSON, "base", "json").responses]
     for body in (b"\xef\xbb\xbf" + GOOD_JSON, GOOD_JSON.replace(b"},{", b"},\r\n{")):
-        hostile_server.sabotage = _reply("export_responses", cases._b64(body))
+        hostile_server.sabotage = _reply("export_responses", rc2_cases._b64(body))
         try:
             with resource.open() as api:
                 assert api.export_range(418201, 1, 10) == expected
