@@ -141,7 +141,11 @@ def _backup_round_trip(folder: Path, harness) -> dict:
 def _secrets(folder: Path) -> dict:
     from tests.reliability.secrets_scan import planted_run, scan_everything
 
-    findings = scan_everything(planted_run(folder / "secrets"))
+    import contextlib
+    import io
+
+    with contextlib.redirect_stderr(io.StringIO()):  # the run logs at DEBUG (scanned), not for the console
+        findings = scan_everything(planted_run(folder / "secrets"))
     return {"found": sum(len(v) for v in findings.values()), "places": {k: len(v) for k, v in findings.items()},
             "findings": [line for lines in findings.values() for line in lines][:50]}
 
