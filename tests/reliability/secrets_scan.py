@@ -131,13 +131,16 @@ def scan_folder(label: str, folder: Path, values: set[str]) -> list[str]:
 
 def scan_catalog(con, catalog: str, values: set[str]) -> list[str]:
     """Every row of every table and view of a DuckDB catalog, each row cast to text."""
+    from warehouse.sql import quote_ident
+
     con.execute("CREATE OR REPLACE TEMP TABLE needles AS SELECT unnest(?::VARCHAR[]) AS needle", [sorted(values)])
     relations = con.execute("SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = ? "
                             "UNION ALL SELECT schema_name, view_name FROM duckdb_views() "
                             "WHERE database_name = ? AND NOT internal", [catalog, catalog]).fetchall()
     findings = []
     for schema, table in relations:
-        hits = con.execute(f'SELECT DISTINCT n.needle FROM "{catalog}"."{schema}"."{table}" AS t, needles AS n '
+        name = ".".join(quote_ident(part) for part in (catalog, schema, table))
+        hits = con.execute(f"SELECT DISTINCT n.needle FROM {name} AS t, needles AS n "
                            "WHERE contains(CAST(t AS VARCHAR), n.needle) ORDER BY 1").fetchall()
         findings += [f"{catalog}.{schema}.{table}: {h[0]}" for h in hits]
     return findings

@@ -17,6 +17,7 @@ from pipelines.cli import app
 from pipelines.runner import run_study, write_dagster_yaml
 from warehouse.connection import WarehouseLocked, connect, lock_wait_seconds
 from warehouse.paths import Locations
+from warehouse.tables import qualified
 
 ROOT = Path(__file__).resolve().parents[2]
 HOLDER = """
@@ -105,7 +106,8 @@ def tables_of(locations: Locations) -> dict[str, list]:
     with connect(locations, read_only=True) as con:
         names = con.execute("SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = 'toegang' "
                             "AND schema_name <> 'meta' ORDER BY ALL").fetchall()
-        tables = {f"{s}.{t}": con.execute(f'SELECT * FROM "{s}"."{t}" ORDER BY ALL').fetchall() for s, t in names}
+        tables = {f"{s}.{t}": con.execute(f"SELECT * FROM {qualified(s, t)} ORDER BY ALL").fetchall()
+                  for s, t in names}
         tables["meta.codebook"] = con.execute("SELECT * FROM meta.codebook ORDER BY ALL").fetchall()
         tables["raw versions"] = con.execute("SELECT survey_id, response_id, count(*) FROM raw.responses "
                                              "GROUP BY ALL ORDER BY ALL").fetchall()
