@@ -34,6 +34,7 @@ class WarehouseResource(dg.ConfigurableResource):
         return Locations.from_env(home=self.home, site=self.site, build=self.build)
 
     @contextmanager
-    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        with connect(self.locations()) as con:
+    def connect(self, lock_wait: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+        """``lock_wait``: seconds to wait while another process holds the file (default TOEGANG_LOCK_WAIT)."""
+        with connect(self.locations(), lock_wait=lock_wait) as con:
             yield con
