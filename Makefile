@@ -9,7 +9,7 @@ STAMP := $(VENV)/.synced
 # uv ships its own certificate list; use the system's, as pip does, so TLS-inspecting networks work too.
 export UV_SYSTEM_CERTS ?= 1
 
-.PHONY: demo test dev bench lock clean serve
+.PHONY: demo test dev bench reliability lock clean serve
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -34,14 +34,18 @@ test: $(STAMP) $(CHROMIUM)
 
 # Reads [tool.dagster] in pyproject.toml: code location "toegang". Stop it with Ctrl-C.
 dev: $(STAMP)
-	@home=$${DAGSTER_HOME:-$(CURDIR)/.dagster}; mkdir -p "$$home"; \
-	  [ -f "$$home/dagster.yaml" ] || printf 'telemetry:\n  enabled: false\n' > "$$home/dagster.yaml"
+	@$(VENV)/bin/python -m pipelines.runner "$${DAGSTER_HOME:-$(CURDIR)/.dagster}" >/dev/null  # dagster.yaml: pools, no telemetry
 	DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/.dagster} $(VENV)/bin/dagster dev -h 127.0.0.1 -p $${DAGSTER_PORT:-3000}
 
 bench: $(STAMP) $(CHROMIUM)
 	$(UV) sync --frozen --python $(PYTHON) --group bench
 	$(VENV)/bin/python -m benchmarks
 	@$(UV) sync --frozen --python $(PYTHON)  # back to the exact test environment
+	$(VENV)/bin/python -m benchmarks.reliability
+
+# The reliability suite at full size (>= 10,000 generated bad inputs, >= 20 SIGKILLs): a table in benchmarks/results.
+reliability: $(STAMP)
+	$(VENV)/bin/python -m benchmarks.reliability
 
 # The demo's dashboard on http://127.0.0.1:8000/ (PORT to change it); Ctrl-C stops it.
 serve: $(STAMP)

@@ -4,7 +4,7 @@ from analyses.catalogue import Catalogue, Indicator, load_catalogue
 from analyses.disclosure import MIN_CELL_SIZE, suppress_small_cells
 from analyses.estimates import survey_mean, survey_total
 from analyses.indicator_table import IndicatorInputs, ScaleItem, indicator_table
-from analyses.margins import PopulationMargins, margins_from_table
+from analyses.margins import PopulationMargins, margins_from_csv, margins_from_table
 from analyses.quality import QualityInputs, QualityRules, quality_flags
 from analyses.reliability import cronbach_alpha
 from analyses.weighting import RakingResult, WeightingError, rake
@@ -23,6 +23,7 @@ __all__ = [
     "cronbach_alpha",
     "indicator_table",
     "load_catalogue",
+    "margins_from_csv",
     "margins_from_table",
     "quality_flags",
     "rake",

@@ -16,7 +16,8 @@ INDICATOR_COLUMNS = (
     "n", "n_eff", "deff", "weighted", "suppressed", "reason", "unit",
 )
 # Provenance columns: published in the downloads when the table has them.
-PROVENANCE_COLUMNS = ("run_id", "instrument_version", "margins_version", "code_version")
+# The run id stays in the warehouse: the same numbers from another run give the same site, byte for byte.
+PROVENANCE_COLUMNS = ("instrument_version", "margins_version", "code_version")
 BREAKDOWNS = ("all", "neighbourhood", "language", "home_language", "education", "child_age", "channel")
 # difference: points on the 0-100 index scale (the perception gap, field actors minus parents)
 UNITS = ("proportion", "index", "mean", "count", "difference")

@@ -118,6 +118,8 @@ def parse_export(data: bytes, path: Path | str, file_format: str) -> ResponseExp
         line = data[: exc.start].count(b"\n") + 1
         raise ExportError(path, f"invalid UTF-8 at byte {exc.start}; LimeSurvey exports UTF-8", line) from exc
     text = text.removeprefix(_BOM)
+    if not text.strip():
+        raise ExportError(path, "the file holds nothing but a byte-order mark; expected a LimeSurvey response export")
     if suffix == ".csv":
         columns, responses = _parse_csv(path, text)
     else:
@@ -131,12 +133,20 @@ def _check_columns(path: Path, columns: list[str], line: int | None) -> None:
         raise ExportError(path, "no 'id' column; expected LimeSurvey code headings such as id;submitdate;...", line)
     seen: set[str] = set()
     for c in columns:
+        if not c.strip():
+            raise ExportError(path, "a heading is empty; every column needs a name", line)
         if c in seen:
             raise ExportError(path, f"column {c!r} appears twice in the headings", line)
         seen.add(c)
 
 
+# Python's csv refuses fields over 128 KiB by default; a long-text answer may be longer (PostgreSQL TEXT).
+_FIELD_LIMIT = 1 << 28
+
+
 def _parse_csv(path: Path, text: str) -> tuple[list[str], list[dict[str, str]]]:
+    if csv.field_size_limit() < _FIELD_LIMIT:
+        csv.field_size_limit(_FIELD_LIMIT)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=";", strict=True)
     try:
         header = next(reader)

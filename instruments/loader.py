@@ -21,6 +21,7 @@ from instruments.model import (
     DIMENSIONS_B,
     DIMENSIONS_LEVESQUE,
     LANGUAGES,
+    NAME_PATTERN,
     QUESTION_TYPES,
     RESERVED_CODES,
     RESERVED_SUBQUESTION_CODES,
@@ -115,12 +116,22 @@ def _catalogue(path: Path, problems: list[Problem]) -> Catalogue:
             problems.append(Problem(file, item, "duplicate service code"))
         seen.add(code)
         raw = raw if isinstance(raw, dict) else {}
-        waves = tuple(str(w) for w in raw.get("waves") or [])
+        waves = _names(raw.get("waves"), file, item, "waves", problems)
         if not waves:
             problems.append(Problem(file, item, "no waves: say in which waves the service exists"))
         services.append(Service(code, multilingual(raw, item, problems, file), str(raw.get("type", "")),
-                                tuple(str(n) for n in raw.get("neighbourhoods") or []), waves))
+                                _names(raw.get("neighbourhoods"), file, item, "neighbourhoods", problems), waves))
     return Catalogue(str(doc.get("catalogue", path.stem)), tuple(services), file)
+
+
+def _names(raw: object, file: str, item: str, key: str, problems: list[Problem]) -> tuple[str, ...]:
+    """A list of plain names (waves, neighbourhoods); anything else is a problem, not a crash."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(x, (str, int)) and not isinstance(x, bool) for x in raw):
+        problems.append(Problem(file, item, f"{key} must be a list of names"))
+        return ()
+    return tuple(str(x) for x in raw)
 
 
 class _Builder:
@@ -272,7 +283,7 @@ class _Builder:
         if code.lower() in RESERVED_CODES:
             self.problem(item, f"{code!r} is reserved in LimeSurvey")
         qtype = raw.get("type")
-        if qtype not in QUESTION_TYPES:
+        if not isinstance(qtype, str) or qtype not in QUESTION_TYPES:
             self.problem(item, f"unknown question type {qtype!r} (one of {', '.join(QUESTION_TYPES)})")
         fill = {"service": service.code} if service else {}
 
@@ -310,6 +321,9 @@ def build_instrument(name: str, problems: list[Problem], *, catalogue: Catalogue
                      wave: str | None = None, definitions: Path = DEFINITIONS) -> Instrument | None:
     """Build ``definitions/<name>.yaml`` for one wave, appending every problem found to ``problems``."""
     path = definitions / f"{name}.yaml"
+    if not NAME_PATTERN.match(name):
+        problems.append(Problem(str(definitions), "", f"instrument name {name[:80]!r} is not a definition's name"))
+        return None
     if not path.is_file():
         problems.append(Problem(str(path), "", "no such instrument definition"))
         return None
@@ -323,14 +337,26 @@ def build_instrument(name: str, problems: list[Problem], *, catalogue: Catalogue
         raw_group = raw_group if isinstance(raw_group, dict) else {}
         groups.append(Group(position, multilingual(raw_group.get("name"), f"group {position}", problems, str(path)),
                             builder.condition(raw_group.get("relevance"), f"group {position}", {})))
-        for raw_question in raw_group.get("questions") or []:
+        raw_questions = raw_group.get("questions") or []
+        if not isinstance(raw_questions, list):
+            problems.append(Problem(str(path), f"group {position}", "'questions' must be a list"))
+            raw_questions = []
+        for raw_question in raw_questions:
             builder.question(raw_question if isinstance(raw_question, dict) else {}, position)
     questions = tuple(builder.questions)
+    own_name = str(doc.get("instrument", name))
+    if not NAME_PATTERN.match(own_name):  # it names the .lss files of the build
+        problems.append(Problem(str(path), "instrument", f"name {own_name[:80]!r} must be letters, digits, '_' "
+                                                         "or '-'"))
+    languages = doc.get("languages", LANGUAGES)
+    if not isinstance(languages, list | tuple) or not all(isinstance(x, str) and x in LANGUAGES for x in languages):
+        problems.append(Problem(str(path), "languages", f"must be a list of {', '.join(LANGUAGES)}"))
+        languages = LANGUAGES
     instrument = Instrument(
-        name=str(doc.get("instrument", name)),
+        name=own_name,
         title=multilingual(doc.get("title"), "title", problems, str(path)),
         base_language=str(doc.get("base_language", "nl")),
-        languages=tuple(doc.get("languages", LANGUAGES)),
+        languages=tuple(languages),
         groups=tuple(groups),
         questions=questions,
         version="",

@@ -14,6 +14,8 @@ LANGUAGES = ("nl", "fr", "en")
 CODE_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,19}$")
 # Answer codes: letters and digits, 5 characters at most; they may start with a digit ("1".."5").
 ANSWER_CODE_PATTERN = re.compile(r"^[A-Za-z0-9]{1,5}$")
+# Instrument and wave names become parts of file names and page ids: no separators, dots or markup.
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 # Names LimeSurvey refuses as question codes (it renames them on import, with a warning).
 RESERVED_CODES = frozenset({"lang", "sid", "savedid", "token", "qid", "gid", "sgq", "self", "that", "this"})
 RESERVED_SUBQUESTION_CODES = frozenset({"time", "other"})

@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from instruments.loader import CATALOGUES, Catalogue, load_catalogue, load_instrument, multilingual
-from instruments.model import Instrument, InstrumentError
+from instruments.model import NAME_PATTERN, Instrument, InstrumentError
 
 STUDIES = Path(__file__).parent / "studies"
 DEMO_STUDY = "demo-brussels"
@@ -74,7 +74,7 @@ def load_study(study_id: str, studies: Path = STUDIES) -> Study:
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
         raise InstrumentError(f"{path}: cannot read study configuration: {exc}") from exc
-    if not isinstance(doc, dict) or not doc.get("surveys"):
+    if not isinstance(doc, dict) or not isinstance(doc.get("surveys"), list) or not doc["surveys"]:
         raise InstrumentError(f"{path}: expected 'study_id' and a list of 'surveys'")
     surveys = []
     for i, s in enumerate(doc["surveys"], start=1):
@@ -82,8 +82,15 @@ def load_study(study_id: str, studies: Path = STUDIES) -> Study:
             survey_id = int(s["survey_id"])
             instrument = str(s["instrument"])
             wave = str(s["wave"])
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError, OverflowError) as exc:
             raise InstrumentError(f"{path}: survey {i} needs survey_id (a number), instrument and wave") from exc
+        for key, value in (("instrument", instrument), ("wave", wave)):
+            if not NAME_PATTERN.match(value):  # both name files (definitions, .lss) and HTML ids
+                raise InstrumentError(f"{path}: survey {survey_id}: {key} {value[:80]!r} must be letters, digits, "
+                                      "'_' or '-' (at most 64)")
+        for key in ("export", "margins"):
+            if s.get(key) is not None and not isinstance(s[key], str):
+                raise InstrumentError(f"{path}: survey {survey_id}: {key} must be a file name")
         export, margins = (path.parent / s[key] if s.get(key) else None for key in ("export", "margins"))
         source = str(s.get("source") or ("file" if export else "limesurvey"))
         if source not in ("file", "limesurvey", "inbox") or (source == "file" and export is None):
@@ -93,17 +100,35 @@ def load_study(study_id: str, studies: Path = STUDIES) -> Study:
     ids = [s.survey_id for s in surveys]
     if len(set(ids)) != len(ids):
         raise InstrumentError(f"{path}: a survey id appears twice")
+    own_id = str(doc.get("study_id", study_id))
+    try:
+        study_path(own_id)  # the id names folders (inbox, build): refuse one that leaves them
+    except InstrumentError as exc:
+        raise InstrumentError(f"{path}: {exc}") from None
+    weighting, schedule = doc.get("weighting") or {}, doc.get("schedule") or {}
+    if not isinstance(weighting, dict) or not isinstance(schedule, dict):
+        raise InstrumentError(f"{path}: 'weighting' and 'schedule' must be mappings")
+    if doc.get("catalogue") is not None and not isinstance(doc["catalogue"], str):
+        raise InstrumentError(f"{path}: 'catalogue' must be a file name")
+    try:
+        trim = tuple(float(x) for x in weighting["trim"]) if weighting.get("trim") else None
+        min_effective_sample = float(weighting.get("min_effective_sample", 30))
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise InstrumentError(f"{path}: weighting: trim must be two numbers and min_effective_sample a "
+                              f"number ({exc})") from None
+    if trim is not None and len(trim) != 2:
+        raise InstrumentError(f"{path}: weighting: trim must be two numbers (lower, upper)")
     return Study(
-        study_id=str(doc.get("study_id", study_id)),
-        title=multilingual(doc.get("title") or {}, f"{path} title"),
+        study_id=own_id,
+        title=multilingual(doc.get("title") if isinstance(doc.get("title"), dict) else {}, f"{path} title"),
         surveys=tuple(surveys),
         path=path,
         catalogue_path=(path.parent / doc["catalogue"]) if doc.get("catalogue") else CATALOGUES / f"{path.stem}.yaml",
         demo_pseudonym_key=doc.get("demo_pseudonym_key"),
-        trim=tuple(float(x) for x in (doc.get("weighting") or {})["trim"]) if (doc.get("weighting") or {}).get("trim") else None,
-        min_effective_sample=float((doc.get("weighting") or {}).get("min_effective_sample", 30)),
-        ingest_cron=str((doc.get("schedule") or {}).get("ingest", "0 * * * *")),
-        rescan_cron=str((doc.get("schedule") or {}).get("rescan", "30 3 * * 0")),
+        trim=trim,
+        min_effective_sample=min_effective_sample,
+        ingest_cron=str(schedule.get("ingest", "0 * * * *")),
+        rescan_cron=str(schedule.get("rescan", "30 3 * * 0")),
     )
 
 

@@ -34,11 +34,16 @@ def _guarded(action):
     from pipelines.runner import UnknownWave
     from analyses import WeightingError
     from warehouse.clean import CleanError
+    from warehouse.connection import LockWaitSettingError, WarehouseLocked
+    from warehouse.migrations import MigrationRefused, SchemaTooNew
+    from warehouse.purge import PurgeError
 
     try:
         return action()
     except (ExportError, InstrumentError, CleanError, PseudonymKeyMissing, UnknownWave, LimeSurveyError,
-            WeightingError) as exc:
+            WeightingError, MigrationRefused, SchemaTooNew, PurgeError) as exc:
+        _fail(str(exc))
+    except (WarehouseLocked, LockWaitSettingError) as exc:  # held longer than TOEGANG_LOCK_WAIT, or no such wait
         _fail(str(exc))
     except duckdb.IOException as exc:
         _fail(f"the warehouse is in use by another process or cannot be opened: {exc}")
@@ -150,11 +155,8 @@ def purge(
             return purging.erase_respondents(con, study, key=key, reason=reason, operator=operator,
                                              respondent_ids=respondent or [], tokens=tokens, responses=pairs)
 
-    try:
-        result = _guarded(carry_out)
-        _guarded(lambda: purging.compact_all(locations))
-    except purging.PurgeError as exc:
-        _fail(str(exc))
+    result = _guarded(carry_out)
+    _guarded(lambda: purging.compact_all(locations))
     typer.echo(f"Purge {result.purge_id} ({result.kind}): {result.responses} responses, {result.versions} raw "
                f"versions, {result.warehouse_rows} warehouse rows. Logged in raw.purges. Re-run the study "
                "(toegang run) to recompute weights and indicators without them.")
@@ -355,6 +357,46 @@ def serve(
             server.serve_forever()
         except KeyboardInterrupt:
             typer.echo("stopped")
+
+
+# -- backup and restore (warehouse/backup.py) ---------------------------------------------------------
+@app.command()
+def backup(
+    destination: Annotated[Path, typer.Argument(help="A new folder for the backup.")],
+    home: HomeOption = None,
+) -> None:
+    """Back up the warehouse and the raw layer (DuckDB EXPORT DATABASE, Parquet) with a manifest of
+    schema versions, row counts and checksums. warehouse/ can be shared; raw/ holds tokens."""
+    from warehouse.backup import BackupError, backup as export
+    from warehouse.paths import Locations
+
+    try:
+        manifest = _guarded(lambda: export(Locations.from_env(home=home), destination))
+    except BackupError as exc:
+        _fail(str(exc))
+    rows = sum(sum(counts.values()) for counts in manifest["rows"].values())
+    typer.echo(f"backup written to {destination.resolve()}: {rows} rows, schema versions "
+               f"{manifest['schema_versions']}")
+    typer.echo(f"  {destination / 'raw'} holds tokens: keep it where the raw layer is kept")
+
+
+@app.command()
+def restore(
+    source: Annotated[Path, typer.Argument(help="A folder written by `toegang backup`.")],
+    home: HomeOption = None,
+    replace: Annotated[bool, typer.Option(help="Replace an existing warehouse (its files are kept beside "
+                                               "it as *.before-restore-<time>).")] = False,
+) -> None:
+    """Restore a backup into the warehouse folder, after checking every file against its manifest."""
+    from warehouse.backup import BackupError, restore as import_
+    from warehouse.paths import Locations
+
+    locations = Locations.from_env(home=home)
+    try:
+        manifest = _guarded(lambda: import_(source, locations, replace=replace))
+    except BackupError as exc:
+        _fail(str(exc))
+    typer.echo(f"restored {source} ({manifest['created_at']}) into {locations.home.resolve()}")
 
 
 if __name__ == "__main__":

@@ -39,7 +39,22 @@ INGEST_ASSETS = [raw_responses, survey_structure_matches_codebook]
 
 
 # Usage statistics stay off: this instance runs on data about vulnerable families, on closed networks.
-DAGSTER_YAML = "telemetry:\n  enabled: false\n"
+# DuckDB takes one process per file: a run holding an asset of the "warehouse" pool
+# (pipelines/resources/warehouse.py) waits in the run queue while another such run is in progress, so
+# scheduled, sensor, backfill and launchpad runs never contend. In-process runs (`toegang run`) do not
+# pass the queue; they wait for the file lock instead (TOEGANG_LOCK_WAIT, warehouse/connection.py).
+# Run monitoring ends a run whose worker died, so a killed run cannot hold the queue for ever.
+DAGSTER_YAML = """telemetry:
+  enabled: false
+concurrency:
+  pools:
+    granularity: run
+    default_limit: 1
+run_monitoring:
+  enabled: true
+  start_timeout_seconds: 300
+  max_runtime_seconds: 21600
+"""
 
 
 class UnknownWave(ValueError):
@@ -54,14 +69,22 @@ class StudyRun:
     run_ids: list[str]
 
 
-def dagster_instance() -> dg.DagsterInstance:
-    home = Path(os.environ.get("DAGSTER_HOME") or ".dagster").resolve()
+def write_dagster_yaml(home: Path | str) -> Path:
+    """The instance configuration in ``home``, unless one is there (an operator's own is kept)."""
+    home = Path(home)
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     if not config.exists():
         config.write_text(DAGSTER_YAML, encoding="utf-8")
+    return config
+
+
+def dagster_instance() -> dg.DagsterInstance:
+    home = Path(os.environ.get("DAGSTER_HOME") or ".dagster").resolve()
+    write_dagster_yaml(home)
     os.environ["DAGSTER_HOME"] = str(home)
     return dg.DagsterInstance.get()
+
 
 
 def run_study(study_id: str, waves: list[str] | None = None, *, home: str | None = None,
@@ -119,3 +142,9 @@ def _materialize(assets: list, **kwargs) -> str:
     # Raised outside the except block: re-raising inside it would chain the two exceptions into a
     # cycle (each the other's context), which some traceback printers follow forever.
     raise error
+
+
+if __name__ == "__main__":  # `make dev`: python -m pipelines.runner DAGSTER_HOME
+    import sys
+
+    print(write_dagster_yaml(sys.argv[1]))

@@ -204,5 +204,12 @@ FROM meta.codebook,
 
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Record and upgrade each file's schema version (warehouse/migrations.py), then run the DDL."""
+    from warehouse.migrations import upgrade
+
+    upgrade(con, _create)
+
+
+def _create(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(RAW_DDL)
     con.execute(WAREHOUSE_DDL)

@@ -7,7 +7,7 @@ from pipelines.defs.ingest import raw_responses
 from pipelines.defs.instruments import codebook
 from pipelines.defs.partitions import wave_partitions
 from pipelines.resources.study import StudyResource
-from pipelines.resources.warehouse import WarehouseResource
+from pipelines.resources.warehouse import WAREHOUSE_POOL, WarehouseResource
 from warehouse.clean import build_clean
 
 
@@ -18,6 +18,7 @@ def _clean_asset(instrument_name: str) -> dg.AssetsDefinition:
         partitions_def=wave_partitions,
         group_name="clean",
         kinds={"duckdb"},
+        pool=WAREHOUSE_POOL,
         description=(
             f"Table ``clean.{instrument_name}_responses``: one row per consenting {instrument_name.replace('_', ' ')}"
             " response of the wave (latest version), answer codes typed, the token replaced by a keyed"

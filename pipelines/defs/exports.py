@@ -7,7 +7,7 @@ from pipelines.defs.clean import clean_field_actor_responses, clean_parent_respo
 from pipelines.defs.indicators import indicators, wave_differences
 from pipelines.exports import microdata, replace_folder, write_parquet, write_sav
 from pipelines.resources.study import StudyResource
-from pipelines.resources.warehouse import WarehouseResource
+from pipelines.resources.warehouse import WAREHOUSE_POOL, WarehouseResource
 from warehouse import free_text
 from warehouse.tables import read_table
 
@@ -16,7 +16,7 @@ INSTRUMENTS = ("parent", "field_actor")
 
 
 @dg.asset(deps=[indicators, wave_differences, clean_parent_responses, clean_field_actor_responses],
-          group_name="publish", kinds={"parquet", "csv"})
+          group_name="publish", kinds={"parquet", "csv"}, pool=WAREHOUSE_POOL)
 def exports(study: StudyResource, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Folder ``exports/<study>/``:
     - ``indicators/``: ``indicators``, ``reliability``, ``comparisons``, ``channel_sensitivity`` and

@@ -16,7 +16,7 @@ from pipelines.defs.clean import clean_field_actor_responses, clean_parent_respo
 from pipelines.defs.partitions import wave_partitions
 from pipelines.defs.weight import raking_weights, wave_margins
 from pipelines.resources.study import StudyResource
-from pipelines.resources.warehouse import WarehouseResource
+from pipelines.resources.warehouse import WAREHOUSE_POOL, WarehouseResource
 from pipelines.version import code_version
 from warehouse.connection import transaction
 from warehouse.tables import read_table, replace_wave
@@ -60,6 +60,7 @@ def _file_version(path: Path | None) -> str | None:
     partitions_def=wave_partitions,
     group_name="indicators",
     kinds={"duckdb"},
+    pool=WAREHOUSE_POOL,
 )
 def indicators(context: dg.AssetExecutionContext, study: StudyResource,
                warehouse: WarehouseResource) -> dg.MaterializeResult:
@@ -137,7 +138,7 @@ def group_comparisons(inputs: IndicatorInputs, table) -> tuple[pd.DataFrame, pd.
     return tests, sensitivity
 
 
-@dg.asset(deps=[indicators], group_name="indicators", kinds={"duckdb"})
+@dg.asset(deps=[indicators], group_name="indicators", kinds={"duckdb"}, pool=WAREHOUSE_POOL)
 def wave_differences(study: StudyResource, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Table ``indicators.wave_differences``: every published estimate (overall and per category) minus the
     same one in the previous wave, with SE = sqrt(SE_1^2 + SE_2^2), a 95% interval and a z test. Not

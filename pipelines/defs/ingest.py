@@ -6,13 +6,13 @@ from pathlib import Path
 import dagster as dg
 
 from instruments.drift import structure_drift
-from instruments.limesurvey_export import META_COLUMNS, ExportError, read_export, read_sav
+from instruments.limesurvey_export import META_COLUMNS, ExportError, read_columns, read_export, read_sav
 from pipelines.inbox import Inbox, RejectedFile, check_columns
 from pipelines.defs.partitions import wave_partitions
 from pipelines.fetch import fetch_responses
 from pipelines.resources.limesurvey import LimeSurveyResource
 from pipelines.resources.study import StudyResource
-from pipelines.resources.warehouse import WarehouseResource
+from pipelines.resources.warehouse import WAREHOUSE_POOL, WarehouseResource
 from warehouse import raw
 
 
@@ -28,6 +28,7 @@ def _file_batch(path: Path, common: dict, instrument=None) -> raw.Batch:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     if path.suffix.lower() == ".csv":
+        read_columns(path)  # DuckDB reads the rows; the headings get the same checks as every other export
         return raw.Batch(source="file", origin=path.name, origin_sha256=digest.hexdigest(), responses=(),
                          csv_path=path, **common)
     if path.suffix.lower() == ".sav" and instrument is not None:
@@ -42,6 +43,7 @@ def _file_batch(path: Path, common: dict, instrument=None) -> raw.Batch:
     partitions_def=wave_partitions,
     group_name="ingest",
     kinds={"duckdb"},
+    pool=WAREHOUSE_POOL,
 )
 def raw_responses(context: dg.AssetExecutionContext, config: RawResponsesConfig, study: StudyResource,
                   warehouse: WarehouseResource, limesurvey: LimeSurveyResource) -> dg.MaterializeResult:

@@ -9,11 +9,11 @@ from instruments import codebook as codebook_rows
 from instruments.build import build_study
 from pipelines.defs.partitions import wave_partitions
 from pipelines.resources.study import StudyResource
-from pipelines.resources.warehouse import WarehouseResource
+from pipelines.resources.warehouse import WAREHOUSE_POOL, WarehouseResource
 from warehouse.tables import replace_wave
 
 
-@dg.asset(partitions_def=wave_partitions, group_name="instruments", kinds={"duckdb"})
+@dg.asset(partitions_def=wave_partitions, group_name="instruments", kinds={"duckdb"}, pool=WAREHOUSE_POOL)
 def codebook(context: dg.AssetExecutionContext, study: StudyResource,
              warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Table ``meta.codebook``: one row per column LimeSurvey exports for each questionnaire of the wave,

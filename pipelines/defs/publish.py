@@ -16,7 +16,7 @@ from pipelines.defs.instruments import codebook
 from pipelines.defs.quality import quality_report
 from pipelines.defs.weight import raking_weights
 from pipelines.resources.study import StudyResource
-from pipelines.resources.warehouse import WarehouseResource
+from pipelines.resources.warehouse import WAREHOUSE_POOL, WarehouseResource
 from warehouse.tables import read_table
 
 # The codebook question whose answers label each breakdown's categories (the survey language has none).
@@ -75,7 +75,7 @@ def method_facts(con, study_id: str) -> MethodFacts:
 
 
 @dg.asset(deps=[indicators, codebook, raking_weights, quality_report], group_name="publish",
-          kinds={"plotly", "html"})
+          kinds={"plotly", "html"}, pool=WAREHOUSE_POOL)
 def dashboard_site(context: dg.AssetExecutionContext, study: StudyResource,
                    warehouse: WarehouseResource) -> dg.MaterializeResult:
     """The folder ``site/`` (``TOEGANG_SITE``): per language (nl, fr, en) an overview of the headline

@@ -11,7 +11,7 @@ from instruments.model import Instrument
 from pipelines.defs.clean import clean_field_actor_responses, clean_parent_responses
 from pipelines.defs.partitions import wave_partitions
 from pipelines.resources.study import StudyResource
-from pipelines.resources.warehouse import WarehouseResource
+from pipelines.resources.warehouse import WAREHOUSE_POOL, WarehouseResource
 from warehouse.tables import read_table, replace_wave
 
 INSTRUMENTS = ("parent", "field_actor")
@@ -34,7 +34,7 @@ def quality_inputs(instrument: Instrument) -> QualityInputs:
 
 
 @dg.asset(deps=[clean_parent_responses, clean_field_actor_responses], partitions_def=wave_partitions,
-          group_name="clean", kinds={"duckdb"})
+          group_name="clean", kinds={"duckdb"}, pool=WAREHOUSE_POOL)
 def quality_flags(context: dg.AssetExecutionContext, study: StudyResource,
                   warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Table ``clean.quality_flags``: one row per clean response of the wave with a flag per rule
@@ -64,7 +64,8 @@ def quality_flags(context: dg.AssetExecutionContext, study: StudyResource,
                                           "excluded_from_weighting": int(table["excluded_from_weighting"].sum()) if count else 0})
 
 
-@dg.asset(deps=[quality_flags], partitions_def=wave_partitions, group_name="clean", kinds={"duckdb"})
+@dg.asset(deps=[quality_flags], partitions_def=wave_partitions, group_name="clean", kinds={"duckdb"},
+          pool=WAREHOUSE_POOL)
 def quality_report(context: dg.AssetExecutionContext, study: StudyResource,
                    warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Table ``meta.quality_report``: per survey, wave and flag, how many responses it caught."""

@@ -4,12 +4,12 @@ import dagster as dg
 import numpy as np
 import pandas as pd
 
-from analyses import WeightingError, margins_from_table, rake
+from analyses import WeightingError, margins_from_csv, rake
 from pipelines.defs.clean import clean_parent_responses
 from pipelines.defs.quality import quality_flags
 from pipelines.defs.partitions import wave_partitions
 from pipelines.resources.study import StudyResource
-from pipelines.resources.warehouse import WarehouseResource
+from pipelines.resources.warehouse import WAREHOUSE_POOL, WarehouseResource
 from warehouse.tables import read_table, replace_wave
 
 SCHEMA, TABLE = "weighted", "parent_weights"
@@ -22,15 +22,16 @@ def wave_margins(study: StudyResource, wave: str):
     if survey is None:
         return None
     instrument = study.instrument("parent", wave)
-    table = pd.read_csv(survey.margins, dtype={"category": str})
     categories = {q.code: {a.code for a in q.answers} for q in instrument.questions if q.answers}
     try:
-        return margins_from_table(table, categories=categories)
-    except WeightingError as exc:
-        raise WeightingError(f"{survey.margins}: {exc}") from None
+        data = survey.margins.read_bytes()
+    except OSError as exc:
+        raise WeightingError(f"{survey.margins}: cannot read the margins file ({exc.strerror or exc})") from None
+    return margins_from_csv(data, str(survey.margins), categories=categories)
 
 
-@dg.asset(deps=[clean_parent_responses, quality_flags], partitions_def=wave_partitions, group_name="weight", kinds={"duckdb"})
+@dg.asset(deps=[clean_parent_responses, quality_flags], partitions_def=wave_partitions, group_name="weight",
+          kinds={"duckdb"}, pool=WAREHOUSE_POOL)
 def raking_weights(context: dg.AssetExecutionContext, study: StudyResource,
                    warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Table ``weighted.parent_weights``: one row per parent of the wave in the weighting base

@@ -35,6 +35,10 @@ NO_RESPONSES = "No Data, could not get max id."
 EXPIRED_KEY = "Invalid session key"
 
 
+# What a reply of the wrong shape raises inside citric or our code (data["id"] on a list, .get on a str).
+_REPLY_SHAPE_ERRORS = (KeyError, TypeError, AttributeError, IndexError)
+
+
 class LimeSurveyError(RuntimeError):
     """A LimeSurvey call that failed; the message names the call, the survey and the reason."""
 
@@ -83,13 +87,25 @@ class LimeSurveyConnection:
 
     def _login(self) -> citric.Client:
         try:
-            return citric.Client(self._resource.url, self._resource.username, self._resource.password,
-                                 requests_session=self._http())
+            client = citric.Client(self._resource.url, self._resource.username, self._resource.password,
+                                   requests_session=self._http())
         except LimeSurveyStatusError as exc:
             raise LimeSurveyError("get_session_key", None, f"{exc} (check LIMESURVEY_USERNAME and "
                                   "LIMESURVEY_PASSWORD)") from None
-        except (CitricError, requests.RequestException, ValueError) as exc:
+        except (CitricError, LimeSurveyApiError, ResponseMismatchError, requests.RequestException,
+                ValueError) as exc:
             raise LimeSurveyError("get_session_key", None, self._describe(exc)) from None
+        except _REPLY_SHAPE_ERRORS as exc:
+            raise LimeSurveyError("get_session_key", None, self._unexpected(exc)) from None
+        key = client.session.key
+        if not isinstance(key, str) or not key.strip() or len(key) > 256:
+            raise LimeSurveyError("get_session_key", None, f"the server sent no session key but "
+                                  f"{type(key).__name__} {str(key)[:40]!r}")
+        return client
+
+    def _unexpected(self, exc: BaseException) -> str:
+        # JSON that is not the RC2 envelope or result the call expects (a list, a missing "id"...).
+        return f"unexpected reply from {self.endpoint} ({type(exc).__name__}: {self._describe(exc)[:200]})"
 
     def _describe(self, exc: BaseException) -> str:
         text = str(exc) or type(exc).__name__
@@ -112,6 +128,8 @@ class LimeSurveyConnection:
             except (CitricError, LimeSurveyApiError, ResponseMismatchError, requests.RequestException,
                     binascii.Error, ValueError) as exc:
                 raise LimeSurveyError(name, survey_id, self._describe(exc)) from None
+            except _REPLY_SHAPE_ERRORS as exc:
+                raise LimeSurveyError(name, survey_id, self._unexpected(exc)) from None
         raise AssertionError("unreachable")
 
     def close(self) -> None:
@@ -126,7 +144,16 @@ class LimeSurveyConnection:
         summary = self.call("get_summary", survey_id, lambda c: c.session.get_summary(survey_id))
         if not isinstance(summary, dict):
             return 0
-        return int(summary.get("completed_responses") or 0) + int(summary.get("incomplete_responses") or 0)
+        counts = []
+        for key in ("completed_responses", "incomplete_responses"):
+            value = summary.get(key) or 0
+            try:
+                counts.append(int(value) if not isinstance(value, (bool, float)) else -1)
+            except (TypeError, ValueError):
+                counts.append(-1)
+            if counts[-1] < 0:
+                raise LimeSurveyError("get_summary", survey_id, f"{key} is {str(value)[:40]!r}, not a count")
+        return sum(counts)
 
     def export_range(self, survey_id: int, first: int, last: int) -> list[dict[str, str]]:
         """Responses with ``first <= id <= last`` as JSON, code headings, short answers (decoded as UTF-8)."""
@@ -149,14 +176,25 @@ class LimeSurveyConnection:
         """Groups, questions (with subquestions) and the answer options of each question."""
         groups = self.call("list_groups", survey_id, lambda c: c.session.list_groups(survey_id))
         questions = self.call("list_questions", survey_id, lambda c: c.session.list_questions(survey_id))
+        for call, rows in (("list_groups", groups), ("list_questions", questions)):
+            if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+                raise LimeSurveyError(call, survey_id, f"expected a list of objects, got {type(rows).__name__}")
         properties = {}
         for q in questions:
-            if int(q.get("parent_qid") or 0) == 0:
-                qid = int(q["qid"])
-                properties[str(qid)] = self.call(
+            try:
+                parent, qid = int(q.get("parent_qid") or 0), int(q["qid"])
+            except (KeyError, TypeError, ValueError):
+                raise LimeSurveyError("list_questions", survey_id, f"a question without a numeric qid and "
+                                      f"parent_qid: {str(q)[:80]}") from None
+            if parent == 0:
+                reply = self.call(
                     "get_question_properties", survey_id,
                     lambda c, qid=qid: c.session.get_question_properties(
                         qid, ["title", "type", "other", "answeroptions", "subquestions"]))
+                if not isinstance(reply, dict):
+                    raise LimeSurveyError("get_question_properties", survey_id,
+                                          f"question {qid}: expected an object, got {type(reply).__name__}")
+                properties[str(qid)] = reply
         return {"groups": groups, "questions": questions, "properties": properties}
 
 

@@ -12,6 +12,11 @@ from warehouse.connection import connect
 from warehouse.paths import Locations
 
 
+# The concurrency pool of every asset that writes the warehouse. DuckDB takes one process per file, so the
+# instance (dagster.yaml, pipelines/runner.py) limits the pool to one run at a time.
+WAREHOUSE_POOL = "warehouse"
+
+
 class WarehouseResource(dg.ConfigurableResource):
     """The DuckDB warehouse and the dashboard folder.
 
@@ -29,6 +34,7 @@ class WarehouseResource(dg.ConfigurableResource):
         return Locations.from_env(home=self.home, site=self.site, build=self.build)
 
     @contextmanager
-    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        with connect(self.locations()) as con:
+    def connect(self, lock_wait: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+        """``lock_wait``: seconds to wait while another process holds the file (default TOEGANG_LOCK_WAIT)."""
+        with connect(self.locations(), lock_wait=lock_wait) as con:
             yield con

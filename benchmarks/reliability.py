@@ -1,0 +1,219 @@
+"""`make reliability` (also run by `make bench`): the reliability suite at full size, and its report.
+
+    python -m benchmarks.reliability [--cases 12000] [--kills 24] [--seed 0] [--out benchmarks/results]
+
+1. Generated hostile and malformed input for every parser and loader (tests/reliability/cases.py, rc2_cases.py), at least
+   10,000 cases, each loaded correctly or refused with the project's own error naming the input.
+2. SIGKILLs at random moments of the wave-2021 step (tests/reliability/crash.py): every table slice and the
+   site before or after the step, and the next run completing to the step's result.
+3. Two overlapping `toegang run` processes on one warehouse, against one run alone.
+4. The secrets and personal-data scan of a full run (tests/reliability/secrets_scan.py).
+5. A backup and restore round trip.
+
+Writes a Markdown table and the JSON details to ``--out`` and prints the table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import tempfile
+import time
+from collections import Counter
+from functools import partial
+from pathlib import Path
+
+# Relative weight of each parser in the generated cases (the raw-layer loads are the slowest per case).
+SWEEPS = {
+    "LimeSurvey CSV export": 18, "LimeSurvey JSON export": 18, "SPSS .sav": 8, "instrument YAML": 7,
+    "answer scales YAML": 3, "service catalogue YAML": 7, "study file YAML": 7, "margins CSV": 12,
+    "RC2 replies": 12, "raw load, CSV (all or nothing)": 4, "raw load, JSON (all or nothing)": 4,
+}
+
+
+def _sweeps(total: int, seed: int, folder: Path) -> list[dict]:
+    from tests.reliability import cases
+    from tests.reliability import rc2_cases
+    from tests.reliability.rc2_cases import HostileServer
+    from warehouse.connection import connect
+    from warehouse.paths import Locations
+
+    server = HostileServer().start()
+    locations = Locations(folder / "raw-home", folder / "site", folder / "build")
+    weight = sum(SWEEPS.values())
+    results = []
+    try:
+        with connect(locations) as con:
+            cases.raw_load_outcome(con, folder, cases.EXPORT_BASES["csv"], "csv")  # earlier rows to keep
+            targets = {
+                "LimeSurvey CSV export": (cases.export_cases("csv"), partial(cases.export_outcome, file_format="csv")),
+                "LimeSurvey JSON export": (cases.export_cases("json"),
+                                           partial(cases.export_outcome, file_format="json")),
+                "SPSS .sav": (cases.sav_cases(), cases.sav_outcome),
+                "instrument YAML": (cases.yaml_cases(cases.DEFINITIONS / "parent.yaml"), cases.instrument_outcome),
+                "answer scales YAML": (cases.yaml_cases(cases.DEFINITIONS / "scales.yaml"),
+                                       partial(cases.instrument_outcome, name="scales")),
+                "service catalogue YAML": (cases.yaml_cases(cases.CATALOGUE), cases.catalogue_outcome),
+                "study file YAML": (cases.yaml_cases(cases.STUDIES / "demo-brussels.yaml"), cases.study_outcome),
+                "margins CSV": (cases.margins_cases(), cases.margins_outcome),
+                "RC2 replies": (rc2_cases.rc2_replies(), partial(rc2_cases.rc2_outcome, server)),
+                "raw load, CSV (all or nothing)": (cases.export_cases("csv"),
+                                                   partial(cases.raw_load_outcome, con, folder, file_format="csv")),
+                "raw load, JSON (all or nothing)": (cases.export_cases("json"),
+                                                    partial(cases.raw_load_outcome, con, folder, file_format="json")),
+            }
+            for name, share in SWEEPS.items():
+                strategy, outcome = targets[name]
+                start = time.perf_counter()
+                counts, findings = cases.sweep(strategy, outcome, max(1, round(total * share / weight)), seed)
+                results.append({"parser": name, **counts, "tried": sum(counts.values()),
+                                "seconds": round(time.perf_counter() - start, 1), "findings": findings})
+                print(json.dumps({k: v for k, v in results[-1].items() if k != "findings"}), flush=True)
+    finally:
+        server.stop()
+    return results
+
+
+def rows_differing(found: dict, expected: dict) -> int:
+    """Rows lost plus rows duplicated or changed, summed over the units of two snapshots."""
+    total = 0
+    for unit in set(found) | set(expected):
+        a, b = Counter(found.get(unit) or []), Counter(expected.get(unit) or [])
+        total += sum(((a - b) + (b - a)).values())
+    return total
+
+
+def _kills(count: int, seed: int, folder: Path) -> dict:
+    from tests.reliability.crash import CrashHarness, snapshot
+
+    harness = CrashHarness(folder / "crash").prepare()
+    rng = random.Random(seed)
+    kills = []
+    for index in range(count):
+        result = harness.kill_once(index, rng)
+        kills.append({"moment_s": round(result.moment, 2), "stage": result.stage,
+                      "exited_before_kill": result.exited_before_kill, "half_written": result.neither,
+                      "rerun_completed": result.rerun_error is None, "rerun_equals_after": result.rerun_equals_after,
+                      "rerun_error": result.rerun_error})
+        print(json.dumps({"kill": index, **kills[-1]}), flush=True)
+    # Rows lost or duplicated are counted on a fresh copy killed and rerun, per kill that did not settle.
+    lost = 0
+    for index, kill in enumerate(kills):
+        if not kill["rerun_equals_after"]:
+            locations = harness.copy(f"recount-{index}")
+            lost += rows_differing(snapshot(locations, settled=True), harness.settled)
+    return {"step_seconds": round(harness.duration, 2), "kills": kills, "rows_lost_or_duplicated": lost,
+            "harness": harness}
+
+
+def _overlapping_runs(folder: Path) -> dict:
+    import dagster as dg
+
+    from pipelines.runner import run_study
+    from tests.reliability.test_one_writer import tables_of, toegang_process
+    from warehouse.paths import Locations
+
+    shared = Locations(folder / "shared", folder / "site", folder / "build")
+    runs = [toegang_process(folder, name, "run", "--wave", "2018", "--home", str(shared.home), "--site",
+                            str(folder / f"site-{name}"), "--build", str(folder / f"build-{name}"))
+            for name in ("a", "b")]
+    alone = run_study("demo-brussels", ["2018"], home=str(folder / "alone"), site=str(folder / "site-alone"),
+                      build=str(folder / "build-alone"), instance=dg.DagsterInstance.ephemeral(), log_level="WARNING")
+    codes = [run.wait(timeout=1800) for run in runs]
+    differing = rows_differing(tables_of(shared), tables_of(alone.locations))
+    return {"exit_codes": codes, "rows_lost_or_duplicated": differing, "passed": codes == [0, 0] and differing == 0}
+
+
+def _backup_round_trip(folder: Path, harness) -> dict:
+    from tests.reliability.crash import snapshot
+    from warehouse.backup import backup, restore
+    from warehouse.paths import Locations
+
+    source = harness.copy("backup-source")
+    backup(source, folder / "backup")
+    target = Locations(folder / "restored" / "home", source.site, source.build)
+    restore(folder / "backup", target)
+    differing = rows_differing(snapshot(target), snapshot(source))
+    return {"rows_lost_or_duplicated": differing, "passed": differing == 0}
+
+
+def _secrets(folder: Path) -> dict:
+    from tests.reliability.secrets_scan import planted_run, scan_everything
+
+    import contextlib
+    import io
+
+    with contextlib.redirect_stderr(io.StringIO()):  # the run logs at DEBUG (scanned), not for the console
+        findings = scan_everything(planted_run(folder / "secrets"))
+    return {"found": sum(len(v) for v in findings.values()), "places": {k: len(v) for k, v in findings.items()},
+            "findings": [line for lines in findings.values() for line in lines][:50]}
+
+
+def report_table(report: dict) -> str:
+    sweeps, kills = report["sweeps"], report["kills"]["kills"]
+    tried = sum(s["tried"] for s in sweeps)
+    unhandled = sum(s["unhandled"] for s in sweeps)
+    survived = sum(not k["half_written"] and k["rerun_completed"] and k["rerun_equals_after"] for k in kills)
+    stages = Counter(k["stage"] for k in kills)
+    lost = (report["kills"]["rows_lost_or_duplicated"] + report["overlapping"]["rows_lost_or_duplicated"]
+            + report["backup"]["rows_lost_or_duplicated"])
+    scenarios = len(sweeps) + len(kills) + 3
+    lines = [
+        "| measure | result | target |",
+        "|---|---|---|",
+        f"| scenarios run | {scenarios} ({len(sweeps)} input sweeps, {len(kills)} kills, overlapping runs, "
+        f"secrets scan, backup round trip) | |",
+        f"| kills survived (SIGKILL, then every table before or after, next run completes) | {survived} of "
+        f"{len(kills)} | all, at least 20 |",
+        f"| kills by stage reached | {', '.join(f'{s} {n}' for s, n in sorted(stages.items()))} | |",
+        f"| generated bad inputs tried | {tried:,} ({sum(s['loaded'] for s in sweeps):,} loaded, "
+        f"{sum(s['refused'] for s in sweeps):,} refused with the project's error) | at least 10,000 |",
+        f"| unhandled exceptions | {unhandled} | 0 |",
+        f"| rows lost or duplicated | {lost} | 0 |",
+        f"| overlapping runs equal one run | {'yes' if report['overlapping']['passed'] else 'NO'} | yes |",
+        f"| backup and restore exact | {'yes' if report['backup']['passed'] else 'NO'} | yes |",
+        f"| secrets found | {report['secrets']['found']} | 0 |",
+        "",
+        "| parser or loader | tried | loaded | refused | unhandled |",
+        "|---|---|---|---|---|",
+        *(f"| {s['parser']} | {s['tried']:,} | {s['loaded']:,} | {s['refused']:,} | {s['unhandled']} |" for s in sweeps),
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cases", type=int, default=12_000, help="generated inputs over all parsers")
+    parser.add_argument("--kills", type=int, default=24, help="SIGKILLs of the wave step")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", default="benchmarks/results", help="folder for the report")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    report: dict = {"when": time.strftime("%Y-%m-%dT%H:%M:%S"), "seed": args.seed}
+    with tempfile.TemporaryDirectory(prefix="toegang-reliability-") as tmp:
+        folder = Path(tmp)
+        report["sweeps"] = _sweeps(args.cases, args.seed, folder)
+        report["kills"] = _kills(args.kills, args.seed, folder)
+        harness = report["kills"].pop("harness")
+        report["overlapping"] = _overlapping_runs(folder / "overlap")
+        print(json.dumps({"overlapping": report["overlapping"]}), flush=True)
+        report["backup"] = _backup_round_trip(folder, harness)
+        print(json.dumps({"backup": report["backup"]}), flush=True)
+        report["secrets"] = _secrets(folder)
+        print(json.dumps({"secrets": report["secrets"]["places"]}), flush=True)
+    report["seconds"] = round(time.perf_counter() - started, 1)
+    table = report_table(report)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    (out / f"reliability-{stamp}.md").write_text(
+        f"# Reliability run {report['when']} ({report['seconds']} s, seed {args.seed})\n\n{table}\n", encoding="utf-8")
+    (out / f"reliability-{stamp}.json").write_text(json.dumps(report, indent=2, default=str), encoding="utf-8")
+    print()
+    print(table)
+    print(f"\nreport: {out / f'reliability-{stamp}.md'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,75 @@
+"""Crash safety (tests/reliability/crash.py): the wave-2021 step (raw load, cleaning, weighting, indicators,
+dashboard) killed with SIGKILL at a few fixed-seed random moments leaves every table slice and the site as
+they were before the step or as they are after it, and the next run completes to the step's result.
+`make reliability` kills it at least 20 times."""
+
+import random
+
+import pytest
+
+from tests.reliability.crash import CrashHarness, KillResult, classify
+
+pytestmark = pytest.mark.e2e
+KILLS = 3
+
+
+@pytest.fixture(scope="module")
+def harness(tmp_path_factory):
+    return CrashHarness(tmp_path_factory.mktemp("crash")).prepare()
+
+
+def test_the_step_changes_every_stage(harness):
+    changed = [u for u in harness.after if harness.after[u] != harness.before.get(u)]
+    for prefix in ("raw.", "warehouse.clean.", "warehouse.weighted.", "warehouse.indicators.", "site"):
+        assert any(u.startswith(prefix) for u in changed), prefix
+
+
+def test_the_judge_of_a_kill_sees_half_a_step():
+    before = {"raw.loads[survey_id=1]": [], "warehouse.clean.t[wave=2018]": [(1,)], "site": ["old"]}
+    after = {"raw.loads[survey_id=1]": [(1,)], "warehouse.clean.t[wave=2018]": [(1,)],
+             "warehouse.clean.t[wave=2021]": [(2,), (3,)], "site": ["new"]}
+    half = {**before, "raw.loads[survey_id=1]": [(1,)], "warehouse.clean.t[wave=2021]": [(2,)]}
+    result = classify(KillResult(0.0, False), before, after, half)
+    assert (result.after, result.before, result.neither) == (
+        ["raw.loads[survey_id=1]"], ["site"], ["warehouse.clean.t[wave=2021]"])
+    assert result.stage == "cleaning"
+    touched = classify(KillResult(0.0, False), before, after, {**after, "warehouse.clean.t[wave=2018]": []})
+    assert touched.neither == ["warehouse.clean.t[wave=2018]"]  # a slice the step must not touch
+
+
+@pytest.mark.parametrize("kill", range(KILLS))
+def test_a_kill_at_a_random_moment_leaves_before_or_after_and_the_next_run_completes(harness, kill):
+    result = harness.kill_once(kill, random.Random(9000 + kill))
+    assert result.neither == [], f"killed at {result.moment:.2f} s ({result.stage}): half-written {result.neither}"
+    assert result.rerun_error is None
+    assert result.rerun_equals_after
+
+
+@pytest.mark.xfail(strict=True, reason="dashboards/site.py _swap_in renames the old site away before the new one "
+                   "is in place and does not put it back when the second rename fails (or the process dies "
+                   "between the two): readers then find no site. Owned by the dashboards work; an atomic swap "
+                   "(a symlink replaced with os.replace) would fix it.")
+def test_a_swap_that_fails_half_way_leaves_the_old_site(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from dashboards import site as site_module
+
+    site = tmp_path / "site"
+    (site / "en").mkdir(parents=True)
+    (site / "en" / "index.html").write_text("old page", encoding="utf-8")
+    staging = tmp_path / ".site-new"
+    (staging / "en").mkdir(parents=True)
+    (staging / "en" / "index.html").write_text("new page", encoding="utf-8")
+    real_rename, calls = Path.rename, []
+
+    def rename(self, target):
+        calls.append(self)
+        if len(calls) == 2:  # the new site moving in: the disk is full, or the process is killed here
+            raise OSError("no space left on device")
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", rename)
+    with pytest.raises(OSError):
+        site_module._swap_in(staging, site)
+    page = site / "en" / "index.html"
+    assert page.is_file() and page.read_text(encoding="utf-8") in ("old page", "new page")
