@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import sparse, stats
 
 from analyses.weighting import category_codes
 
@@ -72,6 +72,81 @@ def _variance(scores: np.ndarray, strata: np.ndarray, psu: np.ndarray | None, fp
     return float((factor * squares).sum())
 
 
+def _variances(scores: np.ndarray, strata: np.ndarray, psu: np.ndarray | None, fpc: np.ndarray | None) -> np.ndarray:
+    """``_variance`` of every column of ``scores`` (n x k) at once: the sums per PSU and per stratum are sparse
+    products, so k domains cost about one."""
+    n = scores.shape[0]
+    rows = np.arange(n)
+    if psu is None:
+        totals, stratum = scores, strata
+    else:
+        key = strata.astype(np.int64) * (int(psu.max()) + 1) + psu.astype(np.int64)
+        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        to_psu = sparse.csr_matrix((np.ones(n), (inverse, rows)), shape=(len(first), n))
+        totals, stratum = to_psu @ scores, strata[first]
+    k = int(strata.max()) + 1
+    to_stratum = sparse.csr_matrix((np.ones(len(stratum)), (stratum, np.arange(len(stratum)))),
+                                   shape=(k, len(stratum)))
+    n_h = np.bincount(stratum, minlength=k).astype(float)
+    means = (to_stratum @ totals) / np.where(n_h > 0, n_h, 1)[:, None]
+    squares = to_stratum @ ((totals - means[stratum]) ** 2)
+    factor = np.where(n_h > 1, n_h / np.where(n_h > 1, n_h - 1, 1), 0.0)
+    if fpc is not None:
+        population = np.zeros(k)
+        population[strata] = fpc
+        factor = factor * (1 - n_h / np.where(population > 0, population, np.inf))
+    return factor @ squares
+
+
+class _Projection:
+    """The limit of ``_calibrate``'s sweeps in one step. With every weight positive, each sweep is the
+    orthogonal projection u <- u - mean_c(u) onto the complement of one margin's category indicators, and
+    alternating projections converge to the projection onto the complement of their joint span (von Neumann):
+    the least-squares residual of u on every margin's indicators. So the residual is computed directly from
+    the C x C cross-table of the margins (C categories in all): one pass over the rows instead of dozens."""
+
+    def __init__(self, groups: list[np.ndarray]):
+        self.groups = groups
+        self.offsets = np.cumsum([0] + [int(g.max()) + 1 for g in groups])
+        self.inverse = np.linalg.pinv(self.cross())  # the margins' indicators are collinear: a pseudo-inverse
+
+    def cross(self, weights: np.ndarray | None = None) -> np.ndarray:
+        """X' diag(weights) X for the indicators X of every margin's categories (unweighted: X'X)."""
+        groups = self.groups
+        size = int(self.offsets[-1])
+        cross = np.zeros((size, size))
+        for a, (ga, oa) in enumerate(zip(groups, self.offsets)):
+            for b, (gb, ob) in enumerate(zip(groups, self.offsets)):
+                if b < a:
+                    continue
+                block = np.bincount(ga * (int(gb.max()) + 1) + gb, weights=weights,
+                                    minlength=(int(ga.max()) + 1) * (int(gb.max()) + 1))
+                block = block.reshape(int(ga.max()) + 1, int(gb.max()) + 1)
+                cross[oa:oa + block.shape[0], ob:ob + block.shape[1]] = block
+                cross[ob:ob + block.shape[1], oa:oa + block.shape[0]] = block.T
+        return cross
+
+    def residuals_matrix(self, scores: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """``residuals`` of every column of ``scores`` (n x k) at once."""
+        if not hasattr(self, "_indicators"):
+            n = len(weights)
+            columns = np.concatenate([g + self.offsets[i] for i, g in enumerate(self.groups)])
+            rows = np.tile(np.arange(n), len(self.groups))
+            self._indicators = sparse.csr_matrix((np.ones(len(rows)), (rows, columns)),
+                                                 shape=(n, int(self.offsets[-1])))
+        u = scores / weights[:, None]
+        fitted = self._indicators @ (self.inverse @ (self._indicators.T @ u))
+        return (u - fitted) * weights[:, None]
+
+    def residuals(self, scores: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        u = scores / weights
+        totals = np.concatenate([np.bincount(g, weights=u, minlength=int(self.offsets[i + 1] - self.offsets[i]))
+                                 for i, g in enumerate(self.groups)])
+        coefficients = self.inverse @ totals
+        fitted = sum(coefficients[self.offsets[i]:self.offsets[i + 1]][g] for i, g in enumerate(self.groups))
+        return (u - fitted) * weights
+
+
 class _Design:
     """The design columns of a frame, resolved once: weights, strata, PSUs, fpc, calibration groups."""
 
@@ -85,6 +160,7 @@ class _Design:
         self.groups = [category_codes(frame[v], list(cats)) for v, cats in (calibration or {}).items()]
         if any((g < 0).any() for g in self.groups):
             raise ValueError("calibration: some rows have a value of a margin variable with no population total")
+        self.projection = _Projection(self.groups) if self.groups and (self.w > 0).all() else None
         self.clustered = psu is not None
         n_strata = int(self.strata.max()) + 1 if n else 0
         if self.clustered:
@@ -93,8 +169,18 @@ class _Design:
         else:
             self.degrees_of_freedom = n - n_strata
 
+    def variances(self, scores: np.ndarray) -> np.ndarray:
+        """The variance of each column of ``scores`` (n x k)."""
+        if self.projection is not None:
+            scores = self.projection.residuals_matrix(scores, self.w)
+        elif self.groups:
+            scores = np.column_stack([_calibrate(scores[:, i], self.w, self.groups) for i in range(scores.shape[1])])
+        return _variances(scores, self.strata, self.psu if self.clustered else None, self.fpc)
+
     def variance(self, scores: np.ndarray) -> float:
-        if self.groups:
+        if self.projection is not None:
+            scores = self.projection.residuals(scores, self.w)
+        elif self.groups:
             scores = _calibrate(scores, self.w, self.groups)
         return _variance(scores, self.strata, self.psu if self.clustered else None, self.fpc)
 
@@ -123,6 +209,9 @@ def _domains(frame: pd.DataFrame, by: str | Sequence[str] | None) -> tuple[list[
     columns = [by] if isinstance(by, str) else list(by or [])
     if not columns:
         return columns, [((), np.ones(len(frame), dtype=bool))]
+    if len(columns) == 1:  # the common case: no MultiIndex (and cheap on a categorical column)
+        codes, keys = pd.factorize(frame[columns[0]], sort=True)
+        return columns, [((key,), codes == i) for i, key in enumerate(keys)]
     codes, keys = pd.factorize(pd.MultiIndex.from_frame(frame[columns]), sort=True)
     return columns, [(tuple(key), codes == i) for i, key in enumerate(keys)]
 
@@ -138,27 +227,37 @@ def _interval(estimate: float, se: float, method: str, level: float, degrees: in
 
 def _estimate(frame, variable, weight, strata, psu, fpc, calibration, by, ci, level, total: bool) -> pd.DataFrame:
     design = _Design(frame, weight, strata, psu, fpc, calibration)
+    return _estimate_in(design, frame, variable, _domains(frame, by), ci, level, total)
+
+
+def _estimate_in(design: _Design, frame, variable, domains, ci, level, total: bool) -> pd.DataFrame:
     y = pd.to_numeric(frame[variable], errors="coerce").to_numpy(dtype=float)
     observed = ~np.isnan(y)
     y0 = np.where(observed, y, 0.0)
     binary = bool(observed.any()) and bool(np.all((y[observed] == 0) | (y[observed] == 1)))
     method = ("logit" if binary and not total else "wald") if ci == "auto" else ci
-    columns, domains = _domains(frame, by)
-    rows = []
+    columns, domains = domains
+    found, scores = [], []
     for key, in_domain in domains:
         d = in_domain & observed
         wd = design.w * d
         weight_sum = wd.sum()
-        n = int(d.sum())
         if weight_sum <= 0:  # nobody in the domain answered
-            rows.append((*key, np.nan, np.nan, np.nan, np.nan, 0, 0.0, np.nan))
+            found.append((key, None))
             continue
         mean = float((wd * y0).sum() / weight_sum)
-        if total:
-            estimate, scores = float((wd * y0).sum()), wd * y0
-        else:
-            estimate, scores = mean, wd * (y0 - mean) / weight_sum
-        variance = design.variance(scores)
+        estimate = float((wd * y0).sum()) if total else mean
+        scores.append(wd * y0 if total else wd * (y0 - mean) / weight_sum)
+        found.append((key, (wd, weight_sum, int(d.sum()), mean, estimate)))
+    # Every domain's variance in one pass over the design.
+    variances = iter(design.variances(np.column_stack(scores)) if scores else [])
+    rows = []
+    for key, stats_ in found:
+        if stats_ is None:
+            rows.append((*key, np.nan, np.nan, np.nan, np.nan, 0, 0.0, np.nan))
+            continue
+        wd, weight_sum, n, mean, estimate = stats_
+        variance = float(next(variances))
         se = float(np.sqrt(variance))
         n_eff = float(weight_sum**2 / (wd**2).sum())
         # Against SRS without replacement of n from N = sum of weights, as svymean(deff = TRUE).
@@ -198,6 +297,109 @@ def survey_mean(
     scale. Rows with a missing ``variable`` are left out as a domain: the design stays whole.
     """
     return _estimate(frame, variable, weight, strata, psu, fpc, calibration, by, ci, level, total=False)
+
+
+def survey_means(
+    frame: pd.DataFrame,
+    variables: Sequence[str],
+    *,
+    weight: str | None = None,
+    strata: str | None = None,
+    psu: str | None = None,
+    fpc: str | None = None,
+    calibration: Margins | None = None,
+    by: str | Sequence[str] | None = None,
+    ci: str = "auto",
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """``survey_mean`` of several variables in one design (resolved once): the rows of each, with a
+    ``variable`` column first. For tables of many indicators."""
+    design = _Design(frame, weight, strata, psu, fpc, calibration)
+    by_columns = [by] if isinstance(by, str) else list(by or [])
+    if strata is None and psu is None and fpc is None and (not design.groups or design.projection is not None) \
+            and len(by_columns) <= 1:
+        parts = [_means_by_sums(design, frame, v, by, level, ci).assign(variable=v) for v in variables]
+    else:
+        domains = _domains(frame, by)
+        parts = [_estimate_in(design, frame, v, domains, ci, level, False).assign(variable=v) for v in variables]
+    columns = [*by_columns, "estimate", "se", "ci_low", "ci_high", "n", "n_eff", "deff"]
+    if not parts:
+        return pd.DataFrame(columns=["variable", *columns])
+    return pd.concat(parts, ignore_index=True)[["variable", *columns]]
+
+
+def _means_by_sums(design: _Design, frame: pd.DataFrame, variable: str, by, level: float, ci: str) -> pd.DataFrame:
+    """``_estimate_in`` for a design of independent rows in one stratum (no strata, PSUs or fpc), from sums.
+
+    The score of a domain mean is z = w d (y - m) / W; with raking, its residual r = z - w X b with
+    b = (X'X)^+ X'(z / w) (see ``_Projection``); and the variance is n/(n-1) (sum r^2 - (sum r)^2 / n).
+    Each term is a sum over the domain, or over a domain and a margin category, of 1, y, w^2, w^2 y, w^2 y^2:
+    a few passes over the rows serve every domain, instead of a vector of scores per domain."""
+    w = design.w
+    n = len(w)
+    y = pd.to_numeric(frame[variable], errors="coerce").to_numpy(dtype=float)
+    observed = ~np.isnan(y)
+    binary = bool(observed.any()) and bool(np.all((y[observed] == 0) | (y[observed] == 1)))
+    method = ("logit" if binary else "wald") if ci == "auto" else ci
+    columns = [by] if isinstance(by, str) else list(by or [])
+    if columns:
+        codes, keys = pd.factorize(frame[columns[0]], sort=True)
+        keys = [(k,) for k in keys]
+    else:
+        codes, keys = np.zeros(n, dtype=np.intp), [()]
+    k = len(keys)
+    valid = observed & (codes >= 0)
+    cv, yv, wv = codes[valid], y[valid], w[valid]
+    w2 = wv * wv
+
+    def by_domain(values):
+        return np.bincount(cv, weights=values, minlength=k)
+
+    count, W, Wy, Wyy = by_domain(None), by_domain(wv), by_domain(wv * yv), by_domain(wv * yv * yv)
+    S2, S2y, S2yy = by_domain(w2), by_domain(w2 * yv), by_domain(w2 * yv * yv)
+    has = W > 0
+    m = np.where(has, Wy / np.where(has, W, 1), np.nan)
+    safe_w = np.where(has, W, 1)
+    z2 = (S2yy - 2 * m * S2y + m * m * S2) / safe_w**2
+    total_r = np.zeros(k)
+    r2 = z2.copy()
+    projection = design.projection
+    if projection is not None:
+        xu, xwz = [], []
+        for i, g in enumerate(projection.groups):
+            size = int(projection.offsets[i + 1] - projection.offsets[i])
+            key = cv * size + g[valid]
+
+            def cells(values, size=size, key=key):
+                return np.bincount(key, weights=values, minlength=k * size).reshape(k, size)
+
+            xu.append((cells(yv) - m[:, None] * cells(None)) / safe_w[:, None])
+            xwz.append((cells(w2 * yv) - m[:, None] * cells(w2)) / safe_w[:, None])
+        xu, xwz = np.concatenate(xu, axis=1), np.concatenate(xwz, axis=1)
+        beta = xu @ projection.inverse.T  # one row of coefficients per domain
+        if not hasattr(design, "_w2_cross"):
+            design._w2_cross = projection.cross(w * w)
+            design._xw = np.concatenate([np.bincount(g, weights=w, minlength=int(projection.offsets[i + 1]
+                                                                                 - projection.offsets[i]))
+                                         for i, g in enumerate(projection.groups)])
+        r2 = z2 - 2 * np.einsum("dc,dc->d", beta, xwz) + np.einsum("dc,ce,de->d", beta, design._w2_cross, beta)
+        total_r = -beta @ design._xw
+    variance = n / (n - 1) * (r2 - total_r**2 / n) if n > 1 else np.full(k, np.nan)
+    rows = []
+    for d, key in enumerate(keys):
+        if not has[d]:
+            rows.append((*key, np.nan, np.nan, np.nan, np.nan, 0, 0.0, np.nan))
+            continue
+        se = float(np.sqrt(max(variance[d], 0.0)))
+        n_d, weight_sum = int(count[d]), float(W[d])
+        deff = np.nan
+        if n_d > 1 and weight_sum > n_d:
+            spread = float((Wyy[d] - 2 * m[d] * Wy[d] + m[d] ** 2 * W[d]) / W[d]) * n_d / (n_d - 1)
+            srs = spread * (weight_sum - n_d) / (weight_sum * n_d)
+            deff = variance[d] / srs if srs > 0 else np.nan
+        low, high = _interval(float(m[d]), se, method, level, design.degrees_of_freedom)
+        rows.append((*key, float(m[d]), se, low, high, n_d, float(W[d] ** 2 / S2[d]), deff))
+    return pd.DataFrame(rows, columns=[*columns, "estimate", "se", "ci_low", "ci_high", "n", "n_eff", "deff"])
 
 
 def survey_total(

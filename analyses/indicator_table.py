@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
 from analyses.catalogue import Indicator
 from analyses.disclosure import MIN_CELL_SIZE, suppress_small_cells
-from analyses.estimates import survey_mean
+from analyses.estimates import survey_mean, survey_means
 from analyses.reliability import cronbach_alpha
 from analyses.weighting import Margins
 
@@ -78,7 +78,9 @@ def item_scores(frame: pd.DataFrame, items: Sequence[ScaleItem], column: str = "
     scores = {}
     for item in items:
         name = getattr(item, column)
-        values = pd.to_numeric(frame[name], errors="coerce") if name in frame else pd.Series(np.nan, frame.index)
+        values = frame[name] if name in frame else pd.Series(np.nan, frame.index)
+        if not pd.api.types.is_float_dtype(values):
+            values = pd.to_numeric(values, errors="coerce")
         values = values.where(values.between(1, 5))
         scores[name] = 6 - values if item.polarity == "-" else values
     return pd.DataFrame(scores, index=frame.index, dtype=float)
@@ -153,18 +155,19 @@ def derive_parent_variables(inputs: IndicatorInputs) -> pd.DataFrame:
     return pd.DataFrame(out, index=parents.index)
 
 
-def _estimates(frame: pd.DataFrame, variable: str, inputs: IndicatorInputs) -> pd.DataFrame:
+def _estimates(frame: pd.DataFrame, variables: list[str], inputs: IndicatorInputs) -> dict[str, pd.DataFrame]:
+    """Every variable overall and per breakdown; one design per breakdown serves all the variables."""
     design = {"weight": inputs.weight, "calibration": inputs.calibration}
-    overall = survey_mean(frame, variable, **design).assign(breakdown=ALL, domain=ALL)
-    parts = [overall]
+    parts = [survey_means(frame, variables, **design).assign(breakdown=ALL, domain=ALL)]
     for breakdown, column in inputs.breakdowns.items():
         if column not in frame:
             continue
-        cells = survey_mean(frame, variable, by=column, **design)
+        cells = survey_means(frame, variables, by=column, **design)
         cells = cells[cells[column].notna()]
         parts.append(cells.rename(columns={column: "domain"}).assign(breakdown=breakdown,
                                                                      domain=lambda t: t["domain"].astype(str)))
-    return pd.concat(parts, ignore_index=True)
+    table = pd.concat(parts, ignore_index=True)
+    return {v: rows.drop(columns="variable") for v, rows in table.groupby("variable", sort=False)}
 
 
 def _rows(indicator: Indicator, table: pd.DataFrame, instrument: str, weighted: bool, ci_method: str) -> pd.DataFrame:
@@ -297,17 +300,25 @@ def indicator_table(inputs: IndicatorInputs, language: str | None = None) -> tup
     statistics missing and ``reason`` saying why (``primary``/``secondary`` small-cell suppression,
     ``alpha_below_0.7``, ``alpha_not_computable``, ``field_actor_n_below_30``).
     """
+    # Item answers as numbers once (each dimension's indicators read them twice), and the breakdown and
+    # margin columns as categoricals: hundreds of estimates then group rows without hashing text again.
+    parents = inputs.parents.copy()
+    for item in inputs.items:
+        if item.variable in parents:
+            parents[item.variable] = pd.to_numeric(parents[item.variable], errors="coerce")
+    inputs = replace(inputs, parents=parents)
     derived = derive_parent_variables(inputs)
-    keep = [c for c in {*inputs.breakdowns.values(), *([inputs.weight] if inputs.weight else []),
-                        *(inputs.calibration or {})} if c in inputs.parents]
-    frame = pd.concat([inputs.parents[sorted(keep)], derived], axis=1)
+    grouping = [c for c in {*inputs.breakdowns.values(), *(inputs.calibration or {})} if c in parents]
+    frame = pd.concat([parents[grouping].astype("category"),
+                       parents[[inputs.weight]] if inputs.weight else None, derived], axis=1)
     parts = []
     weighted = inputs.weight is not None
     by_name = {indicator.name: indicator for indicator in inputs.indicators}
+    estimates = _estimates(frame, list(derived.columns), inputs) if len(derived.columns) else {}
     for name in derived.columns:
         indicator = by_name[name]
         method = "logit" if indicator.unit == "proportion" else "wald"
-        parts.append(_rows(indicator, _estimates(frame, name, inputs), "parent", weighted, method))
+        parts.append(_rows(indicator, estimates[name], "parent", weighted, method))
     parts += _field_actor_rows(inputs, inputs.indicators)
     alpha = reliability_table(inputs, language)
     table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)

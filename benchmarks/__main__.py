@@ -95,12 +95,50 @@ def bench_size(tmp: Path, size: int) -> dict:
         assert first.inserted == first.received and again.inserted == 0
         rows = _timed(results, "clean_s", lambda: build_clean(con, study_id="bench", wave="2018",
                                                               instrument=parent))
+        parents = con.execute("SELECT * FROM clean.parent_responses WHERE complete").df()
+    results.update(bench_indicator_table(parents))
     results["clean_rows"] = rows
     results["raw_load_vs_duckdb_read_csv"] = round(results["raw_load_s"] / results["duckdb_read_csv_s"], 2)
     results["raw_and_clean_vs_duckdb_read_csv"] = round(
         (results["raw_load_s"] + results["clean_s"]) / results["duckdb_read_csv_s"], 2)
     results["raw_db_mib"] = round(locations.raw.stat().st_size / 2**20, 2)
     results["peak_rss_mib_so_far"] = round(_peak_rss_mib(), 1)
+    return results
+
+
+def _vm_hwm_mib() -> float:
+    """Peak resident memory so far (VmHWM, this process only: ru_maxrss survives exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return _peak_rss_mib()
+
+
+def bench_indicator_table(parents) -> dict:
+    """The whole indicator table of a wave (every indicator of the catalogue, every breakdown), raked to the
+    demo's 2018 margins, as the ``indicators`` asset computes it (no field actors)."""
+    import pandas as pd
+
+    from analyses import margins_from_table, rake
+    from analyses.catalogue import load_catalogue
+    from analyses.indicator_table import IndicatorInputs, indicator_table
+    from pipelines.defs.indicators import BREAKDOWNS, dimensions_of, scale_items, subjects
+
+    study = load_study(DEMO_STUDY)
+    parent, field_actor = study.instrument("parent", "2018"), study.instrument("field_actor", "2018")
+    survey = next(s for s in study.surveys_in("2018") if s.instrument == "parent")
+    population = margins_from_table(pd.read_csv(survey.margins, dtype={"category": str}))
+    base = parents.dropna(subset=list(population.margins)).reset_index(drop=True)
+    base["weight"] = rake(base, population.margins).weights
+    items = scale_items(parent, field_actor)
+    services, themes = subjects(parent)
+    inputs = IndicatorInputs(parents=base, field_actors=pd.DataFrame(), items=items, breakdowns=BREAKDOWNS,
+                             indicators=load_catalogue().indicators(services, themes, dimensions_of(items)),
+                             weight="weight", calibration=population.margins)
+    results: dict = {"indicator_base": len(base)}
+    table, _ = _timed(results, "indicator_table_s", lambda: indicator_table(inputs, language="start_language"))
+    results["indicator_rows"] = len(table)
+    results["peak_rss_mib_after_indicators"] = round(_vm_hwm_mib(), 1)
     return results
 
 

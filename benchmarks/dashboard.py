@@ -19,8 +19,8 @@ from analyses import MIN_CELL_SIZE
 from dashboards.model import SiteContent
 from dashboards.site import write_site
 from instruments.study import DEMO_STUDY, load_study
-from pipelines.defs.indicators import SCHEMA, TABLE
-from pipelines.defs.publish import breakdown_labels, method_facts, rows_from_awareness, service_labels
+from pipelines.defs.publish import breakdown_labels, indicator_catalogue, method_facts
+from pipelines.resources.study import StudyResource
 from pipelines.runner import run_study
 from tests.dashboards.browser import chromium
 from warehouse.connection import connect
@@ -35,8 +35,8 @@ def demo_content(tmp: Path) -> tuple[SiteContent, Path]:
                      instance=dg.DagsterInstance.ephemeral(), log_level="WARNING")
     study = load_study(DEMO_STUDY)
     with connect(done.locations) as con:
-        table = read_table(con, SCHEMA, TABLE, study_id=study.study_id)
-        rows, catalogue = rows_from_awareness(table, service_labels(con, study.study_id))
+        rows = read_table(con, "indicators", "indicators", study_id=study.study_id)
+        catalogue = indicator_catalogue(StudyResource(study_id=study.study_id), sorted(rows["wave"].unique()))
         content = SiteContent(study_title=study.title, indicators=rows, catalogue=catalogue,
                               domains=breakdown_labels(con, study.study_id), method=method_facts(con, study.study_id),
                               min_n=MIN_CELL_SIZE)

@@ -6,6 +6,7 @@ make_expected.R). Estimates within 1e-8, SEs, CIs and deff within 1e-6 relative.
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -99,3 +100,26 @@ def test_stratified_and_clustered_designs_equal_r(name, file, design):
     for stype, value in want["api00_by_stype"].items():
         assert by.loc[stype, "estimate"] == pytest.approx(value["estimate"], rel=EST)
         assert by.loc[stype, "se"] == pytest.approx(value["se"], rel=REL)
+
+
+def test_survey_means_from_sums_equal_survey_mean_per_variable():
+    """The fast path of survey_means (sums per domain and margin category, for a one-stratum design of
+    independent rows) gives survey_mean's numbers, raked or not, overall and per domain, with missing values."""
+    from analyses import margins_from_table, rake
+    from analyses.estimates import survey_means
+    from tests.conftest import SHARED
+
+    folder = SHARED / "fixtures" / "weighting"
+    data = pd.read_csv(folder / "respondents.csv")
+    margins = margins_from_table(pd.read_csv(folder / "population_margins.csv")).margins
+    rng = np.random.default_rng(3)
+    data = data.assign(w=rake(data, margins).weights,
+                       x=np.where(rng.random(len(data)) < 0.2, np.nan, rng.normal(size=len(data))),
+                       b=np.where(rng.random(len(data)) < 0.1, np.nan, (rng.random(len(data)) < 0.4).astype(float)))
+    for calibration in (margins, None):
+        for by in (None, "neighbourhood", "child_age_group"):
+            fast = survey_means(data, ["x", "b", "knows_service"], weight="w", calibration=calibration, by=by)
+            for variable in ("x", "b", "knows_service"):
+                slow = survey_mean(data, variable, weight="w", calibration=calibration, by=by)
+                mine = fast[fast["variable"] == variable].drop(columns="variable").reset_index(drop=True)
+                pd.testing.assert_frame_equal(mine, slow, check_exact=False, rtol=1e-10, check_dtype=False)
