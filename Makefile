@@ -55,4 +55,4 @@ lock: $(UV)
 	$(UV) lock
 
 clean:
-	rm -rf data site build .dagster
+	rm -rf data site .site-* build .dagster

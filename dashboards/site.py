@@ -7,6 +7,7 @@ never sees half a dashboard. It holds aggregates only, never a respondent's row.
 from __future__ import annotations
 
 import html
+import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -131,10 +132,27 @@ def write_site(site: Path, content: SiteContent) -> list[Path]:
 
 
 def _swap_in(staging: Path, site: Path) -> None:
-    old = None
-    if site.exists():
+    """Publish ``staging`` as ``site``: ``site`` is a symbolic link to the folder of the current version, and
+    a new version replaces the link in one atomic ``os.replace``. A reader (or a crash) sees the old site or
+    the new one, never none and never half of one. A site folder from before this layout is moved aside once,
+    and moved back if the link cannot be made."""
+    link = site.with_name(f".{site.name}-link-{staging.name}")
+    link.symlink_to(staging.name)  # relative: the site folder and its versions move together
+    try:
+        if site.is_symlink() or not site.exists():
+            previous = site.parent / os.readlink(site) if site.is_symlink() else None
+            os.replace(link, site)
+            if previous is not None and previous.resolve() != staging.resolve():
+                shutil.rmtree(previous, ignore_errors=True)
+            return
         old = site.with_name(f".{site.name}-old-{staging.name}")
         site.rename(old)
-    staging.rename(site)
-    if old is not None:
+        try:
+            os.replace(link, site)
+        except BaseException:
+            old.rename(site)
+            raise
         shutil.rmtree(old, ignore_errors=True)
+    finally:
+        if link.is_symlink():
+            link.unlink()

@@ -79,6 +79,13 @@ _CHARTS = {
         "fr": "pas d'écart calculé : l'indice des parents n'est pas affiché",
         "en": "no gap computed: the parents' index is not shown",
     },
+    "gap_none_computed": {
+        "nl": "Geen enkel verschil kan als getal getoond worden: te weinig werkveldactoren. De tabel zet de cijfers "
+              "van beide kanten naast elkaar.",
+        "fr": "Aucun écart ne peut être affiché en chiffres : trop peu d'acteurs de terrain. Le tableau met les "
+              "chiffres des deux côtés côte à côte.",
+        "en": "No gap can be shown as a number: too few field actors. The table sets both sides' figures side by side.",
+    },
     "reason_other": {"nl": "niet getoond ({reason})", "fr": "non affiché ({reason})", "en": "not shown ({reason})"},
     "low_n_eff": {
         "nl": "effectieve steekproefgrootte onder 30: met voorzichtigheid lezen",

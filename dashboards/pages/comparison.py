@@ -50,8 +50,16 @@ def comparison(content: SiteContent, lang: str, ids: Ids) -> str:
     if not gaps:
         return "".join(parts) + paragraph(t("gap_none", lang), "empty")
     gap_rows = rows[rows["indicator"].isin(gaps) & (rows["breakdown"] == "all")]
-    grid = matrix(gap_rows, "indicator", "wave", indicator_labels(content, gaps, lang), wave_labels(gap_rows["wave"], lang))
-    parts.append(block(ids, t("gap_chart", lang), grid, lang, content.min_n, corner=t("indicator", lang), level=2))
+    # Only gaps with a number in some wave are charted: a chart of gaps alone says nothing the table doesn't.
+    charted = [n for n in gaps if (~gap_rows.loc[gap_rows["indicator"] == n, "suppressed"].astype(bool)).any()]
+    if charted:
+        chosen = gap_rows[gap_rows["indicator"].isin(charted)]
+        grid = matrix(chosen, "indicator", "wave", indicator_labels(content, charted, lang),
+                      wave_labels(chosen["wave"], lang))
+        parts.append(block(ids, t("gap_chart", lang), grid, lang, content.min_n, corner=t("indicator", lang),
+                           level=2))
+    else:
+        parts.append(paragraph(t("gap_none_computed", lang)))
     table_rows = []
     for wave in sorted(set(gap_rows["wave"])):
         for name in gaps:

@@ -12,7 +12,9 @@ from dashboards.text import t
 def trend(content: SiteContent, lang: str, ids: Ids) -> str:
     rows = parent_side(content)
     rows = rows[rows["breakdown"] == "all"]
-    names = present(content, rows)
+    # An indicator withheld in every wave has no trend to draw: its reasons are on its dimension's page.
+    shown = set(rows.loc[~rows["suppressed"].astype(bool), "indicator"])
+    names = [n for n in present(content, rows) if n in shown]
     parts = [paragraph(t("trend_intro", lang))]
     for dimension in (*DIMENSIONS, None):
         group = [n for n in names if content.entry(n).dimension == dimension]

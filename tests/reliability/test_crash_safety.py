@@ -45,31 +45,35 @@ def test_a_kill_at_a_random_moment_leaves_before_or_after_and_the_next_run_compl
     assert result.rerun_equals_after
 
 
-@pytest.mark.xfail(strict=True, reason="dashboards/site.py _swap_in renames the old site away before the new one "
-                   "is in place and does not put it back when the second rename fails (or the process dies "
-                   "between the two): readers then find no site. Owned by the dashboards work; an atomic swap "
-                   "(a symlink replaced with os.replace) would fix it.")
-def test_a_swap_that_fails_half_way_leaves_the_old_site(tmp_path, monkeypatch):
-    from pathlib import Path
+@pytest.mark.parametrize("layout", ["folder", "link"])
+def test_a_swap_that_fails_half_way_leaves_the_old_site(tmp_path, monkeypatch, layout):
+    """The site is a link to its current version, replaced atomically; a site folder from before that layout
+    is moved aside and back when the new link cannot come in (disk full, or a kill at that moment)."""
+    import os
 
     from dashboards import site as site_module
 
     site = tmp_path / "site"
-    (site / "en").mkdir(parents=True)
-    (site / "en" / "index.html").write_text("old page", encoding="utf-8")
+    old = tmp_path / (".site-old" if layout == "link" else "site")
+    (old / "en").mkdir(parents=True)
+    (old / "en" / "index.html").write_text("old page", encoding="utf-8")
+    if layout == "link":
+        site.symlink_to(old.name)
     staging = tmp_path / ".site-new"
     (staging / "en").mkdir(parents=True)
     (staging / "en" / "index.html").write_text("new page", encoding="utf-8")
-    real_rename, calls = Path.rename, []
+    real_replace = os.replace
 
-    def rename(self, target):
-        calls.append(self)
-        if len(calls) == 2:  # the new site moving in: the disk is full, or the process is killed here
+    def replace(source, target):
+        if str(target) == str(site):
             raise OSError("no space left on device")
-        return real_rename(self, target)
+        return real_replace(source, target)
 
-    monkeypatch.setattr(Path, "rename", rename)
+    monkeypatch.setattr(os, "replace", replace)
     with pytest.raises(OSError):
         site_module._swap_in(staging, site)
-    page = site / "en" / "index.html"
-    assert page.is_file() and page.read_text(encoding="utf-8") in ("old page", "new page")
+    assert (site / "en" / "index.html").read_text(encoding="utf-8") == "old page"
+    monkeypatch.setattr(os, "replace", real_replace)
+    site_module._swap_in(staging, site)  # and when it can, the new site is in and the old one gone
+    assert (site / "en" / "index.html").read_text(encoding="utf-8") == "new page" and site.is_symlink()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site-new", "site"]
