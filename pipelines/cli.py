@@ -1,5 +1,6 @@
 """The ``toegang`` command."""
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -60,8 +61,10 @@ def _run(study: str, waves: list[str] | None, home: str | None, site: str | None
     typer.echo(f"Study {done.study_id}, waves {', '.join(done.waves)}: done.")
     typer.echo(f"  Warehouse:  {loc.warehouse.resolve()}")
     typer.echo(f"  Raw layer:  {loc.raw.resolve()}  (holds tokens: do not share)")
-    typer.echo(f"  Dashboard:  {(loc.site / 'index.html').resolve()}")
-    typer.echo(f"              open file://{(loc.site / 'index.html').resolve()} in a browser")
+    # The site's own path, not the version folder its link points to: that one changes on every run.
+    page = Path(os.path.abspath(loc.site / "index.html"))
+    typer.echo(f"  Dashboard:  {page}")
+    typer.echo(f"              open file://{page} in a browser")
     typer.echo(f"  Instruments (.lss) and codebook: {(loc.build / done.study_id).resolve()}")
 
 

@@ -102,12 +102,16 @@ def toegang_process(root: Path, name: str, *args: str) -> subprocess.Popen:
 
 
 def tables_of(locations: Locations) -> dict[str, list]:
-    """Every derived table's rows, and each stored response version (not its load's id or time)."""
+    """Every derived table's rows (not the run id each run stamps), and each stored response version (not its
+    load's id or time)."""
     with connect(locations, read_only=True) as con:
         names = con.execute("SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = 'toegang' "
                             "AND schema_name <> 'meta' ORDER BY ALL").fetchall()
-        tables = {f"{s}.{t}": con.execute(f"SELECT * FROM {qualified(s, t)} ORDER BY ALL").fetchall()
-                  for s, t in names}
+        tables = {}
+        for s, t in names:
+            columns = {r[0] for r in con.execute(f"DESCRIBE {qualified(s, t)}").fetchall()}
+            chosen = "* EXCLUDE (run_id)" if "run_id" in columns else "*"
+            tables[f"{s}.{t}"] = con.execute(f"SELECT {chosen} FROM {qualified(s, t)} ORDER BY ALL").fetchall()
         tables["meta.codebook"] = con.execute("SELECT * FROM meta.codebook ORDER BY ALL").fetchall()
         tables["raw versions"] = con.execute("SELECT survey_id, response_id, count(*) FROM raw.responses "
                                              "GROUP BY ALL ORDER BY ALL").fetchall()
