@@ -10,6 +10,7 @@ covariances for raked weights.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -92,10 +93,14 @@ def compare_proportion(frame: pd.DataFrame, variable: str, group: str, *, weight
         return []
     groups = ", ".join(map(str, kept))
     table = data.assign(**{variable: data[variable].astype(int).astype(str), group: data[group].astype(str)})
-    _, _, results = pg.chi2_independence(table, x=group, y=variable, correction=False)
+    with warnings.catch_warnings():  # pingouin warns of small expected counts: said in the row's note instead
+        warnings.simplefilter("ignore", UserWarning)
+        expected, _, results = pg.chi2_independence(table, x=group, y=variable, correction=False)
     pearson = results[results["test"] == "pearson"].iloc[0]
     rows = [_row("chi2_independence", pearson["chi2"], pearson["dof"], None, pearson["pval"], pearson["cramer"],
                  "cramers_v", groups, len(data), False)]
+    if (expected.to_numpy() < 5).any():
+        rows[0]["note"] += "; some expected counts under 5: the chi-square p-value is approximate"
     if weight is not None:
         # The full frame keeps the design (the group may be a margin itself); rows outside the kept groups
         # are a domain left out.

@@ -114,3 +114,13 @@ def test_wave_differences_by_hand():
     assert row["difference"] == pytest.approx(0.12) and row["se"] == pytest.approx(0.05)
     assert (row["ci_low"], row["ci_high"]) == pytest.approx((0.12 - 1.959964 * 0.05, 0.12 + 1.959964 * 0.05))
     assert row["p_value"] == pytest.approx(2 * stats.norm.sf(0.12 / 0.05))
+
+
+def test_small_expected_counts_are_said_in_the_note_not_warned():
+    import warnings
+
+    data = pd.DataFrame({"area": ["A"] * 12 + ["B"] * 12, "aware": [1] + [0] * 11 + [1, 1] + [0] * 10})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # pingouin's own warning must not escape
+        (row,) = compare_proportion(data, "aware", "area")
+    assert row["note"] == IGNORES_WEIGHTS + "; some expected counts under 5: the chi-square p-value is approximate"
