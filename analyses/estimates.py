@@ -318,7 +318,8 @@ def survey_means(
     by_columns = [by] if isinstance(by, str) else list(by or [])
     if strata is None and psu is None and fpc is None and (not design.groups or design.projection is not None) \
             and len(by_columns) <= 1:
-        parts = [_means_by_sums(design, frame, v, by, level, ci).assign(variable=v) for v in variables]
+        domains = _domain_codes(frame, by)  # once for every variable
+        parts = [_means_by_sums(design, frame, v, domains, level, ci).assign(variable=v) for v in variables]
     else:
         domains = _domains(frame, by)
         parts = [_estimate_in(design, frame, v, domains, ci, level, False).assign(variable=v) for v in variables]
@@ -328,7 +329,16 @@ def survey_means(
     return pd.concat(parts, ignore_index=True)[["variable", *columns]]
 
 
-def _means_by_sums(design: _Design, frame: pd.DataFrame, variable: str, by, level: float, ci: str) -> pd.DataFrame:
+def _domain_codes(frame: pd.DataFrame, by) -> tuple[list[str], np.ndarray, list[tuple]]:
+    columns = [by] if isinstance(by, str) else list(by or [])
+    if columns:
+        codes, keys = pd.factorize(frame[columns[0]], sort=True)
+        return columns, codes, [(k,) for k in keys]
+    return columns, np.zeros(len(frame), dtype=np.intp), [()]
+
+
+def _means_by_sums(design: _Design, frame: pd.DataFrame, variable: str, domains, level: float,
+                   ci: str) -> pd.DataFrame:
     """``_estimate_in`` for a design of independent rows in one stratum (no strata, PSUs or fpc), from sums.
 
     The score of a domain mean is z = w d (y - m) / W; with raking, its residual r = z - w X b with
@@ -337,16 +347,13 @@ def _means_by_sums(design: _Design, frame: pd.DataFrame, variable: str, by, leve
     a few passes over the rows serve every domain, instead of a vector of scores per domain."""
     w = design.w
     n = len(w)
-    y = pd.to_numeric(frame[variable], errors="coerce").to_numpy(dtype=float)
+    values = frame[variable]
+    y = (values.to_numpy(dtype=float, na_value=np.nan) if pd.api.types.is_float_dtype(values)
+         else pd.to_numeric(values, errors="coerce").to_numpy(dtype=float))
     observed = ~np.isnan(y)
     binary = bool(observed.any()) and bool(np.all((y[observed] == 0) | (y[observed] == 1)))
     method = ("logit" if binary else "wald") if ci == "auto" else ci
-    columns = [by] if isinstance(by, str) else list(by or [])
-    if columns:
-        codes, keys = pd.factorize(frame[columns[0]], sort=True)
-        keys = [(k,) for k in keys]
-    else:
-        codes, keys = np.zeros(n, dtype=np.intp), [()]
+    columns, codes, keys = domains
     k = len(keys)
     valid = observed & (codes >= 0)
     cv, yv, wv = codes[valid], y[valid], w[valid]
