@@ -24,12 +24,12 @@ from datetime import datetime, timezone
 import duckdb
 
 from warehouse import raw
+from warehouse.clean import CONSENT_QUESTION
 from warehouse.connection import transaction
 from warehouse.paths import Locations
 from warehouse.pseudonyms import pseudonym
 from warehouse.sql import quote_ident, sql_literal
 
-CONSENT_QUESTION = "consent"
 # Columns of a LimeSurvey export that identify a person or a device rather than an answer.
 CONTACT_COLUMNS = ("token", "ipaddr", "refurl")
 
@@ -56,10 +56,6 @@ def _surveys(con: duckdb.DuckDBPyConnection, study_id: str, wave: str | None = N
     return [row[0] for row in con.execute(sql + " ORDER BY survey_id", params).fetchall()]
 
 
-def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
-    return {row[0] for row in con.execute(f"DESCRIBE {table}").fetchall()}
-
-
 def _warehouse_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Every base table of the warehouse (not the raw layer) that holds respondent rows."""
     rows = con.execute(
@@ -83,6 +79,13 @@ def _log(con: duckdb.DuckDBPyConnection, result: PurgeResult, study_id: str, wav
         [result.purge_id, datetime.now(timezone.utc).replace(tzinfo=None), study_id, wave, result.kind, reason,
          operator, result.responses, result.versions, result.warehouse_rows, sorted(set(respondents))],
     )
+
+
+def _wave_surveys(con: duckdb.DuckDBPyConnection, study_id: str, wave: str) -> list[int]:
+    surveys = _surveys(con, study_id, wave)
+    if not surveys:
+        raise PurgeError(f"study {study_id!r} has no responses in wave {wave!r}")
+    return surveys
 
 
 def _check_request(reason: str, operator: str) -> None:
@@ -148,15 +151,13 @@ def blank_contact_data(con: duckdb.DuckDBPyConnection, study_id: str, wave: str,
                        operator: str) -> PurgeResult:
     """Retention: blank tokens, IP addresses and referrer URLs of every version of the wave's responses."""
     _check_request(reason, operator)
-    surveys = _surveys(con, study_id, wave)
-    if not surveys:
-        raise PurgeError(f"study {study_id!r} has no responses in wave {wave!r}")
+    surveys = _wave_surveys(con, study_id, wave)
     purge_id = str(uuid.uuid4())
     versions = responses = 0
     with transaction(con):
         for survey_id in surveys:
             table = raw.answers_table(study_id, survey_id)
-            columns = [c for c in CONTACT_COLUMNS if c in _columns(con, table)]
+            columns = [c for c in CONTACT_COLUMNS if c in raw.answer_columns(con, table)]
             if not columns:
                 continue
             blank = ", ".join(f"{quote_ident(c)} = ''" for c in columns)
@@ -174,16 +175,14 @@ def erase_non_consenting(con: duckdb.DuckDBPyConnection, study_id: str, wave: st
                          operator: str) -> PurgeResult:
     """Delete every version of the wave's responses whose latest version lacks an explicit consent ("Y")."""
     _check_request(reason, operator)
-    surveys = _surveys(con, study_id, wave)
-    if not surveys:
-        raise PurgeError(f"study {study_id!r} has no responses in wave {wave!r}")
+    surveys = _wave_surveys(con, study_id, wave)
     purge_id = str(uuid.uuid4())
     versions = responses = 0
     with transaction(con):
         for survey_id in surveys:
             table = raw.answers_table(study_id, survey_id)
-            consent = (f"a.{quote_ident(CONSENT_QUESTION)}" if CONSENT_QUESTION in _columns(con, table)
-                       else "CAST(NULL AS VARCHAR)")
+            has_consent = CONSENT_QUESTION in raw.answer_columns(con, table)
+            consent = f"a.{quote_ident(CONSENT_QUESTION)}" if has_consent else "CAST(NULL AS VARCHAR)"
             latest = f"""
                 SELECT r.response_id FROM raw.responses AS r JOIN {table} AS a USING (response_id, load_seq)
                 WHERE r.study_id = $study_id AND r.survey_id = $survey_id

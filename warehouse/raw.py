@@ -150,7 +150,7 @@ def _ensure_answers_table(con: duckdb.DuckDBPyConnection, table: str, columns: l
     questionnaire): earlier versions read NULL there, meaning "not in that export"."""
     con.execute(f"""CREATE TABLE IF NOT EXISTS {table} (
         response_id BIGINT NOT NULL, load_seq BIGINT NOT NULL, content_sha256 VARCHAR NOT NULL)""")
-    existing = {row[0] for row in con.execute(f"DESCRIBE {table}").fetchall()}
+    existing = answer_columns(con, table)
     for column in columns:
         if column not in existing:
             con.execute(f"ALTER TABLE {table} ADD COLUMN {quote_ident(column)} VARCHAR")
@@ -241,7 +241,7 @@ def latest_versions_sql() -> str:
     """
 
 
-def _answer_columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+def answer_columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
     return {row[0] for row in con.execute(f"DESCRIBE {table}").fetchall()}
 
 
@@ -255,7 +255,7 @@ def latest_answers_sql(con: duckdb.DuckDBPyConnection, study_id: str, wave: str,
     selects = []
     for survey_id in surveys:
         table = answers_table(study_id, survey_id)
-        present = _answer_columns(con, table)
+        present = answer_columns(con, table)
         values = ", ".join(
             f"{'a.' + quote_ident(c) if c in present else 'CAST(NULL AS VARCHAR)'} AS {quote_ident(prefix + c)}"
             for c in columns)
