@@ -124,14 +124,14 @@ def write_site(site: Path, content: SiteContent) -> list[Path]:
                 (staging / lang / name).write_text(text, encoding="utf-8")
                 written.append(site / lang / name)
         staging.chmod(0o755)
-        _swap_in(staging, site)
+        swap_in(staging, site)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return written
 
 
-def _swap_in(staging: Path, site: Path) -> None:
+def swap_in(staging: Path, site: Path) -> None:
     """Publish ``staging`` as ``site``: ``site`` is a symbolic link to the folder of the current version, and
     a new version replaces the link in one atomic ``os.replace``. A reader (or a crash) sees the old site or
     the new one, never none and never half of one. A site folder from before this layout is moved aside once,

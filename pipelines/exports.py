@@ -1,7 +1,6 @@
 """Writing the export files: SPSS ``.sav`` with variable and value labels, and Parquet, from plain frames."""
 
 import json
-import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -9,6 +8,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pyreadstat
+
+from dashboards.site import swap_in
 
 # Keys back to the raw layer (which holds tokens) never leave with microdata: the pseudonym identifies a row.
 LINK_COLUMNS = ("survey_id", "response_id")
@@ -55,16 +56,14 @@ def write_parquet(path: Path, frame: pd.DataFrame) -> None:
 
 
 def replace_folder(target: Path, write) -> list[Path]:
-    """Write into a temporary sibling folder, then swap it in whole: readers see the old set or the new."""
+    """Write into a temporary sibling folder, then swap it in whole as the site is (``swap_in``: ``target``
+    becomes a link to the new version): readers see the old set or the new."""
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
         write(staging)
-        old = target.with_name(f".{target.name}-old")
-        if target.exists():
-            os.replace(target, old)
-        os.replace(staging, target)
-        shutil.rmtree(old, ignore_errors=True)
+        staging.chmod(0o755)
+        swap_in(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -71,9 +71,9 @@ def test_a_swap_that_fails_half_way_leaves_the_old_site(tmp_path, monkeypatch, l
 
     monkeypatch.setattr(os, "replace", replace)
     with pytest.raises(OSError):
-        site_module._swap_in(staging, site)
+        site_module.swap_in(staging, site)
     assert (site / "en" / "index.html").read_text(encoding="utf-8") == "old page"
     monkeypatch.setattr(os, "replace", real_replace)
-    site_module._swap_in(staging, site)  # and when it can, the new site is in and the old one gone
+    site_module.swap_in(staging, site)  # and when it can, the new site is in and the old one gone
     assert (site / "en" / "index.html").read_text(encoding="utf-8") == "new page" and site.is_symlink()
     assert sorted(p.name for p in tmp_path.iterdir()) == [".site-new", "site"]
