@@ -147,8 +147,10 @@ class _Projection:
         return (u - fitted) * weights
 
 
-class _Design:
-    """The design columns of a frame, resolved once: weights, strata, PSUs, fpc, calibration groups."""
+class Design:
+    """The design columns of a frame, resolved once: weights, strata, PSUs, fpc, calibration groups.
+    ``survey_means(..., design=)`` reuses one for several calls on the same rows (other variables, other
+    domains), e.g. an indicator table computed a block of variables at a time."""
 
     def __init__(self, frame: pd.DataFrame, weight, strata, psu, fpc, calibration):
         n = len(frame)
@@ -162,6 +164,7 @@ class _Design:
             raise ValueError("calibration: some rows have a value of a margin variable with no population total")
         self.projection = _Projection(self.groups) if self.groups and (self.w > 0).all() else None
         self.clustered = psu is not None
+        self.independent_rows = strata is None and psu is None and fpc is None  # one stratum, no clusters
         n_strata = int(self.strata.max()) + 1 if n else 0
         if self.clustered:
             key = self.strata.astype(np.int64) * (int(self.psu.max()) + 1) + self.psu.astype(np.int64)
@@ -191,7 +194,7 @@ def score_covariance(frame: pd.DataFrame, scores: np.ndarray, *, weight: str | N
     """Design covariance matrix of the totals of several linearised scores (columns of ``scores``), and the
     design's degrees of freedom. The variance is a quadratic form and the calibration a linear projection,
     so cov(a, b) = (V(a + b) - V(a) - V(b)) / 2 is exact."""
-    design = _Design(frame, weight, strata, psu, fpc, calibration)
+    design = Design(frame, weight, strata, psu, fpc, calibration)
     k = scores.shape[1]
     variances = [design.variance(scores[:, i]) for i in range(k)]
     out = np.diag(variances)
@@ -226,11 +229,11 @@ def _interval(estimate: float, se: float, method: str, level: float, degrees: in
 
 
 def _estimate(frame, variable, weight, strata, psu, fpc, calibration, by, ci, level, total: bool) -> pd.DataFrame:
-    design = _Design(frame, weight, strata, psu, fpc, calibration)
+    design = Design(frame, weight, strata, psu, fpc, calibration)
     return _estimate_in(design, frame, variable, _domains(frame, by), ci, level, total)
 
 
-def _estimate_in(design: _Design, frame, variable, domains, ci, level, total: bool) -> pd.DataFrame:
+def _estimate_in(design: Design, frame, variable, domains, ci, level, total: bool) -> pd.DataFrame:
     y = pd.to_numeric(frame[variable], errors="coerce").to_numpy(dtype=float)
     observed = ~np.isnan(y)
     y0 = np.where(observed, y, 0.0)
@@ -311,13 +314,17 @@ def survey_means(
     by: str | Sequence[str] | None = None,
     ci: str = "auto",
     level: float = 0.95,
+    design: Design | None = None,
 ) -> pd.DataFrame:
     """``survey_mean`` of several variables in one design (resolved once): the rows of each, with a
-    ``variable`` column first. For tables of many indicators."""
-    design = _Design(frame, weight, strata, psu, fpc, calibration)
+    ``variable`` column first. For tables of many indicators. ``design``: the same design arguments
+    already resolved on these rows (``Design(frame, weight, strata, psu, fpc, calibration)``)."""
+    if design is None:
+        design = Design(frame, weight, strata, psu, fpc, calibration)
+    elif design.n != len(frame):
+        raise ValueError(f"the design has {design.n} rows, the frame {len(frame)}")
     by_columns = [by] if isinstance(by, str) else list(by or [])
-    if strata is None and psu is None and fpc is None and (not design.groups or design.projection is not None) \
-            and len(by_columns) <= 1:
+    if design.independent_rows and (not design.groups or design.projection is not None) and len(by_columns) <= 1:
         domains = _domain_codes(frame, by)  # once for every variable
         parts = [_means_by_sums(design, frame, v, domains, level, ci).assign(variable=v) for v in variables]
     else:
@@ -337,7 +344,7 @@ def _domain_codes(frame: pd.DataFrame, by) -> tuple[list[str], np.ndarray, list[
     return columns, np.zeros(len(frame), dtype=np.intp), [()]
 
 
-def _means_by_sums(design: _Design, frame: pd.DataFrame, variable: str, domains, level: float,
+def _means_by_sums(design: Design, frame: pd.DataFrame, variable: str, domains, level: float,
                    ci: str) -> pd.DataFrame:
     """``_estimate_in`` for a design of independent rows in one stratum (no strata, PSUs or fpc), from sums.
 

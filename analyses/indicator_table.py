@@ -10,7 +10,7 @@ linearisation, calibration-aware for raked weights, logit intervals for proporti
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -18,7 +18,7 @@ import pandas as pd
 
 from analyses.catalogue import Indicator
 from analyses.disclosure import MIN_CELL_SIZE, suppress_small_cells
-from analyses.estimates import survey_mean, survey_means
+from analyses.estimates import Design, survey_mean, survey_means
 from analyses.reliability import cronbach_alpha
 from analyses.weighting import Margins
 
@@ -27,6 +27,7 @@ MIN_FIELD_ACTORS = 30  # DOMAIN.md: field-actor percentages and gaps only from n
 MIN_ALPHA = 0.70
 AGREE_SCORE = 75.0  # a 0-100 score of 75 is an item mean of 4, "agree"
 LOW_N_EFF = 30
+BLOCK = 16  # derived variables held in memory at once: 16 x 8 bytes per parent
 STATISTICS = ("estimate", "se", "ci_low", "ci_high", "n_eff", "deff")
 COLUMNS = ["indicator", "measure", "service", "theme", "dimension", "instrument", "breakdown", "domain",
            "estimate", "se", "ci_low", "ci_high", "n", "n_eff", "deff", "unit", "ci_method", "weighted",
@@ -72,15 +73,42 @@ class IndicatorInputs:
     min_alpha: float = MIN_ALPHA
 
 
+def parent_columns(indicators: Sequence[Indicator], items: Sequence[ScaleItem], breakdowns: Mapping[str, str],
+                   calibration: Margins | None = None, columns: Columns = Columns()) -> list[str]:
+    """The parents' columns the indicators read: a caller can load only these (a million parents' whole
+    questionnaire would not fit in memory as text)."""
+    wanted = [*breakdowns.values(), *(calibration or {})]
+    for indicator in indicators:
+        if indicator.service:
+            wanted += [columns.aware.format(service=indicator.service), columns.used.format(service=indicator.service),
+                       columns.satisfaction.format(service=indicator.service)]
+        if indicator.theme:
+            wanted += [columns.need.format(theme=indicator.theme), columns.support.format(theme=indicator.theme)]
+    wanted += [item.variable for item in items]
+    return list(dict.fromkeys(wanted))
+
+
+def numbers(values: pd.Series | None, index: pd.Index) -> pd.Series:
+    """Answer codes as floats ("4" -> 4.0), other codes ("DK") and missing values as NaN. A categorical
+    column converts its few categories, not its million values."""
+    if values is None:
+        return pd.Series(np.nan, index=index)
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        categories = pd.to_numeric(pd.Series(values.cat.categories, dtype=object), errors="coerce")
+        lookup = np.append(categories.to_numpy(dtype=float, na_value=np.nan), np.nan)  # code -1 -> NaN
+        return pd.Series(lookup[values.cat.codes.to_numpy()], index=values.index)
+    if pd.api.types.is_float_dtype(values):
+        return pd.Series(values.to_numpy(dtype=float, na_value=np.nan), index=values.index)
+    return pd.to_numeric(values, errors="coerce").astype(float)
+
+
 def item_scores(frame: pd.DataFrame, items: Sequence[ScaleItem], column: str = "variable") -> pd.DataFrame:
     """Item answers as numbers 1-5, reversed (6 - x) for negative items; "don't know" and "not
     applicable" (any non-numeric code) are missing, never 3."""
     scores = {}
     for item in items:
         name = getattr(item, column)
-        values = frame[name] if name in frame else pd.Series(np.nan, frame.index)
-        if not pd.api.types.is_float_dtype(values):
-            values = pd.to_numeric(values, errors="coerce")
+        values = numbers(frame.get(name), frame.index)
         values = values.where(values.between(1, 5))
         scores[name] = 6 - values if item.polarity == "-" else values
     return pd.DataFrame(scores, index=frame.index, dtype=float)
@@ -106,14 +134,20 @@ def _bool(frame: pd.DataFrame, column: str) -> pd.Series:
     return frame[column].astype("boolean")
 
 
-def derive_parent_variables(inputs: IndicatorInputs) -> pd.DataFrame:
-    """One column per parent indicator, on the parents' index, missing outside the indicator's universe."""
+def derive_parent_variables(inputs: IndicatorInputs, indicators: Sequence[Indicator] | None = None) -> pd.DataFrame:
+    """One column per parent indicator (of ``indicators``, by default all of the inputs'), on the parents'
+    index, missing outside the indicator's universe."""
+    chosen = inputs.indicators if indicators is None else indicators
+    return pd.DataFrame(dict(parent_variables(inputs, chosen)), index=inputs.parents.index, dtype=float)
+
+
+def parent_variables(inputs: IndicatorInputs, indicators: Sequence[Indicator]) -> Iterator[tuple[str, pd.Series]]:
+    """``derive_parent_variables`` one indicator at a time, for callers that keep only a few in memory."""
     parents, names = inputs.parents, inputs.columns
-    out = {}
     by_subject = {}
     for item in inputs.items:
         by_subject.setdefault((item.service, item.dimension), []).append(item)
-    for indicator in inputs.indicators:
+    for indicator in indicators:
         kind, service, theme = indicator.measure.kind, indicator.service, indicator.theme
         aware = _bool(parents, names.aware.format(service=service)) if service else None
         used = _bool(parents, names.used.format(service=service)) if service else None
@@ -127,7 +161,7 @@ def derive_parent_variables(inputs: IndicatorInputs) -> pd.DataFrame:
         elif kind == "use_among_aware":
             values = _flag(used.fillna(False), used.notna() & (aware == True))  # noqa: E712
         elif kind in ("satisfaction", "satisfaction_mean"):
-            score = pd.to_numeric(parents.get(names.satisfaction.format(service=service)), errors="coerce")
+            score = numbers(parents.get(names.satisfaction.format(service=service)), parents.index)
             universe = (used == True) & score.between(1, 5)  # noqa: E712
             values = _flag(score >= 4, universe) if kind == "satisfaction" else score.where(universe.fillna(False))
         elif kind in ("unmet_need_rate", "partly_met_need_rate", "unmet_need_prevalence"):
@@ -151,18 +185,17 @@ def derive_parent_variables(inputs: IndicatorInputs) -> pd.DataFrame:
                 values = score.where(universe.fillna(False))
         else:
             continue  # field-actor measures and the gap are computed from the field actors below
-        out[indicator.name] = pd.to_numeric(values, errors="coerce").astype(float)
-    return pd.DataFrame(out, index=parents.index)
+        yield indicator.name, pd.to_numeric(values, errors="coerce").astype(float)
 
 
-def _estimates(frame: pd.DataFrame, variables: list[str], inputs: IndicatorInputs) -> dict[str, pd.DataFrame]:
-    """Every variable overall and per breakdown; one design per breakdown serves all the variables."""
-    design = {"weight": inputs.weight, "calibration": inputs.calibration}
-    parts = [survey_means(frame, variables, **design).assign(breakdown=ALL, domain=ALL)]
+def _estimates(frame: pd.DataFrame, variables: list[str], inputs: IndicatorInputs,
+               design: Design) -> dict[str, pd.DataFrame]:
+    """Every variable overall and per breakdown, in one design (resolved once for every block)."""
+    parts = [survey_means(frame, variables, design=design).assign(breakdown=ALL, domain=ALL)]
     for breakdown, column in inputs.breakdowns.items():
         if column not in frame:
             continue
-        cells = survey_means(frame, variables, by=column, **design)
+        cells = survey_means(frame, variables, by=column, design=design)
         cells = cells[cells[column].notna()]
         parts.append(cells.rename(columns={column: "domain"}).assign(breakdown=breakdown,
                                                                      domain=lambda t: t["domain"].astype(str)))
@@ -300,25 +333,39 @@ def indicator_table(inputs: IndicatorInputs, language: str | None = None) -> tup
     statistics missing and ``reason`` saying why (``primary``/``secondary`` small-cell suppression,
     ``alpha_below_0.7``, ``alpha_not_computable``, ``field_actor_n_below_30``).
     """
-    # Item answers as numbers once (each dimension's indicators read them twice), and the breakdown and
-    # margin columns as categoricals: hundreds of estimates then group rows without hashing text again.
-    parents = inputs.parents.copy()
-    for item in inputs.items:
-        if item.variable in parents:
-            parents[item.variable] = pd.to_numeric(parents[item.variable], errors="coerce")
-    inputs = replace(inputs, parents=parents)
-    derived = derive_parent_variables(inputs)
+    # Text answers of the items as categoricals (a view of the frame, not a copy): each dimension's
+    # indicators read them twice, and a categorical converts its few codes, not every row. The breakdown
+    # and margin columns too: hundreds of estimates then group rows without hashing text again.
+    parents = inputs.parents.copy(deep=False)
     grouping = [c for c in {*inputs.breakdowns.values(), *(inputs.calibration or {})} if c in parents]
-    frame = pd.concat([parents[grouping].astype("category"),
-                       parents[[inputs.weight]] if inputs.weight else None, derived], axis=1)
-    parts = []
+    for column in {*grouping, *(item.variable for item in inputs.items if item.variable in parents)}:
+        if not (isinstance(parents[column].dtype, pd.CategoricalDtype)
+                or pd.api.types.is_numeric_dtype(parents[column]) and column not in grouping):
+            parents[column] = parents[column].astype("category")
+    inputs = replace(inputs, parents=parents)
+    base = parents[grouping + ([inputs.weight] if inputs.weight else [])]
+    design = Design(base, inputs.weight, None, None, None, inputs.calibration)
     weighted = inputs.weight is not None
+    parts = []
+
+    def estimate(block: dict[str, pd.Series]) -> None:
+        frame = base.assign(**block)
+        estimates = _estimates(frame, list(block), inputs, design)
+        for name in block:
+            indicator = by_name[name]
+            method = "logit" if indicator.unit == "proportion" else "wald"
+            parts.append(_rows(indicator, estimates[name], "parent", weighted, method))
+
+    # The derived variables a block at a time: a million parents never hold all of them at once.
     by_name = {indicator.name: indicator for indicator in inputs.indicators}
-    estimates = _estimates(frame, list(derived.columns), inputs) if len(derived.columns) else {}
-    for name in derived.columns:
-        indicator = by_name[name]
-        method = "logit" if indicator.unit == "proportion" else "wald"
-        parts.append(_rows(indicator, estimates[name], "parent", weighted, method))
+    block: dict[str, pd.Series] = {}
+    for name, values in parent_variables(inputs, inputs.indicators):
+        block[name] = values
+        if len(block) == BLOCK:
+            estimate(block)
+            block = {}
+    if block:
+        estimate(block)
     parts += _field_actor_rows(inputs, inputs.indicators)
     alpha = reliability_table(inputs, language)
     table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)

@@ -5,7 +5,9 @@ raking a million respondents beside weightipy and R's survey::rake (benchmarks/r
 Usage: python -m benchmarks [--sizes 10000,100000] [--out benchmarks/results]
 Each size is a parent survey of that many responses, generated like the demo study (same instrument,
 same export format), written as a LimeSurvey CSV export, then read, loaded into the raw layer twice
-(the second load must insert nothing) and cleaned.
+(the second load must insert nothing), cleaned and weighted; then the indicators asset's work on it runs
+in its own process (benchmarks/indicators.py). Beside the ingest, in the same run: DuckDB's own read_csv
+of the file into a table, and the floor of any raw + clean design (that copy plus one typed copy).
 """
 
 import argparse
@@ -24,6 +26,7 @@ import dagster as dg
 import duckdb
 
 from benchmarks.dashboard import bench_dashboard
+from benchmarks.indicators import weight_wave
 from instruments.demo_study import WAVES, parent_responses
 from instruments.limesurvey_export import META_COLUMNS, csv_bytes
 from instruments.study import DEMO_STUDY, load_study
@@ -32,6 +35,7 @@ from warehouse import raw
 from warehouse.clean import build_clean
 from warehouse.connection import connect
 from warehouse.paths import Locations
+from warehouse.sql import quote_ident
 
 
 def _peak_rss_mib() -> float:
@@ -73,6 +77,20 @@ def _write_large_export(path: Path, parent, design, columns: list[str], size: in
         handle.write(b"\r\n")
 
 
+def _floor(con: duckdb.DuckDBPyConnection, parent) -> None:
+    """The least any raw + clean design must do: the reference's copy (done before) and one typed copy of
+    it (every answer cast as clean types it), with no versions, hashes, pseudonyms, consent or conditions."""
+    def typed(column) -> str:
+        value = quote_ident(column.name)
+        if column.question.type in ("Y", "M"):
+            return f"CASE {value} WHEN 'Y' THEN TRUE WHEN 'N' THEN FALSE END"
+        if column.question.type == "N":
+            return f"CAST(NULLIF({value}, '') AS DOUBLE)"
+        return f"NULLIF({value}, '')"
+    columns = ", ".join(f"{typed(c)} AS {quote_ident(c.variable)}" for c in parent.columns() if not c.free_text)
+    con.execute(f"CREATE TABLE typed AS SELECT CAST(id AS BIGINT) AS response_id, {columns} FROM reference").fetchall()
+
+
 def bench_size(tmp: Path, size: int) -> dict:
     parent = load_study(DEMO_STUDY).instrument("parent", WAVES[0].wave)
     design = replace(WAVES[0], parents=size)
@@ -81,11 +99,15 @@ def bench_size(tmp: Path, size: int) -> dict:
     columns = list(META_COLUMNS) + [c.name for c in parent.columns()]
     _timed(results, "generate_and_write_s", lambda: _write_large_export(export, parent, design, columns, size))
     results["export_mib"] = round(export.stat().st_size / 2**20, 2)
-    with duckdb.connect() as con:
-        # The reference: DuckDB reading every column of the same file into a table.
+    # The reference: DuckDB reading every column of the same file into a table of a database file on the
+    # same disk (as the raw layer is); then the floor of any raw + clean design (``_floor``).
+    reference_file = tmp / f"reference_{size}.duckdb"
+    with duckdb.connect(str(reference_file)) as con:
         _timed(results, "duckdb_read_csv_s", lambda: con.execute(
             "CREATE TABLE reference AS SELECT * FROM read_csv(?, delim=';', quote='\"', escape='\"', "
             "header=true, all_varchar=true)", [str(export)]).fetchall())
+        _timed(results, "floor_typed_copy_s", lambda: _floor(con, parent))
+    reference_file.unlink()
     locations = Locations(home=tmp / f"home_{size}", site=tmp / "site", build=tmp / "build")
     batch = raw.Batch("file", "bench", 1, "2018", "parent", parent.version, export.name, (), csv_path=export)
     with connect(locations) as con:
@@ -95,50 +117,19 @@ def bench_size(tmp: Path, size: int) -> dict:
         assert first.inserted == first.received and again.inserted == 0
         rows = _timed(results, "clean_s", lambda: build_clean(con, study_id="bench", wave="2018",
                                                               instrument=parent))
-        parents = con.execute("SELECT * FROM clean.parent_responses WHERE complete").df()
-    results.update(bench_indicator_table(parents))
+        results["peak_rss_mib_ingest"] = round(_peak_rss_mib(), 1)
+        results["weighted_parents"] = weight_wave(con, "bench", "2018")
+    # The indicators in their own process, so that their peak memory is their own.
+    run = subprocess.run([sys.executable, "-m", "benchmarks.indicators", "--home", str(locations.home)],
+                         capture_output=True, text=True, timeout=7200)
+    results.update(json.loads(run.stdout.strip().splitlines()[-1]) if run.returncode == 0
+                   else {"indicators_failed": run.stderr[-1000:]})
     results["clean_rows"] = rows
-    results["raw_load_vs_duckdb_read_csv"] = round(results["raw_load_s"] / results["duckdb_read_csv_s"], 2)
-    results["raw_and_clean_vs_duckdb_read_csv"] = round(
-        (results["raw_load_s"] + results["clean_s"]) / results["duckdb_read_csv_s"], 2)
+    reference = results["duckdb_read_csv_s"]
+    results["raw_load_vs_duckdb_read_csv"] = round(results["raw_load_s"] / reference, 2)
+    results["raw_and_clean_vs_duckdb_read_csv"] = round((results["raw_load_s"] + results["clean_s"]) / reference, 2)
+    results["floor_vs_duckdb_read_csv"] = round((reference + results["floor_typed_copy_s"]) / reference, 2)
     results["raw_db_mib"] = round(locations.raw.stat().st_size / 2**20, 2)
-    results["peak_rss_mib_so_far"] = round(_peak_rss_mib(), 1)
-    return results
-
-
-def _vm_hwm_mib() -> float:
-    """Peak resident memory so far (VmHWM, this process only: ru_maxrss survives exec)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return _peak_rss_mib()
-
-
-def bench_indicator_table(parents) -> dict:
-    """The whole indicator table of a wave (every indicator of the catalogue, every breakdown), raked to the
-    demo's 2018 margins, as the ``indicators`` asset computes it (no field actors)."""
-    import pandas as pd
-
-    from analyses import margins_from_table, rake
-    from analyses.catalogue import load_catalogue
-    from analyses.indicator_table import IndicatorInputs, indicator_table
-    from pipelines.defs.indicators import BREAKDOWNS, dimensions_of, scale_items, subjects
-
-    study = load_study(DEMO_STUDY)
-    parent, field_actor = study.instrument("parent", "2018"), study.instrument("field_actor", "2018")
-    survey = next(s for s in study.surveys_in("2018") if s.instrument == "parent")
-    population = margins_from_table(pd.read_csv(survey.margins, dtype={"category": str}))
-    base = parents.dropna(subset=list(population.margins)).reset_index(drop=True)
-    base["weight"] = rake(base, population.margins).weights
-    items = scale_items(parent, field_actor)
-    services, themes = subjects(parent)
-    inputs = IndicatorInputs(parents=base, field_actors=pd.DataFrame(), items=items, breakdowns=BREAKDOWNS,
-                             indicators=load_catalogue().indicators(services, themes, dimensions_of(items)),
-                             weight="weight", calibration=population.margins)
-    results: dict = {"indicator_base": len(base)}
-    table, _ = _timed(results, "indicator_table_s", lambda: indicator_table(inputs, language="start_language"))
-    results["indicator_rows"] = len(table)
-    results["peak_rss_mib_after_indicators"] = round(_vm_hwm_mib(), 1)
     return results
 
 

@@ -37,3 +37,39 @@ def read_table(con: duckdb.DuckDBPyConnection, schema: str, table: str, *, study
     if wave is None:
         return con.execute(f"SELECT * FROM {target} WHERE study_id = ?", [study_id]).df()
     return con.execute(f"SELECT * FROM {target} WHERE study_id = ? AND wave = ?", [study_id, wave]).df()
+
+
+def read_coded(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object], *,
+               order_by: list[str], max_categories: int = 255) -> pd.DataFrame:
+    """The rows of query ``sql`` as a DataFrame, ordered by ``order_by``, whose text columns of at most
+    ``max_categories`` distinct values (answer codes, not identifiers) are categoricals.
+
+    DuckDB turns each such column into small integer codes of its sorted distinct values, and pandas wraps
+    the codes: a million answer codes take a million bytes instead of a million Python strings (about 50
+    bytes each).
+    """
+    described = con.execute(f"DESCRIBE SELECT * FROM ({sql})", params).fetchall()
+    text = [name for name, column_type, *_ in described if column_type == "VARCHAR"]
+    categories: dict[str, list[str]] = {}
+    if text:
+        counts = con.execute(f"SELECT {', '.join(f'count(DISTINCT {quote_ident(c)})' for c in text)} FROM ({sql})",
+                             params).fetchall()[0]
+        few = [c for c, count in zip(text, counts) if count <= max_categories]
+        if few:
+            lists = ", ".join(f"list_sort(list(DISTINCT {quote_ident(c)}) FILTER (WHERE {quote_ident(c)} IS NOT NULL))"
+                              for c in few)
+            found = con.execute(f"SELECT {lists} FROM ({sql})", params).fetchall()[0]
+            categories = {column: values or [] for column, values in zip(few, found)}
+    selects, coded = [], dict(params)
+    for position, (name, *_) in enumerate(described):
+        if name in categories:
+            coded[f"categories_{position}"] = categories[name]
+            selects.append(f"CAST(coalesce(list_position($categories_{position}, {quote_ident(name)}), 0) - 1 "
+                           f"AS SMALLINT) AS {quote_ident(name)}")
+        else:
+            selects.append(quote_ident(name))
+    order = ", ".join(quote_ident(c) for c in order_by)
+    frame = con.execute(f"SELECT {', '.join(selects)} FROM ({sql}) ORDER BY {order}", coded).df()
+    for name, values in categories.items():
+        frame[name] = pd.Categorical.from_codes(frame[name].to_numpy(), categories=values)
+    return frame

@@ -9,7 +9,8 @@ import pandas as pd
 from analyses import MIN_CELL_SIZE
 from analyses.catalogue import load_catalogue
 from analyses.comparisons import compare_means, compare_proportion, wave_differences as differences
-from analyses.indicator_table import IndicatorInputs, ScaleItem, derive_parent_variables, indicator_table
+from analyses.indicator_table import (IndicatorInputs, ScaleItem, derive_parent_variables, indicator_table,
+                                     parent_columns)
 from analyses.sensitivity import channel_sensitivity
 from instruments.model import Instrument
 from pipelines.defs.clean import clean_field_actor_responses, clean_parent_responses
@@ -19,7 +20,8 @@ from pipelines.resources.study import StudyResource
 from pipelines.resources.warehouse import WAREHOUSE_POOL, WarehouseResource
 from pipelines.version import code_version
 from warehouse.connection import transaction
-from warehouse.tables import read_table, replace_wave
+from warehouse.sql import quote_ident
+from warehouse.tables import read_coded, read_table, replace_wave
 
 # Breakdowns (DOMAIN.md section 3) -> the parent questionnaire's clean columns.
 BREAKDOWNS = {"neighbourhood": "wijk", "language": "start_language", "home_language": "thuistaal",
@@ -80,20 +82,20 @@ def indicators(context: dg.AssetExecutionContext, study: StudyResource,
     catalogue = load_catalogue()
     population = wave_margins(study, wave)
     margins_file = next((s.margins for s in config.surveys_in(wave) if s.instrument == "parent" and s.margins), None)
+    indicators_ = catalogue.indicators(services, themes, dimensions)
     with warehouse.connect() as con:
-        parents = read_table(con, "clean", "parent_responses", study_id=config.study_id, wave=wave)
+        weighted = population is not None and con.execute(
+            "SELECT count(*) FROM weighted.parent_weights WHERE study_id = ? AND wave = ?",
+            [config.study_id, wave]).fetchall()[0][0] > 0
+        calibration = population.margins if weighted else None
+        parents = read_parents(con, config.study_id, wave, weighted,
+                               parent_columns(indicators_, items, BREAKDOWNS, calibration))
         actors = read_table(con, "clean", "field_actor_responses", study_id=config.study_id, wave=wave)
-        weights = read_table(con, "weighted", "parent_weights", study_id=config.study_id, wave=wave)
         # A fixed order: a rerun sums the same numbers in the same order, to the last bit.
-        parents = parents.sort_values(["survey_id", "response_id"], kind="stable").reset_index(drop=True)
         actors = actors[actors["complete"]].sort_values(["survey_id", "response_id"], kind="stable")
-        weighted = population is not None and not weights.empty
-        if weighted:
-            parents = parents.merge(weights[["survey_id", "response_id", "weight"]], on=["survey_id", "response_id"])
         inputs = IndicatorInputs(
-            parents=parents, field_actors=actors.reset_index(drop=True),
-            indicators=catalogue.indicators(services, themes, dimensions), items=items, breakdowns=BREAKDOWNS,
-            weight="weight" if weighted else None, calibration=population.margins if weighted else None,
+            parents=parents, field_actors=actors.reset_index(drop=True), indicators=indicators_, items=items,
+            breakdowns=BREAKDOWNS, weight="weight" if weighted else None, calibration=calibration,
             min_n=MIN_CELL_SIZE)
         table, reliability = indicator_table(inputs, language="start_language")
         versions = sorted(set(parents["instrument_version"]) | set(actors["instrument_version"]))
@@ -113,17 +115,33 @@ def indicators(context: dg.AssetExecutionContext, study: StudyResource,
         "weighted": weighted})
 
 
+def read_parents(con, study_id: str, wave: str, weighted: bool, columns: list[str]) -> pd.DataFrame:
+    """The wave's clean parents (those with a weight, when ``weighted``) with only ``columns`` of the
+    questionnaire, text as categoricals, in (survey, response) order."""
+    present = {row[0] for row in con.execute("DESCRIBE clean.parent_responses").fetchall()}
+    wanted = ["survey_id", "response_id", "instrument_version",
+              *(c for c in columns if c in present and c not in ("survey_id", "response_id"))]
+    select = ", ".join(f"p.{quote_ident(c)}" for c in wanted)
+    sql = f"SELECT {select} FROM clean.parent_responses AS p WHERE p.study_id = $study_id AND p.wave = $wave"
+    if weighted:
+        sql = (f"SELECT {select}, w.weight FROM clean.parent_responses AS p JOIN weighted.parent_weights AS w "
+               "USING (study_id, wave, survey_id, response_id) WHERE p.study_id = $study_id AND p.wave = $wave")
+    return read_coded(con, sql, {"study_id": study_id, "wave": wave}, order_by=["survey_id", "response_id"])
+
+
 def group_comparisons(inputs: IndicatorInputs, table) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Neighbourhood comparisons of the headline proportions (chi-square, Rao-Scott) and of the published
     access indices (Welch, Kruskal-Wallis, Holm-corrected pairs); and the channel sensitivity of the headline
     indicators."""
-    derived = derive_parent_variables(inputs)
+    published = set(table.loc[(table["breakdown"] == "all") & ~table["suppressed"], "indicator"])
+    compared = [i for i in inputs.indicators if i.name in published
+                and (i.headline or i.measure.kind == "access_index")]
+    derived = derive_parent_variables(inputs, compared)  # only these: a million parents, few columns
     area, channel = BREAKDOWNS["neighbourhood"], BREAKDOWNS["channel"]
     design = [c for c in {area, channel, *(inputs.calibration or {})} if c in inputs.parents]
     frame = pd.concat([inputs.parents[design + ([inputs.weight] if inputs.weight else [])], derived], axis=1)
-    published = set(table.loc[(table["breakdown"] == "all") & ~table["suppressed"], "indicator"])
-    headline = [i.name for i in inputs.indicators if i.headline and i.name in derived and i.name in published]
-    indices = [i.name for i in inputs.indicators if i.measure.kind == "access_index" and i.name in published]
+    headline = [i.name for i in compared if i.headline and i.name in derived]
+    indices = [i.name for i in compared if i.measure.kind == "access_index"]
     rows = []
     for name in headline:
         rows += [dict(r, indicator=name) for r in compare_proportion(

@@ -10,7 +10,8 @@ from pipelines.defs.quality import quality_flags
 from pipelines.defs.partitions import wave_partitions
 from pipelines.resources.study import StudyResource
 from pipelines.resources.warehouse import WAREHOUSE_POOL, WarehouseResource
-from warehouse.tables import read_table, replace_wave
+from warehouse.sql import quote_ident
+from warehouse.tables import read_coded, read_table, replace_wave
 
 SCHEMA, TABLE = "weighted", "parent_weights"
 
@@ -43,7 +44,13 @@ def raking_weights(context: dg.AssetExecutionContext, study: StudyResource,
     wave = context.partition_key
     population = wave_margins(study, wave)
     with warehouse.connect() as con:
-        parents = read_table(con, "clean", "parent_responses", study_id=config.study_id, wave=wave)
+        # Only the columns raking reads (a million parents' questionnaires would not fit as text).
+        variables = list(population.margins) if population is not None else []
+        present = {row[0] for row in con.execute("DESCRIBE clean.parent_responses").fetchall()}
+        columns = ["survey_id", "response_id", "respondent_id", "complete", *(v for v in variables if v in present)]
+        parents = read_coded(con, f"SELECT {', '.join(quote_ident(c) for c in columns)} FROM clean.parent_responses "
+                             "WHERE study_id = $study_id AND wave = $wave", {"study_id": config.study_id, "wave": wave},
+                             order_by=["survey_id", "response_id"])
         flags = read_table(con, "clean", "quality_flags", study_id=config.study_id, wave=wave)
         excluded = flags[(flags["instrument"] == "parent") & flags["excluded_from_weighting"]]
         parents = parents[~parents.set_index(["survey_id", "response_id"]).index.isin(
@@ -53,7 +60,6 @@ def raking_weights(context: dg.AssetExecutionContext, study: StudyResource,
                                                                     "weight", "raked_weight"]),
                          study_id=config.study_id, wave=wave)
             return dg.MaterializeResult(metadata={"weighted": False, "reason": "no margins for this wave"})
-        variables = list(population.margins)
         # Sorted, so that a rerun sums the same numbers in the same order: identical weights to the last bit.
         base = parents[parents["complete"].astype(bool) & parents[variables].notna().all(axis=1)]
         base = base.sort_values(["survey_id", "response_id"], kind="stable").reset_index(drop=True)

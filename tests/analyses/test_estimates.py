@@ -123,3 +123,19 @@ def test_survey_means_from_sums_equal_survey_mean_per_variable():
                 slow = survey_mean(data, variable, weight="w", calibration=calibration, by=by)
                 mine = fast[fast["variable"] == variable].drop(columns="variable").reset_index(drop=True)
                 pd.testing.assert_frame_equal(mine, slow, check_exact=False, rtol=1e-10, check_dtype=False)
+
+
+def test_a_design_resolved_once_serves_several_calls():
+    """survey_means(design=) gives what survey_means resolves itself, and refuses a design of other rows."""
+    from analyses.estimates import Design, survey_means
+
+    rng = np.random.default_rng(4)
+    frame = pd.DataFrame({"w": rng.uniform(0.5, 2, 200), "g": rng.choice(["a", "b"], 200),
+                          "y": rng.random(200), "z": (rng.random(200) < 0.3).astype(float)})
+    calibration = {"g": {"a": 120.0, "b": 180.0}}
+    design = Design(frame, "w", None, None, None, calibration)
+    for by in (None, "g"):
+        pd.testing.assert_frame_equal(survey_means(frame, ["y", "z"], by=by, design=design),
+                                      survey_means(frame, ["y", "z"], by=by, weight="w", calibration=calibration))
+    with pytest.raises(ValueError, match="200 rows, the frame 10"):
+        survey_means(frame.head(10), ["y"], design=design)

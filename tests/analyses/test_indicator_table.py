@@ -1,6 +1,7 @@
 """analyses/indicator_table.py and analyses/catalogue.py: each indicator against a hand count, the index
 gate (pingouin's alpha), the field-actor rules, the gap, and small-cell suppression."""
 
+import importlib
 import math
 
 import numpy as np
@@ -170,3 +171,25 @@ def test_catalogue_texts_are_complete_and_filled_in():
         parse_catalogue({"measures": {"x": {"kind": "awareness", "per": "service", "unit": "proportion",
                                             "numerator": "a", "denominator": "b", "label": {"nl": "x"},
                                             "description": {"nl": "x", "fr": "x", "en": "x"}}}})
+
+
+def test_blocks_and_categorical_answers_give_the_same_table(monkeypatch):
+    """The table is computed a block of derived variables at a time (memory); neither the block size nor
+    answers given as categoricals (as the pipeline reads a million parents) may change a number."""
+    module = importlib.import_module("analyses.indicator_table")  # the package exports a function of that name
+
+    parents = _parents().assign(w=np.linspace(0.5, 2.0, 60))
+    inputs = _inputs(parents, weight="w", calibration={"wijk": {"W01": 100.0, "W02": 80.0, "W03": 20.0}})
+    expected, _ = indicator_table(inputs)
+    parent_rows = expected[expected["instrument"] == "parent"]["indicator"].nunique()
+    assert parent_rows > 3
+    monkeypatch.setattr(module, "BLOCK", 3)  # several blocks, the last one partial
+    blocked, _ = indicator_table(inputs)
+    coded = parents.astype({c: "category" for c in parents.columns if parents[c].dtype != bool
+                            and not pd.api.types.is_numeric_dtype(parents[c]) and c != "kent_S01"
+                            and not c.startswith(("gebruik", "nood"))})
+    assert isinstance(coded["drS01_BR1"].dtype, pd.CategoricalDtype)
+    categorical, _ = indicator_table(_inputs(coded, weight="w", calibration=inputs.calibration))
+    pd.testing.assert_frame_equal(blocked, expected)
+    pd.testing.assert_frame_equal(categorical, expected)
+    assert expected["estimate"].notna().sum() > 10
