@@ -98,6 +98,31 @@ def _variances(scores: np.ndarray, strata: np.ndarray, psu: np.ndarray | None, f
     return factor @ squares
 
 
+def _covariance(scores: np.ndarray, strata: np.ndarray, psu: np.ndarray | None, fpc: np.ndarray | None) -> np.ndarray:
+    """The covariance matrix of the totals of the columns of ``scores`` (n x k), by the same formula as
+    ``_variances`` (its diagonal): PSU totals centred within strata, cross-products summed with the
+    stratum's factor n_h / (n_h - 1) (times 1 - n_h / N_h with an fpc)."""
+    n = scores.shape[0]
+    if psu is None:
+        totals, stratum = scores, strata
+    else:
+        key = strata.astype(np.int64) * (int(psu.max()) + 1) + psu.astype(np.int64)
+        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        to_psu = sparse.csr_matrix((np.ones(n), (inverse, np.arange(n))), shape=(len(first), n))
+        totals, stratum = to_psu @ scores, strata[first]
+    k = int(strata.max()) + 1
+    to_stratum = sparse.csr_matrix((np.ones(len(stratum)), (stratum, np.arange(len(stratum)))),
+                                   shape=(k, len(stratum)))
+    n_h = np.bincount(stratum, minlength=k).astype(float)
+    centred = totals - ((to_stratum @ totals) / np.where(n_h > 0, n_h, 1)[:, None])[stratum]
+    factor = np.where(n_h > 1, n_h / np.where(n_h > 1, n_h - 1, 1), 0.0)
+    if fpc is not None:
+        population = np.zeros(k)
+        population[strata] = fpc
+        factor = factor * (1 - n_h / np.where(population > 0, population, np.inf))
+    return (centred * factor[stratum][:, None]).T @ centred
+
+
 class _Projection:
     """The limit of ``_calibrate``'s sweeps in one step. With every weight positive, each sweep is the
     orthogonal projection u <- u - mean_c(u) onto the complement of one margin's category indicators, and
@@ -180,6 +205,14 @@ class Design:
             scores = np.column_stack([_calibrate(scores[:, i], self.w, self.groups) for i in range(scores.shape[1])])
         return _variances(scores, self.strata, self.psu if self.clustered else None, self.fpc)
 
+    def covariance(self, scores: np.ndarray) -> np.ndarray:
+        """The covariance matrix of the totals of the columns of ``scores`` (n x k)."""
+        if self.projection is not None:
+            scores = self.projection.residuals_matrix(scores, self.w)
+        elif self.groups:
+            scores = np.column_stack([_calibrate(scores[:, i], self.w, self.groups) for i in range(scores.shape[1])])
+        return _covariance(scores, self.strata, self.psu if self.clustered else None, self.fpc)
+
     def variance(self, scores: np.ndarray) -> float:
         if self.projection is not None:
             scores = self.projection.residuals(scores, self.w)
@@ -192,16 +225,10 @@ def score_covariance(frame: pd.DataFrame, scores: np.ndarray, *, weight: str | N
                      strata: str | None = None, psu: str | None = None, fpc: str | None = None,
                      calibration: Margins | None = None) -> tuple[np.ndarray, int]:
     """Design covariance matrix of the totals of several linearised scores (columns of ``scores``), and the
-    design's degrees of freedom. The variance is a quadratic form and the calibration a linear projection,
-    so cov(a, b) = (V(a + b) - V(a) - V(b)) / 2 is exact."""
+    design's degrees of freedom: the calibration residuals of every column, then their cross-products
+    within strata (the variance is a quadratic form, so its matrix is the covariance)."""
     design = Design(frame, weight, strata, psu, fpc, calibration)
-    k = scores.shape[1]
-    variances = [design.variance(scores[:, i]) for i in range(k)]
-    out = np.diag(variances)
-    for i in range(k):
-        for j in range(i + 1, k):
-            out[i, j] = out[j, i] = (design.variance(scores[:, i] + scores[:, j]) - variances[i] - variances[j]) / 2
-    return out, design.degrees_of_freedom
+    return design.covariance(np.asarray(scores, dtype=float)), design.degrees_of_freedom
 
 
 def design_weights(frame: pd.DataFrame, weight: str | None) -> np.ndarray:

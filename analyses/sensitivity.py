@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analyses.disclosure import MIN_CELL_SIZE
-from analyses.estimates import Margins, survey_mean
+from analyses.estimates import Design, Margins, survey_means
 
 COLUMNS = ["indicator", "channel", "n_channel", "estimate_all", "estimate_without", "difference",
            "ci_low_without", "ci_high_without", "suppressed"]
@@ -19,14 +19,18 @@ def channel_sensitivity(frame: pd.DataFrame, variables: list[str], channel: str,
     """One row per variable and channel. A channel with fewer than ``min_n`` respondents in the variable's
     universe is suppressed: the difference would tell about them."""
     rows = []
-    design = {"weight": weight, "calibration": calibration}
+    design = Design(frame, weight, None, None, None, calibration)  # once: every estimate is on these rows
+
+    def mean(values: pd.Series) -> pd.Series:
+        return survey_means(pd.DataFrame({"y": values}), ["y"], design=design).iloc[0]
+
     for variable in variables:
-        overall = survey_mean(frame, variable, **design).iloc[0]
+        overall = mean(frame[variable])
         observed = frame[variable].notna()
         for code in sorted(frame[channel].dropna().unique()):
             inside = frame[channel] == code
             n_channel = int((inside & observed).sum())
-            without = survey_mean(frame.assign(_y=frame[variable].where(~inside)), "_y", **design).iloc[0]
+            without = mean(frame[variable].where(~inside))
             hidden = n_channel < min_n
             rows.append({"indicator": variable, "channel": str(code), "n_channel": None if hidden else n_channel,
                          "estimate_all": overall["estimate"],

@@ -139,3 +139,27 @@ def test_a_design_resolved_once_serves_several_calls():
                                       survey_means(frame, ["y", "z"], by=by, weight="w", calibration=calibration))
     with pytest.raises(ValueError, match="200 rows, the frame 10"):
         survey_means(frame.head(10), ["y"], design=design)
+
+
+def test_score_covariance_is_the_variance_of_sums():
+    """score_covariance: its diagonal is each score's variance, and a' V a the variance of the combined score
+    (stratified, clustered, with fpc and raking)."""
+    from analyses.estimates import Design, score_covariance
+
+    rng = np.random.default_rng(8)
+    n = 400
+    frame = pd.DataFrame({"w": rng.uniform(1, 4, n), "h": rng.choice(["s1", "s2", "s3"], n),
+                          "g": rng.choice(["a", "b"], n)})
+    frame["psu"] = frame["h"] + "-" + pd.Series(rng.integers(0, 12, n)).astype(str)
+    frame["fpc"] = frame["h"].map({"s1": 40, "s2": 60, "s3": 50})
+    calibration = {"g": {"a": 500.0, "b": 900.0}}
+    scores = rng.normal(size=(n, 3)) * frame["w"].to_numpy()[:, None]
+    design = {"weight": "w", "strata": "h", "psu": "psu", "fpc": "fpc", "calibration": calibration}
+    covariance, degrees = score_covariance(frame, scores, **design)
+    resolved = Design(frame, "w", "h", "psu", "fpc", calibration)
+    assert degrees == resolved.degrees_of_freedom
+    for i in range(3):
+        assert covariance[i, i] == pytest.approx(resolved.variance(scores[:, i]), rel=1e-10)
+    a = np.array([1.0, -2.0, 0.5])
+    assert a @ covariance @ a == pytest.approx(resolved.variance(scores @ a), rel=1e-10)
+    assert covariance[0, 1] == pytest.approx(covariance[1, 0], rel=1e-14)
