@@ -199,6 +199,8 @@ class Design:
 
     def variances(self, scores: np.ndarray) -> np.ndarray:
         """The variance of each column of ``scores`` (n x k)."""
+        if scores.shape[1] == 1:  # one domain: counting sums beat building the sparse indicators
+            return np.array([self.variance(scores[:, 0])])
         if self.projection is not None:
             scores = self.projection.residuals_matrix(scores, self.w)
         elif self.groups:
