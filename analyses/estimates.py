@@ -120,7 +120,8 @@ def _covariance(scores: np.ndarray, strata: np.ndarray, psu: np.ndarray | None, 
         population = np.zeros(k)
         population[strata] = fpc
         factor = factor * (1 - n_h / np.where(population > 0, population, np.inf))
-    return (centred * factor[stratum][:, None]).T @ centred
+    covariance = (centred.T * factor[stratum]) @ centred
+    return (covariance + covariance.T) / 2  # symmetric to the last bit
 
 
 class _Projection:
@@ -180,6 +181,7 @@ class Design:
     def __init__(self, frame: pd.DataFrame, weight, strata, psu, fpc, calibration):
         n = len(frame)
         self.n = n
+        self.index = frame.index  # survey_means(design=) checks that a frame's rows are these, in this order
         self.w = frame[weight].to_numpy(dtype=float) if weight else np.ones(n)
         self.strata = pd.factorize(frame[strata])[0] if strata else np.zeros(n, dtype=np.intp)
         self.psu = pd.factorize(frame[psu])[0] if psu else np.arange(n)
@@ -350,8 +352,11 @@ def survey_means(
     already resolved on these rows (``Design(frame, weight, strata, psu, fpc, calibration)``)."""
     if design is None:
         design = Design(frame, weight, strata, psu, fpc, calibration)
-    elif design.n != len(frame):
-        raise ValueError(f"the design has {design.n} rows, the frame {len(frame)}")
+    elif any(a is not None for a in (weight, strata, psu, fpc, calibration)):
+        raise ValueError("survey_means: give either design= or the design's columns, not both")
+    elif design.n != len(frame) or not design.index.equals(frame.index):
+        raise ValueError(f"survey_means: the design's rows ({design.n}) are not the frame's ({len(frame)} rows): "
+                         "resolve the design on the same rows, in the same order")
     by_columns = [by] if isinstance(by, str) else list(by or [])
     if design.independent_rows and (not design.groups or design.projection is not None) and len(by_columns) <= 1:
         domains = _domain_codes(frame, by)  # once for every variable

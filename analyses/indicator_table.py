@@ -337,8 +337,8 @@ def indicator_table(inputs: IndicatorInputs, language: str | None = None) -> tup
     # indicators read them twice, and a categorical converts its few codes, not every row. The breakdown
     # and margin columns too: hundreds of estimates then group rows without hashing text again.
     parents = inputs.parents.copy(deep=False)
-    grouping = [c for c in {*inputs.breakdowns.values(), *(inputs.calibration or {})} if c in parents]
-    for column in {*grouping, *(item.variable for item in inputs.items if item.variable in parents)}:
+    grouping = [c for c in dict.fromkeys([*inputs.breakdowns.values(), *(inputs.calibration or {})]) if c in parents]
+    for column in dict.fromkeys([*grouping, *(item.variable for item in inputs.items if item.variable in parents)]):
         if not (isinstance(parents[column].dtype, pd.CategoricalDtype)
                 or pd.api.types.is_numeric_dtype(parents[column]) and column not in grouping):
             parents[column] = parents[column].astype("category")

@@ -86,6 +86,8 @@ def _floor(con: duckdb.DuckDBPyConnection, parent) -> None:
             return f"CASE {value} WHEN 'Y' THEN TRUE WHEN 'N' THEN FALSE END"
         if column.question.type == "N":
             return f"CAST(NULLIF({value}, '') AS DOUBLE)"
+        if column.question.type == "D":
+            return f"CAST(CAST(NULLIF({value}, '') AS TIMESTAMP) AS DATE)"
         return f"NULLIF({value}, '')"
     columns = ", ".join(f"{typed(c)} AS {quote_ident(c.variable)}" for c in parent.columns() if not c.free_text)
     con.execute(f"CREATE TABLE typed AS SELECT CAST(id AS BIGINT) AS response_id, {columns} FROM reference").fetchall()
@@ -122,8 +124,9 @@ def bench_size(tmp: Path, size: int) -> dict:
     # The indicators in their own process, so that their peak memory is their own.
     run = subprocess.run([sys.executable, "-m", "benchmarks.indicators", "--home", str(locations.home)],
                          capture_output=True, text=True, timeout=7200)
-    results.update(json.loads(run.stdout.strip().splitlines()[-1]) if run.returncode == 0
-                   else {"indicators_failed": run.stderr[-1000:]})
+    lines = run.stdout.strip().splitlines()
+    results.update(json.loads(lines[-1]) if run.returncode == 0 and lines
+                   else {"indicators_failed": run.stderr[-1000:] or f"exit code {run.returncode}, no output"})
     results["clean_rows"] = rows
     reference = results["duckdb_read_csv_s"]
     results["raw_load_vs_duckdb_read_csv"] = round(results["raw_load_s"] / reference, 2)

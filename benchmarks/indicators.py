@@ -23,6 +23,7 @@ from instruments.study import DEMO_STUDY, load_study
 from pipelines.defs.indicators import BREAKDOWNS, dimensions_of, group_comparisons, read_parents, scale_items, subjects
 from warehouse.connection import connect
 from warehouse.paths import Locations
+from warehouse.sql import quote_ident
 from warehouse.tables import read_coded, replace_wave
 
 
@@ -35,7 +36,7 @@ def _margins(wave: str):
 def weight_wave(con, study_id: str, wave: str) -> int:
     """Rake the wave's complete parents that answered every margin variable; write their weights."""
     margins = _margins(wave)
-    columns = ", ".join(["survey_id", "response_id", "respondent_id", *margins])
+    columns = ", ".join(quote_ident(c) for c in ["survey_id", "response_id", "respondent_id", *margins])
     parents = read_coded(con, f"SELECT {columns} FROM clean.parent_responses WHERE study_id = $study_id AND "
                               "wave = $wave AND complete", {"study_id": study_id, "wave": wave},
                          order_by=["survey_id", "response_id"])

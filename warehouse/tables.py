@@ -42,34 +42,41 @@ def read_table(con: duckdb.DuckDBPyConnection, schema: str, table: str, *, study
 def read_coded(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object], *,
                order_by: list[str], max_categories: int = 255) -> pd.DataFrame:
     """The rows of query ``sql`` as a DataFrame, ordered by ``order_by``, whose text columns of at most
-    ``max_categories`` distinct values (answer codes, not identifiers) are categoricals.
+    ``max_categories`` distinct values are categoricals (answer codes; in a small wave, identifiers too).
 
     DuckDB turns each such column into small integer codes of its sorted distinct values, and pandas wraps
     the codes: a million answer codes take a million bytes instead of a million Python strings (about 50
-    bytes each).
+    bytes each). The query runs several times (types, counts, values, rows), in one transaction so that all
+    see the same snapshot.
     """
-    described = con.execute(f"DESCRIBE SELECT * FROM ({sql})", params).fetchall()
-    text = [name for name, column_type, *_ in described if column_type == "VARCHAR"]
-    categories: dict[str, list[str]] = {}
-    if text:
-        counts = con.execute(f"SELECT {', '.join(f'count(DISTINCT {quote_ident(c)})' for c in text)} FROM ({sql})",
-                             params).fetchall()[0]
-        few = [c for c, count in zip(text, counts) if count <= max_categories]
-        if few:
-            lists = ", ".join(f"list_sort(list(DISTINCT {quote_ident(c)}) FILTER (WHERE {quote_ident(c)} IS NOT NULL))"
-                              for c in few)
-            found = con.execute(f"SELECT {lists} FROM ({sql})", params).fetchall()[0]
-            categories = {column: values or [] for column, values in zip(few, found)}
-    selects, coded = [], dict(params)
-    for position, (name, *_) in enumerate(described):
-        if name in categories:
-            coded[f"categories_{position}"] = categories[name]
-            selects.append(f"CAST(coalesce(list_position($categories_{position}, {quote_ident(name)}), 0) - 1 "
-                           f"AS SMALLINT) AS {quote_ident(name)}")
-        else:
-            selects.append(quote_ident(name))
-    order = ", ".join(quote_ident(c) for c in order_by)
-    frame = con.execute(f"SELECT {', '.join(selects)} FROM ({sql}) ORDER BY {order}", coded).df()
+    if not 0 < max_categories < 2**15:
+        raise ValueError(f"max_categories must be between 1 and {2**15 - 1} (codes are SMALLINT)")
+    with transaction(con):
+        described = con.execute(f"DESCRIBE SELECT * FROM ({sql})", params).fetchall()
+        text = [name for name, column_type, *_ in described if column_type == "VARCHAR"]
+        categories: dict[str, list[str]] = {}
+        if text:
+            counts = con.execute(f"SELECT {', '.join(f'count(DISTINCT {quote_ident(c)})' for c in text)} "
+                                 f"FROM ({sql})", params).fetchall()[0]
+            few = [c for c, count in zip(text, counts) if count <= max_categories]
+            if few:
+                lists = ", ".join(f"list_sort(list(DISTINCT {quote_ident(c)}) FILTER "
+                                  f"(WHERE {quote_ident(c)} IS NOT NULL))" for c in few)
+                found = con.execute(f"SELECT {lists} FROM ({sql})", params).fetchall()[0]
+                categories = {column: values or [] for column, values in zip(few, found)}
+        selects, coded = [], dict(params)
+        for position, (name, *_) in enumerate(described):
+            column = f"source.{quote_ident(name)}"
+            if name in categories:
+                parameter = f"read_coded_categories_{position}"
+                coded[parameter] = categories[name]
+                selects.append(f"CAST(coalesce(list_position(${parameter}, {column}), 0) - 1 AS SMALLINT) "
+                               f"AS {quote_ident(name)}")
+            else:
+                selects.append(column)
+        order = ", ".join(f"source.{quote_ident(c)}" for c in order_by)  # the values, not their codes
+        frame = con.execute(f"SELECT {', '.join(selects)} FROM ({sql}) AS source ORDER BY {order}", coded).df()
     for name, values in categories.items():
-        frame[name] = pd.Categorical.from_codes(frame[name].to_numpy(), categories=values)
+        codes = frame[name].to_numpy()
+        frame[name] = pd.Categorical.from_codes(codes, categories=values)
     return frame

@@ -27,3 +27,20 @@ def test_read_coded_gives_the_values_of_a_plain_read_with_codes_as_categoricals(
     assert not isinstance(coded["pseudonym"].dtype, pd.CategoricalDtype)
     assert coded["pseudonym"].tolist() == plain["pseudonym"].tolist()
     assert coded["flag"].tolist() == plain["flag"].tolist()
+
+
+def test_read_coded_orders_by_the_values_not_their_codes():
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t AS SELECT * FROM (VALUES (0, NULL), (1, NULL), (2, 'k1'), (3, 'k0'), (4, 'k1')) "
+                "AS v(id, k)")
+    coded = read_coded(con, "SELECT * FROM t", {}, order_by=["k", "id"])
+    plain = con.execute("SELECT id FROM t ORDER BY k, id").fetchall()
+    assert coded["id"].tolist() == [row[0] for row in plain] == [3, 2, 4, 0, 1]
+    assert coded["k"].astype(object).where(coded["k"].notna(), None).tolist() == ["k0", "k1", "k1", None, None]
+
+
+def test_read_coded_refuses_more_categories_than_its_codes_hold():
+    import pytest
+
+    with pytest.raises(ValueError, match="max_categories"):
+        read_coded(duckdb.connect(), "SELECT 1 AS x", {}, order_by=["x"], max_categories=40_000)
