@@ -67,10 +67,11 @@ def _missing_kind(instrument: Instrument, column: Column, field) -> str:
 
 
 def _select_sql(con: duckdb.DuckDBPyConnection, study_id: str, wave: str,
-                instrument: Instrument) -> tuple[str, str, str]:
-    """The source rows (latest consenting versions), the clean rows, and beside them why each missing
-    value is missing (same rows and columns). Export columns are read as ``"@<column>"``: a question
-    code cannot start with "@", so they never meet the metadata columns."""
+                instrument: Instrument) -> tuple[str, str]:
+    """The clean rows, and beside them why each missing value is missing (same rows and columns), both
+    from the latest consenting versions. Export columns are read as ``"@<column>"``: a question code
+    cannot start with "@", so they never meet the metadata columns. Each reads the raw layer itself: the
+    two queries together cost less than materialising the text of every answer once (and its memory)."""
     needed: list[str] = []
 
     def field(name: str) -> str:
@@ -100,7 +101,7 @@ def _select_sql(con: duckdb.DuckDBPyConnection, study_id: str, wave: str,
             WHERE {meta[CONSENT_QUESTION]} = 'Y'
         )
         QUALIFY row_number() OVER (PARTITION BY respondent_id
-            ORDER BY complete DESC, submitdate_value DESC NULLS LAST, response_id DESC) = 1"""
+            ORDER BY complete DESC, submitdate_value DESC NULLS LAST, response_id DESC, survey_id DESC) = 1"""
     keys = "study_id, wave, survey_id, response_id, respondent_id"
     sql = f"""
         SELECT {keys}, instrument_version, responses_by_respondent, complete,
@@ -111,10 +112,10 @@ def _select_sql(con: duckdb.DuckDBPyConnection, study_id: str, wave: str,
                TRY_CAST(NULLIF({meta['interviewtime']}, '') AS DOUBLE) AS interview_seconds,
                last_page,
                {", ".join(typed)}
-        FROM clean_source
+        FROM ({source}) AS clean_source
     """
-    missing = f"SELECT {keys}, {', '.join(kinds)} FROM clean_source"
-    return source, sql, missing
+    missing = f"SELECT {keys}, {', '.join(kinds)} FROM ({source}) AS clean_source"
+    return sql, missing
 
 
 def _add_new_columns(con: duckdb.DuckDBPyConnection, table: str, select: str, params: dict) -> None:
@@ -131,9 +132,7 @@ def build_clean(con: duckdb.DuckDBPyConnection, *, study_id: str, wave: str, ins
     table = table_name(instrument)
     missing_table = f"clean.{quote_ident(instrument.name + '_missing')}"
     try:
-        source, select, missing = _select_sql(con, study_id, wave, instrument)
-        # The latest consenting versions, read once for both tables.
-        con.execute(f"CREATE OR REPLACE TEMP TABLE clean_source AS {source}")
+        select, missing = _select_sql(con, study_id, wave, instrument)
         con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM ({select}) WHERE FALSE")
         _add_new_columns(con, table, select, {})
         con.execute(f"CREATE TABLE IF NOT EXISTS {missing_table} AS SELECT * FROM ({missing}) WHERE FALSE")
@@ -148,6 +147,4 @@ def build_clean(con: duckdb.DuckDBPyConnection, *, study_id: str, wave: str, ins
             ).fetchall()[0][0]
     except duckdb.Error as exc:
         raise CleanError(f"cannot build {table} for study {study_id!r}, wave {wave!r}: {exc}") from exc
-    finally:
-        con.execute("DROP TABLE IF EXISTS clean_source")
     return int(count)
