@@ -72,36 +72,11 @@ def _variance(scores: np.ndarray, strata: np.ndarray, psu: np.ndarray | None, fp
     return float((factor * squares).sum())
 
 
-def _variances(scores: np.ndarray, strata: np.ndarray, psu: np.ndarray | None, fpc: np.ndarray | None) -> np.ndarray:
-    """``_variance`` of every column of ``scores`` (n x k) at once: the sums per PSU and per stratum are sparse
-    products, so k domains cost about one."""
-    n = scores.shape[0]
-    rows = np.arange(n)
-    if psu is None:
-        totals, stratum = scores, strata
-    else:
-        key = strata.astype(np.int64) * (int(psu.max()) + 1) + psu.astype(np.int64)
-        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-        to_psu = sparse.csr_matrix((np.ones(n), (inverse, rows)), shape=(len(first), n))
-        totals, stratum = to_psu @ scores, strata[first]
-    k = int(strata.max()) + 1
-    to_stratum = sparse.csr_matrix((np.ones(len(stratum)), (stratum, np.arange(len(stratum)))),
-                                   shape=(k, len(stratum)))
-    n_h = np.bincount(stratum, minlength=k).astype(float)
-    means = (to_stratum @ totals) / np.where(n_h > 0, n_h, 1)[:, None]
-    squares = to_stratum @ ((totals - means[stratum]) ** 2)
-    factor = np.where(n_h > 1, n_h / np.where(n_h > 1, n_h - 1, 1), 0.0)
-    if fpc is not None:
-        population = np.zeros(k)
-        population[strata] = fpc
-        factor = factor * (1 - n_h / np.where(population > 0, population, np.inf))
-    return factor @ squares
-
-
-def _covariance(scores: np.ndarray, strata: np.ndarray, psu: np.ndarray | None, fpc: np.ndarray | None) -> np.ndarray:
-    """The covariance matrix of the totals of the columns of ``scores`` (n x k), by the same formula as
-    ``_variances`` (its diagonal): PSU totals centred within strata, cross-products summed with the
-    stratum's factor n_h / (n_h - 1) (times 1 - n_h / N_h with an fpc)."""
+def _centred_totals(scores: np.ndarray, strata: np.ndarray, psu: np.ndarray | None, fpc: np.ndarray | None
+                    ) -> tuple[np.ndarray, np.ndarray, sparse.csr_matrix, np.ndarray]:
+    """The columns of ``scores`` (n x k) summed per PSU and centred within strata, with each PSU's stratum,
+    the PSU -> stratum summing matrix and each stratum's factor n_h / (n_h - 1) (times 1 - n_h / N_h with
+    an fpc; 0 for a lone PSU). Sparse products: k columns cost about one."""
     n = scores.shape[0]
     if psu is None:
         totals, stratum = scores, strata
@@ -114,12 +89,25 @@ def _covariance(scores: np.ndarray, strata: np.ndarray, psu: np.ndarray | None, 
     to_stratum = sparse.csr_matrix((np.ones(len(stratum)), (stratum, np.arange(len(stratum)))),
                                    shape=(k, len(stratum)))
     n_h = np.bincount(stratum, minlength=k).astype(float)
-    centred = totals - ((to_stratum @ totals) / np.where(n_h > 0, n_h, 1)[:, None])[stratum]
+    means = (to_stratum @ totals) / np.where(n_h > 0, n_h, 1)[:, None]
     factor = np.where(n_h > 1, n_h / np.where(n_h > 1, n_h - 1, 1), 0.0)
     if fpc is not None:
         population = np.zeros(k)
         population[strata] = fpc
         factor = factor * (1 - n_h / np.where(population > 0, population, np.inf))
+    return totals - means[stratum], stratum, to_stratum, factor
+
+
+def _variances(scores: np.ndarray, strata: np.ndarray, psu: np.ndarray | None, fpc: np.ndarray | None) -> np.ndarray:
+    """``_variance`` of every column of ``scores`` (n x k) at once."""
+    centred, _, to_stratum, factor = _centred_totals(scores, strata, psu, fpc)
+    return factor @ (to_stratum @ centred**2)
+
+
+def _covariance(scores: np.ndarray, strata: np.ndarray, psu: np.ndarray | None, fpc: np.ndarray | None) -> np.ndarray:
+    """The covariance matrix of the totals of the columns of ``scores`` (n x k): ``_variances`` is its
+    diagonal. Cross-products of the centred PSU totals, summed with their stratum's factor."""
+    centred, stratum, _, factor = _centred_totals(scores, strata, psu, fpc)
     covariance = (centred.T * factor[stratum]) @ centred
     return (covariance + covariance.T) / 2  # symmetric to the last bit
 
