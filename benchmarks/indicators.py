@@ -4,7 +4,7 @@
 
 DIR is a warehouse (``TOEGANG_HOME``) whose clean parents of the wave are weighted (``weight_wave`` below
 writes ``weighted.parent_weights`` as the ``raking_weights`` asset does, raked to the demo study's margins).
-Measured as the asset runs it: the parents' columns the catalogue needs read with ``read_parents``, the
+Measured as the asset runs it: the parents' columns the catalogue needs read with ``warehouse.clean.read_parents``, the
 whole indicator table (every indicator, every breakdown, no field actors), and the group comparisons.
 Prints one JSON line: seconds per step and the process's peak resident memory (VmHWM).
 """
@@ -20,11 +20,11 @@ from analyses import margins_from_table, rake
 from analyses.catalogue import load_catalogue
 from analyses.indicator_table import IndicatorInputs, indicator_table, parent_columns
 from instruments.study import DEMO_STUDY, load_study
-from pipelines.defs.indicators import BREAKDOWNS, dimensions_of, group_comparisons, read_parents, scale_items, subjects
+from pipelines.defs.indicators import BREAKDOWNS, dimensions_of, group_comparisons, scale_items, subjects
+from warehouse.clean import read_parents
 from warehouse.connection import connect
 from warehouse.paths import Locations
-from warehouse.sql import quote_ident
-from warehouse.tables import read_coded, replace_wave
+from warehouse.tables import replace_wave
 
 
 def _margins(wave: str):
@@ -36,11 +36,8 @@ def _margins(wave: str):
 def weight_wave(con, study_id: str, wave: str) -> int:
     """Rake the wave's complete parents that answered every margin variable; write their weights."""
     margins = _margins(wave)
-    columns = ", ".join(quote_ident(c) for c in ["survey_id", "response_id", "respondent_id", *margins])
-    parents = read_coded(con, f"SELECT {columns} FROM clean.parent_responses WHERE study_id = $study_id AND "
-                              "wave = $wave AND complete", {"study_id": study_id, "wave": wave},
-                         order_by=["survey_id", "response_id"])
-    base = parents.dropna(subset=list(margins)).reset_index(drop=True)
+    parents = read_parents(con, study_id, wave, ["respondent_id", "complete", *margins])
+    base = parents[parents["complete"]].dropna(subset=list(margins)).reset_index(drop=True)
     weights = rake(base, margins).weights.to_numpy()
     frame = base[["survey_id", "response_id", "respondent_id"]].assign(weight=weights, raked_weight=weights)
     return replace_wave(con, "weighted", "parent_weights", frame, study_id=study_id, wave=wave)
@@ -63,7 +60,9 @@ def run(home: Path, study_id: str, wave: str) -> dict:
     results: dict = {}
     start = time.perf_counter()
     with connect(Locations(home=home, site=home / "site", build=home / "build")) as con:
-        parents = read_parents(con, study_id, wave, True, parent_columns(indicators, items, BREAKDOWNS, margins))
+        parents = read_parents(con, study_id, wave,
+                               ["instrument_version", *parent_columns(indicators, items, BREAKDOWNS, margins)],
+                               weighted=True)
     results["indicator_read_s"] = round(time.perf_counter() - start, 2)
     inputs = IndicatorInputs(parents=parents, field_actors=pd.DataFrame(), indicators=indicators, items=items,
                              breakdowns=BREAKDOWNS, weight="weight", calibration=margins)

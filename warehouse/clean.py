@@ -14,11 +14,13 @@ Free text (S, T, "other") stays in the raw layer until a person has reviewed it.
 from __future__ import annotations
 
 import duckdb
+import pandas as pd
 
 from instruments.model import Column, Instrument
 from warehouse.connection import transaction
 from warehouse.raw import latest_answers_sql
 from warehouse.sql import quote_ident
+from warehouse.tables import read_coded
 
 CONSENT_QUESTION = "consent"
 
@@ -148,3 +150,20 @@ def build_clean(con: duckdb.DuckDBPyConnection, *, study_id: str, wave: str, ins
     except duckdb.Error as exc:
         raise CleanError(f"cannot build {table} for study {study_id!r}, wave {wave!r}: {exc}") from exc
     return int(count)
+
+
+def read_parents(con: duckdb.DuckDBPyConnection, study_id: str, wave: str, columns: list[str], *,
+                 weighted: bool = False) -> pd.DataFrame:
+    """The wave's clean parents with their ``survey_id``, ``response_id`` and those of ``columns`` the table
+    has, text answers as categoricals, in (survey, response) order; with ``weighted``, only the parents in
+    ``weighted.parent_weights``, with their ``weight``. A million parents' whole questionnaires would not
+    fit in memory as text: callers name the columns they read."""
+    present = {row[0] for row in con.execute("DESCRIBE clean.parent_responses").fetchall()}
+    wanted = dict.fromkeys(["survey_id", "response_id", *(c for c in columns if c in present)])
+    select = ", ".join(f"p.{quote_ident(c)}" for c in wanted)
+    source = "clean.parent_responses AS p"
+    if weighted:
+        select += ", w.weight"
+        source += " JOIN weighted.parent_weights AS w USING (study_id, wave, survey_id, response_id)"
+    return read_coded(con, f"SELECT {select} FROM {source} WHERE p.study_id = $study_id AND p.wave = $wave",
+                      {"study_id": study_id, "wave": wave}, order_by=["survey_id", "response_id"])

@@ -20,8 +20,8 @@ from pipelines.resources.study import StudyResource
 from pipelines.resources.warehouse import WAREHOUSE_POOL, WarehouseResource
 from pipelines.version import code_version
 from warehouse.connection import transaction
-from warehouse.sql import quote_ident
-from warehouse.tables import read_coded, read_table, replace_wave
+from warehouse.clean import read_parents
+from warehouse.tables import read_table, replace_wave
 
 # Breakdowns (DOMAIN.md section 3) -> the parent questionnaire's clean columns.
 BREAKDOWNS = {"neighbourhood": "wijk", "language": "start_language", "home_language": "thuistaal",
@@ -88,8 +88,9 @@ def indicators(context: dg.AssetExecutionContext, study: StudyResource,
             "SELECT count(*) FROM weighted.parent_weights WHERE study_id = ? AND wave = ?",
             [config.study_id, wave]).fetchall()[0][0] > 0
         calibration = population.margins if weighted else None
-        parents = read_parents(con, config.study_id, wave, weighted,
-                               parent_columns(indicators_, items, BREAKDOWNS, calibration))
+        parents = read_parents(con, config.study_id, wave,
+                               ["instrument_version", *parent_columns(indicators_, items, BREAKDOWNS, calibration)],
+                               weighted=weighted)
         actors = read_table(con, "clean", "field_actor_responses", study_id=config.study_id, wave=wave)
         # A fixed order: a rerun sums the same numbers in the same order, to the last bit.
         actors = actors[actors["complete"]].sort_values(["survey_id", "response_id"], kind="stable")
@@ -113,20 +114,6 @@ def indicators(context: dg.AssetExecutionContext, study: StudyResource,
         "rows": rows, "indicators": int(table["indicator"].nunique()),
         "suppressed": int(table["suppressed"].sum()), "parents": len(parents), "field_actors": len(actors),
         "weighted": weighted})
-
-
-def read_parents(con, study_id: str, wave: str, weighted: bool, columns: list[str]) -> pd.DataFrame:
-    """The wave's clean parents (those with a weight, when ``weighted``) with only ``columns`` of the
-    questionnaire, text as categoricals, in (survey, response) order."""
-    present = {row[0] for row in con.execute("DESCRIBE clean.parent_responses").fetchall()}
-    wanted = ["survey_id", "response_id", "instrument_version",
-              *(c for c in columns if c in present and c not in ("survey_id", "response_id"))]
-    select = ", ".join(f"p.{quote_ident(c)}" for c in wanted)
-    sql = f"SELECT {select} FROM clean.parent_responses AS p WHERE p.study_id = $study_id AND p.wave = $wave"
-    if weighted:
-        sql = (f"SELECT {select}, w.weight FROM clean.parent_responses AS p JOIN weighted.parent_weights AS w "
-               "USING (study_id, wave, survey_id, response_id) WHERE p.study_id = $study_id AND p.wave = $wave")
-    return read_coded(con, sql, {"study_id": study_id, "wave": wave}, order_by=["survey_id", "response_id"])
 
 
 def group_comparisons(inputs: IndicatorInputs, table) -> tuple[pd.DataFrame, pd.DataFrame]:

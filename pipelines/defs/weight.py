@@ -10,8 +10,8 @@ from pipelines.defs.quality import quality_flags
 from pipelines.defs.partitions import wave_partitions
 from pipelines.resources.study import StudyResource
 from pipelines.resources.warehouse import WAREHOUSE_POOL, WarehouseResource
-from warehouse.sql import quote_ident
-from warehouse.tables import read_coded, read_table, replace_wave
+from warehouse.clean import read_parents
+from warehouse.tables import read_table, replace_wave
 
 SCHEMA, TABLE = "weighted", "parent_weights"
 
@@ -46,11 +46,7 @@ def raking_weights(context: dg.AssetExecutionContext, study: StudyResource,
     with warehouse.connect() as con:
         # Only the columns raking reads (a million parents' questionnaires would not fit as text).
         variables = list(population.margins) if population is not None else []
-        present = {row[0] for row in con.execute("DESCRIBE clean.parent_responses").fetchall()}
-        columns = ["survey_id", "response_id", "respondent_id", "complete", *(v for v in variables if v in present)]
-        parents = read_coded(con, f"SELECT {', '.join(quote_ident(c) for c in columns)} FROM clean.parent_responses "
-                             "WHERE study_id = $study_id AND wave = $wave", {"study_id": config.study_id, "wave": wave},
-                             order_by=["survey_id", "response_id"])
+        parents = read_parents(con, config.study_id, wave, ["respondent_id", "complete", *variables])
         flags = read_table(con, "clean", "quality_flags", study_id=config.study_id, wave=wave)
         excluded = flags[(flags["instrument"] == "parent") & flags["excluded_from_weighting"]]
         parents = parents[~parents.set_index(["survey_id", "response_id"]).index.isin(
