@@ -1,9 +1,14 @@
 """`make reliability` (also run by `make bench`): the reliability suite at full size, and its report.
 
-    python -m benchmarks.reliability [--cases 12000] [--kills 24] [--seed 0] [--out benchmarks/results]
+    python -m benchmarks.reliability [--cases 12000] [--kills 24] [--seed N] [--out benchmarks/results]
+
+Each run draws a fresh seed unless ``--seed`` fixes one; the seed is printed first and recorded in the report,
+so a finding is reproduced with ``--seed N``.
 
 1. Generated hostile and malformed input for every parser and loader (tests/reliability/cases.py, rc2_cases.py), at least
-   10,000 cases, each loaded correctly or refused with the project's own error naming the input.
+   10,000 cases, each loaded correctly or refused with the project's own error naming the input. The raw-layer
+   sweeps share one long-lived connection, and one of them interleaves CSV, JSON and SPSS files in random order
+   as an inbox delivers them, so what one file leaves behind shows in the next.
 2. SIGKILLs at random moments of the wave-2021 step (tests/reliability/crash.py): every table slice and the
    site before or after the step, and the next run completing to the step's result.
 3. Two overlapping `toegang run` processes on one warehouse, against one run alone.
@@ -29,6 +34,7 @@ SWEEPS = {
     "LimeSurvey CSV export": 18, "LimeSurvey JSON export": 18, "SPSS .sav": 8, "instrument YAML": 7,
     "answer scales YAML": 3, "service catalogue YAML": 7, "study file YAML": 7, "margins CSV": 12,
     "RC2 replies": 12, "raw load, CSV (all or nothing)": 4, "raw load, JSON (all or nothing)": 4,
+    "raw load, CSV/JSON/SPSS interleaved": 2,
 }
 
 
@@ -62,8 +68,13 @@ def _sweeps(total: int, seed: int, folder: Path) -> list[dict]:
                                                    partial(cases.raw_load_outcome, con, folder, file_format="csv")),
                 "raw load, JSON (all or nothing)": (cases.export_cases("json"),
                                                     partial(cases.raw_load_outcome, con, folder, file_format="json")),
+                "raw load, CSV/JSON/SPSS interleaved": (cases.interleaved_cases(),
+                                                        partial(cases.interleaved_outcome, con, folder)),
             }
-            for name, share in SWEEPS.items():
+            order = list(SWEEPS)
+            random.Random(seed).shuffle(order)  # the loaders share the connection: no fixed order hides a leftover
+            for name in order:
+                share = SWEEPS[name]
                 strategy, outcome = targets[name]
                 start = time.perf_counter()
                 counts, findings = cases.sweep(strategy, outcome, max(1, round(total * share / weight)), seed)
@@ -72,7 +83,7 @@ def _sweeps(total: int, seed: int, folder: Path) -> list[dict]:
                 print(json.dumps({k: v for k, v in results[-1].items() if k != "findings"}), flush=True)
     finally:
         server.stop()
-    return results
+    return sorted(results, key=lambda result: list(SWEEPS).index(result["parser"]))  # the table's order, not the run's
 
 
 def rows_differing(found: dict, expected: dict) -> int:
@@ -186,9 +197,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cases", type=int, default=12_000, help="generated inputs over all parsers")
     parser.add_argument("--kills", type=int, default=24, help="SIGKILLs of the wave step")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=None, help="fix the seed (default: a fresh one each run)")
     parser.add_argument("--out", default="benchmarks/results", help="folder for the report")
     args = parser.parse_args()
+    if args.seed is None:
+        args.seed = random.SystemRandom().randrange(2**32)
+    print(f"seed {args.seed} (python -m benchmarks.reliability --seed {args.seed} repeats this run)", flush=True)
     started = time.perf_counter()
     report: dict = {"when": time.strftime("%Y-%m-%dT%H:%M:%S"), "seed": args.seed}
     with tempfile.TemporaryDirectory(prefix="toegang-reliability-") as tmp:
@@ -211,6 +225,7 @@ def main() -> None:
         f"# Reliability run {report['when']} ({report['seconds']} s, seed {args.seed})\n\n{table}\n", encoding="utf-8")
     (out / f"reliability-{stamp}.json").write_text(json.dumps(report, indent=2, default=str), encoding="utf-8")
     print()
+    print(f"seed {args.seed}")
     print(table)
     print(f"\nreport: {out / f'reliability-{stamp}.md'}")
 

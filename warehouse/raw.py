@@ -57,50 +57,60 @@ def _now() -> datetime:
 
 
 @contextmanager
-def _incoming(con: duckdb.DuckDBPyConnection, batch: Batch) -> Iterator[tuple[list[str], int]]:
-    """The batch as view ``incoming_rows`` (every column text); yields its columns and size.
+def _incoming(con: duckdb.DuckDBPyConnection, batch: Batch) -> Iterator[tuple[str, list[str], int]]:
+    """The batch as a temporary relation (every column text); yields its quoted name, columns and size.
 
+    The relation is this batch's alone (a fresh name) and is removed on every path out, whatever is raised
+    where, so one refused file never breaks the next load on a long-lived connection.
     A CSV export is read by DuckDB itself, streaming in bounded memory however large: one pass checks the
     ids (and so every line's shape), the load is a second. If DuckDB cannot read the file, the Python
     reader runs instead, which either reads it or names the line that is wrong.
     """
-    responses: Sequence[dict[str, str]] | None = None if batch.csv_path else batch.responses
-    if batch.csv_path is not None:
-        try:
-            con.execute(
-                "CREATE OR REPLACE TEMP VIEW incoming_rows AS SELECT * FROM read_csv("
-                f"{sql_literal(str(batch.csv_path))}, delim=';', quote='\"', escape='\"', header=true, "
-                "all_varchar=true, strict_mode=true, auto_detect=true)"  # a view takes no parameters
-            )
-            columns = [row[0] for row in con.execute("DESCRIBE incoming_rows").fetchall()]
-            received = _check_ids(con, batch, columns)
-        except duckdb.Error:
-            con.execute("DROP VIEW IF EXISTS incoming_rows")
-            responses = read_export(batch.csv_path).responses  # raises ExportError naming the line
-    if responses is not None:
-        columns = list(responses[0]) if responses else ["id"]
-        frame = pd.DataFrame(list(responses), columns=columns, dtype="string")
-        con.register("incoming_rows", frame)
+    name = f"incoming_{uuid.uuid4().hex}"
+    relation = quote_ident(name)
+    created: str | None = None  # "view" or "frame" while the relation exists
     try:
+        responses: Sequence[dict[str, str]] | None = None if batch.csv_path else batch.responses
+        if batch.csv_path is not None:
+            try:
+                con.execute(
+                    f"CREATE TEMP VIEW {relation} AS SELECT * FROM read_csv("
+                    f"{sql_literal(str(batch.csv_path))}, delim=';', quote='\"', escape='\"', header=true, "
+                    "all_varchar=true, strict_mode=true, auto_detect=true)"  # a view takes no parameters
+                )
+                created = "view"
+                columns = [row[0] for row in con.execute(f"DESCRIBE {relation}").fetchall()]
+                received = _check_ids(con, batch, relation, columns)
+            except duckdb.Error:
+                _drop_incoming(con, name, created)
+                created = None
+                responses = read_export(batch.csv_path).responses  # raises ExportError naming the line
         if responses is not None:
-            received = _check_ids(con, batch, columns)
-        yield columns, received
+            columns = list(responses[0]) if responses else ["id"]
+            con.register(name, pd.DataFrame(list(responses), columns=columns, dtype="string"))
+            created = "frame"
+            received = _check_ids(con, batch, relation, columns)
+        yield relation, columns, received
     finally:
-        if responses is not None:
-            con.unregister("incoming_rows")
-        else:
-            con.execute("DROP VIEW IF EXISTS incoming_rows")
+        _drop_incoming(con, name, created)
 
 
-def _check_ids(con: duckdb.DuckDBPyConnection, batch: Batch, columns: list[str]) -> int:
+def _drop_incoming(con: duckdb.DuckDBPyConnection, name: str, created: str | None) -> None:
+    if created == "view":
+        con.execute(f"DROP VIEW IF EXISTS {quote_ident(name)}")
+    elif created == "frame":
+        con.unregister(name)
+
+
+def _check_ids(con: duckdb.DuckDBPyConnection, batch: Batch, relation: str, columns: list[str]) -> int:
     """Refuse a batch whose ids are missing, not positive whole numbers, or repeated; return its size."""
     if "id" not in columns:
         raise ExportError(batch.origin, "no 'id' column; expected LimeSurvey code headings such as id;submitdate;...")
     size, bad, duplicate = con.execute(
-        """SELECT count(*),
+        f"""SELECT count(*),
                   count(*) FILTER (WHERE TRY_CAST(id AS BIGINT) IS NULL OR TRY_CAST(id AS BIGINT) < 1),
                   count(*) - count(DISTINCT id)
-           FROM incoming_rows"""
+           FROM {relation}"""
     ).fetchall()[0]
     if bad:
         raise ExportError(batch.origin, f"{bad} response ids are not positive whole numbers")
@@ -167,7 +177,7 @@ def append(con: duckdb.DuckDBPyConnection, batch: Batch, *, pseudonym_key: bytes
     loaded_at = _now()
     fetched_at = batch.fetched_at or loaded_at
     table = answers_table(batch.study_id, batch.survey_id)
-    with _incoming(con, batch) as (columns, received):
+    with _incoming(con, batch) as (incoming, columns, received):
         values = ", ".join(f"coalesce(i.{quote_ident(c)}, '') AS {quote_ident(c)}" for c in columns)
         respondent, hmac_params = _respondent_sql(pseudonym_key, batch.study_id, "token" in columns)
         completed = "coalesce(a.submitdate, '') <> ''" if "submitdate" in columns else "FALSE"
@@ -180,7 +190,7 @@ def append(con: duckdb.DuckDBPyConnection, batch: Batch, *, pseudonym_key: bytes
                 WITH b AS (
                     SELECT CAST(i.id AS BIGINT) AS response_id, {_content_sha256_sql(columns)} AS content_sha256,
                            {values}
-                    FROM incoming_rows AS i
+                    FROM {incoming} AS i
                 )
                 SELECT $load_seq AS load_seq, b.*
                 FROM b

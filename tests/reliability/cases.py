@@ -8,6 +8,7 @@ project's own error type, whose message names the file or call; anything else is
 
 from __future__ import annotations
 
+import functools
 import json
 import tempfile
 from collections.abc import Callable
@@ -121,6 +122,22 @@ def csv_field_edits(draw) -> bytes:
     return csv_bytes(columns, rows)
 
 
+@st.composite
+def csv_id_edits(draw) -> bytes:
+    """A CSV that any reader parses but whose ids are wrong: missing heading, repeated, zero, negative or text."""
+    columns, rows = list(_COLUMNS), [dict(r) for r in _ROWS]
+    kind = draw(st.integers(0, 2))
+    if kind == 0:
+        renamed = draw(st.sampled_from(["", "ID", "response_id", "id "]))
+        columns = [renamed if c == "id" else c for c in columns]
+        rows = [{(renamed if k == "id" else k): v for k, v in r.items()} for r in rows]
+    elif kind == 1:
+        rows.append(dict(rows[draw(st.integers(0, len(rows) - 1))]))
+    else:
+        rows[draw(st.integers(0, len(rows) - 1))]["id"] = draw(st.sampled_from(["0", "-3", "x", "1.5", ""]))
+    return csv_bytes(columns, rows)
+
+
 JSON_HOSTILE = st.one_of(
     st.none(), st.booleans(), st.integers(min_value=-(10**400), max_value=10**400),
     st.floats(allow_nan=False, allow_infinity=False), st.sampled_from(HOSTILE_VALUES),
@@ -151,8 +168,9 @@ def json_structure_edits(draw) -> bytes:
 
 def export_cases(file_format: str) -> st.SearchStrategy[bytes]:
     base = EXPORT_BASES[file_format]
-    edits = csv_field_edits() if file_format == "csv" else json_structure_edits()
-    return st.one_of(byte_mutations(base), edits, st.binary(max_size=300))
+    if file_format == "csv":
+        return st.one_of(byte_mutations(base), csv_field_edits(), csv_id_edits(), st.binary(max_size=300))
+    return st.one_of(byte_mutations(base), json_structure_edits(), st.binary(max_size=300))
 
 
 def check_export(export) -> None:
@@ -175,6 +193,7 @@ def export_outcome(data: bytes, file_format: str) -> str:
 
 
 # -- SPSS .sav -------------------------------------------------------------------------------------------
+@functools.cache
 def _sav_base() -> bytes:
     import pandas as pd
     import pyreadstat
@@ -317,8 +336,8 @@ def margins_outcome(data: bytes) -> str:
 # -- sweeps: many cases, counted instead of stopping at the first finding ------------------------------------
 def sweep(strategy: st.SearchStrategy, outcome: Callable[[object], str], cases: int,
           seed: int = 0) -> tuple[dict[str, int], list[str]]:
-    """Run ``cases`` generated inputs through ``outcome``; count loaded/refused/unhandled and keep the
-    first findings' messages (the reliability run reports them; tests use ``@given`` directly)."""
+    """Run ``cases`` generated inputs through ``outcome`` (which judges one input, or a sequence of them and
+    returns one outcome each); count loaded/refused/unhandled and keep the first findings' messages (the reliability run reports them; tests use ``@given`` directly)."""
     from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis import seed as fixed_seed
 
@@ -331,7 +350,9 @@ def sweep(strategy: st.SearchStrategy, outcome: Callable[[object], str], cases: 
     @given(strategy)
     def run(case):
         try:
-            counts[outcome(case)] += 1
+            result = outcome(case)
+            for each in [result] if isinstance(result, str) else result:  # a sequence's outcome: one per file
+                counts[each] += 1
         except Unhandled as exc:
             counts["unhandled"] += 1
             if len(findings) < 20:
@@ -346,9 +367,22 @@ def raw_counts(con) -> tuple[int, int]:
     return con.execute("SELECT (SELECT count(*) FROM raw.responses), (SELECT count(*) FROM raw.loads)").fetchall()[0]
 
 
+@functools.cache
+def _parent_instrument():
+    return load_instrument("parent", catalogue=load_catalogue(CATALOGUE), wave="2018")
+
+
+def _read_back(data: bytes, path: Path, file_format: str):
+    if file_format == "sav":
+        from instruments.limesurvey_export import META_COLUMNS
+
+        return read_sav(path, [*META_COLUMNS, *(c.name for c in _parent_instrument().columns())])
+    return parse_export(data, path, file_format)
+
+
 def raw_load_outcome(con, folder: Path, data: bytes, file_format: str) -> str:
-    """Load a hostile export the way the ingest asset loads a file, after a good one: either it loads
-    whole (one load row, its responses) or it is refused and the raw layer is exactly as before."""
+    """Load a hostile export (CSV, JSON or SPSS) the way the ingest asset loads a file, after a good one:
+    either it loads whole (one load row, its responses) or it is refused and the raw layer is exactly as before."""
     from pipelines.defs.ingest import _file_batch
     from warehouse import raw
 
@@ -356,14 +390,15 @@ def raw_load_outcome(con, folder: Path, data: bytes, file_format: str) -> str:
     path.write_bytes(data)
     common = {"study_id": "hostile", "survey_id": 418201, "wave": "2018", "instrument": "parent",
               "instrument_version": "v"}
+    instrument = _parent_instrument() if file_format == "sav" else None
     before = raw_counts(con)
 
     def load():
-        return raw.append(con, _file_batch(path, common), pseudonym_key=b"reliability")
+        return raw.append(con, _file_batch(path, common, instrument), pseudonym_key=b"reliability")
 
     def check(result) -> None:
         try:  # the raw layer reads a CSV with DuckDB: it must agree with the Python reader
-            expected = len(parse_export(data, path, file_format).responses)
+            expected = len(_read_back(data, path, file_format).responses)
         except ExportError as exc:
             raise Unhandled(f"the raw layer loaded a file the export reader refuses: {exc}") from None
         if result.received != expected:
@@ -376,3 +411,27 @@ def raw_load_outcome(con, folder: Path, data: bytes, file_format: str) -> str:
     if outcome == REFUSED and raw_counts(con) != before:
         raise Unhandled(f"a refused file changed the raw layer: {before} -> {raw_counts(con)}")
     return outcome
+
+
+# -- an inbox's worth of files, every format interleaved on one long-lived connection ---------------------------
+LOADER_FORMATS = ("csv", "json", "sav")
+
+
+def _format_cases(file_format: str) -> st.SearchStrategy[bytes]:
+    if file_format == "sav":
+        return st.one_of(st.just(_sav_base()), sav_cases())
+    if file_format == "csv":  # a CSV that DuckDB reads and the id checks refuse is the one that once left a view
+        return st.one_of(st.just(EXPORT_BASES["csv"]), csv_id_edits(), export_cases("csv"))
+    return st.one_of(st.just(EXPORT_BASES[file_format]), export_cases(file_format))
+
+
+def interleaved_cases() -> st.SearchStrategy[list[tuple[str, bytes]]]:
+    """Sequences of files of any format in random order (good ones among them), as an inbox delivers them."""
+    one = st.sampled_from(LOADER_FORMATS).flatmap(lambda f: _format_cases(f).map(lambda data: (f, data)))
+    return st.lists(one, min_size=2, max_size=6)
+
+
+def interleaved_outcome(con, folder: Path, files: list[tuple[str, bytes]]) -> list[str]:
+    """Load the files in turn on one connection, as the ingest asset and the inbox sensor do: each one is judged
+    as alone (all or nothing, the project's error), so what an earlier file left behind shows as a finding."""
+    return [raw_load_outcome(con, folder, data, file_format) for file_format, data in files]

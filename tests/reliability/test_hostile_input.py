@@ -150,6 +150,16 @@ def test_raw_load_is_all_or_nothing(raw_layer, file_format):
     assert counts["loaded"] > 0 and counts["refused"] > 0  # both paths were exercised
 
 
+def test_raw_loads_interleaved_on_one_connection(raw_layer):
+    """CSV, JSON and SPSS files, good and hostile, in random order on one connection as an inbox delivers them:
+    each loads whole or is refused as if it came alone (a refused CSV once broke every later JSON load)."""
+    con, folder = raw_layer
+    counts, findings = cases.sweep(cases.interleaved_cases(), partial(cases.interleaved_outcome, con, folder), 40)
+    assert findings == [] and counts["unhandled"] == 0
+    assert counts["loaded"] > 0 and counts["refused"] > 0
+    assert counts["loaded"] + counts["refused"] > 80  # sequences of two files and more, every file judged
+
+
 ROUND_TRIP_COLUMNS = ["id", "submitdate", "token", "opmerking", "kent[S01]"]
 
 

@@ -118,3 +118,48 @@ def test_pseudonyms_computed_in_sql_equal_the_python_hmac(con, key):
     stored = dict(con.execute("SELECT response_id, respondent_id FROM raw.responses").fetchall())
     assert stored == {int(r["id"]): pseudonym(key, "demo-brussels", r["token"], 418201, int(r["id"]))
                       for r in responses}
+
+
+def test_refused_batches_leave_nothing_behind_on_a_long_lived_connection(con, tmp_path):
+    """One connection loads an inbox's worth of files in turn, as the ingest asset and the inbox sensor do: a
+    refused file (CSV read by DuckDB, refused for its ids) must not break the next load, whatever its reader."""
+    import dataclasses
+
+    import pandas as pd
+    import pyreadstat
+
+    from instruments.limesurvey_export import csv_bytes, read_sav
+
+    export = read_export(PARENTS_2018)
+    columns, rows = list(export.columns), [dict(r) for r in export.responses[:12]]
+
+    def csv_file(name, data):
+        (tmp_path / name).write_bytes(data)
+        return raw.Batch("file", "demo-brussels", 418201, "2018", "parent", "v1", name, (), csv_path=tmp_path / name)
+
+    repeated_id = csv_file("repeated.csv", csv_bytes(columns, [*rows, rows[0]]))
+    no_id = csv_file("no-id.csv", csv_bytes(["wijk"], [{"wijk": "W01"}]))
+    zero_id = csv_file("zero-id.csv", csv_bytes(columns, [dict(rows[0], id="0")]))
+    refusals = [(repeated_id, "appear more than once"), (no_id, "no 'id' column"),
+                (zero_id, "not positive whole numbers")]
+
+    sav = tmp_path / "parents.sav"
+    frame = pd.DataFrame(rows)[["id", "submitdate", "wijk", "opleiding"]]
+    frame["id"] = frame["id"].astype(float)
+    pyreadstat.write_sav(frame, str(sav))
+    # Two line endings in one file: DuckDB's reader refuses it, the Python reader reads it.
+    mixed = csv_file("mixed.csv", csv_bytes(columns, rows).replace(b"\r\n", b"\n", 3))
+    loads = [
+        _batch(read_export(PARENTS_2018.with_suffix(".json")).responses[:12], survey_id=1),
+        _batch(read_sav(sav, list(frame.columns)).responses, survey_id=2),
+        dataclasses.replace(mixed, survey_id=3),
+    ]
+    for good, (refused, reason) in zip(loads, refusals):
+        with pytest.raises(ExportError, match=reason):
+            _append(con, refused)
+        result = _append(con, good)
+        assert (result.received, result.inserted) == (12, 12)
+    assert con.execute("SELECT survey_id, count(*) FROM raw.responses GROUP BY ALL ORDER BY 1").fetchall() == [
+        (1, 12), (2, 12), (3, 12)]
+    temporary = con.execute("SELECT count(*) FROM duckdb_views() WHERE temporary AND view_name LIKE 'incoming%'")
+    assert temporary.fetchall()[0][0] == 0
