@@ -204,10 +204,9 @@ def _check_ids(path: Path, responses: list[dict[str, str]]) -> None:
     seen: set[int] = set()
     for index, response in enumerate(responses, start=1):
         raw = response["id"]
-        try:
-            rid = int(raw)
-        except ValueError:
-            raise ExportError(path, f"response {index}: id {raw[:40]!r} is not a whole number") from None
+        if not (raw.isascii() and raw.isdigit()):  # int() would also take " 7", "+7", "1_000" or other scripts' digits
+            raise ExportError(path, f"response {index}: id {raw[:40]!r} is not a whole number")
+        rid = int(raw)
         if rid < 1:
             raise ExportError(path, f"response {index}: id {rid} is not positive")
         if rid in seen:

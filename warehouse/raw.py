@@ -106,10 +106,13 @@ def _check_ids(con: duckdb.DuckDBPyConnection, batch: Batch, relation: str, colu
     """Refuse a batch whose ids are missing, not positive whole numbers, or repeated; return its size."""
     if "id" not in columns:
         raise ExportError(batch.origin, "no 'id' column; expected LimeSurvey code headings such as id;submitdate;...")
+    # ASCII digits only, compared as numbers: DuckDB's cast would also take "1.5" (as 2), "1e3" or "0x10", and
+    # "007" and "7" are one response.
     size, bad, duplicate = con.execute(
         f"""SELECT count(*),
-                  count(*) FILTER (WHERE TRY_CAST(id AS BIGINT) IS NULL OR TRY_CAST(id AS BIGINT) < 1),
-                  count(*) - count(DISTINCT id)
+                  count(*) FILTER (WHERE NOT coalesce(regexp_full_match(id, '[0-9]+'), FALSE)
+                                   OR TRY_CAST(id AS BIGINT) IS NULL OR TRY_CAST(id AS BIGINT) < 1),
+                  count(*) - count(DISTINCT TRY_CAST(id AS BIGINT))
            FROM {relation}"""
     ).fetchall()[0]
     if bad:

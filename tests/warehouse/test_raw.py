@@ -163,3 +163,22 @@ def test_refused_batches_leave_nothing_behind_on_a_long_lived_connection(con, tm
         (1, 12), (2, 12), (3, 12)]
     temporary = con.execute("SELECT count(*) FROM duckdb_views() WHERE temporary AND view_name LIKE 'incoming%'")
     assert temporary.fetchall()[0][0] == 0
+
+
+@pytest.mark.parametrize("ids, reason", [(["1.5"], "not positive whole numbers"), (["1e3"], "not positive whole"),
+                                         (["0x10"], "not positive whole"), ([" 7"], "not positive whole"),
+                                         (["7", "007"], "appear more than once")])
+def test_ids_are_digits_and_compared_as_numbers_by_either_reader(con, tmp_path, ids, reason):
+    """DuckDB's cast reads "1.5" as 2 and "0x10" as 16, and "007" is response 7: a CSV read by DuckDB is refused
+    exactly when the Python reader refuses it, so no id is stored other than LimeSurvey wrote it."""
+    from instruments.limesurvey_export import csv_bytes
+
+    export = read_export(PARENTS_2018)
+    rows = [dict(export.responses[n], id=i) for n, i in enumerate(ids)]
+    path = tmp_path / "ids.csv"
+    path.write_bytes(csv_bytes(list(export.columns), rows))
+    with pytest.raises(ExportError):
+        read_export(path)
+    with pytest.raises(ExportError, match=reason):
+        _append(con, raw.Batch("file", "demo-brussels", 418201, "2018", "parent", "v1", path.name, (), csv_path=path))
+    assert _count(con) == 0
