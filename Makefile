@@ -21,7 +21,7 @@ $(STAMP): $(UV) uv.lock pyproject.toml
 	@touch $(STAMP)
 
 # The dashboard tests and benchmark drive Debian's chromium (Playwright's own browser download is not used).
-# tests/dashboards/browser.py installs it the same way when pytest runs on its own.
+# benchmarks/harness/browser.py installs it the same way when pytest runs on its own.
 CHROMIUM := /usr/bin/chromium
 $(CHROMIUM):
 	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium

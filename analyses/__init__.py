@@ -7,7 +7,7 @@ from analyses.indicator_table import IndicatorInputs, ScaleItem, indicator_table
 from analyses.margins import PopulationMargins, margins_from_csv, margins_from_table
 from analyses.quality import QualityInputs, QualityRules, quality_flags
 from analyses.reliability import cronbach_alpha
-from analyses.weighting import RakingResult, WeightingError, rake
+from analyses.weighting import RakingResult, WeightingError, kish_n_eff, rake
 
 __all__ = [
     "Catalogue",
@@ -22,6 +22,7 @@ __all__ = [
     "WeightingError",
     "cronbach_alpha",
     "indicator_table",
+    "kish_n_eff",
     "load_catalogue",
     "margins_from_csv",
     "margins_from_table",

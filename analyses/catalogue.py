@@ -1,4 +1,5 @@
-"""The indicator catalogue (``analyses/catalogue.yaml``): measures, their subjects, and their texts in nl/fr/en."""
+"""The indicator catalogue (``analyses/catalogue.yaml``): measures, their subjects, and their texts in nl/fr/en.
+The dimensions' names in those texts are the study's words (``instruments.vocabulary``), not the file's."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from pathlib import Path
 
 import yaml
 
+from instruments.vocabulary import DIMENSION_WORDS, LANGUAGES
+
 CATALOGUE = Path(__file__).with_name("catalogue.yaml")
-LANGUAGES = ("nl", "fr", "en")
 SUBJECTS = ("service", "theme", "service_dimension")
 
 Texts = Mapping[str, str]  # language -> text
@@ -53,8 +55,6 @@ class Indicator:
 @dataclass(frozen=True)
 class Catalogue:
     measures: Mapping[str, Measure]
-    breakdowns: Mapping[str, Texts]
-    dimensions: Mapping[str, Texts]
 
     def indicators(self, services: Mapping[str, Texts], themes: Mapping[str, Texts],
                    dimensions: Mapping[str, Sequence[str]]) -> list[Indicator]:
@@ -71,7 +71,7 @@ class Catalogue:
             for subject in subjects:
                 names = {lang: {"service": services.get(subject.get("service"), {}).get(lang, ""),
                                 "theme": themes.get(subject.get("theme"), {}).get(lang, ""),
-                                "dimension": self.dimensions.get(subject.get("dimension"), {}).get(lang, "")}
+                                "dimension": DIMENSION_WORDS.get(subject.get("dimension"), {}).get(lang, "")}
                          for lang in LANGUAGES}
                 name = ".".join([measure.name, *subject.values()])
                 out.append(Indicator(
@@ -107,9 +107,12 @@ def parse_catalogue(doc: Mapping, origin: str = "catalogue") -> Catalogue:
                                  denominator=str(entry["denominator"]),
                                  label=_texts(entry["label"], f"{where}, label"),
                                  description=_texts(entry["description"], f"{where}, description"))
-    breakdowns = {k: _texts(v, f"{origin}: breakdown {k}") for k, v in (doc.get("breakdowns") or {}).items()}
-    dimensions = {k: _texts(v, f"{origin}: dimension {k}") for k, v in (doc.get("dimensions") or {}).items()}
-    return Catalogue(measures, breakdowns, dimensions)
+    # A second home for these names would drift: dimensions live in instruments/vocabulary.py, breakdown titles
+    # in dashboards/text.py.
+    for key, home in (("dimensions", "instruments/vocabulary.py"), ("breakdowns", "dashboards/text.py")):
+        if key in doc:
+            raise CatalogueError(f"{origin}: the {key}' names live in {home}, not here")
+    return Catalogue(measures)
 
 
 @cache

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse, stats
 
-from analyses.weighting import category_codes
+from analyses.weighting import category_codes, kish_n_eff
 
 Margins = Mapping[str, Mapping[object, float]]
 
@@ -281,7 +281,7 @@ def _estimate_in(design: Design, frame, variable, domains, ci, level, total: boo
         wd, weight_sum, n, mean, estimate = stats_
         variance = float(next(variances))
         se = float(np.sqrt(variance))
-        n_eff = float(weight_sum**2 / (wd**2).sum())
+        n_eff = float(kish_n_eff(weight_sum, (wd**2).sum()))
         # Against SRS without replacement of n from N = sum of weights, as svymean(deff = TRUE).
         deff = np.nan
         if n > 1 and weight_sum > n:
@@ -434,7 +434,7 @@ def _means_by_sums(design: Design, frame: pd.DataFrame, variable: str, domains, 
             srs = spread * (weight_sum - n_d) / (weight_sum * n_d)
             deff = variance[d] / srs if srs > 0 else np.nan
         low, high = _interval(float(m[d]), se, method, level, design.degrees_of_freedom)
-        rows.append((*key, float(m[d]), se, low, high, n_d, float(W[d] ** 2 / S2[d]), deff))
+        rows.append((*key, float(m[d]), se, low, high, n_d, float(kish_n_eff(W[d], S2[d])), deff))
     return pd.DataFrame(rows, columns=[*columns, "estimate", "se", "ci_low", "ci_high", "n", "n_eff", "deff"])
 
 

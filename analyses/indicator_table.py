@@ -17,9 +17,11 @@ import numpy as np
 import pandas as pd
 
 from analyses.catalogue import Indicator
+from analyses.comparisons import compare_means, compare_proportion
 from analyses.disclosure import MIN_CELL_SIZE, suppress_small_cells
 from analyses.estimates import Design, survey_mean, survey_means
 from analyses.reliability import cronbach_alpha
+from analyses.sensitivity import channel_sensitivity
 from analyses.weighting import Margins
 
 ALL = "all"
@@ -32,6 +34,8 @@ STATISTICS = ("estimate", "se", "ci_low", "ci_high", "n_eff", "deff")
 COLUMNS = ["indicator", "measure", "service", "theme", "dimension", "instrument", "breakdown", "domain",
            "estimate", "se", "ci_low", "ci_high", "n", "n_eff", "deff", "unit", "ci_method", "weighted",
            "low_n_eff", "suppressed", "reason"]
+COMPARISON_COLUMNS = ["indicator", "breakdown", "test", "groups", "statistic", "df1", "df2", "p_value", "p_adjusted",
+                      "effect_size", "effect_measure", "n", "weighted", "note"]
 
 
 @dataclass(frozen=True)
@@ -376,3 +380,29 @@ def indicator_table(inputs: IndicatorInputs, language: str | None = None) -> tup
     table["low_n_eff"] = table["n_eff"].astype("Float64") < LOW_N_EFF
     table["n"] = table["n"].astype("Float64").round().astype("Int64")
     return table[COLUMNS].reset_index(drop=True), alpha
+
+
+def group_comparisons(inputs: IndicatorInputs, table: pd.DataFrame, *, area: str,
+                      channel: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Comparisons between the categories of breakdown ``area`` (a breakdown name of ``inputs.breakdowns``)
+    of the published headline proportions (chi-square, Rao-Scott) and access indices (Welch, Kruskal-Wallis,
+    Holm-corrected pairs); and the sensitivity of the headline indicators to each category of ``channel``."""
+    published = set(table.loc[(table["breakdown"] == ALL) & ~table["suppressed"], "indicator"])
+    compared = [i for i in inputs.indicators if i.name in published
+                and (i.headline or i.measure.kind == "access_index")]
+    derived = derive_parent_variables(inputs, compared)  # only these: a million parents, few columns
+    area_column, channel_column = inputs.breakdowns[area], inputs.breakdowns[channel]
+    design = [c for c in {area_column, channel_column, *(inputs.calibration or {})} if c in inputs.parents]
+    frame = pd.concat([inputs.parents[design + ([inputs.weight] if inputs.weight else [])], derived], axis=1)
+    headline = [i.name for i in compared if i.headline and i.name in derived]
+    indices = [i.name for i in compared if i.measure.kind == "access_index"]
+    rows = []
+    for name in headline:
+        rows += [dict(r, indicator=name) for r in compare_proportion(
+            frame, name, area_column, weight=inputs.weight, calibration=inputs.calibration, min_n=inputs.min_n)]
+    for name in indices:
+        rows += [dict(r, indicator=name) for r in compare_means(frame, name, area_column, min_n=inputs.min_n)]
+    tests = pd.DataFrame(rows).assign(breakdown=area) if rows else pd.DataFrame(columns=COMPARISON_COLUMNS)
+    sensitivity = channel_sensitivity(frame, headline, channel_column, weight=inputs.weight,
+                                      calibration=inputs.calibration, min_n=inputs.min_n)
+    return tests, sensitivity

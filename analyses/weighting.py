@@ -40,6 +40,14 @@ class RakingResult:
     raked_weights: pd.Series | None = None  # before trimming, when trimming was asked for
 
 
+def kish_n_eff(weight_sum: float | np.ndarray, square_sum: float | np.ndarray) -> float | np.ndarray:
+    """Kish's effective sample size (respondents): ``(sum w)^2 / sum w^2`` (Kish 1992, "Weighting for
+    unequal Pi", Journal of Official Statistics 8:183-200). Takes the two sums, not the weights: the callers
+    sum in their own way (one total, or one per domain with ``bincount``), and a number they publish must
+    not move by a rounding. Scalars or numpy arrays of sums, one per domain."""
+    return weight_sum**2 / square_sum
+
+
 def category_codes(column: pd.Series, labels: list) -> np.ndarray:
     """The position of each value in ``labels``, -1 where it has none (or is missing). Factorises once
     (hashed, on the bare array) and maps only the few distinct values."""
@@ -144,7 +152,7 @@ def rake(
             inside = ~(below | above)
             w[inside] += excess / inside.sum()
     total = float(w.sum())
-    n_eff = total**2 / float(np.square(w).sum())
+    n_eff = kish_n_eff(total, float(np.square(w).sum()))
     index = frame.index
     return RakingResult(
         weights=pd.Series(w, index=index, name="weight"),

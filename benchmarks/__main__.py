@@ -26,13 +26,13 @@ import dagster as dg
 import duckdb
 
 from benchmarks.dashboard import bench_dashboard
-from benchmarks.indicators import weight_wave
+from benchmarks.indicators import bench_study, prepare_wave
 from instruments.demo_study import WAVES, parent_responses
 from instruments.limesurvey_export import META_COLUMNS, csv_bytes
 from instruments.study import DEMO_STUDY, load_study
 from pipelines.runner import run_study
+from pipelines.stages import PARENT
 from warehouse import raw
-from warehouse.clean import build_clean
 from warehouse.connection import connect
 from warehouse.paths import Locations
 from warehouse.sql import quote_ident
@@ -94,7 +94,7 @@ def _floor(con: duckdb.DuckDBPyConnection, parent) -> None:
 
 
 def bench_size(tmp: Path, size: int) -> dict:
-    parent = load_study(DEMO_STUDY).instrument("parent", WAVES[0].wave)
+    parent = load_study(DEMO_STUDY).instrument(PARENT, WAVES[0].wave)
     design = replace(WAVES[0], parents=size)
     results: dict = {"responses": size}
     export = tmp / f"survey_{size}.csv"
@@ -111,23 +111,20 @@ def bench_size(tmp: Path, size: int) -> dict:
         _timed(results, "floor_typed_copy_s", lambda: _floor(con, parent))
     reference_file.unlink()
     locations = Locations(home=tmp / f"home_{size}", site=tmp / "site", build=tmp / "build")
-    batch = raw.Batch("file", "bench", 1, "2018", "parent", parent.version, export.name, (), csv_path=export)
+    batch = raw.Batch("file", "bench", 1, "2018", PARENT, parent.version, export.name, (), csv_path=export)
     with connect(locations) as con:
         first = _timed(results, "raw_load_s", lambda: raw.append(con, batch, pseudonym_key=b"bench"))
         again = _timed(results, "raw_reload_s", lambda: raw.append(con, batch, pseudonym_key=b"bench"))
         results["responses"] = first.received
         assert first.inserted == first.received and again.inserted == 0
-        rows = _timed(results, "clean_s", lambda: build_clean(con, study_id="bench", wave="2018",
-                                                              instrument=parent))
-        results["peak_rss_mib_ingest"] = round(_peak_rss_mib(), 1)
-        results["weighted_parents"] = weight_wave(con, "bench", "2018")
+        results["weighted_parents"] = prepare_wave(con, bench_study("bench"), "2018", results)
+        results["peak_rss_mib_through_weighting"] = round(_peak_rss_mib(), 1)
     # The indicators in their own process, so that their peak memory is their own.
     run = subprocess.run([sys.executable, "-m", "benchmarks.indicators", "--home", str(locations.home)],
                          capture_output=True, text=True, timeout=7200)
     lines = run.stdout.strip().splitlines()
     results.update(json.loads(lines[-1]) if run.returncode == 0 and lines
                    else {"indicators_failed": run.stderr[-1000:] or f"exit code {run.returncode}, no output"})
-    results["clean_rows"] = rows
     reference = results["duckdb_read_csv_s"]
     results["raw_load_vs_duckdb_read_csv"] = round(results["raw_load_s"] / reference, 2)
     results["raw_and_clean_vs_duckdb_read_csv"] = round((results["raw_load_s"] + results["clean_s"]) / reference, 2)
@@ -140,9 +137,9 @@ def bench_incremental(tmp: Path, existing: int = 10_000, new: int = 100) -> dict
     """Incremental ingest of ``new`` responses through the JSON-RPC test server on 127.0.0.1."""
     from pipelines.fetch import fetch_responses
     from pipelines.resources.limesurvey import LimeSurveyResource
-    from tests.limesurvey_server import LimeSurveyTestServer
+    from benchmarks.harness.limesurvey_server import LimeSurveyTestServer
 
-    parent = load_study(DEMO_STUDY).instrument("parent", WAVES[0].wave)
+    parent = load_study(DEMO_STUDY).instrument(PARENT, WAVES[0].wave)
     responses = parent_responses(parent, replace(WAVES[0], parents=existing + new), random.Random(7))
     server = LimeSurveyTestServer(password="bench").start()
     results: dict = {"existing": existing, "new": new}
@@ -155,7 +152,7 @@ def bench_incremental(tmp: Path, existing: int = 10_000, new: int = 100) -> dict
             with connect(locations) as con, resource.open() as api:
                 state = raw.stored_state(con, "bench", 1)
                 fetched = fetch_responses(api, 1, state, page_size=resource.page_size)
-                batch = raw.Batch("limesurvey", "bench", 1, "2018", "parent", parent.version, api.endpoint, fetched)
+                batch = raw.Batch("limesurvey", "bench", 1, "2018", PARENT, parent.version, api.endpoint, fetched)
                 return raw.append(con, batch, pseudonym_key=b"bench").inserted
 
         results["first_load_inserted"] = _timed(results, "first_load_s", load)

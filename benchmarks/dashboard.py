@@ -15,16 +15,13 @@ from pathlib import Path
 
 import dagster as dg
 
-from analyses import MIN_CELL_SIZE
 from dashboards.model import SiteContent
 from dashboards.site import write_site
 from instruments.study import DEMO_STUDY, load_study
-from pipelines.defs.publish import breakdown_labels, indicator_catalogue, method_facts
-from pipelines.resources.study import StudyResource
 from pipelines.runner import run_study
-from tests.dashboards.browser import chromium
+from pipelines.stages.publish import site_content
+from benchmarks.harness.browser import chromium
 from warehouse.connection import connect
-from warehouse.tables import read_table
 
 PAGES = ("en/index.html", "fr/neighbourhoods.html", "nl/trend.html")
 FIRST_CHART = "performance.getEntriesByName('first-chart-painted').length > 0"
@@ -33,13 +30,8 @@ FIRST_CHART = "performance.getEntriesByName('first-chart-painted').length > 0"
 def demo_content(tmp: Path) -> tuple[SiteContent, Path]:
     done = run_study(DEMO_STUDY, home=str(tmp / "home"), site=str(tmp / "site"), build=str(tmp / "build"),
                      instance=dg.DagsterInstance.ephemeral(), log_level="WARNING")
-    study = load_study(DEMO_STUDY)
     with connect(done.locations) as con:
-        rows = read_table(con, "indicators", "indicators", study_id=study.study_id)
-        catalogue = indicator_catalogue(StudyResource(study_id=study.study_id), sorted(rows["wave"].unique()))
-        content = SiteContent(study_title=study.title, indicators=rows, catalogue=catalogue,
-                              domains=breakdown_labels(con, study.study_id), method=method_facts(con, study.study_id),
-                              min_n=MIN_CELL_SIZE)
+        content = site_content(con, load_study(DEMO_STUDY))
     return content, done.locations.site
 
 

@@ -5,14 +5,14 @@
 Each run draws a fresh seed unless ``--seed`` fixes one; the seed is printed first and recorded in the report,
 so a finding is reproduced with ``--seed N``.
 
-1. Generated hostile and malformed input for every parser and loader (tests/reliability/cases.py, rc2_cases.py), at least
+1. Generated hostile and malformed input for every parser and loader (benchmarks/harness/cases.py, rc2_cases.py), at least
    10,000 cases, each loaded correctly or refused with the project's own error naming the input. The raw-layer
    sweeps share one long-lived connection, and one of them interleaves CSV, JSON and SPSS files in random order
    as an inbox delivers them, so what one file leaves behind shows in the next.
-2. SIGKILLs at random moments of the wave-2021 step (tests/reliability/crash.py): every table slice and the
+2. SIGKILLs at random moments of the wave-2021 step (benchmarks/harness/crash.py): every table slice and the
    site before or after the step, and the next run completing to the step's result.
 3. Two overlapping `toegang run` processes on one warehouse, against one run alone.
-4. The secrets and personal-data scan of a full run (tests/reliability/secrets_scan.py).
+4. The secrets and personal-data scan of a full run (benchmarks/harness/secrets_scan.py).
 5. A backup and restore round trip.
 
 Writes a Markdown table and the JSON details to ``--out`` and prints the table.
@@ -39,9 +39,9 @@ SWEEPS = {
 
 
 def _sweeps(total: int, seed: int, folder: Path) -> list[dict]:
-    from tests.reliability import cases
-    from tests.reliability import rc2_cases
-    from tests.reliability.rc2_cases import HostileServer
+    from benchmarks.harness import cases
+    from benchmarks.harness import rc2_cases
+    from benchmarks.harness.rc2_cases import HostileServer
     from warehouse.connection import connect
     from warehouse.paths import Locations
 
@@ -96,7 +96,7 @@ def rows_differing(found: dict, expected: dict) -> int:
 
 
 def _kills(count: int, seed: int, folder: Path) -> dict:
-    from tests.reliability.crash import CrashHarness, snapshot
+    from benchmarks.harness.crash import CrashHarness, snapshot
 
     harness = CrashHarness(folder / "crash").prepare()
     rng = random.Random(seed)
@@ -122,7 +122,7 @@ def _overlapping_runs(folder: Path) -> dict:
     import dagster as dg
 
     from pipelines.runner import run_study
-    from tests.reliability.test_one_writer import tables_of, toegang_process
+    from benchmarks.harness.processes import tables_of, toegang_process
     from warehouse.paths import Locations
 
     shared = Locations(folder / "shared", folder / "site", folder / "build")
@@ -137,7 +137,7 @@ def _overlapping_runs(folder: Path) -> dict:
 
 
 def _backup_round_trip(folder: Path, harness) -> dict:
-    from tests.reliability.crash import snapshot
+    from benchmarks.harness.crash import snapshot
     from warehouse.backup import backup, restore
     from warehouse.paths import Locations
 
@@ -150,7 +150,7 @@ def _backup_round_trip(folder: Path, harness) -> dict:
 
 
 def _secrets(folder: Path) -> dict:
-    from tests.reliability.secrets_scan import planted_run, scan_everything
+    from benchmarks.harness.secrets_scan import planted_run, scan_everything
 
     import contextlib
     import io

@@ -14,7 +14,6 @@ from dashboards.matrix import Matrix
 from dashboards.text import t
 
 esc = html.escape
-LOW_N_EFF = 30  # DOMAIN.md section 3: flag any estimate with an effective sample size under 30
 
 
 class Ids:
@@ -29,6 +28,11 @@ class Ids:
 
 def _missing(value: object) -> bool:
     return value is None or pd.isna(value)
+
+
+def _low_n_eff(row: pd.Series) -> bool:
+    """A published estimate the indicator table flagged (effective sample size under 30)."""
+    return not row["suppressed"] and not _missing(row["low_n_eff"]) and bool(row["low_n_eff"])
 
 
 def cell_key(row: pd.Series) -> str:
@@ -47,7 +51,7 @@ def cell_html(row: pd.Series | None, unit: str, lang: str, min_n: int) -> str:
     ci = interval_text(row["ci_low"], row["ci_high"], unit, lang)
     n = "" if _missing(row["n"]) else f' <span class="n">n&nbsp;=&nbsp;{int(row["n"])}</span>'
     flag = ('<sup class="flag" title="{0}">*<span class="visually-hidden"> {0}</span></sup>'
-            .format(esc(t("low_n_eff", lang))) if not _missing(row["n_eff"]) and row["n_eff"] < LOW_N_EFF else "")
+            .format(esc(t("low_n_eff", lang))) if _low_n_eff(row) else "")
     ci_html = f' <span class="ci">{esc(ci)}</span>' if ci else ""
     return (f'<td data-key="{key}" data-estimate="{float(row["estimate"]):.6g}">'
             f'<span class="value">{esc(value_text(row["estimate"], unit, lang))}</span>{flag}{ci_html}{n}</td>')
@@ -63,7 +67,7 @@ def table_html(grid: Matrix, caption: str, corner: str, lang: str, min_n: int) -
     )
     notes = []
     rows = list(grid.cells.values())
-    if any(not r["suppressed"] and not _missing(r["n_eff"]) and r["n_eff"] < LOW_N_EFF for r in rows):
+    if any(_low_n_eff(r) for r in rows):
         notes.append("* " + t("low_n_eff", lang))
     if any(not bool(r["weighted"]) for r in rows):
         notes.append(t("unweighted_note", lang))

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import html
 
-from dashboards.model import LANGUAGES
-from dashboards.text import LANGUAGE_NAMES, t
+from dashboards.text import t
+from instruments.vocabulary import LANGUAGE_NAMES, LANGUAGES
 
 esc = html.escape
 PLOTLY_FILE = "plotly-basic.min.js"
+# Each language named in itself, capitalised as a link starts ("Français"), for the language switch.
+OWN_NAMES = {x: LANGUAGE_NAMES[x][x][:1].upper() + LANGUAGE_NAMES[x][x][1:] for x in LANGUAGES}
 
 
 def language_switch(lang: str, filename: str) -> str:
@@ -16,7 +18,7 @@ def language_switch(lang: str, filename: str) -> str:
     for other in LANGUAGES:
         current = ' aria-current="true"' if other == lang else ""
         links.append(f'<li><a href="../{other}/{filename}" lang="{other}" hreflang="{other}"{current}>'
-                     f"{esc(LANGUAGE_NAMES[other])}</a></li>")
+                     f"{esc(OWN_NAMES[other])}</a></li>")
     return f'<nav class="lang" aria-label="{esc(t("language", lang))}"><ul>{"".join(links)}</ul></nav>'
 
 
@@ -61,7 +63,7 @@ def root_index(titles: dict[str, str]) -> str:
     """site/index.html: the way in, in each language."""
     links = "".join(
         f'<li lang="{lang}"><a href="{lang}/index.html" hreflang="{lang}">{esc(t("site_title", lang))} '
-        f"({esc(LANGUAGE_NAMES[lang])})</a></li>"
+        f"({esc(OWN_NAMES[lang])})</a></li>"
         for lang in LANGUAGES
     )
     study = " / ".join(esc(titles.get(lang, "")) for lang in LANGUAGES)

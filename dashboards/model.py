@@ -9,20 +9,19 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from dashboards.text import LANGUAGES
+from instruments.vocabulary import BREAKDOWNS
 
+# low_n_eff: the estimate rests on an effective sample size under 30 (DOMAIN.md section 3), as the indicator
+# table flagged it; the pages mark it and do not judge it again.
 INDICATOR_COLUMNS = (
     "study_id", "wave", "indicator", "breakdown", "domain", "instrument", "estimate", "se", "ci_low", "ci_high",
-    "n", "n_eff", "deff", "weighted", "suppressed", "reason", "unit",
+    "n", "n_eff", "deff", "weighted", "low_n_eff", "suppressed", "reason", "unit",
 )
 # Provenance columns: published in the downloads when the table has them.
 # The run id stays in the warehouse: the same numbers from another run give the same site, byte for byte.
 PROVENANCE_COLUMNS = ("instrument_version", "margins_version", "code_version")
-BREAKDOWNS = ("all", "neighbourhood", "language", "home_language", "education", "child_age", "channel")
 # difference: points on the 0-100 index scale (the perception gap, field actors minus parents)
 UNITS = ("proportion", "index", "mean", "count", "difference")
-# DOMAIN.md section 2: the five B's, then the two of the longer lists.
-DIMENSIONS = ("beschikbaar", "bereikbaar", "betaalbaar", "begrijpbaar", "bruikbaar", "bekend", "betrouwbaar")
 
 Labels = Mapping[str, Mapping[str, str]]  # code -> language -> label
 
@@ -94,6 +93,7 @@ def checked_indicators(rows: pd.DataFrame, catalogue: Mapping[str, object]) -> p
     numbers = ["estimate", "se", "ci_low", "ci_high", "n_eff", "deff"]
     out[numbers] = out[numbers].astype("float64")
     out["n"] = out["n"].astype("Float64")
-    out.loc[out["suppressed"], [*numbers, "n"]] = None
+    out["low_n_eff"] = out["low_n_eff"].astype("boolean")
+    out.loc[out["suppressed"], [*numbers, "n", "low_n_eff"]] = None
     out.loc[~out["suppressed"], "reason"] = None
     return out.reset_index(drop=True)

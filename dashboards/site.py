@@ -1,25 +1,24 @@
 """Build the static dashboard site: one folder per language, plotly.js shipped once as a local file.
 
-The site is written to a temporary folder next to its destination and swapped in whole, so a reader
-never sees half a dashboard. It holds aggregates only, never a respondent's row.
+The site is written to a temporary folder next to its destination and swapped in whole
+(``dashboards.files.replace_folder``), so a reader never sees half a dashboard. It holds aggregates only,
+never a respondent's row.
 """
 
 from __future__ import annotations
 
 import html
-import os
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
 from dashboards.blocks import Ids
+from dashboards.files import replace_folder, write_parquet
 from dashboards.layout import PLOTLY_FILE, page_html, root_index
-from dashboards.model import INDICATOR_COLUMNS, LANGUAGES, PROVENANCE_COLUMNS, SiteContent, checked_indicators
+from dashboards.model import INDICATOR_COLUMNS, PROVENANCE_COLUMNS, SiteContent, checked_indicators
 from dashboards.pages.common import dimensions_with_rows
 from dashboards.pages.comparison import comparison
 from dashboards.pages.dimension import dimension_page
@@ -29,6 +28,7 @@ from dashboards.pages.neighbourhoods import neighbourhoods
 from dashboards.pages.overview import overview
 from dashboards.pages.trend import trend
 from dashboards.text import t
+from instruments.vocabulary import LANGUAGES
 
 ASSETS = Path(__file__).parent / "assets"
 ASSET_FILES = (PLOTLY_FILE, "plotly-basic.LICENSE.txt", "site.js", "style.css")
@@ -58,14 +58,13 @@ def write_downloads(folder: Path, content: SiteContent) -> list[Path]:
         waves = rows[["wave", *provenance]].drop_duplicates().sort_values("wave", kind="stable")
         frames.append(("provenance", waves, None))
     paths = []
-    with duckdb.connect() as con:
-        for name, frame, csv_frame in frames:
-            csv = folder / f"{name}.csv"
-            # Six significant digits in the CSV; the Parquet keeps every digit.
-            (frame if csv_frame is None else csv_frame).to_csv(csv, index=False, float_format="%.6g")
-            parquet = folder / f"{name}.parquet"
-            con.from_df(frame).write_parquet(str(parquet))
-            paths += [csv, parquet]
+    for name, frame, csv_frame in frames:
+        csv = folder / f"{name}.csv"
+        # Six significant digits in the CSV; the Parquet keeps every digit.
+        (frame if csv_frame is None else csv_frame).to_csv(csv, index=False, float_format="%.6g")
+        parquet = folder / f"{name}.parquet"
+        write_parquet(parquet, frame)
+        paths += [csv, parquet]
     return paths
 
 
@@ -108,10 +107,9 @@ def write_site(site: Path, content: SiteContent) -> list[Path]:
     """Write the whole site to ``site`` (replacing what was there); return the pages written."""
     content = replace(content, indicators=checked_indicators(content.indicators, content.catalogue))
     site = Path(site)
-    site.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{site.name}-", dir=site.parent))
     written: list[Path] = []
-    try:
+
+    def write(staging: Path) -> None:
         (staging / "assets").mkdir()
         for name in ASSET_FILES:
             shutil.copyfile(ASSETS / name, staging / "assets" / name)
@@ -123,36 +121,6 @@ def write_site(site: Path, content: SiteContent) -> list[Path]:
             for name, text in render_pages(content, lang, files).items():
                 (staging / lang / name).write_text(text, encoding="utf-8")
                 written.append(site / lang / name)
-        staging.chmod(0o755)
-        swap_in(staging, site)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+
+    replace_folder(site, write)
     return written
-
-
-def swap_in(staging: Path, site: Path) -> None:
-    """Publish ``staging`` as ``site``: ``site`` is a symbolic link to the folder of the current version, and
-    a new version replaces the link in one atomic ``os.replace``. A reader (or a crash) sees the old site or
-    the new one, never none and never half of one. A site folder from before this layout is moved aside once,
-    and moved back if the link cannot be made."""
-    link = site.with_name(f".{site.name}-link-{staging.name}")
-    link.symlink_to(staging.name)  # relative: the site folder and its versions move together
-    try:
-        if site.is_symlink() or not site.exists():
-            previous = site.parent / os.readlink(site) if site.is_symlink() else None
-            os.replace(link, site)
-            if previous is not None and previous.resolve() != staging.resolve():
-                shutil.rmtree(previous, ignore_errors=True)
-            return
-        old = site.with_name(f".{site.name}-old-{staging.name}")
-        site.rename(old)
-        try:
-            os.replace(link, site)
-        except BaseException:
-            old.rename(site)
-            raise
-        shutil.rmtree(old, ignore_errors=True)
-    finally:
-        if link.is_symlink():
-            link.unlink()

@@ -1,11 +1,11 @@
-"""Page text in the three languages of the studies. Question and answer labels come from the codebook and
-indicator names from the indicator catalogue, not from here. tests/dashboards/test_text.py checks that
-every key has all three languages with the same placeholders, and that the pages use no other key."""
+"""Page text in the three languages of the studies. Question and answer labels come from the codebook,
+indicator names from the indicator catalogue and the dimensions' names from ``instruments.vocabulary``, not
+from here. tests/dashboards/test_text.py checks that every key has all three languages with the same
+placeholders, and that the pages use no other key."""
 
 from __future__ import annotations
 
-LANGUAGES = ("nl", "fr", "en")
-LANGUAGE_NAMES = {"nl": "Nederlands", "fr": "Français", "en": "English"}
+from instruments.vocabulary import DIMENSION_LABELS
 
 _FRAME = {
     "site_title": {
@@ -157,13 +157,7 @@ _BREAKDOWNS_UNITS = {
 }
 
 _DIMENSIONS = {
-    "dim_beschikbaar": {"nl": "Beschikbaar", "fr": "Disponible", "en": "Available"},
-    "dim_bereikbaar": {"nl": "Bereikbaar", "fr": "Accessible (lieu, horaires)", "en": "Reachable"},
-    "dim_betaalbaar": {"nl": "Betaalbaar", "fr": "Abordable", "en": "Affordable"},
-    "dim_begrijpbaar": {"nl": "Begrijpbaar", "fr": "Compréhensible", "en": "Understandable"},
-    "dim_bruikbaar": {"nl": "Bruikbaar", "fr": "Adapté", "en": "Usable"},
-    "dim_bekend": {"nl": "Bekend", "fr": "Connu", "en": "Known"},
-    "dim_betrouwbaar": {"nl": "Betrouwbaar", "fr": "Digne de confiance", "en": "Trustworthy"},
+    **{f"dim_{dimension}": labels for dimension, labels in DIMENSION_LABELS.items()},
     "dim_other": {"nl": "Nood en gebruik", "fr": "Besoins et utilisation", "en": "Need and use"},
     "dim_other_about": {
         "nl": "Indicatoren buiten de toegankelijkheidsdimensies: nood aan steun, gebruik van diensten, tevredenheid.",
@@ -419,6 +413,7 @@ _DOWNLOADS = {
                         "en": "Columns of indicators.csv"},
     "column": {"nl": "Kolom", "fr": "Colonne", "en": "Column"},
     "meaning": {"nl": "Betekenis", "fr": "Signification", "en": "Meaning"},
+    "col_study_id": {"nl": "id van de studie", "fr": "identifiant de l'étude", "en": "study id"},
     "col_wave": {"nl": "golf van de bevraging", "fr": "vague de l'enquête", "en": "survey wave"},
     "col_indicator": {"nl": "naam van de indicator (zie catalogue.csv)", "fr": "nom de l'indicateur (voir catalogue.csv)",
                       "en": "indicator name (see catalogue.csv)"},
@@ -447,6 +442,9 @@ _DOWNLOADS = {
                   "en": "effective sample size"},
     "col_deff": {"nl": "design-effect", "fr": "effet de plan", "en": "design effect"},
     "col_weighted": {"nl": "gewogen (true) of niet", "fr": "pondéré (true) ou non", "en": "weighted (true) or not"},
+    "col_low_n_eff": {"nl": "true: effectieve steekproefgrootte onder 30, met voorzichtigheid lezen",
+                      "fr": "true : taille effective de l'échantillon inférieure à 30, à lire avec prudence",
+                      "en": "true: effective sample size under 30, read with care"},
     "col_suppressed": {"nl": "true: cel verborgen, schatting leeg", "fr": "true : cellule masquée, estimation vide",
                        "en": "true: cell hidden, estimate empty"},
     "col_reason": {"nl": "waarom de cel verborgen is", "fr": "pourquoi la cellule est masquée",

@@ -10,6 +10,7 @@ from instruments import codebook
 from instruments.lss import write_lss
 from instruments.model import Instrument
 from instruments.study import Study
+from instruments.vocabulary import LANGUAGES
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ def build_study(study: Study, build: Path) -> BuildResult:
     json_path = folder / "codebook.json"
     codebook.write_json(json_path, instruments)
     pages = []
-    for lang in ("nl", "fr", "en"):
+    for lang in LANGUAGES:
         page = folder / f"codebook.{lang}.html"
         codebook.write_html(page, instruments, lang)
         pages.append(page)

@@ -59,7 +59,7 @@ class Service:
 
 
 @dataclass(frozen=True)
-class Catalogue:
+class ServiceCatalogue:
     name: str
     services: tuple[Service, ...]
     source: str
@@ -91,20 +91,20 @@ def multilingual(raw: object, where: str, problems: list[Problem] | None = None,
     return {lang: str(raw.get(lang) or "") for lang in LANGUAGES}
 
 
-def load_catalogue(path: Path) -> Catalogue:
+def load_service_catalogue(path: Path) -> ServiceCatalogue:
     problems: list[Problem] = []
-    catalogue = _catalogue(path, problems)
+    catalogue = _service_catalogue(path, problems)
     if problems:
         raise InstrumentError("\n".join(str(p) for p in problems))
     return catalogue
 
 
-def _catalogue(path: Path, problems: list[Problem]) -> Catalogue:
+def _service_catalogue(path: Path, problems: list[Problem]) -> ServiceCatalogue:
     doc = read_yaml(path)
     file = str(path)
     if not isinstance(doc, dict) or not isinstance(doc.get("services"), list):
         problems.append(Problem(file, "", "expected 'catalogue' and a list of 'services'"))
-        return Catalogue(path.stem, (), file)
+        return ServiceCatalogue(path.stem, (), file)
     services = []
     seen: set[str] = set()
     for raw in doc["services"]:
@@ -121,7 +121,7 @@ def _catalogue(path: Path, problems: list[Problem]) -> Catalogue:
             problems.append(Problem(file, item, "no waves: say in which waves the service exists"))
         services.append(Service(code, multilingual(raw, item, problems, file), str(raw.get("type", "")),
                                 _names(raw.get("neighbourhoods"), file, item, "neighbourhoods", problems), waves))
-    return Catalogue(str(doc.get("catalogue", path.stem)), tuple(services), file)
+    return ServiceCatalogue(str(doc.get("catalogue", path.stem)), tuple(services), file)
 
 
 def _names(raw: object, file: str, item: str, key: str, problems: list[Problem]) -> tuple[str, ...]:
@@ -137,7 +137,7 @@ def _names(raw: object, file: str, item: str, key: str, problems: list[Problem])
 class _Builder:
     """Builds one instrument for one wave, appending problems instead of stopping at the first."""
 
-    def __init__(self, path: Path, scales: dict, catalogue: Catalogue | None, wave: str | None,
+    def __init__(self, path: Path, scales: dict, catalogue: ServiceCatalogue | None, wave: str | None,
                  problems: list[Problem]):
         self.path, self.file = path, str(path)
         self.scales, self.catalogue, self.wave = scales, catalogue, wave
@@ -317,7 +317,7 @@ def _scales(definitions: Path) -> dict:
     return scales
 
 
-def build_instrument(name: str, problems: list[Problem], *, catalogue: Catalogue | None = None,
+def build_instrument(name: str, problems: list[Problem], *, catalogue: ServiceCatalogue | None = None,
                      wave: str | None = None, definitions: Path = DEFINITIONS) -> Instrument | None:
     """Build ``definitions/<name>.yaml`` for one wave, appending every problem found to ``problems``."""
     path = definitions / f"{name}.yaml"
@@ -381,7 +381,7 @@ def _with_version(instrument: Instrument) -> Instrument:
     return Instrument(**{**instrument.__dict__, "version": digest[:12]})
 
 
-def load_instrument(name: str, *, catalogue: Catalogue | None = None, wave: str | None = None,
+def load_instrument(name: str, *, catalogue: ServiceCatalogue | None = None, wave: str | None = None,
                     definitions: Path = DEFINITIONS) -> Instrument:
     problems: list[Problem] = []
     instrument = build_instrument(name, problems, catalogue=catalogue, wave=wave, definitions=definitions)
@@ -395,7 +395,7 @@ def check_instruments(catalogue_path: Path, *, names: Iterable[str] = INSTRUMENT
     """Every problem of every definition, for every wave of the catalogue, including mirror items
     that do not exist in the mirror instrument. Empty when all is well."""
     problems: list[Problem] = []
-    catalogue = _catalogue(catalogue_path, problems)
+    catalogue = _service_catalogue(catalogue_path, problems)
     for wave in catalogue.waves or [None]:
         built = {n: build_instrument(n, problems, catalogue=catalogue, wave=wave, definitions=definitions)
                  for n in names}

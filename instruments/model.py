@@ -8,14 +8,18 @@ import re
 from dataclasses import dataclass, field
 
 from instruments.conditions import Condition, em_variable
+# Re-exported: the loader, codebook and diff import the study's words from here.
+from instruments.vocabulary import DIMENSIONS_B, DIMENSIONS_LEVESQUE, LANGUAGES  # noqa: F401
 
-LANGUAGES = ("nl", "fr", "en")
 # LimeSurvey question and subquestion codes: a letter, then letters and digits, 20 characters at most.
 CODE_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,19}$")
 # Answer codes: letters and digits, 5 characters at most; they may start with a digit ("1".."5").
 ANSWER_CODE_PATTERN = re.compile(r"^[A-Za-z0-9]{1,5}$")
 # Instrument and wave names become parts of file names and page ids: no separators, dots or markup.
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+# Columns of the clean tables: a code, a code_subcode (``em_variable``) or a metadata column such as
+# start_language. They are SQL identifiers: letters, digits and '_' only.
+CLEAN_COLUMN_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,62}$")
 # Names LimeSurvey refuses as question codes (it renames them on import, with a warning).
 RESERVED_CODES = frozenset({"lang", "sid", "savedid", "token", "qid", "gid", "sgq", "self", "that", "this"})
 RESERVED_SUBQUESTION_CODES = frozenset({"time", "other"})
@@ -30,8 +34,6 @@ QUESTION_TYPES = {
     "D": "date",
 }
 FREE_TEXT_TYPES = frozenset({"S", "T"})
-DIMENSIONS_B = ("beschikbaar", "bereikbaar", "betaalbaar", "begrijpbaar", "bruikbaar", "bekend", "betrouwbaar")
-DIMENSIONS_LEVESQUE = ("approachability", "acceptability", "availability", "affordability", "appropriateness")
 Labels = dict[str, str]  # language -> text
 
 

@@ -1,18 +1,21 @@
 """Study configuration: which LimeSurvey surveys make up a study, with their instrument and wave.
 
 A study file (``instruments/studies/<study>.yaml``) maps each survey id to its instrument, wave and,
-for file-based ingestion, the export file to read.
+for file-based ingestion, the export file to read; and each breakdown of the indicators to the clean
+column that holds its categories.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from instruments.loader import CATALOGUES, Catalogue, load_catalogue, load_instrument, multilingual
-from instruments.model import NAME_PATTERN, Instrument, InstrumentError
+from instruments.loader import (CATALOGUES, ServiceCatalogue, load_instrument, load_service_catalogue,
+                                multilingual)
+from instruments.model import CLEAN_COLUMN_PATTERN, NAME_PATTERN, Instrument, InstrumentError
+from instruments.vocabulary import BREAKDOWNS
 
 STUDIES = Path(__file__).parent / "studies"
 DEMO_STUDY = "demo-brussels"
@@ -43,6 +46,8 @@ class Study:
     min_effective_sample: float = 30.0
     ingest_cron: str = "0 * * * *"  # new and changed responses, hourly
     rescan_cron: str = "30 3 * * 0"  # every stored id again (edits), weekly
+    # Breakdown (vocabulary.BREAKDOWNS, but not "all") -> the clean column holding its categories.
+    breakdowns: dict[str, str] = field(default_factory=dict)
 
     @property
     def waves(self) -> list[str]:
@@ -51,8 +56,8 @@ class Study:
     def surveys_in(self, wave: str) -> list[Survey]:
         return [s for s in self.surveys if s.wave == wave]
 
-    def catalogue(self) -> Catalogue:
-        return load_catalogue(self.catalogue_path)
+    def catalogue(self) -> ServiceCatalogue:
+        return load_service_catalogue(self.catalogue_path)
 
     def instrument(self, name: str, wave: str) -> Instrument:
         """The questionnaire as fielded in a wave: the definition with the wave's services."""
@@ -129,7 +134,28 @@ def load_study(study_id: str, studies: Path = STUDIES) -> Study:
         min_effective_sample=min_effective_sample,
         ingest_cron=str(schedule.get("ingest", "0 * * * *")),
         rescan_cron=str(schedule.get("rescan", "30 3 * * 0")),
+        breakdowns=_breakdowns(doc.get("breakdowns"), path),
     )
+
+
+def _breakdowns(raw: object, path: Path) -> dict[str, str]:
+    """The study's ``breakdowns:`` mapping, checked: a known breakdown name to a clean column name (the
+    column becomes an SQL identifier, so nothing else may pass)."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise InstrumentError(f"{path}: 'breakdowns' must map each breakdown to a clean column")
+    names = [b for b in BREAKDOWNS if b != "all"]
+    out = {}
+    for name, column in raw.items():
+        if name not in names:
+            raise InstrumentError(f"{path}: breakdowns: unknown breakdown {str(name)[:80]!r} "
+                                  f"(one of {', '.join(names)})")
+        if not isinstance(column, str) or not CLEAN_COLUMN_PATTERN.fullmatch(column):
+            raise InstrumentError(f"{path}: breakdowns: {name}: {str(column)[:80]!r} is not a clean column name "
+                                  "(a letter, then letters, digits or '_', at most 63)")
+        out[name] = column
+    return out
 
 
 def all_waves(studies: Path = STUDIES) -> list[str]:

@@ -7,7 +7,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from instruments.loader import CATALOGUES, DEFINITIONS, load_catalogue, load_instrument
+from instruments.loader import CATALOGUES, DEFINITIONS, load_instrument, load_service_catalogue
 from instruments.model import Instrument, InstrumentError
 
 REPOSITORY = Path(__file__).resolve().parents[1]
@@ -54,4 +54,4 @@ def load_version(ref: str, name: str, study_id: str, wave: str, repository: Path
                 shutil.copy(CATALOGUES / f"{study_id}.yaml", catalogue)
         else:
             raise InstrumentError(f"{ref!r} is neither a definition file (.yaml) nor a git revision")
-        return load_instrument(name, catalogue=load_catalogue(catalogue), wave=wave, definitions=definitions)
+        return load_instrument(name, catalogue=load_service_catalogue(catalogue), wave=wave, definitions=definitions)

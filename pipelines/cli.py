@@ -30,7 +30,7 @@ def _guarded(action):
     """Run ``action``; a known failure ends the command with its message and exit code 1."""
     import dagster as dg
 
-    from pipelines.resources.limesurvey import LimeSurveyError
+    from pipelines.limesurvey import LimeSurveyError
     from pipelines.resources.study import PseudonymKeyMissing
     from pipelines.runner import UnknownWave
     from analyses import WeightingError

@@ -16,7 +16,7 @@ from pathlib import Path
 from instruments.lss import compile_lss
 from instruments.model import InstrumentError
 from instruments.study import Study
-from pipelines.resources.limesurvey import LimeSurveyConnection
+from pipelines.limesurvey import LimeSurveyConnection
 
 PARTICIPANT_FIELDS = ("firstname", "lastname", "email", "language")
 _ATTRIBUTE = re.compile(r"^attribute_\d{1,3}$")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pipelines.resources.limesurvey import LimeSurveyConnection, LimeSurveyError
+from pipelines.limesurvey import LimeSurveyConnection, LimeSurveyError
 from warehouse.raw import StoredState
 
 MAX_EMPTY_PAGES = 1000  # ids are sparse only where responses were deleted; past this, give up

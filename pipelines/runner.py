@@ -7,35 +7,44 @@ is built once all requested waves are in. Runs are recorded in the Dagster insta
 
 import os
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import dagster as dg
 
-from pipelines.defs.clean import clean_field_actor_responses, clean_parent_responses
-from pipelines.defs.exports import exports
-from pipelines.defs.indicators import indicators, no_small_indicator_cells, wave_differences
-from pipelines.defs.ingest import raw_responses, survey_structure_matches_codebook
-from pipelines.defs.instruments import codebook, instrument_files
-from pipelines.defs.publish import dashboard_site
-from pipelines.defs.quality import quality_flags, quality_report
-from pipelines.defs.weight import (
-    effective_sample_size,
-    raking_weights,
-    trimmed_weights_near_margins,
-    weights_meet_margins,
-    weights_positive_and_finite,
-)
 from pipelines.resources.limesurvey import LimeSurveyResource
 from pipelines.resources.study import StudyResource
 from pipelines.resources.warehouse import WarehouseResource
 from warehouse.paths import Locations
 
-WAVE_ASSETS = [codebook, raw_responses, survey_structure_matches_codebook, clean_parent_responses, quality_flags,
-               quality_report, raking_weights,
-               weights_meet_margins, weights_positive_and_finite, effective_sample_size, trimmed_weights_near_margins, clean_field_actor_responses,
-               indicators, no_small_indicator_cells]
-PUBLISH_ASSETS = [instrument_files, wave_differences, exports, dashboard_site]
-INGEST_ASSETS = [raw_responses, survey_structure_matches_codebook]
+INGEST_GROUP = "ingest"
+
+
+class Selections(NamedTuple):
+    wave: list  # the partitioned assets and their checks: one run per wave
+    study: list  # the others (the study as a whole), once every wave is in
+    ingest: list  # the ingest group: ``toegang ingest``
+
+
+@cache
+def selections() -> Selections:
+    """The assets and checks of the definitions, split as the runner materialises them; a check runs with the
+    asset it checks. Derived, never listed by hand: a new asset cannot be left out. (Loaded on first use:
+    writing dagster.yaml for ``make dev`` needs none of it.)"""
+    from pipelines.definitions import defs
+
+    assets = list(defs.assets or [])
+    checks = list(defs.asset_checks or [])
+
+    def with_checks(chosen: list) -> list:
+        keys = {key for asset in chosen for key in asset.keys}
+        return [*chosen, *(c for c in checks if {k.asset_key for k in c.check_keys} <= keys)]
+
+    wave = [a for a in assets if a.partitions_def is not None]
+    study = [a for a in assets if a.partitions_def is None]
+    ingest = [a for a in wave if set(a.group_names_by_key.values()) == {INGEST_GROUP}]
+    return Selections(with_checks(wave), with_checks(study), with_checks(ingest))
 
 
 # Usage statistics stay off: this instance runs on data about vulnerable families, on closed networks.
@@ -106,8 +115,8 @@ def run_study(study_id: str, waves: list[str] | None = None, *, home: str | None
     loggers = {"console": {"config": {"log_level": log_level}}}
     common = {"resources": resources, "instance": instance, "tags": {"toegang/study": study.study_id}}
     wave_config = {"loggers": loggers, "ops": {"raw_responses": {"config": {"full_rescan": full_rescan}}}}
-    run_ids = [_materialize(WAVE_ASSETS, partition_key=wave, run_config=wave_config, **common) for wave in chosen]
-    run_ids.append(_materialize(PUBLISH_ASSETS, run_config={"loggers": loggers}, **common))
+    run_ids = [_materialize(selections().wave, partition_key=wave, run_config=wave_config, **common) for wave in chosen]
+    run_ids.append(_materialize(selections().study, run_config={"loggers": loggers}, **common))
     return StudyRun(study.study_id, chosen, resources["warehouse"].locations(), run_ids)
 
 
@@ -128,7 +137,7 @@ def run_ingest(study_id: str, survey_id: int | None = None, *, home: str | None 
               "ops": {"raw_responses": {"config": {"full_rescan": full_rescan,
                                                    "survey_ids": [s.survey_id for s in surveys]}}}}
     waves = sorted({s.wave for s in surveys})
-    run_ids = [_materialize(INGEST_ASSETS, partition_key=wave, resources=resources, instance=instance,
+    run_ids = [_materialize(selections().ingest, partition_key=wave, resources=resources, instance=instance,
                             run_config=config, tags={"toegang/study": study.study_id}) for wave in waves]
     return StudyRun(study.study_id, waves, resources["warehouse"].locations(), run_ids)
 

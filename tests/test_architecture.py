@@ -1,7 +1,10 @@
-"""Dependencies point one way: pipelines -> (warehouse, analyses, dashboards, instruments); only
-pipelines imports Dagster."""
+"""Dependencies point one way: pipelines -> (warehouse, analyses, dashboards, instruments); only the Dagster
+layer of pipelines (``pipelines/defs``, ``pipelines/resources``) imports Dagster. The stages hold the work,
+the asset modules only call them, and the benchmarks measure the package, not the tests."""
 
 import ast
+import subprocess
+import sys
 
 import pytest
 
@@ -14,11 +17,23 @@ ALLOWED = {
     "analyses": {"analyses"},
     "dashboards": {"dashboards"},
 }
+# The shared domain words (languages, dimensions, breakdowns): the one module every layer may read.
+VOCABULARY = "instruments.vocabulary"
+ASSET_MODULES = {p.stem for p in (ROOT / "pipelines" / "defs").glob("*.py") if "@dg.asset" in p.read_text("utf-8")}
 
 
 def _imports(package: str) -> dict[str, set[str]]:
+    """Top-level package imported -> files importing it; a module name counts under its package."""
     found: dict[str, set[str]] = {}
-    for path in (ROOT / package).rglob("*.py"):
+    for path, name in _modules(package):
+        found.setdefault(name.split(".")[0], set()).add(path)
+    return found
+
+
+def _modules(folder: str) -> list[tuple[str, str]]:
+    """(file, imported module) for every absolute import under ``folder``."""
+    pairs = []
+    for path in (ROOT / folder).rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
                 names = [alias.name for alias in node.names]
@@ -26,18 +41,42 @@ def _imports(package: str) -> dict[str, set[str]]:
                 names = [node.module]
             else:
                 continue
-            for name in names:
-                found.setdefault(name.split(".")[0], set()).add(str(path.relative_to(ROOT)))
-    return found
+            pairs += [(str(path.relative_to(ROOT)), name) for name in names]
+    return pairs
 
 
 @pytest.mark.parametrize("package", sorted(ALLOWED))
 def test_layers_import_only_downstream(package):
     imports = _imports(package)
     assert "dagster" not in imports, imports.get("dagster")
-    wrong = {name: files for name, files in imports.items() if name in PROJECT and name not in ALLOWED[package]}
+    wrong = {(path, name) for path, name in _modules(package)
+             if name.split(".")[0] in PROJECT and name.split(".")[0] not in ALLOWED[package] and name != VOCABULARY}
     assert not wrong
 
 
 def test_the_check_sees_imports():
     assert "dagster" in _imports("pipelines")
+    assert ("pipelines/defs/ingest.py", "pipelines.stages.ingest") in _modules("pipelines/defs")
+    assert {"ingest", "weight", "indicators", "publish"} <= ASSET_MODULES
+
+
+def test_stages_run_without_dagster():
+    """Not even through another module: importing every stage loads neither Dagster nor the asset modules."""
+    stages = sorted(p.stem for p in (ROOT / "pipelines" / "stages").glob("*.py") if p.stem != "__init__")
+    code = ("import sys\n" + "".join(f"import pipelines.stages.{s}\n" for s in stages) +
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'dagster' or m.startswith('pipelines.defs')"
+            " or m.startswith('pipelines.resources'))[:5])")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "[]" and len(stages) >= 7
+
+
+def test_asset_modules_import_no_other_asset_module():
+    wrong = {(path, name) for path, name in _modules("pipelines/defs")
+             if path.rsplit("/", 1)[1][:-3] in ASSET_MODULES and name.startswith("pipelines.defs.")
+             and name.rsplit(".", 1)[1] in ASSET_MODULES}
+    assert not wrong  # dependencies between assets are asset keys, not imports
+
+
+def test_benchmarks_import_no_test_module():
+    assert not {(path, name) for path, name in _modules("benchmarks") if name.split(".")[0] == "tests"}

@@ -23,6 +23,7 @@ from warehouse.sql import quote_ident
 from warehouse.tables import read_coded
 
 CONSENT_QUESTION = "consent"
+SURVEY_LANGUAGE = "start_language"  # the clean column of the language a respondent answered the survey in
 
 
 class CleanError(RuntimeError):
@@ -108,7 +109,7 @@ def _select_sql(con: duckdb.DuckDBPyConnection, study_id: str, wave: str,
     sql = f"""
         SELECT {keys}, instrument_version, responses_by_respondent, complete,
                CAST(NULLIF({meta['submitdate']}, '') AS TIMESTAMP) AS submitted_at,
-               NULLIF({meta['startlanguage']}, '') AS start_language,
+               NULLIF({meta['startlanguage']}, '') AS {SURVEY_LANGUAGE},
                TRY_CAST(NULLIF({meta['startdate']}, '') AS TIMESTAMP) AS started_at,
                TRY_CAST(NULLIF({meta['datestamp']}, '') AS TIMESTAMP) AS last_action_at,
                TRY_CAST(NULLIF({meta['interviewtime']}, '') AS DOUBLE) AS interview_seconds,
@@ -153,17 +154,17 @@ def build_clean(con: duckdb.DuckDBPyConnection, *, study_id: str, wave: str, ins
 
 
 def read_parents(con: duckdb.DuckDBPyConnection, study_id: str, wave: str, columns: list[str], *,
-                 weighted: bool = False) -> pd.DataFrame:
+                 join: str | None = None, join_columns: tuple[str, ...] = ()) -> pd.DataFrame:
     """The wave's clean parents with their ``survey_id``, ``response_id`` and those of ``columns`` the table
-    has, text answers as categoricals, in (survey, response) order; with ``weighted``, only the parents in
-    ``weighted.parent_weights``, with their ``weight``. A million parents' whole questionnaires would not
-    fit in memory as text: callers name the columns they read."""
+    has, text answers as categoricals, in (survey, response) order. With ``join`` (a qualified table keyed by
+    study, wave, survey and response, e.g. ``warehouse.weighted``'s weights), only the parents it holds, with
+    its ``join_columns``. A million parents' whole questionnaires would not fit in memory as text: callers
+    name the columns they read."""
     present = {row[0] for row in con.execute("DESCRIBE clean.parent_responses").fetchall()}
     wanted = dict.fromkeys(["survey_id", "response_id", *(c for c in columns if c in present)])
-    select = ", ".join(f"p.{quote_ident(c)}" for c in wanted)
+    select = ", ".join([*(f"p.{quote_ident(c)}" for c in wanted), *(f"j.{quote_ident(c)}" for c in join_columns)])
     source = "clean.parent_responses AS p"
-    if weighted:
-        select += ", w.weight"
-        source += " JOIN weighted.parent_weights AS w USING (study_id, wave, survey_id, response_id)"
+    if join is not None:
+        source += f" JOIN {join} AS j USING (study_id, wave, survey_id, response_id)"
     return read_coded(con, f"SELECT {select} FROM {source} WHERE p.study_id = $study_id AND p.wave = $wave",
                       {"study_id": study_id, "wave": wave}, order_by=["survey_id", "response_id"])

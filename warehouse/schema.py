@@ -110,6 +110,25 @@ CREATE TABLE IF NOT EXISTS weighted.parent_weights (
     raked_weight    DOUBLE NOT NULL,       -- before trimming: meets the margins exactly
     PRIMARY KEY (study_id, wave, survey_id, response_id)
 );
+-- One row per weighted wave: what the weighting stage measured (pipelines/stages/weight.py). The asset checks
+-- and the method page read it.
+CREATE TABLE IF NOT EXISTS weighted.weighting_diagnostics (
+    study_id VARCHAR NOT NULL, wave VARCHAR NOT NULL,
+    n INTEGER NOT NULL,                    -- parents in the weighting base
+    excluded INTEGER NOT NULL,             -- clean parents left out: incomplete, a margin unanswered, a quality rule
+    weight_sum DOUBLE NOT NULL,
+    n_eff DOUBLE NOT NULL,                 -- Kish: (sum w)^2 / sum w^2, of the final weights
+    deff DOUBLE NOT NULL,                  -- n / n_eff
+    cv DOUBLE NOT NULL,                    -- standard deviation (divisor n) over the mean
+    min_weight DOUBLE NOT NULL, max_weight DOUBLE NOT NULL,
+    trimmed INTEGER NOT NULL,              -- weights moved to a trimming bound
+    sweeps INTEGER NOT NULL,               -- raking iterations over all margins
+    max_margin_error DOUBLE NOT NULL,      -- largest |weighted - population| / population, raked weights
+    max_final_margin_error DOUBLE NOT NULL,  -- the same, final (trimmed) weights
+    margin_errors JSON NOT NULL,           -- {variable: [raked, final]}
+    margins_sources JSON NOT NULL,         -- {variable: "source (year)"}
+    PRIMARY KEY (study_id, wave)
+);
 -- Failed runs, recorded by the run-failure sensor where an operator sees them.
 CREATE TABLE IF NOT EXISTS meta.run_failures (
     run_id      VARCHAR PRIMARY KEY,

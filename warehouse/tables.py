@@ -5,6 +5,8 @@ A rerun therefore replaces its own rows and leaves every other study and wave un
 
 from __future__ import annotations
 
+from contextlib import ExitStack
+
 import duckdb
 import pandas as pd
 
@@ -22,13 +24,26 @@ def replace_wave(con: duckdb.DuckDBPyConnection, schema: str, table: str, frame:
 
     The table must exist (``warehouse.schema``): published tables have declared types and keys.
     """
-    target = qualified(schema, table)
-    slice_ = frame.assign(study_id=study_id, wave=wave)
-    slice_ = slice_[["study_id", "wave", *[c for c in frame.columns if c not in ("study_id", "wave")]]]
-    with registered(con, "incoming_slice", slice_), transaction(con):
-        con.execute(f"DELETE FROM {target} WHERE study_id = ? AND wave = ?", [study_id, wave])
-        con.execute(f"INSERT INTO {target} BY NAME SELECT * FROM incoming_slice")
-    return len(slice_)
+    return replace_waves(con, {(schema, table): frame}, study_id=study_id, wave=wave)[(schema, table)]
+
+
+def replace_waves(con: duckdb.DuckDBPyConnection, frames: dict[tuple[str, str], pd.DataFrame], *,
+                  study_id: str, wave: str) -> dict[tuple[str, str], int]:
+    """``replace_wave`` for several tables (schema, table) -> frame in one transaction: a stage's tables
+    change together or not at all. Returns the row count per table."""
+    slices = {}
+    for key, frame in frames.items():
+        slice_ = frame.assign(study_id=study_id, wave=wave)
+        slices[key] = slice_[["study_id", "wave", *[c for c in frame.columns if c not in ("study_id", "wave")]]]
+    with ExitStack() as stack:
+        names = {key: stack.enter_context(registered(con, f"incoming_slice_{i}", slice_))
+                 for i, (key, slice_) in enumerate(slices.items())}
+        with transaction(con):
+            for (schema, table), name in names.items():
+                target = qualified(schema, table)
+                con.execute(f"DELETE FROM {target} WHERE study_id = ? AND wave = ?", [study_id, wave])
+                con.execute(f"INSERT INTO {target} BY NAME SELECT * FROM {name}")
+    return {key: len(slice_) for key, slice_ in slices.items()}
 
 
 def read_table(con: duckdb.DuckDBPyConnection, schema: str, table: str, *, study_id: str,

@@ -9,9 +9,10 @@ import pandas as pd
 
 from dashboards.blocks import Ids, block
 from dashboards.matrix import matrix
-from dashboards.model import BREAKDOWNS, SiteContent
+from dashboards.model import SiteContent
 from dashboards.pages.common import domain_labels, wave_labels
 from dashboards.text import t
+from instruments.vocabulary import BREAKDOWNS
 
 esc = html.escape
 

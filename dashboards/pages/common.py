@@ -6,8 +6,9 @@ import html
 
 import pandas as pd
 
-from dashboards.model import DIMENSIONS, SiteContent
+from dashboards.model import SiteContent
 from dashboards.text import t
+from instruments.vocabulary import DIMENSIONS_B
 
 esc = html.escape
 
@@ -40,7 +41,7 @@ def domain_labels(content: SiteContent, breakdown: str, lang: str) -> dict[str, 
 def dimensions_with_rows(content: SiteContent) -> list[str | None]:
     """Dimensions with indicators, in DOMAIN.md's order; None (need, use, satisfaction...) last."""
     used = {content.entry(name).dimension for name in present(content, parent_side(content))}
-    return [d for d in (*DIMENSIONS, None) if d in used]
+    return [d for d in (*DIMENSIONS_B, None) if d in used]
 
 
 def dimension_label(dimension: str | None, lang: str) -> str:

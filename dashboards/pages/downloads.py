@@ -6,12 +6,11 @@ import html
 from pathlib import Path
 
 from dashboards.formatting import number
+from dashboards.model import INDICATOR_COLUMNS
 from dashboards.pages.common import paragraph, plain_table
 from dashboards.text import t
 
 esc = html.escape
-COLUMN_KEYS = ("wave", "indicator", "breakdown", "domain", "instrument", "estimate", "se", "ci_low", "ci_high", "n",
-               "n_eff", "deff", "weighted", "suppressed", "reason", "unit")
 
 
 def downloads(files: list[Path], lang: str) -> str:
@@ -20,7 +19,7 @@ def downloads(files: list[Path], lang: str) -> str:
         f'({esc(t("file_" + f.suffix.lstrip("."), lang))}, {esc(number(f.stat().st_size / 1024, lang, 1))} kB)</li>'
         for f in files
     )
-    columns = [[c, t(f"col_{c}", lang)] for c in COLUMN_KEYS]
+    columns = [[c, t(f"col_{c}", lang)] for c in INDICATOR_COLUMNS]  # the columns of indicators.csv
     return "".join([
         paragraph(t("downloads_intro", lang)),
         f'<ul class="downloads">{items}</ul>',

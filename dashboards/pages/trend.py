@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dashboards.blocks import Ids, block
 from dashboards.matrix import matrix
-from dashboards.model import DIMENSIONS, UNITS, SiteContent
+from dashboards.model import UNITS, SiteContent
 from dashboards.pages.common import dimension_label, indicator_labels, paragraph, parent_side, present, wave_labels
 from dashboards.text import t
+from instruments.vocabulary import DIMENSIONS_B
 
 
 def trend(content: SiteContent, lang: str, ids: Ids) -> str:
@@ -16,7 +17,7 @@ def trend(content: SiteContent, lang: str, ids: Ids) -> str:
     shown = set(rows.loc[~rows["suppressed"].astype(bool), "indicator"])
     names = [n for n in present(content, rows) if n in shown]
     parts = [paragraph(t("trend_intro", lang))]
-    for dimension in (*DIMENSIONS, None):
+    for dimension in (*DIMENSIONS_B, None):
         group = [n for n in names if content.entry(n).dimension == dimension]
         for unit in UNITS:
             chosen = rows[rows["indicator"].isin(group) & (rows["unit"] == unit)]

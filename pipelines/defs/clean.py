@@ -1,20 +1,20 @@
 """clean_<instrument>_responses: typed, pseudonymised, consenting responses of one wave."""
 
-
 import dagster as dg
 
-from pipelines.defs.ingest import raw_responses
-from pipelines.defs.instruments import codebook
 from pipelines.defs.partitions import wave_partitions
 from pipelines.resources.study import StudyResource
 from pipelines.resources.warehouse import WAREHOUSE_POOL, WarehouseResource
-from warehouse.clean import build_clean
+from pipelines.stages import FIELD_ACTOR, PARENT
+from pipelines.stages.clean import clean_wave
+
+CLEAN_DEPS = [dg.AssetKey("raw_responses"), dg.AssetKey("codebook")]
 
 
 def _clean_asset(instrument_name: str) -> dg.AssetsDefinition:
     @dg.asset(
         name=f"clean_{instrument_name}_responses",
-        deps=[raw_responses, codebook],
+        deps=CLEAN_DEPS,
         partitions_def=wave_partitions,
         group_name="clean",
         kinds={"duckdb"},
@@ -27,16 +27,12 @@ def _clean_asset(instrument_name: str) -> dg.AssetsDefinition:
     )
     def _asset(context: dg.AssetExecutionContext, study: StudyResource,
                warehouse: WarehouseResource) -> dg.MaterializeResult:
-        config = study.load()
-        instrument = study.instrument(instrument_name, context.partition_key)
         with warehouse.connect() as con:
-            rows = build_clean(con, study_id=config.study_id, wave=context.partition_key, instrument=instrument)
-        return dg.MaterializeResult(
-            metadata={"rows": rows, "study_id": config.study_id, "instrument_version": instrument.version}
-        )
+            return dg.MaterializeResult(metadata=clean_wave(con, study.load(), context.partition_key,
+                                                            instrument_name))
 
     return _asset
 
 
-clean_parent_responses = _clean_asset("parent")
-clean_field_actor_responses = _clean_asset("field_actor")
+clean_parent_responses = _clean_asset(PARENT)
+clean_field_actor_responses = _clean_asset(FIELD_ACTOR)

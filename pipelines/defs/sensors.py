@@ -10,7 +10,8 @@ from instruments.study import STUDIES, load_study
 from pipelines.defs.jobs import ingest_job
 from pipelines.defs.schedules import ingest_run_config
 from pipelines.inbox import Inbox
-from pipelines.resources.limesurvey import LimeSurveyError, LimeSurveyResource
+from pipelines.limesurvey import LimeSurveyError
+from pipelines.resources.limesurvey import LimeSurveyResource
 from pipelines.resources.warehouse import WarehouseResource
 
 

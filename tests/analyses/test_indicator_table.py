@@ -11,6 +11,7 @@ import pytest
 
 from analyses.catalogue import CatalogueError, load_catalogue, parse_catalogue
 from analyses.indicator_table import IndicatorInputs, ScaleItem, indicator_table
+from instruments.vocabulary import DIMENSION_LABELS, DIMENSIONS_B
 
 SERVICES = {"S01": {"nl": "Consultatiebureau", "fr": "Consultation", "en": "Clinic"}}
 THEMES = {"OPV": {"nl": "Opvoeding", "fr": "Éducation", "en": "Parenting"}}
@@ -164,13 +165,21 @@ def test_catalogue_texts_are_complete_and_filled_in():
     indicators = catalogue.indicators(SERVICES, THEMES, {"S01": ["bereikbaar"]})
     by_name = {i.name: i for i in indicators}
     assert by_name["access_index.S01.bereikbaar"].label == {
-        "nl": "Toegankelijkheid bereikbaar: Consultatiebureau", "fr": "Accessibilité joignable : Consultation",
-        "en": "Accessibility, reachable: Clinic"}
+        "nl": "Toegankelijkheid, bereikbaar: Consultatiebureau",
+        "fr": "Accessibilité, accessible (lieu, horaires) : Consultation", "en": "Accessibility, reachable: Clinic"}
     assert all("{" not in text for i in indicators for text in [*i.label.values(), *i.description.values()])
     with pytest.raises(CatalogueError, match="measure x, label: needs a text in each of nl, fr, en"):
         parse_catalogue({"measures": {"x": {"kind": "awareness", "per": "service", "unit": "proportion",
                                             "numerator": "a", "denominator": "b", "label": {"nl": "x"},
                                             "description": {"nl": "x", "fr": "x", "en": "x"}}}})
+    # The dimensions are named once, in the study's vocabulary, as their dashboard pages are titled.
+    for d in DIMENSIONS_B:
+        label = catalogue.indicators(SERVICES, THEMES, {"S01": [d]})[-1].label
+        assert all(DIMENSION_LABELS[d][lang].lower() in label[lang].lower() for lang in label), (d, label)
+    with pytest.raises(CatalogueError, match="dimensions' names live in instruments/vocabulary.py"):
+        parse_catalogue({"dimensions": {"bereikbaar": {"nl": "x", "fr": "x", "en": "x"}}})
+    with pytest.raises(CatalogueError, match="breakdowns' names live in dashboards/text.py"):
+        parse_catalogue({"breakdowns": {"neighbourhood": {"nl": "x", "fr": "x", "en": "x"}}})
 
 
 def test_blocks_and_categorical_answers_give_the_same_table(monkeypatch):

@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analyses import WeightingError, margins_from_table, rake
+from analyses import WeightingError, kish_n_eff, margins_from_table, rake
+from analyses.estimates import survey_mean, survey_means
 from tests.conftest import SHARED
 
 FIXTURES = SHARED / "fixtures" / "weighting"
@@ -40,6 +41,20 @@ def test_raked_weights_equal_r(data):
     assert result.max_weight == pytest.approx(summary["max"], rel=1e-6)
     assert result.deff == pytest.approx(result.n / result.n_eff) and result.max_margin_error < 1e-10
     assert result.weights.index.equals(respondents.index)
+
+
+def test_one_kish_formula_serves_the_weights_and_the_estimates(data):
+    """rake, survey_mean (a vector of scores per domain) and survey_means (sums per domain) report the
+    same effective sample size for the whole sample: each is kish_n_eff of its own sums, to the bit."""
+    respondents, margins, _ = data
+    result = rake(respondents, margins.margins)
+    w = result.weights.to_numpy()
+    assert kish_n_eff(2.0 + 1 + 1, 4.0 + 1 + 1) == pytest.approx(16 / 6)
+    assert result.n_eff == kish_n_eff(float(w.sum()), float(np.square(w).sum()))
+    frame = respondents.assign(w=w, one=1.0)
+    one, many = survey_mean(frame, "one", weight="w"), survey_means(frame, ["one"], weight="w")
+    assert one["n_eff"].iloc[0] == pytest.approx(result.n_eff, rel=1e-12)
+    assert many["n_eff"].iloc[0] == pytest.approx(result.n_eff, rel=1e-12)
 
 
 def test_trimmed_weights_equal_r(data):

@@ -62,11 +62,12 @@ def _row(rng, wave, indicator, breakdown, domain, unit, n, *, instrument="parent
         low, high = 1 / (1 + math.exp(-(logit - half))), 1 / (1 + math.exp(-(logit + half)))
     row = {"study_id": "sample", "wave": wave, "indicator": indicator, "breakdown": breakdown, "domain": domain,
            "instrument": instrument, "estimate": estimate, "se": se, "ci_low": low, "ci_high": high, "n": n,
-           "n_eff": n_eff, "deff": n / n_eff, "weighted": instrument == "parent", "suppressed": reason is not None,
+           "n_eff": n_eff, "deff": n / n_eff, "weighted": instrument == "parent", "low_n_eff": n_eff < 30,
+           "suppressed": reason is not None,
            "reason": reason, "unit": unit, "run_id": f"run-{wave}", "instrument_version": f"v{wave[-2:]}a",
            "margins_version": f"m{wave}", "code_version": "abc1234"}
     if reason is not None:
-        row.update(estimate=None, se=None, ci_low=None, ci_high=None, n=None, n_eff=None, deff=None)
+        row.update(estimate=None, se=None, ci_low=None, ci_high=None, n=None, n_eff=None, deff=None, low_n_eff=None)
     return row
 
 

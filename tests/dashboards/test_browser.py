@@ -11,9 +11,10 @@ import pytest
 
 from dashboards.model import checked_indicators
 from dashboards.site import write_site
-from dashboards.text import LANGUAGES, t
+from dashboards.text import t
+from instruments.vocabulary import LANGUAGES
 from tests.conftest import ROOT
-from tests.dashboards.browser import chromium
+from benchmarks.harness.browser import chromium
 from tests.dashboards.sample import CATALOGUE, sample_content, sample_rows
 
 pytestmark = pytest.mark.browser

@@ -12,11 +12,13 @@ import pandas as pd
 import pytest
 
 from dashboards import site as site_module
+from dashboards.blocks import cell_html
 from dashboards.formatting import interval_text, value_text
 from dashboards.model import INDICATOR_COLUMNS, ContentError, catalogue_entry, checked_indicators
 from dashboards.pages.breakdowns import breakdowns_shown
 from dashboards.site import write_site
-from dashboards.text import LANGUAGES, t
+from dashboards.text import t
+from instruments.vocabulary import LANGUAGES
 from tests.dashboards.sample import CATALOGUE, sample_content, sample_rows
 
 SIZE_BUDGET = 8 * 2**20
@@ -213,6 +215,16 @@ def test_rows_that_break_the_contract_are_refused():
     leaky = rows.copy()
     leaky.loc[0, ["suppressed", "estimate"]] = [True, 0.5]  # suppressed but still carrying a number
     assert pd.isna(checked_indicators(leaky, CATALOGUE).loc[0, "estimate"])
+
+
+def test_the_low_n_eff_mark_is_the_rows_own_flag():
+    """The asterisk shows the indicator table's low_n_eff; the dashboards keep no threshold of their own."""
+    rows = checked_indicators(sample_rows(), CATALOGUE)
+    row = rows[~rows["suppressed"]].iloc[0]
+    marked = cell_html(pd.Series({**row, "low_n_eff": True, "n_eff": 500.0}), row["unit"], "en", 10)
+    plain = cell_html(pd.Series({**row, "low_n_eff": False, "n_eff": 5.0}), row["unit"], "en", 10)
+    assert 'class="flag"' in marked and 'class="flag"' not in plain
+    assert rows.loc[rows["suppressed"], "low_n_eff"].isna().all()  # hidden cells say nothing about their size
 
 
 def test_a_failed_build_leaves_the_published_site_untouched(tmp_path, monkeypatch):

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from dashboards import text
-from dashboards.model import BREAKDOWNS, DIMENSIONS, UNITS
+from dashboards.model import UNITS
 from dashboards.site import render_pages
+from instruments.vocabulary import BREAKDOWNS, DIMENSIONS_B, LANGUAGES
 from tests.dashboards.sample import sample_content
 
 DASHBOARDS = Path(text.__file__).parent
@@ -22,8 +23,8 @@ def _placeholders(value: str) -> set[str]:
 @pytest.mark.parametrize("key", sorted(text.TEXT))
 def test_every_key_has_three_languages_with_the_same_placeholders(key):
     entry = text.TEXT[key]
-    assert set(entry) == set(text.LANGUAGES), key
-    assert all(entry[lang].strip() for lang in text.LANGUAGES), key
+    assert set(entry) == set(LANGUAGES), key
+    assert all(entry[lang].strip() for lang in LANGUAGES), key
     assert _placeholders(entry["nl"]) == _placeholders(entry["fr"]) == _placeholders(entry["en"]), key
 
 
@@ -42,7 +43,7 @@ def _keys_named_in_code() -> set[str]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "t" and node.args:
                 keys |= _literal_keys(node.args[0])
-    keys |= {f"dim_{d}" for d in (*DIMENSIONS, "other")} | {f"dim_{d}_about" for d in (*DIMENSIONS, "other")}
+    keys |= {f"dim_{d}" for d in (*DIMENSIONS_B, "other")} | {f"dim_{d}_about" for d in (*DIMENSIONS_B, "other")}
     keys |= {f"breakdown_{b}" for b in BREAKDOWNS if b != "all"} | {f"unit_{u}" for u in UNITS}
     keys |= {f"overview_{u}" for u in UNITS}
     keys |= {k for k in text.TEXT if k.startswith(("reason_", "flag_", "col_", "file_"))}
@@ -55,7 +56,7 @@ def test_code_asks_only_for_keys_that_exist_and_every_key_is_used():
     assert set(text.TEXT) - named == set()
 
 
-@pytest.mark.parametrize("lang", text.LANGUAGES)
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_page_renders_in_every_language(lang, tmp_path):
     """A missing key or placeholder would raise while the pages are rendered."""
     files = []
@@ -72,9 +73,9 @@ def test_no_page_text_is_left_in_another_language():
     """The French page does not carry the Dutch or English sentences of the catalogue."""
     content = sample_content()
     checked = ("overview_intro", "suppression_note", "gap_intro", "page_method", "skip_to_content")
-    for lang in text.LANGUAGES:
+    for lang in LANGUAGES:
         joined = "".join(render_pages(content, lang, []).values())
-        for other in set(text.LANGUAGES) - {lang}:
+        for other in set(LANGUAGES) - {lang}:
             for key in checked:
                 foreign = text.t(key, other, min_n=10)
                 if foreign != text.t(key, lang, min_n=10):

@@ -5,10 +5,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
-from instruments.loader import CATALOGUES, DEFINITIONS, check_instruments, load_catalogue, load_instrument
+from instruments.loader import (CATALOGUES, DEFINITIONS, check_instruments, load_instrument,
+                                load_service_catalogue)
 from instruments.model import LANGUAGES, InstrumentError
-from instruments.study import DEMO_STUDY, all_waves, load_study
+from instruments.study import DEMO_STUDY, STUDIES, all_waves, load_study
+from instruments.vocabulary import BREAKDOWNS
 
 CATALOGUE = CATALOGUES / "demo-brussels.yaml"
 
@@ -93,7 +96,7 @@ def test_conditions_compile_to_expression_script(study):
 
 
 def test_version_is_a_content_hash(study, copy):
-    catalogue = load_catalogue(CATALOGUE)
+    catalogue = load_service_catalogue(CATALOGUE)
     definitions = copy / "definitions"
     before = load_instrument("parent", catalogue=catalogue, wave="2018", definitions=definitions).version
     assert before == study.instrument("parent", "2018").version
@@ -148,7 +151,8 @@ def test_load_instrument_raises_every_problem(copy):
     _edit(copy / "definitions" / "parent.yaml", "code: wijk\n", "code: 1wijk\n")
     _edit(copy / "definitions" / "parent.yaml", "type: N\n", "type: Q\n")
     with pytest.raises(InstrumentError) as error:
-        load_instrument("parent", catalogue=load_catalogue(CATALOGUE), wave="2018", definitions=copy / "definitions")
+        load_instrument("parent", catalogue=load_service_catalogue(CATALOGUE), wave="2018",
+                        definitions=copy / "definitions")
     assert "'1wijk' is not a valid" in str(error.value) and "unknown question type 'Q'" in str(error.value)
 
 
@@ -166,6 +170,32 @@ def test_demo_study_configuration(study):
     assert all(m is not None and m.is_file() for m in margins.values())
     assert all(s.margins is None for s in study.surveys if s.instrument == "field_actor")
     assert study.catalogue_path == CATALOGUE and all_waves() == ["2018", "2021"]
+
+
+@pytest.mark.parametrize("breakdowns, expected", [
+    ({"postcode": "wijk"}, "unknown breakdown 'postcode'"),
+    ({"all": "wijk"}, "unknown breakdown 'all'"),
+    ({"education": "opleiding; DROP TABLE x"}, "'opleiding; DROP TABLE x' is not a clean column name"),
+    ({"education": ["opleiding"]}, "is not a clean column name"),
+    ({"education": 3}, "'3' is not a clean column name"),
+    ({"education": "opleiding\n"}, "is not a clean column name"),
+    (["wijk"], "'breakdowns' must map each breakdown to a clean column"),
+])
+def test_breakdowns_name_known_breakdowns_and_clean_columns(tmp_path, breakdowns, expected):
+    doc = yaml.safe_load((STUDIES / f"{DEMO_STUDY}.yaml").read_text(encoding="utf-8"))
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump({**doc, "breakdowns": breakdowns}), encoding="utf-8")
+    with pytest.raises(InstrumentError) as error:
+        load_study("s", tmp_path)
+    assert str(error.value).startswith(f"{tmp_path / 's.yaml'}: ") and expected in str(error.value)
+    del doc["breakdowns"]  # a study may publish the whole sample only
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump(doc), encoding="utf-8")
+    assert load_study("s", tmp_path).breakdowns == {}
+
+
+def test_the_demo_study_maps_every_breakdown_to_its_clean_column(study):
+    assert study.breakdowns == {"neighbourhood": "wijk", "language": "start_language", "home_language": "thuistaal",
+                                "education": "opleiding", "child_age": "kindleeftijd", "channel": "kanaal"}
+    assert set(study.breakdowns) == set(BREAKDOWNS) - {"all"}
 
 
 def test_study_id_cannot_leave_the_studies_folder():

@@ -42,3 +42,27 @@ def test_dagster_definitions_validate(tmp_path: Path):
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "Validation successful" in result.stderr + result.stdout
+
+
+def test_the_runner_reaches_every_asset_and_check():
+    """``toegang run`` materialises each wave's partitioned assets, then the study's others; ``toegang ingest``
+    the ingest group. Derived from the definitions: an asset or check added there is run without a list to edit."""
+    from pipelines.definitions import defs
+    from pipelines.runner import selections
+
+    wave, study, ingest = selections()
+
+    def assets(selection):
+        return {key.to_user_string() for item in selection for key in item.keys}
+
+    def checks(selection):
+        return {key.name for item in selection for key in getattr(item, "check_keys", ())}
+
+    graph = defs.resolve_asset_graph()
+    run = [*wave, *study]
+    assert assets(run) == ASSETS == {k.to_user_string() for k in graph.get_all_asset_keys()}
+    assert checks(run) == {c.name for c in graph.asset_check_keys}
+    assert not assets(wave) & assets(study)
+    assert all(a.partitions_def is not None for a in wave if a.keys)
+    assert assets(ingest) == {"raw_responses"}
+    assert checks(ingest) == {"survey_structure_matches_codebook"}

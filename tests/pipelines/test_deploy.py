@@ -12,7 +12,7 @@ from instruments.model import InstrumentError
 from instruments.study import DEMO_STUDY, load_study
 from pipelines.deploy import deploy_survey, read_participants
 from pipelines.resources.limesurvey import LimeSurveyResource
-from tests.limesurvey_server import LimeSurveyTestServer
+from benchmarks.harness.limesurvey_server import LimeSurveyTestServer
 
 PASSWORD = "deploy-test-password"
 

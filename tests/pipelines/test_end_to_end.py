@@ -1,5 +1,6 @@
 """The whole path: demo exports -> raw -> clean -> indicator -> dashboard, in a temporary TOEGANG_HOME."""
 
+import json
 import re
 import shutil
 from html.parser import HTMLParser
@@ -294,3 +295,46 @@ def test_exports_hold_labelled_pseudonymised_microdata_and_the_published_tables(
     assert {"chi2_independence", "rao_scott_f", "welch_anova", "kruskal", "pairwise_welch_t"} <= set(tests)
     assert _query(second, "SELECT count(*) FROM indicators.channel_sensitivity WHERE NOT suppressed")[0][0] > 0
     assert _query(second, "SELECT count(*) FROM indicators.wave_differences WHERE wave_before = '2018'")[0][0] > 0
+
+
+def test_the_benchmarks_weights_are_the_pipelines(demo_run, tmp_path):
+    """The benchmark prepares its wave through ``benchmarks.indicators.prepare_wave``: loaded again under its own
+    study id, the demo's 2018 parents get exactly the pipeline's weights (quality exclusions, order, trimming)."""
+    from benchmarks.indicators import bench_study, prepare_wave
+    from warehouse.connection import connect
+    from warehouse.paths import Locations
+
+    _, second, _ = demo_run
+    study = bench_study("bench")
+    survey = next(s for s in study.surveys_in("2018"))
+    locations = Locations(tmp_path / "home", tmp_path / "site", tmp_path / "build")
+    with connect(locations) as con:
+        batch = raw.Batch("file", study.study_id, survey.survey_id, "2018", survey.instrument,
+                          study.instrument(survey.instrument, "2018").version, survey.export.name, (),
+                          csv_path=survey.export)
+        raw.append(con, batch, pseudonym_key=study.demo_pseudonym_key.encode())
+        timings: dict = {}
+        assert prepare_wave(con, study, "2018", timings) > 200
+        assert set(timings) == {"clean_s", "quality_flags_s", "weighting_s"}
+        bench = con.execute("SELECT survey_id, response_id, weight, raked_weight FROM weighted.parent_weights "
+                            "ORDER BY ALL").fetchall()
+    assert bench == _query(second, "SELECT survey_id, response_id, weight, raked_weight FROM weighted.parent_weights "
+                                   "WHERE wave = '2018' ORDER BY ALL")
+
+
+def test_weighting_diagnostics_describe_the_stored_weights(demo_run):
+    """What the checks and the method page read equals what the stored weights say."""
+    _, second, _ = demo_run
+    stored = {r[0]: r[1:] for r in _query(second, """
+        SELECT wave, count(*), sum(weight), sum(weight) ^ 2 / sum(weight ^ 2), min(weight), max(weight),
+               stddev_pop(weight) / avg(weight), count(*) FILTER (WHERE weight <> raked_weight)
+        FROM weighted.parent_weights GROUP BY wave""")}
+    diagnostics = {r[0]: r[1:] for r in _query(second, """
+        SELECT wave, n, weight_sum, n_eff, min_weight, max_weight, cv, trimmed, deff, sweeps, max_margin_error,
+               margin_errors FROM weighted.weighting_diagnostics""")}
+    assert set(diagnostics) == set(stored) == {"2018", "2021"}
+    for wave, (n, total, n_eff, low, high, cv, trimmed, deff, sweeps, error, errors) in diagnostics.items():
+        assert (n, trimmed) == (stored[wave][0], stored[wave][6])
+        assert [total, n_eff, low, high, cv] == pytest.approx(list(stored[wave][1:6]), rel=1e-12)
+        assert deff == pytest.approx(n / n_eff, rel=1e-12) and sweeps >= 1
+        assert 0 <= error < 1e-9 and error == max(raked for raked, _ in json.loads(errors).values())

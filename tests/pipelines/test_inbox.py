@@ -13,7 +13,7 @@ from pipelines.defs.resources import RESOURCES
 from pipelines.defs.sensors import inbox_sensor
 from pipelines.resources.warehouse import WarehouseResource
 from pipelines.runner import run_ingest
-from tests.conftest import write_study
+from benchmarks.harness.studies import write_study
 
 DEMO = load_study(DEMO_STUDY)
 PARENTS_CSV = next(s.export for s in DEMO.surveys if s.survey_id == 418201)

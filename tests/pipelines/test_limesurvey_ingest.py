@@ -9,10 +9,11 @@ import duckdb
 import pytest
 from instruments.limesurvey_export import read_export
 from instruments.study import DEMO_STUDY, load_study
-from pipelines.resources.limesurvey import LimeSurveyError, LimeSurveyResource
+from pipelines.limesurvey import LimeSurveyError
+from pipelines.resources.limesurvey import LimeSurveyResource
 from pipelines.runner import run_study
-from tests.conftest import write_study
-from tests.limesurvey_server import LimeSurveyTestServer
+from benchmarks.harness.studies import write_study
+from benchmarks.harness.limesurvey_server import LimeSurveyTestServer
 from warehouse import raw
 
 PASSWORD = "s3cret-Pa55word-for-tests"

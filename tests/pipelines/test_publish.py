@@ -4,8 +4,8 @@ every row is accepted, every indicator has its labels, and suppressed rows carry
 from analyses.catalogue import load_catalogue
 from analyses.indicator_table import indicator_table
 from dashboards.model import INDICATOR_COLUMNS, checked_indicators
-from pipelines.defs.publish import indicator_catalogue
-from pipelines.resources.study import StudyResource
+from instruments.study import DEMO_STUDY, load_study
+from pipelines.stages.publish import indicator_catalogue
 from tests.analyses.test_indicator_table import SERVICES, THEMES, _inputs, _parents
 
 
@@ -20,8 +20,8 @@ def test_indicator_rows_follow_the_dashboard_contract():
 
 
 def test_the_published_catalogue_names_every_indicator_of_every_wave():
-    catalogue = indicator_catalogue(StudyResource(), ["2018", "2021"])
+    catalogue = indicator_catalogue(load_study(DEMO_STUDY), ["2018", "2021"])
     assert "awareness_rate.S07" in catalogue  # a service of the 2021 wave only
     entry = catalogue["barrier_prevalence.S01.bereikbaar"]
     assert entry.dimension == "bereikbaar" and entry.unit == "proportion" and not entry.headline
-    assert entry.label["fr"].startswith("Obstacle joignable")
+    assert entry.label["fr"].startswith("Obstacle, accessible (lieu, horaires)")

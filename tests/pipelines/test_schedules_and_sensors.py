@@ -16,8 +16,8 @@ from pipelines.defs.schedules import study_schedules
 from pipelines.defs.sensors import new_responses_sensor, record_run_failures
 from pipelines.resources.limesurvey import LimeSurveyResource
 from pipelines.resources.warehouse import WarehouseResource
-from tests.conftest import write_study
-from tests.limesurvey_server import LimeSurveyTestServer
+from benchmarks.harness.studies import write_study
+from benchmarks.harness.limesurvey_server import LimeSurveyTestServer
 
 PASSWORD = "sensor-test-password"
 

@@ -1,4 +1,4 @@
-"""Crash safety (tests/reliability/crash.py): the wave-2021 step (raw load, cleaning, weighting, indicators,
+"""Crash safety (benchmarks/harness/crash.py): the wave-2021 step (raw load, cleaning, weighting, indicators,
 dashboard) killed with SIGKILL at a few fixed-seed random moments leaves every table slice and the site as
 they were before the step or as they are after it, and the next run completes to the step's result.
 `make reliability` kills it at least 20 times."""
@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from tests.reliability.crash import CrashHarness, KillResult, classify
+from benchmarks.harness.crash import CrashHarness, KillResult, classify
 
 pytestmark = pytest.mark.e2e
 KILLS = 3
@@ -51,7 +51,7 @@ def test_a_swap_that_fails_half_way_leaves_the_old_site(tmp_path, monkeypatch, l
     is moved aside and back when the new link cannot come in (disk full, or a kill at that moment)."""
     import os
 
-    from dashboards import site as site_module
+    from dashboards import files
 
     site = tmp_path / "site"
     old = tmp_path / (".site-old" if layout == "link" else "site")
@@ -71,9 +71,9 @@ def test_a_swap_that_fails_half_way_leaves_the_old_site(tmp_path, monkeypatch, l
 
     monkeypatch.setattr(os, "replace", replace)
     with pytest.raises(OSError):
-        site_module.swap_in(staging, site)
+        files.swap_in(staging, site)
     assert (site / "en" / "index.html").read_text(encoding="utf-8") == "old page"
     monkeypatch.setattr(os, "replace", real_replace)
-    site_module.swap_in(staging, site)  # and when it can, the new site is in and the old one gone
+    files.swap_in(staging, site)  # and when it can, the new site is in and the old one gone
     assert (site / "en" / "index.html").read_text(encoding="utf-8") == "new page" and site.is_symlink()
     assert sorted(p.name for p in tmp_path.iterdir()) == [".site-new", "site"]

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from instruments.limesurvey_export import read_export, write_csv
-from instruments.loader import CATALOGUES, load_catalogue
+from instruments.loader import CATALOGUES, load_service_catalogue
 from instruments.model import InstrumentError
 from instruments.study import DEMO_STUDY, STUDIES, load_study
 from pipelines.runner import run_study
@@ -88,7 +88,8 @@ def hostile_run(tmp_path_factory):
                {"survey_id": 418202, "instrument": "field_actor", "wave": "2018", "export": str(demo.surveys[1].export)}]
     (studies / "hostile.yaml").write_text(yaml.safe_dump({
         "study_id": "hostile", "title": {lang: SCRIPT for lang in ("nl", "fr", "en")},
-        "catalogue": "hostile.cat.yaml", "demo_pseudonym_key": "k", "surveys": surveys}), encoding="utf-8")
+        "catalogue": "hostile.cat.yaml", "demo_pseudonym_key": "k", "surveys": surveys,
+        "breakdowns": demo.breakdowns}), encoding="utf-8")
     # Inbox files whose names carry markup, SQL and dots; one with a column named like an injection.
     inbox = root / "home" / "inbox" / "hostile"
     inbox.mkdir(parents=True)
@@ -196,7 +197,7 @@ def test_right_to_left_and_zero_width_characters_stay_text_and_never_make_a_code
     catalogue["services"][0]["code"] = "S0\u200b1"
     (tmp_path / "cat.yaml").write_text(yaml.safe_dump(catalogue, allow_unicode=True), encoding="utf-8")
     with pytest.raises(InstrumentError, match="is not a valid LimeSurvey code"):
-        load_catalogue(tmp_path / "cat.yaml")
+        load_service_catalogue(tmp_path / "cat.yaml")
     with connect(run.locations, read_only=True) as con:
         services = {r[0] for r in con.execute("SELECT DISTINCT service FROM indicators.indicators "
                                               "WHERE measure = 'awareness_rate'").fetchall()}

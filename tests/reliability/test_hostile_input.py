@@ -1,4 +1,4 @@
-"""Every parser and loader, fed generated hostile and malformed input (tests/reliability/cases.py): it
+"""Every parser and loader, fed generated hostile and malformed input (benchmarks/harness/cases.py): it
 loads correctly or raises the project's own error naming the file or call, never anything else, and a
 refused file leaves the raw layer exactly as it was. A fixed-seed sample here; thousands in
 `make reliability`."""
@@ -11,9 +11,9 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from instruments.limesurvey_export import parse_export
-from tests.reliability import cases
-from tests.reliability import rc2_cases
-from tests.reliability.rc2_cases import HostileServer
+from benchmarks.harness import cases
+from benchmarks.harness import rc2_cases
+from benchmarks.harness.rc2_cases import HostileServer
 from warehouse.connection import connect
 from warehouse.paths import Locations
 

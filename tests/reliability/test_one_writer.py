@@ -17,7 +17,7 @@ from pipelines.cli import app
 from pipelines.runner import run_study, write_dagster_yaml
 from warehouse.connection import WarehouseLocked, connect, lock_wait_seconds
 from warehouse.paths import Locations
-from warehouse.tables import qualified
+from benchmarks.harness.processes import tables_of, toegang_process
 
 ROOT = Path(__file__).resolve().parents[2]
 HOLDER = """
@@ -92,30 +92,6 @@ def test_the_cli_stops_with_a_clear_message_when_the_warehouse_stays_locked(tmp_
     assert result.exit_code == 1
     assert f"error: the warehouse {home / 'toegang.duckdb'} is in use by process {holder.process.pid}" in result.output
     assert "Traceback" not in result.output
-
-
-def toegang_process(root: Path, name: str, *args: str) -> subprocess.Popen:
-    # Each process its own Dagster instance: what is under test is the warehouse lock, not SQLite's.
-    env = {**os.environ, "DAGSTER_HOME": str(root / f"dagster-{name}"), "TOEGANG_LOCK_WAIT": "600"}
-    return subprocess.Popen([sys.executable, "-m", "pipelines.cli", *args], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-
-
-def tables_of(locations: Locations) -> dict[str, list]:
-    """Every derived table's rows (not the run id each run stamps), and each stored response version (not its
-    load's id or time)."""
-    with connect(locations, read_only=True) as con:
-        names = con.execute("SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = 'toegang' "
-                            "AND schema_name <> 'meta' ORDER BY ALL").fetchall()
-        tables = {}
-        for s, t in names:
-            columns = {r[0] for r in con.execute(f"DESCRIBE {qualified(s, t)}").fetchall()}
-            chosen = "* EXCLUDE (run_id)" if "run_id" in columns else "*"
-            tables[f"{s}.{t}"] = con.execute(f"SELECT {chosen} FROM {qualified(s, t)} ORDER BY ALL").fetchall()
-        tables["meta.codebook"] = con.execute("SELECT * FROM meta.codebook ORDER BY ALL").fetchall()
-        tables["raw versions"] = con.execute("SELECT survey_id, response_id, count(*) FROM raw.responses "
-                                             "GROUP BY ALL ORDER BY ALL").fetchall()
-    return tables
 
 
 @pytest.mark.e2e

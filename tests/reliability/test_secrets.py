@@ -1,4 +1,4 @@
-"""Secrets and personal data (tests/reliability/secrets_scan.py): after a full run against the LimeSurvey
+"""Secrets and personal data (benchmarks/harness/secrets_scan.py): after a full run against the LimeSurvey
 test server, the LimeSurvey password and the pseudonym key appear nowhere (not even in the raw layer), and
 the respondents' tokens, IP addresses and e-mail addresses appear nowhere outside the raw layer: not in a
 log line, the Dagster instance, the warehouse (every table and view, and the file's bytes), the site, the
@@ -6,7 +6,7 @@ build folder or the warehouse part of a backup."""
 
 import pytest
 
-from tests.reliability.secrets_scan import planted_run, scan_catalog, scan_everything
+from benchmarks.harness.secrets_scan import planted_run, scan_catalog, scan_everything
 from warehouse.connection import connect
 
 pytestmark = pytest.mark.e2e

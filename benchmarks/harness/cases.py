@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from analyses import WeightingError
 from analyses.margins import margins_from_csv
 from instruments.limesurvey_export import ExportError, csv_bytes, json_bytes, parse_export, read_export, read_sav
-from instruments.loader import DEFINITIONS, load_catalogue, load_instrument
+from instruments.loader import DEFINITIONS, load_instrument, load_service_catalogue
 from instruments.model import InstrumentError
 from instruments.study import DEMO_STUDY, STUDIES, load_study
 
@@ -269,7 +269,7 @@ def instrument_outcome(data: bytes, name: str = "parent") -> str:
         for other in ("parent", "field_actor", "scales", "quality"):
             (folder / f"{other}.yaml").write_bytes((DEFINITIONS / f"{other}.yaml").read_bytes())
         (folder / f"{name}.yaml").write_bytes(data)
-        catalogue = load_catalogue(CATALOGUE)
+        catalogue = load_service_catalogue(CATALOGUE)
 
         def check(instrument) -> None:
             if not instrument.columns() or not instrument.version:
@@ -285,7 +285,7 @@ def catalogue_outcome(data: bytes) -> str:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "hostile-catalogue.yaml"
         path.write_bytes(data)
-        return judge(lambda: load_catalogue(path), (InstrumentError,), path.name)
+        return judge(lambda: load_service_catalogue(path), (InstrumentError,), path.name)
 
 
 def study_outcome(data: bytes) -> str:
@@ -369,7 +369,7 @@ def raw_counts(con) -> tuple[int, int]:
 
 @functools.cache
 def _parent_instrument():
-    return load_instrument("parent", catalogue=load_catalogue(CATALOGUE), wave="2018")
+    return load_instrument("parent", catalogue=load_service_catalogue(CATALOGUE), wave="2018")
 
 
 def _read_back(data: bytes, path: Path, file_format: str):
@@ -383,7 +383,7 @@ def _read_back(data: bytes, path: Path, file_format: str):
 def raw_load_outcome(con, folder: Path, data: bytes, file_format: str) -> str:
     """Load a hostile export (CSV, JSON or SPSS) the way the ingest asset loads a file, after a good one:
     either it loads whole (one load row, its responses) or it is refused and the raw layer is exactly as before."""
-    from pipelines.defs.ingest import _file_batch
+    from pipelines.stages.ingest import file_batch
     from warehouse import raw
 
     path = folder / f"survey_418201_hostile.{file_format}"
@@ -394,7 +394,7 @@ def raw_load_outcome(con, folder: Path, data: bytes, file_format: str) -> str:
     before = raw_counts(con)
 
     def load():
-        return raw.append(con, _file_batch(path, common, instrument), pseudonym_key=b"reliability")
+        return raw.append(con, file_batch(path, common, instrument), pseudonym_key=b"reliability")
 
     def check(result) -> None:
         try:  # the raw layer reads a CSV with DuckDB: it must agree with the Python reader

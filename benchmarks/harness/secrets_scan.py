@@ -67,8 +67,8 @@ def planted_run(root: Path) -> PlantedRun:
     from instruments.limesurvey_export import META_COLUMNS, read_export
     from instruments.study import DEMO_STUDY, load_study
     from pipelines.runner import run_study, write_dagster_yaml
-    from tests.conftest import write_study
-    from tests.limesurvey_server import LimeSurveyTestServer
+    from benchmarks.harness.studies import write_study
+    from benchmarks.harness.limesurvey_server import LimeSurveyTestServer
     from warehouse.backup import backup
 
     demo = load_study(DEMO_STUDY)

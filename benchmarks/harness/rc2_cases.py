@@ -10,8 +10,8 @@ import json
 from hypothesis import strategies as st
 
 from instruments.study import DEMO_STUDY, load_study
-from tests.limesurvey_server import LimeSurveyTestServer
-from tests.reliability.cases import _ROWS, EXPORT_BASES, JSON_HOSTILE, Unhandled, byte_mutations, judge
+from benchmarks.harness.limesurvey_server import LimeSurveyTestServer
+from benchmarks.harness.cases import _ROWS, EXPORT_BASES, JSON_HOSTILE, Unhandled, byte_mutations, judge
 
 SURVEY_ID = 418201
 
@@ -94,7 +94,8 @@ def rc2_replies(draw) -> tuple[str, int, str, bytes]:
 
 def rc2_outcome(server, reply: tuple[str, int, str, bytes]) -> str:
     """Sabotage one call of the hostile server and drive the resource's methods through it."""
-    from pipelines.resources.limesurvey import LimeSurveyError, LimeSurveyResource
+    from pipelines.limesurvey import LimeSurveyError
+    from pipelines.resources.limesurvey import LimeSurveyResource
 
     server.sabotage = reply
     resource = LimeSurveyResource(url=server.url, username="admin", password=server.password, retries=0,

@@ -3,7 +3,7 @@ the step or as it is after it, the site whole (old or new), and the next run com
 
 The step is ``run_study(demo, ["2021"])`` on a warehouse that holds wave 2018: raw load of two surveys,
 codebook, cleaning, quality flags, weighting, indicators, then the dashboard of both waves. It runs in a
-child process (``python -m tests.reliability.crash HOME SITE BUILD``) that prints ``ready`` once
+child process (``python -m benchmarks.harness.crash HOME SITE BUILD``) that prints ``ready`` once
 imported; it is killed ``uniform(0, duration)`` seconds later, ``duration`` being an uninterrupted child's.
 
 Units of comparison: a table with ``survey_id`` per survey (raw loads are one transaction per survey), else
@@ -147,7 +147,7 @@ class CrashHarness:
 
     def _child(self, locations: Locations) -> subprocess.Popen:
         child = subprocess.Popen(
-            [sys.executable, "-m", "tests.reliability.crash", str(locations.home), str(locations.site),
+            [sys.executable, "-m", "benchmarks.harness.crash", str(locations.home), str(locations.site),
              str(locations.build)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
             env={**os.environ, "TOEGANG_LOCK_WAIT": "0"})
         if child.stdout.readline().strip() != "ready":

@@ -1,0 +1,206 @@
+"""A LimeSurvey RemoteControl 2 (JSON-RPC) connection through ``citric``, without Dagster (the stages use it;
+``pipelines/resources/limesurvey.py`` wraps it as a resource).
+
+Every call has a timeout; connection errors and HTTP 5xx are retried with exponential backoff; an
+expired session key is renewed once; the key is always released. LimeSurvey reports most errors as a
+status text inside ``result`` (``{"status": "Invalid session key"}``, see shared/fixtures/limesurvey):
+each becomes a ``LimeSurveyError`` naming the call, the survey and the status. The password is never
+logged, stored or put in a message.
+"""
+
+from __future__ import annotations
+
+import binascii
+import logging
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
+from urllib.parse import urlsplit, urlunsplit
+
+import citric
+import requests
+from citric.exceptions import LimeSurveyApiError, LimeSurveyStatusError, ResponseMismatchError
+from citric.exceptions import LimeSurveyError as CitricError
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from instruments.limesurvey_export import ExportError, parse_export
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+# Statuses that mean "nothing to export" rather than a failure (recorded in fixtures 33 and 34).
+NO_RESPONSES = "No Data, could not get max id."
+EXPIRED_KEY = "Invalid session key"
+
+
+# What a reply of the wrong shape raises inside citric or our code (data["id"] on a list, .get on a str).
+_REPLY_SHAPE_ERRORS = (KeyError, TypeError, AttributeError, IndexError)
+
+
+class LimeSurveyError(RuntimeError):
+    """A LimeSurvey call that failed; the message names the call, the survey and the reason."""
+
+    def __init__(self, call: str, survey_id: int | None, reason: str):
+        where = f" (survey {survey_id})" if survey_id is not None else ""
+        super().__init__(f"LimeSurvey {call}{where}: {reason}")
+        self.call, self.survey_id, self.reason = call, survey_id, reason
+
+
+def redact_url(url: str) -> str:
+    """The endpoint without any user:password@ part, for messages and the load log."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
+
+
+class _TimeoutSession(requests.Session):
+    def __init__(self, timeout: float):
+        super().__init__()
+        self._timeout = timeout
+
+    def request(self, method, url, **kwargs):  # type: ignore[override]
+        kwargs.setdefault("timeout", self._timeout)
+        return super().request(method, url, **kwargs)
+
+
+class LimeSurveySettings(Protocol):
+    """Where the server is and how to reach it (``pipelines.resources.limesurvey.LimeSurveyResource``)."""
+
+    url: str
+    username: str
+    password: str
+    timeout_seconds: float
+    retries: int
+    backoff_seconds: float
+
+
+class LimeSurveyConnection:
+    """An open RC2 session. Methods return plain Python data."""
+
+    def __init__(self, resource: LimeSurveySettings):
+        self._resource = resource
+        self.endpoint = redact_url(resource.url)
+        self._client = self._login()
+
+    def _http(self) -> requests.Session:
+        r = self._resource
+        retry = Retry(total=r.retries, connect=r.retries, read=r.retries, status=r.retries,
+                      status_forcelist=(500, 502, 503, 504), allowed_methods=frozenset({"POST"}),
+                      backoff_factor=r.backoff_seconds, raise_on_status=False)
+        session = _TimeoutSession(r.timeout_seconds)
+        session.mount("http://", HTTPAdapter(max_retries=retry))
+        session.mount("https://", HTTPAdapter(max_retries=retry))
+        return session
+
+    def _login(self) -> citric.Client:
+        try:
+            client = citric.Client(self._resource.url, self._resource.username, self._resource.password,
+                                   requests_session=self._http())
+        except LimeSurveyStatusError as exc:
+            raise LimeSurveyError("get_session_key", None, f"{exc} (check LIMESURVEY_USERNAME and "
+                                  "LIMESURVEY_PASSWORD)") from None
+        except (CitricError, LimeSurveyApiError, ResponseMismatchError, requests.RequestException,
+                ValueError) as exc:
+            raise LimeSurveyError("get_session_key", None, self._describe(exc)) from None
+        except _REPLY_SHAPE_ERRORS as exc:
+            raise LimeSurveyError("get_session_key", None, self._unexpected(exc)) from None
+        key = client.session.key
+        if not isinstance(key, str) or not key.strip() or len(key) > 256:
+            raise LimeSurveyError("get_session_key", None, f"the server sent no session key but "
+                                  f"{type(key).__name__} {str(key)[:40]!r}")
+        return client
+
+    def _unexpected(self, exc: BaseException) -> str:
+        # JSON that is not the RC2 envelope or result the call expects (a list, a missing "id"...).
+        return f"unexpected reply from {self.endpoint} ({type(exc).__name__}: {self._describe(exc)[:200]})"
+
+    def _describe(self, exc: BaseException) -> str:
+        text = str(exc) or type(exc).__name__
+        password = self._resource.password
+        if password:
+            text = text.replace(password, "***")
+        return text.replace(self._resource.url, self.endpoint)
+
+    def call(self, name: str, survey_id: int | None, fn: Callable[[citric.Client], T]) -> T:
+        """Run ``fn(client)``; renew an expired session key once; translate every failure."""
+        for attempt in (1, 2):
+            try:
+                return fn(self._client)
+            except LimeSurveyStatusError as exc:
+                if str(exc) == EXPIRED_KEY and attempt == 1:
+                    logger.info("LimeSurvey session key expired during %s; logging in again", name)
+                    self._client = self._login()
+                    continue
+                raise LimeSurveyError(name, survey_id, str(exc)) from None
+            except (CitricError, LimeSurveyApiError, ResponseMismatchError, requests.RequestException,
+                    binascii.Error, ValueError) as exc:
+                raise LimeSurveyError(name, survey_id, self._describe(exc)) from None
+            except _REPLY_SHAPE_ERRORS as exc:
+                raise LimeSurveyError(name, survey_id, self._unexpected(exc)) from None
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        try:
+            self._client.close()
+        except (CitricError, requests.RequestException) as exc:
+            logger.warning("LimeSurvey release_session_key failed: %s", self._describe(exc))
+
+    # -- plain-data methods ----------------------------------------------------------------------------
+    def response_count(self, survey_id: int) -> int:
+        """Completed plus incomplete responses (0 for a survey that is not active)."""
+        summary = self.call("get_summary", survey_id, lambda c: c.session.get_summary(survey_id))
+        if not isinstance(summary, dict):
+            return 0
+        counts = []
+        for key in ("completed_responses", "incomplete_responses"):
+            value = summary.get(key) or 0
+            try:
+                counts.append(int(value) if not isinstance(value, (bool, float)) else -1)
+            except (TypeError, ValueError):
+                counts.append(-1)
+            if counts[-1] < 0:
+                raise LimeSurveyError("get_summary", survey_id, f"{key} is {str(value)[:40]!r}, not a count")
+        return sum(counts)
+
+    def export_range(self, survey_id: int, first: int, last: int) -> list[dict[str, str]]:
+        """Responses with ``first <= id <= last`` as JSON, code headings, short answers (decoded as UTF-8)."""
+        name = "export_responses"
+        try:
+            data = self.call(name, survey_id, lambda c: c.export_responses(
+                survey_id, file_format="json", completion_status="all", heading_type="code",
+                response_type="short", from_response_id=first, to_response_id=last))
+        except LimeSurveyError as exc:
+            if exc.reason == NO_RESPONSES:
+                return []
+            raise
+        try:
+            return list(parse_export(data, f"{self.endpoint} {name} survey {survey_id} ids {first}-{last}",
+                                     "json").responses)
+        except ExportError as exc:
+            raise LimeSurveyError(name, survey_id, f"ids {first}-{last}: unreadable export: {exc.problem}") from None
+
+    def structure(self, survey_id: int) -> dict[str, Any]:
+        """Groups, questions (with subquestions) and the answer options of each question."""
+        groups = self.call("list_groups", survey_id, lambda c: c.session.list_groups(survey_id))
+        questions = self.call("list_questions", survey_id, lambda c: c.session.list_questions(survey_id))
+        for call, rows in (("list_groups", groups), ("list_questions", questions)):
+            if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+                raise LimeSurveyError(call, survey_id, f"expected a list of objects, got {type(rows).__name__}")
+        properties = {}
+        for q in questions:
+            try:
+                parent, qid = int(q.get("parent_qid") or 0), int(q["qid"])
+            except (KeyError, TypeError, ValueError):
+                raise LimeSurveyError("list_questions", survey_id, f"a question without a numeric qid and "
+                                      f"parent_qid: {str(q)[:80]}") from None
+            if parent == 0:
+                reply = self.call(
+                    "get_question_properties", survey_id,
+                    lambda c, qid=qid: c.session.get_question_properties(
+                        qid, ["title", "type", "other", "answeroptions", "subquestions"]))
+                if not isinstance(reply, dict):
+                    raise LimeSurveyError("get_question_properties", survey_id,
+                                          f"question {qid}: expected an object, got {type(reply).__name__}")
+                properties[str(qid)] = reply
+        return {"groups": groups, "questions": questions, "properties": properties}

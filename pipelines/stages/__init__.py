@@ -1,0 +1,7 @@
+"""The pipeline's stages, without Dagster: each takes the study, a warehouse connection or folder and a wave,
+does its work and returns what it did (the assets' metadata). The Dagster assets (``pipelines/defs``), the
+CLI and the benchmarks all call these, so there is one implementation of each stage."""
+
+# The roles of the instruments in the accessibility design: the parents (weighted; their clean columns carry the
+# breakdowns) and the field actors (their mirror items give the perception gap).
+PARENT, FIELD_ACTOR = "parent", "field_actor"

@@ -1,0 +1,84 @@
+"""Publish: the static, multilingual dashboard built from the indicator rows, their catalogue, the codebook's
+labels and the method's aggregates (aggregates only: never a respondent's row)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from analyses import MIN_CELL_SIZE
+from dashboards.model import MethodFacts, SiteContent
+from dashboards.site import write_site
+from instruments.study import Study
+from instruments.vocabulary import LANGUAGE_NAMES, LANGUAGES
+from pipelines.stages import PARENT
+from pipelines.stages.indicators import wave_indicators
+from warehouse import indicators as layer
+from warehouse import weighted
+from warehouse.clean import SURVEY_LANGUAGE
+
+class NothingToPublish(RuntimeError):
+    pass
+
+
+def breakdown_labels(con: duckdb.DuckDBPyConnection, study: Study) -> dict[str, dict[str, dict[str, str]]]:
+    """Breakdown -> category code -> label per language: the answers of the parents' question behind it in the
+    codebook (its latest wave), or the languages' names for the survey language."""
+    labels = {}
+    for breakdown, column in study.breakdowns.items():
+        if column == SURVEY_LANGUAGE:
+            labels[breakdown] = LANGUAGE_NAMES
+            continue
+        found = con.execute(
+            """SELECT answers FROM meta.codebook WHERE study_id = ? AND instrument = ? AND variable = ?
+               ORDER BY wave DESC LIMIT 1""", [study.study_id, PARENT, column]).fetchall()
+        if found and found[0][0]:
+            labels[breakdown] = {a["code"]: {lang: a[lang] for lang in LANGUAGES} for a in json.loads(found[0][0])}
+    return labels
+
+
+def indicator_catalogue(study: Study, waves: list[str]) -> dict:
+    """Indicator name -> its catalogue entry (labels, description, dimension, unit, headline), over every wave:
+    a service added in a later wave has its indicators too."""
+    entries = {}
+    for wave in waves:
+        entries |= {i.name: i for i in wave_indicators(study, wave)[0]}
+    return entries
+
+
+def method_facts(con: duckdb.DuckDBPyConnection, study_id: str) -> MethodFacts:
+    """Aggregates only: counts per wave, the stored weighting diagnostics, quality flags, instrument versions."""
+    diagnostics = weighted.read_diagnostics(con, study_id)
+    weighting = diagnostics.rename(columns={"weight_sum": "sum_w", "min_weight": "w_min", "max_weight": "w_max"})[
+        ["wave", "n", "sum_w", "n_eff", "deff", "w_min", "w_max", "cv", "trimmed"]]
+    quality = con.execute(
+        """SELECT wave, instrument, flag, sum(responses) AS responses, sum(flagged) AS flagged
+           FROM meta.quality_report WHERE study_id = ? GROUP BY ALL ORDER BY ALL""", [study_id]).df()
+    samples = (quality.groupby(["wave", "instrument"], as_index=False)["responses"].max()
+               if not quality.empty else pd.DataFrame())
+    versions = con.execute(
+        """SELECT DISTINCT wave, instrument, instrument_version AS version FROM meta.codebook
+           WHERE study_id = ? ORDER BY ALL""", [study_id]).df()
+    return MethodFacts(samples=samples, weighting=weighting, quality=quality, versions=versions)
+
+
+def site_content(con: duckdb.DuckDBPyConnection, study: Study) -> SiteContent:
+    """Everything the site shows, read from the warehouse; ``NothingToPublish`` before any wave is in."""
+    rows = layer.read(con, "indicators", study.study_id)
+    if rows.empty:
+        raise NothingToPublish(f"no indicators for study {study.study_id!r}: materialise the waves first")
+    return SiteContent(study_title=study.title, indicators=rows,
+                       catalogue=indicator_catalogue(study, sorted(rows["wave"].unique())),
+                       domains=breakdown_labels(con, study), method=method_facts(con, study.study_id),
+                       min_n=MIN_CELL_SIZE)
+
+
+def publish_site(site: Path, content: SiteContent) -> dict:
+    """Write the site to ``site`` (swapped in whole); returns its page count and size. Reads nothing from
+    the warehouse, so no connection is held while the pages are drawn."""
+    pages = write_site(site, content)
+    size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+    return {"pages": len(pages), "bytes": size}

@@ -1,0 +1,102 @@
+"""Weight: the parents of a wave raked to the population margins named in the study file; the weights and the
+weighting's diagnostics go to the weighted layer (``warehouse.weighted``), which the checks read."""
+
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from analyses import PopulationMargins, WeightingError, margins_from_csv, rake
+from instruments.study import Study
+from pipelines.stages import PARENT
+from warehouse import weighted
+from warehouse.clean import read_parents
+from warehouse.tables import read_table
+
+
+def wave_margins(study: Study, wave: str) -> PopulationMargins | None:
+    """The population margins of the wave's weighted survey, checked against the codebook's codes."""
+    survey = next((s for s in study.surveys_in(wave) if s.instrument == PARENT and s.margins), None)
+    if survey is None:
+        return None
+    instrument = study.instrument(PARENT, wave)
+    categories = {q.code: {a.code for a in q.answers} for q in instrument.questions if q.answers}
+    try:
+        data = survey.margins.read_bytes()
+    except OSError as exc:
+        raise WeightingError(f"{survey.margins}: cannot read the margins file ({exc.strerror or exc})") from None
+    return margins_from_csv(data, str(survey.margins), categories=categories)
+
+
+def weighting_base(parents: pd.DataFrame, flags: pd.DataFrame, variables: list[str]) -> pd.DataFrame:
+    """The parents the weights are computed for: complete, every margin variable answered, and not kept out by
+    a quality rule (``flags``: rows of ``clean.quality_flags``). Sorted by survey and response, so a rerun sums
+    the same numbers in the same order: identical weights to the last bit."""
+    excluded = flags[(flags["instrument"] == PARENT) & flags["excluded_from_weighting"]]
+    keys = ["survey_id", "response_id"]
+    kept = parents[~parents.set_index(keys).index.isin(excluded.set_index(keys).index)]
+    base = kept[kept["complete"].astype(bool) & kept[variables].notna().all(axis=1)]
+    return base.sort_values(keys, kind="stable").reset_index(drop=True)
+
+
+def margin_errors(frame: pd.DataFrame, population: PopulationMargins, column: str) -> dict[str, float]:
+    """Per margin variable, the largest |weighted total - population total| / population total over its
+    categories, for the weights in ``column``."""
+    errors = {}
+    for variable, categories in population.margins.items():
+        sums = frame.groupby(variable, observed=True)[column].sum()
+        errors[variable] = float(max(abs(sums.get(c, 0.0) - t) / t for c, t in categories.items()))
+    return errors
+
+
+def weight_wave(con: duckdb.DuckDBPyConnection, study: Study, wave: str) -> dict:
+    """Rake the wave's weighting base to its margins (trimming when the study trims) and replace its rows of
+    ``weighted.parent_weights`` and ``weighted.weighting_diagnostics``; a wave without margins gets none."""
+    population = wave_margins(study, wave)
+    if population is None:
+        weighted.write_wave(con, study.study_id, wave, pd.DataFrame(columns=list(weighted.WEIGHT_COLUMNS)), None)
+        return {"weighted": False, "reason": "no margins for this wave"}
+    variables = list(population.margins)
+    # Only the columns raking reads (a million parents' questionnaires would not fit as text).
+    parents = read_parents(con, study.study_id, wave, ["respondent_id", "complete", *variables])
+    flags = read_table(con, "clean", "quality_flags", study_id=study.study_id, wave=wave)
+    base = weighting_base(parents, flags, variables)
+    result = rake(base, population.margins, trim=study.trim)
+    frame = base[["survey_id", "response_id", "respondent_id", *variables]].assign(
+        weight=result.weights.to_numpy(),
+        raked_weight=(result.raked_weights if result.raked_weights is not None else result.weights).to_numpy())
+    raked, final = margin_errors(frame, population, "raked_weight"), margin_errors(frame, population, "weight")
+    diagnostics = {
+        "n": result.n, "excluded": len(parents) - len(base), "weight_sum": result.weight_sum, "n_eff": result.n_eff,
+        "deff": result.deff, "cv": result.cv, "min_weight": result.min_weight, "max_weight": result.max_weight,
+        "trimmed": result.trimmed_low + result.trimmed_high, "sweeps": result.iterations,
+        "max_margin_error": max(raked.values()), "max_final_margin_error": max(final.values()),
+        "margin_errors": {v: [raked[v], final[v]] for v in variables}, "margins_sources": population.sources,
+    }
+    rows = weighted.write_wave(con, study.study_id, wave, frame, diagnostics)
+    return {"weighted": True, "rows": rows, "excluded_from_weighting": diagnostics["excluded"],
+            "iterations": result.iterations, "max_margin_error": result.max_margin_error, "n": result.n,
+            "weight_sum": result.weight_sum, "n_eff": round(result.n_eff, 3), "deff_weighting": round(result.deff, 4),
+            "min_weight": result.min_weight, "max_weight": result.max_weight, "cv": round(result.cv, 4),
+            "trimmed_low": result.trimmed_low, "trimmed_high": result.trimmed_high,
+            "margins_sources": population.sources}
+
+
+def margin_errors_by_wave(con: duckdb.DuckDBPyConnection, study: Study, *, final: bool) -> dict[str, float]:
+    """``wave/variable`` -> the stored margin error of the raked (or, with ``final``, the final) weights."""
+    diagnostics = weighted.read_diagnostics(con, study.study_id)
+    return {f"{row.wave}/{variable}": float(errors[1 if final else 0])
+            for row in diagnostics.itertuples() for variable, errors in row.margin_errors.items()}
+
+
+def effective_sizes(con: duckdb.DuckDBPyConnection, study: Study) -> dict[str, float]:
+    """Wave -> Kish effective sample size of its final weights, as stored."""
+    diagnostics = weighted.read_diagnostics(con, study.study_id)
+    return {str(w): float(n) for w, n in zip(diagnostics["wave"], diagnostics["n_eff"])}
+
+
+def invalid_weights(con: duckdb.DuckDBPyConnection, study: Study) -> list[int]:
+    """Response ids whose stored weight is not positive and finite."""
+    weights = weighted.read_weights(con, study.study_id)
+    return [int(i) for i in weights.loc[~np.isfinite(weights["weight"]) | (weights["weight"] <= 0), "response_id"]]

@@ -1,0 +1,62 @@
+"""The indicator layer: what is published, per wave and per study.
+
+Per (study, wave): ``indicators.indicators`` (one row per indicator, breakdown and category: ``ROW_COLUMNS``),
+``indicators.reliability`` (Cronbach's alpha behind the index gate), ``indicators.comparisons`` (tests between
+groups) and ``indicators.channel_sensitivity``, written together by ``write_wave``. Per study:
+``indicators.wave_differences``, every published estimate against the previous wave.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from warehouse.connection import registered, transaction
+from warehouse.tables import qualified, read_table, replace_waves
+
+SCHEMA = "indicators"
+# The contract of an indicator row: analyses.indicator_table produces the statistics, the stage adds the keys
+# and the provenance, the dashboards read it (tests hold the three to these columns).
+KEY_COLUMNS = ("study_id", "wave")
+PROVENANCE_COLUMNS = ("run_id", "instrument_version", "margins_version", "code_version")
+STATISTIC_COLUMNS = ("indicator", "measure", "service", "theme", "dimension", "instrument", "breakdown", "domain",
+                     "estimate", "se", "ci_low", "ci_high", "n", "n_eff", "deff", "unit", "ci_method", "weighted",
+                     "low_n_eff", "suppressed", "reason")
+ROW_COLUMNS = (*KEY_COLUMNS, *STATISTIC_COLUMNS, *PROVENANCE_COLUMNS)
+WAVE_TABLES = ("indicators", "reliability", "comparisons", "channel_sensitivity")
+STUDY_TABLES = ("wave_differences",)
+
+
+def write_wave(con: duckdb.DuckDBPyConnection, study_id: str, wave: str, tables: dict[str, pd.DataFrame]) -> int:
+    """Replace the wave's rows of every table of ``WAVE_TABLES`` (all of them, in one transaction); return
+    the number of indicator rows."""
+    if set(tables) != set(WAVE_TABLES):
+        raise ValueError(f"a wave's indicator layer is {', '.join(WAVE_TABLES)}, got {', '.join(sorted(tables))}")
+    counts = replace_waves(con, {(SCHEMA, name): frame for name, frame in tables.items()}, study_id=study_id,
+                           wave=wave)
+    return counts[(SCHEMA, "indicators")]
+
+
+def write_differences(con: duckdb.DuckDBPyConnection, study_id: str, frame: pd.DataFrame) -> int:
+    """Replace the study's ``indicators.wave_differences``."""
+    target = qualified(SCHEMA, "wave_differences")
+    with registered(con, "incoming_differences", frame.assign(study_id=study_id)), transaction(con):
+        con.execute(f"DELETE FROM {target} WHERE study_id = ?", [study_id])
+        if not frame.empty:
+            con.execute(f"INSERT INTO {target} BY NAME SELECT * FROM incoming_differences")
+    return len(frame)
+
+
+def read(con: duckdb.DuckDBPyConnection, table: str, study_id: str, wave: str | None = None) -> pd.DataFrame:
+    if table not in (*WAVE_TABLES, *STUDY_TABLES):
+        raise ValueError(f"no indicator table {table!r}")
+    return read_table(con, SCHEMA, table, study_id=study_id, wave=wave)
+
+
+def small_cells(con: duckdb.DuckDBPyConnection, study_id: str, min_n: int) -> list[tuple]:
+    """Published cells (not a difference) resting on fewer than ``min_n`` respondents: (wave, indicator,
+    breakdown, domain, n)."""
+    return con.execute(
+        f"""SELECT wave, indicator, breakdown, domain, n FROM {qualified(SCHEMA, "indicators")}
+            WHERE study_id = ? AND NOT suppressed AND unit <> 'difference' AND (n IS NULL OR n < ?)
+            ORDER BY ALL""", [study_id, min_n]).fetchall()
