@@ -386,23 +386,24 @@ def group_comparisons(inputs: IndicatorInputs, table: pd.DataFrame, *, area: str
                       channel: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Comparisons between the categories of breakdown ``area`` (a breakdown name of ``inputs.breakdowns``)
     of the published headline proportions (chi-square, Rao-Scott) and access indices (Welch, Kruskal-Wallis,
-    Holm-corrected pairs); and the sensitivity of the headline indicators to each category of ``channel``."""
+    Holm-corrected pairs); and the sensitivity of the headline indicators to each category of ``channel``.
+    A study without that breakdown gets no rows of the kind."""
     published = set(table.loc[(table["breakdown"] == ALL) & ~table["suppressed"], "indicator"])
     compared = [i for i in inputs.indicators if i.name in published
                 and (i.headline or i.measure.kind == "access_index")]
     derived = derive_parent_variables(inputs, compared)  # only these: a million parents, few columns
-    area_column, channel_column = inputs.breakdowns[area], inputs.breakdowns[channel]
+    area_column, channel_column = inputs.breakdowns.get(area), inputs.breakdowns.get(channel)
     design = [c for c in {area_column, channel_column, *(inputs.calibration or {})} if c in inputs.parents]
     frame = pd.concat([inputs.parents[design + ([inputs.weight] if inputs.weight else [])], derived], axis=1)
     headline = [i.name for i in compared if i.headline and i.name in derived]
     indices = [i.name for i in compared if i.measure.kind == "access_index"]
     rows = []
-    for name in headline:
+    for name in headline if area_column in frame else ():
         rows += [dict(r, indicator=name) for r in compare_proportion(
             frame, name, area_column, weight=inputs.weight, calibration=inputs.calibration, min_n=inputs.min_n)]
-    for name in indices:
+    for name in indices if area_column in frame else ():
         rows += [dict(r, indicator=name) for r in compare_means(frame, name, area_column, min_n=inputs.min_n)]
     tests = pd.DataFrame(rows).assign(breakdown=area) if rows else pd.DataFrame(columns=COMPARISON_COLUMNS)
-    sensitivity = channel_sensitivity(frame, headline, channel_column, weight=inputs.weight,
-                                      calibration=inputs.calibration, min_n=inputs.min_n)
+    sensitivity = channel_sensitivity(frame, headline if channel_column in frame else [], channel_column,
+                                      weight=inputs.weight, calibration=inputs.calibration, min_n=inputs.min_n)
     return tests, sensitivity

@@ -1,6 +1,6 @@
-"""Dependencies point one way: pipelines -> (warehouse, analyses, dashboards, instruments); only the Dagster
-layer of pipelines (``pipelines/defs``, ``pipelines/resources``) imports Dagster. The stages hold the work,
-the asset modules only call them, and the benchmarks measure the package, not the tests."""
+"""Dependencies point one way: pipelines -> (warehouse, analyses, dashboards, instruments); only pipelines
+imports Dagster, and its stages (``pipelines/stages``) never do, even indirectly. The stages hold the work, the
+asset modules only call them, and the benchmarks measure the package, not the tests."""
 
 import ast
 import subprocess

@@ -20,7 +20,7 @@ from instruments.model import Column, Instrument
 from warehouse.connection import transaction
 from warehouse.raw import latest_answers_sql
 from warehouse.sql import quote_ident
-from warehouse.tables import read_coded
+from warehouse.tables import qualified, read_coded
 
 CONSENT_QUESTION = "consent"
 SURVEY_LANGUAGE = "start_language"  # the clean column of the language a respondent answered the survey in
@@ -136,11 +136,13 @@ def build_clean(con: duckdb.DuckDBPyConnection, *, study_id: str, wave: str, ins
     missing_table = f"clean.{quote_ident(instrument.name + '_missing')}"
     try:
         select, missing = _select_sql(con, study_id, wave, instrument)
-        con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM ({select}) WHERE FALSE")
-        _add_new_columns(con, table, select, {})
-        con.execute(f"CREATE TABLE IF NOT EXISTS {missing_table} AS SELECT * FROM ({missing}) WHERE FALSE")
-        _add_new_columns(con, missing_table, missing, {})
+        # The tables are created or widened in the same transaction as the rows: a wave that fails (or is
+        # killed) half way leaves no new column behind on the other waves' rows.
         with transaction(con):
+            con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM ({select}) WHERE FALSE")
+            _add_new_columns(con, table, select, {})
+            con.execute(f"CREATE TABLE IF NOT EXISTS {missing_table} AS SELECT * FROM ({missing}) WHERE FALSE")
+            _add_new_columns(con, missing_table, missing, {})
             con.execute(f"DELETE FROM {table} WHERE study_id = ? AND wave = ?", [study_id, wave])
             con.execute(f"INSERT INTO {table} BY NAME {select}")
             con.execute(f"DELETE FROM {missing_table} WHERE study_id = ? AND wave = ?", [study_id, wave])
@@ -154,9 +156,9 @@ def build_clean(con: duckdb.DuckDBPyConnection, *, study_id: str, wave: str, ins
 
 
 def read_parents(con: duckdb.DuckDBPyConnection, study_id: str, wave: str, columns: list[str], *,
-                 join: str | None = None, join_columns: tuple[str, ...] = ()) -> pd.DataFrame:
+                 join: tuple[str, str] | None = None, join_columns: tuple[str, ...] = ()) -> pd.DataFrame:
     """The wave's clean parents with their ``survey_id``, ``response_id`` and those of ``columns`` the table
-    has, text answers as categoricals, in (survey, response) order. With ``join`` (a qualified table keyed by
+    has, text answers as categoricals, in (survey, response) order. With ``join`` (a (schema, table) keyed by
     study, wave, survey and response, e.g. ``warehouse.weighted``'s weights), only the parents it holds, with
     its ``join_columns``. A million parents' whole questionnaires would not fit in memory as text: callers
     name the columns they read."""
@@ -165,6 +167,6 @@ def read_parents(con: duckdb.DuckDBPyConnection, study_id: str, wave: str, colum
     select = ", ".join([*(f"p.{quote_ident(c)}" for c in wanted), *(f"j.{quote_ident(c)}" for c in join_columns)])
     source = "clean.parent_responses AS p"
     if join is not None:
-        source += f" JOIN {join} AS j USING (study_id, wave, survey_id, response_id)"
+        source += f" JOIN {qualified(*join)} AS j USING (study_id, wave, survey_id, response_id)"
     return read_coded(con, f"SELECT {select} FROM {source} WHERE p.study_id = $study_id AND p.wave = $wave",
                       {"study_id": study_id, "wave": wave}, order_by=["survey_id", "response_id"])

@@ -121,7 +121,7 @@ CREATE TABLE IF NOT EXISTS weighted.weighting_diagnostics (
     deff DOUBLE NOT NULL,                  -- n / n_eff
     cv DOUBLE NOT NULL,                    -- standard deviation (divisor n) over the mean
     min_weight DOUBLE NOT NULL, max_weight DOUBLE NOT NULL,
-    trimmed INTEGER NOT NULL,              -- weights moved to a trimming bound
+    trimmed INTEGER NOT NULL,              -- weights the trimming changed (moved to a bound, or raised to keep the total)
     sweeps INTEGER NOT NULL,               -- raking iterations over all margins
     max_margin_error DOUBLE NOT NULL,      -- largest |weighted - population| / population, raked weights
     max_final_margin_error DOUBLE NOT NULL,  -- the same, final (trimmed) weights

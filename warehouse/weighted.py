@@ -38,7 +38,7 @@ def write_wave(con: duckdb.DuckDBPyConnection, study_id: str, wave: str, weights
 
 def read_parents(con: duckdb.DuckDBPyConnection, study_id: str, wave: str, columns: list[str]) -> pd.DataFrame:
     """``warehouse.clean.read_parents`` of the weighted parents only, with their final ``weight``."""
-    return clean.read_parents(con, study_id, wave, columns, join=qualified(SCHEMA, WEIGHTS), join_columns=("weight",))
+    return clean.read_parents(con, study_id, wave, columns, join=(SCHEMA, WEIGHTS), join_columns=("weight",))
 
 
 def has_weights(con: duckdb.DuckDBPyConnection, study_id: str, wave: str) -> bool:

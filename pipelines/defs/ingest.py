@@ -27,10 +27,8 @@ def raw_responses(context: dg.AssetExecutionContext, config: RawResponsesConfig,
     """
     with warehouse.connect() as con:
         result = load_wave(con, study.load(), context.partition_key, locations=warehouse.locations(),
-                           pseudonym_key=study.pseudonym_key(), limesurvey=limesurvey,
-                           survey_ids=config.survey_ids, full_rescan=config.full_rescan)
-    for level, message in result.messages:
-        getattr(context.log, level)(message)
+                           pseudonym_key=study.pseudonym_key, log=lambda level, text: getattr(context.log, level)(text),
+                           limesurvey=limesurvey, survey_ids=config.survey_ids, full_rescan=config.full_rescan)
     return dg.MaterializeResult(metadata=result.metadata())
 
 

@@ -6,7 +6,8 @@ import dagster as dg
 from pipelines.defs.partitions import wave_partitions
 from pipelines.resources.study import StudyResource
 from pipelines.resources.warehouse import WAREHOUSE_POOL, WarehouseResource
-from pipelines.stages.weight import effective_sizes, invalid_weights, margin_errors_by_wave, weight_wave
+from pipelines.stages.weight import (effective_sizes, invalid_weights, margin_errors_by_wave, stale_diagnostics,
+                                     weight_wave)
 
 
 @dg.asset(deps=[dg.AssetKey("clean_parent_responses"), dg.AssetKey("quality_flags")],
@@ -26,9 +27,13 @@ def raking_weights(context: dg.AssetExecutionContext, study: StudyResource,
 def weights_meet_margins(study: StudyResource, warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.connect() as con:
         worst = margin_errors_by_wave(con, study.load(), final=False)
+        stale = stale_diagnostics(con, study.load())
     failed = {k: v for k, v in worst.items() if v > 1e-6}
-    return dg.AssetCheckResult(passed=not failed, severity=dg.AssetCheckSeverity.ERROR,
-                               metadata={"largest_relative_error": worst, "failed": failed})
+    return dg.AssetCheckResult(
+        passed=not failed and not stale, severity=dg.AssetCheckSeverity.ERROR,
+        description=f"weight wave(s) {', '.join(stale)} again: their diagnostics no longer describe their weights"
+        if stale else None,
+        metadata={"largest_relative_error": worst, "failed": failed, "stale_waves": stale})
 
 
 @dg.asset_check(asset=raking_weights, description="After trimming, the final weights miss the margins by at "

@@ -2,6 +2,8 @@
 does its work and returns what it did (the assets' metadata). The Dagster assets (``pipelines/defs``), the
 CLI and the benchmarks all call these, so there is one implementation of each stage."""
 
+from instruments.loader import INSTRUMENTS
+
 # The roles of the instruments in the accessibility design: the parents (weighted; their clean columns carry the
 # breakdowns) and the field actors (their mirror items give the perception gap).
-PARENT, FIELD_ACTOR = "parent", "field_actor"
+PARENT, FIELD_ACTOR = INSTRUMENTS

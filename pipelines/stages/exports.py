@@ -73,8 +73,7 @@ def export_content(con: duckdb.DuckDBPyConnection, study: Study) -> ExportConten
     """Everything the exports hold, read in one go (the files are written after the connection is closed)."""
     tables = {name: layer.read(con, name, study.study_id) for name in (*layer.WAVE_TABLES, *layer.STUDY_TABLES)}
     codebook = read_table(con, "meta", "codebook", study_id=study.study_id)
-    waves = sorted(codebook["wave"].unique())
-    pairs = list(dict.fromkeys((w, s.instrument) for w in waves for s in study.surveys_in(w)))
+    pairs = sorted(set(zip(codebook["wave"], codebook["instrument"])))  # every questionnaire the warehouse holds
     clean = {(w, i): read_table(con, "clean", f"{i}_responses", study_id=study.study_id, wave=w) for w, i in pairs}
     quotes = {}
     for wave, instrument in pairs:

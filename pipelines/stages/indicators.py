@@ -73,7 +73,8 @@ def read_inputs(con: duckdb.DuckDBPyConnection, study: Study, wave: str) -> tupl
     population = wave_margins(study, wave)
     is_weighted = population is not None and weighted.has_weights(con, study.study_id, wave)
     calibration = population.margins if is_weighted else None
-    columns = ["instrument_version", *parent_columns(indicators, items, study.breakdowns, calibration)]
+    # The survey language always: Cronbach's alpha is also reported per language.
+    columns = ["instrument_version", SURVEY_LANGUAGE, *parent_columns(indicators, items, study.breakdowns, calibration)]
     parents = (weighted.read_parents(con, study.study_id, wave, columns) if is_weighted
                else read_parents(con, study.study_id, wave, columns))
     actors = read_table(con, "clean", f"{FIELD_ACTOR}_responses", study_id=study.study_id, wave=wave)

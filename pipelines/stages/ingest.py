@@ -4,7 +4,7 @@ or files dropped in the study's inbox; and the comparison of the server's questi
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +39,6 @@ class IngestResult:
     per_survey: dict[str, int] = field(default_factory=dict)
     archived: list[str] = field(default_factory=list)
     quarantined: list[str] = field(default_factory=list)
-    messages: list[tuple[str, str]] = field(default_factory=list)  # (level, text) for the run's log
 
     def metadata(self) -> dict:
         return {"study_id": self.study_id, "responses_received": self.received, "versions_inserted": self.inserted,
@@ -66,12 +65,14 @@ def file_batch(path: Path, common: dict, instrument: Instrument | None = None) -
 
 
 def load_wave(con: duckdb.DuckDBPyConnection, study: Study, wave: str, *, locations: Locations,
-              pseudonym_key: bytes, limesurvey: LimeSurveySource | None = None, survey_ids: Sequence[int] = (),
+              pseudonym_key: Callable[[], bytes], log: Callable[[str, str], None],
+              limesurvey: LimeSurveySource | None = None, survey_ids: Sequence[int] = (),
               full_rescan: bool = False) -> IngestResult:
     """Load the wave's surveys (or only ``survey_ids``): each from its export file or the server (new ids,
     still-incomplete ids, and on ``full_rescan`` every id, with the server's structure for the drift check),
     then the files dropped in the inbox for it. A file the inbox cannot use is quarantined with its reason;
-    a bad export named in the study file stops the load. Each batch is one transaction."""
+    a bad export named in the study file stops the load. Each batch is one transaction. ``log(level, text)``
+    hears of each batch as it happens; ``pseudonym_key`` is asked for only when there is a batch to store."""
     result = IngestResult(study.study_id)
     inbox = Inbox.of(locations, study.study_id)
     dropped, _ = inbox.sort(study)
@@ -100,20 +101,20 @@ def load_wave(con: duckdb.DuckDBPyConnection, study: Study, wave: str, *, locati
                 loads.append((file_batch(path, common, instrument), path))
             except (ExportError, RejectedFile) as exc:
                 result.quarantined.append(inbox.quarantine_file(path, str(exc)).name)
-                result.messages.append(("warning", f"inbox file {path.name} quarantined: {exc}"))
+                log("warning", f"inbox file {path.name} quarantined: {exc}")
         for batch, inbox_path in loads:
             try:
-                loaded = raw.append(con, batch, pseudonym_key=pseudonym_key)
+                loaded = raw.append(con, batch, pseudonym_key=pseudonym_key())
             except ExportError as exc:
                 if inbox_path is None:
                     raise
                 result.quarantined.append(inbox.quarantine_file(inbox_path, str(exc)).name)
-                result.messages.append(("warning", f"inbox file {inbox_path.name} quarantined: {exc}"))
+                log("warning", f"inbox file {inbox_path.name} quarantined: {exc}")
                 continue
             if inbox_path is not None:
                 result.archived.append(inbox.archive_file(inbox_path).name)
-            result.messages.append(("info", f"survey {survey.survey_id} ({instrument.name}): {loaded.received} "
-                                            f"responses read from {batch.origin}, {loaded.inserted} new or changed"))
+            log("info", f"survey {survey.survey_id} ({instrument.name}): {loaded.received} responses read from "
+                        f"{batch.origin}, {loaded.inserted} new or changed")
             result.received += loaded.received
             result.inserted += loaded.inserted
             key = str(survey.survey_id)

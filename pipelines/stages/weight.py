@@ -29,15 +29,16 @@ def wave_margins(study: Study, wave: str) -> PopulationMargins | None:
     return margins_from_csv(data, str(survey.margins), categories=categories)
 
 
-def weighting_base(parents: pd.DataFrame, flags: pd.DataFrame, variables: list[str]) -> pd.DataFrame:
-    """The parents the weights are computed for: complete, every margin variable answered, and not kept out by
-    a quality rule (``flags``: rows of ``clean.quality_flags``). Sorted by survey and response, so a rerun sums
-    the same numbers in the same order: identical weights to the last bit."""
+def weighting_base(parents: pd.DataFrame, flags: pd.DataFrame, variables: list[str]) -> tuple[pd.DataFrame, int]:
+    """The parents the weights are computed for: not kept out by a quality rule (``flags``: rows of
+    ``clean.quality_flags``), complete, and every margin variable answered; and how many the quality rules
+    let through but the last two conditions left out. Sorted by survey and response, so a rerun sums the same
+    numbers in the same order: identical weights to the last bit."""
     excluded = flags[(flags["instrument"] == PARENT) & flags["excluded_from_weighting"]]
     keys = ["survey_id", "response_id"]
     kept = parents[~parents.set_index(keys).index.isin(excluded.set_index(keys).index)]
     base = kept[kept["complete"].astype(bool) & kept[variables].notna().all(axis=1)]
-    return base.sort_values(keys, kind="stable").reset_index(drop=True)
+    return base.sort_values(keys, kind="stable").reset_index(drop=True), len(kept) - len(base)
 
 
 def margin_errors(frame: pd.DataFrame, population: PopulationMargins, column: str) -> dict[str, float]:
@@ -61,7 +62,7 @@ def weight_wave(con: duckdb.DuckDBPyConnection, study: Study, wave: str) -> dict
     # Only the columns raking reads (a million parents' questionnaires would not fit as text).
     parents = read_parents(con, study.study_id, wave, ["respondent_id", "complete", *variables])
     flags = read_table(con, "clean", "quality_flags", study_id=study.study_id, wave=wave)
-    base = weighting_base(parents, flags, variables)
+    base, incomplete = weighting_base(parents, flags, variables)
     result = rake(base, population.margins, trim=study.trim)
     frame = base[["survey_id", "response_id", "respondent_id", *variables]].assign(
         weight=result.weights.to_numpy(),
@@ -70,12 +71,12 @@ def weight_wave(con: duckdb.DuckDBPyConnection, study: Study, wave: str) -> dict
     diagnostics = {
         "n": result.n, "excluded": len(parents) - len(base), "weight_sum": result.weight_sum, "n_eff": result.n_eff,
         "deff": result.deff, "cv": result.cv, "min_weight": result.min_weight, "max_weight": result.max_weight,
-        "trimmed": result.trimmed_low + result.trimmed_high, "sweeps": result.iterations,
+        "trimmed": int((frame["weight"] != frame["raked_weight"]).sum()), "sweeps": result.iterations,
         "max_margin_error": max(raked.values()), "max_final_margin_error": max(final.values()),
         "margin_errors": {v: [raked[v], final[v]] for v in variables}, "margins_sources": population.sources,
     }
     rows = weighted.write_wave(con, study.study_id, wave, frame, diagnostics)
-    return {"weighted": True, "rows": rows, "excluded_from_weighting": diagnostics["excluded"],
+    return {"weighted": True, "rows": rows, "excluded_from_weighting": incomplete,
             "iterations": result.iterations, "max_margin_error": result.max_margin_error, "n": result.n,
             "weight_sum": result.weight_sum, "n_eff": round(result.n_eff, 3), "deff_weighting": round(result.deff, 4),
             "min_weight": result.min_weight, "max_weight": result.max_weight, "cv": round(result.cv, 4),
@@ -88,6 +89,16 @@ def margin_errors_by_wave(con: duckdb.DuckDBPyConnection, study: Study, *, final
     diagnostics = weighted.read_diagnostics(con, study.study_id)
     return {f"{row.wave}/{variable}": float(errors[1 if final else 0])
             for row in diagnostics.itertuples() for variable, errors in row.margin_errors.items()}
+
+
+def stale_diagnostics(con: duckdb.DuckDBPyConnection, study: Study) -> list[str]:
+    """Waves whose stored diagnostics no longer describe their stored weights (weights without diagnostics, as
+    in a warehouse from before the table, diagnostics of another count, as after an erasure, or diagnostics
+    without weights): their checks cannot be trusted until the wave is weighted again."""
+    counts = weighted.read_weights(con, study.study_id).groupby("wave").size().to_dict()
+    diagnostics = weighted.read_diagnostics(con, study.study_id)
+    described = dict(zip(diagnostics["wave"], diagnostics["n"]))
+    return sorted(str(w) for w in set(counts) | set(described) if counts.get(w) != described.get(w))
 
 
 def effective_sizes(con: duckdb.DuckDBPyConnection, study: Study) -> dict[str, float]:

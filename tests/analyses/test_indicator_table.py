@@ -3,6 +3,7 @@ gate (pingouin's alpha), the field-actor rules, the gap, and small-cell suppress
 
 import importlib
 import math
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -202,3 +203,17 @@ def test_blocks_and_categorical_answers_give_the_same_table(monkeypatch):
     pd.testing.assert_frame_equal(blocked, expected)
     pd.testing.assert_frame_equal(categorical, expected)
     assert expected["estimate"].notna().sum() > 10
+
+
+def test_group_comparisons_without_the_breakdowns_give_no_rows():
+    """A study that publishes the whole sample only (no ``breakdowns:``) gets no comparisons and no channel
+    sensitivity, rather than a KeyError."""
+    from analyses.indicator_table import group_comparisons
+
+    inputs = _inputs(_parents())
+    table, _ = indicator_table(inputs)
+    tests, sensitivity = group_comparisons(replace(inputs, breakdowns={}), table, area="neighbourhood",
+                                           channel="channel")
+    assert tests.empty and sensitivity.empty and "p_value" in tests and "estimate_without" in sensitivity
+    compared, _ = group_comparisons(inputs, table, area="neighbourhood", channel="channel")
+    assert not compared.empty  # the same inputs with the breakdown do compare

@@ -338,3 +338,24 @@ def test_weighting_diagnostics_describe_the_stored_weights(demo_run):
         assert [total, n_eff, low, high, cv] == pytest.approx(list(stored[wave][1:6]), rel=1e-12)
         assert deff == pytest.approx(n / n_eff, rel=1e-12) and sweeps >= 1
         assert 0 <= error < 1e-9 and error == max(raked for raked, _ in json.loads(errors).values())
+
+
+def test_diagnostics_that_no_longer_describe_the_weights_are_named(demo_run, tmp_path):
+    """After an erasure (or in a warehouse from before the diagnostics table) the stored diagnostics and weights
+    disagree: the blocking margins check names the waves to weight again instead of trusting them."""
+    import shutil
+
+    from pipelines.stages.weight import stale_diagnostics
+    from warehouse.connection import connect
+    from warehouse.paths import Locations
+
+    _, second, _ = demo_run
+    copy = Locations(tmp_path / "home", tmp_path / "site", tmp_path / "build")
+    shutil.copytree(second.locations.home, copy.home)
+    study = load_study(DEMO_STUDY)
+    with connect(copy) as con:
+        assert stale_diagnostics(con, study) == []
+        con.execute("DELETE FROM weighted.parent_weights WHERE wave = '2018' AND response_id = "
+                    "(SELECT min(response_id) FROM weighted.parent_weights WHERE wave = '2018')")
+        con.execute("DELETE FROM weighted.weighting_diagnostics WHERE wave = '2021'")
+        assert stale_diagnostics(con, study) == ["2018", "2021"]

@@ -2,7 +2,6 @@
 clear message; two overlapping runs of the same wave both complete in turn and leave what one run leaves;
 Dagster runs that write the warehouse share one pool limited to one run."""
 
-import os
 import subprocess
 import sys
 import threading

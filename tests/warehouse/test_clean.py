@@ -7,7 +7,7 @@ from instruments.limesurvey_export import read_export
 from instruments.study import DEMO_STUDY, load_study
 from tests.conftest import DEMO_EXPORTS
 from warehouse import raw
-from warehouse.clean import build_clean
+from warehouse.clean import CleanError, build_clean
 from warehouse.pseudonyms import pseudonym
 
 KEY = b"test-key"
@@ -135,3 +135,20 @@ def test_limesurvey_timings_are_kept_when_exported(con, parent):
     _load(con, parent, [dict(base, id="1", interviewtime="312.5"), dict(base, id="2", token="x2")])
     frame = _clean(con, parent).set_index("response_id")
     assert frame.loc[1, "interview_seconds"] == 312.5 and pd.isna(frame.loc[2, "interview_seconds"])
+
+
+def test_a_wave_that_fails_leaves_the_table_as_it_was(con, parent):
+    """A new wave's questionnaire may add columns; if its rows then fail to load, the columns are not added
+    either (found by a SIGKILL between two ALTER TABLE statements in `make reliability`)."""
+    _load(con, parent, read_export(PARENTS_2018).responses[:30])
+    _clean(con, parent)
+    before = con.execute("DESCRIBE clean.parent_responses").fetchall()
+    later = load_study(DEMO_STUDY).instrument("parent", "2021")  # a service more: new columns
+    export = read_export(PARENTS_2018)
+    broken = [{**{col.name: "" for col in later.columns()}, **r, "kinderen": "many"} for r in export.responses[:5]]  # a number that is no number: the typed insert fails
+    raw.append(con, raw.Batch("file", "demo-brussels", 421201, "2021", "parent", later.version, "later.csv", broken),
+               pseudonym_key=KEY)
+    with pytest.raises(CleanError, match="wave '2021'"):
+        build_clean(con, study_id="demo-brussels", wave="2021", instrument=later)
+    assert con.execute("DESCRIBE clean.parent_responses").fetchall() == before
+    assert {c.variable for c in later.columns()} - {row[0] for row in before}  # it would have added columns
