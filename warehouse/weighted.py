@@ -46,6 +46,12 @@ def has_weights(con: duckdb.DuckDBPyConnection, study_id: str, wave: str) -> boo
                        [study_id, wave]).fetchall()[0][0]
 
 
+def weight_counts(con: duckdb.DuckDBPyConnection, study_id: str) -> dict[str, int]:
+    """Wave -> how many parents have a stored weight."""
+    return dict(con.execute(f"SELECT wave, count(*) FROM {qualified(SCHEMA, WEIGHTS)} WHERE study_id = ? "
+                            "GROUP BY wave", [study_id]).fetchall())
+
+
 def read_weights(con: duckdb.DuckDBPyConnection, study_id: str) -> pd.DataFrame:
     return con.execute(f"SELECT * FROM {qualified(SCHEMA, WEIGHTS)} WHERE study_id = ? ORDER BY ALL",
                        [study_id]).df()

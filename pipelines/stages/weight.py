@@ -95,7 +95,7 @@ def stale_diagnostics(con: duckdb.DuckDBPyConnection, study: Study) -> list[str]
     """Waves whose stored diagnostics no longer describe their stored weights (weights without diagnostics, as
     in a warehouse from before the table, diagnostics of another count, as after an erasure, or diagnostics
     without weights): their checks cannot be trusted until the wave is weighted again."""
-    counts = weighted.read_weights(con, study.study_id).groupby("wave").size().to_dict()
+    counts = weighted.weight_counts(con, study.study_id)
     diagnostics = weighted.read_diagnostics(con, study.study_id)
     described = dict(zip(diagnostics["wave"], diagnostics["n"]))
     return sorted(str(w) for w in set(counts) | set(described) if counts.get(w) != described.get(w))
