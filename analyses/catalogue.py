@@ -1,5 +1,5 @@
-"""The indicator catalogue (``analyses/catalogue.yaml``): measures, their subjects, and their texts in nl/fr/en.
-The dimensions' names in those texts are the study's words (``instruments.vocabulary``), not the file's."""
+"""The indicator catalogue (a study's ``indicators.yaml``): measures, their subjects, and their texts in nl/fr/en.
+The dimensions' names in those texts are the framework's (instruments/shared/dimensions.yaml), not the file's."""
 
 from __future__ import annotations
 
@@ -10,9 +10,8 @@ from pathlib import Path
 
 import yaml
 
-from instruments.vocabulary import DIMENSION_WORDS, LANGUAGES
+from instruments.vocabulary import LANGUAGES
 
-CATALOGUE = Path(__file__).with_name("catalogue.yaml")
 SUBJECTS = ("service", "theme", "service_dimension")
 
 Texts = Mapping[str, str]  # language -> text
@@ -57,7 +56,7 @@ class Catalogue:
     measures: Mapping[str, Measure]
 
     def indicators(self, services: Mapping[str, Texts], themes: Mapping[str, Texts],
-                   dimensions: Mapping[str, Sequence[str]]) -> list[Indicator]:
+                   dimensions: Mapping[str, Sequence[str]], words: Mapping[str, Texts]) -> list[Indicator]:
         """Every indicator of a wave: each measure for each of its subjects. ``services`` and ``themes`` map
         codes to their names per language; ``dimensions`` maps a service to its accessibility dimensions."""
         out = []
@@ -69,9 +68,8 @@ class Catalogue:
             else:
                 subjects = [dict(service=s, dimension=d) for s in services for d in dimensions.get(s, ())]
             for subject in subjects:
-                names = {lang: {"service": services.get(subject.get("service"), {}).get(lang, ""),
-                                "theme": themes.get(subject.get("theme"), {}).get(lang, ""),
-                                "dimension": DIMENSION_WORDS.get(subject.get("dimension"), {}).get(lang, "")}
+                names = {lang: {"subject": services.get(subject.get("service"), themes.get(subject.get("theme"), {}))
+                                .get(lang, ""), "dimension": words.get(subject.get("dimension"), {}).get(lang, "")}
                          for lang in LANGUAGES}
                 name = ".".join([measure.name, *subject.values()])
                 out.append(Indicator(
@@ -107,14 +105,13 @@ def parse_catalogue(doc: Mapping, origin: str = "catalogue") -> Catalogue:
                                  denominator=str(entry["denominator"]),
                                  label=_texts(entry["label"], f"{where}, label"),
                                  description=_texts(entry["description"], f"{where}, description"))
-    # A second home for these names would drift: dimensions live in instruments/vocabulary.py, breakdown titles
-    # in dashboards/text.py.
-    for key, home in (("dimensions", "instruments/vocabulary.py"), ("breakdowns", "dashboards/text.py")):
+    # A second home for these names would drift: dimensions live in the frameworks, breakdown titles in study.yaml.
+    for key, home in (("dimensions", "the dimension frameworks"), ("breakdowns", "study.yaml")):
         if key in doc:
             raise CatalogueError(f"{origin}: the {key}' names live in {home}, not here")
     return Catalogue(measures)
 
 
 @cache
-def load_catalogue(path: Path = CATALOGUE) -> Catalogue:
+def load_catalogue(path: Path) -> Catalogue:
     return parse_catalogue(yaml.safe_load(path.read_text(encoding="utf-8")), str(path))

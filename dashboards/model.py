@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from instruments.vocabulary import BREAKDOWNS
-
 # low_n_eff: the estimate rests on an effective sample size under 30 (DOMAIN.md section 3), as the indicator
 # table flagged it; the pages mark it and do not judge it again.
 INDICATOR_COLUMNS = (
@@ -68,19 +66,34 @@ class SiteContent:
     domains: Mapping[str, Labels]  # breakdown -> category code -> language -> label
     method: MethodFacts
     min_n: int
+    # The study's words (its folder, never this package): the framework's dimension codes in page order; the
+    # breakdowns in publication order, those compared between categories and those that are sensitivity
+    # checks (charted nowhere, in the downloads); and texts: dim_<code>, dim_<code>_about, dim_other,
+    # dim_other_about, breakdown_<name> -> language -> text.
+    dimensions: tuple[str, ...] = ()
+    breakdowns: tuple[str, ...] = ()
+    compared: tuple[str, ...] = ()
+    checks: tuple[str, ...] = ()
+    words: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def entry(self, indicator: str) -> CatalogueEntry:
         return catalogue_entry(self.catalogue[indicator])
 
+    def text(self, key: str, lang: str) -> str:
+        """A study text; the key itself where the study has none (never an empty heading)."""
+        return self.words.get(key, {}).get(lang) or key
 
-def checked_indicators(rows: pd.DataFrame, catalogue: Mapping[str, object]) -> pd.DataFrame:
+
+def checked_indicators(rows: pd.DataFrame, catalogue: Mapping[str, object],
+                       breakdowns: tuple[str, ...] | None = None) -> pd.DataFrame:
     """The rows with typed columns, or ContentError naming what breaks the contract. A suppressed row
     keeps its place but loses its numbers, so nothing hidden can reach a page or a download."""
     missing = [c for c in INDICATOR_COLUMNS if c not in rows.columns]
     if missing:
         raise ContentError(f"indicator rows lack column(s) {', '.join(missing)}")
     out = rows.loc[:, [c for c in (*INDICATOR_COLUMNS, *PROVENANCE_COLUMNS) if c in rows.columns]].copy()
-    for column, allowed in (("breakdown", BREAKDOWNS), ("unit", UNITS)):
+    checks = [("unit", UNITS)] + ([("breakdown", ("all", *breakdowns))] if breakdowns is not None else [])
+    for column, allowed in checks:
         wrong = sorted(set(out[column].astype(str)) - set(allowed))
         if wrong:
             raise ContentError(f"unknown {column} value(s) {', '.join(wrong)}; expected one of {', '.join(allowed)}")

@@ -72,7 +72,7 @@ def _page_list(content: SiteContent, lang: str, files: list[Path]) -> list[tuple
     pages: list[tuple[str, str, Callable[[Ids], str]]] = [
         ("index.html", t("page_overview", lang), lambda ids: overview(content, lang, ids))]
     for dim in dimensions_with_rows(content):
-        pages.append((f"dimension-{dim or 'other'}.html", t(f"dim_{dim or 'other'}", lang),
+        pages.append((f"dimension-{dim or 'other'}.html", content.text(f"dim_{dim or 'other'}", lang),
                       lambda ids, dim=dim: dimension_page(content, dim, lang, ids)))
     pages += [
         ("neighbourhoods.html", t("page_neighbourhoods", lang), lambda ids: neighbourhoods(content, lang, ids)),
@@ -105,7 +105,8 @@ def render_pages(content: SiteContent, lang: str, files: list[Path]) -> dict[str
 
 def write_site(site: Path, content: SiteContent) -> list[Path]:
     """Write the whole site to ``site`` (replacing what was there); return the pages written."""
-    content = replace(content, indicators=checked_indicators(content.indicators, content.catalogue))
+    content = replace(content, indicators=checked_indicators(content.indicators, content.catalogue,
+                                                                      content.breakdowns))
     site = Path(site)
     written: list[Path] = []
 

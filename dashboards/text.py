@@ -1,11 +1,9 @@
 """Page text in the three languages of the studies. Question and answer labels come from the codebook,
-indicator names from the indicator catalogue and the dimensions' names from ``instruments.vocabulary``, not
-from here. tests/dashboards/test_text.py checks that every key has all three languages with the same
+indicator names from the study's indicator catalogue, and the dimensions' and breakdowns' names from the study
+(``SiteContent.text``), not from here. tests/dashboards/test_text.py checks that every key has all three languages with the same
 placeholders, and that the pages use no other key."""
 
 from __future__ import annotations
-
-from instruments.vocabulary import DIMENSION_LABELS
 
 _FRAME = {
     "site_title": {
@@ -140,13 +138,6 @@ _CHARTS = {
 }
 
 _BREAKDOWNS_UNITS = {
-    "breakdown_neighbourhood": {"nl": "wijk", "fr": "quartier", "en": "neighbourhood"},
-    "breakdown_language": {"nl": "taal van de vragenlijst", "fr": "langue du questionnaire", "en": "survey language"},
-    "breakdown_home_language": {"nl": "thuistaal", "fr": "langue parlée à la maison", "en": "home language"},
-    "breakdown_education": {"nl": "opleidingsniveau", "fr": "niveau d'instruction", "en": "education level"},
-    "breakdown_child_age": {"nl": "leeftijd van het jongste kind", "fr": "âge du plus jeune enfant",
-                            "en": "age of the youngest child"},
-    "breakdown_channel": {"nl": "wervingskanaal", "fr": "canal de recrutement", "en": "recruitment channel"},
     "unit_proportion": {"nl": "aandelen", "fr": "parts", "en": "shares"},
     "unit_index": {"nl": "indexen (0-100)", "fr": "indices (0-100)", "en": "indices (0-100)"},
     "unit_count": {"nl": "aantallen", "fr": "effectifs", "en": "counts"},
@@ -157,48 +148,6 @@ _BREAKDOWNS_UNITS = {
 }
 
 _DIMENSIONS = {
-    **{f"dim_{dimension}": labels for dimension, labels in DIMENSION_LABELS.items()},
-    "dim_other": {"nl": "Nood en gebruik", "fr": "Besoins et utilisation", "en": "Need and use"},
-    "dim_other_about": {
-        "nl": "Indicatoren buiten de toegankelijkheidsdimensies: nood aan steun, gebruik van diensten, tevredenheid.",
-        "fr": "Indicateurs hors des dimensions d'accessibilité : besoin de soutien, utilisation des services, satisfaction.",
-        "en": "Indicators outside the accessibility dimensions: need for support, use of services, satisfaction.",
-    },
-    "dim_beschikbaar_about": {
-        "nl": "Is er hulp wanneer ouders ze nodig hebben, zonder lange wachttijd of papieren drempels?",
-        "fr": "L'aide est-elle là quand les parents en ont besoin, sans longue attente ni obstacle administratif ?",
-        "en": "Is help there when parents need it, without a long wait or paperwork hurdles?",
-    },
-    "dim_bereikbaar_about": {
-        "nl": "Kunnen ouders de dienst bereiken, te voet of met het openbaar vervoer, op uren die passen?",
-        "fr": "Les parents peuvent-ils rejoindre le service, à pied ou en transports en commun, à des heures qui leur conviennent ?",
-        "en": "Can parents reach the service, on foot or by public transport, at times that suit them?",
-    },
-    "dim_betaalbaar_about": {
-        "nl": "Houden kosten, tijd of moeite ouders weg van de dienst?",
-        "fr": "Les coûts, le temps ou l'effort éloignent-ils les parents du service ?",
-        "en": "Do costs, time or effort keep parents from using the service?",
-    },
-    "dim_begrijpbaar_about": {
-        "nl": "Is de informatie duidelijk, en kunnen ouders praten in een taal die ze begrijpen?",
-        "fr": "L'information est-elle claire, et les parents peuvent-ils parler dans une langue qu'ils comprennent ?",
-        "en": "Is the information clear, and can parents talk in a language they understand?",
-    },
-    "dim_bruikbaar_about": {
-        "nl": "Past wat de dienst biedt bij de vragen van ouders, en helpt het hen verder?",
-        "fr": "Ce que propose le service répond-il aux questions des parents, et les aide-t-il ?",
-        "en": "Does what the service offers fit parents' questions, and does it help them cope?",
-    },
-    "dim_bekend_about": {
-        "nl": "Kennen ouders de dienst en weten ze wat hij biedt?",
-        "fr": "Les parents connaissent-ils le service et savent-ils ce qu'il propose ?",
-        "en": "Do parents know the service and what it offers?",
-    },
-    "dim_betrouwbaar_about": {
-        "nl": "Vertrouwen ouders de dienst met wat ze vertellen?",
-        "fr": "Les parents font-ils confiance au service pour ce qu'ils lui confient ?",
-        "en": "Do parents trust the service with what they tell it?",
-    },
     "dimension_whole": {"nl": "Alle respondenten: {unit} per golf", "fr": "Tous les répondants : {unit} par vague",
                         "en": "All respondents: {unit} by wave"},
 }

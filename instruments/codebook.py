@@ -54,11 +54,12 @@ def rows(instrument: Instrument) -> list[dict]:
             **{f"question_{lang}": q.text[lang] for lang in LANGUAGES},
             **{f"item_{lang}": item[lang] for lang in LANGUAGES},
             "answers": answers,
-            "dim_b": sq.dim_b if sq else None,
-            "dim_levesque": sq.dim_levesque if sq else None,
+            # The shared frameworks' item metadata (DOMAIN.md section 2: dim_b, dim_levesque).
+            "dim_b": sq.dimension("b") if sq else None,
+            "dim_levesque": sq.dimension("levesque") if sq else None,
             "polarity": sq.polarity if sq else None,
             "mirror": sq.mirror if sq else None,
-            "service": (sq.service if sq else None) or q.service,
+            "service": instrument.about(column),  # the subject the item is about (its list's code)
             "theme": sq.theme if sq else None,
             "relevance": _relevance(instrument, column),
             "free_text": column.free_text,

@@ -224,7 +224,7 @@ def field_actor_responses(instrument: Instrument, design: WaveDesign, rng: rando
 
 def generate(out_dir: Path | None = None, seed: int = SEED) -> list[Path]:
     """Write the demo exports (CSV and JSON for every survey) and return their paths."""
-    out_dir = out_dir or STUDIES / DEMO_STUDY
+    out_dir = out_dir or STUDIES / DEMO_STUDY / "data"
     out_dir.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     study = load_study(DEMO_STUDY)

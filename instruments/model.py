@@ -8,8 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from instruments.conditions import Condition, em_variable
-# Re-exported: the loader, codebook and diff import the study's words from here.
-from instruments.vocabulary import DIMENSIONS_B, DIMENSIONS_LEVESQUE, LANGUAGES  # noqa: F401
+from instruments.vocabulary import LANGUAGES
 
 # LimeSurvey question and subquestion codes: a letter, then letters and digits, 20 characters at most.
 CODE_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,19}$")
@@ -57,13 +56,17 @@ YES_NO = (Answer("Y", {"nl": "Ja", "fr": "Oui", "en": "Yes"}), Answer("N", {"nl"
 class Subquestion:
     code: str
     labels: Labels
-    dim_b: str | None = None
-    dim_levesque: str | None = None
+    # framework -> dimension code, from the item's ``dim_<framework>`` keys (instruments/shared/dimensions.yaml)
+    dimensions: tuple[tuple[str, str], ...] = ()
     polarity: str | None = None
     mirror: str | None = None  # export column of the mirror item in the mirror instrument
-    theme: str | None = None
-    service: str | None = None
+    theme: str | None = None  # a free tag of the definition (``theme:``), kept in the codebook
+    subject: str | None = None  # the subject code, for subquestions made ``from`` a subject list
+    subject_list: str | None = None
     relevance: Condition | None = None
+
+    def dimension(self, framework: str) -> str | None:
+        return dict(self.dimensions).get(framework)
 
 
 @dataclass(frozen=True)
@@ -78,7 +81,8 @@ class Question:
     other: bool = False
     mandatory: bool = False
     relevance: Condition | None = None
-    service: str | None = None  # for questions repeated per catalogue service
+    subject: str | None = None  # for questions repeated ``per`` subject of a list: the subject's code
+    subject_list: str | None = None
     minimum: float | None = None
     maximum: float | None = None
 
@@ -126,10 +130,13 @@ class Instrument:
     questions: tuple[Question, ...]
     version: str  # content hash of the compiled questionnaire
     wave: str | None = None
-    catalogue: str | None = None
     mirror_instrument: str | None = None
     source: str = ""  # the definition file
     _columns: tuple[Column, ...] = field(default=(), repr=False, compare=False)
+
+    def about(self, column: Column) -> str | None:
+        """The subject a column is about: its subquestion's (``from`` a list) or its question's (``per``)."""
+        return (column.subquestion.subject if column.subquestion else None) or column.question.subject
 
     def columns(self) -> list[Column]:
         """The response columns LimeSurvey exports for this instrument, in export order."""

@@ -1,24 +1,49 @@
-"""Study configuration: which LimeSurvey surveys make up a study, with their instrument and wave.
+"""A study is a folder of YAML (``instruments/studies/<study>/``), never code.
 
-A study file (``instruments/studies/<study>.yaml``) maps each survey id to its instrument, wave and,
-for file-based ingestion, the export file to read; and each breakdown of the indicators to the clean
-column that holds its categories.
+``study.yaml`` names the LimeSurvey surveys (instrument, wave, export file, margins, sampling design), the
+instruments and their roles, the breakdowns, the dimension framework and the shared material it imports;
+``instruments/<name>.yaml`` holds each questionnaire, ``subjects.yaml`` the subject lists,
+``indicators.yaml`` the indicator catalogue and ``publication.yaml`` the publication rules. Shared material
+(answer scales, dimension frameworks, data-quality rules) lives in ``instruments/shared/``.
+
+``load_study`` reads the folder and refuses what it cannot use with file and line; ``check_study`` then
+builds every instrument of every wave and reports every problem in one pass.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
-import yaml
-
-from instruments.loader import (CATALOGUES, ServiceCatalogue, load_instrument, load_service_catalogue,
-                                multilingual)
-from instruments.model import CLEAN_COLUMN_PATTERN, NAME_PATTERN, Instrument, InstrumentError
-from instruments.vocabulary import BREAKDOWNS
+from instruments import yamlfile
+from instruments.dimensions import Dimension, Framework
+from instruments.loader import SHARED, Context, Problem, build_instrument, load_instrument, multilingual
+from instruments.model import CLEAN_COLUMN_PATTERN, CODE_PATTERN, NAME_PATTERN, Instrument, InstrumentError, Labels
+from instruments.subjects import ROLES, Subject, SubjectList
 
 STUDIES = Path(__file__).parent / "studies"
+STUDY_FILE = "study.yaml"
 DEMO_STUDY = "demo-brussels"
+SHARED_FILES = ("scales", "dimensions", "quality")
+# The clean column of the language a respondent answered in (warehouse.clean.SURVEY_LANGUAGE): a breakdown
+# on it is always possible, its categories named by the languages.
+METADATA_COLUMNS = ("start_language",)
+DESIGN_KEYS = ("strata", "psu", "fpc", "base_weight")
+
+
+@dataclass(frozen=True)
+class Design:
+    """The sampling design of a survey, as clean columns of its instrument (names as in ``rake(base_weight=)``)."""
+
+    strata: str | None = None
+    psu: str | None = None
+    fpc: str | None = None
+    base_weight: str | None = None
+
+    def columns(self) -> list[str]:
+        return [c for c in (self.strata, self.psu, self.fpc, self.base_weight) if c]
 
 
 @dataclass(frozen=True)
@@ -27,140 +52,608 @@ class Survey:
     instrument: str
     wave: str
     export: Path | None = None
-    margins: Path | None = None  # population margins for weighting (parents only)
+    margins: Path | None = None  # population margins for weighting (weighted instruments only)
     # "file" (the export named above), "limesurvey" (the RemoteControl API) or "inbox" (only files
     # dropped in the inbox); default: "file" when an export is named, else "limesurvey".
     source: str = "limesurvey"
+    design: Design = Design()
+
+
+@dataclass(frozen=True)
+class InstrumentRole:
+    name: str
+    path: Path
+    weighted: bool = False  # raked to margins; otherwise reported unweighted
+    breakdowns: bool = True  # published per breakdown; otherwise for the whole sample only
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    name: str
+    column: str
+    title: Labels  # inside a sentence: "by neighbourhood"
+    compare: bool = False  # test the differences between its categories
+    sensitivity: bool = False  # the headline indicators without each of its categories in turn
+
+
+@dataclass(frozen=True)
+class Publication:
+    """``publication.yaml``: what may be published (DOMAIN.md sections 3 and 5)."""
+
+    min_cell: int = 10
+    min_group_for_index: int = 30
+    min_alpha: float = 0.70
+    low_n_eff: float = 30.0
+    forbidden_breakdowns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    """The dashboard section of the indicators outside the dimensions."""
+
+    title: Labels
+    about: Labels | None = None
 
 
 @dataclass(frozen=True)
 class Study:
     study_id: str
-    title: dict[str, str]
+    title: Labels
     surveys: tuple[Survey, ...]
-    path: Path
-    catalogue_path: Path
+    path: Path  # the study's folder
+    instruments: tuple[InstrumentRole, ...]
+    lists: Mapping[str, SubjectList] = field(default_factory=dict)
+    frameworks: Mapping[str, Framework] = field(default_factory=dict)
+    framework: Framework | None = None  # the one the per-dimension indicators and pages use, with the study's texts
+    other_section: Section | None = None
+    scales: Mapping[str, object] = field(default_factory=dict)
+    quality_path: Path | None = None
+    breakdowns: Mapping[str, Breakdown] = field(default_factory=dict)
+    publication: Publication = Publication()
     # Only synthetic demo studies carry a key in their file; real ones take TOEGANG_PSEUDONYM_KEY.
     demo_pseudonym_key: str | None = None
     trim: tuple[float, float] | None = None  # weight bounds relative to the mean, e.g. (0.3, 3); off by default
     min_effective_sample: float = 30.0
     ingest_cron: str = "0 * * * *"  # new and changed responses, hourly
     rescan_cron: str = "30 3 * * 0"  # every stored id again (edits), weekly
-    # Breakdown (vocabulary.BREAKDOWNS, but not "all") -> the clean column holding its categories.
-    breakdowns: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def file(self) -> Path:
+        return self.path / STUDY_FILE
+
+    @property
+    def catalogue_path(self) -> Path:
+        """The indicator catalogue of the study."""
+        return self.path / "indicators.yaml"
 
     @property
     def waves(self) -> list[str]:
         return sorted({s.wave for s in self.surveys})
 
+    @property
+    def instrument_names(self) -> list[str]:
+        return [role.name for role in self.instruments]
+
+    @property
+    def weighted_instruments(self) -> list[str]:
+        return [role.name for role in self.instruments if role.weighted]
+
+    def role(self, name: str) -> InstrumentRole:
+        for role in self.instruments:
+            if role.name == name:
+                return role
+        raise InstrumentError(f"{self.file}: study {self.study_id!r} has no instrument {name!r} "
+                              f"(it has {', '.join(self.instrument_names)})")
+
+    @property
+    def breakdown_columns(self) -> dict[str, str]:
+        """Breakdown name -> the clean column holding its categories."""
+        return {name: b.column for name, b in self.breakdowns.items()}
+
     def surveys_in(self, wave: str) -> list[Survey]:
         return [s for s in self.surveys if s.wave == wave]
 
-    def catalogue(self) -> ServiceCatalogue:
-        return load_service_catalogue(self.catalogue_path)
+    @cached_property
+    def context(self) -> Context:
+        return Context(self.scales, self.lists, self.frameworks)
 
-    def instrument(self, name: str, wave: str) -> Instrument:
-        """The questionnaire as fielded in a wave: the definition with the wave's services."""
-        return load_instrument(name, catalogue=self.catalogue(), wave=wave)
+    def instrument(self, name: str, wave: str | None) -> Instrument:
+        """The questionnaire as fielded in a wave: the definition with the wave's subjects."""
+        return load_instrument(self.role(name).path, context=self.context, wave=wave)
+
+    def subjects(self, list_name: str, wave: str | None) -> dict[str, Labels]:
+        """The subjects of a list in a wave: code -> name per language."""
+        subject_list = self.lists[list_name]
+        if subject_list.question is None:
+            return {s.code: dict(s.labels) for s in subject_list.in_wave(wave)}
+        instrument, code = subject_list.question
+        return {sq.code: dict(sq.labels) for sq in self.instrument(instrument, wave).question(code).subquestions}
+
+
+def study_folder(study_id: str, studies: Path = STUDIES) -> Path:
+    # The id names a folder: refuse anything that could leave the studies folder.
+    if not study_id or not NAME_PATTERN.match(study_id):
+        raise InstrumentError(f"invalid study id {study_id[:80]!r}: letters, digits, '_' or '-' (at most 64)")
+    return studies / study_id
 
 
 def study_path(study_id: str, studies: Path = STUDIES) -> Path:
-    # The id names a file: refuse anything that could leave the studies folder.
-    if not study_id or "/" in study_id or "\\" in study_id or study_id.startswith("."):
-        raise InstrumentError(f"invalid study id {study_id!r}")
-    return studies / f"{study_id}.yaml"
+    """The study file of ``study_id``."""
+    return study_folder(study_id, studies) / STUDY_FILE
 
 
-def load_study(study_id: str, studies: Path = STUDIES) -> Study:
-    path = study_path(study_id, studies)
-    if not path.is_file():
-        raise InstrumentError(f"{path}: no such study configuration")
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise InstrumentError(f"{path}: cannot read study configuration: {exc}") from exc
-    if not isinstance(doc, dict) or not isinstance(doc.get("surveys"), list) or not doc["surveys"]:
-        raise InstrumentError(f"{path}: expected 'study_id' and a list of 'surveys'")
+def study_ids(studies: Path = STUDIES) -> list[str]:
+    """Every study configured in ``studies``: the folders with a study file."""
+    return sorted(p.parent.name for p in studies.glob(f"*/{STUDY_FILE}") if NAME_PATTERN.match(p.parent.name))
+
+
+class _Reader:
+    """Reads one study folder, collecting problems with file and line."""
+
+    def __init__(self, folder: Path, shared: Path):
+        self.folder, self.shared = folder, shared
+        self.problems: list[Problem] = []
+
+    def problem(self, file: Path, item: str, message: str, at: object = None, key: object = None) -> None:
+        self.problems.append(Problem(str(file), item, message, yamlfile.line_of(at, key)))
+
+    def read(self, path: Path, required: bool = True) -> object:
+        if not path.is_file():
+            if required:
+                self.problem(path, "", "no such file")
+            return None
+        try:
+            return yamlfile.read(path)
+        except InstrumentError as exc:
+            self.problems.append(Problem(str(path), "", str(exc).split(": ", 1)[-1]))
+            return None
+
+    def layered(self, name: str, shared: list[str]) -> tuple[dict, list[Path]]:
+        """Shared ``<name>.yaml`` if imported, then the study's own: its keys add to or replace the shared ones."""
+        merged: dict = {}
+        paths = []
+        for path, wanted in ((self.shared / f"{name}.yaml", name in shared), (self.folder / f"{name}.yaml", True)):
+            if not wanted or not path.is_file():
+                continue
+            doc = self.read(path)
+            if doc is None:
+                continue
+            if not isinstance(doc, dict):
+                self.problem(path, "", "expected a mapping", doc)
+                continue
+            merged.update(doc)
+            paths.append(path)
+        return merged, paths
+
+
+def _bool(reader: _Reader, file: Path, raw: Mapping, key: str, default: bool, item: str) -> bool:
+    value = raw.get(key, default)
+    if not isinstance(value, bool):
+        reader.problem(file, item, f"{key} must be true or false, not {str(value)[:40]!r}", raw, key)
+        return default
+    return value
+
+
+def _frameworks(reader: _Reader, doc: dict, paths: list[Path]) -> dict[str, Framework]:
+    out = {}
+    file = paths[-1] if paths else reader.folder / "dimensions.yaml"
+    for name, raw in doc.items():
+        item = f"framework {name}"
+        if not isinstance(name, str) or not CODE_PATTERN.match(name) or not isinstance(raw, dict) \
+                or not isinstance(raw.get("dimensions"), dict) or not raw["dimensions"]:
+            reader.problem(file, item, "a framework is a name (letters and digits) with a mapping of 'dimensions'",
+                           doc, name)
+            continue
+        dimensions = []
+        for code, labels in raw["dimensions"].items():
+            if not isinstance(code, str) or not CODE_PATTERN.match(code):
+                reader.problem(file, item, f"dimension code {str(code)[:40]!r} must be letters and digits",
+                               raw["dimensions"], code)
+                continue
+            dimensions.append(Dimension(code, multilingual(labels, f"{item} dimension {code}", reader.problems,
+                                                           str(file), yamlfile.line_of(raw["dimensions"], code))))
+        title = multilingual(raw.get("title"), f"{item} title", reader.problems, str(file), yamlfile.line_of(raw))
+        out[name] = Framework(name, title, tuple(dimensions))
+    return out
+
+
+def _subject_lists(reader: _Reader, path: Path) -> dict[str, SubjectList]:
+    doc = reader.read(path, required=False)
+    if doc is None:
+        return {}
+    if not isinstance(doc, dict):
+        reader.problem(path, "", "expected a mapping of subject lists", doc)
+        return {}
+    lists = {}
+    for name, raw in doc.items():
+        item = f"list {name}"
+        if not isinstance(name, str) or not NAME_PATTERN.match(name) or not isinstance(raw, dict):
+            reader.problem(path, item, "a subject list is a name with a mapping (role, title, items or question)",
+                           doc, name)
+            continue
+        role = raw.get("role", "service")
+        if role not in ROLES:
+            reader.problem(path, item, f"role must be one of {', '.join(ROLES)}, not {str(role)[:40]!r}", raw, "role")
+        title = multilingual(raw.get("title"), f"{item} title", reader.problems, str(path), yamlfile.line_of(raw))
+        question = raw.get("question")
+        if question is not None:
+            if not isinstance(question, dict) or not all(isinstance(question.get(k), str)
+                                                         for k in ("instrument", "code")):
+                reader.problem(path, item, "question must be {instrument: <name>, code: <question code>}",
+                               raw, "question")
+                continue
+            if "items" in raw:
+                reader.problem(path, item, "a list has either items or a question, not both", raw, "items")
+            lists[name] = SubjectList(name, str(role), title, question=(question["instrument"], question["code"]),
+                                      source=str(path))
+            continue
+        items = raw.get("items")
+        if not isinstance(items, list) or not items:
+            reader.problem(path, item, "needs 'items' (a list of subjects) or 'question'", raw)
+            continue
+        subjects, seen = [], set()
+        for position, entry in enumerate(items):
+            entry = entry if isinstance(entry, dict) else {}
+            code = str(entry.get("code", ""))
+            where = f"{item} subject {code or '?'}"
+            if not CODE_PATTERN.match(code):
+                reader.problem(path, where, f"code {code!r} is not a valid LimeSurvey code", items, position)
+            if code in seen:
+                reader.problem(path, where, "duplicate subject code", items, position)
+            seen.add(code)
+            names = {}
+            for key in ("places", "waves"):
+                value = entry.get(key)
+                if value is not None and (not isinstance(value, list) or not all(
+                        isinstance(x, (str, int)) and not isinstance(x, bool) for x in value)):
+                    reader.problem(path, where, f"{key} must be a list of names", entry, key)
+                    value = None
+                names[key] = tuple(str(x) for x in value or ())
+            subjects.append(Subject(code, multilingual(entry, where, reader.problems, str(path),
+                                                       yamlfile.line_of(items, position)),
+                                    str(entry.get("type", "")), names["places"], names["waves"]))
+        lists[name] = SubjectList(name, str(role), title, tuple(subjects), source=str(path))
+    return lists
+
+
+def _publication(reader: _Reader, path: Path) -> Publication:
+    doc = reader.read(path, required=False)
+    if doc is None:
+        return Publication()
+    if not isinstance(doc, dict):
+        reader.problem(path, "", "expected a mapping of publication rules", doc)
+        return Publication()
+    known = {"min_cell": int, "min_group_for_index": int, "min_alpha": float, "low_n_eff": float}
+    values: dict = {}
+    for key, value in doc.items():
+        if key in known:
+            kind = known[key]
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 \
+                    or (kind is int and value != int(value)) or (key == "min_alpha" and value > 1):
+                reader.problem(path, key, f"must be a {'whole ' if kind is int else ''}number"
+                                          f"{' between 0 and 1' if key == 'min_alpha' else ' of at least 0'}, "
+                                          f"not {str(value)[:40]!r}", doc, key)
+                continue
+            values[key] = kind(value)
+        elif key == "forbidden_breakdowns":
+            if not isinstance(value, list) or not all(isinstance(x, str) and CLEAN_COLUMN_PATTERN.match(x)
+                                                      for x in value):
+                reader.problem(path, key, "must be a list of clean column names", doc, key)
+                continue
+            values[key] = tuple(value)
+        else:
+            reader.problem(path, str(key), f"unknown rule (known: {', '.join([*known, 'forbidden_breakdowns'])})",
+                           doc, key)
+    return Publication(**values)
+
+
+def _breakdowns(reader: _Reader, raw: object, doc: Mapping) -> dict[str, Breakdown]:
+    """The study's ``breakdowns:``: a name to its clean column (an SQL identifier, so nothing else may pass),
+    title and options."""
+    file = reader.folder / STUDY_FILE
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        reader.problem(file, "breakdowns", "must map each breakdown to its column and title", doc, "breakdowns")
+        return {}
+    out = {}
+    for name, entry in raw.items():
+        item = f"breakdown {name}"
+        if not isinstance(name, str) or not NAME_PATTERN.match(name) or name == "all":
+            reader.problem(file, item, "a breakdown's name is letters, digits, '_' or '-' (and not 'all')", raw, name)
+            continue
+        if not isinstance(entry, dict):
+            reader.problem(file, item, "needs column and title", raw, name)
+            continue
+        column = entry.get("column")
+        if not isinstance(column, str) or not CLEAN_COLUMN_PATTERN.fullmatch(column):
+            reader.problem(file, item, f"{str(column)[:80]!r} is not a clean column name (a letter, then letters, "
+                                       "digits or '_', at most 63)", entry, "column")
+            continue
+        unknown = set(entry) - {"column", "title", "compare", "sensitivity"}
+        if unknown:
+            reader.problem(file, item, f"unknown key(s) {', '.join(sorted(map(str, unknown)))}", entry)
+        out[name] = Breakdown(name, column, multilingual(entry.get("title"), f"{item} title", reader.problems,
+                                                         str(file), yamlfile.line_of(entry)),
+                              _bool(reader, file, entry, "compare", False, item),
+                              _bool(reader, file, entry, "sensitivity", False, item))
+    return out
+
+
+def _design(reader: _Reader, raw: object, item: str) -> Design:
+    file = reader.folder / STUDY_FILE
+    if raw is None:
+        return Design()
+    if not isinstance(raw, dict) or set(raw) - set(DESIGN_KEYS):
+        reader.problem(file, item, f"design takes {', '.join(DESIGN_KEYS)} (each a clean column)", raw)
+        return Design()
+    for key, value in raw.items():
+        if value is not None and (not isinstance(value, str) or not CLEAN_COLUMN_PATTERN.fullmatch(value)):
+            reader.problem(file, item, f"design {key}: {str(value)[:80]!r} is not a clean column name", raw, key)
+            return Design()
+    return Design(**{k: raw.get(k) for k in DESIGN_KEYS})
+
+
+def _instruments(reader: _Reader, raw: object, doc: Mapping) -> tuple[InstrumentRole, ...]:
+    file = reader.folder / STUDY_FILE
+    if not isinstance(raw, dict) or not raw:
+        reader.problem(file, "instruments", "declare the study's instruments: name: {weighted: true|false}", doc,
+                       "instruments" if "instruments" in doc else None)
+        return ()
+    roles = []
+    for name, entry in raw.items():
+        item = f"instrument {name}"
+        entry = {} if entry is None else entry
+        if not isinstance(name, str) or not NAME_PATTERN.match(name) or not isinstance(entry, dict):
+            reader.problem(file, item, "an instrument is a name (letters, digits, '_' or '-') with its role", raw, name)
+            continue
+        unknown = set(entry) - {"weighted", "breakdowns", "definition"}
+        if unknown:
+            reader.problem(file, item, f"unknown key(s) {', '.join(sorted(map(str, unknown)))}", entry)
+        definition = entry.get("definition", f"instruments/{name}.yaml")
+        path = reader.folder / str(definition)
+        if not path.is_file():
+            reader.problem(file, item, f"no definition {path}", raw, name)
+        weighted = _bool(reader, file, entry, "weighted", False, item)
+        roles.append(InstrumentRole(name, path, weighted, _bool(reader, file, entry, "breakdowns", True, item)))
+    weighted = [r.name for r in roles if r.weighted]
+    if len(weighted) > 1:
+        reader.problem(file, "instruments", f"one weighted instrument per study, not {len(weighted)} "
+                                            f"({', '.join(weighted)}): the weighted layer keeps one weight per "
+                                            "respondent of a wave", raw)
+    return tuple(roles)
+
+
+def _surveys(reader: _Reader, doc: Mapping, roles: tuple[InstrumentRole, ...]) -> tuple[Survey, ...]:
+    file = reader.folder / STUDY_FILE
+    raw = doc.get("surveys")
+    if not isinstance(raw, list) or not raw:
+        reader.problem(file, "surveys", "expected a list of 'surveys'", doc, "surveys" if "surveys" in doc else None)
+        return ()
+    names = {r.name: r for r in roles}
     surveys = []
-    for i, s in enumerate(doc["surveys"], start=1):
+    for i, s in enumerate(raw, start=1):
+        if not isinstance(s, dict):
+            reader.problem(file, f"survey {i}", "needs survey_id (a number), instrument and wave", raw, i - 1)
+            continue
         try:
             survey_id = int(s["survey_id"])
             instrument = str(s["instrument"])
             wave = str(s["wave"])
-        except (KeyError, TypeError, ValueError, OverflowError) as exc:
-            raise InstrumentError(f"{path}: survey {i} needs survey_id (a number), instrument and wave") from exc
+        except (KeyError, TypeError, ValueError, OverflowError):
+            reader.problem(file, f"survey {i}", "needs survey_id (a number), instrument and wave", raw, i - 1)
+            continue
+        item = f"survey {survey_id}"
+        bad = False
         for key, value in (("instrument", instrument), ("wave", wave)):
             if not NAME_PATTERN.match(value):  # both name files (definitions, .lss) and HTML ids
-                raise InstrumentError(f"{path}: survey {survey_id}: {key} {value[:80]!r} must be letters, digits, "
-                                      "'_' or '-' (at most 64)")
+                reader.problem(file, item, f"{key} {value[:80]!r} must be letters, digits, '_' or '-' (at most 64)",
+                               s, key)
+                bad = True
+        if not bad and instrument not in names:
+            reader.problem(file, item, f"instrument {instrument!r} is not one of the study's instruments "
+                                       f"({', '.join(names) or 'none'})", s, "instrument")
         for key in ("export", "margins"):
             if s.get(key) is not None and not isinstance(s[key], str):
-                raise InstrumentError(f"{path}: survey {survey_id}: {key} must be a file name")
-        export, margins = (path.parent / s[key] if s.get(key) else None for key in ("export", "margins"))
+                reader.problem(file, item, f"{key} must be a file name", s, key)
+                bad = True
+        if bad:
+            continue
+        export, margins = (reader.folder / s[key] if s.get(key) else None for key in ("export", "margins"))
+        if margins is not None and instrument in names and not names[instrument].weighted:
+            reader.problem(file, item, f"margins given, but instrument {instrument!r} is not weighted", s, "margins")
         source = str(s.get("source") or ("file" if export else "limesurvey"))
         if source not in ("file", "limesurvey", "inbox") or (source == "file" and export is None):
-            raise InstrumentError(f"{path}: survey {survey_id}: source must be file (with an export), "
-                                  f"limesurvey or inbox, not {source!r}")
-        surveys.append(Survey(survey_id, instrument, wave, export, margins, source))
+            reader.problem(file, item, f"source must be file (with an export), limesurvey or inbox, not {source!r}",
+                           s, "source")
+            continue
+        surveys.append(Survey(survey_id, instrument, wave, export, margins, source,
+                              _design(reader, s.get("design"), item)))
     ids = [s.survey_id for s in surveys]
     if len(set(ids)) != len(ids):
-        raise InstrumentError(f"{path}: a survey id appears twice")
-    own_id = str(doc.get("study_id", study_id))
-    try:
-        study_path(own_id)  # the id names folders (inbox, build): refuse one that leaves them
-    except InstrumentError as exc:
-        raise InstrumentError(f"{path}: {exc}") from None
+        reader.problem(file, "surveys", "a survey id appears twice", doc, "surveys")
+    return tuple(surveys)
+
+
+def _chosen_framework(reader: _Reader, raw: object, frameworks: Mapping[str, Framework],
+                      doc: Mapping) -> tuple[Framework | None, Section | None]:
+    file = reader.folder / STUDY_FILE
+    if raw is None:
+        return None, None
+    if not isinstance(raw, dict) or raw.get("framework") not in frameworks:
+        reader.problem(file, "dimensions", f"framework must name an imported framework "
+                                           f"({', '.join(frameworks) or 'none: import dimensions'})", doc, "dimensions")
+        return None, None
+    framework = frameworks[raw["framework"]]
+    about = raw.get("about") or {}
+    if not isinstance(about, dict):
+        reader.problem(file, "dimensions", "about must map dimension codes to texts", raw, "about")
+        about = {}
+    for code in about:
+        if code not in framework.codes:
+            reader.problem(file, "dimensions", f"about: {str(code)[:40]!r} is not a dimension of "
+                                               f"{framework.name!r}", about, code)
+    dimensions = tuple(Dimension(d.code, d.labels, multilingual(about[d.code], f"dimensions about {d.code}",
+                                                                reader.problems, str(file),
+                                                                yamlfile.line_of(about, d.code))
+                                 if d.code in about else None) for d in framework.dimensions)
+    other = raw.get("other")
+    section = None
+    if other is not None:
+        if not isinstance(other, dict):
+            reader.problem(file, "dimensions", "other must have a title (and an about)", raw, "other")
+        else:
+            section = Section(multilingual(other.get("title"), "dimensions other title", reader.problems, str(file),
+                                           yamlfile.line_of(other)),
+                              multilingual(other["about"], "dimensions other about", reader.problems, str(file),
+                                           yamlfile.line_of(other, "about")) if other.get("about") else None)
+    return Framework(framework.name, framework.title, dimensions), section
+
+
+def read_study(folder: Path, shared: Path = SHARED) -> tuple[Study | None, list[Problem]]:
+    """The study of ``folder``, and every problem of its files (the study is None when it cannot be used).
+    ``shared`` is the folder of shared material it may import."""
+    reader = _Reader(folder, shared)
+    file = folder / STUDY_FILE
+    doc = reader.read(file)
+    if doc is None:
+        return None, reader.problems
+    if not isinstance(doc, dict):
+        reader.problem(file, "", "expected a mapping with study_id, instruments and surveys", doc)
+        return None, reader.problems
+    own_id = str(doc.get("study_id", folder.name))
+    if own_id != folder.name:  # the folder is the id: inbox, home and site folders are named by it
+        reader.problem(file, "study_id", f"{own_id[:80]!r} differs from the folder's name {folder.name!r}", doc,
+                       "study_id")
+    shared = doc.get("shared") or []
+    if not isinstance(shared, list) or not all(x in SHARED_FILES for x in shared):
+        reader.problem(file, "shared", f"a list of shared files to import ({', '.join(SHARED_FILES)})", doc, "shared")
+        shared = []
+    scales, _ = reader.layered("scales", shared)
+    frameworks = _frameworks(reader, *reader.layered("dimensions", shared))
+    quality = folder / "quality.yaml" if (folder / "quality.yaml").is_file() else \
+        reader.shared / "quality.yaml" if "quality" in shared else None
+    roles = _instruments(reader, doc.get("instruments"), doc)
+    framework, other = _chosen_framework(reader, doc.get("dimensions"), frameworks, doc)
     weighting, schedule = doc.get("weighting") or {}, doc.get("schedule") or {}
+    trim, min_effective_sample = None, 30.0
     if not isinstance(weighting, dict) or not isinstance(schedule, dict):
-        raise InstrumentError(f"{path}: 'weighting' and 'schedule' must be mappings")
-    if doc.get("catalogue") is not None and not isinstance(doc["catalogue"], str):
-        raise InstrumentError(f"{path}: 'catalogue' must be a file name")
-    try:
-        trim = tuple(float(x) for x in weighting["trim"]) if weighting.get("trim") else None
-        min_effective_sample = float(weighting.get("min_effective_sample", 30))
-    except (TypeError, ValueError, OverflowError) as exc:
-        raise InstrumentError(f"{path}: weighting: trim must be two numbers and min_effective_sample a "
-                              f"number ({exc})") from None
-    if trim is not None and len(trim) != 2:
-        raise InstrumentError(f"{path}: weighting: trim must be two numbers (lower, upper)")
-    return Study(
-        study_id=own_id,
-        title=multilingual(doc.get("title") if isinstance(doc.get("title"), dict) else {}, f"{path} title"),
-        surveys=tuple(surveys),
-        path=path,
-        catalogue_path=(path.parent / doc["catalogue"]) if doc.get("catalogue") else CATALOGUES / f"{path.stem}.yaml",
+        reader.problem(file, "", "'weighting' and 'schedule' must be mappings", doc)
+    else:
+        try:
+            trim = tuple(float(x) for x in weighting["trim"]) if weighting.get("trim") else None
+            min_effective_sample = float(weighting.get("min_effective_sample", 30))
+            if trim is not None and len(trim) != 2:
+                raise ValueError("two numbers")
+        except (TypeError, ValueError, OverflowError) as exc:
+            reader.problem(file, "weighting", f"trim must be two numbers (lower, upper) and min_effective_sample a "
+                                              f"number ({exc})", doc, "weighting")
+            trim = None
+    study = Study(
+        study_id=folder.name,
+        title=multilingual(doc.get("title"), "title", reader.problems, str(file), yamlfile.line_of(doc, "title")),
+        surveys=_surveys(reader, doc, roles),
+        path=folder,
+        instruments=roles,
+        lists=_subject_lists(reader, folder / "subjects.yaml"),
+        frameworks=frameworks,
+        framework=framework,
+        other_section=other,
+        scales=scales,
+        quality_path=quality,
+        breakdowns=_breakdowns(reader, doc.get("breakdowns"), doc),
+        publication=_publication(reader, folder / "publication.yaml"),
         demo_pseudonym_key=doc.get("demo_pseudonym_key"),
         trim=trim,
         min_effective_sample=min_effective_sample,
-        ingest_cron=str(schedule.get("ingest", "0 * * * *")),
-        rescan_cron=str(schedule.get("rescan", "30 3 * * 0")),
-        breakdowns=_breakdowns(doc.get("breakdowns"), path),
+        ingest_cron=str(schedule.get("ingest", "0 * * * *")) if isinstance(schedule, dict) else "0 * * * *",
+        rescan_cron=str(schedule.get("rescan", "30 3 * * 0")) if isinstance(schedule, dict) else "30 3 * * 0",
     )
+    return study, reader.problems
 
 
-def _breakdowns(raw: object, path: Path) -> dict[str, str]:
-    """The study's ``breakdowns:`` mapping, checked: a known breakdown name to a clean column name (the
-    column becomes an SQL identifier, so nothing else may pass)."""
-    if raw is None:
-        return {}
-    if not isinstance(raw, dict):
-        raise InstrumentError(f"{path}: 'breakdowns' must map each breakdown to a clean column")
-    names = [b for b in BREAKDOWNS if b != "all"]
-    out = {}
-    for name, column in raw.items():
-        if name not in names:
-            raise InstrumentError(f"{path}: breakdowns: unknown breakdown {str(name)[:80]!r} "
-                                  f"(one of {', '.join(names)})")
-        if not isinstance(column, str) or not CLEAN_COLUMN_PATTERN.fullmatch(column):
-            raise InstrumentError(f"{path}: breakdowns: {name}: {str(column)[:80]!r} is not a clean column name "
-                                  "(a letter, then letters, digits or '_', at most 63)")
-        out[name] = column
-    return out
+def load_study(study_id: str, studies: Path = STUDIES) -> Study:
+    """The study ``studies/<study_id>/``; every problem of its files raised together as one ``InstrumentError``."""
+    folder = study_folder(study_id, studies)
+    if not (folder / STUDY_FILE).is_file():
+        raise InstrumentError(f"{folder / STUDY_FILE}: no such study configuration")
+    study, problems = read_study(folder)
+    if problems or study is None:
+        raise InstrumentError("\n".join(str(p) for p in problems))
+    return study
+
+
+def check_study(study: Study) -> list[Problem]:
+    """Every problem of every instrument in every wave of the study (mirror items that do not exist in the
+    mirror instrument, subject lists built from questions that do not exist), of its breakdowns and
+    designs; the same problem in several waves is reported once. Empty when all is well."""
+    problems: list[Problem] = []
+    file = str(study.file)
+    columns: dict[str, set[str]] = {}
+    for wave in study.waves or [None]:
+        built = {role.name: build_instrument(role.path, problems, context=study.context, wave=wave)
+                 for role in study.instruments}
+        for name, instrument in built.items():
+            if instrument is None:
+                continue
+            columns.setdefault(name, set()).update(c.variable for c in instrument.columns() if not c.free_text)
+            mirror = built.get(instrument.mirror_instrument or "")
+            if instrument.mirror_instrument and mirror is None:
+                if instrument.mirror_instrument not in built:
+                    problems.append(Problem(instrument.source, "mirror_instrument", f"{instrument.mirror_instrument!r} "
+                                            f"is not one of the study's instruments ({', '.join(built)})"))
+                continue
+            names_in_mirror = {c.name for c in mirror.columns()} if mirror else set()
+            for column in instrument.columns():
+                target = column.subquestion.mirror if column.subquestion else None
+                if target and target not in names_in_mirror:
+                    problems.append(Problem(instrument.source, f"question {column.question.code!r} subquestion "
+                                            f"{column.subquestion.code}", f"mirror item {target!r} does not exist in "
+                                            f"{instrument.mirror_instrument}"))
+        for subject_list in study.lists.values():
+            if subject_list.question is None:
+                continue
+            name, code = subject_list.question
+            instrument = built.get(name)
+            if name not in built:
+                problems.append(Problem(subject_list.source, f"list {subject_list.name}",
+                                        f"question: instrument {name!r} is not one of the study's instruments"))
+            elif instrument is not None and not any(q.code == code and q.subquestions for q in instrument.questions):
+                problems.append(Problem(subject_list.source, f"list {subject_list.name}",
+                                        f"question: {name} has no question {code!r} with subquestions"))
+    broken_down = [r.name for r in study.instruments if r.breakdowns]
+    for breakdown in study.breakdowns.values():
+        where = f"breakdown {breakdown.name}"
+        if breakdown.column in study.publication.forbidden_breakdowns:
+            problems.append(Problem(file, where, f"column {breakdown.column!r} is a forbidden breakdown "
+                                                 "(publication.yaml)"))
+        elif breakdown.column not in METADATA_COLUMNS and not any(breakdown.column in columns.get(name, ())
+                                                                  for name in broken_down):
+            problems.append(Problem(file, where, f"no instrument that is broken down ({', '.join(broken_down)}) "
+                                                 f"has the column {breakdown.column!r}"))
+    for survey in study.surveys:
+        for column in survey.design.columns():
+            if columns.get(survey.instrument) is not None and column not in columns[survey.instrument]:
+                problems.append(Problem(file, f"survey {survey.survey_id}", f"design column {column!r} is not a "
+                                                                            f"column of {survey.instrument}"))
+    unique: list[Problem] = []
+    for p in problems:
+        if p not in unique:
+            unique.append(p)
+    return unique
+
+
+def all_instruments(studies: Path = STUDIES) -> list[str]:
+    """Every instrument name of every configured study, in study order."""
+    names: dict[str, None] = {}
+    for study_id in study_ids(studies):
+        names.update(dict.fromkeys(load_study(study_id, studies).instrument_names))
+    return list(names)
 
 
 def all_waves(studies: Path = STUDIES) -> list[str]:
     """Every wave of every configured study: the partition keys of the pipeline."""
     waves: set[str] = set()
-    for path in sorted(studies.glob("*.yaml")):
-        waves.update(load_study(path.stem, studies).waves)
+    for study_id in study_ids(studies):
+        waves.update(load_study(study_id, studies).waves)
     return sorted(waves)

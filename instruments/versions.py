@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
+import tarfile
 import tempfile
 from pathlib import Path
 
-from instruments.loader import CATALOGUES, DEFINITIONS, load_instrument, load_service_catalogue
+from instruments.loader import SHARED, load_instrument
 from instruments.model import Instrument, InstrumentError
+from instruments.study import STUDIES, load_study, read_study
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 
@@ -23,35 +26,35 @@ def _is_revision(repository: Path, ref: str) -> bool:
     return _git(repository, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").returncode == 0
 
 
-def _from_revision(repository: Path, ref: str, relative: str, target: Path) -> bool:
-    shown = _git(repository, "show", f"{ref}:{relative}")
-    if shown.returncode != 0:
+def _extract(repository: Path, ref: str, folder: Path, target: Path) -> bool:
+    """The files under ``folder`` (relative to the repository) as they were at ``ref``, written below ``target``."""
+    archive = _git(repository, "archive", "--format=tar", ref, "--", folder.as_posix())
+    if archive.returncode != 0:
         return False
-    target.write_bytes(shown.stdout)
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(target, filter="data")
     return True
 
 
 def load_version(ref: str, name: str, study_id: str, wave: str, repository: Path = REPOSITORY) -> Instrument:
-    """``ref`` is a definition file (YAML) or a git revision (tag, branch, commit) of ``repository``."""
+    """``ref`` is a definition file (YAML, read with the study's scales and subject lists) or a git revision
+    (tag, branch, commit) of ``repository``, whose study folder and shared material are read as they were."""
+    study = load_study(study_id)
+    path = Path(ref)
+    if path.suffix in (".yaml", ".yml") and path.is_file():
+        with tempfile.TemporaryDirectory(prefix="toegang-version-") as tmp:
+            copy = Path(tmp) / f"{name}.yaml"  # an instrument is named by its file
+            shutil.copy(path, copy)
+            return load_instrument(copy, context=study.context, wave=wave)
+    if not _is_revision(repository, ref):
+        raise InstrumentError(f"{ref!r} is neither a definition file (.yaml) nor a git revision")
+    studies, shared = STUDIES.relative_to(REPOSITORY) / study_id, SHARED.relative_to(REPOSITORY)
     with tempfile.TemporaryDirectory(prefix="toegang-version-") as tmp:
-        folder = Path(tmp)
-        definitions = folder / "definitions"
-        definitions.mkdir()
-        catalogue = folder / "catalogue.yaml"
-        path = Path(ref)
-        if path.suffix in (".yaml", ".yml") and path.is_file():
-            shutil.copy(path, definitions / f"{name}.yaml")
-            scales = path.parent / "scales.yaml"
-            shutil.copy(scales if scales.is_file() else DEFINITIONS / "scales.yaml", definitions / "scales.yaml")
-            shutil.copy(CATALOGUES / f"{study_id}.yaml", catalogue)
-        elif _is_revision(repository, ref):
-            root = DEFINITIONS.relative_to(REPOSITORY).as_posix()
-            for file in (f"{name}.yaml", "scales.yaml"):
-                if not _from_revision(repository, ref, f"{root}/{file}", definitions / file):
-                    raise InstrumentError(f"revision {ref}: no {root}/{file}")
-            catalogues = CATALOGUES.relative_to(REPOSITORY).as_posix()
-            if not _from_revision(repository, ref, f"{catalogues}/{study_id}.yaml", catalogue):
-                shutil.copy(CATALOGUES / f"{study_id}.yaml", catalogue)
-        else:
-            raise InstrumentError(f"{ref!r} is neither a definition file (.yaml) nor a git revision")
-        return load_instrument(name, catalogue=load_service_catalogue(catalogue), wave=wave, definitions=definitions)
+        if not _extract(repository, ref, studies, Path(tmp)) or not (Path(tmp) / studies / "study.yaml").is_file():
+            raise InstrumentError(f"revision {ref}: no study folder {studies.as_posix()}/ (a revision from before "
+                                  "studies were folders cannot be read)")
+        _extract(repository, ref, shared, Path(tmp))
+        old, problems = read_study(Path(tmp) / studies, Path(tmp) / shared)
+        if old is None or problems:
+            raise InstrumentError(f"revision {ref}: " + "\n".join(str(p) for p in problems))
+        return old.instrument(name, wave)

@@ -81,7 +81,7 @@ def demo(home: HomeOption = None, site: SiteOption = None, build: BuildOption = 
 
 @app.command()
 def run(
-    study: Annotated[str, typer.Option(help="Study id: instruments/studies/<study>.yaml.",
+    study: Annotated[str, typer.Option(help="Study id: instruments/studies/<study>/.",
                                        envvar="TOEGANG_STUDY")] = DEMO_STUDY,
     wave: Annotated[list[str] | None, typer.Option(help="Wave to run (repeatable); default: every wave.")] = None,
     home: HomeOption = None,
@@ -94,7 +94,7 @@ def run(
 
 @app.command()
 def ingest(
-    study: Annotated[str, typer.Option(help="Study id: instruments/studies/<study>.yaml.",
+    study: Annotated[str, typer.Option(help="Study id: instruments/studies/<study>/.",
                                        envvar="TOEGANG_STUDY")] = DEMO_STUDY,
     survey_id: Annotated[int | None, typer.Option(help="Only this LimeSurvey survey id.")] = None,
     full_rescan: Annotated[bool, typer.Option(help="Fetch every stored response again to catch edits.")] = False,
@@ -173,7 +173,7 @@ app.add_typer(free_text_app, name="free-text")
 def free_text_export(
     wave: Annotated[str, typer.Option(help="Wave.")],
     out: Annotated[Path, typer.Option(help="CSV worksheet to write (raw text: keep it restricted).")],
-    instrument: Annotated[str, typer.Option(help="parent or field_actor.")] = "parent",
+    instrument: Annotated[str | None, typer.Option(help="One of the study's instruments (default: its first).")] = None,
     study: Annotated[str, typer.Option(help="Study id.", envvar="TOEGANG_STUDY")] = DEMO_STUDY,
     home: HomeOption = None,
 ) -> None:
@@ -185,10 +185,12 @@ def free_text_export(
     from warehouse.paths import Locations
 
     def worksheet():
-        definition = StudyResource(study_id=study).instrument(instrument, wave)
+        config = StudyResource(study_id=study).load()
+        name = instrument or config.instrument_names[0]
+        definition = config.instrument(name, wave)
         columns = [c.name for c in definition.columns() if c.free_text]
         with connect(Locations.from_env(home=home), read_only=True) as con:
-            return free_text.pending(con, study, wave, instrument, columns)
+            return free_text.pending(con, study, wave, name, columns)
 
     sheet = _guarded(worksheet)
     sheet.to_csv(out, index=False)
@@ -232,30 +234,31 @@ def generate_demo(
 instruments_app = typer.Typer(help="Questionnaires as code: check, compile to LimeSurvey, compare versions.",
                               no_args_is_help=True)
 app.add_typer(instruments_app, name="instruments")
-StudyOption = Annotated[str, typer.Option(help="Study id: instruments/studies/<study>.yaml.", envvar="TOEGANG_STUDY")]
+StudyOption = Annotated[str, typer.Option(help="Study id: instruments/studies/<study>/.", envvar="TOEGANG_STUDY")]
 
 
 @instruments_app.command("check")
 def instruments_check(
     study: StudyOption = DEMO_STUDY,
-    definitions: Annotated[Path | None, typer.Option(help="Folder of definitions to check "
-                                                          "(default: instruments/definitions).")] = None,
+    studies: Annotated[Path | None, typer.Option(help="Folder of study folders (default: "
+                                                      "instruments/studies).")] = None,
 ) -> None:
-    """Check both questionnaires for every wave of the study's catalogue; list every problem."""
-    from instruments.loader import DEFINITIONS, check_instruments
-    from instruments.study import load_study
+    """Check a study folder: its files, every questionnaire in every wave, its subject lists, breakdowns and
+    indicator catalogue; list every problem with its file and line."""
+    from instruments.study import STUDIES, check_study, read_study, study_folder
 
     try:
-        config = load_study(study)
+        config, problems = read_study(study_folder(study, studies or STUDIES))
     except InstrumentError as exc:
         _fail(str(exc))
-    problems = check_instruments(config.catalogue_path, definitions=definitions or DEFINITIONS)
+    if config is not None and not problems:
+        problems = check_study(config)
     for problem in problems:
         typer.echo(str(problem), err=True)
     if problems:
-        _fail(f"{len(problems)} problem(s) in the instrument definitions")
-    typer.echo(f"instruments of study {config.study_id}: no problems "
-               f"(waves {', '.join(config.catalogue().waves)})")
+        _fail(f"{len(problems)} problem(s) in study {study}")
+    typer.echo(f"study {config.study_id}: no problems (instruments {', '.join(config.instrument_names)}; "
+               f"waves {', '.join(config.waves)})")
 
 
 @instruments_app.command("build")
@@ -305,7 +308,7 @@ def instruments_deploy(
 def instruments_diff(
     old: Annotated[str, typer.Argument(help="Old version: a definition file or a git revision.")],
     new: Annotated[str, typer.Argument(help="New version: a definition file or a git revision.")],
-    instrument: Annotated[str, typer.Option(help="parent or field_actor")] = "parent",
+    instrument: Annotated[str | None, typer.Option(help="One of the study's instruments (default: its first).")] = None,
     study: StudyOption = DEMO_STUDY,
     wave: Annotated[str | None, typer.Option(help="Wave of the old version (default: the study's first).")] = None,
     new_wave: Annotated[str | None, typer.Option(help="Wave of the new version (default: as --wave).")] = None,
@@ -317,6 +320,7 @@ def instruments_diff(
 
     try:
         config = load_study(study)
+        instrument = instrument or config.instrument_names[0]
         old_wave = wave or config.waves[0]
         before = load_version(old, instrument, config.study_id, old_wave)
         after = load_version(new, instrument, config.study_id, new_wave or old_wave)

@@ -65,7 +65,7 @@ def deploy_survey(server: LimeSurveyConnection, study: Study, survey_id: int,
                               lambda c: c.add_participants(new_id, participant_data=participants, create_tokens=True))
         added = len(created)
     if new_id != survey_id:
-        record_survey_id(study.path, survey_id, new_id)
+        record_survey_id(study.file, survey_id, new_id)
     return Deployment(survey_id, new_id, added)
 
 

@@ -155,17 +155,18 @@ def build_clean(con: duckdb.DuckDBPyConnection, *, study_id: str, wave: str, ins
     return int(count)
 
 
-def read_parents(con: duckdb.DuckDBPyConnection, study_id: str, wave: str, columns: list[str], *,
-                 join: tuple[str, str] | None = None, join_columns: tuple[str, ...] = ()) -> pd.DataFrame:
-    """The wave's clean parents with their ``survey_id``, ``response_id`` and those of ``columns`` the table
-    has, text answers as categoricals, in (survey, response) order. With ``join`` (a (schema, table) keyed by
-    study, wave, survey and response, e.g. ``warehouse.weighted``'s weights), only the parents it holds, with
-    its ``join_columns``. A million parents' whole questionnaires would not fit in memory as text: callers
-    name the columns they read."""
-    present = {row[0] for row in con.execute("DESCRIBE clean.parent_responses").fetchall()}
+def read_respondents(con: duckdb.DuckDBPyConnection, instrument: str, study_id: str, wave: str, columns: list[str],
+                     *, join: tuple[str, str] | None = None, join_columns: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The wave's clean respondents of ``instrument`` with their ``survey_id``, ``response_id`` and those of
+    ``columns`` the table has, text answers as categoricals, in (survey, response) order. With ``join`` (a
+    (schema, table) keyed by study, wave, survey and response, e.g. ``warehouse.weighted``'s weights), only the
+    respondents it holds, with its ``join_columns``. A million respondents' whole questionnaires would not fit
+    in memory as text: callers name the columns they read."""
+    table = qualified("clean", f"{instrument}_responses")
+    present = {row[0] for row in con.execute(f"DESCRIBE {table}").fetchall()}
     wanted = dict.fromkeys(["survey_id", "response_id", *(c for c in columns if c in present)])
     select = ", ".join([*(f"p.{quote_ident(c)}" for c in wanted), *(f"j.{quote_ident(c)}" for c in join_columns)])
-    source = "clean.parent_responses AS p"
+    source = f"{table} AS p"
     if join is not None:
         source += f" JOIN {qualified(*join)} AS j USING (study_id, wave, survey_id, response_id)"
     return read_coded(con, f"SELECT {select} FROM {source} WHERE p.study_id = $study_id AND p.wave = $wave",

@@ -99,23 +99,14 @@ CREATE TABLE IF NOT EXISTS meta.quality_report (
     flag VARCHAR NOT NULL, responses INTEGER NOT NULL, flagged INTEGER NOT NULL,
     PRIMARY KEY (study_id, wave, instrument, survey_id, flag)
 );
--- Raking weights of the parents of a wave (persons); responses outside the weighting base have none.
-CREATE TABLE IF NOT EXISTS weighted.parent_weights (
-    study_id        VARCHAR NOT NULL,
-    wave            VARCHAR NOT NULL,
-    survey_id       BIGINT NOT NULL,
-    response_id     BIGINT NOT NULL,
-    respondent_id   VARCHAR NOT NULL,
-    weight          DOUBLE NOT NULL,       -- final weight (after trimming when the study trims)
-    raked_weight    DOUBLE NOT NULL,       -- before trimming: meets the margins exactly
-    PRIMARY KEY (study_id, wave, survey_id, response_id)
-);
+-- weighted.<instrument>_weights, one per weighted instrument, is created with its first rows
+-- (warehouse/weighted.py: WEIGHTS_DDL).
 -- One row per weighted wave: what the weighting stage measured (pipelines/stages/weight.py). The asset checks
 -- and the method page read it.
 CREATE TABLE IF NOT EXISTS weighted.weighting_diagnostics (
     study_id VARCHAR NOT NULL, wave VARCHAR NOT NULL,
-    n INTEGER NOT NULL,                    -- parents in the weighting base
-    excluded INTEGER NOT NULL,             -- clean parents left out: incomplete, a margin unanswered, a quality rule
+    n INTEGER NOT NULL,                    -- respondents in the weighting base
+    excluded INTEGER NOT NULL,             -- clean respondents left out: incomplete, a margin unanswered, a quality rule
     weight_sum DOUBLE NOT NULL,
     n_eff DOUBLE NOT NULL,                 -- Kish: (sum w)^2 / sum w^2, of the final weights
     deff DOUBLE NOT NULL,                  -- n / n_eff

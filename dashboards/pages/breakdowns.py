@@ -12,7 +12,6 @@ from dashboards.matrix import matrix
 from dashboards.model import SiteContent
 from dashboards.pages.common import domain_labels, wave_labels
 from dashboards.text import t
-from instruments.vocabulary import BREAKDOWNS
 
 esc = html.escape
 
@@ -24,17 +23,18 @@ def breakdown_block(content: SiteContent, rows: pd.DataFrame, indicator: str, br
     if not (chosen["breakdown"] == breakdown).any():
         return ""
     grid = matrix(chosen, "domain", "wave", domain_labels(content, breakdown, lang), wave_labels(chosen["wave"], lang))
-    return block(ids, t("by_breakdown", lang, breakdown=t(f"breakdown_{breakdown}", lang)), grid, lang,
-                 content.min_n, corner=t(f"breakdown_{breakdown}", lang).capitalize(), level=level)
+    title = content.text(f"breakdown_{breakdown}", lang)
+    return block(ids, t("by_breakdown", lang, breakdown=title), grid, lang,
+                 content.min_n, corner=title.capitalize(), level=level)
 
 
-def breakdowns_shown(entry) -> tuple[str, ...]:
-    """Which breakdowns an indicator is charted by: every one but the channel (a sensitivity check, in the
-    downloads) for a headline indicator, the neighbourhood for the other indicators of a dimension, none for
-    the rest (their whole-sample figures head the page; every breakdown is in the downloads)."""
+def breakdowns_shown(content: SiteContent, entry) -> tuple[str, ...]:
+    """Which breakdowns an indicator is charted by: every one but the sensitivity checks (in the downloads)
+    for a headline indicator, the compared ones for the other indicators of a dimension, none for the rest
+    (their whole-sample figures head the page; every breakdown is in the downloads)."""
     if entry.headline:
-        return tuple(b for b in BREAKDOWNS[1:] if b != "channel")
-    return ("neighbourhood",) if entry.dimension else ()
+        return tuple(b for b in content.breakdowns if b not in content.checks)
+    return content.compared if entry.dimension else ()
 
 
 def indicator_section(content: SiteContent, rows: pd.DataFrame, indicator: str, lang: str, ids: Ids,
@@ -46,7 +46,7 @@ def indicator_section(content: SiteContent, rows: pd.DataFrame, indicator: str, 
     if own.empty or own["suppressed"].all():
         return ""
     if breakdowns is None:
-        breakdowns = breakdowns_shown(entry)
+        breakdowns = breakdowns_shown(content, entry)
     blocks = "".join(breakdown_block(content, own, indicator, b, lang, ids) for b in breakdowns)
     if not blocks:
         return ""

@@ -8,7 +8,6 @@ import pandas as pd
 
 from dashboards.model import SiteContent
 from dashboards.text import t
-from instruments.vocabulary import DIMENSIONS_B
 
 esc = html.escape
 
@@ -39,13 +38,13 @@ def domain_labels(content: SiteContent, breakdown: str, lang: str) -> dict[str, 
 
 
 def dimensions_with_rows(content: SiteContent) -> list[str | None]:
-    """Dimensions with indicators, in DOMAIN.md's order; None (need, use, satisfaction...) last."""
+    """Dimensions with indicators, in the framework's order; None (need, use, satisfaction...) last."""
     used = {content.entry(name).dimension for name in present(content, parent_side(content))}
-    return [d for d in (*DIMENSIONS_B, None) if d in used]
+    return [d for d in (*content.dimensions, None) if d in used]
 
 
-def dimension_label(dimension: str | None, lang: str) -> str:
-    return t(f"dim_{dimension}", lang) if dimension else t("dim_other", lang)
+def dimension_label(content: SiteContent, dimension: str | None, lang: str) -> str:
+    return content.text(f"dim_{dimension or 'other'}", lang)
 
 
 def paragraph(text: str, css: str = "") -> str:

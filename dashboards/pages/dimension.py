@@ -15,7 +15,7 @@ def dimension_page(content: SiteContent, dimension: str | None, lang: str, ids: 
     rows = parent_side(content)
     names = [n for n in present(content, rows) if content.entry(n).dimension == dimension]
     rows = rows[rows["indicator"].isin(names)]
-    parts = [paragraph(t(f"dim_{dimension or 'other'}_about", lang))]
+    parts = [paragraph(content.text(f"dim_{dimension or 'other'}_about", lang))]
     whole = rows[rows["breakdown"] == "all"]
     for unit in UNITS:
         unit_rows = whole[whole["unit"] == unit]

@@ -7,7 +7,6 @@ from dashboards.matrix import matrix
 from dashboards.model import UNITS, SiteContent
 from dashboards.pages.common import dimension_label, indicator_labels, paragraph, parent_side, present, wave_labels
 from dashboards.text import t
-from instruments.vocabulary import DIMENSIONS_B
 
 
 def trend(content: SiteContent, lang: str, ids: Ids) -> str:
@@ -17,7 +16,7 @@ def trend(content: SiteContent, lang: str, ids: Ids) -> str:
     shown = set(rows.loc[~rows["suppressed"].astype(bool), "indicator"])
     names = [n for n in present(content, rows) if n in shown]
     parts = [paragraph(t("trend_intro", lang))]
-    for dimension in (*DIMENSIONS_B, None):
+    for dimension in (*content.dimensions, None):
         group = [n for n in names if content.entry(n).dimension == dimension]
         for unit in UNITS:
             chosen = rows[rows["indicator"].isin(group) & (rows["unit"] == unit)]
@@ -25,7 +24,7 @@ def trend(content: SiteContent, lang: str, ids: Ids) -> str:
                 continue
             grid = matrix(chosen, "indicator", "wave", indicator_labels(content, group, lang),
                           wave_labels(chosen["wave"], lang))
-            title = t("trend_block", lang, dimension=dimension_label(dimension, lang), unit=t(f"unit_{unit}", lang))
+            title = t("trend_block", lang, dimension=dimension_label(content, dimension, lang), unit=t(f"unit_{unit}", lang))
             parts.append(block(ids, title, grid, lang, content.min_n, corner=t("indicator", lang), kind="line",
                                level=2))
     if not names:

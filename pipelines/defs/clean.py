@@ -5,7 +5,7 @@ import dagster as dg
 from pipelines.defs.partitions import wave_partitions
 from pipelines.resources.study import StudyResource
 from pipelines.resources.warehouse import WAREHOUSE_POOL, WarehouseResource
-from pipelines.stages import FIELD_ACTOR, PARENT
+from pipelines.stages import INSTRUMENTS
 from pipelines.stages.clean import clean_wave
 
 CLEAN_DEPS = [dg.AssetKey("raw_responses"), dg.AssetKey("codebook")]
@@ -27,12 +27,14 @@ def _clean_asset(instrument_name: str) -> dg.AssetsDefinition:
     )
     def _asset(context: dg.AssetExecutionContext, study: StudyResource,
                warehouse: WarehouseResource) -> dg.MaterializeResult:
+        config = study.load()
+        if instrument_name not in config.instrument_names:
+            return dg.MaterializeResult(metadata={"rows": 0, "note": f"not an instrument of study {config.study_id}"})
         with warehouse.connect() as con:
-            return dg.MaterializeResult(metadata=clean_wave(con, study.load(), context.partition_key,
-                                                            instrument_name))
+            return dg.MaterializeResult(metadata=clean_wave(con, config, context.partition_key, instrument_name))
 
     return _asset
 
 
-clean_parent_responses = _clean_asset(PARENT)
-clean_field_actor_responses = _clean_asset(FIELD_ACTOR)
+CLEAN_ASSETS = [_clean_asset(name) for name in INSTRUMENTS]
+CLEAN_KEYS = [dg.AssetKey(f"clean_{name}_responses") for name in INSTRUMENTS]

@@ -3,13 +3,14 @@ reviewed quotes, in ``<TOEGANG_HOME>/exports/<study>/``."""
 
 import dagster as dg
 
+from pipelines.defs.clean import CLEAN_KEYS
+
 from pipelines.resources.study import StudyResource
 from pipelines.resources.warehouse import WAREHOUSE_POOL, WarehouseResource
 from pipelines.stages.exports import export_content, write_exports
 
 
-@dg.asset(deps=[dg.AssetKey("indicators"), dg.AssetKey("wave_differences"), dg.AssetKey("clean_parent_responses"),
-                dg.AssetKey("clean_field_actor_responses")],
+@dg.asset(deps=[dg.AssetKey("indicators"), dg.AssetKey("wave_differences"), *CLEAN_KEYS],
           group_name="publish", kinds={"parquet", "csv"}, pool=WAREHOUSE_POOL)
 def exports(study: StudyResource, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Folder ``exports/<study>/``: the published tables (``indicators/``), pseudonymised microdata per wave

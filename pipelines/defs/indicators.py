@@ -2,6 +2,8 @@
 
 import dagster as dg
 
+from pipelines.defs.clean import CLEAN_KEYS
+
 from pipelines.defs.partitions import wave_partitions
 from pipelines.resources.study import StudyResource
 from pipelines.resources.warehouse import WAREHOUSE_POOL, WarehouseResource
@@ -9,8 +11,7 @@ from pipelines.stages.indicators import differences, indicator_wave, small_cells
 
 
 @dg.asset(
-    deps=[dg.AssetKey("clean_parent_responses"), dg.AssetKey("clean_field_actor_responses"),
-          dg.AssetKey("raking_weights")],
+    deps=[*CLEAN_KEYS, dg.AssetKey("raking_weights")],
     partitions_def=wave_partitions,
     group_name="indicators",
     kinds={"duckdb"},

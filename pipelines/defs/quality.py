@@ -3,13 +3,15 @@
 
 import dagster as dg
 
+from pipelines.defs.clean import CLEAN_KEYS
+
 from pipelines.defs.partitions import wave_partitions
 from pipelines.resources.study import StudyResource
 from pipelines.resources.warehouse import WAREHOUSE_POOL, WarehouseResource
 from pipelines.stages.quality import flag_wave, report_wave
 
 
-@dg.asset(deps=[dg.AssetKey("clean_parent_responses"), dg.AssetKey("clean_field_actor_responses")],
+@dg.asset(deps=CLEAN_KEYS,
           partitions_def=wave_partitions, group_name="clean", kinds={"duckdb"}, pool=WAREHOUSE_POOL)
 def quality_flags(context: dg.AssetExecutionContext, study: StudyResource,
                   warehouse: WarehouseResource) -> dg.MaterializeResult:

@@ -6,7 +6,7 @@ start stopped: switch them on in the Dagster UI, with ``dagster-daemon`` running
 
 import dagster as dg
 
-from instruments.study import STUDIES, Study, load_study
+from instruments.study import STUDIES, Study, load_study, study_ids
 from pipelines.defs.jobs import ingest_job
 
 
@@ -37,8 +37,8 @@ def _schedule(study: Study, name: str, cron: str, full_rescan: bool) -> dg.Sched
 
 def study_schedules(studies=STUDIES) -> list[dg.ScheduleDefinition]:
     out = []
-    for path in sorted(studies.glob("*.yaml")):
-        study = load_study(path.stem, studies)
+    for study_id in study_ids(studies):
+        study = load_study(study_id, studies)
         slug = study.study_id.replace("-", "_")
         out.append(_schedule(study, f"ingest_{slug}", study.ingest_cron, full_rescan=False))
         out.append(_schedule(study, f"rescan_{slug}", study.rescan_cron, full_rescan=True))

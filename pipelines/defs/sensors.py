@@ -6,7 +6,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from instruments.study import STUDIES, load_study
+from instruments.study import STUDIES, load_study, study_ids
 from pipelines.defs.jobs import ingest_job
 from pipelines.defs.schedules import ingest_run_config
 from pipelines.inbox import Inbox
@@ -30,7 +30,7 @@ def _evaluate(context: dg.SensorEvaluationContext, limesurvey: LimeSurveyResourc
     seen: dict[str, int] = json.loads(context.cursor) if context.cursor else {}
     counts: dict[str, int] = {}
     requests = []
-    studies = [load_study(p.stem, studies_dir) for p in sorted(studies_dir.glob("*.yaml"))]
+    studies = [load_study(study_id, studies_dir) for study_id in study_ids(studies_dir)]
     api = [(study, s) for study in studies for s in study.surveys if s.source == "limesurvey"]
     if not api:
         return dg.SkipReason("no study reads a survey from LimeSurvey")
@@ -64,8 +64,8 @@ def inbox_sensor(studies_dir: Path = STUDIES) -> dg.SensorDefinition:
                            "each new export file; a file that names no survey goes to quarantine.")
     def _sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResource):
         requests = []
-        for path in sorted(studies_dir.glob("*.yaml")):
-            study = load_study(path.stem, studies_dir)
+        for study_id in study_ids(studies_dir):
+            study = load_study(study_id, studies_dir)
             inbox = Inbox.of(warehouse.locations(), study.study_id)
             matched, unmatched = inbox.sort(study)
             for file, reason in unmatched:

@@ -3,6 +3,8 @@ read the stored weighting diagnostics (``weighted.weighting_diagnostics``)."""
 
 import dagster as dg
 
+from pipelines.defs.clean import CLEAN_KEYS
+
 from pipelines.defs.partitions import wave_partitions
 from pipelines.resources.study import StudyResource
 from pipelines.resources.warehouse import WAREHOUSE_POOL, WarehouseResource
@@ -10,7 +12,7 @@ from pipelines.stages.weight import (effective_sizes, invalid_weights, margin_er
                                      weight_wave)
 
 
-@dg.asset(deps=[dg.AssetKey("clean_parent_responses"), dg.AssetKey("quality_flags")],
+@dg.asset(deps=[*CLEAN_KEYS, dg.AssetKey("quality_flags")],
           partitions_def=wave_partitions, group_name="weight", kinds={"duckdb"}, pool=WAREHOUSE_POOL)
 def raking_weights(context: dg.AssetExecutionContext, study: StudyResource,
                    warehouse: WarehouseResource) -> dg.MaterializeResult:

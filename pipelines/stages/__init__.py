@@ -2,8 +2,7 @@
 does its work and returns what it did (the assets' metadata). The Dagster assets (``pipelines/defs``), the
 CLI and the benchmarks all call these, so there is one implementation of each stage."""
 
-from instruments.loader import INSTRUMENTS
+from instruments.study import all_instruments
 
-# The roles of the instruments in the accessibility design: the parents (weighted; their clean columns carry the
-# breakdowns) and the field actors (their mirror items give the perception gap).
-PARENT, FIELD_ACTOR = INSTRUMENTS
+# The instruments of the configured studies: one clean asset each (a study runs those it declares).
+INSTRUMENTS = tuple(all_instruments())

@@ -8,39 +8,45 @@ from pathlib import Path
 
 import duckdb
 
-from analyses import MIN_CELL_SIZE
 from analyses.catalogue import load_catalogue
 from analyses.comparisons import wave_differences
 from analyses.indicator_table import (IndicatorInputs, ScaleItem, group_comparisons, indicator_table,
                                      parent_columns)
 from instruments.model import Instrument
 from instruments.study import Study
-from pipelines.stages import FIELD_ACTOR, PARENT
-from pipelines.stages.weight import wave_margins
+from pipelines.stages.weight import wave_margins, weighted_instrument
 from pipelines.version import code_version
 from warehouse import indicators as layer
 from warehouse import weighted
-from warehouse.clean import SURVEY_LANGUAGE, read_parents
+from warehouse.clean import SURVEY_LANGUAGE, read_respondents
 from warehouse.tables import read_table
 
 # The breakdowns whose categories are compared, and whose channels are left out one at a time.
 AREA, CHANNEL = "neighbourhood", "channel"
 
 
-def scale_items(parent: Instrument, field_actor: Instrument) -> list[ScaleItem]:
+def scale_items(study: Study, parent: Instrument, field_actor: Instrument) -> list[ScaleItem]:
     """The accessibility items of the parent questionnaire, with their field-actor mirrors as clean columns."""
+    framework = study.framework.name if study.framework else None
     mirrors = {c.name: c.variable for c in field_actor.columns()}
-    return [ScaleItem(variable=c.variable, service=c.question.service, dimension=c.subquestion.dim_b,
+    return [ScaleItem(variable=c.variable, service=c.question.subject, dimension=c.subquestion.dimension(framework),
                       polarity=c.subquestion.polarity or "+", mirror=mirrors.get(c.subquestion.mirror))
             for c in parent.columns()
-            if c.subquestion is not None and c.subquestion.dim_b and c.question.service]
+            if c.subquestion is not None and c.subquestion.dimension(framework) and c.question.subject]
 
 
-def subjects(parent: Instrument) -> tuple[dict, dict]:
-    """Services (codes -> names per language, from the awareness item) and themes of need."""
-    services = {sq.code: dict(sq.labels) for sq in parent.question("kent").subquestions}
-    themes = {sq.code: dict(sq.labels) for sq in parent.question("nood").subquestions}
-    return services, themes
+def subjects(study: Study, wave: str) -> tuple[dict, dict]:
+    """Services and themes (codes -> names per language): the subjects of the lists of each role."""
+    by_role = {}
+    for subject_list in study.lists.values():
+        by_role.setdefault(subject_list.role, study.subjects(subject_list.name, wave))
+    return by_role.get("service", {}), by_role.get("theme", {})
+
+
+def roles(study: Study) -> tuple[str, str]:
+    """The weighted instrument and the other one."""
+    primary = weighted_instrument(study) or study.instrument_names[0]
+    return primary, next((n for n in study.instrument_names if n != primary), primary)
 
 
 def dimensions_of(items: list[ScaleItem]) -> dict[str, list[str]]:
@@ -55,10 +61,12 @@ def dimensions_of(items: list[ScaleItem]) -> dict[str, list[str]]:
 def wave_indicators(study: Study, wave: str) -> tuple[list, list[ScaleItem]]:
     """The catalogue's indicators for the wave's questionnaires (its services, themes and dimensions), and
     the scale items they read."""
-    parent, field_actor = study.instrument(PARENT, wave), study.instrument(FIELD_ACTOR, wave)
-    services, themes = subjects(parent)
-    items = scale_items(parent, field_actor)
-    return load_catalogue().indicators(services, themes, dimensions_of(items)), items
+    primary, other = roles(study)
+    parent, field_actor = study.instrument(primary, wave), study.instrument(other, wave)
+    services, themes = subjects(study, wave)
+    items = scale_items(study, parent, field_actor)
+    words = {d.code: d.words for d in study.framework.dimensions} if study.framework else {}
+    return load_catalogue(study.catalogue_path).indicators(services, themes, dimensions_of(items), words), items
 
 
 def _file_version(path: Path | None) -> str | None:
@@ -71,19 +79,22 @@ def read_inputs(con: duckdb.DuckDBPyConnection, study: Study, wave: str) -> tupl
     instrument versions of those rows."""
     indicators, items = wave_indicators(study, wave)
     population = wave_margins(study, wave)
-    is_weighted = population is not None and weighted.has_weights(con, study.study_id, wave)
+    primary, other = roles(study)
+    is_weighted = population is not None and weighted.has_weights(con, primary, study.study_id, wave)
     calibration = population.margins if is_weighted else None
     # The survey language always: Cronbach's alpha is also reported per language.
-    columns = ["instrument_version", SURVEY_LANGUAGE, *parent_columns(indicators, items, study.breakdowns, calibration)]
-    parents = (weighted.read_parents(con, study.study_id, wave, columns) if is_weighted
-               else read_parents(con, study.study_id, wave, columns))
-    actors = read_table(con, "clean", f"{FIELD_ACTOR}_responses", study_id=study.study_id, wave=wave)
+    columns = ["instrument_version", SURVEY_LANGUAGE,
+               *parent_columns(indicators, items, study.breakdown_columns, calibration)]
+    parents = (weighted.read_respondents(con, primary, study.study_id, wave, columns) if is_weighted
+               else read_respondents(con, primary, study.study_id, wave, columns))
+    actors = read_table(con, "clean", f"{other}_responses", study_id=study.study_id, wave=wave)
     # A fixed order: a rerun sums the same numbers in the same order, to the last bit.
     actors = actors[actors["complete"]].sort_values(["survey_id", "response_id"], kind="stable")
     inputs = IndicatorInputs(
         parents=parents, field_actors=actors.reset_index(drop=True), indicators=indicators, items=items,
-        breakdowns=study.breakdowns, weight="weight" if is_weighted else None, calibration=calibration,
-        min_n=MIN_CELL_SIZE)
+        breakdowns=study.breakdown_columns, weight="weight" if is_weighted else None, calibration=calibration,
+        min_n=study.publication.min_cell, min_field_actors=study.publication.min_group_for_index,
+        min_alpha=study.publication.min_alpha)
     return inputs, sorted(set(parents["instrument_version"]) | set(actors["instrument_version"]))
 
 
@@ -94,7 +105,7 @@ def indicator_wave(con: duckdb.DuckDBPyConnection, study: Study, wave: str, run_
     inputs, versions = read_inputs(con, study, wave)
     table, reliability = indicator_table(inputs, language=SURVEY_LANGUAGE)
     margins_file = next((s.margins for s in study.surveys_in(wave)
-                         if s.instrument == PARENT and s.margins), None)
+                         if s.instrument == weighted_instrument(study) and s.margins), None)
     table = table.assign(run_id=run_id, instrument_version=",".join(versions),
                          margins_version=_file_version(margins_file) if inputs.weight else None,
                          code_version=code_version())
@@ -115,5 +126,5 @@ def differences(con: duckdb.DuckDBPyConnection, study: Study) -> dict:
 
 
 def small_cells(con: duckdb.DuckDBPyConnection, study: Study) -> list[str]:
-    """Published cells resting on fewer than ``MIN_CELL_SIZE`` respondents, as "wave / indicator / ..."."""
-    return [" / ".join(map(str, row)) for row in layer.small_cells(con, study.study_id, MIN_CELL_SIZE)]
+    """Published cells resting on fewer than the study's ``min_cell`` respondents, as "wave / indicator / ..."."""
+    return [" / ".join(map(str, row)) for row in layer.small_cells(con, study.study_id, study.publication.min_cell)]

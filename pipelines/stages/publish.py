@@ -9,12 +9,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from analyses import MIN_CELL_SIZE
 from dashboards.model import MethodFacts, SiteContent
 from dashboards.site import write_site
 from instruments.study import Study
 from instruments.vocabulary import LANGUAGE_NAMES, LANGUAGES
-from pipelines.stages import PARENT
 from pipelines.stages.indicators import wave_indicators
 from warehouse import indicators as layer
 from warehouse import weighted
@@ -25,16 +23,17 @@ class NothingToPublish(RuntimeError):
 
 
 def breakdown_labels(con: duckdb.DuckDBPyConnection, study: Study) -> dict[str, dict[str, dict[str, str]]]:
-    """Breakdown -> category code -> label per language: the answers of the parents' question behind it in the
-    codebook (its latest wave), or the languages' names for the survey language."""
+    """Breakdown -> category code -> label per language: the answers of the question behind it in the codebook
+    (of an instrument that is broken down, its latest wave), or the languages' names for the survey language."""
     labels = {}
-    for breakdown, column in study.breakdowns.items():
+    broken_down = [role.name for role in study.instruments if role.breakdowns]
+    for breakdown, column in study.breakdown_columns.items():
         if column == SURVEY_LANGUAGE:
             labels[breakdown] = LANGUAGE_NAMES
             continue
         found = con.execute(
-            """SELECT answers FROM meta.codebook WHERE study_id = ? AND instrument = ? AND variable = ?
-               ORDER BY wave DESC LIMIT 1""", [study.study_id, PARENT, column]).fetchall()
+            """SELECT answers FROM meta.codebook WHERE study_id = ? AND list_contains(?, instrument) AND variable = ?
+               ORDER BY wave DESC, instrument LIMIT 1""", [study.study_id, broken_down, column]).fetchall()
         if found and found[0][0]:
             labels[breakdown] = {a["code"]: {lang: a[lang] for lang in LANGUAGES} for a in json.loads(found[0][0])}
     return labels
@@ -73,7 +72,26 @@ def site_content(con: duckdb.DuckDBPyConnection, study: Study) -> SiteContent:
     return SiteContent(study_title=study.title, indicators=rows,
                        catalogue=indicator_catalogue(study, sorted(rows["wave"].unique())),
                        domains=breakdown_labels(con, study), method=method_facts(con, study.study_id),
-                       min_n=MIN_CELL_SIZE)
+                       min_n=study.publication.min_cell, **study_words(study))
+
+
+def study_words(study: Study) -> dict:
+    """What the site takes from the study's folder: its dimensions, breakdowns and their texts."""
+    words: dict[str, dict[str, str]] = {}
+    dimensions = study.framework.dimensions if study.framework else ()
+    for dimension in dimensions:
+        words[f"dim_{dimension.code}"] = dict(dimension.labels)
+        if dimension.about:
+            words[f"dim_{dimension.code}_about"] = dict(dimension.about)
+    if study.other_section:
+        words["dim_other"] = dict(study.other_section.title)
+        if study.other_section.about:
+            words["dim_other_about"] = dict(study.other_section.about)
+    for breakdown in study.breakdowns.values():
+        words[f"breakdown_{breakdown.name}"] = dict(breakdown.title)
+    return {"dimensions": tuple(d.code for d in dimensions), "breakdowns": tuple(study.breakdowns),
+            "compared": tuple(b.name for b in study.breakdowns.values() if b.compare),
+            "checks": tuple(b.name for b in study.breakdowns.values() if b.sensitivity), "words": words}
 
 
 def publish_site(site: Path, content: SiteContent) -> dict:

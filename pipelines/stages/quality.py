@@ -1,4 +1,4 @@
-"""Quality: every clean response of a wave checked by the rules in ``instruments/definitions/quality.yaml``
+"""Quality: every clean response of a wave checked by the study's rules (``quality.yaml``, shared or its own)
 (nothing is deleted; flagged responses may be kept out of the weighting base), and the count per flag."""
 
 from __future__ import annotations
@@ -8,14 +8,16 @@ import pandas as pd
 import yaml
 
 from analyses.quality import FLAGS, QualityInputs, QualityRules, quality_flags
-from instruments.loader import DEFINITIONS
 from instruments.model import Instrument
 from instruments.study import Study
 from warehouse.tables import read_table, replace_wave
 
 
-def quality_rules() -> QualityRules:
-    return QualityRules.from_mapping(yaml.safe_load((DEFINITIONS / "quality.yaml").read_text(encoding="utf-8")))
+def quality_rules(study: Study) -> QualityRules:
+    """The study's rules; a study that imports none and has none of its own gets the defaults."""
+    if study.quality_path is None:
+        return QualityRules()
+    return QualityRules.from_mapping(yaml.safe_load(study.quality_path.read_text(encoding="utf-8")))
 
 
 def quality_inputs(instrument: Instrument) -> QualityInputs:
@@ -35,7 +37,7 @@ def flag_wave(con: duckdb.DuckDBPyConnection, study: Study, wave: str) -> dict:
     """Replace the wave's rows of ``clean.quality_flags``: one per clean response of each instrument, a flag
     per rule and whether the rules keep it out of the weighting base. Total time from LimeSurvey's timings
     (``interviewtime``) when exported, else from the start and last-action stamps."""
-    rules = quality_rules()
+    rules = quality_rules(study)
     frames = []
     for name in dict.fromkeys(s.instrument for s in study.surveys_in(wave)):
         rows = read_table(con, "clean", f"{name}_responses", study_id=study.study_id, wave=wave)

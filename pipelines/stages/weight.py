@@ -1,5 +1,5 @@
-"""Weight: the parents of a wave raked to the population margins named in the study file; the weights and the
-weighting's diagnostics go to the weighted layer (``warehouse.weighted``), which the checks read."""
+"""Weight: the respondents of a study's weighted instrument in a wave, raked to the population margins its survey
+names in the study file; the weights and the weighting's diagnostics go to the weighted layer (``warehouse.weighted``), which the checks read."""
 
 from __future__ import annotations
 
@@ -9,18 +9,23 @@ import pandas as pd
 
 from analyses import PopulationMargins, WeightingError, margins_from_csv, rake
 from instruments.study import Study
-from pipelines.stages import PARENT
 from warehouse import weighted
-from warehouse.clean import read_parents
+from warehouse.clean import read_respondents
 from warehouse.tables import read_table
+
+
+def weighted_instrument(study: Study) -> str | None:
+    """The study's weighted instrument (a study has at most one), or None."""
+    return next(iter(study.weighted_instruments), None)
 
 
 def wave_margins(study: Study, wave: str) -> PopulationMargins | None:
     """The population margins of the wave's weighted survey, checked against the codebook's codes."""
-    survey = next((s for s in study.surveys_in(wave) if s.instrument == PARENT and s.margins), None)
+    name = weighted_instrument(study)
+    survey = next((s for s in study.surveys_in(wave) if s.instrument == name and s.margins), None)
     if survey is None:
         return None
-    instrument = study.instrument(PARENT, wave)
+    instrument = study.instrument(name, wave)
     categories = {q.code: {a.code for a in q.answers} for q in instrument.questions if q.answers}
     try:
         data = survey.margins.read_bytes()
@@ -29,14 +34,15 @@ def wave_margins(study: Study, wave: str) -> PopulationMargins | None:
     return margins_from_csv(data, str(survey.margins), categories=categories)
 
 
-def weighting_base(parents: pd.DataFrame, flags: pd.DataFrame, variables: list[str]) -> tuple[pd.DataFrame, int]:
-    """The parents the weights are computed for: not kept out by a quality rule (``flags``: rows of
+def weighting_base(respondents: pd.DataFrame, flags: pd.DataFrame, variables: list[str],
+                   instrument: str) -> tuple[pd.DataFrame, int]:
+    """The respondents the weights are computed for: not kept out by a quality rule (``flags``: rows of
     ``clean.quality_flags``), complete, and every margin variable answered; and how many the quality rules
     let through but the last two conditions left out. Sorted by survey and response, so a rerun sums the same
     numbers in the same order: identical weights to the last bit."""
-    excluded = flags[(flags["instrument"] == PARENT) & flags["excluded_from_weighting"]]
+    excluded = flags[(flags["instrument"] == instrument) & flags["excluded_from_weighting"]]
     keys = ["survey_id", "response_id"]
-    kept = parents[~parents.set_index(keys).index.isin(excluded.set_index(keys).index)]
+    kept = respondents[~respondents.set_index(keys).index.isin(excluded.set_index(keys).index)]
     base = kept[kept["complete"].astype(bool) & kept[variables].notna().all(axis=1)]
     return base.sort_values(keys, kind="stable").reset_index(drop=True), len(kept) - len(base)
 
@@ -53,16 +59,20 @@ def margin_errors(frame: pd.DataFrame, population: PopulationMargins, column: st
 
 def weight_wave(con: duckdb.DuckDBPyConnection, study: Study, wave: str) -> dict:
     """Rake the wave's weighting base to its margins (trimming when the study trims) and replace its rows of
-    ``weighted.parent_weights`` and ``weighted.weighting_diagnostics``; a wave without margins gets none."""
+    ``weighted.<instrument>_weights`` and ``weighted.weighting_diagnostics``; a wave without margins gets none."""
+    name = weighted_instrument(study)
+    if name is None:
+        return {"weighted": False, "reason": "the study has no weighted instrument"}
     population = wave_margins(study, wave)
     if population is None:
-        weighted.write_wave(con, study.study_id, wave, pd.DataFrame(columns=list(weighted.WEIGHT_COLUMNS)), None)
+        weighted.write_wave(con, study.study_id, wave, name, pd.DataFrame(columns=list(weighted.WEIGHT_COLUMNS)),
+                            None)
         return {"weighted": False, "reason": "no margins for this wave"}
     variables = list(population.margins)
-    # Only the columns raking reads (a million parents' questionnaires would not fit as text).
-    parents = read_parents(con, study.study_id, wave, ["respondent_id", "complete", *variables])
+    # Only the columns raking reads (a million respondents' questionnaires would not fit as text).
+    parents = read_respondents(con, name, study.study_id, wave, ["respondent_id", "complete", *variables])
     flags = read_table(con, "clean", "quality_flags", study_id=study.study_id, wave=wave)
-    base, incomplete = weighting_base(parents, flags, variables)
+    base, incomplete = weighting_base(parents, flags, variables, name)
     result = rake(base, population.margins, trim=study.trim)
     frame = base[["survey_id", "response_id", "respondent_id", *variables]].assign(
         weight=result.weights.to_numpy(),
@@ -75,7 +85,7 @@ def weight_wave(con: duckdb.DuckDBPyConnection, study: Study, wave: str) -> dict
         "max_margin_error": max(raked.values()), "max_final_margin_error": max(final.values()),
         "margin_errors": {v: [raked[v], final[v]] for v in variables}, "margins_sources": population.sources,
     }
-    rows = weighted.write_wave(con, study.study_id, wave, frame, diagnostics)
+    rows = weighted.write_wave(con, study.study_id, wave, name, frame, diagnostics)
     return {"weighted": True, "rows": rows, "excluded_from_weighting": incomplete,
             "iterations": result.iterations, "max_margin_error": result.max_margin_error, "n": result.n,
             "weight_sum": result.weight_sum, "n_eff": round(result.n_eff, 3), "deff_weighting": round(result.deff, 4),
@@ -95,7 +105,8 @@ def stale_diagnostics(con: duckdb.DuckDBPyConnection, study: Study) -> list[str]
     """Waves whose stored diagnostics no longer describe their stored weights (weights without diagnostics, as
     in a warehouse from before the table, diagnostics of another count, as after an erasure, or diagnostics
     without weights): their checks cannot be trusted until the wave is weighted again."""
-    counts = weighted.weight_counts(con, study.study_id)
+    name = weighted_instrument(study)
+    counts = weighted.weight_counts(con, name, study.study_id) if name else {}
     diagnostics = weighted.read_diagnostics(con, study.study_id)
     described = dict(zip(diagnostics["wave"], diagnostics["n"]))
     return sorted(str(w) for w in set(counts) | set(described) if counts.get(w) != described.get(w))
@@ -109,5 +120,8 @@ def effective_sizes(con: duckdb.DuckDBPyConnection, study: Study) -> dict[str, f
 
 def invalid_weights(con: duckdb.DuckDBPyConnection, study: Study) -> list[int]:
     """Response ids whose stored weight is not positive and finite."""
-    weights = weighted.read_weights(con, study.study_id)
+    name = weighted_instrument(study)
+    if name is None:
+        return []
+    weights = weighted.read_weights(con, name, study.study_id)
     return [int(i) for i in weights.loc[~np.isfinite(weights["weight"]) | (weights["weight"] <= 0), "response_id"]]
