@@ -1,16 +1,14 @@
 """Pure analysis functions: DataFrames in, DataFrames out. No I/O, no Dagster."""
 
-from analyses.catalogue import Catalogue, Indicator, load_catalogue
 from analyses.disclosure import MIN_CELL_SIZE, suppress_small_cells
 from analyses.estimates import survey_mean, survey_total
-from analyses.indicator_table import IndicatorInputs, ScaleItem, indicator_table
+from analyses.indicator_table import Indicator, IndicatorInputs, Sample, ScaleItem, indicator_table
 from analyses.margins import PopulationMargins, margins_from_csv, margins_from_table
 from analyses.quality import QualityInputs, QualityRules, quality_flags
 from analyses.reliability import cronbach_alpha
 from analyses.weighting import RakingResult, WeightingError, kish_n_eff, rake
 
 __all__ = [
-    "Catalogue",
     "Indicator",
     "IndicatorInputs",
     "MIN_CELL_SIZE",
@@ -18,12 +16,12 @@ __all__ = [
     "QualityInputs",
     "QualityRules",
     "RakingResult",
+    "Sample",
     "ScaleItem",
     "WeightingError",
     "cronbach_alpha",
     "indicator_table",
     "kish_n_eff",
-    "load_catalogue",
     "margins_from_csv",
     "margins_from_table",
     "quality_flags",

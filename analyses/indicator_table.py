@@ -1,10 +1,14 @@
-"""The indicators table: every indicator of the catalogue, overall and per breakdown, with its uncertainty and
-its disclosure control (DOMAIN.md sections 3 and 5). Pure: DataFrames in, DataFrames out.
+"""The indicators table: every indicator of a study's catalogue, overall and per breakdown, with its uncertainty
+and its disclosure control (DOMAIN.md sections 3 and 5). Pure: DataFrames in, DataFrames out.
 
-Each indicator is the weighted mean of a respondent-level variable derived here (a 0/1 for proportions, a
-0-100 score for indices, 1-5 for a mean), missing outside the indicator's universe, so that
-``analyses.estimates.survey_mean`` treats the universe as a domain of the whole design: Taylor
-linearisation, calibration-aware for raked weights, logit intervals for proportions and Wald otherwise.
+Each indicator is the weighted mean of a respondent-level variable derived here from one instrument's clean
+columns (a 0/1 for shares, a 0-100 score for scale indices, the value for a mean), missing outside the
+indicator's universe, so that ``analyses.estimates.survey_mean`` treats the universe as a domain of the whole
+design: Taylor linearisation, calibration-aware for raked weights, logit intervals for proportions and Wald
+otherwise. Counts ("12 of 18") are never weighted; differences between two instruments' estimates (the
+perception gap) have SE = sqrt(SE_a^2 + SE_b^2). What an indicator reads (its column, codes, universe, scale
+items) is resolved from the questionnaire by the caller (``pipelines/stages/indicators.py``): nothing here
+knows a study's words.
 """
 
 from __future__ import annotations
@@ -16,79 +20,133 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from analyses.catalogue import Indicator
 from analyses.comparisons import compare_means, compare_proportion
 from analyses.disclosure import MIN_CELL_SIZE, suppress_small_cells
-from analyses.estimates import Design, survey_mean, survey_means
+from analyses.estimates import Design, survey_means
 from analyses.reliability import cronbach_alpha
+from analyses.sensitivity import COLUMNS as SENSITIVITY_COLUMNS
 from analyses.sensitivity import channel_sensitivity
 from analyses.weighting import Margins
 
 ALL = "all"
-MIN_FIELD_ACTORS = 30  # DOMAIN.md: field-actor percentages and gaps only from n >= 30
+BOTH = "both"  # the instrument of a difference between two instruments
+MIN_GROUP = 30  # DOMAIN.md: unweighted samples' percentages, indices and gaps only from n >= 30
 MIN_ALPHA = 0.70
-AGREE_SCORE = 75.0  # a 0-100 score of 75 is an item mean of 4, "agree"
 LOW_N_EFF = 30
-BLOCK = 16  # derived variables held in memory at once: 16 x 8 bytes per parent
+BLOCK = 16  # derived variables held in memory at once: 16 x 8 bytes per respondent
 STATISTICS = ("estimate", "se", "ci_low", "ci_high", "n_eff", "deff")
+ESTIMATED = ("share", "mean", "scale_index")  # kinds estimated in the design; "count" and "difference" are not
 COLUMNS = ["indicator", "measure", "service", "theme", "dimension", "instrument", "breakdown", "domain",
            "estimate", "se", "ci_low", "ci_high", "n", "n_eff", "deff", "unit", "ci_method", "weighted",
            "low_n_eff", "suppressed", "reason"]
 COMPARISON_COLUMNS = ["indicator", "breakdown", "test", "groups", "statistic", "df1", "df2", "p_value", "p_adjusted",
                       "effect_size", "effect_measure", "n", "weighted", "note"]
+RELIABILITY_COLUMNS = ["service", "dimension", "language", "items", "n", "alpha", "ci_low", "ci_high"]
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A condition over clean columns: ``in`` (any of ``variables`` holds one of ``values``; booleans for the
+    clean booleans of yes/no and multiple-choice items, codes otherwise), ``any`` or ``all`` of ``parts``."""
+
+    kind: str
+    variables: tuple[str, ...] = ()
+    values: tuple = ()
+    parts: tuple[Clause, ...] = ()
+
+    def columns(self) -> set[str]:
+        return set(self.variables).union(*(p.columns() for p in self.parts))
+
+
+def holds(clause: Clause, frame: pd.DataFrame) -> pd.Series:
+    """Three-valued: True, False, or missing where a value it needs is missing (a page never reached)."""
+    if clause.kind == "in":
+        result = pd.Series(False, index=frame.index, dtype="boolean")
+        for variable in clause.variables:
+            values = frame[variable] if variable in frame else pd.Series(pd.NA, index=frame.index, dtype=object)
+            test = pd.Series(values.isin(list(clause.values)).to_numpy(dtype=bool), index=frame.index, dtype="boolean")
+            result = result | test.mask(values.isna().to_numpy())
+        return result
+    parts = [holds(part, frame) for part in clause.parts]
+    result = parts[0]
+    for part in parts[1:]:
+        result = (result | part) if clause.kind == "any" else (result & part)
+    return result
 
 
 @dataclass(frozen=True)
 class ScaleItem:
-    """One accessibility item about a service: its clean column, dimension, polarity and mirror."""
+    """One item of a scale: its clean column and polarity ("-": reversed)."""
 
     variable: str
-    service: str
-    dimension: str
     polarity: str = "+"
-    mirror: str | None = None  # the field-actor column of the mirrored item
 
 
 @dataclass(frozen=True)
-class Columns:
-    """How clean columns are named; ``{service}`` and ``{theme}`` are codes."""
+class Indicator:
+    """One published indicator: a measure of the catalogue for one subject (and dimension), resolved to the
+    clean columns of its instrument's wave, e.g. ``access_index.S01.<dimension>``."""
 
-    aware: str = "kent_{service}"
-    used: str = "gebruik_{service}"
-    satisfaction: str = "tevreden_{service}"
-    need: str = "nood_{theme}"
-    support: str = "steun_{theme}"
-    no_support: str = "N"
-    partial_support: str = "D"
+    name: str
+    measure: str
+    kind: str  # share, mean, scale_index, count, difference
+    unit: str  # proportion, mean, index, count, difference
+    instrument: str
+    service: str | None = None
+    theme: str | None = None
+    dimension: str | None = None
+    headline: bool = False
+    label: Mapping[str, str] = field(default_factory=dict)
+    description: Mapping[str, str] = field(default_factory=dict)
+    variable: str | None = None  # the item's clean column (share, mean, count of an item)
+    codes: frozenset = frozenset()  # the answers counted (share); numbers for a scale
+    invalid: frozenset = frozenset()  # answer codes that are no substantive answer ("don't know")
+    low: float | None = None  # the numeric range of the item or scale
+    high: float | None = None
+    reverse: bool = False
+    items: tuple[ScaleItem, ...] = ()  # a scale (per dimension)
+    universe: Clause | None = None
+    shown: Clause | None = None  # the item's conditions: not shown counts as outside the codes
+    at_least: float | None = None  # count
+    of: tuple[str, str] | None = None  # difference: the two indicators' names
+    breakdowns: tuple[str, ...] | None = None  # None: every breakdown of its instrument
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One instrument's respondents of a wave: the weighted base with ``weight`` (and the margins it was raked
+    to), or every complete response unweighted."""
+
+    frame: pd.DataFrame
+    weight: str | None = None
+    calibration: Margins | None = None
+    weighted_role: bool = False  # a weighted instrument: indices need alpha; else counts, and n >= min_group
+    broken_down: bool = True
 
 
 @dataclass(frozen=True)
 class IndicatorInputs:
-    parents: pd.DataFrame  # one row per parent of the base
-    field_actors: pd.DataFrame  # one row per field actor
+    samples: Mapping[str, Sample]  # instrument -> its respondents
     indicators: Sequence[Indicator]
-    items: Sequence[ScaleItem]
-    breakdowns: Mapping[str, str] = field(default_factory=dict)  # breakdown name -> parents' column
-    weight: str | None = None
-    calibration: Margins | None = None
-    columns: Columns = Columns()
+    breakdowns: Mapping[str, str] = field(default_factory=dict)  # breakdown name -> clean column
     min_n: int = MIN_CELL_SIZE
-    min_field_actors: int = MIN_FIELD_ACTORS
+    min_group: int = MIN_GROUP
     min_alpha: float = MIN_ALPHA
+    low_n_eff: float = LOW_N_EFF
 
 
-def parent_columns(indicators: Sequence[Indicator], items: Sequence[ScaleItem], breakdowns: Mapping[str, str],
-                   calibration: Margins | None = None, columns: Columns = Columns()) -> list[str]:
-    """The parents' columns the indicators read: a caller can load only these (a million parents' whole
-    questionnaire would not fit in memory as text)."""
+def needed_columns(indicators: Sequence[Indicator], instrument: str, breakdowns: Mapping[str, str],
+                   calibration: Margins | None = None) -> list[str]:
+    """The columns of ``instrument``'s clean table its indicators read: a caller can load only these (a million
+    respondents' whole questionnaire would not fit in memory as text)."""
     wanted = [*breakdowns.values(), *(calibration or {})]
     for indicator in indicators:
-        if indicator.service:
-            wanted += [columns.aware.format(service=indicator.service), columns.used.format(service=indicator.service),
-                       columns.satisfaction.format(service=indicator.service)]
-        if indicator.theme:
-            wanted += [columns.need.format(theme=indicator.theme), columns.support.format(theme=indicator.theme)]
-    wanted += [item.variable for item in items]
+        if indicator.instrument != instrument:
+            continue
+        wanted += [indicator.variable] if indicator.variable else []
+        wanted += [item.variable for item in indicator.items]
+        for clause in (indicator.universe, indicator.shown):
+            wanted += sorted(clause.columns()) if clause is not None else []
     return list(dict.fromkeys(wanted))
 
 
@@ -106,97 +164,87 @@ def numbers(values: pd.Series | None, index: pd.Index) -> pd.Series:
     return pd.to_numeric(values, errors="coerce").astype(float)
 
 
-def item_scores(frame: pd.DataFrame, items: Sequence[ScaleItem], column: str = "variable") -> pd.DataFrame:
-    """Item answers as numbers 1-5, reversed (6 - x) for negative items; "don't know" and "not
-    applicable" (any non-numeric code) are missing, never 3."""
+def item_scores(frame: pd.DataFrame, items: Sequence[ScaleItem], low: float = 1.0, high: float = 5.0) -> pd.DataFrame:
+    """Item answers as numbers ``low``-``high``, reversed (low + high - x) for negative items; "don't know" and
+    "not applicable" (any non-numeric code) are missing, never the middle."""
     scores = {}
     for item in items:
-        name = getattr(item, column)
-        values = numbers(frame.get(name), frame.index)
-        values = values.where(values.between(1, 5))
-        scores[name] = 6 - values if item.polarity == "-" else values
+        values = numbers(frame.get(item.variable), frame.index)
+        values = values.where(values.between(low, high))
+        scores[item.variable] = (low + high) - values if item.polarity == "-" else values
     return pd.DataFrame(scores, index=frame.index, dtype=float)
 
 
-def dimension_scores(scores: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Per respondent: valid on the dimension (answered at least ceil(2k/3) of its k items), and the
-    0-100 score s = 100 (mean - 1) / 4 of the items answered (missing where not valid)."""
+def dimension_scores(scores: pd.DataFrame, low: float = 1.0, high: float = 5.0) -> tuple[pd.Series, pd.Series]:
+    """Per respondent: valid on the scale (answered at least ceil(2k/3) of its k items), and the 0-100 score
+    s = 100 (mean - low) / (high - low) of the items answered (missing where not valid)."""
     k = scores.shape[1]
     valid = scores.notna().sum(axis=1) >= math.ceil(2 * k / 3)
-    score = (100 * (scores.mean(axis=1) - 1) / 4).where(valid)
+    score = (100 * (scores.mean(axis=1) - low) / (high - low)).where(valid)
     return valid, score
 
 
-def _flag(condition: pd.Series, universe: pd.Series) -> pd.Series:
-    """A 0/1 variable inside ``universe`` (missing outside)."""
-    return condition.astype(float).where(universe.fillna(False).astype(bool))
+def _range(indicator: Indicator) -> tuple[float, float]:
+    return (indicator.low if indicator.low is not None else 1.0, indicator.high if indicator.high is not None else 5.0)
 
 
-def _bool(frame: pd.DataFrame, column: str) -> pd.Series:
-    if column not in frame:
-        return pd.Series(pd.NA, index=frame.index, dtype="boolean")
-    return frame[column].astype("boolean")
+def _universe(indicator: Indicator, frame: pd.DataFrame) -> pd.Series:
+    if indicator.universe is None:
+        return pd.Series(True, index=frame.index)
+    return holds(indicator.universe, frame).fillna(False).astype(bool)
 
 
-def derive_parent_variables(inputs: IndicatorInputs, indicators: Sequence[Indicator] | None = None) -> pd.DataFrame:
-    """One column per parent indicator (of ``indicators``, by default all of the inputs'), on the parents'
-    index, missing outside the indicator's universe."""
-    chosen = inputs.indicators if indicators is None else indicators
-    return pd.DataFrame(dict(parent_variables(inputs, chosen)), index=inputs.parents.index, dtype=float)
+def variable(indicator: Indicator, frame: pd.DataFrame) -> pd.Series:
+    """The respondent-level variable whose (weighted) mean the indicator is; missing outside its universe."""
+    universe = _universe(indicator, frame)
+    if indicator.items:
+        low, high = _range(indicator)
+        scores = item_scores(frame, indicator.items, low, high)
+        valid, score = dimension_scores(scores, low, high)
+        inside = universe & valid
+        if indicator.kind == "share":
+            hit = scores.isin([float(c) for c in indicator.codes]).any(axis=1)
+            return hit.astype(float).where(inside)
+        return score.where(inside)
+    values = frame[indicator.variable] if indicator.variable in frame else pd.Series(pd.NA, index=frame.index,
+                                                                                     dtype=object)
+    if indicator.kind == "share":
+        answered = values.notna() & ~values.isin(list(indicator.invalid))
+        result = values.isin(list(indicator.codes)).astype(float).where(answered & universe)
+        if indicator.shown is not None:
+            not_shown = holds(indicator.shown, frame).eq(False).fillna(False).astype(bool)
+            result = result.mask(~answered & not_shown & universe, 0.0)
+        return result
+    score = numbers(values, frame.index)
+    if indicator.low is not None and indicator.high is not None:
+        score = score.where(score.between(indicator.low, indicator.high))
+        if indicator.reverse:
+            score = (indicator.low + indicator.high) - score
+    return score.where(universe)
 
 
-def parent_variables(inputs: IndicatorInputs, indicators: Sequence[Indicator]) -> Iterator[tuple[str, pd.Series]]:
-    """``derive_parent_variables`` one indicator at a time, for callers that keep only a few in memory."""
-    parents, names = inputs.parents, inputs.columns
-    by_subject = {}
-    for item in inputs.items:
-        by_subject.setdefault((item.service, item.dimension), []).append(item)
+def _variables(inputs: IndicatorInputs, instrument: str,
+               indicators: Sequence[Indicator]) -> Iterator[tuple[str, pd.Series]]:
+    frame = inputs.samples[instrument].frame
     for indicator in indicators:
-        kind, service, theme = indicator.measure.kind, indicator.service, indicator.theme
-        aware = _bool(parents, names.aware.format(service=service)) if service else None
-        used = _bool(parents, names.used.format(service=service)) if service else None
-        if kind == "awareness":
-            values = _flag(aware.fillna(False), aware.notna())
-        elif kind == "use":
-            # Not shown the use item because unaware of the service: a non-user.
-            use = used.copy()
-            use[used.isna() & aware.eq(False).fillna(False)] = False
-            values = _flag(use.fillna(False), use.notna())
-        elif kind == "use_among_aware":
-            values = _flag(used.fillna(False), used.notna() & (aware == True))  # noqa: E712
-        elif kind in ("satisfaction", "satisfaction_mean"):
-            score = numbers(parents.get(names.satisfaction.format(service=service)), parents.index)
-            universe = (used == True) & score.between(1, 5)  # noqa: E712
-            values = _flag(score >= 4, universe) if kind == "satisfaction" else score.where(universe.fillna(False))
-        elif kind in ("unmet_need_rate", "partly_met_need_rate", "unmet_need_prevalence"):
-            need = _bool(parents, names.need.format(theme=theme))
-            support = parents.get(names.support.format(theme=theme), pd.Series(pd.NA, index=parents.index))
-            wanted = names.partial_support if kind == "partly_met_need_rate" else names.no_support
-            got = support == wanted
-            if kind == "unmet_need_prevalence":
-                # Everyone who answered the need item; a need without an answer on support is unknown.
-                known = need.notna() & ~((need == True) & support.isna())  # noqa: E712
-                values = _flag((need == True) & got, known)  # noqa: E712
-            else:
-                values = _flag(got, (need == True) & support.notna())  # noqa: E712
-        elif kind in ("barrier", "access_index"):
-            items = by_subject.get((service, indicator.dimension), [])
-            valid, score = dimension_scores(item_scores(parents, items))
-            universe = (aware == True) & valid  # noqa: E712
-            if kind == "barrier":
-                values = _flag((item_scores(parents, items) <= 2).any(axis=1), universe)
-            else:
-                values = score.where(universe.fillna(False))
-        else:
-            continue  # field-actor measures and the gap are computed from the field actors below
-        yield indicator.name, pd.to_numeric(values, errors="coerce").astype(float)
+        yield indicator.name, pd.to_numeric(variable(indicator, frame), errors="coerce").astype(float)
 
 
-def _estimates(frame: pd.DataFrame, variables: list[str], inputs: IndicatorInputs,
+def derive_variables(inputs: IndicatorInputs, instrument: str,
+                     indicators: Sequence[Indicator] | None = None) -> pd.DataFrame:
+    """One column per estimated indicator of ``instrument`` (of ``indicators``, by default all), on its
+    sample's index, missing outside each indicator's universe."""
+    chosen = [i for i in (inputs.indicators if indicators is None else indicators)
+              if i.instrument == instrument and i.kind in ESTIMATED]
+    return pd.DataFrame(dict(_variables(inputs, instrument, chosen)), index=inputs.samples[instrument].frame.index,
+                        dtype=float)
+
+
+def _estimates(frame: pd.DataFrame, variables: list[str], breakdowns: Mapping[str, str],
                design: Design) -> dict[str, pd.DataFrame]:
     """Every variable overall and per breakdown, in one design (resolved once for every block)."""
     parts = [survey_means(frame, variables, design=design).assign(breakdown=ALL, domain=ALL)]
-    for breakdown, column in inputs.breakdowns.items():
+    for breakdown, column in breakdowns.items():
         if column not in frame:
             continue
         cells = survey_means(frame, variables, by=column, design=design)
@@ -208,107 +256,142 @@ def _estimates(frame: pd.DataFrame, variables: list[str], inputs: IndicatorInput
 
 
 def _rows(indicator: Indicator, table: pd.DataFrame, instrument: str, weighted: bool, ci_method: str) -> pd.DataFrame:
-    return table.assign(indicator=indicator.name, measure=indicator.measure.name, service=indicator.service,
+    return table.assign(indicator=indicator.name, measure=indicator.measure, service=indicator.service,
                         theme=indicator.theme, dimension=indicator.dimension, instrument=instrument,
                         unit=indicator.unit, weighted=weighted, ci_method=ci_method)
 
 
+def _prepared(sample: Sample, indicators: Sequence[Indicator], breakdowns: Mapping[str, str]) -> Sample:
+    """Text answers as categoricals (a view of the frame, not a copy): each scale's indicators read them twice,
+    and a categorical converts its few codes, not every row. The breakdown and margin columns too: hundreds
+    of estimates then group rows without hashing text again."""
+    frame = sample.frame.copy(deep=False)
+    grouping = [c for c in dict.fromkeys([*breakdowns.values(), *(sample.calibration or {})]) if c in frame]
+    scale = [item.variable for i in indicators for item in i.items if item.variable in frame]
+    for column in dict.fromkeys([*grouping, *scale]):
+        if not (isinstance(frame[column].dtype, pd.CategoricalDtype)
+                or pd.api.types.is_numeric_dtype(frame[column]) and column not in grouping):
+            frame[column] = frame[column].astype("category")
+    return replace(sample, frame=frame)
+
+
+def _breakdowns_of(inputs: IndicatorInputs, sample: Sample) -> dict[str, str]:
+    return dict(inputs.breakdowns) if sample.broken_down else {}
+
+
+def _estimated_rows(inputs: IndicatorInputs, instrument: str, sample: Sample) -> list[pd.DataFrame]:
+    chosen = [i for i in inputs.indicators if i.instrument == instrument and i.kind in ESTIMATED]
+    if not chosen:
+        return []
+    breakdowns = _breakdowns_of(inputs, sample)
+    frame = sample.frame
+    grouping = [c for c in dict.fromkeys([*breakdowns.values(), *(sample.calibration or {})]) if c in frame]
+    base = frame[grouping + ([sample.weight] if sample.weight else [])]
+    design = Design(base, sample.weight, None, None, None, sample.calibration)
+    by_name = {i.name: i for i in chosen}
+    parts = []
+
+    def estimate(block: dict[str, pd.Series]) -> None:
+        estimates = _estimates(base.assign(**block), list(block), breakdowns, design)
+        for name in block:
+            indicator = by_name[name]
+            rows = estimates[name]
+            if indicator.breakdowns is not None:
+                rows = rows[rows["breakdown"].isin([ALL, *indicator.breakdowns])]
+            method = "logit" if indicator.unit == "proportion" else "wald"
+            parts.append(_rows(indicator, rows, instrument, sample.weight is not None, method))
+
+    # The derived variables a block at a time: a million respondents never hold all of them at once.
+    block: dict[str, pd.Series] = {}
+    for name, values in _variables(inputs, instrument, chosen):
+        block[name] = values
+        if len(block) == BLOCK:
+            estimate(block)
+            block = {}
+    if block:
+        estimate(block)
+    return parts
+
+
+def _count_rows(inputs: IndicatorInputs) -> list[pd.DataFrame]:
+    """Counts: how many respondents (valid, in the universe) reach the threshold, of n. Never weighted."""
+    out = []
+    for indicator in inputs.indicators:
+        sample = inputs.samples.get(indicator.instrument)
+        if indicator.kind != "count" or sample is None or sample.frame.empty:
+            continue
+        universe = _universe(indicator, sample.frame)
+        if indicator.items:
+            low, high = _range(indicator)
+            _, score = dimension_scores(item_scores(sample.frame, indicator.items, low, high), low, high)
+        else:
+            score = numbers(sample.frame.get(indicator.variable), sample.frame.index)
+        valid = score.where(universe).dropna()
+        table = pd.DataFrame({"breakdown": [ALL], "domain": [ALL],
+                              "estimate": [float((valid >= indicator.at_least).sum())], "n": [len(valid)]})
+        out.append(_rows(indicator, table, indicator.instrument, False, "none"))
+    return out
+
+
 def reliability_table(inputs: IndicatorInputs, language: str | None = None) -> pd.DataFrame:
-    """Cronbach's alpha per service and dimension, on the wave's unweighted complete cases of parents aware
-    of the service (overall, and per ``language`` column value as a diagnostic)."""
+    """Cronbach's alpha of each scale behind a weighted instrument's scale index, on the wave's unweighted
+    complete cases of the index's universe (overall, and per ``language`` column value as a diagnostic)."""
     rows = []
-    subjects: dict[tuple[str, str], list[ScaleItem]] = {}
-    for item in inputs.items:
-        subjects.setdefault((item.service, item.dimension), []).append(item)
-    for (service, dimension), items in subjects.items():
-        aware = _bool(inputs.parents, inputs.columns.aware.format(service=service)) == True  # noqa: E712
-        scores = item_scores(inputs.parents, items)[aware.fillna(False).to_numpy()]
+    seen = set()
+    for indicator in inputs.indicators:
+        sample = inputs.samples.get(indicator.instrument)
+        if indicator.kind != "scale_index" or sample is None or not sample.weighted_role:
+            continue
+        subject = indicator.service or indicator.theme
+        if (indicator.instrument, subject, indicator.dimension) in seen:
+            continue
+        seen.add((indicator.instrument, subject, indicator.dimension))
+        low, high = _range(indicator)
+        inside = _universe(indicator, sample.frame)
+        scores = item_scores(sample.frame, indicator.items, low, high)[inside.to_numpy()]
         groups = [(ALL, scores)]
-        if language and language in inputs.parents:
-            langs = inputs.parents.loc[scores.index, language]
+        if language and language in sample.frame:
+            langs = sample.frame.loc[scores.index, language]
             groups += [(str(code), scores[langs == code]) for code in sorted(langs.dropna().unique())]
         for group, data in groups:
-            result = cronbach_alpha(data)
-            rows.append({"service": service, "dimension": dimension, "language": group, "items": len(items),
-                         **result})
-    columns = ["service", "dimension", "language", "items", "n", "alpha", "ci_low", "ci_high"]
-    return pd.DataFrame(rows, columns=columns)
+            rows.append({"service": subject, "dimension": indicator.dimension, "language": group,
+                         "items": len(indicator.items), **cronbach_alpha(data)})
+    return pd.DataFrame(rows, columns=RELIABILITY_COLUMNS)
 
 
-def _field_actor_rows(inputs: IndicatorInputs, indicators: Sequence[Indicator]) -> list[pd.DataFrame]:
-    actors = inputs.field_actors
-    out = []
-    mirrors: dict[tuple[str, str], list[ScaleItem]] = {}
-    for item in inputs.items:
-        if item.mirror:
-            mirrors.setdefault((item.service, item.dimension), []).append(item)
-    for indicator in indicators:
-        kind = indicator.measure.kind
-        if kind not in ("field_actor_agree", "field_actor_index"):
-            continue
-        items = mirrors.get((indicator.service, indicator.dimension), [])
-        if not items or actors.empty:
-            continue
-        _, score = dimension_scores(item_scores(actors, items, column="mirror"))
-        if kind == "field_actor_agree":
-            valid = score.dropna()
-            table = pd.DataFrame({"breakdown": [ALL], "domain": [ALL], "estimate": [float((valid >= AGREE_SCORE).sum())],
-                                  "n": [len(valid)]})
-            out.append(_rows(indicator, table, "field_actor", False, "none"))
-        else:
-            frame = pd.DataFrame({"s": score})
-            table = survey_mean(frame, "s").assign(breakdown=ALL, domain=ALL)
-            out.append(_rows(indicator, table, "field_actor", False, "wald"))
-    return out
+def alpha_reason(alpha: float, minimum: float) -> str | None:
+    if pd.isna(alpha):
+        return "alpha_not_computable"
+    return None if alpha >= minimum else f"alpha_below_{minimum:g}"
 
 
-def _gap_rows(table: pd.DataFrame, indicators: Sequence[Indicator], inputs: IndicatorInputs) -> list[pd.DataFrame]:
-    """perception_gap = field-actor index - parent index, SE = sqrt(SE_p^2 + SE_a^2) (independent samples)."""
-    out = []
-    overall = table[table["breakdown"] == ALL].set_index("indicator")
-    for indicator in indicators:
-        if indicator.measure.kind != "perception_gap":
-            continue
-        parent = f"access_index.{indicator.service}.{indicator.dimension}"
-        actor = f"field_actor_index.{indicator.service}.{indicator.dimension}"
-        if parent not in overall.index or actor not in overall.index:
-            continue
-        p, a = overall.loc[parent], overall.loc[actor]
-        row = {"breakdown": ALL, "domain": ALL, "n": a["n"], "n_eff": np.nan, "deff": np.nan}
-        reason = None
-        if pd.isna(a["n"]) or a["n"] < inputs.min_field_actors:
-            reason = "field_actor_n_below_30"
-        elif p["suppressed"]:
-            reason = "parent_index_withheld"
-        if reason is None:
-            estimate = float(a["estimate"] - p["estimate"])
-            se = float(math.hypot(a["se"], p["se"]))
-            row.update(estimate=estimate, se=se, ci_low=estimate - 1.959963984540054 * se,
-                       ci_high=estimate + 1.959963984540054 * se)
-        frame = _rows(indicator, pd.DataFrame([row]), "both", inputs.weight is not None, "wald")
-        out.append(frame.assign(suppressed=reason is not None, reason=reason))
-    return out
+def n_reason(instrument: str, minimum: int) -> str:
+    return f"{instrument}_n_below_{minimum}"
 
 
 def _suppress(table: pd.DataFrame, inputs: IndicatorInputs, alpha: pd.DataFrame) -> pd.DataFrame:
-    """Primary and secondary small-cell suppression, the field-actor n >= 30 rule and the index gate."""
+    """The index gate, the unweighted samples' minimum, and primary and secondary small-cell suppression."""
     table = table.copy()
     table["suppressed"] = False
     table["reason"] = pd.Series([None] * len(table), index=table.index, dtype="object")
-    # The index gate: an access index is published only where its dimension is reliable.
-    gate = {}
-    for row in alpha[alpha["language"] == ALL].itertuples():
-        if row.items >= 2:
-            gate[(row.service, row.dimension)] = (None if pd.notna(row.alpha) and row.alpha >= inputs.min_alpha
-                                                  else "alpha_below_0.7" if pd.notna(row.alpha)
-                                                  else "alpha_not_computable")
-    is_index = table["measure"] == "access_index"
+    weighted_roles = {name for name, s in inputs.samples.items() if s.weighted_role}
+    # The index gate: a weighted instrument's scale index is published only where its scale is reliable.
+    gate = {(row.service, row.dimension): alpha_reason(row.alpha, inputs.min_alpha)
+            for row in alpha[alpha["language"] == ALL].itertuples() if row.items >= 2}
+    kinds = {i.name: i.kind for i in inputs.indicators}
+    kind = table["indicator"].map(kinds)
+    is_index = (kind == "scale_index") & table["instrument"].isin(weighted_roles)
     for position in table.index[is_index]:
-        reason = gate.get((table.at[position, "service"], table.at[position, "dimension"]))
+        subject = table.at[position, "service"] if pd.notna(table.at[position, "service"]) \
+            else table.at[position, "theme"]
+        reason = gate.get((subject, table.at[position, "dimension"]))
         if reason:
             table.loc[position, ["suppressed", "reason"]] = [True, reason]
-    fa_index = (table["measure"] == "field_actor_index") & (table["n"] < inputs.min_field_actors)
-    table.loc[fa_index, ["suppressed", "reason"]] = [True, "field_actor_n_below_30"]
+    # Unweighted samples: counts always; percentages, means and indices only from min_group respondents.
+    for instrument in set(inputs.samples) - weighted_roles:
+        small = (table["instrument"] == instrument) & kind.isin(ESTIMATED) & (table["n"] < inputs.min_group) \
+            & ~table["suppressed"]
+        table.loc[small, ["suppressed", "reason"]] = [True, n_reason(instrument, inputs.min_group)]
     # Small cells: within an indicator and breakdown the cells add up to the 'all' row, so one suppressed
     # cell alone could be recovered; suppress_small_cells then hides the next smallest.
     cells = table[~table["suppressed"]].copy()
@@ -329,81 +412,103 @@ def _suppress(table: pd.DataFrame, inputs: IndicatorInputs, alpha: pd.DataFrame)
     return table
 
 
+def _difference_rows(table: pd.DataFrame, inputs: IndicatorInputs) -> list[pd.DataFrame]:
+    """a - b for each difference, SE = sqrt(SE_a^2 + SE_b^2) (independent samples); withheld when a side is
+    withheld or an unweighted side has fewer than min_group respondents."""
+    out = []
+    overall = table[table["breakdown"] == ALL].set_index("indicator")
+    for indicator in inputs.indicators:
+        if indicator.kind != "difference" or not indicator.of:
+            continue
+        if any(name not in overall.index for name in indicator.of):
+            continue
+        sides = [overall.loc[name] for name in indicator.of]
+        reason = None
+        for side in sides:
+            sample = inputs.samples.get(side["instrument"])
+            unweighted = sample is not None and not sample.weighted_role
+            if unweighted and (pd.isna(side["n"]) or side["n"] < inputs.min_group):
+                reason = n_reason(side["instrument"], inputs.min_group)
+            elif side["suppressed"]:
+                reason = f"{side['instrument']}_{side['unit']}_withheld"
+            if reason:
+                break
+        a, b = sides
+        row = {"breakdown": ALL, "domain": ALL, "n": a["n"], "n_eff": np.nan, "deff": np.nan}
+        if reason is None:
+            estimate = float(a["estimate"] - b["estimate"])
+            se = float(math.hypot(a["se"], b["se"]))
+            row.update(estimate=estimate, se=se, ci_low=estimate - 1.959963984540054 * se,
+                       ci_high=estimate + 1.959963984540054 * se)
+        weighted = any(bool(side["weighted"]) for side in sides)
+        frame = _rows(indicator, pd.DataFrame([row]), BOTH, weighted, "wald")
+        out.append(frame.assign(suppressed=reason is not None, reason=reason))
+    return out
+
+
 def indicator_table(inputs: IndicatorInputs, language: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every indicator of ``inputs.indicators`` overall and per breakdown; and the reliability table.
 
     Returns ``(indicators, reliability)``. ``indicators`` has the columns of ``COLUMNS``: ``n`` is the
     unweighted number of respondents in the denominator, ``suppressed`` rows keep their place with the
     statistics missing and ``reason`` saying why (``primary``/``secondary`` small-cell suppression,
-    ``alpha_below_0.7``, ``alpha_not_computable``, ``field_actor_n_below_30``).
+    ``alpha_below_<min>``, ``alpha_not_computable``, ``<instrument>_n_below_<min>``,
+    ``<instrument>_<unit>_withheld``).
     """
-    # Text answers of the items as categoricals (a view of the frame, not a copy): each dimension's
-    # indicators read them twice, and a categorical converts its few codes, not every row. The breakdown
-    # and margin columns too: hundreds of estimates then group rows without hashing text again.
-    parents = inputs.parents.copy(deep=False)
-    grouping = [c for c in dict.fromkeys([*inputs.breakdowns.values(), *(inputs.calibration or {})]) if c in parents]
-    for column in dict.fromkeys([*grouping, *(item.variable for item in inputs.items if item.variable in parents)]):
-        if not (isinstance(parents[column].dtype, pd.CategoricalDtype)
-                or pd.api.types.is_numeric_dtype(parents[column]) and column not in grouping):
-            parents[column] = parents[column].astype("category")
-    inputs = replace(inputs, parents=parents)
-    base = parents[grouping + ([inputs.weight] if inputs.weight else [])]
-    design = Design(base, inputs.weight, None, None, None, inputs.calibration)
-    weighted = inputs.weight is not None
+    samples = {name: _prepared(sample, inputs.indicators, _breakdowns_of(inputs, sample))
+               for name, sample in inputs.samples.items()}
+    inputs = replace(inputs, samples=samples)
     parts = []
-
-    def estimate(block: dict[str, pd.Series]) -> None:
-        frame = base.assign(**block)
-        estimates = _estimates(frame, list(block), inputs, design)
-        for name in block:
-            indicator = by_name[name]
-            method = "logit" if indicator.unit == "proportion" else "wald"
-            parts.append(_rows(indicator, estimates[name], "parent", weighted, method))
-
-    # The derived variables a block at a time: a million parents never hold all of them at once.
-    by_name = {indicator.name: indicator for indicator in inputs.indicators}
-    block: dict[str, pd.Series] = {}
-    for name, values in parent_variables(inputs, inputs.indicators):
-        block[name] = values
-        if len(block) == BLOCK:
-            estimate(block)
-            block = {}
-    if block:
-        estimate(block)
-    parts += _field_actor_rows(inputs, inputs.indicators)
+    for name, sample in samples.items():
+        parts += _estimated_rows(inputs, name, sample)
+    parts += _count_rows(inputs)
     alpha = reliability_table(inputs, language)
     table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
     table = _suppress(table, inputs, alpha)
-    gaps = _gap_rows(table, inputs.indicators, inputs)
-    if gaps:
-        table = pd.concat([table, *gaps], ignore_index=True)
-    table["low_n_eff"] = table["n_eff"].astype("Float64") < LOW_N_EFF
+    differences = _difference_rows(table, inputs)
+    if differences:
+        table = pd.concat([table, *differences], ignore_index=True)
+    table["low_n_eff"] = table["n_eff"].astype("Float64") < inputs.low_n_eff
     table["n"] = table["n"].astype("Float64").round().astype("Int64")
     return table[COLUMNS].reset_index(drop=True), alpha
 
 
-def group_comparisons(inputs: IndicatorInputs, table: pd.DataFrame, *, area: str,
-                      channel: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Comparisons between the categories of breakdown ``area`` (a breakdown name of ``inputs.breakdowns``)
-    of the published headline proportions (chi-square, Rao-Scott) and access indices (Welch, Kruskal-Wallis,
-    Holm-corrected pairs); and the sensitivity of the headline indicators to each category of ``channel``.
-    A study without that breakdown gets no rows of the kind."""
+def group_comparisons(inputs: IndicatorInputs, table: pd.DataFrame, *, compare: Sequence[str] = (),
+                      sensitivity: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Comparisons between the categories of each breakdown of ``compare`` of the published headline
+    proportions (chi-square, Rao-Scott) and of the headline means and scale indices (Welch, Kruskal-Wallis,
+    Holm-corrected pairs); and the sensitivity of the headline proportions to each category of breakdown
+    ``sensitivity``. Only instruments that are broken down; a study without those breakdowns gets no rows."""
     published = set(table.loc[(table["breakdown"] == ALL) & ~table["suppressed"], "indicator"])
-    compared = [i for i in inputs.indicators if i.name in published
-                and (i.headline or i.measure.kind == "access_index")]
-    derived = derive_parent_variables(inputs, compared)  # only these: a million parents, few columns
-    area_column, channel_column = inputs.breakdowns.get(area), inputs.breakdowns.get(channel)
-    design = [c for c in {area_column, channel_column, *(inputs.calibration or {})} if c in inputs.parents]
-    frame = pd.concat([inputs.parents[design + ([inputs.weight] if inputs.weight else [])], derived], axis=1)
-    headline = [i.name for i in compared if i.headline and i.name in derived]
-    indices = [i.name for i in compared if i.measure.kind == "access_index"]
-    rows = []
-    for name in headline if area_column in frame else ():
-        rows += [dict(r, indicator=name) for r in compare_proportion(
-            frame, name, area_column, weight=inputs.weight, calibration=inputs.calibration, min_n=inputs.min_n)]
-    for name in indices if area_column in frame else ():
-        rows += [dict(r, indicator=name) for r in compare_means(frame, name, area_column, min_n=inputs.min_n)]
-    tests = pd.DataFrame(rows).assign(breakdown=area) if rows else pd.DataFrame(columns=COMPARISON_COLUMNS)
-    sensitivity = channel_sensitivity(frame, headline if channel_column in frame else [], channel_column,
-                                      weight=inputs.weight, calibration=inputs.calibration, min_n=inputs.min_n)
-    return tests, sensitivity
+    rows, sensitivity_parts = [], []
+    for instrument, sample in inputs.samples.items():
+        if not sample.broken_down:
+            continue
+        chosen = [i for i in inputs.indicators if i.instrument == instrument and i.name in published
+                  and i.kind in ESTIMATED and (i.headline or i.kind == "scale_index")]
+        if not chosen:
+            continue
+        derived = derive_variables(inputs, instrument, chosen)  # only these: a million respondents, few columns
+        columns = [inputs.breakdowns.get(b) for b in (*compare, sensitivity) if b in inputs.breakdowns]
+        design = [c for c in dict.fromkeys([*columns, *(sample.calibration or {})]) if c in sample.frame]
+        frame = pd.concat([sample.frame[design + ([sample.weight] if sample.weight else [])], derived], axis=1)
+        headline = [i.name for i in chosen if i.headline]
+        proportions = [i.name for i in chosen if i.headline and i.unit == "proportion"]
+        means = [i.name for i in chosen if i.name not in proportions]
+        for breakdown in compare:
+            column = inputs.breakdowns.get(breakdown)
+            if column not in frame:
+                continue
+            found = [dict(r, indicator=name) for name in proportions for r in compare_proportion(
+                frame, name, column, weight=sample.weight, calibration=sample.calibration, min_n=inputs.min_n)]
+            found += [dict(r, indicator=name) for name in means
+                      for r in compare_means(frame, name, column, min_n=inputs.min_n)]
+            rows += [dict(r, breakdown=breakdown) for r in found]
+        column = inputs.breakdowns.get(sensitivity) if sensitivity else None
+        if column in frame and headline:
+            sensitivity_parts.append(channel_sensitivity(frame, headline, column, weight=sample.weight,
+                                                         calibration=sample.calibration, min_n=inputs.min_n))
+    tests = pd.DataFrame(rows) if rows else pd.DataFrame(columns=COMPARISON_COLUMNS)
+    checks = (pd.concat(sensitivity_parts, ignore_index=True) if sensitivity_parts
+              else pd.DataFrame(columns=SENSITIVITY_COLUMNS))
+    return tests, checks

@@ -154,6 +154,19 @@ class Study:
         return [s for s in self.surveys if s.wave == wave]
 
     @cached_property
+    def catalogue(self):
+        """The indicator catalogue (``indicators.yaml``); its problems raised together."""
+        from instruments.catalogue import Catalogue, read_catalogue
+
+        if not self.catalogue_path.is_file():
+            return Catalogue({}, str(self.catalogue_path))
+        problems: list[Problem] = []
+        catalogue = read_catalogue(self.catalogue_path, problems)
+        if problems:
+            raise InstrumentError("\n".join(str(p) for p in problems))
+        return catalogue
+
+    @cached_property
     def context(self) -> Context:
         return Context(self.scales, self.lists, self.frameworks)
 
@@ -377,6 +390,10 @@ def _breakdowns(reader: _Reader, raw: object, doc: Mapping) -> dict[str, Breakdo
                                                          str(file), yamlfile.line_of(entry)),
                               _bool(reader, file, entry, "compare", False, item),
                               _bool(reader, file, entry, "sensitivity", False, item))
+    checks = [b.name for b in out.values() if b.sensitivity]
+    if len(checks) > 1:  # indicators.channel_sensitivity holds one breakdown's categories
+        reader.problem(file, "breakdowns", f"one breakdown may be a sensitivity check, not {len(checks)} "
+                                           f"({', '.join(checks)})", raw)
     return out
 
 
@@ -587,12 +604,16 @@ def check_study(study: Study) -> list[Problem]:
     """Every problem of every instrument in every wave of the study (mirror items that do not exist in the
     mirror instrument, subject lists built from questions that do not exist), of its breakdowns and
     designs; the same problem in several waves is reported once. Empty when all is well."""
+    from instruments.catalogue import check_catalogue, read_catalogue
+
     problems: list[Problem] = []
     file = str(study.file)
     columns: dict[str, set[str]] = {}
+    by_wave: dict[str, dict[str, Instrument]] = {}
     for wave in study.waves or [None]:
         built = {role.name: build_instrument(role.path, problems, context=study.context, wave=wave)
                  for role in study.instruments}
+        by_wave[wave] = {name: instrument for name, instrument in built.items() if instrument is not None}
         for name, instrument in built.items():
             if instrument is None:
                 continue
@@ -636,6 +657,10 @@ def check_study(study: Study) -> list[Problem]:
             if columns.get(survey.instrument) is not None and column not in columns[survey.instrument]:
                 problems.append(Problem(file, f"survey {survey.survey_id}", f"design column {column!r} is not a "
                                                                             f"column of {survey.instrument}"))
+    if study.catalogue_path.is_file():
+        catalogue = read_catalogue(study.catalogue_path, problems)
+        if not problems:  # what it refers to is checked on sound instruments only
+            problems += check_catalogue(catalogue, study, by_wave)
     unique: list[Problem] = []
     for p in problems:
         if p not in unique:

@@ -1,5 +1,6 @@
-"""Indicators: the whole indicator catalogue for a wave (with the reliability table behind the index gate, the
-group comparisons and the channel sensitivity), the differences between waves, and the small-cell rule."""
+"""Indicators: the study's indicator catalogue resolved against each wave's questionnaires and computed (with
+the reliability table behind the index gate, the group comparisons and the sensitivity check), the differences
+between waves, and the small-cell rule."""
 
 from __future__ import annotations
 
@@ -8,65 +9,136 @@ from pathlib import Path
 
 import duckdb
 
-from analyses.catalogue import load_catalogue
 from analyses.comparisons import wave_differences
-from analyses.indicator_table import (IndicatorInputs, ScaleItem, group_comparisons, indicator_table,
-                                     parent_columns)
-from instruments.model import Instrument
+from analyses.indicator_table import (BOTH, Clause, Indicator, IndicatorInputs, Sample, ScaleItem,
+                                     group_comparisons, indicator_table, needed_columns)
+from instruments.catalogue import Measure, dimensions_of, resolve
+from instruments.conditions import Condition, em_variable
+from instruments.model import Column, Instrument
 from instruments.study import Study
 from pipelines.stages.weight import wave_margins, weighted_instrument
 from pipelines.version import code_version
 from warehouse import indicators as layer
 from warehouse import weighted
 from warehouse.clean import SURVEY_LANGUAGE, read_respondents
-from warehouse.tables import read_table
 
-# The breakdowns whose categories are compared, and whose channels are left out one at a time.
-AREA, CHANNEL = "neighbourhood", "channel"
+BOOLEAN_TYPES = ("Y", "M")  # clean booleans: "Y" is True; "N" (yes/no) or "" (an unticked box) is False
 
 
-def scale_items(study: Study, parent: Instrument, field_actor: Instrument) -> list[ScaleItem]:
-    """The accessibility items of the parent questionnaire, with their field-actor mirrors as clean columns."""
+def _value(column: Column, code: str) -> object:
+    """An answer code as the clean table holds it."""
+    if column.question.type in BOOLEAN_TYPES:
+        return code == "Y"
+    return code
+
+
+def to_clause(condition: Condition, instrument: Instrument) -> Clause:
+    """A questionnaire condition over export columns, as a condition over the clean columns."""
+    if condition.kind == "in":
+        first = instrument.column(condition.columns[0])
+        return Clause("in", tuple(em_variable(c) for c in condition.columns),
+                      tuple(dict.fromkeys(_value(first, v) for v in condition.values)))
+    return Clause(condition.kind, parts=tuple(to_clause(p, instrument) for p in condition.parts))
+
+
+def _numeric_range(column: Column) -> tuple[float | None, float | None]:
+    """The numbers an item's substantive answers span (1-5 for agree5); a numeric question's min and max."""
+    if column.question.type == "N":
+        return column.question.minimum, column.question.maximum
+    numbers = []
+    for answer in column.question.answers:
+        try:
+            numbers.append(float(answer.code)) if answer.missing is None else None
+        except ValueError:
+            pass
+    return (min(numbers), max(numbers)) if numbers else (None, None)
+
+
+def _texts(measure: Measure, subject: dict, dimension: dict) -> tuple[dict, dict]:
+    names = {lang: {"subject": subject.get(lang, ""), "dimension": dimension.get(lang, "")} for lang in measure.label}
+    return ({lang: text.format(**names[lang]) for lang, text in measure.label.items()},
+            {lang: text.format(**names[lang]) for lang, text in measure.description.items()})
+
+
+def wave_indicators(study: Study, wave: str) -> list[Indicator]:
+    """The catalogue's indicators for the wave's questionnaires: each measure for each subject of its list
+    that exists in the wave (and each dimension its items have), resolved to the clean columns it reads."""
     framework = study.framework.name if study.framework else None
-    mirrors = {c.name: c.variable for c in field_actor.columns()}
-    return [ScaleItem(variable=c.variable, service=c.question.subject, dimension=c.subquestion.dimension(framework),
-                      polarity=c.subquestion.polarity or "+", mirror=mirrors.get(c.subquestion.mirror))
-            for c in parent.columns()
-            if c.subquestion is not None and c.subquestion.dimension(framework) and c.question.subject]
-
-
-def subjects(study: Study, wave: str) -> tuple[dict, dict]:
-    """Services and themes (codes -> names per language): the subjects of the lists of each role."""
-    by_role = {}
-    for subject_list in study.lists.values():
-        by_role.setdefault(subject_list.role, study.subjects(subject_list.name, wave))
-    return by_role.get("service", {}), by_role.get("theme", {})
-
-
-def roles(study: Study) -> tuple[str, str]:
-    """The weighted instrument and the other one."""
-    primary = weighted_instrument(study) or study.instrument_names[0]
-    return primary, next((n for n in study.instrument_names if n != primary), primary)
-
-
-def dimensions_of(items: list[ScaleItem]) -> dict[str, list[str]]:
-    """Service -> its accessibility dimensions, in questionnaire order."""
-    dimensions: dict[str, list[str]] = {}
-    for item in items:
-        if item.dimension not in dimensions.setdefault(item.service, []):
-            dimensions[item.service].append(item.dimension)
-    return dimensions
-
-
-def wave_indicators(study: Study, wave: str) -> tuple[list, list[ScaleItem]]:
-    """The catalogue's indicators for the wave's questionnaires (its services, themes and dimensions), and
-    the scale items they read."""
-    primary, other = roles(study)
-    parent, field_actor = study.instrument(primary, wave), study.instrument(other, wave)
-    services, themes = subjects(study, wave)
-    items = scale_items(study, parent, field_actor)
     words = {d.code: d.words for d in study.framework.dimensions} if study.framework else {}
-    return load_catalogue(study.catalogue_path).indicators(services, themes, dimensions_of(items), words), items
+    built = {name: study.instrument(name, wave) for name in study.instrument_names}
+    out: list[Indicator] = []
+    names: dict[tuple[str, str | None, str | None], Indicator] = {}
+    measures = study.catalogue.measures
+    for measure in measures.values():
+        if measure.kind == "difference":
+            continue
+        instrument = built[measure.instrument]
+        for subject, labels, role in _subjects(study, measure, wave):
+            dimensions = dimensions_of(instrument, framework, subject) if measure.per_dimension else [None]
+            for dimension in dimensions:
+                resolved = resolve(measure, instrument, subject, dimension, framework)
+                if resolved is None:
+                    continue
+                indicator = _indicator(measure, instrument, resolved, subject, role, dimension, labels,
+                                       words.get(dimension, {}))
+                names[(measure.name, subject, dimension)] = indicator
+                out.append(indicator)
+    for measure in measures.values():
+        if measure.kind != "difference":
+            continue
+        for subject, labels, role in _subjects(study, measure, wave):
+            for dimension in dict.fromkeys(d for (m, s, d) in names if m == measure.of[0] and s == subject):
+                sides = [names.get((name, subject, dimension)) for name in measure.of]
+                if None in sides:
+                    continue
+                label, description = _texts(measure, labels, words.get(dimension, {}))
+                out.append(Indicator(
+                    name=_name(measure, subject, dimension), measure=measure.name, kind=measure.kind,
+                    unit=measure.unit, instrument=BOTH, dimension=dimension, headline=measure.headline,
+                    label=label, description=description, of=(sides[0].name, sides[1].name),
+                    breakdowns=measure.breakdowns, **_subject_columns(role, subject)))
+    return out
+
+
+def _subjects(study: Study, measure: Measure, wave: str) -> list[tuple[str | None, dict, str | None]]:
+    if measure.subject_list is None:
+        return [(None, {}, None)]
+    role = study.lists[measure.subject_list].role
+    return [(code, labels, role) for code, labels in study.subjects(measure.subject_list, wave).items()]
+
+
+def _name(measure: Measure, subject: str | None, dimension: str | None) -> str:
+    return ".".join(p for p in (measure.name, subject, dimension) if p)
+
+
+def _subject_columns(role: str | None, subject: str | None) -> dict:
+    """The subject's code in the indicator tables' column of its list's role (service or theme)."""
+    return {role: subject} if role and subject else {}
+
+
+def _indicator(measure: Measure, instrument: Instrument, resolved, subject: str | None, role: str | None,
+               dimension: str | None, labels: dict, dimension_words: dict) -> Indicator:
+    label, description = _texts(measure, labels, dimension_words)
+    item = resolved.item
+    low = high = None
+    codes: tuple = ()
+    invalid: tuple = ()
+    if item is not None:
+        low, high = _numeric_range(item)
+        codes = tuple(_value(item, c) for c in measure.codes)
+        invalid = tuple(a.code for a in item.question.answers if a.missing)
+    elif resolved.scale:
+        low, high = _numeric_range(resolved.scale[0])
+        codes = tuple(float(c) for c in measure.codes)
+    shown = Clause("all", parts=tuple(to_clause(c, instrument) for c in resolved.shown)) if resolved.shown else None
+    return Indicator(
+        name=_name(measure, subject, dimension), measure=measure.name, kind=measure.kind, unit=measure.unit,
+        instrument=instrument.name, dimension=dimension, headline=measure.headline, label=label,
+        description=description, variable=item.variable if item is not None else None, codes=frozenset(codes),
+        invalid=frozenset(invalid), low=low, high=high, reverse=measure.reverse,
+        items=tuple(ScaleItem(c.variable, c.subquestion.polarity or "+") for c in resolved.scale),
+        universe=to_clause(resolved.universe, instrument) if resolved.universe is not None else None,
+        shown=shown, at_least=measure.at_least, breakdowns=measure.breakdowns, **_subject_columns(role, subject))
 
 
 def _file_version(path: Path | None) -> str | None:
@@ -74,28 +146,36 @@ def _file_version(path: Path | None) -> str | None:
 
 
 def read_inputs(con: duckdb.DuckDBPyConnection, study: Study, wave: str) -> tuple[IndicatorInputs, list[str]]:
-    """What the indicator table of a wave reads: the weighted parents' columns the catalogue needs (all parents,
-    unweighted, when the wave has no weights), the complete field actors, the indicators and the design; and the
-    instrument versions of those rows."""
-    indicators, items = wave_indicators(study, wave)
+    """What the indicator table of a wave reads: for each instrument, the columns its indicators need, of the
+    weighted base with its weights (every respondent, unweighted, when the wave has no weights) or, for an
+    unweighted instrument, of its complete responses; the indicators and the design; and the instrument
+    versions of those rows."""
+    indicators = wave_indicators(study, wave)
     population = wave_margins(study, wave)
-    primary, other = roles(study)
-    is_weighted = population is not None and weighted.has_weights(con, primary, study.study_id, wave)
-    calibration = population.margins if is_weighted else None
-    # The survey language always: Cronbach's alpha is also reported per language.
-    columns = ["instrument_version", SURVEY_LANGUAGE,
-               *parent_columns(indicators, items, study.breakdown_columns, calibration)]
-    parents = (weighted.read_respondents(con, primary, study.study_id, wave, columns) if is_weighted
-               else read_respondents(con, primary, study.study_id, wave, columns))
-    actors = read_table(con, "clean", f"{other}_responses", study_id=study.study_id, wave=wave)
-    # A fixed order: a rerun sums the same numbers in the same order, to the last bit.
-    actors = actors[actors["complete"]].sort_values(["survey_id", "response_id"], kind="stable")
-    inputs = IndicatorInputs(
-        parents=parents, field_actors=actors.reset_index(drop=True), indicators=indicators, items=items,
-        breakdowns=study.breakdown_columns, weight="weight" if is_weighted else None, calibration=calibration,
-        min_n=study.publication.min_cell, min_field_actors=study.publication.min_group_for_index,
-        min_alpha=study.publication.min_alpha)
-    return inputs, sorted(set(parents["instrument_version"]) | set(actors["instrument_version"]))
+    breakdowns = study.breakdown_columns
+    samples, versions = {}, set()
+    for role in study.instruments:
+        if not any(i.instrument == role.name for i in indicators):
+            continue
+        own = breakdowns if role.breakdowns else {}
+        is_weighted = (role.weighted and population is not None
+                       and weighted.has_weights(con, role.name, study.study_id, wave))
+        calibration = population.margins if is_weighted else None
+        # The survey language always: Cronbach's alpha is also reported per language.
+        columns = ["instrument_version", SURVEY_LANGUAGE, *needed_columns(indicators, role.name, own, calibration)]
+        if is_weighted:
+            frame = weighted.read_respondents(con, role.name, study.study_id, wave, columns)
+        else:
+            frame = read_respondents(con, role.name, study.study_id, wave, [*columns, "complete"])
+            if not role.weighted:  # an unweighted instrument: its complete responses
+                frame = frame[frame["complete"].astype(bool)].drop(columns="complete").reset_index(drop=True)
+        samples[role.name] = Sample(frame, "weight" if is_weighted else None, calibration, role.weighted,
+                                    role.breakdowns)
+        versions |= set(frame["instrument_version"])
+    inputs = IndicatorInputs(samples=samples, indicators=indicators, breakdowns=breakdowns,
+                             min_n=study.publication.min_cell, min_group=study.publication.min_group_for_index,
+                             min_alpha=study.publication.min_alpha, low_n_eff=study.publication.low_n_eff)
+    return inputs, sorted(versions)
 
 
 def indicator_wave(con: duckdb.DuckDBPyConnection, study: Study, wave: str, run_id: str) -> dict:
@@ -104,17 +184,21 @@ def indicator_wave(con: duckdb.DuckDBPyConnection, study: Study, wave: str, run_
     comparisons and the channel sensitivity, each stamped with ``run_id`` and what reproduces it."""
     inputs, versions = read_inputs(con, study, wave)
     table, reliability = indicator_table(inputs, language=SURVEY_LANGUAGE)
+    is_weighted = any(sample.weight is not None for sample in inputs.samples.values())
     margins_file = next((s.margins for s in study.surveys_in(wave)
                          if s.instrument == weighted_instrument(study) and s.margins), None)
     table = table.assign(run_id=run_id, instrument_version=",".join(versions),
-                         margins_version=_file_version(margins_file) if inputs.weight else None,
+                         margins_version=_file_version(margins_file) if is_weighted else None,
                          code_version=code_version())
-    tests, sensitivity = group_comparisons(inputs, table, area=AREA, channel=CHANNEL)
+    compared = [b.name for b in study.breakdowns.values() if b.compare]
+    check = next((b.name for b in study.breakdowns.values() if b.sensitivity), None)
+    tests, sensitivity = group_comparisons(inputs, table, compare=compared, sensitivity=check)
     rows = layer.write_wave(con, study.study_id, wave, {
         "indicators": table, "reliability": reliability, "comparisons": tests.assign(run_id=run_id),
         "channel_sensitivity": sensitivity.assign(run_id=run_id)})
     return {"rows": rows, "indicators": int(table["indicator"].nunique()), "suppressed": int(table["suppressed"].sum()),
-            "parents": len(inputs.parents), "field_actors": len(inputs.field_actors), "weighted": inputs.weight is not None}
+            "respondents": {name: len(sample.frame) for name, sample in inputs.samples.items()},
+            "weighted": is_weighted}
 
 
 def differences(con: duckdb.DuckDBPyConnection, study: Study) -> dict:

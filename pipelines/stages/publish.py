@@ -44,7 +44,7 @@ def indicator_catalogue(study: Study, waves: list[str]) -> dict:
     a service added in a later wave has its indicators too."""
     entries = {}
     for wave in waves:
-        entries |= {i.name: i for i in wave_indicators(study, wave)[0]}
+        entries |= {i.name: i for i in wave_indicators(study, wave)}
     return entries
 
 
