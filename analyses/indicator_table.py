@@ -464,6 +464,9 @@ def indicator_table(inputs: IndicatorInputs, language: str | None = None) -> tup
     parts += _count_rows(inputs)
     alpha = reliability_table(inputs, language)
     table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
+    for column in ("estimate", "n", *STATISTICS):  # counts alone have no standard error
+        if column not in table:
+            table[column] = np.nan
     table = _suppress(table, inputs, alpha)
     differences = _difference_rows(table, inputs)
     if differences:

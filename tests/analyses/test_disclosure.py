@@ -32,18 +32,19 @@ def test_public_api_is_listed():
 def test_weighted_awareness_equals_r_svyby():
     import json
 
-    from analyses import IndicatorInputs, indicator_table, load_catalogue, margins_from_table, rake
+    from analyses import Indicator, IndicatorInputs, Sample, indicator_table, margins_from_table, rake
     from tests.conftest import SHARED
 
     folder = SHARED / "fixtures" / "weighting"
     data = pd.read_csv(folder / "respondents.csv")
     margins = margins_from_table(pd.read_csv(folder / "population_margins.csv")).margins
     data["w"] = rake(data, margins).weights
-    services = {"X": {"nl": "dienst", "fr": "service", "en": "service"}}
-    indicators = [i for i in load_catalogue().indicators(services, {}, {}) if i.measure.name == "awareness_rate"]
-    parents = data.assign(kent_X=data["knows_service"].astype("boolean"))
-    inputs = IndicatorInputs(parents=parents, field_actors=pd.DataFrame(), indicators=indicators, items=[],
-                             breakdowns={"neighbourhood": "neighbourhood"}, weight="w", calibration=margins, min_n=1)
+    # A share of the yes/no answers: as the stage resolves a `kind: share` of a multiple-choice item.
+    indicators = [Indicator("awareness_rate.X", "awareness_rate", "share", "proportion", instrument="respondent",
+                            service="X", variable="kent_X", codes=frozenset({True}))]
+    respondents = data.assign(kent_X=data["knows_service"].astype("boolean"))
+    inputs = IndicatorInputs(samples={"respondent": Sample(respondents, "w", margins, weighted_role=True)},
+                             indicators=indicators, breakdowns={"neighbourhood": "neighbourhood"}, min_n=1)
     table, _ = indicator_table(inputs)
     by_area = table[table["breakdown"] == "neighbourhood"].set_index("domain")
     expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))["calibrated"]

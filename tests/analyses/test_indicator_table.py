@@ -1,5 +1,7 @@
-"""analyses/indicator_table.py and analyses/catalogue.py: each indicator against a hand count, the index
-gate (pingouin's alpha), the field-actor rules, the gap, and small-cell suppression."""
+"""analyses/indicator_table.py: each kind of indicator against a hand count, the index gate (pingouin's
+alpha), the unweighted samples' rules, the difference between instruments, and small-cell suppression. The
+indicators are built here as the stage resolves them from a catalogue (tests/instruments/test_catalogue.py
+checks that resolution), so these tests know no study."""
 
 import importlib
 import math
@@ -10,15 +12,47 @@ import pandas as pd
 import pingouin as pg
 import pytest
 
-from analyses.catalogue import CatalogueError, load_catalogue, parse_catalogue
-from analyses.indicator_table import IndicatorInputs, ScaleItem, indicator_table
-from instruments.vocabulary import DIMENSION_LABELS, DIMENSIONS_B
+from analyses.indicator_table import Clause, Indicator, IndicatorInputs, Sample, ScaleItem, indicator_table
 
-SERVICES = {"S01": {"nl": "Consultatiebureau", "fr": "Consultation", "en": "Clinic"}}
-THEMES = {"OPV": {"nl": "Opvoeding", "fr": "Éducation", "en": "Parenting"}}
-ITEMS = [ScaleItem("drS01_BR1", "S01", "bereikbaar", "+", "wdS01_BR1"),
-         ScaleItem("drS01_BR2", "S01", "bereikbaar", "-", "wdS01_BR2"),
-         ScaleItem("drS01_BR3", "S01", "bereikbaar", "+", "wdS01_BR3")]
+SCALE = (ScaleItem("drS01_BR1", "+"), ScaleItem("drS01_BR2", "-"), ScaleItem("drS01_BR3", "+"))
+ACTOR_SCALE = (ScaleItem("wdS01_BR1", "+"), ScaleItem("wdS01_BR2", "-"), ScaleItem("wdS01_BR3", "+"))
+AWARE = Clause("in", ("kent_S01",), (True,))
+
+
+def _indicators() -> list[Indicator]:
+    """The kinds of the catalogue, for one subject, one theme and one dimension."""
+    common = dict(instrument="parent", service="S01")
+    scale = dict(common, dimension="d1", items=SCALE, low=1.0, high=5.0, universe=AWARE)
+    return [
+        Indicator("awareness_rate.S01", "awareness_rate", "share", "proportion", headline=True,
+                  variable="kent_S01", codes=frozenset({True}), **common),
+        Indicator("use_rate.S01", "use_rate", "share", "proportion", headline=True, variable="gebruik_S01",
+                  codes=frozenset({True}), shown=Clause("all", parts=(AWARE,)), **common),
+        Indicator("use_among_aware.S01", "use_among_aware", "share", "proportion", variable="gebruik_S01",
+                  codes=frozenset({True}), universe=AWARE, **common),
+        Indicator("satisfaction.S01", "satisfaction", "share", "proportion", variable="tevreden_S01",
+                  codes=frozenset({"4", "5"}), universe=Clause("in", ("gebruik_S01",), (True,)), **common),
+        Indicator("satisfaction_mean.S01", "satisfaction_mean", "mean", "mean", variable="tevreden_S01",
+                  low=1.0, high=5.0, universe=Clause("in", ("gebruik_S01",), (True,)), **common),
+        Indicator("unmet_need_rate.OPV", "unmet_need_rate", "share", "proportion", instrument="parent",
+                  theme="OPV", headline=True, variable="steun_OPV", codes=frozenset({"N"}),
+                  universe=Clause("in", ("nood_OPV",), (True,))),
+        Indicator("partly_met_need_rate.OPV", "partly_met_need_rate", "share", "proportion", instrument="parent",
+                  theme="OPV", variable="steun_OPV", codes=frozenset({"D"}),
+                  universe=Clause("in", ("nood_OPV",), (True,))),
+        Indicator("unmet_need_prevalence.OPV", "unmet_need_prevalence", "share", "proportion",
+                  instrument="parent", theme="OPV", variable="steun_OPV", codes=frozenset({"N"}),
+                  shown=Clause("in", ("nood_OPV",), (True,))),
+        Indicator("barrier_prevalence.S01.d1", "barrier_prevalence", "share", "proportion",
+                  codes=frozenset({1.0, 2.0}), **scale),
+        Indicator("access_index.S01.d1", "access_index", "scale_index", "index", **scale),
+        Indicator("field_actor_agree.S01.d1", "field_actor_agree", "count", "count", instrument="field_actor",
+                  service="S01", dimension="d1", items=ACTOR_SCALE, low=1.0, high=5.0, at_least=75.0),
+        Indicator("field_actor_index.S01.d1", "field_actor_index", "scale_index", "index", instrument="field_actor",
+                  service="S01", dimension="d1", items=ACTOR_SCALE, low=1.0, high=5.0),
+        Indicator("perception_gap.S01.d1", "perception_gap", "difference", "difference", instrument="both",
+                  service="S01", dimension="d1", of=("field_actor_index.S01.d1", "access_index.S01.d1")),
+    ]
 
 
 def _parents(n=60, seed=1):
@@ -50,11 +84,13 @@ def _actors(n):
                          "wdS01_BR3": np.clip(base + rng.integers(-1, 2, n), 1, 5).astype(str)})
 
 
-def _inputs(parents, actors=None, **extra):
-    catalogue = load_catalogue()
-    indicators = catalogue.indicators(SERVICES, THEMES, {"S01": ["bereikbaar"]})
-    return IndicatorInputs(parents=parents, field_actors=actors if actors is not None else _actors(12),
-                           indicators=indicators, items=ITEMS, breakdowns={"neighbourhood": "wijk"}, **extra)
+def _inputs(parents, actors=None, weight=None, calibration=None, indicators=None, **extra):
+    actors = actors if actors is not None else _actors(12)
+    return IndicatorInputs(
+        samples={"parent": Sample(parents, weight, calibration, weighted_role=True),
+                 "field_actor": Sample(actors, broken_down=False)},
+        indicators=_indicators() if indicators is None else indicators, breakdowns={"neighbourhood": "wijk"},
+        **extra)
 
 
 def _row(table, indicator, breakdown="all", domain="all"):
@@ -89,9 +125,9 @@ def test_each_indicator_equals_a_hand_count():
     scores = _scores(parents)
     valid = aware & (scores.notna().sum(axis=1) >= 2)  # ceil(2 * 3 / 3) = 2 items of 3
     assert not valid[5] and not valid[7] and valid[3] == aware[3]
-    assert _row(table, "barrier_prevalence.S01.bereikbaar")["estimate"] == pytest.approx(
+    assert _row(table, "barrier_prevalence.S01.d1")["estimate"] == pytest.approx(
         (scores[valid] <= 2).any(axis=1).mean())
-    index = _row(table, "access_index.S01.bereikbaar")
+    index = _row(table, "access_index.S01.d1")
     assert index["estimate"] == pytest.approx((100 * (scores[valid].mean(axis=1) - 1) / 4).mean())
     assert index["n"] == valid.sum() and index["ci_method"] == "wald" and not index["suppressed"]
     w02 = parents["wijk"] == "W02"  # W03 is too small and W01 is hidden with it (see below)
@@ -106,16 +142,16 @@ def test_the_index_gate_uses_pingouins_alpha():
     expected, interval = pg.cronbach_alpha(data=complete, ci=0.95)
     assert (alpha["alpha"], alpha["ci_low"], alpha["ci_high"], alpha["n"]) == pytest.approx(
         (expected, interval[0], interval[1], len(complete)))
-    assert alpha["alpha"] >= 0.7 and not _row(table, "access_index.S01.bereikbaar")["suppressed"]
+    assert alpha["alpha"] >= 0.7 and not _row(table, "access_index.S01.d1")["suppressed"]
     # Unrelated items: alpha is low, the index is withheld, the barrier prevalence still published.
     noisy = parents.copy()
     rng = np.random.default_rng(3)
     for column in ("drS01_BR1", "drS01_BR2", "drS01_BR3"):
         noisy[column] = np.where(noisy["kent_S01"].astype(bool), rng.integers(1, 6, len(noisy)).astype(str), None)
     table, _ = indicator_table(_inputs(noisy))
-    withheld = _row(table, "access_index.S01.bereikbaar")
+    withheld = _row(table, "access_index.S01.d1")
     assert withheld["suppressed"] and withheld["reason"] == "alpha_below_0.7" and pd.isna(withheld["estimate"])
-    assert not _row(table, "barrier_prevalence.S01.bereikbaar")["suppressed"]
+    assert not _row(table, "barrier_prevalence.S01.d1")["suppressed"]
 
 
 def test_field_actors_are_counts_and_the_gap_needs_30_of_them():
@@ -124,16 +160,16 @@ def test_field_actors_are_counts_and_the_gap_needs_30_of_them():
     actors = _actors(12)
     scores = _scores(actors.rename(columns=lambda c: c.replace("wd", "dr")))
     agree = (100 * (scores.mean(axis=1) - 1) / 4 >= 75).sum()
-    count = _row(small, "field_actor_agree.S01.bereikbaar")
+    count = _row(small, "field_actor_agree.S01.d1")
     assert (count["estimate"], count["n"], count["unit"]) == (agree, 12, "count")
-    assert _row(small, "field_actor_index.S01.bereikbaar")["reason"] == "field_actor_n_below_30"
-    gap = _row(small, "perception_gap.S01.bereikbaar")
+    assert _row(small, "field_actor_index.S01.d1")["reason"] == "field_actor_n_below_30"
+    gap = _row(small, "perception_gap.S01.d1")
     assert gap["suppressed"] and gap["reason"] == "field_actor_n_below_30" and pd.isna(gap["estimate"])
 
     large, _ = indicator_table(_inputs(parents, _actors(40)))
-    actor_index = _row(large, "field_actor_index.S01.bereikbaar")
-    parent_index = _row(large, "access_index.S01.bereikbaar")
-    gap = _row(large, "perception_gap.S01.bereikbaar")
+    actor_index = _row(large, "field_actor_index.S01.d1")
+    parent_index = _row(large, "access_index.S01.d1")
+    gap = _row(large, "perception_gap.S01.d1")
     assert not gap["suppressed"]
     assert gap["estimate"] == pytest.approx(actor_index["estimate"] - parent_index["estimate"])
     assert gap["se"] == pytest.approx(math.hypot(actor_index["se"], parent_index["se"]))
@@ -161,28 +197,6 @@ def test_weighted_indicators_use_the_weights():
     assert row["weighted"] and row["n_eff"] < 60
 
 
-def test_catalogue_texts_are_complete_and_filled_in():
-    catalogue = load_catalogue()
-    indicators = catalogue.indicators(SERVICES, THEMES, {"S01": ["bereikbaar"]})
-    by_name = {i.name: i for i in indicators}
-    assert by_name["access_index.S01.bereikbaar"].label == {
-        "nl": "Toegankelijkheid, bereikbaar: Consultatiebureau",
-        "fr": "Accessibilité, accessible (lieu, horaires) : Consultation", "en": "Accessibility, reachable: Clinic"}
-    assert all("{" not in text for i in indicators for text in [*i.label.values(), *i.description.values()])
-    with pytest.raises(CatalogueError, match="measure x, label: needs a text in each of nl, fr, en"):
-        parse_catalogue({"measures": {"x": {"kind": "awareness", "per": "service", "unit": "proportion",
-                                            "numerator": "a", "denominator": "b", "label": {"nl": "x"},
-                                            "description": {"nl": "x", "fr": "x", "en": "x"}}}})
-    # The dimensions are named once, in the study's vocabulary, as their dashboard pages are titled.
-    for d in DIMENSIONS_B:
-        label = catalogue.indicators(SERVICES, THEMES, {"S01": [d]})[-1].label
-        assert all(DIMENSION_LABELS[d][lang].lower() in label[lang].lower() for lang in label), (d, label)
-    with pytest.raises(CatalogueError, match="dimensions' names live in instruments/vocabulary.py"):
-        parse_catalogue({"dimensions": {"bereikbaar": {"nl": "x", "fr": "x", "en": "x"}}})
-    with pytest.raises(CatalogueError, match="breakdowns' names live in dashboards/text.py"):
-        parse_catalogue({"breakdowns": {"neighbourhood": {"nl": "x", "fr": "x", "en": "x"}}})
-
-
 def test_blocks_and_categorical_answers_give_the_same_table(monkeypatch):
     """The table is computed a block of derived variables at a time (memory); neither the block size nor
     answers given as categoricals (as the pipeline reads a million parents) may change a number."""
@@ -199,7 +213,7 @@ def test_blocks_and_categorical_answers_give_the_same_table(monkeypatch):
                             and not pd.api.types.is_numeric_dtype(parents[c]) and c != "kent_S01"
                             and not c.startswith(("gebruik", "nood"))})
     assert isinstance(coded["drS01_BR1"].dtype, pd.CategoricalDtype)
-    categorical, _ = indicator_table(_inputs(coded, weight="w", calibration=inputs.calibration))
+    categorical, _ = indicator_table(_inputs(coded, weight="w", calibration=inputs.samples["parent"].calibration))
     pd.testing.assert_frame_equal(blocked, expected)
     pd.testing.assert_frame_equal(categorical, expected)
     assert expected["estimate"].notna().sum() > 10
@@ -212,8 +226,60 @@ def test_group_comparisons_without_the_breakdowns_give_no_rows():
 
     inputs = _inputs(_parents())
     table, _ = indicator_table(inputs)
-    tests, sensitivity = group_comparisons(replace(inputs, breakdowns={}), table, area="neighbourhood",
-                                           channel="channel")
+    tests, sensitivity = group_comparisons(replace(inputs, breakdowns={}), table, compare=["neighbourhood"],
+                                           sensitivity="channel")
     assert tests.empty and sensitivity.empty and "p_value" in tests and "estimate_without" in sensitivity
-    compared, _ = group_comparisons(inputs, table, area="neighbourhood", channel="channel")
+    compared, _ = group_comparisons(inputs, table, compare=["neighbourhood"], sensitivity="channel")
     assert not compared.empty  # the same inputs with the breakdown do compare
+    assert set(compared["indicator"]) >= {"awareness_rate.S01", "access_index.S01.d1"}
+    assert not any(name.startswith("field_actor") for name in compared["indicator"])  # not broken down
+
+
+def test_unweighted_samples_publish_percentages_only_from_the_minimum_group():
+    agree = Indicator("agree.S01", "agree", "share", "proportion", instrument="field_actor", service="S01",
+                      variable="wdS01_BR1", codes=frozenset({"4", "5"}))
+    for n, withheld in ((12, True), (40, False)):
+        actors = _actors(n)
+        table, _ = indicator_table(_inputs(_parents(), actors, indicators=[*_indicators(), agree]))
+        row = _row(table, "agree.S01")
+        assert row["suppressed"] == withheld and not row["weighted"]
+        if withheld:
+            assert row["reason"] == "field_actor_n_below_30" and pd.isna(row["estimate"])
+        else:
+            assert row["estimate"] == pytest.approx(actors["wdS01_BR1"].isin(["4", "5"]).mean())
+        # A different minimum in publication.yaml moves the line.
+        relaxed, _ = indicator_table(_inputs(_parents(), actors, indicators=[*_indicators(), agree], min_group=10))
+        assert not _row(relaxed, "agree.S01")["suppressed"]
+
+
+def test_a_difference_is_withheld_when_a_side_is():
+    noisy = _parents()
+    rng = np.random.default_rng(3)
+    for column in ("drS01_BR1", "drS01_BR2", "drS01_BR3"):
+        noisy[column] = np.where(noisy["kent_S01"].astype(bool), rng.integers(1, 6, len(noisy)).astype(str), None)
+    table, _ = indicator_table(_inputs(noisy, _actors(40)))
+    assert _row(table, "access_index.S01.d1")["reason"] == "alpha_below_0.7"
+    gap = _row(table, "perception_gap.S01.d1")
+    assert gap["suppressed"] and gap["reason"] == "parent_index_withheld" and pd.isna(gap["estimate"])
+
+
+def test_means_reverse_and_indicators_keep_to_their_breakdowns():
+    parents = _parents()
+    reversed_mean = Indicator("dissatisfaction.S01", "dissatisfaction", "mean", "mean", instrument="parent",
+                              service="S01", variable="tevreden_S01", low=1.0, high=5.0, reverse=True,
+                              breakdowns=())
+    table, _ = indicator_table(_inputs(parents, indicators=[reversed_mean]))
+    score = pd.to_numeric(parents["tevreden_S01"], errors="coerce")
+    assert _row(table, "dissatisfaction.S01")["estimate"] == pytest.approx((6 - score).mean())
+    assert set(table["breakdown"]) == {"all"}  # breakdowns=(): the whole sample only
+
+
+def test_counts_respect_their_universe():
+    actors = _actors(20).assign(kentwa_S01=[True] * 10 + [False] * 10)
+    count = Indicator("agree_known.S01.d1", "agree_known", "count", "count", instrument="field_actor",
+                      service="S01", dimension="d1", items=ACTOR_SCALE, low=1.0, high=5.0, at_least=75.0,
+                      universe=Clause("in", ("kentwa_S01",), (True,)))
+    table, _ = indicator_table(_inputs(_parents(), actors, indicators=[count]))
+    scores = _scores(actors.rename(columns=lambda c: c.replace("wd", "dr")))[:10]
+    assert _row(table, "agree_known.S01.d1")["estimate"] == ((100 * (scores.mean(axis=1) - 1) / 4) >= 75).sum()
+    assert _row(table, "agree_known.S01.d1")["n"] == 10

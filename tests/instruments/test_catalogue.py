@@ -1,0 +1,106 @@
+"""instruments/catalogue.py: the indicator catalogue in the generic vocabulary, resolved against the study's
+questionnaires; every refusal names the file and the line (``toegang instruments check``)."""
+
+import re
+import shutil
+
+import pytest
+from typer.testing import CliRunner
+
+from instruments.study import DEMO_STUDY, STUDIES, check_study, load_study, read_study
+from pipelines.stages.indicators import wave_indicators
+
+
+@pytest.fixture(scope="module")
+def demo():
+    return load_study(DEMO_STUDY)
+
+
+def _copy(tmp_path):
+    shutil.copytree(STUDIES / DEMO_STUDY, tmp_path / DEMO_STUDY, ignore=shutil.ignore_patterns("data"))
+    return tmp_path / DEMO_STUDY
+
+
+def _problems(folder) -> list[str]:
+    study, problems = read_study(folder)
+    return [str(p) for p in problems] or [str(p) for p in check_study(study)]
+
+
+def test_the_demo_catalogue_resolves_without_a_problem(demo):
+    assert check_study(demo) == []
+    indicators = {i.name: i for i in wave_indicators(demo, "2021")}
+    # Each kind of the vocabulary, from the demo's questionnaires alone.
+    assert {i.kind for i in indicators.values()} == {"share", "mean", "scale_index", "count", "difference"}
+    index = indicators["access_index.S01.bereikbaar"]
+    assert index.label == {"nl": "Toegankelijkheid, bereikbaar: Consultatiebureau (Kind & Gezin)",
+                           "fr": "Accessibilité, accessible (lieu, horaires) : Consultation ONE / Kind & Gezin",
+                           "en": "Accessibility, reachable: Child health clinic"}
+    assert [item.variable for item in index.items] == ["drS01_BR1", "drS01_BR2"] and index.universe is not None
+    assert indicators["unmet_need_rate.OPV"].theme == "OPV" and indicators["unmet_need_rate.OPV"].service is None
+    assert indicators["use_rate.S07"].shown is not None  # S07 exists in 2021 only
+    assert "use_rate.S07" not in {i.name for i in wave_indicators(demo, "2018")}
+    assert indicators["perception_gap.S01.bereikbaar"].of == ("field_actor_index.S01.bereikbaar",
+                                                               "access_index.S01.bereikbaar")
+    assert all("{" not in text for i in indicators.values() for text in [*i.label.values(), *i.description.values()])
+    # Each dimension is named once, as the framework names it, in every indicator about it.
+    for dimension in demo.framework.dimensions:
+        label = indicators[f"barrier_prevalence.S01.{dimension.code}"].label
+        assert all(dimension.labels[lang].lower() in label[lang].lower() for lang in label), label
+
+
+def _line(text: str, pattern: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), start=1) if re.search(pattern, line))
+
+
+REFUSALS = [
+    # (what to change in indicators.yaml, the line the refusal points at (a pattern of the result), message)
+    ("    kind: scale_index\n    instrument: field_actor", "    kind: scale_indx\n    instrument: field_actor",
+     r"kind: scale_indx", "unknown kind 'scale_indx'"),
+    ('item: "kent[{subject}]"', 'item: "knet[{subject}]"', r"^  awareness_rate:",
+     "item 'knet[S01]' is not a column of parent"),
+    ("    per: themes\n    item: \"steun[{subject}]\"\n    codes: [\"N\"]\n    universe",
+     "    per: thema\n    item: \"steun[{subject}]\"\n    codes: [\"N\"]\n    universe", r"^  unmet_need_rate:",
+     "per: unknown subject list 'thema'"),
+    ("    headline: false\n    numerator: users of X\n", "    headline: false\n    breakdowns: [postcode]\n"
+     "    numerator: users of X\n", r"^  use_among_aware:", "breakdowns: unknown breakdown 'postcode'"),
+    ("    instrument: field_actor\n    per: [services, dimension]\n    # A 0-100",
+     "    instrument: fieldactor\n    per: [services, dimension]\n    # A 0-100", r"^  field_actor_agree:",
+     "instrument 'fieldactor' is not one of the study's"),
+    ('codes: ["N"]\n    universe', 'codes: ["X"]\n    universe', r"^  unmet_need_rate:",
+     "codes X are not answers of 'steun[OPV]'"),
+    ('universe: {question: "gebruik[{subject}]", equals: "Y"}\n    headline: false\n    numerator: users of X scoring',
+     'universe: {question: "gebruk[{subject}]", equals: "Y"}\n    headline: false\n    numerator: users of X scoring',
+     r"^  satisfaction:", "universe refers to 'gebruk[S01]'"),
+    ("of: [field_actor_index, access_index]", "of: [field_actor_index, acces_index]", r"^  perception_gap:",
+     "of: unknown measure 'acces_index'"),
+    ("    at_least: 75\n", "", r"^  field_actor_agree:", "missing at_least"),
+    ('    not_shown: "no"\n    headline: true', '    not_shown: "never"\n    headline: true', r'not_shown: "never"',
+     "not_shown must be 'no'"),
+]
+
+
+@pytest.mark.parametrize("old, new, line, message", REFUSALS, ids=[r[3][:30] for r in REFUSALS])
+def test_each_refusal_names_the_file_and_the_line(tmp_path, old, new, line, message):
+    folder = _copy(tmp_path)
+    path = folder / "indicators.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    text = text.replace(old, new, 1)
+    path.write_text(text, encoding="utf-8")
+    problems = _problems(folder)
+    expected = f"{path}:{_line(text, line)}: "
+    assert any(p.startswith(expected) and message in p for p in problems), (expected, message, problems)
+
+
+def test_instruments_check_lists_the_refusals_with_file_and_line(tmp_path):
+    from pipelines.cli import app
+
+    folder = _copy(tmp_path)
+    path = folder / "indicators.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("kind: mean", "kind: median"), encoding="utf-8")
+    result = CliRunner().invoke(app, ["instruments", "check", "--study", DEMO_STUDY, "--studies", str(tmp_path)])
+    assert result.exit_code != 0
+    assert re.search(rf"{re.escape(str(path))}:\d+: measure satisfaction_mean: unknown kind 'median'", result.output)
+    assert "Traceback" not in result.output
+    fine = CliRunner().invoke(app, ["instruments", "check", "--study", DEMO_STUDY])
+    assert fine.exit_code == 0 and "no problems" in fine.output
