@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from instruments.conditions import Condition, em_variable
-from instruments.vocabulary import LANGUAGES
+from instruments.vocabulary import LANGUAGES  # noqa: F401 - re-exported to the loader, codebook and diff
 
 # LimeSurvey question and subquestion codes: a letter, then letters and digits, 20 characters at most.
 CODE_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,19}$")

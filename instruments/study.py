@@ -12,6 +12,7 @@ builds every instrument of every wave and reports every problem in one pass.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -23,7 +24,7 @@ from instruments.loader import SHARED, Context, Problem, build_instrument, load_
 from instruments.model import CLEAN_COLUMN_PATTERN, CODE_PATTERN, NAME_PATTERN, Instrument, InstrumentError, Labels
 from instruments.subjects import ROLES, Subject, SubjectList
 
-STUDIES = Path(__file__).parent / "studies"
+STUDIES = Path(__file__).parent / "studies"  # the bundled studies; TOEGANG_STUDIES names another folder
 STUDY_FILE = "study.yaml"
 DEMO_STUDY = "demo-brussels"
 SHARED_FILES = ("scales", "dimensions", "quality")
@@ -183,21 +184,28 @@ class Study:
         return {sq.code: dict(sq.labels) for sq in self.instrument(instrument, wave).question(code).subquestions}
 
 
-def study_folder(study_id: str, studies: Path = STUDIES) -> Path:
+def studies_dir(studies: Path | None = None) -> Path:
+    """The folder of study folders: ``studies``, else ``TOEGANG_STUDIES``, else the bundled ``instruments/studies``.
+    A research centre keeps its studies in its own repository and points Toegang at it."""
+    return Path(studies or os.environ.get("TOEGANG_STUDIES") or STUDIES)
+
+
+def study_folder(study_id: str, studies: Path | None = None) -> Path:
     # The id names a folder: refuse anything that could leave the studies folder.
     if not study_id or not NAME_PATTERN.match(study_id):
         raise InstrumentError(f"invalid study id {study_id[:80]!r}: letters, digits, '_' or '-' (at most 64)")
-    return studies / study_id
+    return studies_dir(studies) / study_id
 
 
-def study_path(study_id: str, studies: Path = STUDIES) -> Path:
+def study_path(study_id: str, studies: Path | None = None) -> Path:
     """The study file of ``study_id``."""
     return study_folder(study_id, studies) / STUDY_FILE
 
 
-def study_ids(studies: Path = STUDIES) -> list[str]:
+def study_ids(studies: Path | None = None) -> list[str]:
     """Every study configured in ``studies``: the folders with a study file."""
-    return sorted(p.parent.name for p in studies.glob(f"*/{STUDY_FILE}") if NAME_PATTERN.match(p.parent.name))
+    return sorted(p.parent.name for p in studies_dir(studies).glob(f"*/{STUDY_FILE}")
+                  if NAME_PATTERN.match(p.parent.name))
 
 
 class _Reader:
@@ -589,7 +597,7 @@ def read_study(folder: Path, shared: Path = SHARED) -> tuple[Study | None, list[
     return study, reader.problems
 
 
-def load_study(study_id: str, studies: Path = STUDIES) -> Study:
+def load_study(study_id: str, studies: Path | None = None) -> Study:
     """The study ``studies/<study_id>/``; every problem of its files raised together as one ``InstrumentError``."""
     folder = study_folder(study_id, studies)
     if not (folder / STUDY_FILE).is_file():
@@ -668,7 +676,7 @@ def check_study(study: Study) -> list[Problem]:
     return unique
 
 
-def all_instruments(studies: Path = STUDIES) -> list[str]:
+def all_instruments(studies: Path | None = None) -> list[str]:
     """Every instrument name of every configured study, in study order."""
     names: dict[str, None] = {}
     for study_id in study_ids(studies):
@@ -676,7 +684,7 @@ def all_instruments(studies: Path = STUDIES) -> list[str]:
     return list(names)
 
 
-def all_waves(studies: Path = STUDIES) -> list[str]:
+def all_waves(studies: Path | None = None) -> list[str]:
     """Every wave of every configured study: the partition keys of the pipeline."""
     waves: set[str] = set()
     for study_id in study_ids(studies):

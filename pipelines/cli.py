@@ -240,15 +240,15 @@ StudyOption = Annotated[str, typer.Option(help="Study id: instruments/studies/<s
 @instruments_app.command("check")
 def instruments_check(
     study: StudyOption = DEMO_STUDY,
-    studies: Annotated[Path | None, typer.Option(help="Folder of study folders (default: "
+    studies: Annotated[Path | None, typer.Option(help="Folder of study folders (default: $TOEGANG_STUDIES or "
                                                       "instruments/studies).")] = None,
 ) -> None:
     """Check a study folder: its files, every questionnaire in every wave, its subject lists, breakdowns and
     indicator catalogue; list every problem with its file and line."""
-    from instruments.study import STUDIES, check_study, read_study, study_folder
+    from instruments.study import check_study, read_study, study_folder
 
     try:
-        config, problems = read_study(study_folder(study, studies or STUDIES))
+        config, problems = read_study(study_folder(study, studies))
     except InstrumentError as exc:
         _fail(str(exc))
     if config is not None and not problems:

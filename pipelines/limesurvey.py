@@ -190,11 +190,11 @@ class LimeSurveyConnection:
         properties = {}
         for q in questions:
             try:
-                parent, qid = int(q.get("parent_qid") or 0), int(q["qid"])
+                owner, qid = int(q.get("parent_qid") or 0), int(q["qid"])
             except (KeyError, TypeError, ValueError):
                 raise LimeSurveyError("list_questions", survey_id, f"a question without a numeric qid and "
                                       f"parent_qid: {str(q)[:80]}") from None
-            if parent == 0:
+            if owner == 0:  # a question, not a subquestion
                 reply = self.call(
                     "get_question_properties", survey_id,
                     lambda c, qid=qid: c.session.get_question_properties(

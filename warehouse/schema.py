@@ -135,8 +135,8 @@ CREATE TABLE IF NOT EXISTS meta.codebook (
     instrument          VARCHAR NOT NULL,
     instrument_version  VARCHAR NOT NULL,
     position            INTEGER NOT NULL,
-    column_name         VARCHAR NOT NULL,   -- as LimeSurvey exports it: kent[S01]
-    variable            VARCHAR NOT NULL,   -- as clean tables and ExpressionScript name it: kent_S01
+    column_name         VARCHAR NOT NULL,   -- as LimeSurvey exports it: question[subquestion]
+    variable            VARCHAR NOT NULL,   -- as clean tables and ExpressionScript name it: question_subquestion
     question            VARCHAR NOT NULL,
     subquestion         VARCHAR,
     type                VARCHAR NOT NULL,
@@ -157,9 +157,9 @@ CREATE TABLE IF NOT EXISTS meta.codebook (
 -- what reproduces it: the run, the instrument, margins and code versions.
 CREATE TABLE IF NOT EXISTS indicators.indicators (
     study_id VARCHAR NOT NULL, wave VARCHAR NOT NULL,
-    indicator VARCHAR NOT NULL,          -- measure.subject, e.g. access_index.S01.bereikbaar
+    indicator VARCHAR NOT NULL,          -- measure[.subject][.dimension]
     measure VARCHAR NOT NULL, service VARCHAR, theme VARCHAR, dimension VARCHAR,
-    instrument VARCHAR NOT NULL,         -- parent, field_actor, or both (the gap)
+    instrument VARCHAR NOT NULL,         -- the instrument, or both (a difference between two)
     breakdown VARCHAR NOT NULL,          -- all, neighbourhood, language, home_language, education, child_age, channel
     domain VARCHAR NOT NULL,             -- the breakdown's answer code, or all
     estimate DOUBLE, se DOUBLE, ci_low DOUBLE, ci_high DOUBLE,
@@ -172,7 +172,7 @@ CREATE TABLE IF NOT EXISTS indicators.indicators (
     PRIMARY KEY (study_id, wave, indicator, breakdown, domain)
 );
 -- Cronbach's alpha per service and accessibility dimension (the access-index gate), overall and per survey
--- language as a diagnostic; unweighted complete cases of parents aware of the service.
+-- language as a diagnostic; unweighted complete cases of the index's universe.
 CREATE TABLE IF NOT EXISTS indicators.reliability (
     study_id VARCHAR NOT NULL, wave VARCHAR NOT NULL, service VARCHAR NOT NULL, dimension VARCHAR NOT NULL,
     language VARCHAR NOT NULL, items INTEGER NOT NULL, n INTEGER NOT NULL,
@@ -188,7 +188,7 @@ CREATE TABLE IF NOT EXISTS indicators.comparisons (
     note VARCHAR NOT NULL, run_id VARCHAR NOT NULL,
     PRIMARY KEY (study_id, wave, indicator, breakdown, test, groups)
 );
--- Headline indicators without the parents of each recruitment channel, beside the estimate from everyone.
+-- Headline indicators without the respondents of each category of the sensitivity breakdown, beside the estimate from everyone.
 CREATE TABLE IF NOT EXISTS indicators.channel_sensitivity (
     study_id VARCHAR NOT NULL, wave VARCHAR NOT NULL, indicator VARCHAR NOT NULL, channel VARCHAR NOT NULL,
     n_channel INTEGER, estimate_all DOUBLE, estimate_without DOUBLE, difference DOUBLE,

@@ -6,7 +6,7 @@ start stopped: switch them on in the Dagster UI, with ``dagster-daemon`` running
 
 import dagster as dg
 
-from instruments.study import STUDIES, Study, load_study, study_ids
+from instruments.study import Study, load_study, study_ids
 from pipelines.defs.jobs import ingest_job
 
 
@@ -35,7 +35,7 @@ def _schedule(study: Study, name: str, cron: str, full_rescan: bool) -> dg.Sched
                                  description=f"{'Rescan' if full_rescan else 'Ingest'} study {study.study_id}")
 
 
-def study_schedules(studies=STUDIES) -> list[dg.ScheduleDefinition]:
+def study_schedules(studies=None) -> list[dg.ScheduleDefinition]:
     out = []
     for study_id in study_ids(studies):
         study = load_study(study_id, studies)

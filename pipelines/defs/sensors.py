@@ -6,7 +6,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from instruments.study import STUDIES, load_study, study_ids
+from instruments.study import load_study, study_ids
 from pipelines.defs.jobs import ingest_job
 from pipelines.defs.schedules import ingest_run_config
 from pipelines.inbox import Inbox
@@ -15,7 +15,7 @@ from pipelines.resources.limesurvey import LimeSurveyResource
 from pipelines.resources.warehouse import WarehouseResource
 
 
-def new_responses_sensor(studies_dir: Path = STUDIES) -> dg.SensorDefinition:
+def new_responses_sensor(studies_dir: Path | None = None) -> dg.SensorDefinition:
     @dg.sensor(name="limesurvey_new_responses", job=ingest_job, minimum_interval_seconds=300,
                default_status=dg.DefaultSensorStatus.STOPPED,
                description="Polls get_summary of every survey read from LimeSurvey; requests an ingest run "
@@ -26,7 +26,7 @@ def new_responses_sensor(studies_dir: Path = STUDIES) -> dg.SensorDefinition:
     return _sensor
 
 
-def _evaluate(context: dg.SensorEvaluationContext, limesurvey: LimeSurveyResource, studies_dir: Path):
+def _evaluate(context: dg.SensorEvaluationContext, limesurvey: LimeSurveyResource, studies_dir: Path | None):
     seen: dict[str, int] = json.loads(context.cursor) if context.cursor else {}
     counts: dict[str, int] = {}
     requests = []
@@ -57,7 +57,7 @@ def _evaluate(context: dg.SensorEvaluationContext, limesurvey: LimeSurveyResourc
 limesurvey_new_responses = new_responses_sensor()
 
 
-def inbox_sensor(studies_dir: Path = STUDIES) -> dg.SensorDefinition:
+def inbox_sensor(studies_dir: Path | None = None) -> dg.SensorDefinition:
     @dg.sensor(name="inbox_files", job=ingest_job, minimum_interval_seconds=60,
                default_status=dg.DefaultSensorStatus.STOPPED,
                description="Watches TOEGANG_HOME/inbox/<study>/ and requests an ingest run for the wave of "

@@ -24,7 +24,7 @@ class StudyResource(dg.ConfigurableResource):
     """
 
     study_id: str | None = None
-    studies_dir: str | None = None  # default: instruments/studies/
+    studies_dir: str | None = None  # default: $TOEGANG_STUDIES or instruments/studies/
 
     def load(self) -> Study:
         study_id = self.study_id or os.environ.get("TOEGANG_STUDY") or DEMO_STUDY
