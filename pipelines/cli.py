@@ -7,6 +7,7 @@ from typing import Annotated
 import duckdb
 import typer
 
+from instruments.generate import DEFAULT_PANEL, DEFAULT_RESPONSES, DEFAULT_SEED
 from instruments.limesurvey_export import ExportError
 from instruments.model import InstrumentError
 from instruments.study import DEMO_STUDY
@@ -229,6 +230,31 @@ def generate_demo(
 
     for path in generate(out):
         typer.echo(str(path))
+
+
+@app.command()
+def generate(
+    study: Annotated[str, typer.Option(help="Study id: instruments/studies/<study>/.", envvar="TOEGANG_STUDY")],
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives byte-identical files.")] = DEFAULT_SEED,
+    out: Annotated[Path | None, typer.Option(help="Folder for the files (default: where each survey's export "
+                                                  "points, else the study's data/).")] = None,
+    responses: Annotated[int, typer.Option(min=1, help="Responses per survey.")] = DEFAULT_RESPONSES,
+    panel: Annotated[float, typer.Option(min=0.0, max=1.0, help="Share of a later wave's respondents of an "
+                                         "instrument who return with their token.")] = DEFAULT_PANEL,
+    overwrite: Annotated[bool, typer.Option(help="Replace files that exist (default: keep them).")] = False,
+) -> None:
+    """Write synthetic LimeSurvey response exports for every survey of a study, from its instruments alone
+    (deterministic: byte-identical for the same seed)."""
+    from instruments.generate import describe, write_study
+    from instruments.study import load_study
+
+    try:  # not _guarded: generating needs no Dagster, and starts faster without it
+        config = load_study(study)
+        written = write_study(config, out, seed=seed, responses=responses, panel=panel, overwrite=overwrite)
+    except (InstrumentError, OSError) as exc:
+        _fail(str(exc))
+    for item in written:
+        typer.echo(describe(item, config))
 
 
 instruments_app = typer.Typer(help="Questionnaires as code: check, compile to LimeSurvey, compare versions.",
