@@ -31,16 +31,19 @@ from __future__ import annotations
 
 import random
 import re
+import shutil
 import string
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import yaml
+
 from instruments.conditions import Condition
 from instruments.limesurvey_export import META_COLUMNS, csv_bytes, json_bytes
 from instruments.model import YES_NO, Answer, Column, Instrument, InstrumentError, Question
-from instruments.study import STUDY_FILE, Study, Survey
+from instruments.study import STUDIES, STUDY_FILE, Study, Survey, load_study
 
 DEFAULT_SEED = 16
 DEFAULT_RESPONSES = 60
@@ -411,6 +414,44 @@ def write_study(study: Study, out_dir: Path | None = None, *, seed: int = DEFAUL
     return done
 
 
+# --- `toegang demo --study S` --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoPreparation:
+    written: list[Written]
+    # The folder of studies to run from: None when the study reads every survey from its export files;
+    # otherwise a copy of the study whose surveys read the generated files.
+    studies_dir: Path | None
+
+
+def reads_export_files(study: Study) -> bool:
+    """Every survey of the study reads the CSV or JSON export file it names (the files ``write_study`` writes)."""
+    return all(s.source == "file" and export_path(study, s)[1] for s in study.surveys)
+
+
+def prepare_demo(study_id: str, staging: Path, studies: Path = STUDIES, *, seed: int = DEFAULT_SEED,
+                 responses: int = DEFAULT_RESPONSES, panel: float = DEFAULT_PANEL) -> DemoPreparation:
+    """Generate the study's missing export files; when a survey does not read its export file (a
+    LimeSurvey or inbox survey, or an export in another format), copy the study folder into ``staging``
+    with every survey reading its generated file, and run from that copy (the study's folder is left as
+    it is)."""
+    study = load_study(study_id, studies)
+    written = write_study(study, seed=seed, responses=responses, panel=panel)
+    if reads_export_files(study):
+        return DemoPreparation(written, None)
+    copy = staging / study.study_id
+    shutil.copytree(study.path, copy)
+    doc = yaml.safe_load(study.file.read_text(encoding="utf-8"))
+    files = {w.file.survey.survey_id: w.file.path.resolve() for w in written}
+    for entry in doc["surveys"]:
+        entry["export"] = str(files[int(entry["survey_id"])])
+        entry["source"] = "file"
+    (copy / STUDY_FILE).write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    load_study(study.study_id, staging)  # the copy reads as the study does
+    return DemoPreparation(written, staging)
+
+
 def describe(written: Written, study: Study) -> str:
     """One line for the command's output: the file, and what to do when the study does not read it."""
     file = written.file
@@ -421,7 +462,7 @@ def describe(written: Written, study: Study) -> str:
         shown = file.path
     line = (f"{file.path}  survey {survey.survey_id} ({survey.instrument}, wave {survey.wave}): "
             f"{len(file.responses)} responses" if written.written
-            else f"{file.path}  survey {survey.survey_id}: kept (the file exists; --overwrite replaces it)")
+            else f"{file.path}  survey {survey.survey_id}: kept (the file exists)")
     if not file.named and file.path.parent == study.path / "data":
         line += f"\n    survey {survey.survey_id} names no CSV or JSON export; add `export: {shown}` to its entry in " \
                 f"{STUDY_FILE} to ingest this file"

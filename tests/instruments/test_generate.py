@@ -13,6 +13,8 @@ from instruments.generate import (
     Written,
     describe,
     generate_study,
+    prepare_demo,
+    reads_export_files,
     write_study,
 )
 from instruments.limesurvey_export import META_COLUMNS, read_export
@@ -117,6 +119,7 @@ def test_every_survey_has_a_file_of_its_instrument(demo_files, small_files, smal
     checkup = {f.survey.survey_id: f for f in small_files if f.instrument.name == "checkup"}
     assert checkup[900001].path == small_study.path / "data" / "survey_900001_2018_checkup.csv"
     assert not checkup[900001].named
+    assert not reads_export_files(small_study)
 
 
 def test_answers_honour_the_conditions(every_file):
@@ -262,6 +265,30 @@ def test_surveys_without_an_export_are_written_by_convention_and_said(small_stud
                for n in notes)
 
 
+def test_the_demo_of_a_study_without_exports_reads_a_copy(small_study, tmp_path):
+    staged = prepare_demo(SMALL_STUDY, tmp_path / "staging", small_study.path.parent)
+    try:
+        assert all(w.written for w in staged.written)
+        # The demo runs on a copy whose surveys read the generated files; the study's own file is unchanged.
+        assert staged.studies_dir == tmp_path / "staging"
+        copy = load_study(SMALL_STUDY, staged.studies_dir)
+        assert reads_export_files(copy)
+        assert {s.survey_id: s.export for s in copy.surveys} == {w.file.survey.survey_id: w.file.path.resolve()
+                                                                 for w in staged.written}
+        assert load_study(SMALL_STUDY, small_study.path.parent).surveys == small_study.surveys
+    finally:
+        shutil.rmtree(small_study.path / "data")
+
+
+def test_the_demo_of_a_study_with_its_exports_runs_it_as_it_is(tmp_path):
+    """The bundled demo's files are there: nothing is generated and the study runs from its own folder."""
+    shutil.copytree(STUDIES / DEMO_STUDY, tmp_path / "studies" / DEMO_STUDY)
+    before = {p.name: p.read_bytes() for p in (tmp_path / "studies" / DEMO_STUDY / "data").iterdir()}
+    staged = prepare_demo(DEMO_STUDY, tmp_path / "staging", tmp_path / "studies")
+    assert staged.studies_dir is None and not any(w.written for w in staged.written)
+    assert before == {p.name: p.read_bytes() for p in (tmp_path / "studies" / DEMO_STUDY / "data").iterdir()}
+
+
 def test_the_command_writes_the_files(tmp_path):
     from pipelines.cli import app
 
@@ -272,5 +299,6 @@ def test_the_command_writes_the_files(tmp_path):
         "survey_421201_2021_parent.json", "survey_421202_2021_field_actor.json"]
     assert "12 responses" in result.output
     again = CliRunner().invoke(app, ["generate", "--study", DEMO_STUDY, "--out", str(tmp_path)])
-    assert again.exit_code == 0 and again.output.count("kept") == 4
+    assert again.exit_code == 0 and again.output.count("kept (the file exists)") == 4
+    assert "--overwrite replaces them" in again.output
     assert len(read_export(tmp_path / "survey_418201_2018_parent.csv").responses) == 12
