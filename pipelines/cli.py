@@ -7,6 +7,7 @@ from typing import Annotated
 import duckdb
 import typer
 
+from instruments.generate import DEFAULT_PANEL, DEFAULT_RESPONSES, DEFAULT_SEED
 from instruments.limesurvey_export import ExportError
 from instruments.model import InstrumentError
 from instruments.study import DEMO_STUDY
@@ -52,10 +53,11 @@ def _guarded(action):
         _fail(str(exc))
 
 
-def _run(study: str, waves: list[str] | None, home: str | None, site: str | None, build: str | None = None) -> None:
+def _run(study: str, waves: list[str] | None, home: str | None, site: str | None, build: str | None = None,
+         studies_dir: str | None = None) -> None:
     from pipelines.runner import run_study
 
-    done = _guarded(lambda: run_study(study, waves, home=home, site=site, build=build))
+    done = _guarded(lambda: run_study(study, waves, home=home, site=site, build=build, studies_dir=studies_dir))
     loc = done.locations
     typer.echo("")
     typer.echo(f"Study {done.study_id}, waves {', '.join(done.waves)}: done.")
@@ -74,9 +76,35 @@ BuildOption = Annotated[str | None, typer.Option(help="Instrument build folder (
 
 
 @app.command()
-def demo(home: HomeOption = None, site: SiteOption = None, build: BuildOption = None) -> None:
-    """Run the whole pipeline on the bundled synthetic demo study (no server, no credentials)."""
-    _run(DEMO_STUDY, None, home, site, build)
+def demo(
+    home: HomeOption = None,
+    site: SiteOption = None,
+    build: BuildOption = None,
+    study: Annotated[str | None, typer.Option(help="Another study: generate its missing exports (synthetic "
+                                                   "responses, `toegang generate`), then run it.")] = None,
+) -> None:
+    """Run the whole pipeline on the bundled synthetic demo study (no server, no credentials), or on
+    synthetic responses of any study (--study)."""
+    if study is None:
+        _run(DEMO_STUDY, None, home, site, build)
+        return
+    import tempfile
+
+    from instruments.generate import describe, prepare_demo, reads_export_files
+    from instruments.study import load_study
+
+    config = _guarded(lambda: load_study(study))
+    if home is None and not reads_export_files(config):  # synthetic responses must not meet real ones
+        _fail(f"study {study} reads surveys from LimeSurvey or the inbox: its demo runs on generated files in a "
+              "warehouse of its own; give one with --home")
+    with tempfile.TemporaryDirectory(prefix="toegang-demo-") as staging:
+        prepared = _guarded(lambda: prepare_demo(study, Path(staging)))
+        for written in prepared.written:
+            typer.echo(describe(written, config))
+        if prepared.studies_dir is not None:
+            typer.echo("surveys read from the generated files (a temporary copy of the study)")
+        _run(study, None, home, site, build,
+             studies_dir=str(prepared.studies_dir) if prepared.studies_dir else None)
 
 
 @app.command()
@@ -229,6 +257,33 @@ def generate_demo(
 
     for path in generate(out):
         typer.echo(str(path))
+
+
+@app.command()
+def generate(
+    study: Annotated[str, typer.Option(help="Study id: instruments/studies/<study>/.", envvar="TOEGANG_STUDY")],
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives byte-identical files.")] = DEFAULT_SEED,
+    out: Annotated[Path | None, typer.Option(help="Folder for the files (default: where each survey's export "
+                                                  "points, else the study's data/).")] = None,
+    responses: Annotated[int, typer.Option(min=1, help="Responses per survey.")] = DEFAULT_RESPONSES,
+    panel: Annotated[float, typer.Option(min=0.0, max=1.0, help="Share of a later wave's respondents of an "
+                                         "instrument who return with their token.")] = DEFAULT_PANEL,
+    overwrite: Annotated[bool, typer.Option(help="Replace files that exist (default: keep them).")] = False,
+) -> None:
+    """Write synthetic LimeSurvey response exports for every survey of a study, from its instruments alone
+    (deterministic: byte-identical for the same seed)."""
+    from instruments.generate import describe, write_study
+    from instruments.study import load_study
+
+    try:  # not _guarded: generating needs no Dagster, and starts faster without it
+        config = load_study(study)
+        written = write_study(config, out, seed=seed, responses=responses, panel=panel, overwrite=overwrite)
+    except (InstrumentError, OSError) as exc:
+        _fail(str(exc))
+    for item in written:
+        typer.echo(describe(item, config))
+    if not all(item.written for item in written):
+        typer.echo("files that exist are kept; --overwrite replaces them")
 
 
 instruments_app = typer.Typer(help="Questionnaires as code: check, compile to LimeSurvey, compare versions.",

@@ -1,0 +1,304 @@
+"""instruments/generate.py: synthetic exports for any study, from its instruments alone. Shown on the demo
+study's instruments and on a small instrument of another study written here (numbers, dates, free text, an
+array with its own codes, two languages, surveys that name no export)."""
+
+import shutil
+import statistics
+
+import pytest
+from typer.testing import CliRunner
+
+from instruments.generate import (
+    DEFAULT_PANEL,
+    Written,
+    describe,
+    generate_study,
+    prepare_demo,
+    reads_export_files,
+    write_study,
+)
+from instruments.limesurvey_export import META_COLUMNS, read_export
+from instruments.study import DEMO_STUDY, STUDIES, load_study
+
+SMALL_STUDY = "small-study"
+SMALL_INSTRUMENT = """\
+instrument: checkup
+title: {nl: "Korte vragenlijst", fr: "Questionnaire court", en: "Short questionnaire"}
+base_language: fr
+languages: [fr, en]
+groups:
+  - name: {nl: "Begin", fr: "Début", en: "Start"}
+    questions:
+      - code: agree
+        type: Y
+        mandatory: true
+        text: {nl: "Doet u mee?", fr: "Participez-vous ?", en: "Do you take part?"}
+  - name: {nl: "Bezoeken", fr: "Visites", en: "Visits"}
+    relevance: {question: agree, equals: "Y"}
+    questions:
+      - code: visits
+        type: N
+        min: 1
+        max: 12
+        mandatory: true
+        text: {nl: "Hoe vaak?", fr: "Combien de fois ?", en: "How often?"}
+      - code: often
+        type: L
+        answers: freq5
+        text: {nl: "Hoe vaak gaat u?", fr: "À quelle fréquence ?", en: "How often do you go?"}
+      - code: lastvisit
+        type: D
+        relevance: {question: often, in: ["3", "4", "5"]}
+        text: {nl: "Laatste bezoek?", fr: "Dernière visite ?", en: "Last visit?"}
+      - code: rating
+        type: F
+        relevance: {question: often, in: ["2", "3", "4", "5"]}
+        text: {nl: "Hoe was het?", fr: "C'était comment ?", en: "How was it?"}
+        answers:
+          - {code: "A1", nl: "Goed", fr: "Bien", en: "Good"}
+          - {code: "A2", nl: "Slecht", fr: "Mal", en: "Bad"}
+          - {code: "X", nl: "Geen idee", fr: "Aucune idée", en: "No idea", missing: dont_know}
+        subquestions:
+          - {code: Q1, nl: "Ontvangst", fr: "Accueil", en: "Welcome"}
+          - {code: Q2, nl: "Uren", fr: "Horaires", en: "Hours"}
+      - code: where
+        type: S
+        relevance: {question: "rating[Q1]", equals: "A2"}
+        text: {nl: "Waarom?", fr: "Pourquoi ?", en: "Why?"}
+  - name: {nl: "Einde", fr: "Fin", en: "End"}
+    relevance: {question: agree, equals: "Y"}
+    questions:
+      - code: note
+        type: T
+        text: {nl: "Nog iets?", fr: "Autre chose ?", en: "Anything else?"}
+"""
+
+
+@pytest.fixture(scope="module")
+def small_study(tmp_path_factory):
+    """A copy of the demo study renamed, with a small instrument of its own whose surveys name no export."""
+    studies = tmp_path_factory.mktemp("studies")
+    folder = studies / SMALL_STUDY
+    shutil.copytree(STUDIES / DEMO_STUDY, folder, ignore=shutil.ignore_patterns("data"))
+    (folder / "instruments" / "checkup.yaml").write_text(SMALL_INSTRUMENT, encoding="utf-8")
+    text = (folder / "study.yaml").read_text(encoding="utf-8")
+    text = text.replace(f"study_id: {DEMO_STUDY}", f"study_id: {SMALL_STUDY}")
+    text = text.replace("  field_actor: {weighted: false, breakdowns: false}\n",
+                        "  field_actor: {weighted: false, breakdowns: false}\n  checkup: {weighted: false}\n")
+    text = text.replace("surveys:\n", 'surveys:\n  - {survey_id: 900001, instrument: checkup, wave: "2018"}\n'
+                                      '  - {survey_id: 900002, instrument: checkup, wave: "2021"}\n')
+    (folder / "study.yaml").write_text(text, encoding="utf-8")
+    return load_study(SMALL_STUDY, studies)
+
+
+@pytest.fixture(scope="module")
+def demo_files():
+    return generate_study(load_study(DEMO_STUDY))
+
+
+@pytest.fixture(scope="module")
+def small_files(small_study):
+    return generate_study(small_study)
+
+
+@pytest.fixture(scope="module")
+def every_file(demo_files, small_files):
+    return [*demo_files, *small_files]
+
+
+def _shown(instrument, column, response) -> bool:
+    return all(c.holds(response) for c in instrument.conditions(column))
+
+
+def test_every_survey_has_a_file_of_its_instrument(demo_files, small_files, small_study):
+    assert [f.survey.survey_id for f in demo_files] == [418201, 418202, 421201, 421202]
+    assert {f.instrument.name for f in small_files} == {"parent", "field_actor", "checkup"}
+    for f in small_files:
+        assert f.instrument.name == f.survey.instrument and f.instrument.wave == f.survey.wave
+        assert len(f.responses) == 60
+    checkup = {f.survey.survey_id: f for f in small_files if f.instrument.name == "checkup"}
+    assert checkup[900001].path == small_study.path / "data" / "survey_900001_2018_checkup.csv"
+    assert not checkup[900001].named
+    assert not reads_export_files(small_study)
+
+
+def test_answers_honour_the_conditions(every_file):
+    """A column holds a value only where every condition on it holds and its page was reached."""
+    for f in every_file:
+        for r in f.responses:
+            reached = len(f.instrument.groups) if r["submitdate"] else int(r["lastpage"])
+            for column in f.instrument.columns():
+                value = r[column.name]
+                if value:
+                    assert _shown(f.instrument, column, r), (f.path.name, r["id"], column.name)
+                    assert column.question.group <= reached, (f.path.name, r["id"], column.name)
+                elif not _shown(f.instrument, column, r):
+                    assert value == ""
+
+
+def test_answers_are_of_their_question_type(every_file):
+    for f in every_file:
+        for column in f.instrument.columns():
+            q = column.question
+            values = {r[column.name] for r in f.responses} - {""}
+            if column.is_other or q.type in ("S", "T"):
+                continue
+            if q.type in ("Y", "M"):
+                assert values <= {a.code for a in q.answer_options()}, column.name
+            elif q.type in ("L", "F"):
+                assert values <= {a.code for a in q.answers}, column.name
+            elif q.type == "N":
+                assert all(q.minimum <= float(v) <= q.maximum for v in values), column.name
+            elif q.type == "D":
+                assert all(len(v) == 19 and v.endswith(" 00:00:00") for v in values), column.name
+    small = next(f for f in every_file if f.instrument.name == "checkup")
+    assert {r["startlanguage"] for r in small.responses} == {"fr", "en"}
+    assert any(r["where"] for r in small.responses) and any(r["lastvisit"] for r in small.responses)
+
+
+@pytest.mark.parametrize("which", ["demo", "small"])
+def test_incomplete_skipped_dont_know_and_declined_occur(which, demo_files, small_files):
+    files = demo_files if which == "demo" else [f for f in small_files if f.instrument.name == "checkup"]
+    for f in files:
+        instrument, responses = f.instrument, f.responses
+        groups = len(instrument.groups)
+        incomplete = [r for r in responses if r["submitdate"] == ""]
+        assert incomplete and all(int(r["lastpage"]) < groups for r in incomplete)
+        for r in incomplete:  # later pages are empty
+            assert all(r[c.name] == "" for c in instrument.columns() if c.question.group > int(r["lastpage"]))
+        complete = [r for r in responses if r["submitdate"]]
+        skipped = [(r["id"], c.name) for r in complete for c in instrument.columns()
+                   if not c.free_text and c.question.type != "M" and not c.question.mandatory
+                   and r[c.name] == "" and _shown(instrument, c, r)]
+        assert skipped, f.path.name
+        dont_know = [(r["id"], c.name) for r in responses for c in instrument.columns()
+                     if r[c.name] in {a.code for a in c.question.answers if a.missing}]
+        assert dont_know, f.path.name
+        # Declined: a yes/no answer that a group's condition depends on closes the rest of the survey.
+        declined = [r for r in complete if any(g.relevance is not None and not g.relevance.holds(r)
+                                               for g in instrument.groups)]
+        assert declined and len(declined) < len(responses) / 10, f.path.name
+        for r in declined:
+            assert r["lastpage"] == "1"
+            assert all(r[c.name] == "" for c in instrument.columns() if c.question.group > 1)
+
+
+def test_declined_consent_is_what_the_clean_stage_sees(demo_files):
+    parents = demo_files[0].responses
+    assert {"Y", "N"} <= {r["consent"] for r in parents} <= {"Y", "N", ""}  # "": stopped before the first page
+
+
+def test_scale_items_correlate_as_a_scale(demo_files):
+    """Cronbach's alpha of two items of one dimension, per subject, on the complete cases (DOMAIN.md section 3)."""
+    alphas = []
+    for f in demo_files:
+        for q in f.instrument.questions:
+            items = [s for s in q.subquestions if s.polarity]
+            for dimension in {s.dimension("b") for s in items}:
+                pair = [s for s in items if s.dimension("b") == dimension]
+                rows = [[6 - int(v) if s.polarity == "-" else int(v) for v, s in zip(values, pair)]
+                        for values in ([r[f"{q.code}[{s.code}]"] for s in pair] for r in f.responses)
+                        if all(v.isdigit() for v in values)]
+                if len(pair) < 2 or len(rows) < 10:
+                    continue
+                total = statistics.variance([sum(row) for row in rows])
+                items_variance = sum(statistics.variance(col) for col in zip(*rows))
+                alphas.append(len(pair) / (len(pair) - 1) * (1 - items_variance / total))
+    assert len(alphas) > 50
+    assert statistics.median(alphas) > 0.8
+    assert sum(a >= 0.7 for a in alphas) / len(alphas) > 0.85
+
+
+def test_same_seed_same_bytes_other_seed_other_bytes(small_study, tmp_path):
+    first = write_study(small_study, tmp_path / "a")
+    again = write_study(small_study, tmp_path / "b")
+    other = write_study(small_study, tmp_path / "c", seed=17)
+    names = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert names == sorted(p.name for p in (tmp_path / "b").iterdir()) and len(names) == 6
+    for name in names:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+        assert (tmp_path / "a" / name).read_bytes() != (tmp_path / "c" / name).read_bytes(), name
+    assert all(w.written for w in [*first, *again, *other])
+    kept = write_study(small_study, tmp_path / "a", seed=17)  # files that exist stay as they are
+    assert not any(w.written for w in kept)
+    assert (tmp_path / "a" / names[0]).read_bytes() == (tmp_path / "b" / names[0]).read_bytes()
+
+
+def test_files_read_back_as_limesurvey_exports(small_study, tmp_path):
+    """CSV and JSON (as each survey's export names it) read back with the instrument's columns, and load into
+    the raw layer as the ingest stage loads an export file."""
+    from pipelines.stages.ingest import file_batch
+    from warehouse import raw
+    from warehouse.connection import connect
+    from warehouse.paths import Locations
+
+    written = write_study(small_study, tmp_path / "out")
+    assert {w.file.path.suffix for w in written} == {".csv", ".json"}
+    with connect(Locations(home=tmp_path / "home", site=tmp_path / "site", build=tmp_path / "build")) as con:
+        for w in written:
+            survey, instrument = w.file.survey, w.file.instrument
+            export = read_export(w.file.path)
+            assert export.columns == (*META_COLUMNS, *(c.name for c in instrument.columns()))
+            assert list(export.responses) == list(w.file.responses)
+            assert {r["startlanguage"] for r in export.responses} <= set(instrument.languages)
+            common = {"study_id": small_study.study_id, "survey_id": survey.survey_id, "wave": survey.wave,
+                      "instrument": instrument.name, "instrument_version": instrument.version}
+            loaded = raw.append(con, file_batch(w.file.path, common), pseudonym_key=b"test")
+            assert loaded.received == loaded.inserted == 60
+
+
+@pytest.mark.parametrize("share", [DEFAULT_PANEL, 0.3, 0.0])
+def test_panel_tokens_return_across_waves(small_study, share):
+    files = {}
+    for f in generate_study(small_study, panel=share, responses=40):
+        files.setdefault(f.instrument.name, {})[f.survey.wave] = f
+    for name, waves in files.items():
+        first, second = ([r["token"] for r in waves[w].responses] for w in ("2018", "2021"))
+        assert len(set(first)) == len(first) and len(set(second)) == len(second) and all(first)
+        returning = len(set(second) & set(first)) / len(second)
+        assert abs(returning - share) <= 0.05, (name, returning)
+
+
+def test_surveys_without_an_export_are_written_by_convention_and_said(small_study, small_files):
+    notes = [describe(Written(f, True), small_study) for f in small_files]
+    assert any("survey 900001 names no CSV or JSON export" in n and "export: data/survey_900001_2018_checkup.csv" in n
+               for n in notes)
+
+
+def test_the_demo_of_a_study_without_exports_reads_a_copy(small_study, tmp_path):
+    staged = prepare_demo(SMALL_STUDY, tmp_path / "staging", small_study.path.parent)
+    try:
+        assert all(w.written for w in staged.written)
+        # The demo runs on a copy whose surveys read the generated files; the study's own file is unchanged.
+        assert staged.studies_dir == tmp_path / "staging"
+        copy = load_study(SMALL_STUDY, staged.studies_dir)
+        assert reads_export_files(copy)
+        assert {s.survey_id: s.export for s in copy.surveys} == {w.file.survey.survey_id: w.file.path.resolve()
+                                                                 for w in staged.written}
+        assert load_study(SMALL_STUDY, small_study.path.parent).surveys == small_study.surveys
+    finally:
+        shutil.rmtree(small_study.path / "data")
+
+
+def test_the_demo_of_a_study_with_its_exports_runs_it_as_it_is(tmp_path):
+    """The bundled demo's files are there: nothing is generated and the study runs from its own folder."""
+    shutil.copytree(STUDIES / DEMO_STUDY, tmp_path / "studies" / DEMO_STUDY)
+    before = {p.name: p.read_bytes() for p in (tmp_path / "studies" / DEMO_STUDY / "data").iterdir()}
+    staged = prepare_demo(DEMO_STUDY, tmp_path / "staging", tmp_path / "studies")
+    assert staged.studies_dir is None and not any(w.written for w in staged.written)
+    assert before == {p.name: p.read_bytes() for p in (tmp_path / "studies" / DEMO_STUDY / "data").iterdir()}
+
+
+def test_the_command_writes_the_files(tmp_path):
+    from pipelines.cli import app
+
+    result = CliRunner().invoke(app, ["generate", "--study", DEMO_STUDY, "--out", str(tmp_path), "--responses", "12"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "survey_418201_2018_parent.csv", "survey_418202_2018_field_actor.csv",
+        "survey_421201_2021_parent.json", "survey_421202_2021_field_actor.json"]
+    assert "12 responses" in result.output
+    again = CliRunner().invoke(app, ["generate", "--study", DEMO_STUDY, "--out", str(tmp_path)])
+    assert again.exit_code == 0 and again.output.count("kept (the file exists)") == 4
+    assert "--overwrite replaces them" in again.output
+    assert len(read_export(tmp_path / "survey_418201_2018_parent.csv").responses) == 12
