@@ -43,7 +43,7 @@ import yaml
 from instruments.conditions import Condition
 from instruments.limesurvey_export import META_COLUMNS, csv_bytes, json_bytes
 from instruments.model import YES_NO, Answer, Column, Instrument, InstrumentError, Question
-from instruments.study import STUDIES, STUDY_FILE, Study, Survey, load_study
+from instruments.study import STUDY_FILE, Study, Survey, load_study
 
 DEFAULT_SEED = 16
 DEFAULT_RESPONSES = 60
@@ -430,7 +430,7 @@ def reads_export_files(study: Study) -> bool:
     return all(s.source == "file" and export_path(study, s)[1] for s in study.surveys)
 
 
-def prepare_demo(study_id: str, staging: Path, studies: Path = STUDIES, *, seed: int = DEFAULT_SEED,
+def prepare_demo(study_id: str, staging: Path, studies: Path | None = None, *, seed: int = DEFAULT_SEED,
                  responses: int = DEFAULT_RESPONSES, panel: float = DEFAULT_PANEL) -> DemoPreparation:
     """Generate the study's missing export files; when a survey does not read its export file (a
     LimeSurvey or inbox survey, or an export in another format), copy the study folder into ``staging``

@@ -1,0 +1,67 @@
+"""Any study is configuration: a study written only as YAML (tests/fixtures/studies/support-models: instruments
+``client``, weighted, and ``worker``, unweighted; a subject list of support models; breakdowns the demo lacks;
+one indicator of each kind), copied to a temporary folder, gets generated responses (60 per instrument, one
+wave), runs from ingest to site, and its indicators are on the pages."""
+
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from instruments.catalogue import KINDS
+from instruments.generate import write_study
+from instruments.limesurvey_export import read_export
+from instruments.study import load_study
+from pipelines.runner import run_study
+from tests.conftest import ROOT
+
+STUDY = "support-models"
+FIXTURE = ROOT / "tests" / "fixtures" / "studies" / STUDY
+
+
+@pytest.fixture(scope="module")
+def ran(tmp_path_factory):
+    root = tmp_path_factory.mktemp("any-study")
+    studies = root / "studies"
+    shutil.copytree(FIXTURE, studies / STUDY)
+    study = load_study(STUDY, studies)
+    written = write_study(study, responses=60, seed=7)
+    run = run_study(STUDY, home=str(root / "home"), site=str(root / "site"), build=str(root / "build"),
+                    studies_dir=str(studies), log_level="WARNING")
+    return study, written, run
+
+
+def test_every_generated_response_satisfies_its_instruments_conditions(ran):
+    study, written, _ = ran
+    assert {w.file.survey.instrument for w in written} == {"client", "worker"}
+    for w in written:
+        survey = w.file.survey
+        instrument = study.instrument(survey.instrument, survey.wave)
+        rows = read_export(w.file.path, instrument).rows
+        assert 0 < len(rows) <= 60
+        for row in rows:
+            for column in instrument.columns():
+                if row.get(column.name, "") not in ("", None):
+                    assert all(c.holds(row) for c in instrument.conditions(column)), (survey.survey_id, column.name)
+
+
+def test_the_study_runs_to_its_site_with_one_indicator_of_each_kind(ran):
+    study, _, run = ran
+    with duckdb.connect(str(run.locations.warehouse), read_only=True) as con:
+        rows = con.execute("SELECT indicator, measure, instrument, breakdown, service, suppressed "
+                           "FROM indicators.indicators WHERE study_id = ?", [STUDY]).fetchall()
+        weights = con.execute("SELECT count(*) FROM weighted.client_weights").fetchall()[0][0]
+    measures = {m.name: m for m in study.catalogue.measures.values()}
+    assert {measures[r[1]].kind for r in rows} == set(KINDS)  # share, mean, scale_index, count, difference
+    assert weights > 0 and {r[2] for r in rows} == {"client", "worker", "both"}
+    assert {r[3] for r in rows if r[2] == "client"} == {"all", "district", "age_group", "referral"}
+    assert {r[3] for r in rows if r[2] != "client"} == {"all"}  # the worker instrument is not broken down
+    assert {r[4] for r in rows if r[4]} == {"M1", "M2", "M3"}  # the support models, in the service column
+    pages = "".join(p.read_text(encoding="utf-8") for p in Path(run.locations.site).rglob("*.html"))
+    published = {r[0] for r in rows if r[3] == "all" and not r[5]}
+    indicators = {i.name: i for wave in study.waves for i in __import__(
+        "pipelines.stages.indicators", fromlist=["wave_indicators"]).wave_indicators(study, wave)}
+    for name in published:
+        assert json.dumps(indicators[name].label["en"])[1:-1] in pages or indicators[name].label["en"] in pages, name
