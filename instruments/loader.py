@@ -85,8 +85,8 @@ class _Builder:
         self.problems = problems
         self.questions: list[Question] = []
 
-    def problem(self, item: str, message: str, at: object = None) -> None:
-        self.problems.append(Problem(self.file, item, message, yamlfile.line_of(at)))
+    def problem(self, item: str, message: str, at: object = None, line: int | None = None) -> None:
+        self.problems.append(Problem(self.file, item, message, line or yamlfile.line_of(at)))
 
     def subjects(self, name: object, item: str, at: object):
         """The subjects of list ``name`` in the wave."""
@@ -102,9 +102,9 @@ class _Builder:
         return subject_list.in_wave(self.wave)
 
     def code(self, code: object, item: str, pattern=CODE_PATTERN, rule="a letter, then letters and digits, "
-             "20 characters at most", at: object = None) -> str:
+             "20 characters at most", at: object = None, line: int | None = None) -> str:
         if not isinstance(code, str) or not pattern.match(code):
-            self.problem(item, f"code {code!r} is not a valid LimeSurvey code ({rule})", at)
+            self.problem(item, f"code {code!r} is not a valid LimeSurvey code ({rule})", at, line)
             return str(code)
         return code
 
@@ -144,23 +144,27 @@ class _Builder:
                                        f"({', '.join(sorted(allowed)) or 'none'})", at)
 
     # -- answers and subquestions -----------------------------------------------------------------
-    def answers(self, spec: object, item: str) -> tuple[Answer, ...]:
+    def answers(self, spec: object, item: str, at: object = None) -> tuple[Answer, ...]:
         if spec is None:
             return ()
+        # A named scale's answers were read from a scales file, not from this one: their problems are reported
+        # at the line of this file that names the scale (``at`` is the question).
+        line = yamlfile.line_of(at, "answers") if isinstance(spec, str) else None
         if isinstance(spec, str):
             if spec not in self.context.scales:
-                self.problem(item, f"unknown answer scale {spec!r}")
+                self.problem(item, f"unknown answer scale {spec!r}", line=line)
                 return ()
             spec = self.context.scales[spec]
         out, seen = [], set()
         for raw in spec if isinstance(spec, list) else []:
             raw = raw if isinstance(raw, dict) else {}
+            where = line or yamlfile.line_of(raw)
             code = self.code(raw.get("code"), f"{item} answer {raw.get('code')}", ANSWER_CODE_PATTERN,
-                             "letters and digits, 5 characters at most", raw)
+                             "letters and digits, 5 characters at most", line=where)
             if code in seen:
-                self.problem(item, f"duplicate answer code {code!r}", raw)
+                self.problem(item, f"duplicate answer code {code!r}", line=where)
             seen.add(code)
-            out.append(Answer(code, multilingual(raw, f"{item} answer {code}", self.problems, self.file),
+            out.append(Answer(code, multilingual(raw, f"{item} answer {code}", self.problems, self.file, where),
                               raw.get("missing")))
         return tuple(out)
 
@@ -184,7 +188,7 @@ class _Builder:
     def subquestions(self, spec: object, item: str, fill: dict[str, str]) -> tuple[Subquestion, ...]:
         if spec is None:
             return ()
-        template_relevance = None
+        declared, template_relevance = spec, None
         if isinstance(spec, dict) and "from" in spec:
             template_relevance = spec.get("relevance")
             spec = [{"code": s.code, **s.labels, "subject": s.code, "subject_list": spec["from"]}
@@ -225,6 +229,7 @@ class _Builder:
                 mirror=mirror, theme=raw.get("theme"), subject=raw.get("subject"),
                 subject_list=raw.get("subject_list"),
                 relevance=self.condition(relevance, sub_item, sub_fill),
+                line=yamlfile.line_of(raw) or yamlfile.line_of(declared),
             ))
         return tuple(out)
 
@@ -259,7 +264,7 @@ class _Builder:
                 labels = {lang: t.replace("{subject}", subject.labels[lang]) for lang, t in labels.items()}
             return labels
 
-        answers = self.answers(raw.get("answers"), item)
+        answers = self.answers(raw.get("answers"), item, raw)
         if qtype in ("L", "F") and not answers:
             self.problem(item, f"a {QUESTION_TYPES.get(qtype)} question needs answers", raw)
         subquestions = self.subquestions(raw.get("subquestions"), item, fill)

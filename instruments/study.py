@@ -252,7 +252,8 @@ def _frameworks(reader: _Reader, doc: dict, paths: list[Path]) -> dict[str, Fram
                 continue
             dimensions.append(Dimension(code, multilingual(labels, f"{item} dimension {code}", reader.problems,
                                                            str(file), yamlfile.line_of(raw["dimensions"], code))))
-        title = multilingual(raw.get("title"), f"{item} title", reader.problems, str(file), yamlfile.line_of(raw))
+        title = multilingual(raw.get("title"), f"{item} title", reader.problems, str(file),
+                             yamlfile.line_of(raw, "title"))
         out[name] = Framework(name, title, tuple(dimensions))
     return out
 
@@ -274,7 +275,8 @@ def _subject_lists(reader: _Reader, path: Path) -> dict[str, SubjectList]:
         role = raw.get("role", "service")
         if role not in ROLES:
             reader.problem(path, item, f"role must be one of {', '.join(ROLES)}, not {str(role)[:40]!r}", raw, "role")
-        title = multilingual(raw.get("title"), f"{item} title", reader.problems, str(path), yamlfile.line_of(raw))
+        title = multilingual(raw.get("title"), f"{item} title", reader.problems, str(path),
+                             yamlfile.line_of(raw, "title"))
         question = raw.get("question")
         if question is not None:
             if not isinstance(question, dict) or not all(isinstance(question.get(k), str)
@@ -372,9 +374,10 @@ def _breakdowns(reader: _Reader, raw: object, doc: Mapping) -> dict[str, Breakdo
             continue
         unknown = set(entry) - {"column", "title", "compare", "sensitivity"}
         if unknown:
-            reader.problem(file, item, f"unknown key(s) {', '.join(sorted(map(str, unknown)))}", entry)
+            reader.problem(file, item, f"unknown key(s) {', '.join(sorted(map(str, unknown)))}", entry,
+                           next(k for k in entry if k in unknown))
         out[name] = Breakdown(name, column, multilingual(entry.get("title"), f"{item} title", reader.problems,
-                                                         str(file), yamlfile.line_of(entry)),
+                                                         str(file), yamlfile.line_of(entry, "title")),
                               _bool(reader, file, entry, "compare", False, item),
                               _bool(reader, file, entry, "sensitivity", False, item))
     return out
@@ -409,7 +412,8 @@ def _instruments(reader: _Reader, raw: object, doc: Mapping) -> tuple[Instrument
             continue
         unknown = set(entry) - {"weighted", "breakdowns", "definition"}
         if unknown:
-            reader.problem(file, item, f"unknown key(s) {', '.join(sorted(map(str, unknown)))}", entry)
+            reader.problem(file, item, f"unknown key(s) {', '.join(sorted(map(str, unknown)))}", entry,
+                           next(k for k in entry if k in unknown))
         definition = entry.get("definition", f"instruments/{name}.yaml")
         path = reader.folder / str(definition)
         if not path.is_file():
@@ -504,7 +508,7 @@ def _chosen_framework(reader: _Reader, raw: object, frameworks: Mapping[str, Fra
             reader.problem(file, "dimensions", "other must have a title (and an about)", raw, "other")
         else:
             section = Section(multilingual(other.get("title"), "dimensions other title", reader.problems, str(file),
-                                           yamlfile.line_of(other)),
+                                           yamlfile.line_of(other, "title")),
                               multilingual(other["about"], "dimensions other about", reader.problems, str(file),
                                            yamlfile.line_of(other, "about")) if other.get("about") else None)
     return Framework(framework.name, framework.title, dimensions), section
@@ -516,9 +520,9 @@ def read_study(folder: Path, shared: Path = SHARED) -> tuple[Study | None, list[
     reader = _Reader(folder, shared)
     file = folder / STUDY_FILE
     doc = reader.read(file)
-    if doc is None:
+    if doc is None and reader.problems:
         return None, reader.problems
-    if not isinstance(doc, dict):
+    if not isinstance(doc, dict):  # an empty file reads as None
         reader.problem(file, "", "expected a mapping with study_id, instruments and surveys", doc)
         return None, reader.problems
     own_id = str(doc.get("study_id", folder.name))
@@ -572,12 +576,13 @@ def read_study(folder: Path, shared: Path = SHARED) -> tuple[Study | None, list[
     return study, reader.problems
 
 
-def load_study(study_id: str, studies: Path = STUDIES) -> Study:
-    """The study ``studies/<study_id>/``; every problem of its files raised together as one ``InstrumentError``."""
+def load_study(study_id: str, studies: Path = STUDIES, shared: Path = SHARED) -> Study:
+    """The study ``studies/<study_id>/`` (importing from ``shared``); every problem of its files raised together
+    as one ``InstrumentError``."""
     folder = study_folder(study_id, studies)
     if not (folder / STUDY_FILE).is_file():
         raise InstrumentError(f"{folder / STUDY_FILE}: no such study configuration")
-    study, problems = read_study(folder)
+    study, problems = read_study(folder, shared)
     if problems or study is None:
         raise InstrumentError("\n".join(str(p) for p in problems))
     return study
@@ -609,7 +614,7 @@ def check_study(study: Study) -> list[Problem]:
                 if target and target not in names_in_mirror:
                     problems.append(Problem(instrument.source, f"question {column.question.code!r} subquestion "
                                             f"{column.subquestion.code}", f"mirror item {target!r} does not exist in "
-                                            f"{instrument.mirror_instrument}"))
+                                            f"{instrument.mirror_instrument}", column.subquestion.line))
         for subject_list in study.lists.values():
             if subject_list.question is None:
                 continue
