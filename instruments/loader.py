@@ -88,16 +88,17 @@ class _Builder:
     def problem(self, item: str, message: str, at: object = None, line: int | None = None) -> None:
         self.problems.append(Problem(self.file, item, message, line or yamlfile.line_of(at)))
 
-    def subjects(self, name: object, item: str, at: object):
-        """The subjects of list ``name`` in the wave."""
+    def subjects(self, name: object, item: str, at: object, key: str):
+        """The subjects of list ``name`` (the value of ``at[key]``) in the wave."""
+        line = yamlfile.line_of(at, key)
         subject_list = self.context.lists.get(name) if isinstance(name, str) else None
         if subject_list is None:
             known = ", ".join(self.context.lists) or "none: the study has no subjects.yaml"
-            self.problem(item, f"unknown subject list {str(name)[:80]!r} (known: {known})", at)
+            self.problem(item, f"unknown subject list {str(name)[:80]!r} (known: {known})", line=line)
             return ()
         if subject_list.question is not None:
             self.problem(item, f"subject list {name!r} takes its subjects from question "
-                               f"{subject_list.question[1]!r}; a question cannot be made from it", at)
+                               f"{subject_list.question[1]!r}; a question cannot be made from it", line=line)
             return ()
         return subject_list.in_wave(self.wave)
 
@@ -192,7 +193,7 @@ class _Builder:
         if isinstance(spec, dict) and "from" in spec:
             template_relevance = spec.get("relevance")
             spec = [{"code": s.code, **s.labels, "subject": s.code, "subject_list": spec["from"]}
-                    for s in self.subjects(spec["from"], item, spec)]
+                    for s in self.subjects(spec["from"], item, spec, "from")]
         elif isinstance(spec, dict) and "same_as" in spec:
             template_relevance = spec.get("relevance")
             source = next((q for q in self.questions if q.code == spec["same_as"]), None)
@@ -240,7 +241,7 @@ class _Builder:
             self.problem(f"question {template!r}", "per_service is now 'per: <subject list>' (e.g. per: services)",
                          raw)
         if raw.get("per") is not None:
-            for subject in self.subjects(raw["per"], f"question {template!r}", raw):
+            for subject in self.subjects(raw["per"], f"question {template!r}", raw, "per"):
                 self._one_question(raw, group, template.replace("{subject}", subject.code), subject, raw["per"])
         else:
             self._one_question(raw, group, template, None, None)

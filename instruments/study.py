@@ -57,6 +57,7 @@ class Survey:
     # dropped in the inbox); default: "file" when an export is named, else "limesurvey".
     source: str = "limesurvey"
     design: Design = Design()
+    line: int | None = field(default=None, compare=False, repr=False)  # its line in study.yaml, for problems
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class Breakdown:
     title: Labels  # inside a sentence: "by neighbourhood"
     compare: bool = False  # test the differences between its categories
     sensitivity: bool = False  # the headline indicators without each of its categories in turn
+    line: int | None = field(default=None, compare=False, repr=False)  # its line in study.yaml, for problems
 
 
 @dataclass(frozen=True)
@@ -379,7 +381,7 @@ def _breakdowns(reader: _Reader, raw: object, doc: Mapping) -> dict[str, Breakdo
         out[name] = Breakdown(name, column, multilingual(entry.get("title"), f"{item} title", reader.problems,
                                                          str(file), yamlfile.line_of(entry, "title")),
                               _bool(reader, file, entry, "compare", False, item),
-                              _bool(reader, file, entry, "sensitivity", False, item))
+                              _bool(reader, file, entry, "sensitivity", False, item), yamlfile.line_of(raw, name))
     return out
 
 
@@ -472,7 +474,7 @@ def _surveys(reader: _Reader, doc: Mapping, roles: tuple[InstrumentRole, ...]) -
                            s, "source")
             continue
         surveys.append(Survey(survey_id, instrument, wave, export, margins, source,
-                              _design(reader, s.get("design"), item)))
+                              _design(reader, s.get("design"), item), yamlfile.line_of(raw, i - 1)))
     ids = [s.survey_id for s in surveys]
     if len(set(ids)) != len(ids):
         reader.problem(file, "surveys", "a survey id appears twice", doc, "surveys")
@@ -631,16 +633,17 @@ def check_study(study: Study) -> list[Problem]:
         where = f"breakdown {breakdown.name}"
         if breakdown.column in study.publication.forbidden_breakdowns:
             problems.append(Problem(file, where, f"column {breakdown.column!r} is a forbidden breakdown "
-                                                 "(publication.yaml)"))
+                                                 "(publication.yaml)", breakdown.line))
         elif breakdown.column not in METADATA_COLUMNS and not any(breakdown.column in columns.get(name, ())
                                                                   for name in broken_down):
             problems.append(Problem(file, where, f"no instrument that is broken down ({', '.join(broken_down)}) "
-                                                 f"has the column {breakdown.column!r}"))
+                                                 f"has the column {breakdown.column!r}", breakdown.line))
     for survey in study.surveys:
         for column in survey.design.columns():
             if columns.get(survey.instrument) is not None and column not in columns[survey.instrument]:
                 problems.append(Problem(file, f"survey {survey.survey_id}", f"design column {column!r} is not a "
-                                                                            f"column of {survey.instrument}"))
+                                                                            f"column of {survey.instrument}",
+                                        survey.line))
     unique: list[Problem] = []
     for p in problems:
         if p not in unique:
