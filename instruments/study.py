@@ -486,7 +486,7 @@ def _chosen_framework(reader: _Reader, raw: object, frameworks: Mapping[str, Fra
     file = reader.folder / STUDY_FILE
     if raw is None:
         return None, None
-    if not isinstance(raw, dict) or raw.get("framework") not in frameworks:
+    if not isinstance(raw, dict) or not isinstance(raw.get("framework"), str) or raw["framework"] not in frameworks:
         reader.problem(file, "dimensions", f"framework must name an imported framework "
                                            f"({', '.join(frameworks) or 'none: import dimensions'})", doc, "dimensions")
         return None, None
