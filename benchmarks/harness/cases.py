@@ -226,7 +226,7 @@ def sav_outcome(data: bytes) -> str:
         return judge(lambda: read_sav(path, SAV_COLUMNS), (ExportError,), path.name, check_export)
 
 
-# -- YAML: the files of a study folder (questionnaires, subject lists, study.yaml) and shared scales ---------------------------------------
+# -- YAML: the files of a study folder (questionnaires, subject lists, study.yaml) and shared scales ------------
 def _paths(node, prefix=()):
     yield prefix
     if isinstance(node, dict):

@@ -135,7 +135,8 @@ def test_an_unknown_publication_key(copy):
 
 
 # -- study.yaml: surveys, instruments, designs, breakdowns -----------------------------------------------------
-SURVEY_2018 = '{survey_id: 418202, instrument: field_actor, wave: "2018", export: data/survey_418202_2018_field_actor.csv}'
+SURVEY_2018 = ('{survey_id: 418202, instrument: field_actor, wave: "2018", '
+               'export: data/survey_418202_2018_field_actor.csv}')
 
 
 def test_a_survey_naming_an_undeclared_instrument(copy):
