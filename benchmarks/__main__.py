@@ -26,12 +26,11 @@ import dagster as dg
 import duckdb
 
 from benchmarks.dashboard import bench_dashboard
-from benchmarks.indicators import bench_study, prepare_wave
+from benchmarks.indicators import PARENT, bench_study, prepare_wave
 from instruments.demo_study import WAVES, parent_responses
 from instruments.limesurvey_export import META_COLUMNS, csv_bytes
 from instruments.study import DEMO_STUDY, load_study
 from pipelines.runner import run_study
-from pipelines.stages import PARENT
 from warehouse import raw
 from warehouse.connection import connect
 from warehouse.paths import Locations

@@ -17,14 +17,17 @@ from pathlib import Path
 
 from analyses.indicator_table import group_comparisons, indicator_table
 from instruments.study import DEMO_STUDY, Study, load_study
-from pipelines.stages import PARENT
 from pipelines.stages.clean import clean_wave
 from pipelines.stages.indicators import AREA, CHANNEL, read_inputs
 from pipelines.stages.quality import flag_wave
-from pipelines.stages.weight import weight_wave
+from pipelines.stages.weight import weight_wave, weighted_instrument
 from warehouse.clean import SURVEY_LANGUAGE
 from warehouse.connection import connect
 from warehouse.paths import Locations
+
+
+# The demo's weighted instrument, its parents: the one instruments/demo_study.py generates large surveys of.
+PARENT = weighted_instrument(load_study(DEMO_STUDY))
 
 
 def bench_study(study_id: str) -> Study:

@@ -32,7 +32,7 @@ from pathlib import Path
 # Relative weight of each parser in the generated cases (the raw-layer loads are the slowest per case).
 SWEEPS = {
     "LimeSurvey CSV export": 18, "LimeSurvey JSON export": 18, "SPSS .sav": 8, "instrument YAML": 7,
-    "answer scales YAML": 3, "service catalogue YAML": 7, "study file YAML": 7, "margins CSV": 12,
+    "answer scales YAML": 3, "subject lists YAML": 7, "study file YAML": 7, "margins CSV": 12,
     "RC2 replies": 12, "raw load, CSV (all or nothing)": 4, "raw load, JSON (all or nothing)": 4,
     "raw load, CSV/JSON/SPSS interleaved": 2,
 }
@@ -57,11 +57,11 @@ def _sweeps(total: int, seed: int, folder: Path) -> list[dict]:
                 "LimeSurvey JSON export": (cases.export_cases("json"),
                                            partial(cases.export_outcome, file_format="json")),
                 "SPSS .sav": (cases.sav_cases(), cases.sav_outcome),
-                "instrument YAML": (cases.yaml_cases(cases.DEFINITIONS / "parent.yaml"), cases.instrument_outcome),
-                "answer scales YAML": (cases.yaml_cases(cases.DEFINITIONS / "scales.yaml"),
+                "instrument YAML": (cases.yaml_cases(cases.PARENT), cases.instrument_outcome),
+                "answer scales YAML": (cases.yaml_cases(cases.SCALES),
                                        partial(cases.instrument_outcome, name="scales")),
-                "service catalogue YAML": (cases.yaml_cases(cases.CATALOGUE), cases.catalogue_outcome),
-                "study file YAML": (cases.yaml_cases(cases.STUDIES / "demo-brussels.yaml"), cases.study_outcome),
+                "subject lists YAML": (cases.yaml_cases(cases.SUBJECTS), cases.catalogue_outcome),
+                "study file YAML": (cases.yaml_cases(cases.STUDY), cases.study_outcome),
                 "margins CSV": (cases.margins_cases(), cases.margins_outcome),
                 "RC2 replies": (rc2_cases.rc2_replies(), partial(rc2_cases.rc2_outcome, server)),
                 "raw load, CSV (all or nothing)": (cases.export_cases("csv"),

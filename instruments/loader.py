@@ -85,26 +85,27 @@ class _Builder:
         self.problems = problems
         self.questions: list[Question] = []
 
-    def problem(self, item: str, message: str, at: object = None) -> None:
-        self.problems.append(Problem(self.file, item, message, yamlfile.line_of(at)))
+    def problem(self, item: str, message: str, at: object = None, line: int | None = None) -> None:
+        self.problems.append(Problem(self.file, item, message, line or yamlfile.line_of(at)))
 
-    def subjects(self, name: object, item: str, at: object):
-        """The subjects of list ``name`` in the wave."""
+    def subjects(self, name: object, item: str, at: object, key: str):
+        """The subjects of list ``name`` (the value of ``at[key]``) in the wave."""
+        line = yamlfile.line_of(at, key)
         subject_list = self.context.lists.get(name) if isinstance(name, str) else None
         if subject_list is None:
             known = ", ".join(self.context.lists) or "none: the study has no subjects.yaml"
-            self.problem(item, f"unknown subject list {str(name)[:80]!r} (known: {known})", at)
+            self.problem(item, f"unknown subject list {str(name)[:80]!r} (known: {known})", line=line)
             return ()
         if subject_list.question is not None:
             self.problem(item, f"subject list {name!r} takes its subjects from question "
-                               f"{subject_list.question[1]!r}; a question cannot be made from it", at)
+                               f"{subject_list.question[1]!r}; a question cannot be made from it", line=line)
             return ()
         return subject_list.in_wave(self.wave)
 
     def code(self, code: object, item: str, pattern=CODE_PATTERN, rule="a letter, then letters and digits, "
-             "20 characters at most", at: object = None) -> str:
+             "20 characters at most", at: object = None, line: int | None = None) -> str:
         if not isinstance(code, str) or not pattern.match(code):
-            self.problem(item, f"code {code!r} is not a valid LimeSurvey code ({rule})", at)
+            self.problem(item, f"code {code!r} is not a valid LimeSurvey code ({rule})", at, line)
             return str(code)
         return code
 
@@ -144,23 +145,27 @@ class _Builder:
                                        f"({', '.join(sorted(allowed)) or 'none'})", at)
 
     # -- answers and subquestions -----------------------------------------------------------------
-    def answers(self, spec: object, item: str) -> tuple[Answer, ...]:
+    def answers(self, spec: object, item: str, at: object = None) -> tuple[Answer, ...]:
         if spec is None:
             return ()
+        # A named scale's answers were read from a scales file, not from this one: their problems are reported
+        # at the line of this file that names the scale (``at`` is the question).
+        line = yamlfile.line_of(at, "answers") if isinstance(spec, str) else None
         if isinstance(spec, str):
             if spec not in self.context.scales:
-                self.problem(item, f"unknown answer scale {spec!r}")
+                self.problem(item, f"unknown answer scale {spec!r}", line=line)
                 return ()
             spec = self.context.scales[spec]
         out, seen = [], set()
         for raw in spec if isinstance(spec, list) else []:
             raw = raw if isinstance(raw, dict) else {}
+            where = line or yamlfile.line_of(raw)
             code = self.code(raw.get("code"), f"{item} answer {raw.get('code')}", ANSWER_CODE_PATTERN,
-                             "letters and digits, 5 characters at most", raw)
+                             "letters and digits, 5 characters at most", line=where)
             if code in seen:
-                self.problem(item, f"duplicate answer code {code!r}", raw)
+                self.problem(item, f"duplicate answer code {code!r}", line=where)
             seen.add(code)
-            out.append(Answer(code, multilingual(raw, f"{item} answer {code}", self.problems, self.file),
+            out.append(Answer(code, multilingual(raw, f"{item} answer {code}", self.problems, self.file, where),
                               raw.get("missing")))
         return tuple(out)
 
@@ -184,11 +189,11 @@ class _Builder:
     def subquestions(self, spec: object, item: str, fill: dict[str, str]) -> tuple[Subquestion, ...]:
         if spec is None:
             return ()
-        template_relevance = None
+        declared, template_relevance = spec, None
         if isinstance(spec, dict) and "from" in spec:
             template_relevance = spec.get("relevance")
             spec = [{"code": s.code, **s.labels, "subject": s.code, "subject_list": spec["from"]}
-                    for s in self.subjects(spec["from"], item, spec)]
+                    for s in self.subjects(spec["from"], item, spec, "from")]
         elif isinstance(spec, dict) and "same_as" in spec:
             template_relevance = spec.get("relevance")
             source = next((q for q in self.questions if q.code == spec["same_as"]), None)
@@ -225,6 +230,7 @@ class _Builder:
                 mirror=mirror, theme=raw.get("theme"), subject=raw.get("subject"),
                 subject_list=raw.get("subject_list"),
                 relevance=self.condition(relevance, sub_item, sub_fill),
+                line=yamlfile.line_of(raw) or yamlfile.line_of(declared),
             ))
         return tuple(out)
 
@@ -235,7 +241,7 @@ class _Builder:
             self.problem(f"question {template!r}", "per_service is now 'per: <subject list>' (e.g. per: services)",
                          raw)
         if raw.get("per") is not None:
-            for subject in self.subjects(raw["per"], f"question {template!r}", raw):
+            for subject in self.subjects(raw["per"], f"question {template!r}", raw, "per"):
                 self._one_question(raw, group, template.replace("{subject}", subject.code), subject, raw["per"])
         else:
             self._one_question(raw, group, template, None, None)
@@ -259,7 +265,7 @@ class _Builder:
                 labels = {lang: t.replace("{subject}", subject.labels[lang]) for lang, t in labels.items()}
             return labels
 
-        answers = self.answers(raw.get("answers"), item)
+        answers = self.answers(raw.get("answers"), item, raw)
         if qtype in ("L", "F") and not answers:
             self.problem(item, f"a {QUESTION_TYPES.get(qtype)} question needs answers", raw)
         subquestions = self.subquestions(raw.get("subquestions"), item, fill)

@@ -64,6 +64,7 @@ class Subquestion:
     subject: str | None = None  # the subject code, for subquestions made ``from`` a subject list
     subject_list: str | None = None
     relevance: Condition | None = None
+    line: int | None = field(default=None, compare=False, repr=False)  # where the definition has it, for problems
 
     def dimension(self, framework: str) -> str | None:
         return dict(self.dimensions).get(framework)

@@ -58,6 +58,7 @@ class Survey:
     # dropped in the inbox); default: "file" when an export is named, else "limesurvey".
     source: str = "limesurvey"
     design: Design = Design()
+    line: int | None = field(default=None, compare=False, repr=False)  # its line in study.yaml, for problems
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class Breakdown:
     title: Labels  # inside a sentence: "by neighbourhood"
     compare: bool = False  # test the differences between its categories
     sensitivity: bool = False  # the headline indicators without each of its categories in turn
+    line: int | None = field(default=None, compare=False, repr=False)  # its line in study.yaml, for problems
 
 
 @dataclass(frozen=True)
@@ -273,7 +275,8 @@ def _frameworks(reader: _Reader, doc: dict, paths: list[Path]) -> dict[str, Fram
                 continue
             dimensions.append(Dimension(code, multilingual(labels, f"{item} dimension {code}", reader.problems,
                                                            str(file), yamlfile.line_of(raw["dimensions"], code))))
-        title = multilingual(raw.get("title"), f"{item} title", reader.problems, str(file), yamlfile.line_of(raw))
+        title = multilingual(raw.get("title"), f"{item} title", reader.problems, str(file),
+                             yamlfile.line_of(raw, "title"))
         out[name] = Framework(name, title, tuple(dimensions))
     return out
 
@@ -295,7 +298,8 @@ def _subject_lists(reader: _Reader, path: Path) -> dict[str, SubjectList]:
         role = raw.get("role", "service")
         if role not in ROLES:
             reader.problem(path, item, f"role must be one of {', '.join(ROLES)}, not {str(role)[:40]!r}", raw, "role")
-        title = multilingual(raw.get("title"), f"{item} title", reader.problems, str(path), yamlfile.line_of(raw))
+        title = multilingual(raw.get("title"), f"{item} title", reader.problems, str(path),
+                             yamlfile.line_of(raw, "title"))
         question = raw.get("question")
         if question is not None:
             if not isinstance(question, dict) or not all(isinstance(question.get(k), str)
@@ -393,11 +397,12 @@ def _breakdowns(reader: _Reader, raw: object, doc: Mapping) -> dict[str, Breakdo
             continue
         unknown = set(entry) - {"column", "title", "compare", "sensitivity"}
         if unknown:
-            reader.problem(file, item, f"unknown key(s) {', '.join(sorted(map(str, unknown)))}", entry)
+            reader.problem(file, item, f"unknown key(s) {', '.join(sorted(map(str, unknown)))}", entry,
+                           next(k for k in entry if k in unknown))
         out[name] = Breakdown(name, column, multilingual(entry.get("title"), f"{item} title", reader.problems,
-                                                         str(file), yamlfile.line_of(entry)),
+                                                         str(file), yamlfile.line_of(entry, "title")),
                               _bool(reader, file, entry, "compare", False, item),
-                              _bool(reader, file, entry, "sensitivity", False, item))
+                              _bool(reader, file, entry, "sensitivity", False, item), yamlfile.line_of(raw, name))
     checks = [b.name for b in out.values() if b.sensitivity]
     if len(checks) > 1:  # indicators.channel_sensitivity holds one breakdown's categories
         reader.problem(file, "breakdowns", f"one breakdown may be a sensitivity check, not {len(checks)} "
@@ -434,7 +439,8 @@ def _instruments(reader: _Reader, raw: object, doc: Mapping) -> tuple[Instrument
             continue
         unknown = set(entry) - {"weighted", "breakdowns", "definition"}
         if unknown:
-            reader.problem(file, item, f"unknown key(s) {', '.join(sorted(map(str, unknown)))}", entry)
+            reader.problem(file, item, f"unknown key(s) {', '.join(sorted(map(str, unknown)))}", entry,
+                           next(k for k in entry if k in unknown))
         definition = entry.get("definition", f"instruments/{name}.yaml")
         path = reader.folder / str(definition)
         if not path.is_file():
@@ -493,7 +499,7 @@ def _surveys(reader: _Reader, doc: Mapping, roles: tuple[InstrumentRole, ...]) -
                            s, "source")
             continue
         surveys.append(Survey(survey_id, instrument, wave, export, margins, source,
-                              _design(reader, s.get("design"), item)))
+                              _design(reader, s.get("design"), item), yamlfile.line_of(raw, i - 1)))
     ids = [s.survey_id for s in surveys]
     if len(set(ids)) != len(ids):
         reader.problem(file, "surveys", "a survey id appears twice", doc, "surveys")
@@ -505,7 +511,7 @@ def _chosen_framework(reader: _Reader, raw: object, frameworks: Mapping[str, Fra
     file = reader.folder / STUDY_FILE
     if raw is None:
         return None, None
-    if not isinstance(raw, dict) or raw.get("framework") not in frameworks:
+    if not isinstance(raw, dict) or not isinstance(raw.get("framework"), str) or raw["framework"] not in frameworks:
         reader.problem(file, "dimensions", f"framework must name an imported framework "
                                            f"({', '.join(frameworks) or 'none: import dimensions'})", doc, "dimensions")
         return None, None
@@ -529,7 +535,7 @@ def _chosen_framework(reader: _Reader, raw: object, frameworks: Mapping[str, Fra
             reader.problem(file, "dimensions", "other must have a title (and an about)", raw, "other")
         else:
             section = Section(multilingual(other.get("title"), "dimensions other title", reader.problems, str(file),
-                                           yamlfile.line_of(other)),
+                                           yamlfile.line_of(other, "title")),
                               multilingual(other["about"], "dimensions other about", reader.problems, str(file),
                                            yamlfile.line_of(other, "about")) if other.get("about") else None)
     return Framework(framework.name, framework.title, dimensions), section
@@ -541,9 +547,9 @@ def read_study(folder: Path, shared: Path = SHARED) -> tuple[Study | None, list[
     reader = _Reader(folder, shared)
     file = folder / STUDY_FILE
     doc = reader.read(file)
-    if doc is None:
+    if doc is None and reader.problems:
         return None, reader.problems
-    if not isinstance(doc, dict):
+    if not isinstance(doc, dict):  # an empty file reads as None
         reader.problem(file, "", "expected a mapping with study_id, instruments and surveys", doc)
         return None, reader.problems
     own_id = str(doc.get("study_id", folder.name))
@@ -597,12 +603,13 @@ def read_study(folder: Path, shared: Path = SHARED) -> tuple[Study | None, list[
     return study, reader.problems
 
 
-def load_study(study_id: str, studies: Path | None = None) -> Study:
-    """The study ``studies/<study_id>/``; every problem of its files raised together as one ``InstrumentError``."""
+def load_study(study_id: str, studies: Path | None = None, shared: Path = SHARED) -> Study:
+    """The study ``studies/<study_id>/`` (default: ``studies_dir()``, importing from ``shared``); every problem of
+    its files raised together as one ``InstrumentError``."""
     folder = study_folder(study_id, studies)
     if not (folder / STUDY_FILE).is_file():
         raise InstrumentError(f"{folder / STUDY_FILE}: no such study configuration")
-    study, problems = read_study(folder)
+    study, problems = read_study(folder, shared)
     if problems or study is None:
         raise InstrumentError("\n".join(str(p) for p in problems))
     return study
@@ -638,7 +645,7 @@ def check_study(study: Study) -> list[Problem]:
                 if target and target not in names_in_mirror:
                     problems.append(Problem(instrument.source, f"question {column.question.code!r} subquestion "
                                             f"{column.subquestion.code}", f"mirror item {target!r} does not exist in "
-                                            f"{instrument.mirror_instrument}"))
+                                            f"{instrument.mirror_instrument}", column.subquestion.line))
         for subject_list in study.lists.values():
             if subject_list.question is None:
                 continue
@@ -655,16 +662,17 @@ def check_study(study: Study) -> list[Problem]:
         where = f"breakdown {breakdown.name}"
         if breakdown.column in study.publication.forbidden_breakdowns:
             problems.append(Problem(file, where, f"column {breakdown.column!r} is a forbidden breakdown "
-                                                 "(publication.yaml)"))
+                                                 "(publication.yaml)", breakdown.line))
         elif breakdown.column not in METADATA_COLUMNS and not any(breakdown.column in columns.get(name, ())
                                                                   for name in broken_down):
             problems.append(Problem(file, where, f"no instrument that is broken down ({', '.join(broken_down)}) "
-                                                 f"has the column {breakdown.column!r}"))
+                                                 f"has the column {breakdown.column!r}", breakdown.line))
     for survey in study.surveys:
         for column in survey.design.columns():
             if columns.get(survey.instrument) is not None and column not in columns[survey.instrument]:
                 problems.append(Problem(file, f"survey {survey.survey_id}", f"design column {column!r} is not a "
-                                                                            f"column of {survey.instrument}"))
+                                                                            f"column of {survey.instrument}",
+                                        survey.line))
     if study.catalogue_path.is_file():
         catalogue = read_catalogue(study.catalogue_path, problems)
         if not problems:  # what it refers to is checked on sound instruments only

@@ -306,8 +306,8 @@ def instruments_check(
         config, problems = read_study(study_folder(study, studies))
     except InstrumentError as exc:
         _fail(str(exc))
-    if config is not None and not problems:
-        problems = check_study(config)
+    if config is not None:  # every problem in one run: the questionnaires' too, whatever the folder's files hold
+        problems = [*problems, *check_study(config)]
     for problem in problems:
         typer.echo(str(problem), err=True)
     if problems:

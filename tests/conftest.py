@@ -11,7 +11,7 @@ from warehouse.paths import Locations
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 LIMESURVEY_FIXTURES = SHARED / "fixtures" / "limesurvey"
-DEMO_EXPORTS = STUDIES / DEMO_STUDY
+DEMO_EXPORTS = STUDIES / DEMO_STUDY / "data"
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -20,13 +21,17 @@ from hypothesis import strategies as st
 from analyses import WeightingError
 from analyses.margins import margins_from_csv
 from instruments.limesurvey_export import ExportError, csv_bytes, json_bytes, parse_export, read_export, read_sav
-from instruments.loader import DEFINITIONS, load_instrument, load_service_catalogue
+from instruments.loader import SHARED
 from instruments.model import InstrumentError
-from instruments.study import DEMO_STUDY, STUDIES, load_study
+from instruments.study import DEMO_STUDY, STUDIES, STUDY_FILE, load_study
 
 LOADED, REFUSED = "loaded", "refused"
 DEMO = STUDIES / DEMO_STUDY
-CATALOGUE = Path(__file__).resolve().parents[2] / "instruments" / "catalogues" / "demo-brussels.yaml"
+# The YAML files of a study folder the sweeps replace with hostile bytes, one at a time.
+PARENT = DEMO / "instruments" / "parent.yaml"
+SCALES = SHARED / "scales.yaml"
+SUBJECTS = DEMO / "subjects.yaml"
+STUDY = DEMO / STUDY_FILE
 
 
 class Unhandled(AssertionError):
@@ -98,7 +103,7 @@ def byte_mutations(draw, base: bytes) -> bytes:
 
 # -- LimeSurvey response exports (CSV and JSON) -----------------------------------------------------------
 def _demo_sample(rows: int = 6) -> tuple[list[str], list[dict[str, str]]]:
-    export = read_export(DEMO / "survey_418201_2018_parent.csv")
+    export = read_export(DEMO / "data" / "survey_418201_2018_parent.csv")
     return list(export.columns), [dict(r) for r in export.responses[:rows]]
 
 
@@ -221,7 +226,7 @@ def sav_outcome(data: bytes) -> str:
         return judge(lambda: read_sav(path, SAV_COLUMNS), (ExportError,), path.name, check_export)
 
 
-# -- YAML: instrument definitions, the service catalogue, study files ---------------------------------------
+# -- YAML: the files of a study folder (questionnaires, subject lists, study.yaml) and shared scales ------------
 def _paths(node, prefix=()):
     yield prefix
     if isinstance(node, dict):
@@ -263,36 +268,48 @@ def yaml_cases(path: Path) -> st.SearchStrategy[bytes]:
                                       b"a: &a [*a, *a]", b"\t- x", b"key: [unclosed"]))
 
 
-def instrument_outcome(data: bytes, name: str = "parent") -> str:
+def _hostile_study(tmp: Path, replaced: Path, data: bytes) -> tuple[Path, Path]:
+    """A copy of the demo study folder (without its response exports) and of the shared material in ``tmp``,
+    with the file ``replaced`` (a path in either) holding ``data``; returns (studies folder, shared folder)."""
+    studies, shared = tmp / "studies", tmp / "shared"
+    shutil.copytree(DEMO, studies / DEMO_STUDY, ignore=shutil.ignore_patterns("data"))
+    shutil.copytree(SHARED, shared)
+    target = (studies / DEMO_STUDY / replaced.relative_to(DEMO) if replaced.is_relative_to(DEMO)
+              else shared / replaced.relative_to(SHARED))
+    target.write_bytes(data)
+    return studies, shared
+
+
+def _check_instrument(instrument) -> None:
+    if not instrument.columns() or not instrument.version:
+        raise Unhandled("an instrument loaded without columns or version")
+
+
+def _study_outcome(replaced: Path, data: bytes, names: tuple[str, ...]) -> str:
+    """Load the study with one hostile file, then build its parent questionnaire of 2018: either loads, or
+    the project's error names one of ``names``. A file that loads but lost what a questionnaire refers to (a
+    scale, a subject list, an import) shows as the questionnaire's problem: then parent.yaml is named."""
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        for other in ("parent", "field_actor", "scales", "quality"):
-            (folder / f"{other}.yaml").write_bytes((DEFINITIONS / f"{other}.yaml").read_bytes())
-        (folder / f"{name}.yaml").write_bytes(data)
-        catalogue = load_service_catalogue(CATALOGUE)
+        studies, shared = _hostile_study(Path(tmp), replaced, data)
+        return judge(lambda: load_study(DEMO_STUDY, studies, shared=shared).instrument("parent", "2018"),
+                     (InstrumentError,), names, _check_instrument)
 
-        def check(instrument) -> None:
-            if not instrument.columns() or not instrument.version:
-                raise Unhandled("an instrument loaded without columns or version")
 
-        # A broken scales file may show as the questions that use a scale it lost: either file is named.
-        names = (f"{name}.yaml", "parent.yaml") if name == "scales" else f"{name}.yaml"
-        return judge(lambda: load_instrument(name.replace("scales", "parent"), catalogue=catalogue, wave="2018",
-                                             definitions=folder), (InstrumentError,), names, check)
+def instrument_outcome(data: bytes, name: str = "parent") -> str:
+    """A hostile questionnaire (``parent``) or answer scales file (``scales``, shared by every study)."""
+    replaced = {"parent": PARENT, "scales": SCALES}[name]
+    names = ("scales.yaml", "parent.yaml") if name == "scales" else ("parent.yaml",)
+    return _study_outcome(replaced, data, names)
 
 
 def catalogue_outcome(data: bytes) -> str:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "hostile-catalogue.yaml"
-        path.write_bytes(data)
-        return judge(lambda: load_service_catalogue(path), (InstrumentError,), path.name)
+    """A hostile ``subjects.yaml``: the study's subject lists (services, themes)."""
+    return _study_outcome(SUBJECTS, data, ("subjects.yaml", "parent.yaml"))
 
 
 def study_outcome(data: bytes) -> str:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "hostile-study.yaml"
-        path.write_bytes(data)
-        return judge(lambda: load_study("hostile-study", Path(tmp)), (InstrumentError,), path.name)
+    """A hostile ``study.yaml``."""
+    return _study_outcome(STUDY, data, ("study.yaml", "parent.yaml"))
 
 
 # -- margins files ---------------------------------------------------------------------------------------
@@ -369,7 +386,7 @@ def raw_counts(con) -> tuple[int, int]:
 
 @functools.cache
 def _parent_instrument():
-    return load_instrument("parent", catalogue=load_service_catalogue(CATALOGUE), wave="2018")
+    return load_study(DEMO_STUDY).instrument("parent", "2018")
 
 
 def _read_back(data: bytes, path: Path, file_format: str):

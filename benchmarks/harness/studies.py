@@ -1,21 +1,35 @@
-"""Study files for runs that need their own surveys and sources."""
+"""Study folders for runs that need their own surveys and sources."""
 
+import shutil
 from pathlib import Path
 
 import yaml
 
-from instruments.loader import CATALOGUES
-from instruments.study import DEMO_STUDY, load_study
+from instruments.study import DEMO_STUDY, STUDIES, STUDY_FILE
+
+DEMO = STUDIES / DEMO_STUDY
+# What a study folder takes from the demo as it is: its questionnaires, subject lists, indicators and rules.
+COPIED = ("instruments", "subjects.yaml", "indicators.yaml", "publication.yaml")
+# The blocks of the demo's study.yaml a written study keeps: shared imports, instruments and roles, the
+# dimension framework and the breakdowns.
+KEPT = ("shared", "instruments", "dimensions", "breakdowns")
 
 
 def write_study(folder: Path, study_id: str, surveys: list[dict], **extra) -> Path:
-    """A study file using the demo catalogue and breakdowns, for tests that need their own surveys and
-    sources."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{study_id}.yaml"
-    path.write_text(yaml.safe_dump({
+    """The study folder ``folder/<study_id>/`` using the demo's questionnaires, subject lists, indicators,
+    publication rules and breakdowns, with its own ``surveys`` (export and margins paths relative to that
+    folder, or absolute) and any other study.yaml keys in ``extra``; returns ``folder`` (the studies folder)."""
+    study = folder / study_id
+    study.mkdir(parents=True, exist_ok=True)
+    for name in COPIED:
+        source, target = DEMO / name, study / name
+        if source.is_dir():
+            shutil.copytree(source, target, dirs_exist_ok=True)
+        else:
+            shutil.copy(source, target)
+    demo = yaml.safe_load((DEMO / STUDY_FILE).read_text(encoding="utf-8"))
+    (study / STUDY_FILE).write_text(yaml.safe_dump({
         "study_id": study_id, "title": {"nl": study_id, "fr": study_id, "en": study_id},
-        "catalogue": str(CATALOGUES / "demo-brussels.yaml"), "breakdowns": load_study(DEMO_STUDY).breakdowns,
-        "surveys": surveys, **extra,
-    }), encoding="utf-8")
+        **{key: demo[key] for key in KEPT}, "surveys": surveys, **extra,
+    }, allow_unicode=True), encoding="utf-8")
     return folder

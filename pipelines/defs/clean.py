@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from pipelines.defs.keys import clean_key
 from pipelines.defs.partitions import wave_partitions
 from pipelines.resources.study import StudyResource
 from pipelines.resources.warehouse import WAREHOUSE_POOL, WarehouseResource
@@ -13,7 +14,7 @@ CLEAN_DEPS = [dg.AssetKey("raw_responses"), dg.AssetKey("codebook")]
 
 def _clean_asset(instrument_name: str) -> dg.AssetsDefinition:
     @dg.asset(
-        name=f"clean_{instrument_name}_responses",
+        key=clean_key(instrument_name),
         deps=CLEAN_DEPS,
         partitions_def=wave_partitions,
         group_name="clean",
@@ -37,4 +38,3 @@ def _clean_asset(instrument_name: str) -> dg.AssetsDefinition:
 
 
 CLEAN_ASSETS = [_clean_asset(name) for name in INSTRUMENTS]
-CLEAN_KEYS = [dg.AssetKey(f"clean_{name}_responses") for name in INSTRUMENTS]

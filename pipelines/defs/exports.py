@@ -3,7 +3,7 @@ reviewed quotes, in ``<TOEGANG_HOME>/exports/<study>/``."""
 
 import dagster as dg
 
-from pipelines.defs.clean import CLEAN_KEYS
+from pipelines.defs.keys import CLEAN_KEYS
 
 from pipelines.resources.study import StudyResource
 from pipelines.resources.warehouse import WAREHOUSE_POOL, WarehouseResource

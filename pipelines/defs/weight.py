@@ -3,7 +3,7 @@ read the stored weighting diagnostics (``weighted.weighting_diagnostics``)."""
 
 import dagster as dg
 
-from pipelines.defs.clean import CLEAN_KEYS
+from pipelines.defs.keys import CLEAN_KEYS
 
 from pipelines.defs.partitions import wave_partitions
 from pipelines.resources.study import StudyResource

@@ -10,6 +10,8 @@ import random
 import pandas as pd
 
 from dashboards.model import MethodFacts, SiteContent
+from instruments.study import DEMO_STUDY, load_study
+from pipelines.stages.publish import study_words
 
 WAVES = ("2018", "2021")
 AREAS = {"W01": {"nl": "Hertogin", "fr": "Duchesse", "en": "Hertogin (Duchesse)"},
@@ -117,11 +119,18 @@ def sample_method() -> MethodFacts:
     )
 
 
+def sample_words() -> dict:
+    """The demo study's words, as the pipeline hands them to the site: its framework's dimensions, its
+    breakdowns (compared, sensitivity checks) and their texts."""
+    return study_words(load_study(DEMO_STUDY))
+
+
 def sample_content(**changes) -> SiteContent:
     content = dict(
         study_title={"nl": "Voorbeeldstudie", "fr": "Étude exemple", "en": "Sample study"},
         indicators=sample_rows(), catalogue=CATALOGUE,
         domains={"neighbourhood": AREAS, "education": EDUCATION}, method=sample_method(), min_n=10,
+        **sample_words(),
     )
     content.update(changes)
     return SiteContent(**content)

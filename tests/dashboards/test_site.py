@@ -139,8 +139,10 @@ def test_table_cells_equal_the_indicator_rows(built, lang):
     # field actors' own counts are on the comparison page.
     withheld = {r["indicator"] for r in rows.values() if r["breakdown"] != "all"} - {
         r["indicator"] for r in rows.values() if r["breakdown"] != "all" and not r["suppressed"]}
+    content = sample_content()
     shown = {k for k, r in rows.items() if r["instrument"] != "field_actor" and (
-        r["breakdown"] == "all" or (r["breakdown"] in breakdowns_shown(catalogue_entry(CATALOGUE[r["indicator"]]))
+        r["breakdown"] == "all" or (r["breakdown"] in breakdowns_shown(content,
+                                                                       catalogue_entry(CATALOGUE[r["indicator"]]))
                                     and r["indicator"] not in withheld))}
     assert shown <= seen
     assert set(rows) - seen  # not a tautology: some rows are in the downloads only
@@ -210,8 +212,8 @@ def test_rows_that_break_the_contract_are_refused():
         checked_indicators(rows.drop(columns=["ci_low"]), CATALOGUE)
     with pytest.raises(ContentError, match="not in the catalogue"):
         checked_indicators(rows.assign(indicator="unknown_indicator"), CATALOGUE)
-    with pytest.raises(ContentError, match="unknown breakdown"):
-        checked_indicators(rows.assign(breakdown="postcode"), CATALOGUE)
+    with pytest.raises(ContentError, match="unknown breakdown value"):  # the study's breakdowns, and 'all'
+        checked_indicators(rows.assign(breakdown="postcode"), CATALOGUE, sample_content().breakdowns)
     leaky = rows.copy()
     leaky.loc[0, ["suppressed", "estimate"]] = [True, 0.5]  # suppressed but still carrying a number
     assert pd.isna(checked_indicators(leaky, CATALOGUE).loc[0, "estimate"])

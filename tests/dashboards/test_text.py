@@ -1,7 +1,9 @@
 """The translation catalogue is complete: every key in nl, fr and en with the same placeholders, every
-key the pages ask for exists, and no key is left unused."""
+key the pages ask for exists, and no key is left unused. The study's own words (its dimensions and
+breakdowns, from its folder) exist for every key the pages ask the study for."""
 
 import ast
+import re
 import string
 from pathlib import Path
 
@@ -10,8 +12,8 @@ import pytest
 from dashboards import text
 from dashboards.model import UNITS
 from dashboards.site import render_pages
-from instruments.vocabulary import BREAKDOWNS, DIMENSIONS_B, LANGUAGES
-from tests.dashboards.sample import sample_content
+from instruments.vocabulary import LANGUAGES
+from tests.dashboards.sample import sample_content, sample_words
 
 DASHBOARDS = Path(text.__file__).parent
 
@@ -43,8 +45,7 @@ def _keys_named_in_code() -> set[str]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "t" and node.args:
                 keys |= _literal_keys(node.args[0])
-    keys |= {f"dim_{d}" for d in (*DIMENSIONS_B, "other")} | {f"dim_{d}_about" for d in (*DIMENSIONS_B, "other")}
-    keys |= {f"breakdown_{b}" for b in BREAKDOWNS if b != "all"} | {f"unit_{u}" for u in UNITS}
+    keys |= {f"unit_{u}" for u in UNITS}
     keys |= {f"overview_{u}" for u in UNITS}
     keys |= {k for k in text.TEXT if k.startswith(("reason_", "flag_", "col_", "file_"))}
     return keys
@@ -54,6 +55,37 @@ def test_code_asks_only_for_keys_that_exist_and_every_key_is_used():
     named = _keys_named_in_code()
     assert named - set(text.TEXT) == set()
     assert set(text.TEXT) - named == set()
+    # The dimensions' and breakdowns' words are the study's: none is left in the package.
+    assert not [k for k in text.TEXT if k.startswith(("dim_", "breakdown_"))]
+
+
+def _study_key_families() -> set[str]:
+    """The keys the pages ask the study for (``content.text(...)``), with each code as ``{}``."""
+    families = set()
+    for path in DASHBOARDS.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "text" \
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "content" and node.args:
+                key = node.args[0]
+                assert isinstance(key, (ast.Constant, ast.JoinedStr)), ast.unparse(key)
+                parts = key.values if isinstance(key, ast.JoinedStr) else [key]
+                families.add("".join(p.value if isinstance(p, ast.Constant) else "{}" for p in parts))
+    return families
+
+
+def test_every_study_word_the_pages_ask_for_exists_in_the_study():
+    """``SiteContent.text`` shows the key itself for a missing word: the demo study must have them all."""
+    families = _study_key_families()
+    assert families == {"dim_{}", "dim_{}_about", "breakdown_{}"}  # a new family: add it here and to study_words
+    words = sample_words()
+    assert words["dimensions"] and words["breakdowns"]
+    keys = {f"dim_{d}" for d in (*words["dimensions"], "other")} | {f"dim_{d}_about" for d in
+                                                                     (*words["dimensions"], "other")}
+    keys |= {f"breakdown_{b}" for b in words["breakdowns"]}
+    assert keys - set(words["words"]) == set()
+    for key in keys:
+        assert all(words["words"][key][lang].strip() for lang in LANGUAGES), key
+    assert set(words["compared"]) | set(words["checks"]) <= set(words["breakdowns"])
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -67,6 +99,11 @@ def test_every_page_renders_in_every_language(lang, tmp_path):
     assert {"index.html", "neighbourhoods.html", "parents-field-actors.html", "trend.html", "method.html",
             "downloads.html", "dimension-bereikbaar.html"} <= set(pages)
     assert all(f'<html lang="{lang}">' in page for page in pages.values())
+    # The study's words, never their keys (what SiteContent.text shows when a word is missing).
+    words = sample_words()["words"]
+    assert words["dim_bereikbaar"][lang] in pages["dimension-bereikbaar.html"]
+    assert words["breakdown_neighbourhood"][lang] in pages["dimension-bereikbaar.html"]
+    assert not [name for name, page in pages.items() if re.search(r"\b(dim|breakdown)_[a-z]", page)]
 
 
 def test_no_page_text_is_left_in_another_language():

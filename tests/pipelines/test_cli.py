@@ -6,8 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from instruments.limesurvey_export import read_export
-from instruments.loader import DEFINITIONS
-from instruments.study import DEMO_STUDY, load_study
+from instruments.study import DEMO_STUDY, STUDIES, load_study
 from pipelines.cli import app
 from tests.conftest import DEMO_EXPORTS
 from warehouse.connection import connect
@@ -27,7 +26,7 @@ def test_help(command):
 def test_unknown_study(tmp_path):
     result = runner.invoke(app, ["run", "--study", "no-such-study", "--home", str(tmp_path)])
     assert result.exit_code == 1
-    assert "no-such-study.yaml: no such study configuration" in result.output
+    assert "no-such-study/study.yaml: no such study configuration" in result.output
 
 
 def test_unknown_wave(tmp_path):
@@ -88,10 +87,15 @@ def test_instruments_check_build_and_diff(tmp_path):
 
 
 def test_instruments_check_fails_on_a_broken_definition(tmp_path):
-    shutil.copytree(DEFINITIONS, tmp_path / "definitions")
-    broken = tmp_path / "definitions" / "parent.yaml"
-    broken.write_text(broken.read_text(encoding="utf-8").replace("type: N\n", "type: Q\n"), encoding="utf-8")
-    result = runner.invoke(app, ["instruments", "check", "--definitions", str(tmp_path / "definitions")])
+    shutil.copytree(STUDIES / DEMO_STUDY, tmp_path / DEMO_STUDY, ignore=shutil.ignore_patterns("data"))
+    broken = tmp_path / DEMO_STUDY / "instruments" / "parent.yaml"
+    text = broken.read_text(encoding="utf-8")
+    broken.write_text(text.replace("type: N\n", "type: Q\n", 1), encoding="utf-8")
+    line = text[:text.index("code: kinderen")].count("\n") + 1
+    subjects = tmp_path / DEMO_STUDY / "subjects.yaml"  # and a problem of the folder's files, in the same run
+    subjects.write_text(subjects.read_text(encoding="utf-8").replace("code: S06", "code: S05"), encoding="utf-8")
+    result = runner.invoke(app, ["instruments", "check", "--study", DEMO_STUDY, "--studies", str(tmp_path)])
     assert result.exit_code == 1
-    assert "question 'kinderen': unknown question type 'Q'" in result.output
-    assert "problem(s) in the instrument definitions" in result.output
+    assert f"parent.yaml:{line}: question 'kinderen': unknown question type 'Q'" in result.output
+    assert "subjects.yaml:" in result.output and "subject S05: duplicate subject code" in result.output
+    assert f"problem(s) in study {DEMO_STUDY}" in result.output

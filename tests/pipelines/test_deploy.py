@@ -1,5 +1,5 @@
 """pipelines/deploy.py: the compiled .lss imports into the test server as the same questionnaire, the
-survey is activated with participants, and a new survey id is written back to the study file."""
+survey is activated with participants, and a new survey id is written back to the study's study.yaml."""
 
 import shutil
 
@@ -7,12 +7,12 @@ import pytest
 import yaml
 
 from instruments.drift import structure_drift
-from instruments.loader import CATALOGUES
 from instruments.model import InstrumentError
 from instruments.study import DEMO_STUDY, load_study
 from pipelines.deploy import deploy_survey, read_participants
 from pipelines.resources.limesurvey import LimeSurveyResource
 from benchmarks.harness.limesurvey_server import LimeSurveyTestServer
+from benchmarks.harness.studies import write_study
 
 PASSWORD = "deploy-test-password"
 
@@ -26,12 +26,10 @@ def server():
 
 @pytest.fixture
 def study(tmp_path):
-    folder = tmp_path / "studies"
-    folder.mkdir()
-    path = folder / "deploy-study.yaml"
-    path.write_text("# kept comment\nstudy_id: deploy-study\ntitle: {nl: D, fr: D, en: D}\n"
-                    f"catalogue: {CATALOGUES / 'demo-brussels.yaml'}\n"
-                    "surveys:\n  - {survey_id: 418201, instrument: parent, wave: '2018'}\n", encoding="utf-8")
+    folder = write_study(tmp_path / "studies", "deploy-study",
+                         [{"survey_id": 418201, "instrument": "parent", "wave": "2018"}])
+    path = folder / "deploy-study" / "study.yaml"
+    path.write_text("# kept comment\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
     return load_study("deploy-study", folder)
 
 
@@ -58,7 +56,7 @@ def test_a_taken_survey_id_is_replaced_and_recorded(server, study):
     with _resource(server).open() as connection:
         done = deploy_survey(connection, study, 418201)
     assert done.survey_id != 418201
-    text = study.path.read_text(encoding="utf-8")
+    text = study.file.read_text(encoding="utf-8")
     assert f"survey_id: {done.survey_id}" in text and "# kept comment" in text
     assert load_study("deploy-study", study.path.parent).surveys[0].survey_id == done.survey_id
 

@@ -202,7 +202,7 @@ def test_a_garbled_export_stops_the_run_and_keeps_earlier_rows(tmp_path):
     run_study("demo-brussels", ["2018"], home=str(home), site=str(site), build=str(tmp_path / "build"),
               studies_dir=str(studies),
               instance=instance)
-    broken = studies / "demo-brussels" / "survey_421201_2021_parent.json"
+    broken = studies / "demo-brussels" / "data" / "survey_421201_2021_parent.json"
     broken.write_bytes(broken.read_bytes()[:5000])
     with pytest.raises(ExportError) as error:
         run_study("demo-brussels", ["2021"], home=str(home), site=str(site), build=str(tmp_path / "build"),

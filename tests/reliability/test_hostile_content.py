@@ -1,5 +1,5 @@
 """Hostile content, one class per test: HTML/JS, SQL fragments, path traversal, very long strings, and
-right-to-left or zero-width characters, in service labels (catalogue -> codebook -> every page), answer
+right-to-left or zero-width characters, in service labels (subjects.yaml -> codebook -> every page), answer
 texts (exports) and file names (inbox). Each is shown as text on every page, stored exactly, and never
 used as a path."""
 
@@ -14,11 +14,11 @@ import pytest
 import yaml
 
 from instruments.limesurvey_export import read_export, write_csv
-from instruments.loader import CATALOGUES, load_service_catalogue
 from instruments.model import InstrumentError
-from instruments.study import DEMO_STUDY, STUDIES, load_study
+from instruments.study import DEMO_STUDY, load_study
 from pipelines.runner import run_study
 from warehouse.connection import connect
+from benchmarks.harness.studies import write_study
 
 pytestmark = pytest.mark.e2e
 
@@ -70,26 +70,23 @@ def _pages(run) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def hostile_run(tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile")
-    studies = root / "studies"
-    studies.mkdir()
-    catalogue = yaml.safe_load((CATALOGUES / "demo-brussels.yaml").read_text(encoding="utf-8"))
-    for service in catalogue["services"]:
-        if service["code"] in LABELS:
-            service.update({lang: LABELS[service["code"]] for lang in ("nl", "fr", "en")})
-    (studies / "hostile.cat.yaml").write_text(yaml.safe_dump(catalogue, allow_unicode=True), encoding="utf-8")
     demo = load_study(DEMO_STUDY)
-    parents = read_export(STUDIES / DEMO_STUDY / "survey_418201_2018_parent.csv")
-    rows = [dict(r) for r in parents.responses]
-    for row, text in zip(rows, FREE_TEXT.values()):
-        row["opmerking"] = text
-    write_csv(studies / "parents.csv", list(parents.columns), rows)
     surveys = [{"survey_id": 418201, "instrument": "parent", "wave": "2018", "export": "parents.csv",
                 "margins": str(demo.surveys[0].margins)},
                {"survey_id": 418202, "instrument": "field_actor", "wave": "2018", "export": str(demo.surveys[1].export)}]
-    (studies / "hostile.yaml").write_text(yaml.safe_dump({
-        "study_id": "hostile", "title": {lang: SCRIPT for lang in ("nl", "fr", "en")},
-        "catalogue": "hostile.cat.yaml", "demo_pseudonym_key": "k", "surveys": surveys,
-        "breakdowns": demo.breakdowns}), encoding="utf-8")
+    studies = write_study(root / "studies", "hostile", surveys, title={lang: SCRIPT for lang in ("nl", "fr", "en")},
+                          demo_pseudonym_key="k")
+    subjects_file = studies / "hostile" / "subjects.yaml"
+    subjects = yaml.safe_load(subjects_file.read_text(encoding="utf-8"))
+    for service in subjects["services"]["items"]:
+        if service["code"] in LABELS:
+            service.update({lang: LABELS[service["code"]] for lang in ("nl", "fr", "en")})
+    subjects_file.write_text(yaml.safe_dump(subjects, allow_unicode=True), encoding="utf-8")
+    parents = read_export(demo.surveys[0].export)
+    rows = [dict(r) for r in parents.responses]
+    for row, text in zip(rows, FREE_TEXT.values()):
+        row["opmerking"] = text
+    write_csv(studies / "hostile" / "parents.csv", list(parents.columns), rows)
     # Inbox files whose names carry markup, SQL and dots; one with a column named like an injection.
     inbox = root / "home" / "inbox" / "hostile"
     inbox.mkdir(parents=True)
@@ -161,14 +158,18 @@ def test_path_traversal_is_refused_as_a_path_and_kept_as_text(hostile_run, tmp_p
     # Names from data that would become paths are refused: study ids, waves, instrument names.
     for survey, problem in (({"wave": "../../escape"}, "wave '../../escape' must be letters"),
                             ({"instrument": "../../secret"}, "instrument '../../secret' must be letters")):
-        study = {"study_id": "t", "surveys": [{"survey_id": 1, "instrument": "parent", "wave": "2018", **survey}]}
-        (tmp_path / "t.yaml").write_text(yaml.safe_dump(study), encoding="utf-8")
+        write_study(tmp_path, "t", [{"survey_id": 1, "instrument": "parent", "wave": "2018", **survey}])
         with pytest.raises(InstrumentError, match=re.escape(problem)):
             load_study("t", tmp_path)
-    (tmp_path / "u.yaml").write_text(yaml.safe_dump({"study_id": "../up", "surveys": [
-        {"survey_id": 1, "instrument": "parent", "wave": "2018"}]}), encoding="utf-8")
-    with pytest.raises(InstrumentError, match="invalid study id '../up'"):
+    # The folder is the study's id: an id in study.yaml that would name another folder is refused.
+    study_file = write_study(tmp_path, "u", [{"survey_id": 1, "instrument": "parent", "wave": "2018"}]) / "u" / \
+        "study.yaml"
+    study_file.write_text(study_file.read_text(encoding="utf-8").replace("study_id: u\n", "study_id: ../up\n"),
+                          encoding="utf-8")
+    with pytest.raises(InstrumentError, match=re.escape("study_id: '../up' differs from the folder's name 'u'")):
         load_study("u", tmp_path)
+    with pytest.raises(InstrumentError, match="invalid study id '../up'"):
+        load_study("../up", tmp_path)
 
 
 def test_very_long_strings_are_kept_whole(hostile_run):
@@ -193,11 +194,14 @@ def test_right_to_left_and_zero_width_characters_stay_text_and_never_make_a_code
             page = _Page()
             page.feed(source)
             assert any(BIDI in text for text in page.text), name
-    catalogue = yaml.safe_load((CATALOGUES / "demo-brussels.yaml").read_text(encoding="utf-8"))
-    catalogue["services"][0]["code"] = "S0\u200b1"
-    (tmp_path / "cat.yaml").write_text(yaml.safe_dump(catalogue, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(InstrumentError, match="is not a valid LimeSurvey code"):
-        load_service_catalogue(tmp_path / "cat.yaml")
+    subjects_file = write_study(tmp_path, "z", [{"survey_id": 1, "instrument": "parent", "wave": "2018"}]) / "z" / \
+        "subjects.yaml"
+    subjects = yaml.safe_load(subjects_file.read_text(encoding="utf-8"))
+    subjects["services"]["items"][0]["code"] = "S0\u200b1"
+    subjects_file.write_text(yaml.safe_dump(subjects, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(InstrumentError, match=r"subjects.yaml:\d+: list services subject S0\u200b1: "
+                                              r"code 'S0\\u200b1' is not a valid LimeSurvey code"):
+        load_study("z", tmp_path)
     with connect(run.locations, read_only=True) as con:
         services = {r[0] for r in con.execute("SELECT DISTINCT service FROM indicators.indicators "
                                               "WHERE measure = 'awareness_rate'").fetchall()}

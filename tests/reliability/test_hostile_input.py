@@ -53,26 +53,26 @@ def test_spss_files(data):
 
 
 @settings(max_examples=60)
-@given(cases.yaml_cases(cases.DEFINITIONS / "parent.yaml"))
+@given(cases.yaml_cases(cases.PARENT))
 @example(b"!!python/object/apply:os.system ['echo owned']")  # safe_load: refused, never run
 def test_instrument_definitions(data):
     cases.instrument_outcome(data)
 
 
 @settings(max_examples=30)
-@given(cases.yaml_cases(cases.DEFINITIONS / "scales.yaml"))
+@given(cases.yaml_cases(cases.SCALES))
 def test_answer_scales(data):
     cases.instrument_outcome(data, name="scales")
 
 
 @settings(max_examples=60)
-@given(cases.yaml_cases(cases.CATALOGUE))
-def test_service_catalogues(data):
+@given(cases.yaml_cases(cases.SUBJECTS))
+def test_subject_lists(data):
     cases.catalogue_outcome(data)
 
 
 @settings(max_examples=80)
-@given(cases.yaml_cases(cases.STUDIES / "demo-brussels.yaml"))
+@given(cases.yaml_cases(cases.STUDY))
 @example(b"study_id: ../../etc\nsurveys: [{survey_id: 1, instrument: parent, wave: '2018'}]\n")
 @example(b"study_id: x\nsurveys: [{survey_id: 1, instrument: parent, wave: '2018', export: [1]}]\n")
 def test_study_files(data):

@@ -50,9 +50,17 @@ def test_weights_and_their_diagnostics_are_replaced_together(con):
                    "min_weight": 2.0, "max_weight": 3.0, "trimmed": 0, "sweeps": 3, "max_margin_error": 1e-12,
                    "max_final_margin_error": 1e-12, "margin_errors": {"wijk": [1e-12, 1e-12]},
                    "margins_sources": {"wijk": "census (2018)"}}
-    assert weighted.write_wave(con, "s", "2018", frame, diagnostics) == 2
-    assert weighted.has_weights(con, "s", "2018") and not weighted.has_weights(con, "s", "2021")
+    # The weights table of an instrument is created with its first weights: before them, there are none.
+    assert not weighted.has_weights(con, "parent", "s", "2018") and weighted.weight_counts(con, "parent", "s") == {}
+    assert weighted.read_weights(con, "parent", "s").empty
+    assert weighted.write_wave(con, "s", "2018", "parent", frame, diagnostics) == 2
+    assert _columns(con, "weighted", "parent_weights") == ["study_id", "wave", *weighted.WEIGHT_COLUMNS]
+    assert weighted.has_weights(con, "parent", "s", "2018") and not weighted.has_weights(con, "parent", "s", "2021")
+    assert not weighted.has_weights(con, "field_actor", "s", "2018")  # one table per weighted instrument
+    assert weighted.weight_counts(con, "parent", "s") == {"2018": 2}
+    assert weighted.read_weights(con, "parent", "s")["weight"].tolist() == [2.0, 3.0]
     stored = weighted.read_diagnostics(con, "s")
     assert stored.loc[0, "margin_errors"] == {"wijk": [1e-12, 1e-12]} and stored.loc[0, "n_eff"] == 25 / 13
-    weighted.write_wave(con, "s", "2018", frame.iloc[:0], None)  # the wave lost its margins
-    assert not weighted.has_weights(con, "s", "2018") and weighted.read_diagnostics(con, "s").empty
+    weighted.write_wave(con, "s", "2018", "parent", frame.iloc[:0], None)  # the wave lost its margins
+    assert not weighted.has_weights(con, "parent", "s", "2018") and weighted.read_diagnostics(con, "s").empty
+    assert weighted.weight_counts(con, "parent", "s") == {}

@@ -1,0 +1,249 @@
+"""instruments/study.py: a study is a folder. What it declares (instruments and roles, subject lists, dimension
+frameworks, breakdowns, sampling designs, publication rules, shared imports) is checked, and every refusal
+names the file and the line that is wrong."""
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from instruments.loader import SHARED
+from instruments.model import InstrumentError
+from instruments.study import DEMO_STUDY, STUDIES, Design, Publication, check_study, load_study, read_study
+
+DEMO = STUDIES / DEMO_STUDY
+
+
+@pytest.fixture
+def copy(tmp_path: Path) -> Path:
+    """A writable copy of the demo study folder (without its exports); ``copy.parent / "shared"`` holds a copy
+    of the shared material."""
+    shutil.copytree(DEMO, tmp_path / "studies" / DEMO_STUDY, ignore=shutil.ignore_patterns("data"))
+    shutil.copytree(SHARED, tmp_path / "shared")
+    return tmp_path / "studies" / DEMO_STUDY
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _line(path: Path, anchor: str) -> int:
+    """The line of ``path`` on which ``anchor`` starts."""
+    text = path.read_text(encoding="utf-8")
+    assert anchor in text, anchor
+    return text[:text.index(anchor)].count("\n") + 1
+
+
+def _read(copy: Path):
+    return read_study(copy, copy.parent.parent / "shared")
+
+
+def _check(copy: Path) -> list[str]:
+    """The problems ``toegang instruments check`` lists: those of the study's files, then of every
+    questionnaire in every wave, its breakdowns and designs."""
+    study, problems = _read(copy)
+    assert study is not None, problems
+    return [str(p) for p in [*problems, *check_study(study)]]
+
+
+def _assert_reported(problems: list[str], path: Path, anchor: str, message: str) -> None:
+    """One of ``problems`` is ``path:<the line of anchor>: ...message``."""
+    where = f"{path}:{_line(path, anchor)}: "
+    assert any(p.startswith(where) and message in p for p in problems), (where, message, problems)
+
+
+def _assert_refused(copy: Path, path: Path, anchor: str, message: str) -> None:
+    """``load_study`` refuses the folder with ``path:<line>: ...message`` (and ``read_study`` lists it)."""
+    with pytest.raises(InstrumentError) as error:
+        load_study(DEMO_STUDY, copy.parent, copy.parent.parent / "shared")
+    _assert_reported(str(error.value).splitlines(), path, anchor, message)
+    _assert_reported([str(p) for p in _read(copy)[1]], path, anchor, message)
+
+
+# -- questionnaires: subject lists and dimension frameworks ------------------------------------------------
+def test_an_unknown_subject_list_in_per(copy):
+    parent = copy / "instruments" / "parent.yaml"
+    _edit(parent, "per: services\n        type: F\n        answers: agree5",
+          "per: servicez\n        type: F\n        answers: agree5")
+    assert _read(copy)[1] == []  # the folder reads; building the questionnaire finds it
+    _assert_reported(_check(copy), parent, "per: servicez",
+                     "question 'dr{subject}': unknown subject list 'servicez' (known: services, themes)")
+
+
+def test_a_subject_list_taken_from_a_question_cannot_make_questions(copy):
+    parent = copy / "instruments" / "parent.yaml"
+    _edit(parent, "per: services\n        type: F\n        answers: agree5",
+          "per: themes\n        type: F\n        answers: agree5")
+    _assert_reported(_check(copy), parent, "per: themes", "subject list 'themes' takes its subjects from question "
+                                                          "'nood'; a question cannot be made from it")
+
+
+def test_an_unknown_dimension_code(copy):
+    parent = copy / "instruments" / "parent.yaml"
+    _edit(parent, 'dim_levesque: availability, polarity: "+", mirror: "wd{subject}[BR1]"',
+          'dim_levesque: reachability, polarity: "+", mirror: "wd{subject}[BR1]"')
+    _assert_reported(_check(copy), parent, "dim_levesque: reachability",
+                     "question 'drS01' subquestion BR1: unknown dimension 'reachability' of framework 'levesque'")
+
+
+def test_an_unknown_framework_key(copy):
+    parent = copy / "instruments" / "parent.yaml"
+    _edit(parent, '{code: BR1, dim_b: bereikbaar,', '{code: BR1, dim_xyz: a, dim_b: bereikbaar,')
+    _assert_reported(_check(copy), parent, "dim_xyz: a",
+                     "question 'drS01' subquestion BR1: unknown dimension framework 'dim_xyz' "
+                     "(known: dim_b, dim_levesque)")
+
+
+def test_items_point_to_dimensions_of_every_imported_framework():
+    study = load_study(DEMO_STUDY)
+    assert list(study.frameworks) == ["b", "levesque"] and study.framework.name == "b"
+    item = study.instrument("parent", "2018").column("drS01[BR1]").subquestion
+    assert item.dimension("b") == "bereikbaar" and item.dimension("levesque") == "availability"
+    assert item.dimension("xyz") is None
+    # The chosen framework carries the study's texts: what each dimension's page asks.
+    assert study.framework.codes == study.frameworks["b"].codes
+    assert all(d.about and d.about["en"] for d in study.framework.dimensions)
+
+
+# -- publication.yaml ------------------------------------------------------------------------------------------
+def test_the_demo_publication_rules():
+    assert load_study(DEMO_STUDY).publication == Publication(min_cell=10, min_group_for_index=30, min_alpha=0.70,
+                                                             low_n_eff=30.0, forbidden_breakdowns=("rol",))
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("min_cell: 10", "min_cell: ten", "min_cell: must be a whole number of at least 0, not 'ten'"),
+    ("min_cell: 10", "min_cell: 10.5", "min_cell: must be a whole number of at least 0, not '10.5'"),
+    ("min_alpha: 0.70", "min_alpha: 1.5", "min_alpha: must be a number between 0 and 1, not '1.5'"),
+    ("low_n_eff: 30", "low_n_eff: -1", "low_n_eff: must be a number of at least 0, not '-1'"),
+    ("forbidden_breakdowns: [rol]", "forbidden_breakdowns: [rol; DROP TABLE x]",
+     "forbidden_breakdowns: must be a list of clean column names"),
+])
+def test_a_bad_publication_value(copy, old, new, message):
+    publication = copy / "publication.yaml"
+    _edit(publication, old, new)
+    _assert_refused(copy, publication, new.split(":")[0] + ":", message)
+
+
+def test_an_unknown_publication_key(copy):
+    publication = copy / "publication.yaml"
+    _edit(publication, "min_cell: 10\n", "min_cell: 10\nmin_cel: 5\n")
+    _assert_refused(copy, publication, "min_cel: 5", "min_cel: unknown rule (known: min_cell, ")
+
+
+# -- study.yaml: surveys, instruments, designs, breakdowns -----------------------------------------------------
+SURVEY_2018 = ('{survey_id: 418202, instrument: field_actor, wave: "2018", '
+               'export: data/survey_418202_2018_field_actor.csv}')
+
+
+def test_a_survey_naming_an_undeclared_instrument(copy):
+    study_file = copy / "study.yaml"
+    _edit(study_file, SURVEY_2018, SURVEY_2018.replace("instrument: field_actor", "instrument: teacher"))
+    _assert_refused(copy, study_file, "{survey_id: 418202", "survey 418202: instrument 'teacher' is not one of "
+                                                            "the study's instruments (parent, field_actor)")
+
+
+def test_margins_on_an_unweighted_instrument(copy):
+    study_file = copy / "study.yaml"
+    _edit(study_file, SURVEY_2018, SURVEY_2018.replace(".csv}", ".csv, margins: margins_2018.csv}"))
+    _assert_refused(copy, study_file, "{survey_id: 418202",
+                    "survey 418202: margins given, but instrument 'field_actor' is not weighted")
+
+
+def test_a_study_id_that_differs_from_the_folder(copy):
+    study_file = copy / "study.yaml"
+    _edit(study_file, "study_id: demo-brussels", "study_id: brussels-demo")
+    _assert_refused(copy, study_file, "study_id: brussels-demo",
+                    "study_id: 'brussels-demo' differs from the folder's name 'demo-brussels'")
+
+
+def test_an_instrument_the_study_does_not_declare():
+    with pytest.raises(InstrumentError, match=r"study.yaml: study 'demo-brussels' has no instrument 'teacher' "
+                                              r"\(it has parent, field_actor\)"):
+        load_study(DEMO_STUDY).instrument("teacher", "2018")
+
+
+def test_a_sampling_design_names_columns_of_its_instrument(copy):
+    study_file = copy / "study.yaml"
+    _edit(study_file, "margins: margins_2018.csv}", "margins: margins_2018.csv, design: {strata: wijk}}")
+    study, problems = _read(copy)
+    assert problems == [] and check_study(study) == []
+    assert next(s for s in study.surveys if s.survey_id == 418201).design == Design(strata="wijk")
+    assert next(s for s in study.surveys if s.survey_id == 421201).design == Design()
+    _edit(study_file, "design: {strata: wijk}", "design: {strata: wijk, psu: buurt}")
+    _assert_reported(_check(copy), study_file, "{survey_id: 418201",
+                     "survey 418201: design column 'buurt' is not a column of parent")
+
+
+BREAKDOWN = "breakdowns:\n  {name}:\n    column: {column}\n    title: {{nl: x, fr: x, en: x}}\n"
+
+
+def test_a_breakdown_on_a_column_no_broken_down_instrument_has(copy):
+    study_file = copy / "study.yaml"
+    # ervaring is a field actor's column: field actors are never broken down.
+    _edit(study_file, "breakdowns:\n", BREAKDOWN.format(name="experience", column="ervaring"))
+    assert _read(copy)[1] == []
+    _assert_reported(_check(copy), study_file, "  experience:", "breakdown experience: no instrument that is "
+                                                                "broken down (parent) has the column 'ervaring'")
+
+
+def test_a_forbidden_breakdown(copy):
+    study_file = copy / "study.yaml"
+    _edit(study_file, "breakdowns:\n", BREAKDOWN.format(name="role", column="rol"))
+    _assert_reported(_check(copy), study_file, "  role:",
+                     "breakdown role: column 'rol' is a forbidden breakdown (publication.yaml)")
+
+
+# -- shared material and subject lists ---------------------------------------------------------------------------
+OWN_SCALES = """\
+often3:
+  - {code: "1", nl: "Nooit", fr: "Jamais", en: "Never"}
+  - {code: "2", nl: "Soms", fr: "Parfois", en: "Sometimes"}
+  - {code: "3", nl: "Vaak", fr: "Souvent", en: "Often"}
+support3:
+  - {code: "J", nl: "Ja", fr: "Oui", en: "Yes"}
+  - {code: "N", nl: "Nee", fr: "Non", en: "No"}
+"""
+
+
+def test_a_study_scales_file_adds_to_and_replaces_the_shared_scales(copy):
+    (copy / "scales.yaml").write_text(OWN_SCALES, encoding="utf-8")
+    study, problems = _read(copy)
+    assert problems == [] and check_study(study) == []
+    assert {"agree5", "freq5", "often3", "support3"} <= set(study.scales)  # shared and own
+    assert [a["code"] for a in study.scales["often3"]] == ["1", "2", "3"]
+    parent = study.instrument("parent", "2018")
+    assert [a.code for a in parent.question("steun").answers] == ["J", "N"]  # the study's own replaces the shared
+    assert [a.code for a in parent.question("drS01").answers][:5] == ["1", "2", "3", "4", "5"]  # shared agree5
+
+
+def test_shared_material_comes_only_when_imported(copy):
+    (copy / "scales.yaml").write_text(OWN_SCALES, encoding="utf-8")
+    study_file = copy / "study.yaml"
+    _edit(study_file, "shared: [scales, dimensions, quality]", "shared: [dimensions, quality]")
+    study, problems = _read(copy)
+    assert problems == [] and "agree5" not in study.scales and "often3" in study.scales
+    parent = copy / "instruments" / "parent.yaml"
+    _assert_reported(_check(copy), parent, "answers: agree5", "question 'drS01': unknown answer scale 'agree5'")
+
+
+def test_a_subject_list_taken_from_a_question(copy):
+    study = load_study(DEMO_STUDY)
+    assert study.lists["themes"].role == "theme" and study.lists["themes"].question == ("parent", "nood")
+    nood = study.instrument("parent", "2018").question("nood")
+    themes = study.subjects("themes", "2018")
+    assert list(themes) == [sq.code for sq in nood.subquestions] == ["OPV", "ONT", "GEZ", "SLA", "WEL", "VRT"]
+    assert themes["SLA"] == {"nl": "Slaap", "fr": "Sommeil", "en": "Sleep"}
+    assert "S07" not in study.subjects("services", "2018") and "S07" in study.subjects("services", "2021")
+    # The questionnaire is the list's one home: a theme added to the question is a subject of the list.
+    _edit(copy / "instruments" / "parent.yaml", '          - {code: VRT,',
+          '          - {code: GLD, nl: "Geld", fr: "Argent", en: "Money"}\n          - {code: VRT,')
+    changed = load_study(DEMO_STUDY, copy.parent, copy.parent.parent / "shared")
+    assert list(changed.subjects("themes", "2021")) == ["OPV", "ONT", "GEZ", "SLA", "WEL", "GLD", "VRT"]
+    # A list that names a question without subquestions is reported by the check.
+    _edit(copy / "subjects.yaml", "code: nood}", "code: noodz}")
+    assert any(re.search(r"subjects.yaml: list themes: question: parent has no question 'noodz' with subquestions",
+                         p) for p in _check(copy))
