@@ -205,6 +205,7 @@ often3:
   - {code: "3", nl: "Vaak", fr: "Souvent", en: "Often"}
 support3:
   - {code: "J", nl: "Ja", fr: "Oui", en: "Yes"}
+  - {code: "D", nl: "Deels", fr: "En partie", en: "Partly"}
   - {code: "N", nl: "Nee", fr: "Non", en: "No"}
 """
 
@@ -216,7 +217,8 @@ def test_a_study_scales_file_adds_to_and_replaces_the_shared_scales(copy):
     assert {"agree5", "freq5", "often3", "support3"} <= set(study.scales)  # shared and own
     assert [a["code"] for a in study.scales["often3"]] == ["1", "2", "3"]
     parent = study.instrument("parent", "2018")
-    assert [a.code for a in parent.question("steun").answers] == ["J", "N"]  # the study's own replaces the shared
+    assert [a.code for a in parent.question("steun").answers] == ["J", "D", "N"]  # the study's own replaces it
+    assert parent.question("steun").answers[1].labels["nl"] == "Deels"
     assert [a.code for a in parent.question("drS01").answers][:5] == ["1", "2", "3", "4", "5"]  # shared agree5
 
 
