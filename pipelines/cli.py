@@ -286,6 +286,45 @@ def generate(
         typer.echo("files that exist are kept; --overwrite replaces them")
 
 
+@app.command("new-study")
+def new_study(
+    study: Annotated[str, typer.Argument(help="The new study's id: its folder's name (letters, digits, '_', '-').")],
+    template: Annotated[str, typer.Option("--from", help="The study to start from (its questionnaires, subject "
+                                                         "lists, indicators, publication rules, margins).")],
+    studies: Annotated[Path | None, typer.Option(help="Folder of study folders (default: $TOEGANG_STUDIES or "
+                                                      "instruments/studies).")] = None,
+) -> None:
+    """Start a study folder from another study: everything but its response files and its demo key."""
+    from instruments.scaffold import new_study as scaffold
+
+    try:
+        folder = scaffold(study, template, studies)
+    except (InstrumentError, OSError) as exc:
+        _fail(str(exc))
+    typer.echo(f"study {study}: {folder}\nnext: edit study.yaml (title, surveys), instruments/, subjects.yaml, "
+               f"indicators.yaml; then toegang instruments check --study {study}")
+
+
+@app.command("add-wave")
+def add_wave(
+    wave: Annotated[str, typer.Option(help="The new wave.")],
+    like: Annotated[str, typer.Option(help="The wave whose surveys and subjects the new one repeats.")],
+    study: Annotated[str, typer.Option(help="Study id.", envvar="TOEGANG_STUDY")] = DEMO_STUDY,
+    first_survey_id: Annotated[int | None, typer.Option(help="Survey id of the first new survey (default: above "
+                                                             "the study's largest); deploy may change it.")] = None,
+) -> None:
+    """Add a wave to a study: its surveys repeat those of --like (new survey ids and export files), and every
+    subject that exists in --like exists in the new wave."""
+    from instruments.scaffold import add_wave as add
+
+    try:
+        added = add(study, wave, like, first_id=first_survey_id)
+    except (InstrumentError, OSError) as exc:
+        _fail(str(exc))
+    typer.echo(f"study {study}: wave {wave} added (surveys {', '.join(map(str, added.surveys))}; "
+               f"{len(added.subjects)} subjects); waves now {', '.join(added.study.waves)}")
+
+
 instruments_app = typer.Typer(help="Questionnaires as code: check, compile to LimeSurvey, compare versions.",
                               no_args_is_help=True)
 app.add_typer(instruments_app, name="instruments")
