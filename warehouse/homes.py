@@ -195,7 +195,8 @@ def migrate_home(root: Path | str, study_id: str | None = None, *,
         if record_path.parent.name.startswith(STAGING_PREFIX):
             continue  # not switched: the old layout is the one in use, and the staging folder goes below
         record = json.loads(record_path.read_text(encoding="utf-8"))
-        if record.get("study_id") == record_path.parent.name and any((root / old).exists() for old, _ in record["moved"]):
+        left = [old for old, _ in record["moved"] if (root / old).exists()]
+        if record.get("study_id") == record_path.parent.name and left:
             log(f"finishing the migration of {record['study_id']} recorded in {record_path}")
             _remove_old(root, record, log)
             return HomeMigration(record["study_id"], record_path.parent,

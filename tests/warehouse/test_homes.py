@@ -60,7 +60,8 @@ def old_home(warehouse, tmp_path):
 def test_an_old_home_is_refused_until_migrated_then_moves_whole_and_logged(warehouse, old_home, tmp_path):
     _, locations = warehouse
     before = _counts(old_home)
-    exports = sorted(str(p.relative_to(old_home / "exports" / STUDY)) for p in (old_home / "exports" / STUDY).rglob("*"))
+    old_exports = old_home / "exports" / STUDY
+    exports = sorted(str(p.relative_to(old_exports)) for p in old_exports.rglob("*"))
     with pytest.raises(OldHomeLayout, match=f"toegang migrate-home --home {old_home}"):
         with connect(Locations.of_study(STUDY, home=old_home)):
             pass
