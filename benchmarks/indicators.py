@@ -2,10 +2,10 @@
 
     python -m benchmarks.indicators --home DIR [--study bench] [--wave 2018]
 
-DIR is a warehouse (``TOEGANG_HOME``) whose clean parents of the wave are flagged and weighted by the pipeline's
-own stages (``benchmarks/__main__.py``). Measured as the ``indicators`` asset runs it (``pipelines.stages.indicators``):
-the parents' columns the catalogue needs, the whole indicator table (every indicator, every breakdown, no field
-actors), and the group comparisons.
+DIR is a study's home (``TOEGANG_HOME/<study>``) whose clean parents of the wave are flagged and weighted by the
+pipeline's own stages (``benchmarks/__main__.py``). Measured as the ``indicators`` asset runs it
+(``pipelines.stages.indicators``): the parents' columns the catalogue needs, the whole indicator table (every
+indicator, every breakdown, no field actors), and the group comparisons.
 Prints one JSON line: seconds per step and the process's peak resident memory (VmHWM).
 """
 

@@ -37,13 +37,16 @@ def _guarded(action):
     from analyses import WeightingError
     from warehouse.clean import CleanError
     from warehouse.connection import LockWaitSettingError, WarehouseLocked
+    from warehouse.homes import HomeMigrationRefused, OldHomeLayout
     from warehouse.migrations import MigrationRefused, SchemaTooNew
+    from warehouse.paths import InvalidStudyId
     from warehouse.purge import PurgeError
 
     try:
         return action()
     except (ExportError, InstrumentError, CleanError, PseudonymKeyMissing, UnknownWave, LimeSurveyError,
-            WeightingError, MigrationRefused, SchemaTooNew, PurgeError) as exc:
+            WeightingError, MigrationRefused, SchemaTooNew, PurgeError, OldHomeLayout, HomeMigrationRefused,
+            InvalidStudyId) as exc:
         _fail(str(exc))
     except (WarehouseLocked, LockWaitSettingError) as exc:  # held longer than TOEGANG_LOCK_WAIT, or no such wait
         _fail(str(exc))
@@ -61,18 +64,22 @@ def _run(study: str, waves: list[str] | None, home: str | None, site: str | None
     loc = done.locations
     typer.echo("")
     typer.echo(f"Study {done.study_id}, waves {', '.join(done.waves)}: done.")
+    typer.echo(f"  Home:       {loc.home.resolve()}  (inbox/, archive/, quarantine/, exports/)")
     typer.echo(f"  Warehouse:  {loc.warehouse.resolve()}")
     typer.echo(f"  Raw layer:  {loc.raw.resolve()}  (holds tokens: do not share)")
     # The site's own path, not the version folder its link points to: that one changes on every run.
     page = Path(os.path.abspath(loc.site / "index.html"))
     typer.echo(f"  Dashboard:  {page}")
-    typer.echo(f"              open file://{page} in a browser")
+    typer.echo(f"              open file://{page} in a browser (or: toegang serve --study {done.study_id})")
     typer.echo(f"  Instruments (.lss) and codebook: {(loc.build / done.study_id).resolve()}")
 
 
-HomeOption = Annotated[str | None, typer.Option(help="Warehouse folder (default: $TOEGANG_HOME or data/).")]
-SiteOption = Annotated[str | None, typer.Option(help="Dashboard folder (default: $TOEGANG_SITE or site/).")]
+HomeOption = Annotated[str | None, typer.Option(help="Folder of the study homes (default: $TOEGANG_HOME or data/); "
+                                                     "the study's own is <home>/<study>/.")]
+SiteOption = Annotated[str | None, typer.Option(help="Folder of the dashboards (default: $TOEGANG_SITE or site/); "
+                                                     "the study's own is <site>/<study>/.")]
 BuildOption = Annotated[str | None, typer.Option(help="Instrument build folder (default: $TOEGANG_BUILD or build/).")]
+StudyIdOption = Annotated[str, typer.Option(help="Study id (its home is <home>/<study>/).", envvar="TOEGANG_STUDY")]
 
 
 @app.command()
@@ -141,7 +148,7 @@ def ingest(
 def purge(
     reason: Annotated[str, typer.Option(help="Why: the erasure request, withdrawal or retention rule.")],
     operator: Annotated[str, typer.Option(help="Who carries the purge out (recorded in raw.purges).")],
-    study: Annotated[str, typer.Option(help="Study id.", envvar="TOEGANG_STUDY")] = DEMO_STUDY,
+    study: StudyIdOption = DEMO_STUDY,
     respondent: Annotated[list[str] | None, typer.Option(help="Pseudonym (respondent_id) to erase; repeatable.")] = None,
     token_file: Annotated[Path | None, typer.Option(help="File of LimeSurvey tokens to erase, one per line.")] = None,
     response: Annotated[list[str] | None, typer.Option(help="SURVEY_ID:RESPONSE_ID whose respondent to erase; "
@@ -172,7 +179,7 @@ def purge(
             _fail(f"--response {item!r}: expected SURVEY_ID:RESPONSE_ID, both whole numbers")
         pairs.append((int(survey_id), int(response_id)))
     tokens = [line.strip() for line in token_file.read_text(encoding="utf-8").splitlines()] if token_file else []
-    locations = Locations.from_env(home=home)
+    locations = _guarded(lambda: Locations.of_study(study, home=home))
     if not locations.raw.exists():
         _fail(f"no raw layer at {locations.raw}")
 
@@ -182,7 +189,7 @@ def purge(
                 return purging.blank_contact_data(con, study, wave, reason=reason, operator=operator)
             if non_consenting:
                 return purging.erase_non_consenting(con, study, wave, reason=reason, operator=operator)
-            key = StudyResource(study_id=study).pseudonym_key() if tokens else b"unused"
+            key = StudyResource().pseudonym_key(study) if tokens else b"unused"
             return purging.erase_respondents(con, study, key=key, reason=reason, operator=operator,
                                              respondent_ids=respondent or [], tokens=tokens, responses=pairs)
 
@@ -202,7 +209,7 @@ def free_text_export(
     wave: Annotated[str, typer.Option(help="Wave.")],
     out: Annotated[Path, typer.Option(help="CSV worksheet to write (raw text: keep it restricted).")],
     instrument: Annotated[str | None, typer.Option(help="One of the study's instruments (default: its first).")] = None,
-    study: Annotated[str, typer.Option(help="Study id.", envvar="TOEGANG_STUDY")] = DEMO_STUDY,
+    study: StudyIdOption = DEMO_STUDY,
     home: HomeOption = None,
 ) -> None:
     """Write the answers not yet reviewed to a worksheet: fill in status (quotable / not_quotable) and the
@@ -213,11 +220,11 @@ def free_text_export(
     from warehouse.paths import Locations
 
     def worksheet():
-        config = StudyResource(study_id=study).load()
+        config = StudyResource().load(study)
         name = instrument or config.instrument_names[0]
         definition = config.instrument(name, wave)
         columns = [c.name for c in definition.columns() if c.free_text]
-        with connect(Locations.from_env(home=home), read_only=True) as con:
+        with connect(Locations.of_study(study, home=home), read_only=True) as con:
             return free_text.pending(con, study, wave, name, columns)
 
     sheet = _guarded(worksheet)
@@ -229,7 +236,7 @@ def free_text_export(
 def free_text_import(
     sheet: Annotated[Path, typer.Argument(help="The filled-in worksheet.")],
     reviewer: Annotated[str, typer.Option(help="Who reviewed the answers.")],
-    study: Annotated[str, typer.Option(help="Study id.", envvar="TOEGANG_STUDY")] = DEMO_STUDY,
+    study: StudyIdOption = DEMO_STUDY,
     home: HomeOption = None,
 ) -> None:
     """Record a reviewed worksheet; quotable answers appear, redacted, in the next exports."""
@@ -240,9 +247,13 @@ def free_text_import(
     from warehouse.paths import Locations
 
     frame = pd.read_csv(sheet, dtype={"status": str, "redacted_text": str, "column_name": str, "text_sha256": str})
+
+    def record():
+        with connect(Locations.of_study(study, home=home)) as con:
+            return free_text.record_reviews(con, study, frame, reviewer, origin=sheet.name)
+
     try:
-        with connect(Locations.from_env(home=home)) as con:
-            count = free_text.record_reviews(con, study, frame, reviewer, origin=sheet.name)
+        count = _guarded(record)
     except free_text.ReviewError as exc:
         _fail(str(exc))
     typer.echo(f"{count} reviews recorded; run the study again to refresh the exports")
@@ -366,7 +377,7 @@ def instruments_build(
     from warehouse.paths import Locations
 
     try:
-        result = build_study(load_study(study), out or Locations.from_env().build)
+        result = build_study(load_study(study), out or Locations.of_study(study).build)
     except InstrumentError as exc:
         _fail(str(exc))
     for path in (*result.lss, result.codebook_json, *result.codebook_html):
@@ -433,18 +444,21 @@ def instruments_diff(
 
 @app.command()
 def serve(
+    study: StudyIdOption = DEMO_STUDY,
     site: SiteOption = None,
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0: any free port).")] = 8000,
 ) -> None:
-    """Serve the dashboard site on http://127.0.0.1:PORT/ until Ctrl-C (the site also opens from disk)."""
+    """Serve a study's dashboard (<site>/<study>/) on http://127.0.0.1:PORT/ until Ctrl-C (the site also opens
+    from disk)."""
     import functools
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
     from warehouse.paths import Locations
 
-    folder = Locations.from_env(site=site).site
+    folder = _guarded(lambda: Locations.of_study(study, site=site)).site
     if not (folder / "index.html").is_file():
-        _fail(f"no dashboard in {folder.resolve()}: run `toegang demo` or `toegang run` first")
+        _fail(f"no dashboard of study {study} in {folder.resolve()}: run `toegang demo` or `toegang run --study "
+              f"{study}` first")
 
     class Quiet(SimpleHTTPRequestHandler):
         def log_message(self, format, *args):  # one line per request is noise for a reader's browser
@@ -464,19 +478,20 @@ def serve(
 @app.command()
 def backup(
     destination: Annotated[Path, typer.Argument(help="A new folder for the backup.")],
+    study: StudyIdOption = DEMO_STUDY,
     home: HomeOption = None,
 ) -> None:
-    """Back up the warehouse and the raw layer (DuckDB EXPORT DATABASE, Parquet) with a manifest of
-    schema versions, row counts and checksums. warehouse/ can be shared; raw/ holds tokens."""
+    """Back up a study's warehouse and raw layer (DuckDB EXPORT DATABASE, Parquet) with a manifest of the
+    study, schema versions, row counts and checksums. warehouse/ can be shared; raw/ holds tokens."""
     from warehouse.backup import BackupError, backup as export
     from warehouse.paths import Locations
 
     try:
-        manifest = _guarded(lambda: export(Locations.from_env(home=home), destination))
+        manifest = _guarded(lambda: export(Locations.of_study(study, home=home), destination, study_id=study))
     except BackupError as exc:
         _fail(str(exc))
     rows = sum(sum(counts.values()) for counts in manifest["rows"].values())
-    typer.echo(f"backup written to {destination.resolve()}: {rows} rows, schema versions "
+    typer.echo(f"backup of study {study} written to {destination.resolve()}: {rows} rows, schema versions "
                f"{manifest['schema_versions']}")
     typer.echo(f"  {destination / 'raw'} holds tokens: keep it where the raw layer is kept")
 
@@ -484,20 +499,47 @@ def backup(
 @app.command()
 def restore(
     source: Annotated[Path, typer.Argument(help="A folder written by `toegang backup`.")],
+    study: StudyIdOption = DEMO_STUDY,
     home: HomeOption = None,
     replace: Annotated[bool, typer.Option(help="Replace an existing warehouse (its files are kept beside "
                                                "it as *.before-restore-<time>).")] = False,
 ) -> None:
-    """Restore a backup into the warehouse folder, after checking every file against its manifest."""
+    """Restore a backup of a study into its home (<home>/<study>/), after checking every file against its
+    manifest."""
     from warehouse.backup import BackupError, restore as import_
     from warehouse.paths import Locations
 
-    locations = Locations.from_env(home=home)
+    locations = _guarded(lambda: Locations.of_study(study, home=home))
     try:
-        manifest = _guarded(lambda: import_(source, locations, replace=replace))
+        manifest = _guarded(lambda: import_(source, locations, replace=replace, study_id=study))
     except BackupError as exc:
         _fail(str(exc))
     typer.echo(f"restored {source} ({manifest['created_at']}) into {locations.home.resolve()}")
+
+
+@app.command("migrate-home")
+def migrate_home(
+    home: HomeOption = None,
+    study: Annotated[str | None, typer.Option(
+        help="The study the home belongs to: needed only when its warehouse holds no responses yet; otherwise it "
+             "must be the one it holds.")] = None,
+) -> None:
+    """Move a home of the layout before studies had their own (toegang.duckdb, raw.duckdb, inbox/<study>/,
+    archive/, quarantine/, exports/ at its top) into <home>/<study>/. Refused, changing nothing, when the
+    warehouse holds several studies, is in use, or the study's new home exists. Stop runs of the home first;
+    a kill leaves the old layout or the new one whole, and running the command again finishes."""
+    from warehouse.homes import migrate_home as migrate
+    from warehouse.paths import home_root
+
+    root = home_root(home=home)
+    done = _guarded(lambda: migrate(root, study, log=lambda line: typer.echo(f"  {line}")))
+    if done.resumed:
+        typer.echo(f"finished the migration of study {done.study_id} into {done.home.resolve()}")
+        return
+    typer.echo(f"study {done.study_id}: {len(done.moved)} files moved into {done.home.resolve()}; "
+               f"the record is {done.home.resolve() / 'migrated-home.json'}")
+    typer.echo(f"  its dashboard is published to <site>/{done.study_id}/ from the next run (toegang run --study "
+               f"{done.study_id}); the old site folder's files can then be removed")
 
 
 if __name__ == "__main__":

@@ -1,19 +1,7 @@
-"""The one Dagster entry point: loads ``pipelines/defs`` and binds the resources, nothing else."""
+"""The one Dagster entry point: every study of the studies folder (``TOEGANG_STUDIES``, default
+``instruments/studies``) side by side, each with its own assets, wave partitions, pool, ingest job, schedules and
+sensors (``pipelines/defs/study.py``), read when the code location loads."""
 
-import dagster as dg
+from pipelines.defs.study import build_definitions
 
-from pipelines import defs as _defs
-from pipelines.defs.resources import RESOURCES
-
-from pipelines.defs.jobs import ingest_job
-from pipelines.defs.schedules import schedules
-from pipelines.defs.sensors import inbox_files, limesurvey_new_responses, record_run_failures
-
-defs = dg.Definitions(
-    assets=dg.load_assets_from_package_module(_defs),
-    asset_checks=dg.load_asset_checks_from_package_module(_defs),
-    jobs=[ingest_job],
-    schedules=schedules,
-    sensors=[limesurvey_new_responses, inbox_files, record_run_failures],
-    resources=RESOURCES,
-)
+defs = build_definitions()

@@ -1,7 +1,7 @@
-"""The file inbox: LimeSurvey export files dropped in ``TOEGANG_HOME/inbox/<study>/``.
+"""The file inbox: LimeSurvey export files dropped in ``TOEGANG_HOME/<study>/inbox/``.
 
 A file names its survey by the id in its file name (LimeSurvey names exports ``results-survey418201.csv``).
-A loaded file moves to ``archive/<study>/``; a rejected one to ``quarantine/<study>/`` with a
+A loaded file moves to the study home's ``archive/``; a rejected one to its ``quarantine/`` with a
 ``<name>.reason.txt`` next to it saying why. File names come from outside: they are only ever used as
 the last part of a path inside these folders.
 """
@@ -36,9 +36,8 @@ class Inbox:
 
     @classmethod
     def of(cls, locations: Locations, study_id: str) -> Inbox:
-        if "/" in study_id or "\\" in study_id or study_id.startswith("."):
-            raise ValueError(f"invalid study id {study_id!r}")
-        return cls(study_id, locations.inbox / study_id, locations.archive / study_id, locations.quarantine / study_id)
+        """The inbox of the study whose home ``locations`` are (``Locations.of_study``)."""
+        return cls(study_id, locations.inbox, locations.archive, locations.quarantine)
 
     def files(self) -> list[Path]:
         if not self.inbox.is_dir():

@@ -7,18 +7,16 @@ is built once all requested waves are in. Runs are recorded in the Dagster insta
 
 import os
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
 import dagster as dg
 
+from pipelines.defs.keys import INGEST_GROUP, STUDY_TAG, StudyGraph
 from pipelines.resources.limesurvey import LimeSurveyResource
 from pipelines.resources.study import StudyResource
 from pipelines.resources.warehouse import WarehouseResource
 from warehouse.paths import Locations
-
-INGEST_GROUP = "ingest"
 
 
 class Selections(NamedTuple):
@@ -27,15 +25,16 @@ class Selections(NamedTuple):
     ingest: list  # the ingest group: ``toegang ingest``
 
 
-@cache
-def selections() -> Selections:
-    """The assets and checks of the definitions, split as the runner materialises them; a check runs with the
-    asset it checks. Derived, never listed by hand: a new asset cannot be left out. (Loaded on first use:
-    writing dagster.yaml for ``make dev`` needs none of it.)"""
-    from pipelines.definitions import defs
+def selections(study_id: str, studies_dir: str | Path | None = None) -> Selections:
+    """The assets and checks of the study's definitions (``pipelines/defs/study.py``, built from its folder in
+    ``studies_dir``, default ``TOEGANG_STUDIES``), split as the runner materialises them; a check runs with the
+    asset it checks. Derived, never listed by hand: a new asset cannot be left out. (Dagster's asset modules are
+    loaded on first use: writing dagster.yaml for ``make dev`` needs none of it.)"""
+    from instruments.study import load_study
+    from pipelines.defs.study import study_definitions
 
-    assets = list(defs.assets or [])
-    checks = list(defs.asset_checks or [])
+    part = study_definitions(load_study(study_id, Path(studies_dir) if studies_dir else None), studies_dir)
+    assets, checks = list(part.assets), list(part.checks)
 
     def with_checks(chosen: list) -> list:
         keys = {key for asset in chosen for key in asset.keys}
@@ -43,15 +42,16 @@ def selections() -> Selections:
 
     wave = [a for a in assets if a.partitions_def is not None]
     study = [a for a in assets if a.partitions_def is None]
-    ingest = [a for a in wave if set(a.group_names_by_key.values()) == {INGEST_GROUP}]
+    ingest = [a for a in wave if set(a.group_names_by_key.values()) == {part.graph.group(INGEST_GROUP)}]
     return Selections(with_checks(wave), with_checks(study), with_checks(ingest))
 
 
 # Usage statistics stay off: this instance runs on data about vulnerable families, on closed networks.
-# DuckDB takes one process per file: a run holding an asset of the "warehouse" pool
-# (pipelines/resources/warehouse.py) waits in the run queue while another such run is in progress, so
-# scheduled, sensor, backfill and launchpad runs never contend. In-process runs (`toegang run`) do not
-# pass the queue; they wait for the file lock instead (TOEGANG_LOCK_WAIT, warehouse/connection.py).
+# DuckDB takes one process per file, and each study has its own files (TOEGANG_HOME/<study>/) and its own pool
+# ("toegang_<study>", pipelines/defs/keys.py): a run holding an asset of a study's pool waits in the run queue
+# while another run of that study is in progress, so its scheduled, sensor, backfill and launchpad runs never
+# contend, while runs of two studies go on at the same time. In-process runs (`toegang run`) do not pass the
+# queue; they wait for the study's file lock instead (TOEGANG_LOCK_WAIT, warehouse/connection.py).
 # Run monitoring ends a run whose worker died, so a killed run cannot hold the queue for ever.
 DAGSTER_YAML = """telemetry:
   enabled: false
@@ -96,50 +96,63 @@ def dagster_instance() -> dg.DagsterInstance:
 
 
 
+def _ingest_config(study_id: str, config: dict) -> dict:
+    """Run configuration of the study's raw_responses asset."""
+    return {StudyGraph(study_id, (), ()).op_name("raw_responses"): {"config": config}}
+
+
 def run_study(study_id: str, waves: list[str] | None = None, *, home: str | None = None,
               site: str | None = None, build: str | None = None, studies_dir: str | None = None,
               instance: dg.DagsterInstance | None = None, log_level: str = "INFO",
               limesurvey: LimeSurveyResource | None = None, full_rescan: bool = False) -> StudyRun:
-    """Materialise every wave (or ``waves``) of a study, then the dashboard. ``log_level`` sets the
-    console log of the in-process runs (Dagster's step events are DEBUG)."""
-    study_resource = StudyResource(study_id=study_id, studies_dir=studies_dir)
-    study = study_resource.load()
+    """Materialise every wave (or ``waves``) of a study, then the dashboard, with the study's own asset graph
+    (built from its folder in ``studies_dir``, default ``TOEGANG_STUDIES``), into its own home
+    (``home/<study>/``, default ``TOEGANG_HOME``) and site (``site/<study>/``). ``log_level`` sets the console
+    log of the in-process runs (Dagster's step events are DEBUG)."""
+    study_resource = StudyResource(studies_dir=studies_dir)
+    study = study_resource.load(study_id)
     chosen = waves or study.waves
     unknown = [w for w in chosen if w not in study.waves]
     if unknown:
         raise UnknownWave(f"study {study.study_id!r} has no wave {', '.join(unknown)} "
                           f"(its waves: {', '.join(study.waves)})")
-    resources = {"warehouse": WarehouseResource(home=home, site=site, build=build),
-                 "study": study_resource, "limesurvey": limesurvey or LimeSurveyResource()}
+    warehouse = WarehouseResource(home=home, site=site, build=build)
+    locations = warehouse.locations(study.study_id)  # an invalid id is refused before any run
+    resources = {"warehouse": warehouse, "study": study_resource, "limesurvey": limesurvey or LimeSurveyResource()}
     instance = instance or dagster_instance()
+    chosen_assets = selections(study.study_id, studies_dir)
     loggers = {"console": {"config": {"log_level": log_level}}}
-    common = {"resources": resources, "instance": instance, "tags": {"toegang/study": study.study_id}}
-    wave_config = {"loggers": loggers, "ops": {"raw_responses": {"config": {"full_rescan": full_rescan}}}}
-    run_ids = [_materialize(selections().wave, partition_key=wave, run_config=wave_config, **common) for wave in chosen]
-    run_ids.append(_materialize(selections().study, run_config={"loggers": loggers}, **common))
-    return StudyRun(study.study_id, chosen, resources["warehouse"].locations(), run_ids)
+    common = {"resources": resources, "instance": instance, "tags": {STUDY_TAG: study.study_id}}
+    wave_config = {"loggers": loggers,
+                   "ops": _ingest_config(study.study_id, {"full_rescan": full_rescan})}
+    run_ids = [_materialize(chosen_assets.wave, partition_key=wave, run_config=wave_config, **common)
+               for wave in chosen]
+    run_ids.append(_materialize(chosen_assets.study, run_config={"loggers": loggers}, **common))
+    return StudyRun(study.study_id, chosen, locations, run_ids)
 
 
 def run_ingest(study_id: str, survey_id: int | None = None, *, home: str | None = None,
                studies_dir: str | None = None, instance: dg.DagsterInstance | None = None,
                limesurvey: LimeSurveyResource | None = None, full_rescan: bool = False,
                log_level: str = "INFO") -> StudyRun:
-    """Load new responses (all surveys of the study, or one) into the raw layer, with the drift check."""
-    study_resource = StudyResource(study_id=study_id, studies_dir=studies_dir)
-    study = study_resource.load()
+    """Load new responses (all surveys of the study, or one) into the study's raw layer, with the drift check."""
+    study_resource = StudyResource(studies_dir=studies_dir)
+    study = study_resource.load(study_id)
     surveys = [s for s in study.surveys if survey_id is None or s.survey_id == survey_id]
     if not surveys:
         raise UnknownWave(f"study {study.study_id!r} has no survey {survey_id}")
-    resources = {"warehouse": WarehouseResource(home=home), "study": study_resource,
-                 "limesurvey": limesurvey or LimeSurveyResource()}
+    warehouse = WarehouseResource(home=home)
+    locations = warehouse.locations(study.study_id)
+    resources = {"warehouse": warehouse, "study": study_resource, "limesurvey": limesurvey or LimeSurveyResource()}
     instance = instance or dagster_instance()
     config = {"loggers": {"console": {"config": {"log_level": log_level}}},
-              "ops": {"raw_responses": {"config": {"full_rescan": full_rescan,
-                                                   "survey_ids": [s.survey_id for s in surveys]}}}}
+              "ops": _ingest_config(study.study_id, {"full_rescan": full_rescan,
+                                                                "survey_ids": [s.survey_id for s in surveys]})}
     waves = sorted({s.wave for s in surveys})
-    run_ids = [_materialize(selections().ingest, partition_key=wave, resources=resources, instance=instance,
-                            run_config=config, tags={"toegang/study": study.study_id}) for wave in waves]
-    return StudyRun(study.study_id, waves, resources["warehouse"].locations(), run_ids)
+    ingest = selections(study.study_id, studies_dir).ingest
+    run_ids = [_materialize(ingest, partition_key=wave, resources=resources, instance=instance,
+                            run_config=config, tags={STUDY_TAG: study.study_id}) for wave in waves]
+    return StudyRun(study.study_id, waves, locations, run_ids)
 
 
 def _materialize(assets: list, **kwargs) -> str:

@@ -6,6 +6,9 @@ and ``manifest.json``: schema versions, the rows of every table and a SHA-256 of
 to a temporary folder and renamed into place, so a backup is whole or absent. A restore checks every
 file against the manifest (a damaged or altered backup is refused: IMPORT runs the backup's SQL), imports
 into temporary files, checks the row counts, and only then moves them into place.
+
+A home holds one study (``TOEGANG_HOME/<study>/``): the manifest names it, and a backup is restored into the
+home of the same study only.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse.connection import connect
+from warehouse.homes import check_layout
 from warehouse.migrations import RAW, WAREHOUSE, stored_versions
 from warehouse.paths import Locations
 from warehouse.sql import quote_ident, sql_literal
@@ -48,8 +52,9 @@ def _row_counts(con: duckdb.DuckDBPyConnection, catalog: str) -> dict[str, int]:
                                     f"{quote_ident(t)}").fetchall()[0][0] for s, t in names}
 
 
-def backup(locations: Locations, destination: Path | str) -> dict:
-    """Export the warehouse and the raw layer to the new folder ``destination``; return the manifest."""
+def backup(locations: Locations, destination: Path | str, study_id: str | None = None) -> dict:
+    """Export the warehouse and the raw layer of a study's home to the new folder ``destination``; return the
+    manifest (which names ``study_id``)."""
     destination = Path(destination)
     if destination.exists() and (not destination.is_dir() or any(destination.iterdir())):
         raise BackupError(f"{destination}: exists and is not an empty folder; choose a new one")
@@ -67,6 +72,7 @@ def backup(locations: Locations, destination: Path | str) -> dict:
                             "(FORMAT parquet)")
         manifest = {
             "format": FORMAT, "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "study_id": study_id,
             "schema_versions": versions, "rows": rows,
             "files": {str(p.relative_to(staging)): _sha256(p) for p in sorted(staging.rglob("*")) if p.is_file()},
         }
@@ -100,11 +106,17 @@ def read_manifest(source: Path) -> dict:
     return manifest
 
 
-def restore(source: Path | str, locations: Locations, *, replace: bool = False) -> dict:
-    """Import a backup into ``locations``. Refuses to overwrite a warehouse unless ``replace``; then the
-    files that were there are kept beside it as ``*.before-restore-<time>``. Returns the manifest."""
+def restore(source: Path | str, locations: Locations, *, replace: bool = False, study_id: str | None = None) -> dict:
+    """Import a backup into ``locations`` (the home of ``study_id``). Refuses a backup of another study, and
+    to overwrite a warehouse unless ``replace``; then the files that were there are kept beside it as
+    ``*.before-restore-<time>``. Returns the manifest."""
     source = Path(source)
     manifest = read_manifest(source)
+    backed_up = manifest.get("study_id")
+    if backed_up and study_id and backed_up != study_id:
+        raise BackupError(f"{source} is a backup of study {backed_up!r}, not {study_id!r}: restore it into the "
+                          f"home of {backed_up} (--study {backed_up})")
+    check_layout(locations.home)
     targets = {WAREHOUSE: locations.warehouse, RAW: locations.raw}
     existing = [p for p in targets.values() if p.exists()]
     if existing and not replace:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import time
@@ -13,11 +14,13 @@ from typing import TypeVar
 import duckdb
 import pandas as pd
 
+from warehouse.homes import check_layout
 from warehouse.paths import Locations
 from warehouse.schema import create_schema
 from warehouse.sql import sql_literal
 
 T = TypeVar("T")
+LOG = logging.getLogger("toegang.warehouse")
 LOCK_WAIT_VARIABLE = "TOEGANG_LOCK_WAIT"
 DEFAULT_LOCK_WAIT_SECONDS = 300.0
 
@@ -54,8 +57,10 @@ def _is_lock_error(exc: duckdb.Error) -> bool:
 
 
 def _waiting(path: Path, deadline: float, wait: float, action: Callable[[], T]) -> T:
-    """``action()``, retried with backoff while another process holds the lock on ``path``."""
+    """``action()``, retried with backoff while another process holds the lock on ``path``; the wait is logged
+    once (``toegang.warehouse``, a warning), naming the file."""
     delay = 0.05
+    logged = False
     while True:
         try:
             return action()
@@ -65,6 +70,11 @@ def _waiting(path: Path, deadline: float, wait: float, action: Callable[[], T]) 
                 raise
             if remaining <= 0:
                 raise WarehouseLocked(path, wait, str(exc)) from None
+            if not logged:
+                holder = re.search(r"PID (\d+)", str(exc))
+                LOG.warning("waiting for the warehouse %s, in use by %s (at most %g s, %s)", path,
+                            f"process {holder.group(1)}" if holder else "another process", wait, LOCK_WAIT_VARIABLE)
+                logged = True
             time.sleep(min(delay, remaining))
             delay = min(delay * 2, 1.0)
 
@@ -76,8 +86,10 @@ def connect(locations: Locations, read_only: bool = False,
 
     DuckDB allows one process per file (a writer excludes every other process). While another process
     holds it, wait up to ``lock_wait`` seconds (default ``TOEGANG_LOCK_WAIT``), then raise
-    ``WarehouseLocked``.
+    ``WarehouseLocked``. Each study has its own files (``Locations.of_study``), so studies never wait on each
+    other; a study home beside a warehouse of the old, shared layout is refused (``OldHomeLayout``).
     """
+    check_layout(locations.home)
     wait = lock_wait_seconds() if lock_wait is None else lock_wait
     deadline = time.monotonic() + wait
     if not read_only:

@@ -40,9 +40,9 @@ def _run(locations: Locations, waves: list[str]) -> float:
 
     from pipelines.runner import run_study
 
-    start = time.perf_counter()
-    run_study(STUDY, waves, home=str(locations.home), site=str(locations.site), build=str(locations.build),
-              instance=dg.DagsterInstance.ephemeral(), log_level="WARNING")
+    start = time.perf_counter()  # the study's home and site are <home>/<study>/ and <site>/<study>/
+    run_study(STUDY, waves, home=str(locations.home.parent), site=str(locations.site.parent),
+              build=str(locations.build), instance=dg.DagsterInstance.ephemeral(), log_level="WARNING")
     return time.perf_counter() - start
 
 
@@ -147,7 +147,7 @@ class CrashHarness:
 
     def _child(self, locations: Locations) -> subprocess.Popen:
         child = subprocess.Popen(
-            [sys.executable, "-m", "benchmarks.harness.crash", str(locations.home), str(locations.site),
+            [sys.executable, "-m", "benchmarks.harness.crash", str(locations.home.parent), str(locations.site.parent),
              str(locations.build)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
             env={**os.environ, "TOEGANG_LOCK_WAIT": "0"})
         if child.stdout.readline().strip() != "ready":
@@ -157,11 +157,11 @@ class CrashHarness:
 
     def _locations(self, name: str) -> Locations:
         base = self.folder / name
-        return Locations(base / "home", base / "site", base / "build")
+        return Locations.of_study(STUDY, home=base / "home", site=base / "site", build=base / "build")
 
     def copy(self, name: str) -> Locations:
         target = self._locations(name)
-        shutil.rmtree(target.home.parent, ignore_errors=True)
+        shutil.rmtree(self.folder / name, ignore_errors=True)
         shutil.copytree(self.before_home.home, target.home)
         shutil.copytree(self.before_home.site, target.site)
         return target
@@ -185,7 +185,7 @@ class CrashHarness:
             result.rerun_equals_after = snapshot(locations, settled=True) == self.settled
         except Exception as exc:  # noqa: BLE001 - reported, and a test failure
             result.rerun_error = f"{type(exc).__name__}: {exc}"[:500]
-        shutil.rmtree(locations.home.parent, ignore_errors=True)
+        shutil.rmtree(self.folder / f"kill-{index}", ignore_errors=True)
         return result
 
 
@@ -196,4 +196,4 @@ if __name__ == "__main__":  # the child: run the step, to be killed
 
     home, site, build = sys.argv[1:4]
     print("ready", flush=True)
-    _run(Locations(Path(home), Path(site), Path(build)), STEP_WAVES)
+    _run(Locations.of_study(STUDY, home=home, site=site, build=build), STEP_WAVES)

@@ -33,3 +33,20 @@ def write_study(folder: Path, study_id: str, surveys: list[dict], **extra) -> Pa
         **{key: demo[key] for key in KEPT}, "surveys": surveys, **extra,
     }, allow_unicode=True), encoding="utf-8")
     return folder
+
+
+SECOND_STUDY = "support-models"
+# A second kind of study, written only as configuration (client and worker instruments, a subject list of support
+# models, one wave): the study runs side by side with the demo in the overlapping-runs scenario.
+SECOND_FIXTURE = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "studies" / SECOND_STUDY
+
+
+def second_study(folder: Path, responses: int = 60, seed: int = 7) -> Path:
+    """The second study copied into ``folder/<study>/`` with generated responses (``instruments.generate``);
+    returns ``folder`` (a studies folder, for ``TOEGANG_STUDIES`` or ``studies_dir``)."""
+    from instruments.generate import write_study as generate
+    from instruments.study import load_study
+
+    shutil.copytree(SECOND_FIXTURE, folder / SECOND_STUDY)
+    generate(load_study(SECOND_STUDY, folder), responses=responses, seed=seed)
+    return folder

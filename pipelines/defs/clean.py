@@ -1,25 +1,24 @@
-"""clean_<instrument>_responses: typed, pseudonymised, consenting responses of one wave."""
+"""clean_<instrument>_responses: typed, pseudonymised, consenting responses of one wave, one asset per
+instrument the study declares."""
 
 import dagster as dg
 
-from pipelines.defs.keys import clean_key
-from pipelines.defs.partitions import wave_partitions
+from pipelines.defs.keys import StudyGraph
 from pipelines.resources.study import StudyResource
-from pipelines.resources.warehouse import WAREHOUSE_POOL, WarehouseResource
-from pipelines.stages import INSTRUMENTS
+from pipelines.resources.warehouse import WarehouseResource
 from pipelines.stages.clean import clean_wave
 
-CLEAN_DEPS = [dg.AssetKey("raw_responses"), dg.AssetKey("codebook")]
 
+def _clean_asset(graph: StudyGraph, instrument_name: str) -> dg.AssetsDefinition:
+    study_id = graph.study_id
 
-def _clean_asset(instrument_name: str) -> dg.AssetsDefinition:
     @dg.asset(
-        key=clean_key(instrument_name),
-        deps=CLEAN_DEPS,
-        partitions_def=wave_partitions,
-        group_name="clean",
+        key=graph.clean_key(instrument_name),
+        deps=[graph.key("raw_responses"), graph.key("codebook")],
+        partitions_def=graph.partitions,
+        group_name=graph.group("clean"),
         kinds={"duckdb"},
-        pool=WAREHOUSE_POOL,
+        pool=graph.pool,
         description=(
             f"Table ``clean.{instrument_name}_responses``: one row per consenting {instrument_name.replace('_', ' ')}"
             " response of the wave (latest version), answer codes typed, the token replaced by a keyed"
@@ -28,13 +27,15 @@ def _clean_asset(instrument_name: str) -> dg.AssetsDefinition:
     )
     def _asset(context: dg.AssetExecutionContext, study: StudyResource,
                warehouse: WarehouseResource) -> dg.MaterializeResult:
-        config = study.load()
-        if instrument_name not in config.instrument_names:
-            return dg.MaterializeResult(metadata={"rows": 0, "note": f"not an instrument of study {config.study_id}"})
-        with warehouse.connect() as con:
+        config = study.load(study_id)
+        if instrument_name not in config.instrument_names:  # the study changed since the definitions were loaded
+            return dg.MaterializeResult(metadata={"rows": 0, "note": f"not an instrument of study {config.study_id}"
+                                                                     " any more: reload the definitions"})
+        with warehouse.connect(study_id) as con:
             return dg.MaterializeResult(metadata=clean_wave(con, config, context.partition_key, instrument_name))
 
     return _asset
 
 
-CLEAN_ASSETS = [_clean_asset(name) for name in INSTRUMENTS]
+def clean_assets(graph: StudyGraph) -> list:
+    return [_clean_asset(graph, name) for name in graph.instruments]

@@ -2,10 +2,10 @@
 
 import dagster as dg
 
-from pipelines.defs.partitions import wave_partitions
+from pipelines.defs.keys import INGEST_GROUP, StudyGraph
 from pipelines.resources.limesurvey import LimeSurveyResource
 from pipelines.resources.study import StudyResource
-from pipelines.resources.warehouse import WAREHOUSE_POOL, WarehouseResource
+from pipelines.resources.warehouse import WarehouseResource
 from pipelines.stages.ingest import load_wave, structure_differences
 
 
@@ -14,33 +14,41 @@ class RawResponsesConfig(dg.Config):
     survey_ids: list[int] = []  # only these surveys of the wave (default: all)
 
 
-@dg.asset(partitions_def=wave_partitions, group_name="ingest", kinds={"duckdb"}, pool=WAREHOUSE_POOL)
-def raw_responses(context: dg.AssetExecutionContext, config: RawResponsesConfig, study: StudyResource,
-                  warehouse: WarehouseResource, limesurvey: LimeSurveyResource) -> dg.MaterializeResult:
-    """Table ``raw.responses`` (in ``raw.duckdb``): one row per version of a LimeSurvey response, as
-    exported, with its load in ``raw.loads``. Append-only; an identical re-delivery adds nothing, an
-    edited response is a new version.
+def ingest_assets(graph: StudyGraph) -> list:
+    """The study's raw_responses asset and its drift check."""
+    study_id = graph.study_id
 
-    Source per survey of the wave: its export file when the study file names one, else the LimeSurvey
-    server (new ids, still-incomplete ids, and on ``full_rescan`` every id), whose structure is kept
-    in ``raw.survey_structures`` for the drift check; and files dropped in the study's inbox.
-    """
-    with warehouse.connect() as con:
-        result = load_wave(con, study.load(), context.partition_key, locations=warehouse.locations(),
-                           pseudonym_key=study.pseudonym_key, log=lambda level, text: getattr(context.log, level)(text),
-                           limesurvey=limesurvey, survey_ids=config.survey_ids, full_rescan=config.full_rescan)
-    return dg.MaterializeResult(metadata=result.metadata())
+    @dg.asset(key=graph.key("raw_responses"), partitions_def=graph.partitions, group_name=graph.group(INGEST_GROUP),
+              kinds={"duckdb"}, pool=graph.pool)
+    def raw_responses(context: dg.AssetExecutionContext, config: RawResponsesConfig, study: StudyResource,
+                      warehouse: WarehouseResource, limesurvey: LimeSurveyResource) -> dg.MaterializeResult:
+        """Table ``raw.responses`` (in the study's ``raw.duckdb``): one row per version of a LimeSurvey response,
+        as exported, with its load in ``raw.loads``. Append-only; an identical re-delivery adds nothing, an
+        edited response is a new version.
 
+        Source per survey of the wave: its export file when the study file names one, else the LimeSurvey
+        server (new ids, still-incomplete ids, and on ``full_rescan`` every id), whose structure is kept
+        in ``raw.survey_structures`` for the drift check; and files dropped in the study's inbox.
+        """
+        with warehouse.connect(study_id) as con:
+            result = load_wave(con, study.load(study_id), context.partition_key,
+                               locations=warehouse.locations(study_id),
+                               pseudonym_key=lambda: study.pseudonym_key(study_id),
+                               log=lambda level, text: getattr(context.log, level)(text),
+                               limesurvey=limesurvey, survey_ids=config.survey_ids, full_rescan=config.full_rescan)
+        return dg.MaterializeResult(metadata=result.metadata())
 
-@dg.asset_check(asset=raw_responses, blocking=True,
-                description="The questionnaire on the LimeSurvey server is the one in the codebook: no "
-                            "question or answer added, removed or recoded.")
-def survey_structure_matches_codebook(study: StudyResource, warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    with warehouse.connect() as con:
-        checked, problems = structure_differences(con, study.load())
-    return dg.AssetCheckResult(
-        passed=not problems,
-        severity=dg.AssetCheckSeverity.ERROR,
-        description="; ".join(f"survey {sid}: " + "; ".join(lines) for sid, lines in problems.items()) or None,
-        metadata={"surveys_checked": checked, "differences": problems},
-    )
+    @dg.asset_check(asset=raw_responses, blocking=True,
+                    description="The questionnaire on the LimeSurvey server is the one in the codebook: no "
+                                "question or answer added, removed or recoded.")
+    def survey_structure_matches_codebook(study: StudyResource, warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        with warehouse.connect(study_id) as con:
+            checked, problems = structure_differences(con, study.load(study_id))
+        return dg.AssetCheckResult(
+            passed=not problems,
+            severity=dg.AssetCheckSeverity.ERROR,
+            description="; ".join(f"survey {sid}: " + "; ".join(lines) for sid, lines in problems.items()) or None,
+            metadata={"surveys_checked": checked, "differences": problems},
+        )
+
+    return [raw_responses, survey_structure_matches_codebook]

@@ -1,12 +1,17 @@
-"""Jobs the schedules and sensors start."""
+"""Jobs the schedules and sensors start: one ingest job per study."""
 
 import dagster as dg
 
-from pipelines.defs.ingest import raw_responses
+from pipelines.defs.keys import StudyGraph
 
-# Ingestion alone (raw layer and its drift check); analysts rebuild downstream assets when they choose.
-ingest_job = dg.define_asset_job(
-    "ingest_job",
-    selection=dg.AssetSelection.assets(raw_responses),
-    description="Load new and changed LimeSurvey responses of one wave into the raw layer.",
-)
+
+def ingest_job(graph: StudyGraph):
+    """Ingestion alone (the study's raw layer and its drift check); analysts rebuild downstream assets when they
+    choose. Its runs carry the study's tag and take its pool."""
+    return dg.define_asset_job(
+        graph.ingest_job_name,
+        selection=dg.AssetSelection.assets(graph.key("raw_responses")),
+        tags=graph.tags,
+        description=f"Load new and changed LimeSurvey responses of one wave of study {graph.study_id} into its "
+                    "raw layer.",
+    )

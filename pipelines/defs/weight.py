@@ -1,68 +1,71 @@
-"""raking_weights: the parents of a wave raked to the population margins named in the study file; its checks
-read the stored weighting diagnostics (``weighted.weighting_diagnostics``)."""
+"""raking_weights: the respondents of a wave's weighted instrument raked to the population margins named in the
+study file; its checks read the stored weighting diagnostics (``weighted.weighting_diagnostics``)."""
 
 import dagster as dg
 
-from pipelines.defs.keys import CLEAN_KEYS
-
-from pipelines.defs.partitions import wave_partitions
+from pipelines.defs.keys import StudyGraph
 from pipelines.resources.study import StudyResource
-from pipelines.resources.warehouse import WAREHOUSE_POOL, WarehouseResource
+from pipelines.resources.warehouse import WarehouseResource
 from pipelines.stages.weight import (effective_sizes, invalid_weights, margin_errors_by_wave, stale_diagnostics,
                                      weight_wave)
 
 
-@dg.asset(deps=[*CLEAN_KEYS, dg.AssetKey("quality_flags")],
-          partitions_def=wave_partitions, group_name="weight", kinds={"duckdb"}, pool=WAREHOUSE_POOL)
-def raking_weights(context: dg.AssetExecutionContext, study: StudyResource,
-                   warehouse: WarehouseResource) -> dg.MaterializeResult:
-    """Tables ``weighted.parent_weights``: one row per parent of the wave in the weighting base (complete
-    responses that answered every margin variable and that no quality rule keeps out), with the raked weight
-    in persons and, when the study trims, the trimmed final weight; and ``weighted.weighting_diagnostics``.
-    Source: ``clean.parent_responses``, ``clean.quality_flags`` and the wave's margins file."""
-    with warehouse.connect() as con:
-        return dg.MaterializeResult(metadata=weight_wave(con, study.load(), context.partition_key))
+def weight_assets(graph: StudyGraph) -> list:
+    study_id = graph.study_id
 
+    @dg.asset(key=graph.key("raking_weights"), deps=[*graph.clean_keys, graph.key("quality_flags")],
+              partitions_def=graph.partitions, group_name=graph.group("weight"), kinds={"duckdb"}, pool=graph.pool)
+    def raking_weights(context: dg.AssetExecutionContext, study: StudyResource,
+                       warehouse: WarehouseResource) -> dg.MaterializeResult:
+        """Tables ``weighted.<instrument>_weights``: one row per respondent of the wave's weighted instrument in
+        the weighting base (complete responses that answered every margin variable and that no quality rule keeps
+        out), with the raked weight in persons and, when the study trims, the trimmed final weight; and
+        ``weighted.weighting_diagnostics``. Source: the clean responses, ``clean.quality_flags`` and the wave's
+        margins file."""
+        with warehouse.connect(study_id) as con:
+            return dg.MaterializeResult(metadata=weight_wave(con, study.load(study_id), context.partition_key))
 
-@dg.asset_check(asset=raking_weights, blocking=True,
-                description="The raked weights (before any trimming) meet every population margin within 1e-6.")
-def weights_meet_margins(study: StudyResource, warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    with warehouse.connect() as con:
-        worst = margin_errors_by_wave(con, study.load(), final=False)
-        stale = stale_diagnostics(con, study.load())
-    failed = {k: v for k, v in worst.items() if v > 1e-6}
-    return dg.AssetCheckResult(
-        passed=not failed and not stale, severity=dg.AssetCheckSeverity.ERROR,
-        description=f"weight wave(s) {', '.join(stale)} again: their diagnostics no longer describe their weights"
-        if stale else None,
-        metadata={"largest_relative_error": worst, "failed": failed, "stale_waves": stale})
+    @dg.asset_check(asset=raking_weights, blocking=True,
+                    description="The raked weights (before any trimming) meet every population margin within 1e-6.")
+    def weights_meet_margins(study: StudyResource, warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        with warehouse.connect(study_id) as con:
+            worst = margin_errors_by_wave(con, study.load(study_id), final=False)
+            stale = stale_diagnostics(con, study.load(study_id))
+        failed = {k: v for k, v in worst.items() if v > 1e-6}
+        return dg.AssetCheckResult(
+            passed=not failed and not stale, severity=dg.AssetCheckSeverity.ERROR,
+            description=f"weight wave(s) {', '.join(stale)} again: their diagnostics no longer describe their "
+                        "weights" if stale else None,
+            metadata={"largest_relative_error": worst, "failed": failed, "stale_waves": stale})
 
+    @dg.asset_check(asset=raking_weights,
+                    description="After trimming, the final weights miss the margins by at most 1% (a warning: "
+                                "trimming trades exact margins for variance).")
+    def trimmed_weights_near_margins(study: StudyResource, warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        config = study.load(study_id)
+        with warehouse.connect(study_id) as con:
+            deviation = margin_errors_by_wave(con, config, final=True)
+        return dg.AssetCheckResult(passed=all(v <= 0.01 for v in deviation.values()),
+                                   severity=dg.AssetCheckSeverity.WARN,
+                                   metadata={"trimming": str(config.trim), "largest_relative_deviation": deviation})
 
-@dg.asset_check(asset=raking_weights, description="After trimming, the final weights miss the margins by at "
-                                                  "most 1% (a warning: trimming trades exact margins for variance).")
-def trimmed_weights_near_margins(study: StudyResource, warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    config = study.load()
-    with warehouse.connect() as con:
-        deviation = margin_errors_by_wave(con, config, final=True)
-    return dg.AssetCheckResult(passed=all(v <= 0.01 for v in deviation.values()),
-                               severity=dg.AssetCheckSeverity.WARN,
-                               metadata={"trimming": str(config.trim), "largest_relative_deviation": deviation})
+    @dg.asset_check(asset=raking_weights, blocking=True, description="Every weight is positive and finite.")
+    def weights_positive_and_finite(study: StudyResource, warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        with warehouse.connect(study_id) as con:
+            bad = invalid_weights(con, study.load(study_id))
+        return dg.AssetCheckResult(passed=not bad, severity=dg.AssetCheckSeverity.ERROR,
+                                   metadata={"offending_response_ids": bad[:50]})
 
+    @dg.asset_check(asset=raking_weights,
+                    description="The effective sample size of each wave is at least the study's minimum "
+                                "(weighting: min_effective_sample, default 30).")
+    def effective_sample_size(study: StudyResource, warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        config = study.load(study_id)
+        with warehouse.connect(study_id) as con:
+            n_eff = effective_sizes(con, config)
+        low = {w: v for w, v in n_eff.items() if v < config.min_effective_sample}
+        return dg.AssetCheckResult(passed=not low, severity=dg.AssetCheckSeverity.WARN,
+                                   metadata={"n_eff": n_eff, "minimum": config.min_effective_sample})
 
-@dg.asset_check(asset=raking_weights, blocking=True, description="Every weight is positive and finite.")
-def weights_positive_and_finite(study: StudyResource, warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    with warehouse.connect() as con:
-        bad = invalid_weights(con, study.load())
-    return dg.AssetCheckResult(passed=not bad, severity=dg.AssetCheckSeverity.ERROR,
-                               metadata={"offending_response_ids": bad[:50]})
-
-
-@dg.asset_check(asset=raking_weights, description="The effective sample size of each wave is at least the "
-                                                  "study's minimum (weighting: min_effective_sample, default 30).")
-def effective_sample_size(study: StudyResource, warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    config = study.load()
-    with warehouse.connect() as con:
-        n_eff = effective_sizes(con, config)
-    low = {w: v for w, v in n_eff.items() if v < config.min_effective_sample}
-    return dg.AssetCheckResult(passed=not low, severity=dg.AssetCheckSeverity.WARN,
-                               metadata={"n_eff": n_eff, "minimum": config.min_effective_sample})
+    return [raking_weights, weights_meet_margins, trimmed_weights_near_margins, weights_positive_and_finite,
+            effective_sample_size]

@@ -1,4 +1,4 @@
-"""The study resource: which study a run works on, and the key of its respondent pseudonyms."""
+"""The study resource: where the study folders are, and the key of the respondent pseudonyms."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from instruments.model import Instrument
-from instruments.study import DEMO_STUDY, Study, load_study
+from instruments.study import Study, load_study
 
 
 class PseudonymKeyMissing(RuntimeError):
@@ -16,31 +15,23 @@ class PseudonymKeyMissing(RuntimeError):
 
 
 class StudyResource(dg.ConfigurableResource):
-    """The study configuration ``instruments/studies/<study_id>.yaml``.
+    """The study folders (``instruments/studies/<study>/``, or ``$TOEGANG_STUDIES/<study>/``). Which study a run
+    works on is the asset graph's (``pipelines/defs/keys.py``): each study has its own assets.
 
-    Environment (read when a run starts): ``TOEGANG_STUDY`` (default ``demo-brussels``) when
-    ``study_id`` is not set; ``TOEGANG_PSEUDONYM_KEY``, the secret of the respondent pseudonyms, which is
-    required unless the study is a synthetic demo with its own public key.
+    Environment (read when a run starts): ``TOEGANG_PSEUDONYM_KEY``, the secret of the respondent pseudonyms,
+    which is required unless the study is a synthetic demo with its own public key.
     """
 
-    study_id: str | None = None
     studies_dir: str | None = None  # default: $TOEGANG_STUDIES or instruments/studies/
 
-    def load(self) -> Study:
-        study_id = self.study_id or os.environ.get("TOEGANG_STUDY") or DEMO_STUDY
-        if self.studies_dir:
-            return load_study(study_id, Path(self.studies_dir))
-        return load_study(study_id)
+    def load(self, study_id: str) -> Study:
+        return load_study(study_id, Path(self.studies_dir) if self.studies_dir else None)
 
-    def instrument(self, name: str, wave: str) -> Instrument:
-        """The questionnaire as fielded in the wave (the definition with the wave's services)."""
-        return self.load().instrument(name, wave)
-
-    def pseudonym_key(self) -> bytes:
+    def pseudonym_key(self, study_id: str) -> bytes:
         key = os.environ.get("TOEGANG_PSEUDONYM_KEY")
         if key:
             return key.encode("utf-8")
-        study = self.load()
+        study = self.load(study_id)
         if study.demo_pseudonym_key:
             return study.demo_pseudonym_key.encode("utf-8")
         raise PseudonymKeyMissing(

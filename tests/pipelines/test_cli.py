@@ -46,9 +46,9 @@ def test_demo_command_runs_and_says_where_the_outputs_are(tmp_path, monkeypatch)
     result = runner.invoke(app, ["demo", "--home", str(tmp_path / "home"), "--site", str(tmp_path / "site"),
                                  "--build", str(tmp_path / "build")])
     assert result.exit_code == 0, result.output
-    assert f"Warehouse:  {tmp_path / 'home' / 'toegang.duckdb'}" in result.output
-    assert f"Dashboard:  {tmp_path / 'site' / 'index.html'}" in result.output
-    assert (tmp_path / "site" / "en" / "index.html").is_file()
+    assert f"Warehouse:  {tmp_path / 'home' / DEMO_STUDY / 'toegang.duckdb'}" in result.output
+    assert f"Dashboard:  {tmp_path / 'site' / DEMO_STUDY / 'index.html'}" in result.output
+    assert (tmp_path / "site" / DEMO_STUDY / "en" / "index.html").is_file()
     assert len(list((tmp_path / "build" / "demo-brussels").glob("*.lss"))) == 4
     assert (tmp_path / "dagster" / "dagster.yaml").is_file()  # runs are recorded for `dagster dev`
 
@@ -71,7 +71,7 @@ def test_demo_command_runs_and_says_where_the_outputs_are(tmp_path, monkeypatch)
 
 
 def _rows(home, sql, *params):
-    with connect(Locations(home=home, site=home, build=home), read_only=True) as con:
+    with connect(Locations.of_study(DEMO_STUDY, home=home), read_only=True) as con:
         return con.execute(sql, list(params)).fetchall()[0][0]
 
 

@@ -216,7 +216,7 @@ def test_a_garbled_export_stops_the_run_and_keeps_earlier_rows(tmp_path):
         link = link.__cause__ or link.__context__
     assert link is None
     assert re.search(r"line \d+: malformed JSON", str(error.value))
-    with duckdb.connect(str(home / "raw.duckdb"), read_only=True) as con:
+    with duckdb.connect(str(home / "demo-brussels" / "raw.duckdb"), read_only=True) as con:
         assert con.execute("SELECT DISTINCT wave FROM responses").fetchall() == [("2018",)]
         assert con.execute("SELECT count(*) FROM responses").fetchall()[0][0] == 277 + 31
 
@@ -279,7 +279,7 @@ def test_exports_hold_labelled_pseudonymised_microdata_and_the_published_tables(
     import pyreadstat
 
     _, second, _ = demo_run
-    folder = second.locations.exports / "demo-brussels"
+    folder = second.locations.exports  # <TOEGANG_HOME>/demo-brussels/exports/
     data, meta = pyreadstat.read_sav(str(folder / "microdata" / "parent_2018.sav"))
     clean = _query(second, "SELECT count(*) FROM clean.parent_responses WHERE wave = '2018'")[0][0]
     assert len(data) == clean and "respondent_id" in data.columns

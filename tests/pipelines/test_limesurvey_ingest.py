@@ -48,7 +48,7 @@ def setup(tmp_path: Path, server):
                          limesurvey=resource, **kwargs)
 
     def query(sql, params=()):
-        path = tmp_path / "home" / "raw.duckdb"
+        path = tmp_path / "home" / "api-study" / "raw.duckdb"
         if not path.exists():
             return None
         with duckdb.connect(str(path), read_only=True) as con:

@@ -1,5 +1,6 @@
-"""`toegang serve` serves the site on 127.0.0.1 only, and refuses a folder without a site."""
+"""`toegang serve` serves a study's site (<site>/<study>/) on 127.0.0.1 only, and refuses a study without one."""
 
+import os
 import re
 import subprocess
 import sys
@@ -10,9 +11,9 @@ from tests.dashboards.sample import sample_content
 
 
 def test_serve_serves_the_site_on_loopback(tmp_path):
-    write_site(tmp_path / "site", sample_content())
+    write_site(tmp_path / "site" / "some-study", sample_content())
     server = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "serve", "--site", str(tmp_path / "site"),
-                               "--port", "0"], stdout=subprocess.PIPE, text=True)
+                               "--study", "some-study", "--port", "0"], stdout=subprocess.PIPE, text=True)
     try:
         line = server.stdout.readline()
         url = re.search(r"http://127\.0\.0\.1:\d+/", line).group(0)
@@ -32,7 +33,8 @@ def test_serve_serves_the_site_on_loopback(tmp_path):
             server.wait(timeout=30)
 
 
-def test_serve_refuses_a_folder_without_a_site(tmp_path):
+def test_serve_refuses_a_study_without_a_site(tmp_path):
+    write_site(tmp_path / "some-study", sample_content())  # another study's site is not this one's
     done = subprocess.run([sys.executable, "-m", "pipelines.cli", "serve", "--site", str(tmp_path)],
-                          capture_output=True, text=True, timeout=60)
-    assert done.returncode == 1 and "no dashboard in" in done.stderr
+                          capture_output=True, text=True, timeout=60, env={**os.environ, "TOEGANG_STUDY": "other"})
+    assert done.returncode == 1 and f"no dashboard of study other in {tmp_path / 'other'}" in done.stderr

@@ -88,7 +88,7 @@ def hostile_run(tmp_path_factory):
         row["opmerking"] = text
     write_csv(studies / "hostile" / "parents.csv", list(parents.columns), rows)
     # Inbox files whose names carry markup, SQL and dots; one with a column named like an injection.
-    inbox = root / "home" / "inbox" / "hostile"
+    inbox = root / "home" / "hostile" / "inbox"
     inbox.mkdir(parents=True)
     names = {"good": "results-survey418201 <img onerror=x>'; DROP TABLE raw.loads;--..csv",
              "bad": "results-survey418202 ..\\..\\evil.csv"}
@@ -145,15 +145,16 @@ def test_sql_fragments_are_stored_as_values_and_run_nowhere(hostile_run):
 
 def test_path_traversal_is_refused_as_a_path_and_kept_as_text(hostile_run, tmp_path):
     root, run, names = hostile_run
-    archive, quarantine = root / "home" / "archive" / "hostile", root / "home" / "quarantine" / "hostile"
+    archive, quarantine = root / "home" / "hostile" / "archive", root / "home" / "hostile" / "quarantine"
     archived = [p for p in archive.iterdir()]
     assert [p.name.split("_", 1)[1] for p in archived] == [names["good"]]
     quarantined = sorted(p.name for p in quarantine.iterdir())
     assert len(quarantined) == 2 and quarantined[0].endswith(names["bad"])
     reason = (quarantine / quarantined[1]).read_text(encoding="utf-8")
     assert "columns not in the codebook" in reason and 'x"; DROP TABLE raw.loads; --' in reason
-    assert sorted(p.name for p in (root / "home").iterdir()) == ["archive", "exports", "inbox", "quarantine",
-                                                                "raw.duckdb", "toegang.duckdb"]
+    assert [p.name for p in (root / "home").iterdir()] == ["hostile"]  # the study's home, nothing beside it
+    assert sorted(p.name for p in (root / "home" / "hostile").iterdir() if not p.name.startswith(".exports-")) == [
+        "archive", "exports", "inbox", "quarantine", "raw.duckdb", "toegang.duckdb"]  # .exports-*: its version
     assert _service_labels(run)["S03"] == TRAVERSAL  # a label that looks like a path is only text
     # Names from data that would become paths are refused: study ids, waves, instrument names.
     for survey, problem in (({"wave": "../../escape"}, "wave '../../escape' must be letters"),

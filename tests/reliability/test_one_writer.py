@@ -1,10 +1,13 @@
-"""One writer at a time: a process that finds the warehouse locked waits (TOEGANG_LOCK_WAIT) or stops with a
-clear message; two overlapping runs of the same wave both complete in turn and leave what one run leaves;
-Dagster runs that write the warehouse share one pool limited to one run."""
+"""One writer at a time per study, studies side by side: a process that finds a study's warehouse locked waits
+(TOEGANG_LOCK_WAIT, logging that it waits) or stops with a clear message; two overlapping runs of the same wave
+complete in turn and leave what one run leaves, while a run of a second study in the same TOEGANG_HOME goes on at
+the same time without waiting for a lock; Dagster runs that write a study's warehouse share the study's pool,
+limited to one run, and each study has its own."""
 
 import subprocess
 import sys
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import dagster as dg
@@ -15,8 +18,7 @@ from typer.testing import CliRunner
 from pipelines.cli import app
 from pipelines.runner import run_study, write_dagster_yaml
 from warehouse.connection import WarehouseLocked, connect, lock_wait_seconds
-from warehouse.paths import Locations
-from benchmarks.harness.processes import tables_of, toegang_process
+from benchmarks.harness.processes import WAITING, overlapping_runs, tables_of
 
 ROOT = Path(__file__).resolve().parents[2]
 HOLDER = """
@@ -62,11 +64,14 @@ def test_a_locked_warehouse_is_refused_naming_file_holder_and_setting(locations)
     assert "TOEGANG_LOCK_WAIT" in message
 
 
-def test_a_waiting_connection_gets_the_warehouse_once_the_other_process_lets_go(locations):
+def test_a_waiting_connection_gets_the_warehouse_once_the_other_process_lets_go(locations, caplog):
     with Holder(locations.warehouse) as holder:
         threading.Timer(0.5, holder.release).start()
         with connect(locations, lock_wait=120) as con:  # waits, then sees what the holder committed
             assert con.execute("SELECT note FROM held").fetchall() == [("written while holding the lock",)]
+    waits = [r.getMessage() for r in caplog.records if WAITING in r.getMessage()]
+    assert waits == [f"{WAITING} {locations.warehouse}, in use by process {holder.process.pid} (at most 120 s, "
+                     "TOEGANG_LOCK_WAIT)"]
 
 
 def test_lock_wait_setting():
@@ -85,49 +90,65 @@ def test_the_cli_names_a_wrong_lock_wait_setting(tmp_path):
 
 def test_the_cli_stops_with_a_clear_message_when_the_warehouse_stays_locked(tmp_path):
     home = tmp_path / "home"
-    with Holder(home / "toegang.duckdb") as holder:
+    warehouse = home / "demo-brussels" / "toegang.duckdb"
+    with Holder(warehouse) as holder:
         result = CliRunner().invoke(app, ["ingest", "--home", str(home)],
                                     env={"TOEGANG_LOCK_WAIT": "0", "DAGSTER_HOME": str(tmp_path / "dagster")})
     assert result.exit_code == 1
-    assert f"error: the warehouse {home / 'toegang.duckdb'} is in use by process {holder.process.pid}" in result.output
+    assert f"error: the warehouse {warehouse} is in use by process {holder.process.pid}" in result.output
     assert "Traceback" not in result.output
 
 
 @pytest.mark.e2e
-def test_two_overlapping_runs_of_a_wave_complete_in_turn_and_equal_one_run(tmp_path):
-    shared = Locations(tmp_path / "shared", tmp_path / "site", tmp_path / "build")
-    runs = [toegang_process(tmp_path, name, "run", "--wave", "2018", "--home", str(shared.home),
-                     "--site", str(tmp_path / f"site-{name}"), "--build", str(tmp_path / f"build-{name}"))
-            for name in ("a", "b")]
-    # Meanwhile, the reference: the same wave run once, alone.
-    alone = run_study("demo-brussels", ["2018"], home=str(tmp_path / "alone"), site=str(tmp_path / "site-alone"),
-                      build=str(tmp_path / "build-alone"), instance=dg.DagsterInstance.ephemeral())
-    outputs = [run.communicate(timeout=900)[0] for run in runs]
-    assert [run.returncode for run in runs] == [0, 0], outputs
-    assert all("Study demo-brussels, waves 2018: done." in out for out in outputs)
-    overlapping, reference = tables_of(shared), tables_of(alone.locations)
+def test_overlapping_runs_take_turns_within_a_study_and_never_wait_across_studies(tmp_path):
+    """Three `toegang run` processes at once in one TOEGANG_HOME (benchmarks/harness/processes.py): two of the
+    demo's wave 2018, which take turns on the demo's files, and one of a second study with TOEGANG_LOCK_WAIT=0,
+    which runs while the demo's do, never waiting for a lock (any wait would end it at once)."""
+    alone_root = tmp_path / "alone"
+    with ThreadPoolExecutor(1) as pool:  # the processes are waited for in a thread
+        scenario = pool.submit(overlapping_runs, tmp_path / "overlap")
+        # Meanwhile, the reference: the same wave run once, alone.
+        alone = run_study("demo-brussels", ["2018"], home=str(alone_root / "home"), site=str(alone_root / "site"),
+                          build=str(alone_root / "build"), instance=dg.DagsterInstance.ephemeral())
+        done = scenario.result(timeout=1800)
+    assert done.codes == {"a": 0, "b": 0, "c": 0}, done.outputs
+    assert all("Study demo-brussels, waves 2018: done." in done.outputs[name] for name in "ab")
+    assert "Study support-models, waves 2025: done." in done.outputs["c"]
+    # Neither study waited for the other: the second never waited at all, the demo's runs only for each other.
+    assert not done.waits("c")
+    assert all(str(done.demo.home) in line for line in done.waits("a") + done.waits("b"))
+    assert done.overlap_seconds() > 0, done.runs  # the second study ran while a demo run did
+    overlapping, reference = tables_of(done.demo), tables_of(alone.locations)
     assert overlapping.keys() == reference.keys()
     for name in reference:
         assert overlapping[name] == reference[name], name
     assert sum(n for _, _, n in reference["raw versions"]) == 277 + 31
-    with duckdb.connect(str(shared.raw), read_only=True) as con:  # both runs loaded; the second added nothing
+    with duckdb.connect(str(done.demo.raw), read_only=True) as con:  # both runs loaded; the second added nothing
         loads = con.execute("SELECT survey_id, list(responses_inserted ORDER BY load_seq) FROM loads "
                             "GROUP BY ALL ORDER BY ALL").fetchall()
     assert loads == [(418201, [277, 0]), (418202, [31, 0])]
+    second = tables_of(done.second)  # the second study's warehouse is whole: every response, its indicators
+    assert sum(n for _, _, n in second["raw versions"]) == done.second_responses
+    assert second["indicators.indicators"] and second["weighted.client_weights"]
+    with duckdb.connect(str(done.second.warehouse), read_only=True) as con:
+        assert con.execute("SELECT DISTINCT study_id FROM indicators.indicators").fetchall() == [("support-models",)]
+    with duckdb.connect(str(done.demo.warehouse), read_only=True) as con:
+        assert con.execute("SELECT DISTINCT study_id FROM indicators.indicators").fetchall() == [("demo-brussels",)]
 
 
-def test_runs_writing_the_warehouse_share_one_pool_limited_to_one_run(tmp_path):
+def test_runs_writing_a_study_share_its_pool_limited_to_one_run(tmp_path):
     from pipelines.definitions import defs
-    from pipelines.resources.warehouse import WAREHOUSE_POOL
 
     graph = defs.resolve_asset_graph()
-    pools = {key.to_user_string(): graph.get(key).pools for key in graph.get_all_asset_keys()}
+    pools = {key.path[-1]: graph.get(key).pools for key in graph.get_all_asset_keys()}
     writers = {"raw_responses", "codebook", "clean_parent_responses", "clean_field_actor_responses",
                "quality_flags", "quality_report", "raking_weights", "indicators", "wave_differences", "exports",
                "dashboard_site"}
-    assert {name for name, p in pools.items() if WAREHOUSE_POOL in p} == writers
+    assert {name for name, p in pools.items() if p == {"toegang_demo_brussels"}} == writers
+    assert pools["instrument_files"] == set()  # writes build/ only
     write_dagster_yaml(tmp_path)
     instance = dg.DagsterInstance.from_config(str(tmp_path))
     config = instance.get_concurrency_config().pool_config
+    # One run at a time per pool, that is per study; pools of other studies (test_definitions.py) are other pools.
     assert (config.pool_granularity.value, config.default_pool_limit) == ("run", 1)
     assert instance.run_monitoring_enabled

@@ -1,15 +1,14 @@
-"""warehouse/backup.py and `toegang backup`/`toegang restore`: a warehouse round-trips exactly (every table's
-rows and column types, constraints, views, schema versions, in both files); a damaged or altered backup
-and an existing warehouse are refused; a replaced warehouse is kept beside the restored one."""
+"""warehouse/backup.py and `toegang backup`/`toegang restore --study`: a study's warehouse round-trips exactly
+(every table's rows and column types, constraints, views, schema versions, in both files) into the study's home;
+a damaged or altered backup, a backup of another study and an existing warehouse are refused; a replaced
+warehouse is kept beside the restored one."""
 
 import json
 
-import dagster as dg
 import pytest
 from typer.testing import CliRunner
 
 from pipelines.cli import app
-from pipelines.runner import run_study
 from warehouse.backup import BackupError, backup, restore
 from warehouse.connection import connect
 from warehouse.paths import Locations
@@ -41,26 +40,29 @@ def _state(locations: Locations) -> dict:
     return state
 
 
-@pytest.fixture(scope="module")
-def warehouse(tmp_path_factory):
-    root = tmp_path_factory.mktemp("backup")
-    done = run_study("demo-brussels", ["2021"], home=str(root / "home"), site=str(root / "site"),
-                     build=str(root / "build"), instance=dg.DagsterInstance.ephemeral())
-    return root, done.locations
+STUDY = "demo-brussels"
 
 
 def test_backup_and_restore_round_trip_a_warehouse_exactly(warehouse, tmp_path):
     _, locations = warehouse
     before = _state(locations)
     assert len(before["warehouse.clean.parent_responses"]["rows"]) > 100  # a real warehouse, not an empty one
-    result = CliRunner().invoke(app, ["backup", str(tmp_path / "copy"), "--home", str(locations.home)])
+    assert locations.home.name == STUDY  # the study's home: <TOEGANG_HOME>/<study>/
+    result = CliRunner().invoke(app, ["backup", str(tmp_path / "copy"), "--study", STUDY,
+                                      "--home", str(locations.home.parent)])
     assert result.exit_code == 0, result.output
+    assert f"backup of study {STUDY} written" in result.output
     manifest = json.loads((tmp_path / "copy" / "manifest.json").read_text())
     assert manifest["rows"]["raw"]["main.responses"] == 214 + 28
-    assert manifest["schema_versions"] == latest_versions()
-    restored = Locations(tmp_path / "restored", tmp_path / "site", tmp_path / "build")
-    result = CliRunner().invoke(app, ["restore", str(tmp_path / "copy"), "--home", str(restored.home)])
+    assert manifest["schema_versions"] == latest_versions() and manifest["study_id"] == STUDY
+    restored = Locations.of_study(STUDY, home=tmp_path / "restored")
+    other = CliRunner().invoke(app, ["restore", str(tmp_path / "copy"), "--study", "support-models",
+                                     "--home", str(tmp_path / "restored")])
+    assert other.exit_code == 1 and "is a backup of study 'demo-brussels', not 'support-models'" in other.output
+    result = CliRunner().invoke(app, ["restore", str(tmp_path / "copy"), "--home", str(tmp_path / "restored")],
+                                env={"TOEGANG_STUDY": STUDY})
     assert result.exit_code == 0, result.output
+    assert f"into {restored.home.resolve()}" in result.output
     after = _state(restored)
     assert after.keys() == before.keys()
     for name in before:
@@ -87,12 +89,13 @@ def test_a_changed_or_incomplete_backup_is_refused(warehouse, tmp_path):
 def test_restore_never_overwrites_unless_asked_and_then_keeps_the_old_files(warehouse, tmp_path):
     _, locations = warehouse
     backup(locations, tmp_path / "copy")
-    target = Locations(tmp_path / "home", tmp_path / "s", tmp_path / "b")
+    target = Locations.of_study(STUDY, home=tmp_path / "home")
     with connect(target) as con:
         con.execute("INSERT INTO meta.run_failures VALUES ('kept', 'j', NULL, now()::TIMESTAMP, 'm')")
-    result = CliRunner().invoke(app, ["restore", str(tmp_path / "copy"), "--home", str(target.home)])
+    home = str(tmp_path / "home")
+    result = CliRunner().invoke(app, ["restore", str(tmp_path / "copy"), "--home", home])
     assert result.exit_code == 1 and "exists; restore into an empty home or pass --replace" in result.output
-    result = CliRunner().invoke(app, ["restore", str(tmp_path / "copy"), "--home", str(target.home), "--replace"])
+    result = CliRunner().invoke(app, ["restore", str(tmp_path / "copy"), "--home", home, "--replace"])
     assert result.exit_code == 0, result.output
     assert _state(target) == _state(locations)
     kept = sorted(p.name for p in target.home.glob("*.before-restore-*"))
