@@ -166,3 +166,16 @@ def test_the_comparison_page_names_each_side_by_who_answered_in_each_language(si
     assert "Field actors" not in page.inner_text("main")
     assert visit.errors == []
 
+
+def test_a_second_studys_pages_load_draw_and_pass_axe(second_site, visit):
+    """The support-models site (conftest.py): its own pages (Levesque dimensions, clients beside workers) hold
+    the same standards in a browser."""
+    pages = sorted((second_site.site / "en").glob("*.html"))
+    assert "comparison.html" in {p.name for p in pages}
+    for path in pages:
+        page = visit.open(path.as_uri())
+        for chart in page.evaluate(PAINTED):
+            assert chart["values"] > 0 and chart["painted"] == chart["values"], (path.name, chart)
+        assert visit.errors == [] and visit.requests == [], path.name
+        assert _serious(page) == [], path.name
+        visit.errors.clear()
