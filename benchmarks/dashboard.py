@@ -23,7 +23,7 @@ from pipelines.stages.publish import site_content
 from benchmarks.harness.browser import chromium
 from warehouse.connection import connect
 
-PAGES = ("en/index.html", "fr/neighbourhoods.html", "nl/trend.html")
+PAGES = ("en/index.html", "fr/breakdown-neighbourhood.html", "nl/trend.html")
 FIRST_CHART = "performance.getEntriesByName('first-chart-painted').length > 0"
 
 

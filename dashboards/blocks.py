@@ -9,7 +9,7 @@ from itertools import count
 import pandas as pd
 
 from dashboards.charts import bar_figure, figure_json, line_figure
-from dashboards.formatting import interval_text, reason_text, value_text
+from dashboards.formatting import Reasons, interval_text, value_text
 from dashboards.matrix import Matrix
 from dashboards.text import t
 
@@ -39,13 +39,13 @@ def cell_key(row: pd.Series) -> str:
     return "|".join(str(row[c]) for c in ("indicator", "breakdown", "domain", "wave", "instrument"))
 
 
-def cell_html(row: pd.Series | None, unit: str, lang: str, min_n: int) -> str:
+def cell_html(row: pd.Series | None, unit: str, lang: str, reasons: Reasons) -> str:
     if row is None:
         text = t("not_measured", lang)
         return f'<td class="absent"><span aria-hidden="true">·</span><span class="visually-hidden">{esc(text)}</span></td>'
     key = esc(cell_key(row))
     if row["suppressed"]:
-        why = reason_text(row["reason"], lang, min_n)
+        why = reasons.text(row["reason"], lang, unit)
         return (f'<td class="suppressed" data-key="{key}" data-reason="{esc(str(row["reason"]))}">'
                 f'<span aria-hidden="true">—</span> <span class="reason">{esc(why)}</span></td>')
     ci = interval_text(row["ci_low"], row["ci_high"], unit, lang)
@@ -57,11 +57,11 @@ def cell_html(row: pd.Series | None, unit: str, lang: str, min_n: int) -> str:
             f'<span class="value">{esc(value_text(row["estimate"], unit, lang))}</span>{flag}{ci_html}{n}</td>')
 
 
-def table_html(grid: Matrix, caption: str, corner: str, lang: str, min_n: int) -> str:
+def table_html(grid: Matrix, caption: str, corner: str, lang: str, reasons: Reasons) -> str:
     head = "".join(f'<th scope="col">{esc(label)}</th>' for _, label in grid.series)
     body = "".join(
         f'<tr><th scope="row">{esc(label)}</th>'
-        + "".join(cell_html(grid.cell(code, series), grid.unit, lang, min_n) for series, _ in grid.series)
+        + "".join(cell_html(grid.cell(code, series), grid.unit, lang, reasons) for series, _ in grid.series)
         + "</tr>"
         for code, label in grid.categories
     )
@@ -130,7 +130,7 @@ def trend_summary(grid: Matrix, lang: str) -> list[str]:
     return parts
 
 
-def block(ids: Ids, title: str, grid: Matrix, lang: str, min_n: int, *, corner: str, kind: str = "bar",
+def block(ids: Ids, title: str, grid: Matrix, lang: str, reasons: Reasons, *, corner: str, kind: str = "bar",
           intro: str = "", level: int = 3) -> str:
     """One chart with its heading, summary and table."""
     block_id = ids.new()
@@ -151,5 +151,5 @@ def block(ids: Ids, title: str, grid: Matrix, lang: str, min_n: int, *, corner: 
         f'aria-label="{esc(t("chart_label", lang, title=title))}" aria-describedby="{block_id}-s"></div>'
         f'<script type="application/json" id="{block_id}-data">{figure_json(fig)}</script>'
         f'<figcaption>{esc(t("chart_caption", lang) + gap_note)}</figcaption></figure>'
-        f"{table_html(grid, caption, corner, lang, min_n)}</section>"
+        f"{table_html(grid, caption, corner, lang, reasons)}</section>"
     )

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from dashboards.text import TEXT, t
 
@@ -54,9 +57,42 @@ def plot_value(value: object, unit: str) -> float | None:
     return float(value)
 
 
-def reason_text(reason: object, lang: str, min_n: int) -> str:
-    """Why a cell is not shown, in words; an unknown code is named as it is."""
-    key = f"reason_{reason}"
-    if key in TEXT:
-        return t(key, lang, min_n=min_n)
-    return t("reason_other", lang, reason=str(reason))
+# The reason codes the indicator table builds from the study's rules and instruments (analyses/indicator_table.py).
+_ALPHA_BELOW = re.compile(r"alpha_below_(?P<alpha>[0-9]+(?:\.[0-9]+)?)")
+_N_BELOW = re.compile(r"(?P<instrument>.+)_n_below_(?P<n>[0-9]+)")
+_WITHHELD = re.compile(r"(?P<instrument>.+)_(?P<unit>[a-z]+)_withheld")
+
+
+def lowered(text: str) -> str:
+    """A title's word inside a sentence: its first letter lowered, nothing else changed."""
+    return text[:1].lower() + text[1:]
+
+
+@dataclass(frozen=True)
+class Reasons:
+    """What the reason codes of hidden cells need to be said in words: the small-cell minimum and who answers
+    each instrument (instrument -> language -> plural noun written as a title; else the instrument's name)."""
+
+    min_n: int
+    respondents: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    def who(self, instrument: str, lang: str) -> str:
+        return lowered(self.respondents.get(instrument, {}).get(lang) or instrument)
+
+    def text(self, reason: object, lang: str, unit: str | None = None) -> str:
+        """Why a cell is not shown, in words (``unit``: the hidden cell's; a difference says which side is
+        missing); an unknown code is named as it is."""
+        code = str(reason)
+        if code in ("primary", "secondary", "alpha_not_computable"):
+            return t(f"reason_{code}", lang, min_n=self.min_n)
+        match = _ALPHA_BELOW.fullmatch(code)
+        if match:
+            return t("reason_alpha_below", lang, alpha=number(float(match["alpha"]), lang, 2))
+        match = _N_BELOW.fullmatch(code)
+        if match:
+            key = "reason_n_below_difference" if unit == "difference" else "reason_n_below"
+            return t(key, lang, n=match["n"], respondents=self.who(match["instrument"], lang))
+        match = _WITHHELD.fullmatch(code)
+        if match and f"reason_withheld_{match['unit']}" in TEXT:
+            return t(f"reason_withheld_{match['unit']}", lang, respondents=self.who(match["instrument"], lang))
+        return t("reason_other", lang, reason=code)

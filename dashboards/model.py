@@ -35,13 +35,22 @@ class CatalogueEntry:
     dimension: str | None
     unit: str
     headline: bool = False
+    kind: str | None = None  # share, mean, scale_index, count, difference (instruments/catalogue.py)
+    instrument: str | None = None  # the instrument it is computed from (a difference: both of its sides')
+    subject: str | None = None  # the code of its subject (a service or theme), if it has one
+    of: tuple[str, str] | None = None  # a difference: the indicators it subtracts, (minuend, subtrahend)
 
 
 def catalogue_entry(value: object) -> CatalogueEntry:
-    """A catalogue entry from a mapping or from any object with the same attributes."""
+    """A catalogue entry from a mapping or from any object with the same attributes (an indicator of the
+    indicator table names its subject ``service`` or ``theme``, after its list's role)."""
     get = value.get if isinstance(value, Mapping) else (lambda key, default=None: getattr(value, key, default))
+    of = get("of")
     return CatalogueEntry(label=dict(get("label") or {}), description=dict(get("description") or {}),
-                          dimension=get("dimension"), unit=str(get("unit")), headline=bool(get("headline", False)))
+                          dimension=get("dimension"), unit=str(get("unit")), headline=bool(get("headline", False)),
+                          kind=get("kind"), instrument=get("instrument"),
+                          subject=get("subject") or get("service") or get("theme"),
+                          of=(str(of[0]), str(of[1])) if of else None)
 
 
 @dataclass(frozen=True)
@@ -66,14 +75,23 @@ class SiteContent:
     domains: Mapping[str, Labels]  # breakdown -> category code -> language -> label
     method: MethodFacts
     min_n: int
+    # Unweighted instruments publish percentages, indices and the differences built on them from this many
+    # respondents (publication.yaml's min_group_for_index).
+    min_group: int = 30
     # The study's words (its folder, never this package): the framework's dimension codes in page order; the
-    # breakdowns in publication order, those compared between categories and those that are sensitivity
-    # checks (charted nowhere, in the downloads); and texts: dim_<code>, dim_<code>_about, dim_other,
-    # dim_other_about, breakdown_<name> -> language -> text.
+    # breakdowns in publication order, those compared between categories, those that are sensitivity
+    # checks (charted nowhere, in the downloads) and those with a map page; the instruments in study order and
+    # those broken down (their rows fill the overview, dimension, map and trend pages; the others' rows are
+    # beside the differences they are a side of); and texts: dim_<code>, dim_<code>_about, dim_other,
+    # dim_other_about, breakdown_<name>, respondents_<instrument> (who answers it, a plural noun written as a
+    # title) and method_<part> (the method page's study paragraphs, where the study has them) -> language -> text.
     dimensions: tuple[str, ...] = ()
     breakdowns: tuple[str, ...] = ()
     compared: tuple[str, ...] = ()
     checks: tuple[str, ...] = ()
+    maps: tuple[str, ...] = ()
+    instruments: tuple[str, ...] = ()
+    broken_down: tuple[str, ...] = ()
     words: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def entry(self, indicator: str) -> CatalogueEntry:
@@ -82,6 +100,9 @@ class SiteContent:
     def text(self, key: str, lang: str) -> str:
         """A study text; the key itself where the study has none (never an empty heading)."""
         return self.words.get(key, {}).get(lang) or key
+
+    def has_text(self, key: str) -> bool:
+        return key in self.words
 
 
 def checked_indicators(rows: pd.DataFrame, catalogue: Mapping[str, object],

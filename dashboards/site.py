@@ -19,12 +19,13 @@ from dashboards.blocks import Ids
 from dashboards.files import replace_folder, write_parquet
 from dashboards.layout import PLOTLY_FILE, page_html, root_index
 from dashboards.model import INDICATOR_COLUMNS, PROVENANCE_COLUMNS, SiteContent, checked_indicators
+from dashboards.pages.breakdown_map import map_page, map_page_name, map_page_title
 from dashboards.pages.common import dimensions_with_rows
-from dashboards.pages.comparison import comparison
+from dashboards.pages.comparison import PAGE as COMPARISON_PAGE
+from dashboards.pages.comparison import comparison, differences
 from dashboards.pages.dimension import dimension_page
 from dashboards.pages.downloads import downloads
 from dashboards.pages.method import method
-from dashboards.pages.neighbourhoods import neighbourhoods
 from dashboards.pages.overview import overview
 from dashboards.pages.trend import trend
 from dashboards.text import t
@@ -74,12 +75,15 @@ def _page_list(content: SiteContent, lang: str, files: list[Path]) -> list[tuple
     for dim in dimensions_with_rows(content):
         pages.append((f"dimension-{dim or 'other'}.html", content.text(f"dim_{dim or 'other'}", lang),
                       lambda ids, dim=dim: dimension_page(content, dim, lang, ids)))
+    for breakdown in (b for b in content.maps if b in content.breakdowns):
+        pages.append((map_page_name(breakdown), map_page_title(content, breakdown, lang),
+                      lambda ids, breakdown=breakdown: map_page(content, breakdown, lang, ids)))
+    if differences(content):  # a study with one perspective has nothing to compare
+        pages.append((COMPARISON_PAGE, t("page_comparison", lang), lambda ids: comparison(content, lang, ids)))
     pages += [
-        ("neighbourhoods.html", t("page_neighbourhoods", lang), lambda ids: neighbourhoods(content, lang, ids)),
-        ("parents-field-actors.html", t("page_comparison", lang), lambda ids: comparison(content, lang, ids)),
         ("trend.html", t("page_trend", lang), lambda ids: trend(content, lang, ids)),
         ("method.html", t("page_method", lang), lambda ids: method(content, lang)),
-        ("downloads.html", t("page_downloads", lang), lambda ids: downloads(files, lang)),
+        ("downloads.html", t("page_downloads", lang), lambda ids: downloads(content, files, lang)),
     ]
     return pages
 

@@ -1,7 +1,9 @@
-"""Page text in the three languages of the studies. Question and answer labels come from the codebook,
-indicator names from the study's indicator catalogue, and the dimensions' and breakdowns' names from the study
-(``SiteContent.text``), not from here. tests/dashboards/test_text.py checks that every key has all three languages with the same
-placeholders, and that the pages use no other key."""
+"""The site's own text in the three languages of the studies: nothing here names a study's instruments,
+respondents, subjects, areas, breakdowns or dimensions. Question and answer labels come from the codebook,
+indicator names from the study's indicator catalogue, and the study's words (its dimensions, breakdowns, who
+answers each instrument, its method paragraphs) from its folder (``SiteContent.text``); a text here takes them
+as placeholders ("By {breakdown}"). tests/dashboards/test_text.py checks that every key has all three
+languages with the same placeholders, and that the pages use no other key."""
 
 from __future__ import annotations
 
@@ -16,9 +18,8 @@ _FRAME = {
     "skip_to_content": {"nl": "Naar de inhoud", "fr": "Aller au contenu", "en": "Skip to content"},
     "study": {"nl": "Studie: {title}", "fr": "Étude : {title}", "en": "Study: {title}"},
     "page_overview": {"nl": "Overzicht", "fr": "Vue d'ensemble", "en": "Overview"},
-    "page_neighbourhoods": {"nl": "Wijken", "fr": "Quartiers", "en": "Neighbourhoods"},
-    "page_comparison": {"nl": "Ouders en werkveldactoren", "fr": "Parents et acteurs de terrain",
-                        "en": "Parents and field actors"},
+    "page_comparison": {"nl": "Perspectieven vergeleken", "fr": "Perspectives comparées",
+                        "en": "Perspectives compared"},
     "page_trend": {"nl": "Evolutie", "fr": "Évolution", "en": "Trend"},
     "page_method": {"nl": "Methode en datakwaliteit", "fr": "Méthode et qualité des données",
                     "en": "Method and data quality"},
@@ -57,32 +58,49 @@ _CHARTS = {
         "fr": "non affiché : sinon une cellule masquée se déduirait du total",
         "en": "not shown: otherwise a hidden cell could be worked out from the total",
     },
-    "reason_alpha_below_0.7": {
-        "nl": "geen index: de items vormen geen betrouwbare schaal (Cronbachs alfa onder 0,70)",
-        "fr": "pas d'indice : les items ne forment pas une échelle fiable (alpha de Cronbach inférieur à 0,70)",
-        "en": "no index: the items do not form a reliable scale (Cronbach's alpha below 0.70)",
+    # Reasons built from the study's rules and instruments: {alpha} the study's minimum, {n} its minimum group
+    # for an unweighted instrument, {respondents} who answers the instrument (the study's word, lowered).
+    "reason_alpha_below": {
+        "nl": "geen index: de items vormen geen betrouwbare schaal (Cronbachs alfa onder {alpha})",
+        "fr": "pas d'indice : les items ne forment pas une échelle fiable (alpha de Cronbach inférieur à {alpha})",
+        "en": "no index: the items do not form a reliable scale (Cronbach's alpha below {alpha})",
     },
-    "reason_field_actor_n_below_30": {
-        "nl": "geen verschil berekend: minder dan 30 werkveldactoren; zie de aantallen per kant",
-        "fr": "pas d'écart calculé : moins de 30 acteurs de terrain ; voir les effectifs de chaque côté",
-        "en": "no gap computed: fewer than 30 field actors; see the counts on each side",
+    "reason_n_below": {
+        "nl": "niet getoond: minder dan {n} {respondents}; daaronder worden alleen aantallen gepubliceerd",
+        "fr": "non affiché : moins de {n} {respondents} ; en dessous, seuls des effectifs sont publiés",
+        "en": "not shown: fewer than {n} {respondents}; below that, only counts are published",
+    },
+    "reason_n_below_difference": {
+        "nl": "geen verschil berekend: minder dan {n} {respondents}; zie de aantallen per kant",
+        "fr": "pas d'écart calculé : moins de {n} {respondents} ; voir les effectifs de chaque côté",
+        "en": "no gap computed: fewer than {n} {respondents}; see the counts on each side",
     },
     "reason_alpha_not_computable": {
         "nl": "geen index: te weinig volledige antwoorden om de betrouwbaarheid na te gaan",
         "fr": "pas d'indice : trop peu de réponses complètes pour vérifier la fiabilité",
         "en": "no index: too few complete answers to check its reliability",
     },
-    "reason_parent_index_withheld": {
-        "nl": "geen verschil berekend: de index van de ouders wordt niet getoond",
-        "fr": "pas d'écart calculé : l'indice des parents n'est pas affiché",
-        "en": "no gap computed: the parents' index is not shown",
+    "reason_withheld_index": {
+        "nl": "geen verschil berekend: de index van de {respondents} wordt niet getoond",
+        "fr": "pas d'écart calculé : l'indice des {respondents} n'est pas affiché",
+        "en": "no gap computed: the index of the {respondents} is not shown",
+    },
+    "reason_withheld_proportion": {
+        "nl": "geen verschil berekend: het aandeel bij de {respondents} wordt niet getoond",
+        "fr": "pas d'écart calculé : la part des {respondents} n'est pas affichée",
+        "en": "no gap computed: the share among the {respondents} is not shown",
+    },
+    "reason_withheld_mean": {
+        "nl": "geen verschil berekend: het gemiddelde van de {respondents} wordt niet getoond",
+        "fr": "pas d'écart calculé : la moyenne des {respondents} n'est pas affichée",
+        "en": "no gap computed: the mean of the {respondents} is not shown",
     },
     "gap_none_computed": {
-        "nl": "Geen enkel verschil kan als getal getoond worden: te weinig werkveldactoren. De tabel zet de cijfers "
-              "van beide kanten naast elkaar.",
-        "fr": "Aucun écart ne peut être affiché en chiffres : trop peu d'acteurs de terrain. Le tableau met les "
-              "chiffres des deux côtés côte à côte.",
-        "en": "No gap can be shown as a number: too few field actors. The table sets both sides' figures side by side.",
+        "nl": "Geen enkel verschil kan hier als getal getoond worden. De tabel zet de cijfers van beide kanten "
+              "naast elkaar.",
+        "fr": "Aucun écart ne peut être affiché ici en chiffres. Le tableau met les chiffres des deux côtés côte à "
+              "côte.",
+        "en": "No gap can be shown here as a number. The table sets both sides' figures side by side.",
     },
     "reason_other": {"nl": "niet getoond ({reason})", "fr": "non affiché ({reason})", "en": "not shown ({reason})"},
     "low_n_eff": {
@@ -132,6 +150,8 @@ _CHARTS = {
         "en": "An empty place marked \u201cnot shown\u201d is a hidden cell, not a zero.",
     },
     "legend": {"nl": "Legende", "fr": "Légende", "en": "Legend"},
+    "and": {"nl": "{first} en {last}", "fr": "{first} et {last}", "en": "{first} and {last}"},
+    "respondents": {"nl": "respondenten", "fr": "répondants", "en": "respondents"},
     "no_rows": {"nl": "Voor deze studie zijn hier nog geen cijfers gepubliceerd.",
                 "fr": "Aucun chiffre n'est encore publié ici pour cette étude.",
                 "en": "No figures are published here for this study yet."},
@@ -154,13 +174,13 @@ _DIMENSIONS = {
 
 _PAGES = {
     "overview_intro": {
-        "nl": "De belangrijkste indicatoren voor alle ouders samen, per golf. Aandelen zijn gewogen naar de "
+        "nl": "De belangrijkste indicatoren voor alle {respondents} samen, per golf. Aandelen zijn gewogen naar de "
               "bevolking waar bevolkingscijfers bestaan; elke waarde staat met haar 95%-betrouwbaarheidsinterval "
               "en het aantal respondenten in de tabel.",
-        "fr": "Les principaux indicateurs pour l'ensemble des parents, par vague. Les parts sont pondérées selon la "
-              "population lorsque des chiffres de population existent ; chaque valeur figure dans le tableau avec son "
-              "intervalle de confiance à 95 % et le nombre de répondants.",
-        "en": "The key indicators for all parents together, by wave. Shares are weighted to the population where "
+        "fr": "Les principaux indicateurs pour l'ensemble des {respondents}, par vague. Les parts sont pondérées "
+              "selon la population lorsque des chiffres de population existent ; chaque valeur figure dans le tableau "
+              "avec son intervalle de confiance à 95 % et le nombre de répondants.",
+        "en": "The key indicators for all {respondents} together, by wave. Shares are weighted to the population where "
               "population figures exist; each value is in the table with its 95% confidence interval and the "
               "number of respondents.",
     },
@@ -183,13 +203,13 @@ _PAGES = {
                       "en": "Key indicators: means"},
     "overview_difference": {"nl": "Kernindicatoren: verschillen", "fr": "Indicateurs clés : écarts",
                             "en": "Key indicators: differences"},
-    "neighbourhoods_intro": {
-        "nl": "Per wijk, met alle respondenten samen als vergelijkingspunt. De tegelkaart is schematisch: "
-              "één tegel per wijk, niet op schaal.",
-        "fr": "Par quartier, avec l'ensemble des répondants comme point de comparaison. La carte en tuiles est "
-              "schématique : une tuile par quartier, sans échelle.",
-        "en": "By neighbourhood, with all respondents together as the reference. The tile map is schematic: one "
-              "tile per neighbourhood, not to scale.",
+    "map_intro": {
+        "nl": "Per {breakdown}, met alle respondenten samen als vergelijkingspunt. De tegelkaart is schematisch: "
+              "één tegel per {breakdown}, niet op schaal.",
+        "fr": "Par {breakdown}, avec l'ensemble des répondants comme point de comparaison. La carte en tuiles est "
+              "schématique : une tuile par {breakdown}, sans échelle.",
+        "en": "By {breakdown}, with all respondents together as the reference. The tile map is schematic: one "
+              "tile per {breakdown}, not to scale.",
     },
     "tile_title": {"nl": "{indicator}, golf {wave}", "fr": "{indicator}, vague {wave}",
                    "en": "{indicator}, wave {wave}"},
@@ -198,42 +218,45 @@ _PAGES = {
         "fr": "Chaque tuile affiche la valeur en chiffres ; la couleur la répète (plus foncé = plus élevé). Hachuré : non affiché.",
         "en": "Each tile prints its value; the shade repeats it (darker is higher). Hatched: not shown.",
     },
-    "gap_intro": {
-        "nl": "Werkveldactoren beoordelen dezelfde items als ouders, over de ouders. Het verschil is de score van de "
-              "werkveldactoren min die van de ouders: positief betekent dat werkveldactoren de dienst "
-              "toegankelijker inschatten dan ouders hem ervaren.",
-        "fr": "Les acteurs de terrain évaluent les mêmes items que les parents, à propos des parents. L'écart est le "
-              "score des acteurs de terrain moins celui des parents : positif signifie que les acteurs de terrain "
-              "jugent le service plus accessible que les parents ne le vivent.",
-        "en": "Field actors rate the same items as parents, about parents. The gap is the field actors' score minus "
-              "the parents': positive means field actors see the service as more accessible than parents "
-              "experience it.",
+    "compare_intro": {
+        "nl": "Wat verschillende groepen respondenten over hetzelfde zeiden, naast elkaar, met het verschil ertussen.",
+        "fr": "Ce que différents groupes de répondants ont dit des mêmes choses, côte à côte, avec l'écart entre eux.",
+        "en": "What different groups of respondents said about the same things, side by side, with the gap "
+              "between them.",
     },
-    "gap_rule": {
-        "nl": "Een verschil wordt alleen als getal gepubliceerd met minstens 30 werkveldactoren; anders staan de "
-              "cijfers van beide kanten naast elkaar. Antwoorden van werkveldactoren worden nooit per organisatie "
-              "of functie opgesplitst.",
-        "fr": "Un écart n'est publié en chiffre qu'avec au moins 30 acteurs de terrain ; sinon les chiffres des deux "
-              "côtés sont présentés côte à côte. Les réponses des acteurs de terrain ne sont jamais ventilées par "
-              "organisation ou fonction.",
-        "en": "A gap is published as a number only with at least 30 field actors; otherwise both sides' figures "
-              "stand side by side. Field actors' answers are never broken down by organisation or role.",
+    # {a} and {b}: who answers each side's instrument (the study's words, lowered inside the sentence).
+    "compare_sides": {
+        "nl": "Elk verschil is het cijfer van de {a} min dat van de {b}, voor hetzelfde onderwerp: positief "
+              "betekent dat de {a} hoger scoren dan de {b}.",
+        "fr": "Chaque écart est le chiffre des {a} moins celui des {b}, pour le même sujet : positif signifie que "
+              "les {a} donnent un score plus élevé que les {b}.",
+        "en": "Each gap is the figure of the {a} minus that of the {b}, for the same subject: positive means the "
+              "{a} rate it higher than the {b}.",
     },
-    "gap_none": {
-        "nl": "Voor deze studie zijn nog geen vergelijkingen tussen ouders en werkveldactoren gepubliceerd.",
-        "fr": "Aucune comparaison entre parents et acteurs de terrain n'est encore publiée pour cette étude.",
-        "en": "No comparisons between parents and field actors are published for this study yet.",
+    "compare_rule": {
+        "nl": "Een verschil wordt alleen als getal gepubliceerd wanneer beide kanten gepubliceerd zijn, een "
+              "ongewogen kant pas vanaf {min_group} respondenten; anders staan de cijfers van beide kanten naast "
+              "elkaar.",
+        "fr": "Un écart n'est publié en chiffre que si les deux côtés le sont, un côté non pondéré seulement à "
+              "partir de {min_group} répondants ; sinon les chiffres des deux côtés sont présentés côte à côte.",
+        "en": "A gap is published as a number only where both sides are, an unweighted side only from {min_group} "
+              "respondents; otherwise both sides' figures stand side by side.",
     },
-    "gap_chart": {"nl": "Verschil werkveldactoren min ouders", "fr": "Écart acteurs de terrain moins parents",
-                  "en": "Gap: field actors minus parents"},
+    "compare_whole_group": {
+        "nl": "De antwoorden van de {respondents} worden alleen voor de hele groep gepubliceerd, nooit uitgesplitst.",
+        "fr": "Les réponses des {respondents} ne sont publiées que pour l'ensemble du groupe, jamais ventilées.",
+        "en": "The answers of the {respondents} are published for the whole group only, never broken down.",
+    },
+    "gap_chart": {"nl": "Verschil {a} min {b}", "fr": "Écart {a} moins {b}", "en": "Gap: {a} minus {b}"},
     "gap_sides": {"nl": "Wat elke kant zei", "fr": "Ce que chaque côté a dit", "en": "What each side said"},
     "gap_sides_caption": {
-        "nl": "Ouders (aandeel of index, 95%-interval) en werkveldactoren (aantal) naast het verschil",
-        "fr": "Parents (part ou indice, intervalle à 95 %) et acteurs de terrain (effectifs) à côté de l'écart",
-        "en": "Parents (share or index, 95% interval) and field actors (counts) beside the gap",
+        "nl": "{a} en {b}: het cijfer van elke kant (95%-interval, n), het aantal van een ongewogen kant "
+              "(\u201ck van n\u201d) en het verschil",
+        "fr": "{a} et {b} : le chiffre de chaque côté (intervalle à 95 %, n), l'effectif d'un côté non pondéré "
+              "(\u00ab\u00a0k sur n\u00a0\u00bb) et l'écart",
+        "en": "{a} and {b}: each side's figure (95% interval, n), an unweighted side's count (\u201ck of n\u201d) "
+              "and the gap",
     },
-    "parents": {"nl": "Ouders", "fr": "Parents", "en": "Parents"},
-    "field_actors": {"nl": "Werkveldactoren", "fr": "Acteurs de terrain", "en": "Field actors"},
     "gap": {"nl": "Verschil", "fr": "Écart", "en": "Gap"},
     "k_of_n": {"nl": "{k} van {n}", "fr": "{k} sur {n}", "en": "{k} of {n}"},
     "trend_intro": {
@@ -265,32 +288,25 @@ _PAGES = {
 
 _METHOD = {
     "samples_heading": {"nl": "Steekproef", "fr": "Échantillon", "en": "Sample"},
+    # The study's own paragraphs (who was recruited how, what the weights are raked to, what weighting cannot
+    # correct) come from its study.yaml (method:) and stand beside these.
     "samples_intro": {
-        "nl": "Respondenten die toestemming gaven, per golf en vragenlijst. Ouders werden geworven via diensten, "
-              "oudergroepen en online; werkveldactoren zijn medewerkers van de diensten.",
-        "fr": "Répondants ayant donné leur consentement, par vague et questionnaire. Les parents ont été recrutés "
-              "via les services, des groupes de parents et en ligne ; les acteurs de terrain sont le personnel des services.",
-        "en": "Respondents who gave consent, by wave and questionnaire. Parents were recruited through services, "
-              "parent groups and online; field actors are the services' staff.",
+        "nl": "Respondenten die toestemming gaven, per golf en vragenlijst.",
+        "fr": "Répondants ayant donné leur consentement, par vague et questionnaire.",
+        "en": "Respondents who gave consent, by wave and questionnaire.",
     },
     "samples_caption": {"nl": "Respondenten per golf", "fr": "Répondants par vague", "en": "Respondents by wave"},
     "weights_heading": {"nl": "Weging", "fr": "Pondération", "en": "Weighting"},
     "weights_intro": {
-        "nl": "Ouders zijn gewogen met raking naar bevolkingscijfers (wijk, opleiding en leeftijd van het jongste "
-              "kind waar beschikbaar). Het design-effect door weging is n gedeeld door de effectieve "
-              "steekproefgrootte (Kish). Werkveldactoren worden niet gewogen.",
-        "fr": "Les parents sont pondérés par calage (raking) sur des chiffres de population (quartier, niveau "
-              "d'instruction et âge du plus jeune enfant lorsqu'ils existent). L'effet de plan dû à la pondération "
-              "est n divisé par la taille effective de l'échantillon (Kish). Les acteurs de terrain ne sont pas pondérés.",
-        "en": "Parents are weighted by raking to population figures (neighbourhood, education and age of the "
-              "youngest child where available). The design effect due to weighting is n divided by the effective "
-              "sample size (Kish). Field actors are not weighted.",
+        "nl": "Het design-effect door weging is n gedeeld door de effectieve steekproefgrootte (Kish).",
+        "fr": "L'effet de plan dû à la pondération est n divisé par la taille effective de l'échantillon (Kish).",
+        "en": "The design effect due to weighting is n divided by the effective sample size (Kish).",
     },
-    "weights_caption": {"nl": "Gewichten van de ouders per golf", "fr": "Poids des parents par vague",
-                        "en": "Parents' weights by wave"},
+    "weights_caption": {"nl": "Gewichten per golf", "fr": "Poids par vague", "en": "Weights by wave"},
     "no_weights": {"nl": "Geen gewichten: de cijfers zijn ongewogen.", "fr": "Pas de poids : les chiffres ne sont pas pondérés.",
                    "en": "No weights: the figures are unweighted."},
-    "w_n": {"nl": "Ouders in de weegbasis", "fr": "Parents dans la base de pondération", "en": "Parents in the weighting base"},
+    "w_n": {"nl": "Respondenten in de weegbasis", "fr": "Répondants dans la base de pondération",
+            "en": "Respondents in the weighting base"},
     "w_sum": {"nl": "Som van de gewichten (personen)", "fr": "Somme des poids (personnes)", "en": "Sum of weights (persons)"},
     "w_n_eff": {"nl": "Effectieve steekproefgrootte", "fr": "Taille effective de l'échantillon", "en": "Effective sample size"},
     "w_deff": {"nl": "Design-effect door weging", "fr": "Effet de plan dû à la pondération", "en": "Design effect due to weighting"},
@@ -309,15 +325,6 @@ _METHOD = {
         "en": "Shares count substantive answers only in the denominator. Standard errors follow the sampling design "
               "(Taylor linearisation) and account for the raking; intervals for shares are logit intervals, for "
               "indices the estimate ± 1.96 standard errors.",
-    },
-    "bias_text": {
-        "nl": "Weging corrigeert de bekende verdelingen, niet de selectie op de uitkomst zelf: ouders die diensten al "
-              "kennen en gebruiken antwoorden vaker, dus bekendheid en gebruik zijn wellicht bovengrenzen.",
-        "fr": "La pondération corrige les répartitions connues, pas la sélection sur le résultat lui-même : les "
-              "parents qui connaissent et utilisent déjà les services répondent plus souvent, donc la notoriété et "
-              "l'utilisation sont sans doute des bornes supérieures.",
-        "en": "Weighting corrects the known distributions, not selection on the outcome itself: parents who already "
-              "know and use services answer more often, so awareness and use are likely upper bounds.",
     },
     "suppression_heading": {"nl": "Kleine cellen", "fr": "Petites cellules", "en": "Small cells"},
     "quality_heading": {"nl": "Datakwaliteit", "fr": "Qualité des données", "en": "Data quality"},
@@ -366,17 +373,15 @@ _DOWNLOADS = {
     "col_wave": {"nl": "golf van de bevraging", "fr": "vague de l'enquête", "en": "survey wave"},
     "col_indicator": {"nl": "naam van de indicator (zie catalogue.csv)", "fr": "nom de l'indicateur (voir catalogue.csv)",
                       "en": "indicator name (see catalogue.csv)"},
-    "col_breakdown": {"nl": "uitsplitsing: all, neighbourhood, language (van de vragenlijst), home_language, "
-                            "education, child_age of channel",
-                      "fr": "ventilation : all, neighbourhood, language (du questionnaire), home_language, "
-                            "education, child_age ou channel",
-                      "en": "breakdown: all, neighbourhood, language (of the questionnaire), home_language, "
-                            "education, child_age or channel"},
+    # {names}: the study's breakdowns and instruments, as codes.
+    "col_breakdown": {"nl": "uitsplitsing: all (alle respondenten) of een van {names}",
+                      "fr": "ventilation : all (tous les répondants) ou l'une de {names}",
+                      "en": "breakdown: all (every respondent) or one of {names}"},
     "col_domain": {"nl": "categorie binnen de uitsplitsing (code uit het codeboek)",
                    "fr": "catégorie de la ventilation (code du livre de codes)",
                    "en": "category within the breakdown (codebook code)"},
-    "col_instrument": {"nl": "vragenlijst: parent of field_actor", "fr": "questionnaire : parent ou field_actor",
-                       "en": "questionnaire: parent or field_actor"},
+    "col_instrument": {"nl": "vragenlijst: {names}", "fr": "questionnaire : {names}",
+                       "en": "questionnaire: {names}"},
     "col_estimate": {"nl": "schatting (aandeel 0-1, index 0-100, aantal of verschil)",
                      "fr": "estimation (part 0-1, indice 0-100, effectif ou écart)",
                      "en": "estimate (share 0-1, index 0-100, count or difference)"},

@@ -1,4 +1,4 @@
-"""A schematic tile map: one square per neighbourhood, for studies without geodata. Each tile prints
+"""A schematic tile map: one square per area (a category of a breakdown), for studies without geodata. Each tile prints
 its name and value, so the shading only repeats what the text says."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import math
 
 import pandas as pd
 
-from dashboards.formatting import reason_text, value_text
+from dashboards.formatting import Reasons, value_text
 from dashboards.text import t
 
 # ColorBrewer Blues (colour-blind safe, sequential); dark text on the light steps, white on the darkest.
@@ -25,9 +25,9 @@ def _scale_max(unit: str, values: list[float]) -> float:
     return max([abs(v) for v in values] + [1e-9])
 
 
-def tile_map(rows: pd.DataFrame, areas: dict[str, str], title: str, lang: str, min_n: int) -> str:
-    """``rows``: one indicator, one wave, breakdown neighbourhood; ``areas``: code -> label, in the order
-    the tiles are laid out (row by row, in a square-ish grid)."""
+def tile_map(rows: pd.DataFrame, areas: dict[str, str], title: str, lang: str, reasons: Reasons) -> str:
+    """``rows``: one indicator, one wave, one breakdown (areas); ``areas``: category code -> label, in the
+    order the tiles are laid out (row by row, in a square-ish grid)."""
     by_code = {str(r["domain"]): r for _, r in rows.iterrows()}
     codes = [c for c in areas if c in by_code] + sorted(set(by_code) - set(areas))
     unit = str(rows["unit"].iloc[0])
@@ -39,7 +39,7 @@ def tile_map(rows: pd.DataFrame, areas: dict[str, str], title: str, lang: str, m
         place = f"grid-row:{i // columns + 1};grid-column:{i % columns + 1}"
         name = esc(areas.get(code, code))
         if row["suppressed"]:
-            why = esc(reason_text(row["reason"], lang, min_n))
+            why = esc(reasons.text(row["reason"], lang, unit))
             tiles.append(f'<li class="tile suppressed" style="{place}"><span class="tile-name">{name}</span>'
                          f'<span class="tile-value">—</span><span class="tile-reason">{why}</span></li>')
             continue

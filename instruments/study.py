@@ -1,7 +1,8 @@
 """A study is a folder of YAML (``instruments/studies/<study>/``), never code.
 
 ``study.yaml`` names the LimeSurvey surveys (instrument, wave, export file, margins, sampling design), the
-instruments and their roles, the breakdowns, the dimension framework and the shared material it imports;
+instruments, their roles and who answers them, the breakdowns, the dimension framework, the method page's
+texts and the shared material it imports;
 ``instruments/<name>.yaml`` holds each questionnaire, ``subjects.yaml`` the subject lists,
 ``indicators.yaml`` the indicator catalogue and ``publication.yaml`` the publication rules. Shared material
 (answer scales, dimension frameworks, data-quality rules) lives in ``instruments/shared/``.
@@ -32,6 +33,9 @@ SHARED_FILES = ("scales", "dimensions", "quality")
 # on it is always possible, its categories named by the languages.
 METADATA_COLUMNS = ("start_language",)
 DESIGN_KEYS = ("strata", "psu", "fpc", "base_weight")
+# The study's own paragraphs on the dashboard's method page: who was recruited how, what the weighting
+# margins are, what the weighting cannot correct.
+METHOD_TEXTS = ("samples", "weighting", "caveats")
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,9 @@ class InstrumentRole:
     path: Path
     weighted: bool = False  # raked to margins; otherwise reported unweighted
     breakdowns: bool = True  # published per breakdown; otherwise for the whole sample only
+    # Who answers it, as a plural noun written as a title ("Parents"); the dashboards use it in headers and,
+    # first letter lowered, inside sentences. None: the dashboards show the instrument's name.
+    respondents: Labels | None = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,7 @@ class Breakdown:
     compare: bool = False  # test the differences between its categories
     sensitivity: bool = False  # the headline indicators without each of its categories in turn
     line: int | None = field(default=None, compare=False, repr=False)  # its line in study.yaml, for problems
+    map: bool = False  # a dashboard page of its own with a schematic tile map (one tile per category)
 
 
 @dataclass(frozen=True)
@@ -113,6 +121,7 @@ class Study:
     quality_path: Path | None = None
     breakdowns: Mapping[str, Breakdown] = field(default_factory=dict)
     publication: Publication = Publication()
+    method: Mapping[str, Labels] = field(default_factory=dict)  # METHOD_TEXTS -> text per language
     # Only synthetic demo studies carry a key in their file; real ones take TOEGANG_PSEUDONYM_KEY.
     demo_pseudonym_key: str | None = None
     trim: tuple[float, float] | None = None  # weight bounds relative to the mean, e.g. (0.3, 3); off by default
@@ -395,19 +404,39 @@ def _breakdowns(reader: _Reader, raw: object, doc: Mapping) -> dict[str, Breakdo
             reader.problem(file, item, f"{str(column)[:80]!r} is not a clean column name (a letter, then letters, "
                                        "digits or '_', at most 63)", entry, "column")
             continue
-        unknown = set(entry) - {"column", "title", "compare", "sensitivity"}
+        unknown = set(entry) - {"column", "title", "compare", "sensitivity", "map"}
         if unknown:
             reader.problem(file, item, f"unknown key(s) {', '.join(sorted(map(str, unknown)))}", entry,
                            next(k for k in entry if k in unknown))
         out[name] = Breakdown(name, column, multilingual(entry.get("title"), f"{item} title", reader.problems,
                                                          str(file), yamlfile.line_of(entry, "title")),
                               _bool(reader, file, entry, "compare", False, item),
-                              _bool(reader, file, entry, "sensitivity", False, item), yamlfile.line_of(raw, name))
+                              _bool(reader, file, entry, "sensitivity", False, item), yamlfile.line_of(raw, name),
+                              _bool(reader, file, entry, "map", False, item))
     checks = [b.name for b in out.values() if b.sensitivity]
     if len(checks) > 1:  # indicators.channel_sensitivity holds one breakdown's categories
         reader.problem(file, "breakdowns", f"one breakdown may be a sensitivity check, not {len(checks)} "
                                            f"({', '.join(checks)})", raw)
     return out
+
+
+def _method(reader: _Reader, raw: object, doc: Mapping) -> dict[str, Labels]:
+    """The study's ``method:`` texts for the dashboard's method page, each in nl, fr and en."""
+    file = reader.folder / STUDY_FILE
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        reader.problem(file, "method", f"must map method texts ({', '.join(METHOD_TEXTS)}) to a text per language",
+                       doc, "method")
+        return {}
+    texts = {}
+    for part, labels in raw.items():
+        if part not in METHOD_TEXTS:
+            reader.problem(file, "method", f"{str(part)[:40]!r} is not a method text (known: "
+                                           f"{', '.join(METHOD_TEXTS)})", raw, part)
+            continue
+        texts[part] = multilingual(labels, f"method {part}", reader.problems, str(file), yamlfile.line_of(raw, part))
+    return texts
 
 
 def _design(reader: _Reader, raw: object, item: str) -> Design:
@@ -437,7 +466,7 @@ def _instruments(reader: _Reader, raw: object, doc: Mapping) -> tuple[Instrument
         if not isinstance(name, str) or not NAME_PATTERN.match(name) or not isinstance(entry, dict):
             reader.problem(file, item, "an instrument is a name (letters, digits, '_' or '-') with its role", raw, name)
             continue
-        unknown = set(entry) - {"weighted", "breakdowns", "definition"}
+        unknown = set(entry) - {"weighted", "breakdowns", "definition", "respondents"}
         if unknown:
             reader.problem(file, item, f"unknown key(s) {', '.join(sorted(map(str, unknown)))}", entry,
                            next(k for k in entry if k in unknown))
@@ -446,7 +475,15 @@ def _instruments(reader: _Reader, raw: object, doc: Mapping) -> tuple[Instrument
         if not path.is_file():
             reader.problem(file, item, f"no definition {path}", raw, name)
         weighted = _bool(reader, file, entry, "weighted", False, item)
-        roles.append(InstrumentRole(name, path, weighted, _bool(reader, file, entry, "breakdowns", True, item)))
+        respondents = None
+        if "respondents" in entry:
+            respondents = multilingual(entry["respondents"], f"{item} respondents", reader.problems, str(file),
+                                       yamlfile.line_of(entry, "respondents"))
+        elif len(raw) > 1:  # the dashboards tell the instruments' answers apart by who gave them
+            reader.problem(file, item, "respondents: who answers it, a plural noun per language (nl, fr, en), "
+                                       "is needed when a study has more than one instrument", raw, name)
+        roles.append(InstrumentRole(name, path, weighted, _bool(reader, file, entry, "breakdowns", True, item),
+                                    respondents))
     weighted = [r.name for r in roles if r.weighted]
     if len(weighted) > 1:
         reader.problem(file, "instruments", f"one weighted instrument per study, not {len(weighted)} "
@@ -594,6 +631,7 @@ def read_study(folder: Path, shared: Path = SHARED) -> tuple[Study | None, list[
         quality_path=quality,
         breakdowns=_breakdowns(reader, doc.get("breakdowns"), doc),
         publication=_publication(reader, folder / "publication.yaml"),
+        method=_method(reader, doc.get("method"), doc),
         demo_pseudonym_key=doc.get("demo_pseudonym_key"),
         trim=trim,
         min_effective_sample=min_effective_sample,

@@ -1,4 +1,4 @@
-"""Blocks shared by the dimension and neighbourhood pages: one indicator across a breakdown's
+"""Blocks shared by the dimension and map pages: one indicator across a breakdown's
 categories, per wave, with the whole sample as the reference row."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pandas as pd
 from dashboards.blocks import Ids, block
 from dashboards.matrix import matrix
 from dashboards.model import SiteContent
-from dashboards.pages.common import domain_labels, wave_labels
+from dashboards.pages.common import capitalised, domain_labels, reasons, wave_labels
 from dashboards.text import t
 
 esc = html.escape
@@ -24,8 +24,8 @@ def breakdown_block(content: SiteContent, rows: pd.DataFrame, indicator: str, br
         return ""
     grid = matrix(chosen, "domain", "wave", domain_labels(content, breakdown, lang), wave_labels(chosen["wave"], lang))
     title = content.text(f"breakdown_{breakdown}", lang)
-    return block(ids, t("by_breakdown", lang, breakdown=title), grid, lang,
-                 content.min_n, corner=title.capitalize(), level=level)
+    return block(ids, t("by_breakdown", lang, breakdown=title), grid, lang, reasons(content),
+                 corner=capitalised(title), level=level)
 
 
 def breakdowns_shown(content: SiteContent, entry) -> tuple[str, ...]:

@@ -6,16 +6,52 @@ import html
 
 import pandas as pd
 
+from dashboards.formatting import Reasons, lowered
 from dashboards.model import SiteContent
 from dashboards.text import t
 
 esc = html.escape
 
 
-def parent_side(content: SiteContent) -> pd.DataFrame:
-    """Rows about parents (and gaps); field actors' own rows belong to the comparison page."""
+def main_rows(content: SiteContent) -> pd.DataFrame:
+    """The rows of the instruments that are broken down (of every instrument when none is) and the differences:
+    what the overview, dimension, map and trend pages show. The other instruments' own rows (a small group
+    published as a whole) are on the comparison page, beside the differences they are a side of."""
     rows = content.indicators
-    return rows[rows["instrument"].astype(str) != "field_actor"]
+    shown = content.broken_down or content.instruments
+    if not shown:
+        return rows
+    return rows[rows["instrument"].astype(str).isin(shown) | (rows["unit"] == "difference")]
+
+
+def respondents(content: SiteContent, instrument: str, lang: str) -> str:
+    """Who answers ``instrument``, written as a title ("Parents"); lower it with ``lowered`` in a sentence."""
+    return content.text(f"respondents_{instrument}", lang)
+
+
+def reasons(content: SiteContent) -> Reasons:
+    """What the pages need to say why a cell is hidden."""
+    return Reasons(content.min_n, {name: content.words.get(f"respondents_{name}", {}) for name in content.instruments})
+
+
+def main_respondents(content: SiteContent, lang: str) -> str:
+    """Who the main pages' figures are about, inside a sentence: "parents", "clients and patients"."""
+    names = content.broken_down or content.instruments
+    if not names:
+        return t("respondents", lang)
+    return joined([lowered(respondents(content, name, lang)) for name in names], lang)
+
+
+def capitalised(text: str) -> str:
+    """A word from inside a sentence as a title: its first letter raised, nothing else changed."""
+    return text[:1].upper() + text[1:]
+
+
+def joined(words: list[str], lang: str) -> str:
+    """"a, b and c" in ``lang``."""
+    if len(words) < 2:
+        return "".join(words)
+    return t("and", lang, first=", ".join(words[:-1]), last=words[-1])
 
 
 def present(content: SiteContent, rows: pd.DataFrame | None = None) -> list[str]:
@@ -39,7 +75,7 @@ def domain_labels(content: SiteContent, breakdown: str, lang: str) -> dict[str, 
 
 def dimensions_with_rows(content: SiteContent) -> list[str | None]:
     """Dimensions with indicators, in the framework's order; None (need, use, satisfaction...) last."""
-    used = {content.entry(name).dimension for name in present(content, parent_side(content))}
+    used = {content.entry(name).dimension for name in present(content, main_rows(content))}
     return [d for d in (*content.dimensions, None) if d in used]
 
 

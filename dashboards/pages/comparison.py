@@ -1,5 +1,7 @@
-"""Parents versus field actors: the perception gaps (field-actor minus parent, DOMAIN.md section 3),
-and, beside each gap, what each side said; a gap is a number only with at least 30 field actors."""
+"""Perspectives compared: the catalogue's differences between two instruments' figures for the same subject (the
+perception gap, DOMAIN.md section 3), grouped by the pair of instruments, and beside each difference what each
+side said: its own figure and, for an unweighted side, its count indicator of the same subject and dimension
+("12 of 18"). A difference is a number only where both sides are published."""
 
 from __future__ import annotations
 
@@ -8,71 +10,116 @@ import html
 import pandas as pd
 
 from dashboards.blocks import Ids, block
-from dashboards.formatting import interval_text, reason_text, value_text
+from dashboards.formatting import Reasons, interval_text, lowered, value_text
 from dashboards.matrix import matrix
 from dashboards.model import SiteContent
-from dashboards.pages.common import indicator_labels, paragraph, plain_table, present, wave_labels
+from dashboards.pages.common import (indicator_labels, joined, paragraph, plain_table, present, reasons,
+                                     respondents, wave_labels)
 from dashboards.text import t
 
-GAP = "perception_gap."
 esc = html.escape
+PAGE = "comparison.html"
 
 
-def sides(gap: str) -> tuple[str, str]:
-    """The parent and field-actor indicators a gap compares: the parents' access index and the count of
-    field actors who agree (published from n >= 10, where the gap itself needs 30)."""
-    subject = gap.removeprefix(GAP)
-    return f"access_index.{subject}", f"field_actor_agree.{subject}"
+def differences(content: SiteContent) -> list[str]:
+    """The differences with rows whose two sides are in the catalogue, in catalogue order."""
+    return [n for n in present(content) if content.entry(n).unit == "difference" and content.entry(n).of
+            and all(side in content.catalogue for side in content.entry(n).of)]
 
 
-def _said(row: pd.Series | None, lang: str, min_n: int) -> str:
+def _pairs(content: SiteContent, names: list[str]) -> dict[tuple[str, str], list[str]]:
+    """(minuend's instrument, subtrahend's instrument) -> its differences."""
+    pairs: dict[tuple[str, str], list[str]] = {}
+    for name in names:
+        minuend, subtrahend = content.entry(name).of
+        key = (str(content.entry(minuend).instrument), str(content.entry(subtrahend).instrument))
+        pairs.setdefault(key, []).append(name)
+    return pairs
+
+
+def _counts(content: SiteContent) -> dict[tuple, str]:
+    """(instrument, subject, dimension) -> the count indicator about it."""
+    found = {}
+    for name in content.catalogue:
+        entry = content.entry(name)
+        if entry.kind == "count" or (entry.kind is None and entry.unit == "count"):
+            found.setdefault((entry.instrument, entry.subject, entry.dimension), name)
+    return found
+
+
+def _whole(content: SiteContent) -> dict[tuple[str, str], pd.Series]:
+    """(indicator, wave) -> its row for the whole sample."""
+    rows = content.indicators[content.indicators["breakdown"] == "all"]
+    return {(str(r["indicator"]), str(r["wave"])): r for _, r in rows.iterrows()}
+
+
+def _said(row: pd.Series | None, lang: str, why: Reasons) -> str:
     if row is None:
         return "·"
     if row["suppressed"]:
-        return "— " + reason_text(row["reason"], lang, min_n)
-    if row["unit"] == "count":  # field actors reported as a count: "12 of 18"
+        return "— " + why.text(row["reason"], lang, row["unit"])
+    if row["unit"] == "count" and pd.notna(row["n"]):
         return t("k_of_n", lang, k=int(row["estimate"]), n=int(row["n"]))
     text = f'{value_text(row["estimate"], row["unit"], lang)} {interval_text(row["ci_low"], row["ci_high"], row["unit"], lang)}'
     return text.strip() + ("" if pd.isna(row["n"]) else f" (n = {int(row['n'])})")
 
 
-def _side(rows: pd.DataFrame, indicator: str, instrument: str | None, wave: str) -> pd.Series | None:
-    found = rows[(rows["indicator"] == indicator) & (rows["wave"] == wave) & (rows["breakdown"] == "all")]
-    if instrument is not None:
-        found = found[found["instrument"] == instrument]
-    return None if found.empty else found.iloc[0]
+def _side(content: SiteContent, whole: dict, side: str, wave: str, counts: dict, lang: str, why: Reasons) -> str:
+    """What one side said: its figure and, for an unweighted side, its count ("12 of 18 (label)")."""
+    row = whole.get((side, wave))
+    said = _said(row, lang, why)
+    entry = content.entry(side)
+    count = counts.get((entry.instrument, entry.subject, entry.dimension))
+    if count is None or count == side or (row is not None and bool(row["weighted"])):
+        return said
+    count_row = whole.get((count, wave))
+    if count_row is None:
+        return said
+    return f"{said} · {_said(count_row, lang, why)} ({content.entry(count).label.get(lang, count)})"
 
 
-def comparison(content: SiteContent, lang: str, ids: Ids) -> str:
+def _pair_section(content: SiteContent, pair: tuple[str, str], names: list[str], lang: str, ids: Ids,
+                  counts: dict, whole: dict) -> str:
     rows = content.indicators
-    gaps = [n for n in present(content) if content.entry(n).unit == "difference"]
-    parts = [paragraph(t("gap_intro", lang)), paragraph(t("gap_rule", lang))]
-    if not gaps:
-        return "".join(parts) + paragraph(t("gap_none", lang), "empty")
-    gap_rows = rows[rows["indicator"].isin(gaps) & (rows["breakdown"] == "all")]
-    # Only gaps with a number in some wave are charted: a chart of gaps alone says nothing the table doesn't.
-    charted = [n for n in gaps if (~gap_rows.loc[gap_rows["indicator"] == n, "suppressed"].astype(bool)).any()]
+    why = reasons(content)
+    first, second = (respondents(content, name, lang) for name in pair)
+    section_id = ids.new()
+    parts = [f'<section aria-labelledby="{section_id}"><h2 id="{section_id}">'
+             f"{esc(joined([first, lowered(second)], lang))}</h2>",
+             paragraph(t("compare_sides", lang, a=lowered(first), b=lowered(second))),
+             paragraph(t("compare_rule", lang, min_group=content.min_group))]
+    parts += [paragraph(t("compare_whole_group", lang, respondents=lowered(respondents(content, name, lang))))
+              for name in dict.fromkeys(pair) if content.broken_down and name not in content.broken_down]
+    own = rows[rows["indicator"].isin(names) & (rows["breakdown"] == "all")]
+    # Only differences with a number in some wave are charted: a chart of gaps alone says nothing the table doesn't.
+    charted = [n for n in names if (~own.loc[own["indicator"] == n, "suppressed"].astype(bool)).any()]
     if charted:
-        chosen = gap_rows[gap_rows["indicator"].isin(charted)]
+        chosen = own[own["indicator"].isin(charted)]
         grid = matrix(chosen, "indicator", "wave", indicator_labels(content, charted, lang),
                       wave_labels(chosen["wave"], lang))
-        parts.append(block(ids, t("gap_chart", lang), grid, lang, content.min_n, corner=t("indicator", lang),
-                           level=2))
+        parts.append(block(ids, t("gap_chart", lang, a=lowered(first), b=lowered(second)), grid, lang, why,
+                           corner=t("indicator", lang), level=3))
     else:
         parts.append(paragraph(t("gap_none_computed", lang)))
     table_rows = []
-    for wave in sorted(set(gap_rows["wave"])):
-        for name in gaps:
-            gap = _side(rows, name, None, wave)
-            parent, actors = sides(name)
-            table_rows.append([
-                content.entry(name).label.get(lang, name), wave,
-                _said(_side(rows, parent, "parent", wave), lang, content.min_n),
-                _said(_side(rows, actors, "field_actor", wave), lang, content.min_n),
-                _said(gap, lang, content.min_n),
-            ])
-    parts.append(f"<h2>{esc(t('gap_sides', lang))}</h2>")
-    parts.append(plain_table(t("gap_sides_caption", lang),
-                             [t("indicator", lang), t("wave", lang), t("parents", lang), t("field_actors", lang),
-                              t("gap", lang)], table_rows, numeric=False))
+    for wave in sorted(set(own["wave"])):
+        for name in names:
+            minuend, subtrahend = content.entry(name).of
+            table_rows.append([content.entry(name).label.get(lang, name), wave,
+                               _side(content, whole, minuend, wave, counts, lang, why),
+                               _side(content, whole, subtrahend, wave, counts, lang, why),
+                               _said(whole.get((name, wave)), lang, why)])
+    parts.append(f"<h3>{esc(t('gap_sides', lang))}</h3>")
+    parts.append(plain_table(t("gap_sides_caption", lang, a=first, b=lowered(second)),
+                             [t("indicator", lang), t("wave", lang), first, second, t("gap", lang)], table_rows,
+                             numeric=False))
+    return "".join(parts) + "</section>"
+
+
+def comparison(content: SiteContent, lang: str, ids: Ids) -> str:
+    names = differences(content)
+    counts, whole = _counts(content), _whole(content)
+    parts = [paragraph(t("compare_intro", lang))]
+    parts += [_pair_section(content, pair, group, lang, ids, counts, whole)
+              for pair, group in _pairs(content, names).items()]
     return "".join(parts)

@@ -6,20 +6,30 @@ import html
 from pathlib import Path
 
 from dashboards.formatting import number
-from dashboards.model import INDICATOR_COLUMNS
+from dashboards.model import INDICATOR_COLUMNS, SiteContent
 from dashboards.pages.common import paragraph, plain_table
 from dashboards.text import t
 
 esc = html.escape
 
 
-def downloads(files: list[Path], lang: str) -> str:
+def _codes(content: SiteContent) -> dict[str, str]:
+    """The codes of the study's breakdowns and of the instruments in the rows, for the columns that hold them."""
+    used = set(map(str, content.indicators["instrument"]))
+    instruments = [i for i in content.instruments if i in used] + sorted(used - set(content.instruments))
+    return {"breakdown": ", ".join(content.breakdowns or sorted(set(content.indicators["breakdown"]) - {"all"})),
+            "instrument": ", ".join(instruments)}
+
+
+def downloads(content: SiteContent, files: list[Path], lang: str) -> str:
     items = "".join(
         f'<li><a href="../downloads/{esc(f.name)}" download>{esc(f.name)}</a> '
         f'({esc(t("file_" + f.suffix.lstrip("."), lang))}, {esc(number(f.stat().st_size / 1024, lang, 1))} kB)</li>'
         for f in files
     )
-    columns = [[c, t(f"col_{c}", lang)] for c in INDICATOR_COLUMNS]  # the columns of indicators.csv
+    codes = _codes(content)
+    columns = [[c, t(f"col_{c}", lang, names=codes[c]) if c in codes else t(f"col_{c}", lang)]
+               for c in INDICATOR_COLUMNS]  # the columns of indicators.csv
     return "".join([
         paragraph(t("downloads_intro", lang)),
         f'<ul class="downloads">{items}</ul>',

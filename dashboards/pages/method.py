@@ -7,22 +7,35 @@ import html
 
 import pandas as pd
 
-from dashboards.formatting import number, reason_text
+from dashboards.formatting import number
 from dashboards.model import PROVENANCE_COLUMNS, SiteContent
-from dashboards.pages.common import paragraph, plain_table
+from dashboards.pages.common import paragraph, plain_table, reasons, respondents
 from dashboards.text import TEXT, t
 
 esc = html.escape
-REASONS = ("primary", "secondary", "alpha_below_0.7", "alpha_not_computable", "field_actor_n_below_30",
-           "parent_index_withheld")
+FIRST_REASONS = ("primary", "secondary")  # the small-cell rule first; the study's own reasons after it
 
 
 def _section(title: str, *parts: str) -> str:
     return f"<section><h2>{esc(title)}</h2>{''.join(parts)}</section>"
 
 
-def _instrument(code: str, lang: str) -> str:
-    return t("parents", lang) if code == "parent" else t("field_actors", lang) if code == "field_actor" else code
+def _study_text(content: SiteContent, part: str, lang: str) -> str:
+    """The study's own paragraph on ``part`` of its method (study.yaml ``method:``), or nothing."""
+    return content.text(f"method_{part}", lang) if content.has_text(f"method_{part}") else ""
+
+
+def _reasons(content: SiteContent, lang: str) -> str:
+    """Each reason a cell of this site is hidden for, in words; a reason only differences have is said as a
+    difference says it ("no gap computed: ...")."""
+    hidden = content.indicators[content.indicators["suppressed"].astype(bool)]
+    units = {str(code): set(group["unit"]) for code, group in hidden.groupby("reason")}
+    codes = [c for c in FIRST_REASONS if c in units] + sorted(set(units) - set(FIRST_REASONS))
+    why = reasons(content)
+    items = "".join(f"<li><code>{esc(code)}</code>: "
+                    f"{esc(why.text(code, lang, 'difference' if units[code] == {'difference'} else None))}</li>"
+                    for code in codes)
+    return f"<ul>{items}</ul>" if items else ""
 
 
 def _samples(content: SiteContent, lang: str) -> str:
@@ -30,7 +43,9 @@ def _samples(content: SiteContent, lang: str) -> str:
     if frame.empty:
         return paragraph(t("no_rows", lang))
     table = frame.pivot_table(index="wave", columns="instrument", values="responses", aggfunc="sum")
-    header = [t("wave", lang), *(_instrument(c, lang) for c in table.columns)]
+    table = table[[c for c in content.instruments if c in table.columns]
+                  + sorted(set(table.columns) - set(content.instruments))]  # in the study's order
+    header = [t("wave", lang), *(respondents(content, c, lang) for c in table.columns)]
     rows = [[str(w), *(number(v, lang) if pd.notna(v) else "·" for v in r)] for w, r in table.iterrows()]
     return plain_table(t("samples_caption", lang), header, rows)
 
@@ -52,7 +67,7 @@ def _quality(content: SiteContent, lang: str) -> str:
     if frame.empty:
         return paragraph(t("no_rows", lang))
     columns = sorted({(str(w), str(i)) for w, i in zip(frame["wave"], frame["instrument"])})
-    header = [t("flag", lang), *(f"{w} · {_instrument(i, lang)}" for w, i in columns)]
+    header = [t("flag", lang), *(f"{w} · {respondents(content, i, lang)}" for w, i in columns)]
     rows = []
     for flag, cells in frame.groupby("flag", sort=True):
         values = {(str(r["wave"]), str(r["instrument"])): r for _, r in cells.iterrows()}
@@ -64,7 +79,7 @@ def _quality(content: SiteContent, lang: str) -> str:
 
 def _versions(content: SiteContent, lang: str) -> str:
     frame = content.method.versions
-    rows = [[str(r["wave"]), _instrument(str(r["instrument"]), lang), str(r["version"])]
+    rows = [[str(r["wave"]), respondents(content, str(r["instrument"]), lang), str(r["version"])]
             for _, r in frame.sort_values(["wave", "instrument"]).iterrows()] if not frame.empty else []
     parts = [plain_table(t("versions_caption", lang), [t("wave", lang), t("instrument", lang), t("version", lang)],
                          rows, numeric=False)] if rows else []
@@ -79,15 +94,17 @@ def _versions(content: SiteContent, lang: str) -> str:
 
 
 def method(content: SiteContent, lang: str) -> str:
-    reasons = "".join(f"<li><code>{esc(code)}</code>: {esc(reason_text(code, lang, content.min_n))}</li>"
-                      for code in REASONS)
+    # The site's general text, with the study's own paragraphs (study.yaml method:) where it has them.
+    study = {part: _study_text(content, part, lang) for part in ("samples", "weighting", "caveats")}
+    samples = " ".join(text for text in (t("samples_intro", lang), study["samples"]) if text)
+    weighting = [paragraph(text) for text in (study["weighting"], t("weights_intro", lang)) if text]
+    estimation = [paragraph(text) for text in (t("estimation_text", lang), study["caveats"]) if text]
     return "".join([
-        _section(t("samples_heading", lang), paragraph(t("samples_intro", lang)), _samples(content, lang)),
-        _section(t("weights_heading", lang), paragraph(t("weights_intro", lang)), _weighting(content, lang)),
-        _section(t("estimation_heading", lang), paragraph(t("estimation_text", lang)),
-                 paragraph(t("bias_text", lang))),
+        _section(t("samples_heading", lang), paragraph(samples), _samples(content, lang)),
+        _section(t("weights_heading", lang), *weighting, _weighting(content, lang)),
+        _section(t("estimation_heading", lang), *estimation),
         _section(t("suppression_heading", lang), paragraph(t("suppression_note", lang, min_n=content.min_n)),
-                 f"<ul>{reasons}</ul>"),
+                 _reasons(content, lang)),
         _section(t("quality_heading", lang), paragraph(t("quality_intro", lang)), _quality(content, lang)),
         _section(t("versions_heading", lang), _versions(content, lang)),
     ])

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dashboards.blocks import Ids, block
 from dashboards.matrix import matrix
 from dashboards.model import UNITS, SiteContent
-from dashboards.pages.common import dimension_label, indicator_labels, paragraph, parent_side, present, wave_labels
+from dashboards.pages.common import (dimension_label, indicator_labels, main_rows, paragraph, present, reasons,
+                                     wave_labels)
 from dashboards.text import t
 
 
 def trend(content: SiteContent, lang: str, ids: Ids) -> str:
-    rows = parent_side(content)
+    rows = main_rows(content)
     rows = rows[rows["breakdown"] == "all"]
     # An indicator withheld in every wave has no trend to draw: its reasons are on its dimension's page.
     shown = set(rows.loc[~rows["suppressed"].astype(bool), "indicator"])
@@ -25,7 +26,7 @@ def trend(content: SiteContent, lang: str, ids: Ids) -> str:
             grid = matrix(chosen, "indicator", "wave", indicator_labels(content, group, lang),
                           wave_labels(chosen["wave"], lang))
             title = t("trend_block", lang, dimension=dimension_label(content, dimension, lang), unit=t(f"unit_{unit}", lang))
-            parts.append(block(ids, title, grid, lang, content.min_n, corner=t("indicator", lang), kind="line",
+            parts.append(block(ids, title, grid, lang, reasons(content), corner=t("indicator", lang), kind="line",
                                level=2))
     if not names:
         parts.append(paragraph(t("no_rows", lang)))

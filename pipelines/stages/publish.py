@@ -72,11 +72,13 @@ def site_content(con: duckdb.DuckDBPyConnection, study: Study) -> SiteContent:
     return SiteContent(study_title=study.title, indicators=rows,
                        catalogue=indicator_catalogue(study, sorted(rows["wave"].unique())),
                        domains=breakdown_labels(con, study), method=method_facts(con, study.study_id),
-                       min_n=study.publication.min_cell, **study_words(study))
+                       min_n=study.publication.min_cell, min_group=study.publication.min_group_for_index,
+                       **study_words(study))
 
 
 def study_words(study: Study) -> dict:
-    """What the site takes from the study's folder: its dimensions, breakdowns and their texts."""
+    """What the site takes from the study's folder: its dimensions, breakdowns and instruments, who answers each
+    (its name where the study does not say), and their texts, with the method page's own paragraphs."""
     words: dict[str, dict[str, str]] = {}
     dimensions = study.framework.dimensions if study.framework else ()
     for dimension in dimensions:
@@ -89,9 +91,16 @@ def study_words(study: Study) -> dict:
             words["dim_other_about"] = dict(study.other_section.about)
     for breakdown in study.breakdowns.values():
         words[f"breakdown_{breakdown.name}"] = dict(breakdown.title)
+    for role in study.instruments:
+        words[f"respondents_{role.name}"] = dict(role.respondents or {lang: role.name for lang in LANGUAGES})
+    for part, texts in study.method.items():
+        words[f"method_{part}"] = dict(texts)
     return {"dimensions": tuple(d.code for d in dimensions), "breakdowns": tuple(study.breakdowns),
             "compared": tuple(b.name for b in study.breakdowns.values() if b.compare),
-            "checks": tuple(b.name for b in study.breakdowns.values() if b.sensitivity), "words": words}
+            "checks": tuple(b.name for b in study.breakdowns.values() if b.sensitivity),
+            "maps": tuple(b.name for b in study.breakdowns.values() if b.map),
+            "instruments": tuple(study.instrument_names),
+            "broken_down": tuple(role.name for role in study.instruments if role.breakdowns), "words": words}
 
 
 def publish_site(site: Path, content: SiteContent) -> dict:

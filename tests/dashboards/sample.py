@@ -1,6 +1,7 @@
 """Hand-made indicator rows in the shape of ``indicators.indicators``: several indicators, two waves,
-dimensions, breakdowns, suppressed cells of each kind, a field-actor count and a perception gap.
-Realistic values, fixed by a seed; not the demo study's numbers."""
+dimensions, breakdowns, suppressed cells of each kind, a field-actor index and count and a perception gap
+(field-actor index minus parent index). Realistic values, fixed by a seed; not the demo study's numbers, but
+its words (study_words: its dimensions, breakdowns, who answers each instrument, its method texts)."""
 
 from __future__ import annotations
 
@@ -23,10 +24,11 @@ EDUCATION = {"LAAG": {"nl": "Geen of lager secundair", "fr": "Aucun ou secondair
              "HOOG": {"nl": "Hoger onderwijs", "fr": "Enseignement supérieur", "en": "Higher education"}}
 
 
-def _entry(nl, fr, en, dimension, unit, headline=False):
+def _entry(nl, fr, en, dimension, unit, headline=False, **more):
+    """``more``: kind, instrument, subject and (a difference) of, as the published catalogue has them."""
     return {"label": {"nl": nl, "fr": fr, "en": en},
             "description": {"nl": f"{nl}: beschrijving.", "fr": f"{fr} : description.", "en": f"{en}: description."},
-            "dimension": dimension, "unit": unit, "headline": headline}
+            "dimension": dimension, "unit": unit, "headline": headline, **more}
 
 
 CATALOGUE = {
@@ -35,13 +37,18 @@ CATALOGUE = {
     "unmet_need": _entry("Onvervulde nood", "Besoin non satisfait", "Unmet need", None, "proportion", True),
     "barrier_betaalbaar": _entry("Drempel: kosten", "Obstacle : coût", "Barrier: cost", "betaalbaar", "proportion"),
     "access_index.S01.bereikbaar": _entry("Index bereikbaar", "Indice accessible", "Reachability index", "bereikbaar",
-                                      "index", True),
+                                          "index", True, kind="scale_index", instrument="parent", subject="S01"),
     "access_index_begrijpbaar": _entry("Index begrijpbaar", "Indice compréhensible", "Understandability index",
                                        "begrijpbaar", "index"),
+    "field_actor_index.S01.bereikbaar": _entry("Index werkveld bereikbaar", "Indice terrain accessible",
+                                               "Field actors' reachability index", "bereikbaar", "index",
+                                               kind="scale_index", instrument="field_actor", subject="S01"),
     "field_actor_agree.S01.bereikbaar": _entry("Werkveld akkoord", "Terrain d'accord", "Field actors agree",
-                                               "bereikbaar", "count"),
+                                               "bereikbaar", "count", kind="count", instrument="field_actor",
+                                               subject="S01"),
     "perception_gap.S01.bereikbaar": _entry("Verschil bereikbaar", "Écart accessible", "Reachability gap", "bereikbaar",
-                                          "difference"),
+                                            "difference", kind="difference", instrument="both", subject="S01",
+                                            of=("field_actor_index.S01.bereikbaar", "access_index.S01.bereikbaar")),
 }
 
 
@@ -95,12 +102,18 @@ def sample_rows(seed: int = 8) -> pd.DataFrame:
                 rows.append(_row(rng, wave, name, "education", level, "proportion", n, centre=centre + shift))
         rows.append(_row(rng, wave, "access_index_begrijpbaar", "all", "all", "index", 238, centre=0.7,
                          reason=None if later else "alpha_below_0.7"))
-        # Field actors: 18 in 2018 (a count, and no gap), 34 in 2021 (a gap with its interval).
+        # Field actors: 18 in 2018 (a count, no index and no gap), 34 in 2021 (an index, and a gap with its
+        # interval; their index is below).
         actors = 18 if not later else 34
         rows.append(_row(rng, wave, "field_actor_agree.S01.bereikbaar", "all", "all", "count", actors, instrument="field_actor",
                          centre=0.67))
         rows.append(_row(rng, wave, "perception_gap.S01.bereikbaar", "all", "all", "difference", actors,
                          instrument="both", centre=0.09, reason=None if later else "field_actor_n_below_30"))
+    # The field actors' index (the gap's other side), drawn apart so the rows above keep their values.
+    other = random.Random(seed + 1)
+    for wave, actors, reason in (("2018", 18, "field_actor_n_below_30"), ("2021", 34, None)):
+        rows.append(_row(other, wave, "field_actor_index.S01.bereikbaar", "all", "all", "index", actors,
+                         instrument="field_actor", centre=0.71, reason=reason))
     return pd.DataFrame(rows)
 
 
@@ -121,7 +134,8 @@ def sample_method() -> MethodFacts:
 
 def sample_words() -> dict:
     """The demo study's words, as the pipeline hands them to the site: its framework's dimensions, its
-    breakdowns (compared, sensitivity checks) and their texts."""
+    breakdowns (compared, sensitivity checks, maps), its instruments (broken down or not), who answers each,
+    and their texts."""
     return study_words(load_study(DEMO_STUDY))
 
 

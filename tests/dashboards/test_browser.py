@@ -15,7 +15,7 @@ from dashboards.text import t
 from instruments.vocabulary import LANGUAGES
 from tests.conftest import ROOT
 from benchmarks.harness.browser import chromium
-from tests.dashboards.sample import CATALOGUE, sample_content, sample_rows
+from tests.dashboards.sample import CATALOGUE, sample_content, sample_rows, sample_words
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(os.environ.get("TOEGANG_TEST_ARTIFACTS", ROOT / "build" / "test-artifacts"))
@@ -91,7 +91,7 @@ def test_every_page_loads_draws_its_charts_and_passes_axe(site, visit, lang):
         charts = page.evaluate(PAINTED)
         for chart in charts:
             assert chart["values"] > 0 and chart["painted"] == chart["values"], (path.name, chart)
-        if path.name in ("index.html", "neighbourhoods.html", "trend.html"):
+        if path.name in ("index.html", "breakdown-neighbourhood.html", "comparison.html", "trend.html"):
             assert charts, path.name
         assert visit.errors == [] and visit.requests == [], path.name
         page.screenshot(path=shots / f"{lang}-{path.stem}.png", full_page=True)
@@ -100,13 +100,13 @@ def test_every_page_loads_draws_its_charts_and_passes_axe(site, visit, lang):
 
 
 def test_language_switch_changes_labels_and_lang(site, visit):
-    page = visit.open((site / "en" / "neighbourhoods.html").as_uri())
+    page = visit.open((site / "en" / "breakdown-neighbourhood.html").as_uri())
     assert "Hertogin (Duchesse)" in page.inner_text("table")
     page.get_by_role("link", name="Français").click()
     page.wait_for_function(ALL_DRAWN)
-    assert page.url.endswith("/fr/neighbourhoods.html")
+    assert page.url.endswith("/fr/breakdown-neighbourhood.html")
     assert page.evaluate("document.documentElement.lang") == "fr"
-    assert page.inner_text("h1") == t("page_neighbourhoods", "fr")
+    assert page.inner_text("h1") == "Quartier"  # the study's word for the breakdown, as a title
     assert "Duchesse" in page.inner_text("table") and "Hertogin (Duchesse)" not in page.inner_text("main")
     ticks = page.eval_on_selector_all(".chart .ytick text", "els => els.map(e => e.textContent)")
     assert "Molenbeek historique" in ticks and "Historic Molenbeek" not in ticks
@@ -116,7 +116,7 @@ def test_language_switch_changes_labels_and_lang(site, visit):
 
 def test_each_chart_and_its_table_show_the_indicator_rows(site, visit):
     rows = checked_indicators(sample_rows(), CATALOGUE)
-    page = visit.open((site / "en" / "neighbourhoods.html").as_uri())
+    page = visit.open((site / "en" / "breakdown-neighbourhood.html").as_uri())
     blocks = page.evaluate("""[...document.querySelectorAll('section.block')].map(b => ({
         traces: b.querySelector('.chart').data.map(tr => ({name: tr.name, y: tr.y, x: tr.x})),
         cells: [...b.querySelectorAll('tbody tr')].map(tr => [...tr.querySelectorAll('td')].map(td => ({
@@ -150,3 +150,32 @@ def test_keyboard_reaches_the_content_with_a_visible_focus(site, visit):
     focused = page.evaluate("""(() => { const s = getComputedStyle(document.activeElement);
         return [document.activeElement.tagName, s.outlineStyle, s.outlineWidth]; })()""")
     assert focused[0] == "A" and focused[1] == "solid" and focused[2] == "3px"
+
+
+def test_the_comparison_page_names_each_side_by_who_answered_in_each_language(site, visit):
+    words = sample_words()["words"]
+    page = visit.open((site / "en" / "comparison.html").as_uri())
+    headers = page.eval_on_selector_all("table.text thead th", "els => els.map(e => e.textContent)")
+    assert headers[2:4] == [words["respondents_field_actor"]["en"], words["respondents_parent"]["en"]]
+    assert page.evaluate(PAINTED)[0]["values"] == 1  # the one gap with a number (2021)
+    page.get_by_role("link", name="Nederlands").click()
+    page.wait_for_function(ALL_DRAWN)
+    assert page.inner_text("h1") == t("page_comparison", "nl")
+    headers = page.eval_on_selector_all("table.text thead th", "els => els.map(e => e.textContent)")
+    assert headers[2:4] == [words["respondents_field_actor"]["nl"], words["respondents_parent"]["nl"]]
+    assert "Field actors" not in page.inner_text("main")
+    assert visit.errors == []
+
+
+def test_a_second_studys_pages_load_draw_and_pass_axe(second_site, visit):
+    """The support-models site (conftest.py): its own pages (Levesque dimensions, clients beside workers) hold
+    the same standards in a browser."""
+    pages = sorted((second_site.site / "en").glob("*.html"))
+    assert "comparison.html" in {p.name for p in pages}
+    for path in pages:
+        page = visit.open(path.as_uri())
+        for chart in page.evaluate(PAINTED):
+            assert chart["values"] > 0 and chart["painted"] == chart["values"], (path.name, chart)
+        assert visit.errors == [] and visit.requests == [], path.name
+        assert _serious(page) == [], path.name
+        visit.errors.clear()

@@ -2,6 +2,7 @@
 to the rows, suppressed cells as explained gaps, escaped text, downloads equal to the rows, aggregates
 only, one local plotly.js, under the size budget, and swapped in whole."""
 
+import html
 import json
 import re
 from html.parser import HTMLParser
@@ -13,13 +14,13 @@ import pytest
 
 from dashboards import site as site_module
 from dashboards.blocks import cell_html
-from dashboards.formatting import interval_text, value_text
+from dashboards.formatting import Reasons, interval_text, value_text
 from dashboards.model import INDICATOR_COLUMNS, ContentError, catalogue_entry, checked_indicators
 from dashboards.pages.breakdowns import breakdowns_shown
-from dashboards.site import write_site
+from dashboards.site import render_pages, write_site
 from dashboards.text import t
 from instruments.vocabulary import LANGUAGES
-from tests.dashboards.sample import CATALOGUE, sample_content, sample_rows
+from tests.dashboards.sample import CATALOGUE, sample_content, sample_rows, sample_words
 
 SIZE_BUDGET = 8 * 2**20
 
@@ -71,8 +72,8 @@ def test_every_page_exists_in_three_languages_with_its_lang(built):
     root, pages = built
     names = {p.name for p in (root / "en").glob("*.html")}
     assert names == {"index.html", "dimension-bekend.html", "dimension-bereikbaar.html", "dimension-betaalbaar.html",
-                     "dimension-begrijpbaar.html", "dimension-other.html", "neighbourhoods.html", "parents-field-actors.html", "trend.html",
-                     "method.html", "downloads.html"}
+                     "dimension-begrijpbaar.html", "dimension-other.html", "breakdown-neighbourhood.html",
+                     "comparison.html", "trend.html", "method.html", "downloads.html"}
     for lang in LANGUAGES:
         assert {p.name for p in (root / lang).glob("*.html")} == names
         for name in names:
@@ -135,12 +136,14 @@ def test_table_cells_equal_the_indicator_rows(built, lang):
                 assert value_text(row["estimate"], row["unit"], lang) in cell["text"]
                 assert interval_text(row["ci_low"], row["ci_high"], row["unit"], lang) in cell["text"]
                 assert f"n\u00a0=\u00a0{int(row['n'])}" in cell["text"]
-    # Every parent-side row and gap charted by the page rules is in some table (the rest is in the downloads);
-    # field actors' own counts are on the comparison page.
+    # Every row of the instruments that are broken down, and every gap, charted by the page rules is in some
+    # table (the rest is in the downloads); the other instruments' rows are said beside the gaps, in words.
     withheld = {r["indicator"] for r in rows.values() if r["breakdown"] != "all"} - {
         r["indicator"] for r in rows.values() if r["breakdown"] != "all" and not r["suppressed"]}
     content = sample_content()
-    shown = {k for k, r in rows.items() if r["instrument"] != "field_actor" and (
+    assert content.broken_down == ("parent",)
+    assert {r["instrument"] for k, r in rows.items() if k in seen} == {"parent", "both"}
+    shown = {k for k, r in rows.items() if (r["instrument"] in content.broken_down or r["unit"] == "difference") and (
         r["breakdown"] == "all" or (r["breakdown"] in breakdowns_shown(content,
                                                                        catalogue_entry(CATALOGUE[r["indicator"]]))
                                     and r["indicator"] not in withheld))}
@@ -150,7 +153,7 @@ def test_table_cells_equal_the_indicator_rows(built, lang):
 
 def test_suppressed_cells_are_explained_gaps_in_table_and_chart(built):
     root, _ = built
-    text = (root / "en" / "neighbourhoods.html").read_text(encoding="utf-8")
+    text = (root / "en" / "breakdown-neighbourhood.html").read_text(encoding="utf-8")
     assert t("reason_primary", "en", min_n=10) in text and t("reason_secondary", "en") in text
     figures = [json.loads(m) for m in re.findall(r'<script type="application/json" id="b\d+-data">(.*?)</script>', text)]
     awareness = figures[0]
@@ -164,6 +167,105 @@ def test_suppressed_cells_are_explained_gaps_in_table_and_chart(built):
                        "2 cell(s) not shown; the table says why.")
     tiles = re.findall(r'<li class="tile suppressed".*?</li>', text)
     assert len(tiles) == 2 and all("—" in tile for tile in tiles)
+
+
+def _main(page: str) -> str:
+    return re.sub(r"<script.*?</script>", "", page.split('<main id="main"')[1].split("</main>")[0], flags=re.S)
+
+
+def _table_rows(page: str, caption_start: str) -> tuple[list[str], list[list[str]]]:
+    """The header and body rows (cell texts) of the table whose caption starts with ``caption_start``."""
+    table = next(t for t in re.findall(r"<table.*?</table>", page, re.S)
+                 if html.unescape(re.search(r"<caption>(.*?)</caption>", t).group(1)).startswith(caption_start))
+    header = [html.unescape(h) for h in re.findall(r'<th scope="col">(.*?)</th>', table)]
+    body = [[html.unescape(re.sub(r"<.*?>", "", c)) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)]
+            for row in re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>")[1])]
+    return header, body
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_comparison_page_sets_each_gap_beside_what_each_side_said(built, lang):
+    root, _ = built
+    page = (root / lang / "comparison.html").read_text(encoding="utf-8")
+    words = sample_words()["words"]
+    actors, parents = words["respondents_field_actor"][lang], words["respondents_parent"][lang]
+    assert f"<h1>{t('page_comparison', lang)}</h1>" in page
+    header, body = _table_rows(page, f"{actors} ")
+    # The table's sides are the two instruments, named by who answers them, in the difference's order.
+    assert header == [t("indicator", lang), t("wave", lang), actors, parents, t("gap", lang)]
+    rows = checked_indicators(sample_rows(), CATALOGUE)
+    rows = rows[rows["breakdown"] == "all"].set_index(["indicator", "wave"])
+    why = Reasons(10, {"field_actor": words["respondents_field_actor"], "parent": words["respondents_parent"]})
+    label = CATALOGUE["perception_gap.S01.bereikbaar"]["label"][lang]
+    assert [r[:2] for r in body] == [[label, "2018"], [label, "2021"]]
+    early, late = body
+    agree = CATALOGUE["field_actor_agree.S01.bereikbaar"]["label"][lang]
+    # 2018: 18 field actors: no index and no gap, but how many of them agree ("12 of 18").
+    count = rows.loc[("field_actor_agree.S01.bereikbaar", "2018")]
+    assert early[2] == (f"— {why.text('field_actor_n_below_30', lang, 'index')} · "
+                        f"{t('k_of_n', lang, k=int(count['estimate']), n=18)} ({agree})")
+    assert early[4] == f"— {why.text('field_actor_n_below_30', lang, 'difference')}"
+    assert "30" in early[4] and actors[1:].lower() in early[4]  # the study's number and word
+    index = rows.loc[("access_index.S01.bereikbaar", "2018")]
+    assert early[3] == (f"{value_text(index['estimate'], 'index', lang)} "
+                        f"{interval_text(index['ci_low'], index['ci_high'], 'index', lang)} (n = {int(index['n'])})")
+    # 2021: 34 field actors: their index, the count beside it, and the gap with its interval.
+    own, gap = rows.loc[("field_actor_index.S01.bereikbaar", "2021")], rows.loc[("perception_gap.S01.bereikbaar",
+                                                                                 "2021")]
+    assert late[2].startswith(f"{value_text(own['estimate'], 'index', lang)} ") and "34" in late[2]
+    assert late[4].startswith(value_text(gap["estimate"], "difference", lang))
+    # Only the gap with a number is charted.
+    figures = re.findall(r'<script type="application/json" id="b\d+-data">(.*?)</script>', page)
+    assert len(figures) == 1 and json.loads(figures[0])["data"][-1]["x"] == [pytest.approx(gap["estimate"], abs=1e-5)]
+    assert html.escape(t("compare_whole_group", lang, respondents=actors[:1].lower() + actors[1:])) in _main(page)
+
+
+def test_the_comparison_page_is_listed_only_when_the_study_has_differences(tmp_path):
+    rows = sample_rows()
+    content = sample_content(indicators=rows[rows["unit"] != "difference"])
+    for lang in LANGUAGES:
+        pages = render_pages(content, lang, [])
+        assert "comparison.html" not in pages
+        assert not [name for name, page in pages.items() if 'href="comparison.html"' in page]
+    assert 'href="comparison.html"' in render_pages(sample_content(), "en", [])["index.html"]
+
+
+def test_a_page_per_breakdown_with_a_map(tmp_path):
+    words = sample_words()
+    assert words["maps"] == ("neighbourhood",)
+    pages = render_pages(sample_content(maps=()), "en", [])
+    assert not [name for name in pages if name.startswith("breakdown-")]
+    content = sample_content(maps=("education",))
+    for lang in LANGUAGES:
+        pages = render_pages(content, lang, [])
+        assert [name for name in pages if name.startswith("breakdown-")] == ["breakdown-education.html"]
+        page = pages["breakdown-education.html"]
+        title = words["words"]["breakdown_education"][lang]
+        assert f"<h1>{html.escape(title[:1].upper() + title[1:])}</h1>" in page  # the study's word, as a title
+        # One tile per category, named by the codebook's label.
+        names = re.findall(r'<span class="tile-name">(.*?)</span>', page)
+        assert names == [html.escape(labels[lang]) for labels in sample_content().domains["education"].values()]
+
+
+def test_the_method_page_says_the_reasons_that_occur_and_the_studys_method(built):
+    root, _ = built
+    words = sample_words()["words"]
+    occurring = sorted(set(sample_rows()["reason"].dropna()))
+    assert occurring == ["alpha_below_0.7", "field_actor_n_below_30", "primary", "secondary"]
+    why = Reasons(10, {"field_actor": words["respondents_field_actor"], "parent": words["respondents_parent"]})
+    for lang in LANGUAGES:
+        page = (root / lang / "method.html").read_text(encoding="utf-8")
+        listed = re.findall(r"<li><code>(.*?)</code>: (.*?)</li>", page)
+        assert [code for code, _ in listed] == ["primary", "secondary", "alpha_below_0.7", "field_actor_n_below_30"]
+        said = {code: html.unescape(text) for code, text in listed}
+        assert said["alpha_below_0.7"] == why.text("alpha_below_0.7", lang)
+        assert ("0.70" if lang == "en" else "0,70") in said["alpha_below_0.7"]
+        # The field actors' code is on an index and a gap: said as a rule about field actors.
+        assert said["field_actor_n_below_30"] == why.text("field_actor_n_below_30", lang)
+        for part in ("samples", "weighting", "caveats"):
+            assert html.escape(words[f"method_{part}"][lang]) in page, (lang, part)
+        header, _ = _table_rows(page, t("samples_caption", lang))
+        assert header == [t("wave", lang), words["respondents_parent"][lang], words["respondents_field_actor"][lang]]
 
 
 def test_chart_error_bars_are_the_intervals(built):
@@ -223,8 +325,8 @@ def test_the_low_n_eff_mark_is_the_rows_own_flag():
     """The asterisk shows the indicator table's low_n_eff; the dashboards keep no threshold of their own."""
     rows = checked_indicators(sample_rows(), CATALOGUE)
     row = rows[~rows["suppressed"]].iloc[0]
-    marked = cell_html(pd.Series({**row, "low_n_eff": True, "n_eff": 500.0}), row["unit"], "en", 10)
-    plain = cell_html(pd.Series({**row, "low_n_eff": False, "n_eff": 5.0}), row["unit"], "en", 10)
+    marked = cell_html(pd.Series({**row, "low_n_eff": True, "n_eff": 500.0}), row["unit"], "en", Reasons(10))
+    plain = cell_html(pd.Series({**row, "low_n_eff": False, "n_eff": 5.0}), row["unit"], "en", Reasons(10))
     assert 'class="flag"' in marked and 'class="flag"' not in plain
     assert rows.loc[rows["suppressed"], "low_n_eff"].isna().all()  # hidden cells say nothing about their size
 

@@ -1,21 +1,36 @@
 """The translation catalogue is complete: every key in nl, fr and en with the same placeholders, every
-key the pages ask for exists, and no key is left unused. The study's own words (its dimensions and
-breakdowns, from its folder) exist for every key the pages ask the study for."""
+key the pages ask for exists, and no key is left unused; it holds no study's words. The study's own words (its
+dimensions, breakdowns, who answers each instrument, its method texts, from its folder) exist for every key
+the pages ask the study for, and each dimension is named one way per language, on the pages and in the
+catalogue's indicator labels."""
 
 import ast
+import html
 import re
 import string
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from dashboards import text
-from dashboards.model import UNITS
+from dashboards.formatting import Reasons
+from dashboards.model import UNITS, MethodFacts, SiteContent
 from dashboards.site import render_pages
+from instruments.study import DEMO_STUDY, load_study
 from instruments.vocabulary import LANGUAGES
+from pipelines.stages.indicators import wave_indicators
+from pipelines.stages.publish import indicator_catalogue, study_words
+from tests.conftest import ROOT
 from tests.dashboards.sample import sample_content, sample_words
+from tests.dashboards.words import found
+from tests.dashboards.words import study_words as study_words_in
 
 DASHBOARDS = Path(text.__file__).parent
+FIXTURE_STUDIES = ROOT / "tests" / "fixtures" / "studies"
+# Two studies with different instruments, subjects, breakdowns and dimension frameworks (b and levesque).
+STUDIES = [(DEMO_STUDY, None), ("support-models", FIXTURE_STUDIES)]
+
 
 
 def _placeholders(value: str) -> set[str]:
@@ -76,16 +91,20 @@ def _study_key_families() -> set[str]:
 def test_every_study_word_the_pages_ask_for_exists_in_the_study():
     """``SiteContent.text`` shows the key itself for a missing word: the demo study must have them all."""
     families = _study_key_families()
-    assert families == {"dim_{}", "dim_{}_about", "breakdown_{}"}  # a new family: add it here and to study_words
+    # A new family: add it here and to study_words.
+    assert families == {"dim_{}", "dim_{}_about", "breakdown_{}", "respondents_{}", "method_{}"}
     words = sample_words()
-    assert words["dimensions"] and words["breakdowns"]
+    assert words["dimensions"] and words["breakdowns"] and words["instruments"]
     keys = {f"dim_{d}" for d in (*words["dimensions"], "other")} | {f"dim_{d}_about" for d in
                                                                      (*words["dimensions"], "other")}
     keys |= {f"breakdown_{b}" for b in words["breakdowns"]}
+    keys |= {f"respondents_{i}" for i in words["instruments"]}
+    keys |= {f"method_{part}" for part in ("samples", "weighting", "caveats")}  # the demo has each (optional)
     assert keys - set(words["words"]) == set()
     for key in keys:
         assert all(words["words"][key][lang].strip() for lang in LANGUAGES), key
-    assert set(words["compared"]) | set(words["checks"]) <= set(words["breakdowns"])
+    assert set(words["compared"]) | set(words["checks"]) | set(words["maps"]) <= set(words["breakdowns"])
+    assert set(words["broken_down"]) <= set(words["instruments"])
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -96,20 +115,23 @@ def test_every_page_renders_in_every_language(lang, tmp_path):
         (tmp_path / name).write_text("x")
         files.append(tmp_path / name)
     pages = render_pages(sample_content(), lang, files)
-    assert {"index.html", "neighbourhoods.html", "parents-field-actors.html", "trend.html", "method.html",
+    assert {"index.html", "breakdown-neighbourhood.html", "comparison.html", "trend.html", "method.html",
             "downloads.html", "dimension-bereikbaar.html"} <= set(pages)
     assert all(f'<html lang="{lang}">' in page for page in pages.values())
     # The study's words, never their keys (what SiteContent.text shows when a word is missing).
     words = sample_words()["words"]
     assert words["dim_bereikbaar"][lang] in pages["dimension-bereikbaar.html"]
     assert words["breakdown_neighbourhood"][lang] in pages["dimension-bereikbaar.html"]
-    assert not [name for name, page in pages.items() if re.search(r"\b(dim|breakdown)_[a-z]", page)]
+    assert words["respondents_field_actor"][lang] in pages["comparison.html"]
+    assert html.escape(words["method_caveats"][lang]) in pages["method.html"]
+    assert not [name for name, page in pages.items()
+                if re.search(r"\b(dim|breakdown|respondents|method)_[a-z]", page)]
 
 
 def test_no_page_text_is_left_in_another_language():
     """The French page does not carry the Dutch or English sentences of the catalogue."""
     content = sample_content()
-    checked = ("overview_intro", "suppression_note", "gap_intro", "page_method", "skip_to_content")
+    checked = ("suppression_note", "compare_intro", "samples_intro", "page_method", "skip_to_content")
     for lang in LANGUAGES:
         joined = "".join(render_pages(content, lang, []).values())
         for other in set(LANGUAGES) - {lang}:
@@ -117,3 +139,94 @@ def test_no_page_text_is_left_in_another_language():
                 foreign = text.t(key, other, min_n=10)
                 if foreign != text.t(key, lang, min_n=10):
                     assert foreign not in joined, (lang, other, key)
+
+
+@pytest.mark.parametrize(("study_id", "studies"), STUDIES)
+def test_the_site_text_holds_no_study_word(study_id, studies):
+    """dashboards/text.py keeps only the site's own text: no instrument's respondents, breakdown, area,
+    subject or dimension of a study, in any language (tests/test_no_study_words.py greps the code for codes)."""
+    words = study_words_in(load_study(study_id, studies))
+    assert len(words["en"]) > 20
+    assert [(key, lang, found(words[lang], entry[lang])) for key, entry in text.TEXT.items() for lang in LANGUAGES
+            if found(words[lang], entry[lang])] == []
+
+
+def test_reasons_are_said_with_the_studys_numbers_and_respondents():
+    why = Reasons(10, {"client": {"nl": "Cliënten", "fr": "Clients", "en": "Clients"}})
+    assert why.text("primary", "en") == "not shown: fewer than 10 respondents"
+    assert why.text("alpha_below_0.6", "nl").endswith("(Cronbachs alfa onder 0,60)")
+    assert why.text("alpha_below_0.75", "en").endswith("(Cronbach's alpha below 0.75)")
+    assert why.text("client_n_below_20", "fr") == ("non affiché : moins de 20 clients ; en dessous, seuls des "
+                                                   "effectifs sont publiés")
+    assert why.text("client_n_below_20", "en", "difference") == ("no gap computed: fewer than 20 clients; see the "
+                                                                 "counts on each side")
+    assert why.text("client_index_withheld", "en") == "no gap computed: the index of the clients is not shown"
+    assert why.text("client_proportion_withheld", "nl") == ("geen verschil berekend: het aandeel bij de cliënten "
+                                                            "wordt niet getoond")
+    # An instrument the study names no respondents for is named by its name; an unknown code as it is.
+    assert why.text("team-b_n_below_5", "en").startswith("not shown: fewer than 5 team-b;")
+    assert why.text("client_count_withheld", "en") == "not shown (client_count_withheld)"
+    assert why.text("embargo", "fr") == "non affiché (embargo)"
+
+
+def _one_per_dimension(study) -> SiteContent:
+    """Content with one row per measure, dimension and wave (whole sample, published): every page a study's
+    words reach, drawn quickly."""
+    rows, seen = [], set()
+    for wave in study.waves:
+        for indicator in wave_indicators(study, wave):
+            if (indicator.measure, indicator.dimension, wave) in seen:
+                continue
+            seen.add((indicator.measure, indicator.dimension, wave))
+            value = {"proportion": 0.5, "index": 50.0, "mean": 3.0, "count": 12.0, "difference": 5.0}[indicator.unit]
+            rows.append({"study_id": study.study_id, "wave": wave, "indicator": indicator.name, "breakdown": "all",
+                         "domain": "all", "instrument": indicator.instrument, "estimate": value, "se": 1.0,
+                         "ci_low": value - 1, "ci_high": value + 1, "n": 40, "n_eff": 40.0, "deff": 1.0,
+                         "weighted": False, "low_n_eff": False, "suppressed": False, "reason": None,
+                         "unit": indicator.unit})
+    return SiteContent(study_title=study.title, indicators=pd.DataFrame(rows),
+                       catalogue=indicator_catalogue(study, study.waves), domains={}, method=MethodFacts(), min_n=10,
+                       **study_words(study))
+
+
+def _h1(page: str) -> str:
+    return html.unescape(re.search(r"<h1>(.*?)</h1>", page).group(1))
+
+
+def _chart_headings(page: str) -> list[str]:
+    return [html.unescape(x) for x in re.findall(r'<h2 id="b\d+-h">(.*?)</h2>', page)]
+
+
+def _nav_link(page: str, target: str) -> str:
+    """The text of the page's navigation link to ``target``."""
+    nav = re.search(r'<nav class="pages".*?</nav>', page).group(0)
+    return html.unescape(re.search(rf'<a href="{re.escape(target)}"[^>]*>(.*?)</a>', nav).group(1))
+
+
+@pytest.mark.parametrize(("study_id", "studies"), STUDIES)
+def test_every_dimension_has_one_label_per_language(study_id, studies):
+    """Issue 16: a dimension is named by its framework's label, one per language: the title of its page and its
+    link in every page's navigation, the trend's headings, and (first letter lowered) inside every indicator
+    label of the catalogue; no page or label names it any other way."""
+    study = load_study(study_id, studies)
+    framework = study.framework.dimensions
+    assert all(len({d.labels[lang] for d in framework}) == len(framework) for lang in LANGUAGES)  # none shared
+    catalogue = indicator_catalogue(study, study.waves)
+    # The dimensions the study's items have (the support-models questionnaires have one).
+    dimensions = [d for d in framework if any(e.dimension == d.code for e in catalogue.values())]
+    assert dimensions
+    labels = {lang: [d.labels[lang] for d in dimensions] for lang in LANGUAGES}
+    content = _one_per_dimension(study)
+    for lang in LANGUAGES:
+        for dimension in dimensions:
+            named = [e.label[lang] for e in catalogue.values() if e.dimension == dimension.code]
+            assert named and all(dimension.words[lang] in label for label in named), (dimension.code, lang)
+            others = [d for d in framework if d != dimension]
+            assert not [label for label in named for d in others if d.words[lang] in label], (dimension.code, lang)
+        pages = render_pages(content, lang, [])
+        trend_dimensions = {h.rsplit(":", 1)[0].strip() for h in _chart_headings(pages["trend.html"])}
+        assert trend_dimensions - {content.text("dim_other", lang)} == set(labels[lang])
+        for dimension in dimensions:
+            page = f"dimension-{dimension.code}.html"
+            assert _h1(pages[page]) == dimension.labels[lang]
+            assert {_nav_link(other, page) for other in pages.values()} == {dimension.labels[lang]}

@@ -83,8 +83,9 @@ def small_study(tmp_path_factory):
     (folder / "instruments" / "checkup.yaml").write_text(SMALL_INSTRUMENT, encoding="utf-8")
     text = (folder / "study.yaml").read_text(encoding="utf-8")
     text = text.replace(f"study_id: {DEMO_STUDY}", f"study_id: {SMALL_STUDY}")
-    text = text.replace("  field_actor: {weighted: false, breakdowns: false}\n",
-                        "  field_actor: {weighted: false, breakdowns: false}\n  checkup: {weighted: false}\n")
+    text = text.replace("\n# The framework whose dimensions", "\n  checkup:\n    weighted: false\n    respondents: "
+                                                              "{nl: Ouders, fr: Parents, en: Parents}\n"
+                                                              "# The framework whose dimensions")
     text = text.replace("surveys:\n", 'surveys:\n  - {survey_id: 900001, instrument: checkup, wave: "2018"}\n'
                                       '  - {survey_id: 900002, instrument: checkup, wave: "2021"}\n')
     (folder / "study.yaml").write_text(text, encoding="utf-8")

@@ -197,6 +197,60 @@ def test_a_forbidden_breakdown(copy):
                      "breakdown role: column 'rol' is a forbidden breakdown (publication.yaml)")
 
 
+# -- study.yaml: the dashboards' words (who answers each instrument, map pages, method texts) --------------------
+def test_the_demo_names_its_respondents_map_and_method():
+    study = load_study(DEMO_STUDY)
+    assert study.role("parent").respondents == {"nl": "Ouders", "fr": "Parents", "en": "Parents"}
+    assert study.role("field_actor").respondents["fr"] == "Acteurs de terrain"
+    assert [b.name for b in study.breakdowns.values() if b.map] == ["neighbourhood"]
+    assert list(study.method) == ["samples", "weighting", "caveats"]
+    assert study.method["caveats"]["en"].startswith("Weighting corrects the known distributions")
+
+
+def test_respondents_are_needed_when_a_study_has_more_than_one_instrument(copy):
+    study_file = copy / "study.yaml"
+    _edit(study_file, '    respondents: {nl: "Werkveldactoren", fr: "Acteurs de terrain", en: "Field actors"}\n', "")
+    _assert_refused(copy, study_file, "  field_actor:", "instrument field_actor: respondents: who answers it, a "
+                                                        "plural noun per language (nl, fr, en), is needed")
+
+
+def test_one_instrument_needs_no_respondents(copy):
+    study_file = copy / "study.yaml"
+    text = study_file.read_text(encoding="utf-8")
+    start, end = text.index("  # 31 people in 20 initiatives"), text.index("# The framework whose dimensions")
+    study_file.write_text(text[:start] + text[end:], encoding="utf-8")
+    _edit(study_file, '    respondents: {nl: "Ouders", fr: "Parents", en: "Parents"}\n', "")
+    study, problems = _read(copy)
+    assert [p for p in problems if "respondents" in str(p)] == []
+    assert study.instrument_names == ["parent"] and study.role("parent").respondents is None
+
+
+def test_respondents_in_every_language(copy):
+    study_file = copy / "study.yaml"
+    _edit(study_file, '{nl: "Ouders", fr: "Parents", en: "Parents"}', '{nl: "Ouders", en: "Parents"}')
+    _assert_refused(copy, study_file, '    respondents: {nl: "Ouders"', "instrument parent respondents: no text in fr")
+
+
+def test_a_map_is_true_or_false(copy):
+    study_file = copy / "study.yaml"
+    _edit(study_file, "    map: true\n", "    map: yes please\n")
+    _assert_refused(copy, study_file, "    map: yes please", "breakdown neighbourhood: map must be true or false")
+
+
+@pytest.mark.parametrize(("old", "new", "anchor", "message"), [
+    ("  caveats:\n", "  caveat:\n", "  caveat:", "method: 'caveat' is not a method text (known: samples, weighting, "
+                                                "caveats)"),
+    ('    fr: "La pondération corrige', '    de: "La pondération corrige', "  caveats:",
+     "method caveats: no text in fr"),
+    ("method:\n  samples:", "method: see the report\nx:\n  samples:", "method: see",
+     "method: must map method texts (samples, weighting, caveats) to a text per language"),
+])
+def test_a_bad_method_text(copy, old, new, anchor, message):
+    study_file = copy / "study.yaml"
+    _edit(study_file, old, new)
+    _assert_refused(copy, study_file, anchor, message)
+
+
 # -- shared material and subject lists ---------------------------------------------------------------------------
 OWN_SCALES = """\
 often3:

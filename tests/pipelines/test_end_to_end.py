@@ -139,7 +139,7 @@ class _Page(HTMLParser):
             self.cells[-1] += data
 
 
-def _page(site: Path, lang: str, name: str = "neighbourhoods.html") -> _Page:
+def _page(site: Path, lang: str, name: str = "breakdown-neighbourhood.html") -> _Page:
     page = _Page()
     page.feed((site / lang / name).read_text(encoding="utf-8"))
     return page
@@ -153,9 +153,9 @@ def test_dashboard_pages(demo_run):
     nl, fr, en = (_page(site, lang) for lang in ("nl", "fr", "en"))
     assert (nl.lang, fr.lang, en.lang) == ("nl", "fr", "en")
     assert en.scripts == ["../assets/plotly-basic.min.js", "../assets/site.js"]  # shipped once, no CDN
-    html = (site / "en" / "neighbourhoods.html").read_text(encoding="utf-8")
+    html = (site / "en" / "breakdown-neighbourhood.html").read_text(encoding="utf-8")
     assert "Knows Child health clinic" in html
-    assert "Kent Consultatiebureau (Kind &amp; Gezin)" in (site / "nl" / "neighbourhoods.html").read_text()
+    assert "Kent Consultatiebureau (Kind &amp; Gezin)" in (site / "nl" / "breakdown-neighbourhood.html").read_text()
     assert "Rest of Brussels" in en.cells and "Reste de Bruxelles" in fr.cells
     # The published share for S02 in Hertogin 2018, as the table shows it.
     n, estimate, low, high = _query(second, "SELECT n, estimate, ci_low, ci_high FROM indicators.indicators "
@@ -169,6 +169,9 @@ def test_dashboard_pages(demo_run):
                              "'unmet_need_rate')")[0][0]
     assert html.count('class="chart"') == charted and charted >= 14
     assert "cdn.plot.ly" not in html
+    # The gaps beside what each side said, the sides named by who answered (the study's words).
+    compared = _page(site, "fr", "comparison.html")
+    assert "Acteurs de terrain" in compared.cells and "Parents" in compared.cells
 
 
 def test_no_token_reaches_the_warehouse_or_the_site(demo_run):

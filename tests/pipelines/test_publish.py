@@ -1,11 +1,17 @@
 """The indicator table and its catalogue, as the pipeline publishes them, meet the dashboards' contract:
-every row is accepted, every indicator has its labels, and suppressed rows carry no numbers."""
+every row is accepted, every indicator has its labels, and suppressed rows carry no numbers; a difference names
+its sides and each indicator its kind, instrument and subject; the site takes every study word from the study's
+folder."""
+
+from dataclasses import replace
 
 import duckdb
 
-from dashboards.model import INDICATOR_COLUMNS, UNITS, checked_indicators
-from instruments.study import DEMO_STUDY, load_study
+from dashboards.model import INDICATOR_COLUMNS, UNITS, catalogue_entry, checked_indicators
+from instruments.study import DEMO_STUDY, InstrumentRole, load_study
+from instruments.vocabulary import LANGUAGES
 from pipelines.stages.publish import indicator_catalogue, study_words
+from tests.conftest import ROOT
 from tests.snapshot import SNAPSHOT
 
 
@@ -30,3 +36,41 @@ def test_the_published_catalogue_names_every_indicator_of_every_wave():
     entry = catalogue["barrier_prevalence.S01.bereikbaar"]
     assert entry.dimension == "bereikbaar" and entry.unit == "proportion" and not entry.headline
     assert entry.label["fr"].startswith("Obstacle, accessible (lieu, horaires)")
+
+
+def test_a_difference_names_its_sides_and_every_indicator_its_kind_instrument_and_subject():
+    catalogue = indicator_catalogue(load_study(DEMO_STUDY), ["2018", "2021"])
+    entries = {name: catalogue_entry(value) for name, value in catalogue.items()}
+    gap = entries["perception_gap.S01.bereikbaar"]
+    assert (gap.kind, gap.unit, gap.subject, gap.dimension) == ("difference", "difference", "S01", "bereikbaar")
+    assert gap.of == ("field_actor_index.S01.bereikbaar", "access_index.S01.bereikbaar")
+    assert [entries[side].instrument for side in gap.of] == ["field_actor", "parent"]
+    count = entries["field_actor_agree.S01.bereikbaar"]
+    assert (count.kind, count.instrument, count.subject, count.dimension) == ("count", "field_actor", "S01",
+                                                                              "bereikbaar")
+    assert entries["unmet_need_rate.SLA"].subject == "SLA"  # a theme is a subject too
+    assert all(e.kind and e.instrument for e in entries.values())
+    assert all(set(e.of) <= set(entries) for e in entries.values() if e.kind == "difference")
+
+
+def test_the_sites_words_are_the_studys():
+    study = load_study(DEMO_STUDY)
+    words = study_words(study)
+    assert words["instruments"] == ("parent", "field_actor") and words["broken_down"] == ("parent",)
+    assert words["maps"] == ("neighbourhood",) and words["checks"] == ("channel",)
+    texts = words["words"]
+    assert texts["respondents_field_actor"] == {"nl": "Werkveldactoren", "fr": "Acteurs de terrain",
+                                                "en": "Field actors"}
+    assert texts["method_weighting"] == study.method["weighting"]
+    # Another study: its own instruments, breakdowns and framework; no method text it does not have.
+    other = load_study("support-models", ROOT / "tests" / "fixtures" / "studies")
+    words = study_words(other)
+    assert words["instruments"] == ("client", "worker") and words["broken_down"] == ("client",)
+    assert words["maps"] == () and words["breakdowns"] == ("district", "age_group", "referral")
+    assert words["dimensions"] == other.framework.codes
+    assert words["words"]["dim_availability"]["en"] == "Availability and accommodation"
+    assert words["words"]["respondents_worker"]["nl"] == "Medewerkers"
+    assert {k for k in words["words"] if k.startswith("method_")} == {"method_samples"}
+    # An instrument the study names no respondents for is named by its name.
+    one = replace(other, instruments=(InstrumentRole("client", other.role("client").path),))
+    assert study_words(one)["words"]["respondents_client"] == {lang: "client" for lang in LANGUAGES}

@@ -1,0 +1,40 @@
+"""A breakdown with a map (``map: true`` in study.yaml): a schematic tile map of a headline indicator across its
+categories (areas), then every headline indicator by that breakdown."""
+
+from __future__ import annotations
+
+from dashboards.blocks import Ids
+from dashboards.model import SiteContent
+from dashboards.pages.breakdowns import indicator_section
+from dashboards.pages.common import capitalised, domain_labels, main_rows, paragraph, present, reasons
+from dashboards.text import t
+from dashboards.tile_map import tile_map
+
+
+def map_page_name(breakdown: str) -> str:
+    """The page's file: the breakdown's name (letters, digits, '_' or '-') after a prefix no other page has."""
+    return f"breakdown-{breakdown}.html"
+
+
+def map_page_title(content: SiteContent, breakdown: str, lang: str) -> str:
+    return capitalised(content.text(f"breakdown_{breakdown}", lang))
+
+
+def map_page(content: SiteContent, breakdown: str, lang: str, ids: Ids) -> str:
+    rows = main_rows(content)
+    local = rows[rows["breakdown"] == breakdown]
+    names = present(content, local)
+    if not names:
+        return paragraph(t("no_rows", lang))
+    parts = [paragraph(t("map_intro", lang, breakdown=content.text(f"breakdown_{breakdown}", lang)))]
+    mapped = next((n for n in names if content.entry(n).headline), names[0])
+    mapped_rows = local[local["indicator"] == mapped]
+    wave = max(mapped_rows["wave"])
+    areas = {c: v for c, v in domain_labels(content, breakdown, lang).items() if c != "all"}
+    title = t("tile_title", lang, indicator=content.entry(mapped).label.get(lang, mapped), wave=wave)
+    parts.append(tile_map(mapped_rows[mapped_rows["wave"] == wave], areas, title, lang, reasons(content)))
+    # The headline indicators here; the dimensions' other indicators are by this breakdown on their pages.
+    shown = [n for n in names if content.entry(n).headline] or names
+    rows = rows[rows["indicator"].isin(shown)]
+    parts.extend(indicator_section(content, rows, n, lang, ids, breakdowns=(breakdown,)) for n in shown)
+    return "".join(parts)
