@@ -15,6 +15,7 @@ from instruments.generate import write_study
 from instruments.limesurvey_export import read_export
 from instruments.study import load_study
 from pipelines.runner import run_study
+from pipelines.stages.indicators import wave_indicators
 from tests.conftest import ROOT
 
 STUDY = "support-models"
@@ -59,9 +60,17 @@ def test_the_study_runs_to_its_site_with_one_indicator_of_each_kind(ran):
     assert {r[3] for r in rows if r[2] == "client"} == {"all", "district", "age_group", "referral"}
     assert {r[3] for r in rows if r[2] != "client"} == {"all"}  # the worker instrument is not broken down
     assert {r[4] for r in rows if r[4]} == {"M1", "M2", "M3"}  # the support models, in the service column
-    pages = "".join(p.read_text(encoding="utf-8") for p in Path(run.locations.site).rglob("*.html"))
+    site = Path(run.locations.site).resolve()
+    pages = "".join(p.read_text(encoding="utf-8") for p in site.rglob("*.html"))
+    downloads = "".join(p.read_text(encoding="utf-8") for p in site.rglob("*.csv"))
     published = {r[0] for r in rows if r[3] == "all" and not r[5]}
-    indicators = {i.name: i for wave in study.waves for i in __import__(
-        "pipelines.stages.indicators", fromlist=["wave_indicators"]).wave_indicators(study, wave)}
-    for name in published:
-        assert json.dumps(indicators[name].label["en"])[1:-1] in pages or indicators[name].label["en"] in pages, name
+    indicators = {i.name: i for wave in study.waves for i in wave_indicators(study, wave)}
+
+    def on_pages(name: str) -> bool:
+        label = indicators[name].label["en"]
+        return label in pages or json.dumps(label)[1:-1] in pages
+
+    # Every published indicator is on a page or, with its label, in the downloads; each estimated kind is on a page.
+    assert all(on_pages(name) or (name in downloads and indicators[name].label["en"] in downloads)
+               for name in published)
+    assert {indicators[n].kind for n in published if on_pages(n)} >= {"share", "mean", "scale_index", "difference"}
