@@ -472,7 +472,11 @@ def _instruments(reader: _Reader, raw: object, doc: Mapping) -> tuple[Instrument
                            next(k for k in entry if k in unknown))
         definition = entry.get("definition", f"instruments/{name}.yaml")
         path = reader.folder / str(definition)
-        if not path.is_file():
+        # A study is its folder: a definition elsewhere would make the study depend on files it does not hold.
+        if not path.resolve().is_relative_to(reader.folder.resolve()):
+            reader.problem(file, item, f"definition {str(definition)[:80]!r} is outside the study folder", entry,
+                           "definition")
+        elif not path.is_file():
             reader.problem(file, item, f"no definition {path}", raw, name)
         weighted = _bool(reader, file, entry, "weighted", False, item)
         respondents = None

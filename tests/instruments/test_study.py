@@ -303,3 +303,15 @@ def test_a_subject_list_taken_from_a_question(copy):
     _edit(copy / "subjects.yaml", "code: nood}", "code: noodz}")
     assert any(re.search(r"subjects.yaml: list themes: question: parent has no question 'noodz' with subquestions",
                          p) for p in _check(copy))
+
+
+def test_an_instrument_definition_stays_inside_the_study_folder(copy):
+    study_file = copy / "study.yaml"
+    text = study_file.read_text(encoding="utf-8")
+    assert "  field_actor:\n    weighted: false\n" in text
+    study_file.write_text(text.replace("  field_actor:\n    weighted: false\n",
+                                       "  field_actor:\n    definition: ../../etc/passwd\n    weighted: false\n", 1),
+                          encoding="utf-8")
+    _, problems = _read(copy)
+    assert any("definition '../../etc/passwd' is outside the study folder" in str(p) and
+               str(p).startswith(f"{study_file}:") for p in problems), problems
