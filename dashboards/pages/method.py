@@ -38,13 +38,18 @@ def _reasons(content: SiteContent, lang: str) -> str:
     return f"<ul>{items}</ul>" if items else ""
 
 
+def _order(content: SiteContent, instrument: str) -> tuple:
+    """Instruments in the study's order (then any other by name)."""
+    known = list(content.instruments)
+    return (known.index(instrument), "") if instrument in known else (len(known), str(instrument))
+
+
 def _samples(content: SiteContent, lang: str) -> str:
     frame = content.method.samples
     if frame.empty:
         return paragraph(t("no_rows", lang))
     table = frame.pivot_table(index="wave", columns="instrument", values="responses", aggfunc="sum")
-    table = table[[c for c in content.instruments if c in table.columns]
-                  + sorted(set(table.columns) - set(content.instruments))]  # in the study's order
+    table = table[sorted(table.columns, key=lambda name: _order(content, name))]
     header = [t("wave", lang), *(respondents(content, c, lang) for c in table.columns)]
     rows = [[str(w), *(number(v, lang) if pd.notna(v) else "·" for v in r)] for w, r in table.iterrows()]
     return plain_table(t("samples_caption", lang), header, rows)
@@ -66,7 +71,8 @@ def _quality(content: SiteContent, lang: str) -> str:
     frame = content.method.quality
     if frame.empty:
         return paragraph(t("no_rows", lang))
-    columns = sorted({(str(w), str(i)) for w, i in zip(frame["wave"], frame["instrument"])})
+    columns = sorted({(str(w), str(i)) for w, i in zip(frame["wave"], frame["instrument"])},
+                     key=lambda c: (c[0], _order(content, c[1])))
     header = [t("flag", lang), *(f"{w} · {respondents(content, i, lang)}" for w, i in columns)]
     rows = []
     for flag, cells in frame.groupby("flag", sort=True):
@@ -80,7 +86,8 @@ def _quality(content: SiteContent, lang: str) -> str:
 def _versions(content: SiteContent, lang: str) -> str:
     frame = content.method.versions
     rows = [[str(r["wave"]), respondents(content, str(r["instrument"]), lang), str(r["version"])]
-            for _, r in frame.sort_values(["wave", "instrument"]).iterrows()] if not frame.empty else []
+            for _, r in sorted(frame.iterrows(), key=lambda item: (str(item[1]["wave"]),
+                                                                    _order(content, str(item[1]["instrument"]))))]
     parts = [plain_table(t("versions_caption", lang), [t("wave", lang), t("instrument", lang), t("version", lang)],
                          rows, numeric=False)] if rows else []
     indicators = content.indicators
