@@ -18,7 +18,7 @@ from pathlib import Path
 from analyses.indicator_table import group_comparisons, indicator_table
 from instruments.study import DEMO_STUDY, Study, load_study
 from pipelines.stages.clean import clean_wave
-from pipelines.stages.indicators import AREA, CHANNEL, read_inputs
+from pipelines.stages.indicators import read_inputs
 from pipelines.stages.quality import flag_wave
 from pipelines.stages.weight import weight_wave, weighted_instrument
 from warehouse.clean import SURVEY_LANGUAGE
@@ -60,17 +60,22 @@ def _peak_mib() -> float:
 def run(home: Path, study_id: str, wave: str) -> dict:
     results: dict = {}
     start = time.perf_counter()
+    study = bench_study(study_id)
     with connect(Locations(home=home, site=home / "site", build=home / "build")) as con:
-        inputs, _ = read_inputs(con, bench_study(study_id), wave)
+        inputs, _ = read_inputs(con, study, wave)
     results["indicator_read_s"] = round(time.perf_counter() - start, 2)
     start = time.perf_counter()
     table, _ = indicator_table(inputs, language=SURVEY_LANGUAGE)
     results["indicator_table_s"] = round(time.perf_counter() - start, 2)
     results["peak_rss_mib_after_indicator_table"] = _peak_mib()
     start = time.perf_counter()
-    tests, sensitivity = group_comparisons(inputs, table, area=AREA, channel=CHANNEL)
+    # The breakdowns the study compares and the one it checks the sensitivity to, as the indicators stage does.
+    tests, sensitivity = group_comparisons(
+        inputs, table, compare=[b.name for b in study.breakdowns.values() if b.compare],
+        sensitivity=next((b.name for b in study.breakdowns.values() if b.sensitivity), None))
     results["group_comparisons_s"] = round(time.perf_counter() - start, 2)
-    results.update(indicator_base=len(inputs.parents), indicator_rows=len(table), comparison_rows=len(tests),
+    results.update(indicator_base=len(inputs.samples[PARENT].frame), indicator_rows=len(table),
+                   comparison_rows=len(tests),
                    sensitivity_rows=len(sensitivity), peak_rss_mib=_peak_mib())
     return results
 

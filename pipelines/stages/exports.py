@@ -1,4 +1,4 @@
-"""Exports, in ``<TOEGANG_HOME>/exports/<study>/``, replaced whole on every run:
+"""Exports, in ``<TOEGANG_HOME>/<study>/exports/``, replaced whole on every run:
 - ``indicators/``: the published tables (``warehouse.indicators``) as CSV and Parquet, suppressed rows as gaps;
 - ``microdata/``: per wave and instrument the clean table as SPSS ``.sav`` (variable and value labels in the
   questionnaire's base language) and Parquet, identified by the pseudonym only (no LimeSurvey ids), without
