@@ -10,13 +10,14 @@ import shutil
 import duckdb
 import pytest
 
-from tests.snapshot import EXCLUDED, MANIFEST, SNAPSHOT, _sha256, compare, run_demo
+from tests.conftest import run_locations
+from tests.snapshot import EXCLUDED, MANIFEST, SNAPSHOT, _sha256, compare
 from warehouse.sql import quote_ident, sql_literal
 
 
 @pytest.fixture(scope="module")
-def fresh_demo(tmp_path_factory):
-    return run_demo(tmp_path_factory.mktemp("demo-snapshot"))
+def fresh_demo(demo_root):
+    return run_locations(demo_root)
 
 
 @pytest.mark.e2e

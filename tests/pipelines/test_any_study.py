@@ -4,34 +4,22 @@ one indicator of each kind), copied to a temporary folder, gets generated respon
 wave), runs from ingest to site, and its indicators are on the pages."""
 
 import json
-import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from instruments.catalogue import KINDS
-from instruments.generate import write_study
 from instruments.limesurvey_export import read_export
-from instruments.study import load_study
-from pipelines.runner import run_study
 from pipelines.stages.indicators import wave_indicators
-from tests.conftest import ROOT
+from tests.conftest import SECOND_STUDY
 
-STUDY = "support-models"
-FIXTURE = ROOT / "tests" / "fixtures" / "studies" / STUDY
+STUDY = SECOND_STUDY
 
 
 @pytest.fixture(scope="module")
-def ran(tmp_path_factory):
-    root = tmp_path_factory.mktemp("any-study")
-    studies = root / "studies"
-    shutil.copytree(FIXTURE, studies / STUDY)
-    study = load_study(STUDY, studies)
-    written = write_study(study, responses=60, seed=7)
-    run = run_study(STUDY, home=str(root / "home"), site=str(root / "site"), build=str(root / "build"),
-                    studies_dir=str(studies), log_level="WARNING")
-    return study, written, run
+def ran(second_site):
+    return second_site.study, second_site.written, second_site
 
 
 def test_every_generated_response_satisfies_its_instruments_conditions(ran):

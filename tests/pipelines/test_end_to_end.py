@@ -13,20 +13,19 @@ import pytest
 from instruments.limesurvey_export import ExportError, read_export
 from instruments.study import DEMO_STUDY, STUDIES, load_study
 from pipelines.runner import run_study
-from tests.conftest import DEMO_EXPORTS
+from tests.conftest import DEMO_EXPORTS, copy_run, run_locations
 from warehouse import raw
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def demo_run(tmp_path_factory):
-    root = tmp_path_factory.mktemp("e2e")
-    instance = dg.DagsterInstance.ephemeral()
-    first = run_study("demo-brussels", home=str(root / "home"), site=str(root / "site"),
-                      build=str(root / "build"), instance=instance)
-    with duckdb.connect(str(first.locations.warehouse), read_only=True) as con:
-        con.execute(f"ATTACH '{first.locations.raw}' AS raw (READ_ONLY)")
+def demo_run(demo_root, tmp_path_factory):
+    """The session's demo run (its first run), copied, then run again in the copy."""
+    root = copy_run(demo_root, tmp_path_factory.mktemp("e2e") / "run")
+    first = run_locations(root)
+    with duckdb.connect(str(first.warehouse), read_only=True) as con:
+        con.execute(f"ATTACH '{first.raw}' AS raw (READ_ONLY)")
         snapshot = {
             "raw": con.execute("SELECT count(*) FROM raw.responses").fetchall()[0][0],
             "clean": con.execute("SELECT count(*) FROM clean.parent_responses").fetchall()[0][0],
@@ -36,7 +35,7 @@ def demo_run(tmp_path_factory):
             "weights": con.execute("SELECT * FROM weighted.parent_weights ORDER BY ALL").fetchall(),
         }
     second = run_study("demo-brussels", home=str(root / "home"), site=str(root / "site"),
-                      build=str(root / "build"), instance=instance)
+                       build=str(root / "build"), instance=dg.DagsterInstance.ephemeral())
     return first, second, snapshot
 
 
