@@ -7,9 +7,18 @@ With ``calibration`` (the margins the weights were raked to), the scores are fir
 residuals from iterated post-stratification on each margin, swept until they stop changing, as
 ``survey::svyrecvar`` does for a raked design: within each category c, z_i <- z_i - w_i * mean_c(z_j / w_j).
 The variance is then the stratified, clustered, with-replacement variance of the scores summed per PSU,
-times (1 - n_h / N_h) where a finite population correction is given. Confidence intervals: for 0/1
-variables (``ci="auto"``) the logit interval of ``svyciprop(method = "logit")`` with t on the design's
-degrees of freedom (PSUs minus strata); for means, Wald (estimate +/- z * SE) as ``confint``.
+times (1 - n_h / N_h) where a finite population correction is given.
+
+Confidence intervals (``ci``). For 0/1 variables, by default (``ci="auto"`` or ``"beta"``) the Korn-Graubard
+interval (Korn and Graubard 1998; R's ``svyciprop(method = "beta")``): the effective size
+n* = p(1 - p) / var, times (t(a/2, n - 1) / t(a/2, df))^2 with n the domain's respondents and df its degrees
+of freedom, capped at n; when p is 0 or 1 (variance 0) n* = n; then the Clopper-Pearson limits
+Beta(a/2; n* p, n* (1 - p) + 1) and Beta(1 - a/2; n* p + 1, n* (1 - p)). It never has zero width and stays
+inside [0, 1]. ``ci="logit"``: the interval of ``svyciprop(method = "logit")`` with t on df. For means (and
+``ci="wald"``): estimate +/- z * SE, as ``confint``.
+Degrees of freedom (``df``): ``"domain"`` (default) the domain's own PSUs minus its strata, counting the rows
+in the domain with a value (R's ``degf`` of the subset, which ``svyciprop`` uses on a subset); ``"design"``
+the whole design's PSUs minus strata (Stata's choice).
 ``deff`` is the design effect against simple random sampling without replacement of the same size from
 a population of sum(w), as ``svymean(deff = TRUE)``.
 """
@@ -187,6 +196,17 @@ class Design:
         else:
             self.degrees_of_freedom = n - n_strata
 
+    def domain_degrees(self, rows: np.ndarray) -> int:
+        """The degrees of freedom of the rows where ``rows`` (a boolean mask) holds: their PSUs minus their
+        strata, as R's ``degf`` of a subset."""
+        strata = self.strata[rows]
+        if not len(strata):
+            return 0
+        if self.clustered:
+            key = strata.astype(np.int64) * (int(self.psu.max()) + 1) + self.psu[rows].astype(np.int64)
+            return len(np.unique(key)) - len(np.unique(strata))
+        return len(strata) - len(np.unique(strata))
+
     def variances(self, scores: np.ndarray) -> np.ndarray:
         """The variance of each column of ``scores`` (n x k)."""
         if scores.shape[1] == 1:  # one domain: counting sums beat building the sparse indicators
@@ -238,8 +258,44 @@ def _domains(frame: pd.DataFrame, by: str | Sequence[str] | None) -> tuple[list[
     return columns, [(tuple(key), codes == i) for i, key in enumerate(keys)]
 
 
-def _interval(estimate: float, se: float, method: str, level: float, degrees: int) -> tuple[float, float]:
+CI_METHODS = ("auto", "beta", "logit", "wald")
+DF_CHOICES = ("domain", "design")
+
+
+def _checked(ci: str, df: str) -> None:
+    if ci not in CI_METHODS:
+        raise ValueError(f"ci={ci!r}: choose one of {', '.join(CI_METHODS)}")
+    if df not in DF_CHOICES:
+        raise ValueError(f"df={df!r}: choose one of {', '.join(DF_CHOICES)}")
+
+
+def korn_graubard_n_eff(estimate: float, variance: float, n: int, degrees: float, level: float = 0.95) -> float:
+    """Korn and Graubard's effective size: p(1 - p) / var, times (t(a/2, n - 1) / t(a/2, df))^2, capped at n;
+    n when the variance is 0 (p is 0 or 1). NaN when no t quantile exists (n < 2 or df < 1)."""
+    if n < 1 or not 0 <= estimate <= 1:
+        return np.nan
+    if variance <= 0 or estimate in (0.0, 1.0):  # all answers alike: the variance is 0 (up to rounding)
+        return float(n)
+    if n < 2 or degrees < 1:
+        return np.nan
+    alpha = 1 - level
+    ratio = stats.t.ppf(alpha / 2, n - 1) / stats.t.ppf(alpha / 2, degrees)
+    return float(min(estimate * (1 - estimate) / variance * ratio**2, n))
+
+
+def _interval(estimate: float, se: float, method: str, level: float, degrees: float,
+              n_eff_kg: float = np.nan) -> tuple[float, float]:
+    if method == "beta":
+        if np.isnan(n_eff_kg) or n_eff_kg <= 0:
+            return np.nan, np.nan
+        alpha = 1 - level
+        successes, failures = n_eff_kg * estimate, n_eff_kg * (1 - estimate)
+        low = 0.0 if estimate <= 0 else float(stats.beta.ppf(alpha / 2, successes, failures + 1))
+        high = 1.0 if estimate >= 1 else float(stats.beta.ppf(1 - alpha / 2, successes + 1, failures))
+        return low, high
     if method == "logit" and 0 < estimate < 1:
+        if degrees < 1:
+            return np.nan, np.nan
         t = stats.t.ppf(0.5 + level / 2, degrees)
         centre, half = np.log(estimate / (1 - estimate)), t * se / (estimate * (1 - estimate))
         return float(1 / (1 + np.exp(-(centre - half)))), float(1 / (1 + np.exp(-(centre + half))))
@@ -247,17 +303,30 @@ def _interval(estimate: float, se: float, method: str, level: float, degrees: in
     return estimate - z * se, estimate + z * se
 
 
-def _estimate(frame, variable, weight, strata, psu, fpc, calibration, by, ci, level, total: bool) -> pd.DataFrame:
+def _method(ci: str, binary: bool, total: bool = False) -> str:
+    """The interval a variable gets: ``auto`` is Korn-Graubard for a 0/1 mean, Wald otherwise; ``beta`` and
+    ``logit`` apply to 0/1 means only (anything else gets Wald)."""
+    if total or not binary:
+        return "wald"
+    return "beta" if ci == "auto" else ci
+
+
+RESULT_COLUMNS = ["estimate", "se", "ci_low", "ci_high", "n", "n_eff", "deff", "df", "n_eff_kg", "ci_method"]
+
+
+def _estimate(frame, variable, weight, strata, psu, fpc, calibration, by, ci, level, total: bool,
+              df: str = "domain") -> pd.DataFrame:
+    _checked(ci, df)
     design = Design(frame, weight, strata, psu, fpc, calibration)
-    return _estimate_in(design, frame, variable, _domains(frame, by), ci, level, total)
+    return _estimate_in(design, frame, variable, _domains(frame, by), ci, level, total, df)
 
 
-def _estimate_in(design: Design, frame, variable, domains, ci, level, total: bool) -> pd.DataFrame:
+def _estimate_in(design: Design, frame, variable, domains, ci, level, total: bool, df: str = "domain") -> pd.DataFrame:
     y = pd.to_numeric(frame[variable], errors="coerce").to_numpy(dtype=float)
     observed = ~np.isnan(y)
     y0 = np.where(observed, y, 0.0)
     binary = bool(observed.any()) and bool(np.all((y[observed] == 0) | (y[observed] == 1)))
-    method = ("logit" if binary and not total else "wald") if ci == "auto" else ci
+    method = _method(ci, binary, total)
     columns, domains = domains
     found, scores = [], []
     for key, in_domain in domains:
@@ -270,15 +339,16 @@ def _estimate_in(design: Design, frame, variable, domains, ci, level, total: boo
         mean = float((wd * y0).sum() / weight_sum)
         estimate = float((wd * y0).sum()) if total else mean
         scores.append(wd * y0 if total else wd * (y0 - mean) / weight_sum)
-        found.append((key, (wd, weight_sum, int(d.sum()), mean, estimate)))
+        degrees = design.domain_degrees(d) if df == "domain" else design.degrees_of_freedom
+        found.append((key, (wd, weight_sum, int(d.sum()), mean, estimate, degrees)))
     # Every domain's variance in one pass over the design.
     variances = iter(design.variances(np.column_stack(scores)) if scores else [])
     rows = []
     for key, stats_ in found:
         if stats_ is None:
-            rows.append((*key, np.nan, np.nan, np.nan, np.nan, 0, 0.0, np.nan))
+            rows.append((*key, np.nan, np.nan, np.nan, np.nan, 0, 0.0, np.nan, 0, np.nan, method))
             continue
-        wd, weight_sum, n, mean, estimate = stats_
+        wd, weight_sum, n, mean, estimate, degrees = stats_
         variance = float(next(variances))
         se = float(np.sqrt(variance))
         n_eff = float(kish_n_eff(weight_sum, (wd**2).sum()))
@@ -288,9 +358,10 @@ def _estimate_in(design: Design, frame, variable, domains, ci, level, total: boo
             unit_variance = float((wd * (y0 - mean) ** 2).sum() / weight_sum) * n / (n - 1)
             srs = unit_variance * (weight_sum - n) / (weight_sum * n) * (weight_sum**2 if total else 1.0)
             deff = variance / srs if srs > 0 else np.nan
-        low, high = _interval(estimate, se, method, level, design.degrees_of_freedom)
-        rows.append((*key, estimate, se, low, high, n, n_eff, deff))
-    return pd.DataFrame(rows, columns=[*columns, "estimate", "se", "ci_low", "ci_high", "n", "n_eff", "deff"])
+        n_eff_kg = korn_graubard_n_eff(estimate, variance, n, degrees, level) if binary and not total else np.nan
+        low, high = _interval(estimate, se, method, level, degrees, n_eff_kg)
+        rows.append((*key, estimate, se, low, high, n, n_eff, deff, degrees, n_eff_kg, method))
+    return pd.DataFrame(rows, columns=[*columns, *RESULT_COLUMNS])
 
 
 def survey_mean(
@@ -305,6 +376,7 @@ def survey_mean(
     by: str | Sequence[str] | None = None,
     ci: str = "auto",
     level: float = 0.95,
+    df: str = "domain",
 ) -> pd.DataFrame:
     """Weighted mean (or proportion, for a 0/1 variable) of ``variable``, overall or per domain of ``by``.
 
@@ -312,13 +384,16 @@ def survey_mean(
     population size of the stratum (or the number of population clusters for a one-stage cluster
     design), as in R. ``calibration`` is the margins mapping the weights were raked to (as given to
     ``analyses.weighting.rake``): the standard errors then account for the raking (see the module).
-    ``ci``: "auto" (logit for 0/1, Wald otherwise), "logit" or "wald".
+    ``ci``: "auto" (Korn-Graubard for 0/1, Wald otherwise), "beta" (Korn-Graubard), "logit" or "wald";
+    ``df``: "domain" (each domain's own degrees of freedom) or "design" (the whole design's); see the module.
 
-    Returns the ``by`` columns, then ``estimate, se, ci_low, ci_high, n, n_eff, deff`` (``n``
-    unweighted respondents with a value; ``n_eff`` Kish's effective size). Proportions are on a 0-1
-    scale. Rows with a missing ``variable`` are left out as a domain: the design stays whole.
+    Returns the ``by`` columns, then ``estimate, se, ci_low, ci_high, n, n_eff, deff, df, n_eff_kg,
+    ci_method`` (``n`` unweighted respondents with a value; ``n_eff`` Kish's effective size; ``df`` the
+    degrees of freedom the interval used; ``n_eff_kg`` Korn-Graubard's effective size, for 0/1 variables;
+    ``ci_method`` the interval's). Proportions are on a 0-1 scale. Rows with a missing ``variable`` are left
+    out as a domain: the design stays whole.
     """
-    return _estimate(frame, variable, weight, strata, psu, fpc, calibration, by, ci, level, total=False)
+    return _estimate(frame, variable, weight, strata, psu, fpc, calibration, by, ci, level, total=False, df=df)
 
 
 def survey_means(
@@ -334,10 +409,12 @@ def survey_means(
     ci: str = "auto",
     level: float = 0.95,
     design: Design | None = None,
+    df: str = "domain",
 ) -> pd.DataFrame:
     """``survey_mean`` of several variables in one design (resolved once): the rows of each, with a
     ``variable`` column first. For tables of many indicators. ``design``: the same design arguments
     already resolved on these rows (``Design(frame, weight, strata, psu, fpc, calibration)``)."""
+    _checked(ci, df)
     if design is None:
         design = Design(frame, weight, strata, psu, fpc, calibration)
     elif any(a is not None for a in (weight, strata, psu, fpc, calibration)):
@@ -348,11 +425,11 @@ def survey_means(
     by_columns = [by] if isinstance(by, str) else list(by or [])
     if design.independent_rows and (not design.groups or design.projection is not None) and len(by_columns) <= 1:
         domains = _domain_codes(frame, by)  # once for every variable
-        parts = [_means_by_sums(design, frame, v, domains, level, ci).assign(variable=v) for v in variables]
+        parts = [_means_by_sums(design, frame, v, domains, level, ci, df).assign(variable=v) for v in variables]
     else:
         domains = _domains(frame, by)
-        parts = [_estimate_in(design, frame, v, domains, ci, level, False).assign(variable=v) for v in variables]
-    columns = [*by_columns, "estimate", "se", "ci_low", "ci_high", "n", "n_eff", "deff"]
+        parts = [_estimate_in(design, frame, v, domains, ci, level, False, df).assign(variable=v) for v in variables]
+    columns = [*by_columns, *RESULT_COLUMNS]
     if not parts:
         return pd.DataFrame(columns=["variable", *columns])
     return pd.concat(parts, ignore_index=True)[["variable", *columns]]
@@ -367,7 +444,7 @@ def _domain_codes(frame: pd.DataFrame, by) -> tuple[list[str], np.ndarray, list[
 
 
 def _means_by_sums(design: Design, frame: pd.DataFrame, variable: str, domains, level: float,
-                   ci: str) -> pd.DataFrame:
+                   ci: str, df: str = "domain") -> pd.DataFrame:
     """``_estimate_in`` for a design of independent rows in one stratum (no strata, PSUs or fpc), from sums.
 
     The score of a domain mean is z = w d (y - m) / W; with raking, its residual r = z - w X b with
@@ -381,7 +458,7 @@ def _means_by_sums(design: Design, frame: pd.DataFrame, variable: str, domains, 
          else pd.to_numeric(values, errors="coerce").to_numpy(dtype=float))
     observed = ~np.isnan(y)
     binary = bool(observed.any()) and bool(np.all((y[observed] == 0) | (y[observed] == 1)))
-    method = ("logit" if binary else "wald") if ci == "auto" else ci
+    method = _method(ci, binary)
     columns, codes, keys = domains
     k = len(keys)
     valid = observed & (codes >= 0)
@@ -424,7 +501,7 @@ def _means_by_sums(design: Design, frame: pd.DataFrame, variable: str, domains, 
     rows = []
     for d, key in enumerate(keys):
         if not has[d]:
-            rows.append((*key, np.nan, np.nan, np.nan, np.nan, 0, 0.0, np.nan))
+            rows.append((*key, np.nan, np.nan, np.nan, np.nan, 0, 0.0, np.nan, 0, np.nan, method))
             continue
         se = float(np.sqrt(max(variance[d], 0.0)))
         n_d, weight_sum = int(count[d]), float(W[d])
@@ -433,9 +510,13 @@ def _means_by_sums(design: Design, frame: pd.DataFrame, variable: str, domains, 
             spread = float((Wyy[d] - 2 * m[d] * Wy[d] + m[d] ** 2 * W[d]) / W[d]) * n_d / (n_d - 1)
             srs = spread * (weight_sum - n_d) / (weight_sum * n_d)
             deff = variance[d] / srs if srs > 0 else np.nan
-        low, high = _interval(float(m[d]), se, method, level, design.degrees_of_freedom)
-        rows.append((*key, float(m[d]), se, low, high, n_d, float(kish_n_eff(W[d], S2[d])), deff))
-    return pd.DataFrame(rows, columns=[*columns, "estimate", "se", "ci_low", "ci_high", "n", "n_eff", "deff"])
+        degrees = n_d - 1 if df == "domain" else design.degrees_of_freedom  # independent rows, one stratum
+        n_eff_kg = korn_graubard_n_eff(float(m[d]), max(variance[d], 0.0), n_d, degrees, level) if binary \
+            else np.nan
+        low, high = _interval(float(m[d]), se, method, level, degrees, n_eff_kg)
+        rows.append((*key, float(m[d]), se, low, high, n_d, float(kish_n_eff(W[d], S2[d])), deff, degrees,
+                     n_eff_kg, method))
+    return pd.DataFrame(rows, columns=[*columns, *RESULT_COLUMNS])
 
 
 def survey_total(
@@ -453,4 +534,4 @@ def survey_total(
 ) -> pd.DataFrame:
     """Weighted total of ``variable`` (in persons for a 0/1 variable), with the same design arguments
     and result columns as ``survey_mean``; the interval is Wald."""
-    return _estimate(frame, variable, weight, strata, psu, fpc, calibration, by, ci, level, total=True)
+    return _estimate(frame, variable, weight, strata, psu, fpc, calibration, by, ci, level, total=True, df="design")

@@ -4,7 +4,8 @@ and its disclosure control (DOMAIN.md sections 3 and 5). Pure: DataFrames in, Da
 Each indicator is the weighted mean of a respondent-level variable derived here from one instrument's clean
 columns (a 0/1 for shares, a 0-100 score for scale indices, the value for a mean), missing outside the
 indicator's universe, so that ``analyses.estimates.survey_mean`` treats the universe as a domain of the whole
-design: Taylor linearisation, calibration-aware for raked weights, logit intervals for proportions and Wald
+design: Taylor linearisation, calibration-aware for raked weights, Korn-Graubard intervals on each domain's own
+degrees of freedom for proportions (with the NCHS presentation flags of ``analyses.standards``) and Wald
 otherwise. Counts ("12 of 18") are never weighted; differences between two instruments' estimates (the
 perception gap) have SE = sqrt(SE_a^2 + SE_b^2). What an indicator reads (its column, codes, universe, scale
 items) is resolved from the questionnaire by the caller (``pipelines/stages/indicators.py``): nothing here
@@ -26,6 +27,8 @@ from analyses.estimates import Design, survey_means
 from analyses.reliability import cronbach_alpha
 from analyses.sensitivity import COLUMNS as SENSITIVITY_COLUMNS
 from analyses.sensitivity import channel_sensitivity
+from analyses.standards import ProportionStandards, proportion_flags, suppressed_by
+from analyses.standards import PRESENT as NCHS_PRESENT
 from analyses.weighting import Margins
 
 ALL = "all"
@@ -34,11 +37,11 @@ MIN_GROUP = 30  # DOMAIN.md: unweighted samples' percentages, indices and gaps o
 MIN_ALPHA = 0.70
 LOW_N_EFF = 30
 BLOCK = 16  # derived variables held in memory at once: 16 x 8 bytes per respondent
-STATISTICS = ("estimate", "se", "ci_low", "ci_high", "n_eff", "deff")
+STATISTICS = ("estimate", "se", "ci_low", "ci_high", "n_eff", "deff", "n_eff_kg")
 ESTIMATED = ("share", "mean", "scale_index")  # kinds estimated in the design; "count" and "difference" are not
 COLUMNS = ["indicator", "measure", "service", "theme", "dimension", "instrument", "breakdown", "domain",
-           "estimate", "se", "ci_low", "ci_high", "n", "n_eff", "deff", "unit", "ci_method", "weighted",
-           "low_n_eff", "suppressed", "reason"]
+           "estimate", "se", "ci_low", "ci_high", "n", "n_eff", "deff", "unit", "ci_method", "df", "n_eff_kg",
+           "weighted", "low_n_eff", "nchs_flag", "suppressed", "reason"]
 COMPARISON_COLUMNS = ["indicator", "breakdown", "test", "groups", "statistic", "df1", "df2", "p_value", "p_adjusted",
                       "effect_size", "effect_measure", "n", "weighted", "note"]
 RELIABILITY_COLUMNS = ["service", "dimension", "language", "items", "n", "alpha", "ci_low", "ci_high"]
@@ -133,6 +136,7 @@ class IndicatorInputs:
     min_group: int = MIN_GROUP
     min_alpha: float = MIN_ALPHA
     low_n_eff: float = LOW_N_EFF
+    standards: ProportionStandards = ProportionStandards()  # NCHS rules for a weighted instrument's proportions
 
 
 def needed_columns(indicators: Sequence[Indicator], instrument: str, breakdowns: Mapping[str, str],
@@ -243,11 +247,12 @@ def derive_variables(inputs: IndicatorInputs, instrument: str,
 def _estimates(frame: pd.DataFrame, variables: list[str], breakdowns: Mapping[str, str],
                design: Design) -> dict[str, pd.DataFrame]:
     """Every variable overall and per breakdown, in one design (resolved once for every block)."""
-    parts = [survey_means(frame, variables, design=design).assign(breakdown=ALL, domain=ALL)]
+    # Korn-Graubard intervals for proportions, on each domain's own degrees of freedom (analyses.estimates).
+    parts = [survey_means(frame, variables, design=design, ci="auto", df="domain").assign(breakdown=ALL, domain=ALL)]
     for breakdown, column in breakdowns.items():
         if column not in frame:
             continue
-        cells = survey_means(frame, variables, by=column, design=design)
+        cells = survey_means(frame, variables, by=column, design=design, ci="auto", df="domain")
         cells = cells[cells[column].notna()]
         parts.append(cells.rename(columns={column: "domain"}).assign(breakdown=breakdown,
                                                                      domain=lambda t: t["domain"].astype(str)))
@@ -255,10 +260,13 @@ def _estimates(frame: pd.DataFrame, variables: list[str], breakdowns: Mapping[st
     return {v: rows.drop(columns="variable") for v, rows in table.groupby("variable", sort=False)}
 
 
-def _rows(indicator: Indicator, table: pd.DataFrame, instrument: str, weighted: bool, ci_method: str) -> pd.DataFrame:
-    return table.assign(indicator=indicator.name, measure=indicator.measure, service=indicator.service,
-                        theme=indicator.theme, dimension=indicator.dimension, instrument=instrument,
-                        unit=indicator.unit, weighted=weighted, ci_method=ci_method)
+def _rows(indicator: Indicator, table: pd.DataFrame, instrument: str, weighted: bool,
+          ci_method: str | None = None) -> pd.DataFrame:
+    """``ci_method``: the interval of rows estimated elsewhere (counts, differences); estimates carry theirs."""
+    table = table.assign(indicator=indicator.name, measure=indicator.measure, service=indicator.service,
+                         theme=indicator.theme, dimension=indicator.dimension, instrument=instrument,
+                         unit=indicator.unit, weighted=weighted)
+    return table if ci_method is None else table.assign(ci_method=ci_method)
 
 
 def _prepared(sample: Sample, indicators: Sequence[Indicator], breakdowns: Mapping[str, str]) -> Sample:
@@ -298,8 +306,7 @@ def _estimated_rows(inputs: IndicatorInputs, instrument: str, sample: Sample) ->
             rows = estimates[name]
             if indicator.breakdowns is not None:
                 rows = rows[rows["breakdown"].isin([ALL, *indicator.breakdowns])]
-            method = "logit" if indicator.unit == "proportion" else "wald"
-            parts.append(_rows(indicator, rows, instrument, sample.weight is not None, method))
+            parts.append(_rows(indicator, rows, instrument, sample.weight is not None))
 
     # The derived variables a block at a time: a million respondents never hold all of them at once.
     block: dict[str, pd.Series] = {}
@@ -369,11 +376,34 @@ def n_reason(instrument: str, minimum: int) -> str:
     return f"{instrument}_n_below_{minimum}"
 
 
+def _standards(table: pd.DataFrame, inputs: IndicatorInputs) -> pd.Series:
+    """The NCHS flag of each proportion of a weighted instrument (``analyses.standards``): the rules it meets,
+    joined by ';', or 'present'; missing for every other row."""
+    weighted_roles = {name for name, s in inputs.samples.items() if s.weighted_role}
+    kinds = {i.name: i.kind for i in inputs.indicators}
+    applies = (table["unit"] == "proportion") & table["indicator"].map(kinds).isin(ESTIMATED) \
+        & table["instrument"].isin(weighted_roles)
+    flags = pd.Series([None] * len(table), index=table.index, dtype="object")
+    for position in table.index[applies]:
+        row = table.loc[position]
+        found = proportion_flags(row["estimate"], row["ci_low"], row["ci_high"], row["n_eff_kg"], row["df"],
+                                 inputs.standards)
+        flags[position] = ";".join(found) or NCHS_PRESENT
+    return flags
+
+
 def _suppress(table: pd.DataFrame, inputs: IndicatorInputs, alpha: pd.DataFrame) -> pd.DataFrame:
-    """The index gate, the unweighted samples' minimum, and primary and secondary small-cell suppression."""
+    """The index gate, the unweighted samples' minimum, the NCHS rules where the study suppresses by them,
+    and primary and secondary small-cell suppression."""
     table = table.copy()
     table["suppressed"] = False
     table["reason"] = pd.Series([None] * len(table), index=table.index, dtype="object")
+    table["nchs_flag"] = _standards(table, inputs)
+    if inputs.standards.action == "suppress":
+        for position in table.index[table["nchs_flag"].notna()]:
+            code = suppressed_by(table.at[position, "nchs_flag"].split(";"), inputs.standards)
+            if code:
+                table.loc[position, ["suppressed", "reason"]] = [True, f"nchs_{code}"]
     weighted_roles = {name for name, s in inputs.samples.items() if s.weighted_role}
     # The index gate: a weighted instrument's scale index is published only where its scale is reliable.
     gate = {(row.service, row.dimension): alpha_reason(row.alpha, inputs.min_alpha)
@@ -407,8 +437,12 @@ def _suppress(table: pd.DataFrame, inputs: IndicatorInputs, alpha: pd.DataFrame)
     for column in STATISTICS:
         table[column] = table[column].astype("Float64")
         table.loc[table["suppressed"], column] = pd.NA
+    table.loc[table["suppressed"], "nchs_flag"] = None
     table["n"] = table["n"].astype("Float64")
-    table.loc[small | (table["n"] < inputs.min_n), "n"] = pd.NA  # a cell's size is itself a small number
+    table["df"] = table["df"].astype("Float64")
+    # A cell's size is itself a small number; its degrees of freedom (n - 1 without clusters) would tell it.
+    hidden_size = small | (table["n"] < inputs.min_n)
+    table.loc[hidden_size, ["n", "df"]] = pd.NA
     return table
 
 
@@ -434,7 +468,8 @@ def _difference_rows(table: pd.DataFrame, inputs: IndicatorInputs) -> list[pd.Da
             if reason:
                 break
         a, b = sides
-        row = {"breakdown": ALL, "domain": ALL, "n": a["n"], "n_eff": np.nan, "deff": np.nan}
+        row = {"breakdown": ALL, "domain": ALL, "n": a["n"], "n_eff": np.nan, "deff": np.nan, "df": np.nan,
+               "n_eff_kg": np.nan}
         if reason is None:
             estimate = float(a["estimate"] - b["estimate"])
             se = float(math.hypot(a["se"], b["se"]))
@@ -442,7 +477,7 @@ def _difference_rows(table: pd.DataFrame, inputs: IndicatorInputs) -> list[pd.Da
                        ci_high=estimate + 1.959963984540054 * se)
         weighted = any(bool(side["weighted"]) for side in sides)
         frame = _rows(indicator, pd.DataFrame([row]), BOTH, weighted, "wald")
-        out.append(frame.assign(suppressed=reason is not None, reason=reason))
+        out.append(frame.assign(suppressed=reason is not None, reason=reason, nchs_flag=None))
     return out
 
 
@@ -453,7 +488,9 @@ def indicator_table(inputs: IndicatorInputs, language: str | None = None) -> tup
     unweighted number of respondents in the denominator, ``suppressed`` rows keep their place with the
     statistics missing and ``reason`` saying why (``primary``/``secondary`` small-cell suppression,
     ``alpha_below_<min>``, ``alpha_not_computable``, ``<instrument>_n_below_<min>``,
-    ``<instrument>_<unit>_withheld``).
+    ``<instrument>_<unit>_withheld``, ``nchs_<rule>`` where the study suppresses by the NCHS rules).
+    Proportions carry a Korn-Graubard interval on the domain's degrees of freedom (``df``, ``n_eff_kg``) and,
+    for weighted instruments, their NCHS flag (``nchs_flag``: ``analyses.standards``).
     """
     samples = {name: _prepared(sample, inputs.indicators, _breakdowns_of(inputs, sample))
                for name, sample in inputs.samples.items()}
@@ -464,7 +501,7 @@ def indicator_table(inputs: IndicatorInputs, language: str | None = None) -> tup
     parts += _count_rows(inputs)
     alpha = reliability_table(inputs, language)
     table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
-    for column in ("estimate", "n", *STATISTICS):  # counts alone have no standard error
+    for column in ("estimate", "n", "df", *STATISTICS):  # counts alone have no standard error
         if column not in table:
             table[column] = np.nan
     table = _suppress(table, inputs, alpha)
@@ -473,6 +510,7 @@ def indicator_table(inputs: IndicatorInputs, language: str | None = None) -> tup
         table = pd.concat([table, *differences], ignore_index=True)
     table["low_n_eff"] = table["n_eff"].astype("Float64") < inputs.low_n_eff
     table["n"] = table["n"].astype("Float64").round().astype("Int64")
+    table["df"] = table["df"].astype("Float64").round().astype("Int64")
     return table[COLUMNS].reset_index(drop=True), alpha
 
 

@@ -96,6 +96,9 @@ class Publication:
     min_alpha: float = 0.70
     low_n_eff: float = 30.0
     forbidden_breakdowns: tuple[str, ...] = ()
+    # The NCHS presentation standards for a weighted instrument's proportions (analyses.standards): the
+    # study's values of its rules, and whether it suppresses what they would suppress or only flags it.
+    proportions: Mapping[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -369,6 +372,10 @@ def _publication(reader: _Reader, path: Path) -> Publication:
                                           f"not {str(value)[:40]!r}", doc, key)
                 continue
             values[key] = kind(value)
+        elif key == "proportions":
+            rules = _proportion_rules(reader, path, value, doc)
+            if rules is not None:
+                values[key] = rules
         elif key == "forbidden_breakdowns":
             if not isinstance(value, list) or not all(isinstance(x, str) and CLEAN_COLUMN_PATTERN.match(x)
                                                       for x in value):
@@ -376,9 +383,42 @@ def _publication(reader: _Reader, path: Path) -> Publication:
                 continue
             values[key] = tuple(value)
         else:
-            reader.problem(path, str(key), f"unknown rule (known: {', '.join([*known, 'forbidden_breakdowns'])})",
-                           doc, key)
+            reader.problem(path, str(key), "unknown rule (known: "
+                                           f"{', '.join([*known, 'forbidden_breakdowns', 'proportions'])})", doc, key)
     return Publication(**values)
+
+
+# publication.yaml's `proportions:` (analyses.standards.ProportionStandards): each rule and its kind.
+PROPORTION_RULES = {"min_n_eff_kg": float, "present_width": float, "max_width": float, "max_relative_width": float,
+                    "min_df": int}
+PROPORTION_ACTIONS = ("flag", "suppress")
+
+
+def _proportion_rules(reader: _Reader, path: Path, value: object, doc: Mapping) -> dict | None:
+    if not isinstance(value, dict):
+        reader.problem(path, "proportions", "must be a mapping of the NCHS rules", doc, "proportions")
+        return None
+    rules: dict = {}
+    for key, rule in value.items():
+        where = f"proportions.{key}"
+        if key == "action":
+            if rule not in PROPORTION_ACTIONS:
+                reader.problem(path, where, f"must be {' or '.join(PROPORTION_ACTIONS)}, not {str(rule)[:40]!r}",
+                               doc, "proportions")
+                continue
+            rules[key] = rule
+        elif key in PROPORTION_RULES:
+            kind = PROPORTION_RULES[key]
+            if isinstance(rule, bool) or not isinstance(rule, (int, float)) or rule < 0 \
+                    or (kind is int and rule != int(rule)):
+                reader.problem(path, where, f"must be a {'whole ' if kind is int else ''}number of at least 0, "
+                                            f"not {str(rule)[:40]!r}", doc, "proportions")
+                continue
+            rules[key] = kind(rule)
+        else:
+            reader.problem(path, where, f"unknown rule (known: action, {', '.join(PROPORTION_RULES)})", doc,
+                           "proportions")
+    return rules
 
 
 def _breakdowns(reader: _Reader, raw: object, doc: Mapping) -> dict[str, Breakdown]:

@@ -20,8 +20,8 @@ SCHEMA = "indicators"
 KEY_COLUMNS = ("study_id", "wave")
 PROVENANCE_COLUMNS = ("run_id", "instrument_version", "margins_version", "code_version")
 STATISTIC_COLUMNS = ("indicator", "measure", "service", "theme", "dimension", "instrument", "breakdown", "domain",
-                     "estimate", "se", "ci_low", "ci_high", "n", "n_eff", "deff", "unit", "ci_method", "weighted",
-                     "low_n_eff", "suppressed", "reason")
+                     "estimate", "se", "ci_low", "ci_high", "n", "n_eff", "deff", "unit", "ci_method", "df",
+                     "n_eff_kg", "weighted", "low_n_eff", "nchs_flag", "suppressed", "reason")
 ROW_COLUMNS = (*KEY_COLUMNS, *STATISTIC_COLUMNS, *PROVENANCE_COLUMNS)
 WAVE_TABLES = ("indicators", "reliability", "comparisons", "channel_sensitivity")
 STUDY_TABLES = ("wave_differences",)

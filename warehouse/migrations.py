@@ -64,10 +64,22 @@ def _drop_awareness_table(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DROP TABLE IF EXISTS indicators.awareness_by_neighbourhood")
 
 
+def _interval_columns(con: duckdb.DuckDBPyConnection) -> None:
+    """Warehouse 3: indicator rows say the degrees of freedom of their interval, Korn-Graubard's effective size
+    and the NCHS flag of a proportion; a rerun fills them (existing rows keep NULL: their intervals predate
+    them)."""
+    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'indicators' "
+                         "AND table_name = 'indicators' AND database_name = current_database()").fetchall()[0][0]
+    if exists:
+        for column, kind in (("df", "INTEGER"), ("n_eff_kg", "DOUBLE"), ("nchs_flag", "VARCHAR")):
+            con.execute(f"ALTER TABLE indicators.indicators ADD COLUMN IF NOT EXISTS {column} {kind}")
+
+
 MIGRATIONS: Mapping[str, Sequence[Migration]] = {
     WAREHOUSE: (Migration(1, "baseline: clean, weighted, indicators and meta tables", _baseline),
                 Migration(2, "indicators.indicators replaces indicators.awareness_by_neighbourhood",
-                          _drop_awareness_table)),
+                          _drop_awareness_table),
+                Migration(3, "indicator rows carry df, n_eff_kg and nchs_flag", _interval_columns)),
     RAW: (Migration(1, "baseline: loads, responses and survey structures", _baseline),
           Migration(2, "columnar raw layer: per-survey answers tables, pseudonyms at load", _columnar_raw)),
 }

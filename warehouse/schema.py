@@ -166,8 +166,12 @@ CREATE TABLE IF NOT EXISTS indicators.indicators (
     n INTEGER,                           -- unweighted respondents in the denominator
     n_eff DOUBLE, deff DOUBLE,
     unit VARCHAR NOT NULL,               -- proportion (0-1), index (0-100), mean (1-5), count, difference
-    ci_method VARCHAR NOT NULL,          -- logit, wald, none
-    weighted BOOLEAN NOT NULL, low_n_eff BOOLEAN, suppressed BOOLEAN NOT NULL, reason VARCHAR,
+    ci_method VARCHAR NOT NULL,          -- beta (Korn-Graubard), logit, wald, none
+    df INTEGER,                          -- the interval's degrees of freedom: the domain's PSUs minus strata
+    n_eff_kg DOUBLE,                     -- a proportion's Korn-Graubard effective size (capped at n)
+    weighted BOOLEAN NOT NULL, low_n_eff BOOLEAN,
+    nchs_flag VARCHAR,                   -- a weighted proportion's NCHS rules met (';'), or present
+    suppressed BOOLEAN NOT NULL, reason VARCHAR,
     run_id VARCHAR NOT NULL, instrument_version VARCHAR NOT NULL, margins_version VARCHAR, code_version VARCHAR NOT NULL,
     PRIMARY KEY (study_id, wave, indicator, breakdown, domain)
 );

@@ -12,6 +12,7 @@ import duckdb
 from analyses.comparisons import wave_differences
 from analyses.indicator_table import (BOTH, Clause, Indicator, IndicatorInputs, Sample, ScaleItem,
                                      group_comparisons, indicator_table, needed_columns)
+from analyses.standards import ProportionStandards
 from instruments.catalogue import Measure, dimensions_of, resolve
 from instruments.conditions import Condition, em_variable
 from instruments.model import Column, Instrument
@@ -174,7 +175,8 @@ def read_inputs(con: duckdb.DuckDBPyConnection, study: Study, wave: str) -> tupl
         versions |= set(frame["instrument_version"])
     inputs = IndicatorInputs(samples=samples, indicators=indicators, breakdowns=breakdowns,
                              min_n=study.publication.min_cell, min_group=study.publication.min_group_for_index,
-                             min_alpha=study.publication.min_alpha, low_n_eff=study.publication.low_n_eff)
+                             min_alpha=study.publication.min_alpha, low_n_eff=study.publication.low_n_eff,
+                             standards=ProportionStandards(**study.publication.proportions))
     return inputs, sorted(versions)
 
 

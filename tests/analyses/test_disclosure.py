@@ -31,6 +31,7 @@ def test_public_api_is_listed():
 
 def test_weighted_awareness_equals_r_svyby():
     import json
+    from pathlib import Path
 
     from analyses import Indicator, IndicatorInputs, Sample, indicator_table, margins_from_table, rake
     from tests.conftest import SHARED
@@ -51,8 +52,18 @@ def test_weighted_awareness_equals_r_svyby():
     for area, want in expected["svyby_knows_service_by_neighbourhood"].items():
         assert by_area.loc[area, "estimate"] == pytest.approx(want["estimate"], rel=1e-8)
         assert by_area.loc[area, "se"] == pytest.approx(want["se"], rel=1e-6)
+    # Korn-Graubard intervals on each domain's degrees of freedom (tests/fixtures/r_kg, from R).
+    intervals = json.loads((Path(__file__).parents[1] / "fixtures/r_kg/expected.json").read_text(encoding="utf-8"))
+    for area, want in intervals["raked"]["neighbourhood"]["knows_service"].items():
+        assert tuple(by_area.loc[area, ["ci_low", "ci_high"]]) == pytest.approx(tuple(want["ci_beta"]), rel=1e-6)
+        assert (by_area.loc[area, "df"], by_area.loc[area, "n_eff_kg"]) == (want["df"], pytest.approx(want["n_eff_kg"]))
     overall = table[table["breakdown"] == "all"].iloc[0]
-    want = expected["svyciprop_logit"]["knows_service"]
+    want = intervals["raked_overall"]["knows_service"]
     assert overall["estimate"] == pytest.approx(want["estimate"], rel=1e-8)
-    assert (overall["ci_low"], overall["ci_high"]) == pytest.approx(tuple(want["ci95_logit"]), rel=1e-6)
-    assert table["weighted"].all() and overall["ci_method"] == "logit"
+    assert (overall["ci_low"], overall["ci_high"]) == pytest.approx(tuple(want["ci_beta"]), rel=1e-6)
+    assert table["weighted"].all() and set(table["ci_method"]) == {"beta"} and overall["df"] == 276
+    # NCHS (demo default: flag, never suppress): the overall width 0.12 and n* 150 present; Other Brussels'
+    # interval is 0.354 wide, Hertogin's 0.197 within 130% of p and of 1 - p.
+    assert overall["nchs_flag"] == "present" and not table["suppressed"].any()
+    assert by_area.loc["Other Brussels", "nchs_flag"] == "width_0.3_or_more"
+    assert by_area.loc["Hertogin", "nchs_flag"] == "present"

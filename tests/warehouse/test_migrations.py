@@ -114,3 +114,19 @@ def test_a_json_raw_layer_with_responses_is_refused_and_an_empty_one_is_converte
     with connect(old_raw(tmp_path / "empty", 0)) as con:
         columns = {r[0] for r in con.execute("DESCRIBE raw.responses").fetchall()}
         assert {"respondent_id", "completed"} <= columns and "payload" not in columns
+
+
+def test_warehouse_3_adds_the_interval_columns_to_a_version_2_warehouse(locations):
+    new_columns = ("df", "n_eff_kg", "nchs_flag")
+    with connect(locations) as con:  # made as Toegang at warehouse version 2 left it: without the columns
+        con.execute("INSERT INTO indicators.indicators (study_id, wave, indicator, measure, instrument, breakdown, "
+                    "domain, unit, ci_method, weighted, suppressed, run_id, instrument_version, code_version) "
+                    "VALUES ('s', '2018', 'x', 'x', 'parent', 'all', 'all', 'proportion', 'logit', true, false, "
+                    "'r', 'v', 'c')")
+        for column in new_columns:
+            con.execute(f"ALTER TABLE indicators.indicators DROP COLUMN {column}")
+        con.execute("DELETE FROM meta.schema_version WHERE version = 3")
+    with connect(locations) as con:
+        assert stored_versions(con)[WAREHOUSE] == len(MIGRATIONS[WAREHOUSE]) >= 3
+        rows = con.execute("SELECT indicator, df, n_eff_kg, nchs_flag FROM indicators.indicators").fetchall()
+    assert rows == [("x", None, None, None)]  # the old row is kept; a rerun fills its wave

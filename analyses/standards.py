@@ -1,0 +1,86 @@
+"""When a proportion is reliable enough to present: the NCHS data presentation standards for proportions
+(Parker et al. 2017, "National Center for Health Statistics Data Presentation Standards for Proportions",
+Vital Health Stat 2(175)), on the Korn-Graubard interval (``analyses.estimates``).
+
+In order, for an estimate p with Korn-Graubard effective size n*, interval width w = high - low and degrees of
+freedom df:
+1. n* under ``min_n_eff_kg`` (30): suppress;
+2. w at least ``max_width`` (0.30): suppress;
+3. w at most ``present_width`` (0.05): present;
+4. otherwise, w over ``max_relative_width`` (130%) of p: suppress; else w over that share of 1 - p: present
+   with a footnote (the complement would not be presentable);
+5. whatever the outcome, df under ``min_df`` (8), or p exactly 0 or 1: flag for statistical review.
+
+A study chooses to ``suppress`` what the rules would suppress, or only to ``flag`` it (the row is published
+with its flag and the dashboard marks it).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+SUPPRESS = "suppress"
+FLAG = "flag"
+ACTIONS = (SUPPRESS, FLAG)
+PRESENT = "present"  # the flag of a proportion every rule lets through
+
+
+@dataclass(frozen=True)
+class ProportionStandards:
+    action: str = FLAG
+    min_n_eff_kg: float = 30
+    present_width: float = 0.05
+    max_width: float = 0.30
+    max_relative_width: float = 1.30
+    min_df: int = 8
+
+    def __post_init__(self):
+        if self.action not in ACTIONS:
+            raise ValueError(f"action {self.action!r}: choose {' or '.join(ACTIONS)}")
+
+    def codes(self) -> dict[str, str]:
+        """Each rule's code, as the rows carry it, and what it leads to."""
+        return {f"n_eff_kg_below_{self.min_n_eff_kg:g}": SUPPRESS,
+                f"width_{self.max_width:g}_or_more": SUPPRESS,
+                f"relative_width_above_{100 * self.max_relative_width:g}": SUPPRESS,
+                f"complement_width_above_{100 * self.max_relative_width:g}": "footnote",
+                f"df_below_{self.min_df}": "review",
+                "estimate_0_or_1": "review"}
+
+
+def _missing(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def proportion_flags(estimate, low, high, n_eff_kg, df, rules: ProportionStandards) -> list[str]:
+    """The codes of the rules one proportion meets (``rules.codes()``); empty when it is presented plainly.
+    An estimate without an interval (no Korn-Graubard size) counts as resting on too few."""
+    n_size, wide, relative, complement, few_df, extreme = rules.codes()
+    flags = []
+    if _missing(estimate):
+        return flags
+    if _missing(n_eff_kg) or _missing(low) or _missing(high) or n_eff_kg < rules.min_n_eff_kg:
+        flags.append(n_size)
+    else:
+        width = high - low
+        if width >= rules.max_width:
+            flags.append(wide)
+        elif width > rules.present_width:
+            if width > rules.max_relative_width * estimate:
+                flags.append(relative)
+            elif width > rules.max_relative_width * (1 - estimate):
+                flags.append(complement)
+    if _missing(df) or df < rules.min_df:
+        flags.append(few_df)
+    if estimate in (0, 1):
+        flags.append(extreme)
+    return flags
+
+
+def suppressed_by(flags: list[str], rules: ProportionStandards) -> str | None:
+    """The first code among ``flags`` that suppresses, or None."""
+    outcome = rules.codes()
+    return next((code for code in flags if outcome[code] == SUPPRESS), None)
