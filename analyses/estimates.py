@@ -311,7 +311,8 @@ def _method(ci: str, binary: bool, total: bool = False) -> str:
     return "beta" if ci == "auto" else ci
 
 
-RESULT_COLUMNS = ["estimate", "se", "ci_low", "ci_high", "n", "n_eff", "deff", "df", "n_eff_kg", "ci_method"]
+RESULT_COLUMNS = ["estimate", "se", "ci_low", "ci_high", "n", "n_eff", "deff", "df", "n_eff_kg", "ci_method",
+                  "weight_sum"]
 
 
 def _estimate(frame, variable, weight, strata, psu, fpc, calibration, by, ci, level, total: bool,
@@ -346,7 +347,7 @@ def _estimate_in(design: Design, frame, variable, domains, ci, level, total: boo
     rows = []
     for key, stats_ in found:
         if stats_ is None:
-            rows.append((*key, np.nan, np.nan, np.nan, np.nan, 0, 0.0, np.nan, 0, np.nan, method))
+            rows.append((*key, np.nan, np.nan, np.nan, np.nan, 0, 0.0, np.nan, 0, np.nan, method, 0.0))
             continue
         wd, weight_sum, n, mean, estimate, degrees = stats_
         variance = float(next(variances))
@@ -360,7 +361,7 @@ def _estimate_in(design: Design, frame, variable, domains, ci, level, total: boo
             deff = variance / srs if srs > 0 else np.nan
         n_eff_kg = korn_graubard_n_eff(estimate, variance, n, degrees, level) if binary and not total else np.nan
         low, high = _interval(estimate, se, method, level, degrees, n_eff_kg)
-        rows.append((*key, estimate, se, low, high, n, n_eff, deff, degrees, n_eff_kg, method))
+        rows.append((*key, estimate, se, low, high, n, n_eff, deff, degrees, n_eff_kg, method, float(weight_sum)))
     return pd.DataFrame(rows, columns=[*columns, *RESULT_COLUMNS])
 
 
@@ -390,7 +391,8 @@ def survey_mean(
     Returns the ``by`` columns, then ``estimate, se, ci_low, ci_high, n, n_eff, deff, df, n_eff_kg,
     ci_method`` (``n`` unweighted respondents with a value; ``n_eff`` Kish's effective size; ``df`` the
     degrees of freedom the interval used; ``n_eff_kg`` Korn-Graubard's effective size, for 0/1 variables;
-    ``ci_method`` the interval's). Proportions are on a 0-1 scale. Rows with a missing ``variable`` are left
+    ``ci_method`` the interval's; ``weight_sum`` the weights of the domain's respondents with a value).
+    Proportions are on a 0-1 scale. Rows with a missing ``variable`` are left
     out as a domain: the design stays whole.
     """
     return _estimate(frame, variable, weight, strata, psu, fpc, calibration, by, ci, level, total=False, df=df)
@@ -501,7 +503,7 @@ def _means_by_sums(design: Design, frame: pd.DataFrame, variable: str, domains, 
     rows = []
     for d, key in enumerate(keys):
         if not has[d]:
-            rows.append((*key, np.nan, np.nan, np.nan, np.nan, 0, 0.0, np.nan, 0, np.nan, method))
+            rows.append((*key, np.nan, np.nan, np.nan, np.nan, 0, 0.0, np.nan, 0, np.nan, method, 0.0))
             continue
         se = float(np.sqrt(max(variance[d], 0.0)))
         n_d, weight_sum = int(count[d]), float(W[d])
@@ -515,7 +517,7 @@ def _means_by_sums(design: Design, frame: pd.DataFrame, variable: str, domains, 
             else np.nan
         low, high = _interval(float(m[d]), se, method, level, degrees, n_eff_kg)
         rows.append((*key, float(m[d]), se, low, high, n_d, float(kish_n_eff(W[d], S2[d])), deff, degrees,
-                     n_eff_kg, method))
+                     n_eff_kg, method, weight_sum))
     return pd.DataFrame(rows, columns=[*columns, *RESULT_COLUMNS])
 
 

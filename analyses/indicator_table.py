@@ -113,6 +113,22 @@ class Indicator:
     at_least: float | None = None  # count
     of: tuple[str, str] | None = None  # difference: the two indicators' names
     breakdowns: tuple[str, ...] | None = None  # None: every breakdown of its instrument
+    single_item: bool = False  # a scale index of a one-item dimension, published as the item's mean
+
+
+def single_item_means(indicators: Sequence[Indicator]) -> list[Indicator]:
+    """An index needs a scale: at least two items, whose reliability (Cronbach's alpha) can be checked. A scale
+    index over one item is published as that item's mean score (reversed for a negative item), marked as a
+    single item; a difference with such a side is dropped (an index minus a 1-5 mean means nothing)."""
+    out, single = [], set()
+    for indicator in indicators:
+        if indicator.kind == "scale_index" and len(indicator.items) == 1:
+            item = indicator.items[0]
+            indicator = replace(indicator, kind="mean", unit="mean", variable=item.variable,
+                                reverse=item.polarity == "-", items=(), single_item=True)
+            single.add(indicator.name)
+        out.append(indicator)
+    return [i for i in out if not (i.kind == "difference" and set(i.of or ()) & single)]
 
 
 @dataclass(frozen=True)
@@ -406,6 +422,7 @@ def _suppress(table: pd.DataFrame, inputs: IndicatorInputs, alpha: pd.DataFrame)
                 table.loc[position, ["suppressed", "reason"]] = [True, f"nchs_{code}"]
     weighted_roles = {name for name, s in inputs.samples.items() if s.weighted_role}
     # The index gate: a weighted instrument's scale index is published only where its scale is reliable.
+    # (single_item_means leaves no one-item index: each has a scale of at least two items)
     gate = {(row.service, row.dimension): alpha_reason(row.alpha, inputs.min_alpha)
             for row in alpha[alpha["language"] == ALL].itertuples() if row.items >= 2}
     kinds = {i.name: i.kind for i in inputs.indicators}
@@ -414,7 +431,7 @@ def _suppress(table: pd.DataFrame, inputs: IndicatorInputs, alpha: pd.DataFrame)
     for position in table.index[is_index]:
         subject = table.at[position, "service"] if pd.notna(table.at[position, "service"]) \
             else table.at[position, "theme"]
-        reason = gate.get((subject, table.at[position, "dimension"]))
+        reason = gate.get((subject, table.at[position, "dimension"]), "alpha_not_computable")
         if reason:
             table.loc[position, ["suppressed", "reason"]] = [True, reason]
     # Unweighted samples: counts always; percentages, means and indices only from min_group respondents.
@@ -481,17 +498,36 @@ def _difference_rows(table: pd.DataFrame, inputs: IndicatorInputs) -> list[pd.Da
     return out
 
 
-def indicator_table(inputs: IndicatorInputs, language: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Every indicator of ``inputs.indicators`` overall and per breakdown; and the reliability table.
+@dataclass(frozen=True)
+class IndicatorTables:
+    indicators: pd.DataFrame  # what is published (``COLUMNS``)
+    reliability: pd.DataFrame  # Cronbach's alpha behind the index gate (``RELIABILITY_COLUMNS``)
+    # Never published: every estimated cell's own estimate and the weights of its respondents (``BASIS_COLUMNS``),
+    # what the disclosure audit needs to tell whether a hidden cell can be worked out from the published ones.
+    basis: pd.DataFrame
 
-    Returns ``(indicators, reliability)``. ``indicators`` has the columns of ``COLUMNS``: ``n`` is the
-    unweighted number of respondents in the denominator, ``suppressed`` rows keep their place with the
+
+BASIS_COLUMNS = ["indicator", "breakdown", "domain", "estimate", "weight_sum"]
+
+
+def indicator_table(inputs: IndicatorInputs, language: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``indicator_tables``' published table and reliability table."""
+    tables = indicator_tables(inputs, language)
+    return tables.indicators, tables.reliability
+
+
+def indicator_tables(inputs: IndicatorInputs, language: str | None = None) -> IndicatorTables:
+    """Every indicator of ``inputs.indicators`` overall and per breakdown; the reliability table; and the
+    unpublished basis of the disclosure audit.
+
+    ``indicators`` has the columns of ``COLUMNS``: ``n`` is the unweighted number of respondents in the denominator, ``suppressed`` rows keep their place with the
     statistics missing and ``reason`` saying why (``primary``/``secondary`` small-cell suppression,
     ``alpha_below_<min>``, ``alpha_not_computable``, ``<instrument>_n_below_<min>``,
     ``<instrument>_<unit>_withheld``, ``nchs_<rule>`` where the study suppresses by the NCHS rules).
     Proportions carry a Korn-Graubard interval on the domain's degrees of freedom (``df``, ``n_eff_kg``) and,
     for weighted instruments, their NCHS flag (``nchs_flag``: ``analyses.standards``).
     """
+    inputs = replace(inputs, indicators=single_item_means(inputs.indicators))
     samples = {name: _prepared(sample, inputs.indicators, _breakdowns_of(inputs, sample))
                for name, sample in inputs.samples.items()}
     inputs = replace(inputs, samples=samples)
@@ -501,9 +537,11 @@ def indicator_table(inputs: IndicatorInputs, language: str | None = None) -> tup
     parts += _count_rows(inputs)
     alpha = reliability_table(inputs, language)
     table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
-    for column in ("estimate", "n", "df", *STATISTICS):  # counts alone have no standard error
+    for column in ("estimate", "n", "df", "weight_sum", *STATISTICS):  # counts alone have no standard error
         if column not in table:
             table[column] = np.nan
+    estimated = table["indicator"].map({i.name: i.kind for i in inputs.indicators}).isin(ESTIMATED)
+    basis = table.loc[estimated, BASIS_COLUMNS].reset_index(drop=True)
     table = _suppress(table, inputs, alpha)
     differences = _difference_rows(table, inputs)
     if differences:
@@ -511,7 +549,21 @@ def indicator_table(inputs: IndicatorInputs, language: str | None = None) -> tup
     table["low_n_eff"] = table["n_eff"].astype("Float64") < inputs.low_n_eff
     table["n"] = table["n"].astype("Float64").round().astype("Int64")
     table["df"] = table["df"].astype("Float64").round().astype("Int64")
-    return table[COLUMNS].reset_index(drop=True), alpha
+    return IndicatorTables(table[COLUMNS].reset_index(drop=True), alpha, basis)
+
+
+def _hide_withheld_categories(checks: pd.DataFrame, table: pd.DataFrame, breakdown: str) -> pd.DataFrame:
+    """An estimate without a category, beside the estimate from everyone, gives the category's own estimate
+    (their weights are known): where the indicators table withholds the category's cell, so is the check."""
+    cells = table[table["breakdown"] == breakdown].set_index(["indicator", "domain"])["suppressed"]
+    withheld = [bool(cells.get((row.indicator, row.channel), False)) for row in checks.itertuples()]
+    hidden = pd.Series(withheld, index=checks.index) & ~checks["suppressed"].astype(bool)
+    checks = checks.copy()
+    for column in ("n_channel", "estimate_without", "difference", "ci_low_without", "ci_high_without"):
+        checks[column] = checks[column].astype(object)
+        checks.loc[hidden, column] = None
+    checks.loc[hidden, "suppressed"] = True
+    return checks
 
 
 def group_comparisons(inputs: IndicatorInputs, table: pd.DataFrame, *, compare: Sequence[str] = (),
@@ -547,8 +599,9 @@ def group_comparisons(inputs: IndicatorInputs, table: pd.DataFrame, *, compare: 
             rows += [dict(r, breakdown=breakdown) for r in found]
         column = inputs.breakdowns.get(sensitivity) if sensitivity else None
         if column in frame and headline:
-            sensitivity_parts.append(channel_sensitivity(frame, headline, column, weight=sample.weight,
-                                                         calibration=sample.calibration, min_n=inputs.min_n))
+            checks = channel_sensitivity(frame, headline, column, weight=sample.weight,
+                                         calibration=sample.calibration, min_n=inputs.min_n)
+            sensitivity_parts.append(_hide_withheld_categories(checks, table, sensitivity))
     tests = pd.DataFrame(rows) if rows else pd.DataFrame(columns=COMPARISON_COLUMNS)
     checks = (pd.concat(sensitivity_parts, ignore_index=True) if sensitivity_parts
               else pd.DataFrame(columns=SENSITIVITY_COLUMNS))

@@ -25,13 +25,16 @@ STATISTIC_COLUMNS = ("indicator", "measure", "service", "theme", "dimension", "i
 ROW_COLUMNS = (*KEY_COLUMNS, *STATISTIC_COLUMNS, *PROVENANCE_COLUMNS)
 WAVE_TABLES = ("indicators", "reliability", "comparisons", "channel_sensitivity")
 STUDY_TABLES = ("wave_differences",)
+# Written with a wave's tables, never published (exports and pages read only the tables above).
+INTERNAL_TABLES = ("disclosure_basis",)
 
 
 def write_wave(con: duckdb.DuckDBPyConnection, study_id: str, wave: str, tables: dict[str, pd.DataFrame]) -> int:
-    """Replace the wave's rows of every table of ``WAVE_TABLES`` (all of them, in one transaction); return
-    the number of indicator rows."""
-    if set(tables) != set(WAVE_TABLES):
-        raise ValueError(f"a wave's indicator layer is {', '.join(WAVE_TABLES)}, got {', '.join(sorted(tables))}")
+    """Replace the wave's rows of every table of ``WAVE_TABLES`` and ``INTERNAL_TABLES`` (all of them, in one
+    transaction); return the number of indicator rows."""
+    if set(tables) != {*WAVE_TABLES, *INTERNAL_TABLES}:
+        raise ValueError(f"a wave's indicator layer is {', '.join([*WAVE_TABLES, *INTERNAL_TABLES])}, "
+                         f"got {', '.join(sorted(tables))}")
     counts = replace_waves(con, {(SCHEMA, name): frame for name, frame in tables.items()}, study_id=study_id,
                            wave=wave)
     return counts[(SCHEMA, "indicators")]
@@ -48,7 +51,7 @@ def write_differences(con: duckdb.DuckDBPyConnection, study_id: str, frame: pd.D
 
 
 def read(con: duckdb.DuckDBPyConnection, table: str, study_id: str, wave: str | None = None) -> pd.DataFrame:
-    if table not in (*WAVE_TABLES, *STUDY_TABLES):
+    if table not in (*WAVE_TABLES, *STUDY_TABLES, *INTERNAL_TABLES):
         raise ValueError(f"no indicator table {table!r}")
     return read_table(con, SCHEMA, table, study_id=study_id, wave=wave)
 

@@ -199,6 +199,14 @@ CREATE TABLE IF NOT EXISTS indicators.channel_sensitivity (
     ci_low_without DOUBLE, ci_high_without DOUBLE, suppressed BOOLEAN NOT NULL, run_id VARCHAR NOT NULL,
     PRIMARY KEY (study_id, wave, indicator, channel)
 );
+-- Never published (no export or page reads it): each estimated cell's own estimate, hidden ones too, and the
+-- weights of its respondents: what the disclosure audit needs to tell whether a hidden cell can be worked
+-- out from published ones (analyses/disclosure.py).
+CREATE TABLE IF NOT EXISTS indicators.disclosure_basis (
+    study_id VARCHAR NOT NULL, wave VARCHAR NOT NULL, indicator VARCHAR NOT NULL, breakdown VARCHAR NOT NULL,
+    domain VARCHAR NOT NULL, estimate DOUBLE, weight_sum DOUBLE, run_id VARCHAR NOT NULL,
+    PRIMARY KEY (study_id, wave, indicator, breakdown, domain)
+);
 -- Each published estimate (overall and per category) minus the same one in the previous wave.
 CREATE TABLE IF NOT EXISTS indicators.wave_differences (
     study_id VARCHAR NOT NULL, indicator VARCHAR NOT NULL, breakdown VARCHAR NOT NULL, domain VARCHAR NOT NULL,

@@ -11,7 +11,7 @@ import duckdb
 
 from analyses.comparisons import wave_differences
 from analyses.indicator_table import (BOTH, Clause, Indicator, IndicatorInputs, Sample, ScaleItem,
-                                     group_comparisons, indicator_table, needed_columns)
+                                     group_comparisons, indicator_tables, needed_columns, single_item_means)
 from analyses.standards import ProportionStandards
 from instruments.catalogue import Measure, dimensions_of, resolve
 from instruments.conditions import Condition, em_variable
@@ -63,7 +63,8 @@ def _texts(measure: Measure, subject: dict, dimension: dict) -> tuple[dict, dict
 
 def wave_indicators(study: Study, wave: str) -> list[Indicator]:
     """The catalogue's indicators for the wave's questionnaires: each measure for each subject of its list
-    that exists in the wave (and each dimension its items have), resolved to the clean columns it reads."""
+    that exists in the wave (and each dimension its items have), resolved to the clean columns it reads; a
+    one-item dimension's index as the item's mean (``single_item_means``)."""
     framework = study.framework.name if study.framework else None
     words = {d.code: d.words for d in study.framework.dimensions} if study.framework else {}
     built = {name: study.instrument(name, wave) for name in study.instrument_names}
@@ -98,7 +99,7 @@ def wave_indicators(study: Study, wave: str) -> list[Indicator]:
                     unit=measure.unit, instrument=BOTH, dimension=dimension, headline=measure.headline,
                     label=label, description=description, of=(sides[0].name, sides[1].name),
                     breakdowns=measure.breakdowns, **_subject_columns(role, subject)))
-    return out
+    return single_item_means(out)
 
 
 def _subjects(study: Study, measure: Measure, wave: str) -> list[tuple[str | None, dict, str | None]]:
@@ -185,7 +186,8 @@ def indicator_wave(con: duckdb.DuckDBPyConnection, study: Study, wave: str, run_
     estimate, calibration-aware SE, interval, n, n_eff, deff, suppression), Cronbach's alpha, the group
     comparisons and the channel sensitivity, each stamped with ``run_id`` and what reproduces it."""
     inputs, versions = read_inputs(con, study, wave)
-    table, reliability = indicator_table(inputs, language=SURVEY_LANGUAGE)
+    tables = indicator_tables(inputs, language=SURVEY_LANGUAGE)
+    table, reliability = tables.indicators, tables.reliability
     is_weighted = any(sample.weight is not None for sample in inputs.samples.values())
     margins_file = next((s.margins for s in study.surveys_in(wave)
                          if s.instrument == weighted_instrument(study) and s.margins), None)
@@ -197,7 +199,8 @@ def indicator_wave(con: duckdb.DuckDBPyConnection, study: Study, wave: str, run_
     tests, sensitivity = group_comparisons(inputs, table, compare=compared, sensitivity=check)
     rows = layer.write_wave(con, study.study_id, wave, {
         "indicators": table, "reliability": reliability, "comparisons": tests.assign(run_id=run_id),
-        "channel_sensitivity": sensitivity.assign(run_id=run_id)})
+        "channel_sensitivity": sensitivity.assign(run_id=run_id),
+        "disclosure_basis": tables.basis.assign(run_id=run_id)})
     return {"rows": rows, "indicators": int(table["indicator"].nunique()), "suppressed": int(table["suppressed"].sum()),
             "respondents": {name: len(sample.frame) for name, sample in inputs.samples.items()},
             "weighted": is_weighted}

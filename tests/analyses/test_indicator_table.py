@@ -283,3 +283,54 @@ def test_counts_respect_their_universe():
     scores = _scores(actors.rename(columns=lambda c: c.replace("wd", "dr")))[:10]
     assert _row(table, "agree_known.S01.d1")["estimate"] == ((100 * (scores.mean(axis=1) - 1) / 4) >= 75).sum()
     assert _row(table, "agree_known.S01.d1")["n"] == 10
+
+
+def test_a_one_item_dimension_is_published_as_the_items_mean_never_as_an_index():
+    parents = _parents()
+    indicators = [replace(i, items=i.items[1:2]) if i.dimension == "d1" and i.kind in ("scale_index", "count")
+                  else i for i in _indicators()]  # the parents' dimension d1 has one (negative) item left
+    indicators = [replace(i, items=ACTOR_SCALE) if i.instrument == "field_actor" else i for i in indicators]
+    table, reliability = indicator_table(_inputs(parents, _actors(40), indicators=indicators))
+    single = _row(table, "access_index.S01.d1")
+    aware = parents["kent_S01"].astype(bool)
+    item = 6 - pd.to_numeric(parents.loc[aware, "drS01_BR2"], errors="coerce")  # reversed, DK/NA missing
+    assert not single["suppressed"] and single["unit"] == "mean" and single["ci_method"] == "wald"
+    assert single["estimate"] == pytest.approx(item.mean()) and single["n"] == item.notna().sum()
+    # No alpha for one item, and no gap between an index and a 1-5 mean.
+    assert "d1" not in set(reliability.loc[reliability["service"] == "S01", "dimension"])
+    assert "perception_gap.S01.d1" not in set(table["indicator"])
+    assert _row(table, "field_actor_index.S01.d1")["unit"] == "index"
+    # With two items or more, an index (gated by alpha) as before.
+    table, _ = indicator_table(_inputs(parents))
+    assert _row(table, "access_index.S01.d1")["unit"] == "index"
+    assert (table["indicator"] == "perception_gap.S01.d1").any()
+
+
+def test_single_item_means_marks_the_indicator():
+    from analyses.indicator_table import single_item_means
+
+    index = _indicators()[9]
+    one = replace(index, items=(ScaleItem("x", "-"),))
+    [mean] = single_item_means([one])
+    assert (mean.kind, mean.unit, mean.variable, mean.reverse, mean.items, mean.single_item) == \
+        ("mean", "mean", "x", True, (), True)
+    assert single_item_means([index]) == [index]
+
+
+def test_the_sensitivity_check_withholds_a_category_the_table_withholds():
+    from analyses.indicator_table import group_comparisons
+
+    parents = _parents()  # neighbourhoods W01 and W02 of 26 parents, W03 of 8
+    inputs = _inputs(parents)
+    table, _ = indicator_table(inputs)
+    cells = table[(table["indicator"] == "awareness_rate.S01") & (table["breakdown"] == "neighbourhood")]
+    hidden = dict(zip(cells["domain"], cells["reason"]))
+    assert hidden["W03"] == "primary" and list(hidden.values()).count("secondary") == 1
+    secondary = next(d for d, r in hidden.items() if r == "secondary")
+    _, checks = group_comparisons(inputs, table, sensitivity="neighbourhood")
+    rows = checks[checks["indicator"] == "awareness_rate.S01"].set_index("channel")
+    # Without the secondary category, beside everyone's estimate, its own estimate would follow: withheld too.
+    assert rows.loc[secondary, "suppressed"] and pd.isna(rows.loc[secondary, "estimate_without"])
+    assert rows.loc["W03", "suppressed"]  # fewer than 10: the check's own rule
+    shown = next(d for d in ("W01", "W02") if d != secondary)
+    assert not rows.loc[shown, "suppressed"] and rows.loc[shown, "estimate_without"] > 0

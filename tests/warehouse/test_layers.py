@@ -30,8 +30,11 @@ def _row(indicator, **values):
 def test_a_wave_of_the_indicator_layer_is_written_whole(con):
     tables = {"indicators": pd.DataFrame([_row("a", n=12), _row("b", n=3)]),
               "reliability": pd.DataFrame(columns=["service"]), "comparisons": pd.DataFrame(columns=["indicator"]),
-              "channel_sensitivity": pd.DataFrame(columns=["indicator"])}
+              "channel_sensitivity": pd.DataFrame(columns=["indicator"]),
+              "disclosure_basis": pd.DataFrame([{"indicator": "b", "breakdown": "all", "domain": "all",
+                                                 "estimate": 0.5, "weight_sum": 3.0, "run_id": "r"}])}
     assert indicators.write_wave(con, "s", "2018", tables) == 2
+    assert indicators.read(con, "disclosure_basis", "s", "2018")["estimate"].tolist() == [0.5]
     assert indicators.read(con, "indicators", "s", "2018")["indicator"].tolist() == ["a", "b"]
     assert indicators.small_cells(con, "s", 10) == [("2018", "b", "all", "all", 3)]
     with pytest.raises(ValueError, match="reliability"):
