@@ -111,6 +111,45 @@ def test_indicator_matches_a_hand_count_and_is_stable_on_rerun(demo_run):
                           "WHERE NOT suppressed AND unit <> 'difference' AND n < 10")[0][0] == 0
 
 
+def test_published_proportions_carry_honest_intervals_and_their_flags(demo_run):
+    _, second, _ = demo_run
+    rows = _query(second, """SELECT indicator, breakdown, domain, estimate, ci_low, ci_high, n, ci_method, df,
+                                    n_eff_kg, nchs_flag, weighted
+                             FROM indicators.indicators WHERE unit = 'proportion' AND NOT suppressed""")
+    assert len(rows) > 1000
+    for indicator, breakdown, domain, p, low, high, n, method, df, n_eff_kg, flag, weighted in rows:
+        where = (indicator, breakdown, domain)
+        assert method == "beta" and 0 <= low <= p <= high <= 1 and high > low, where  # never zero width
+        assert df is not None and 0 < n_eff_kg <= n, where
+        if weighted:  # the parents': every rule met, or present
+            assert flag == "present" or set(flag.split(";")) <= {
+                "n_eff_kg_below_30", "width_0.3_or_more", "relative_width_above_130",
+                "complement_width_above_130", "df_below_8", "estimate_0_or_1"}, where
+        if p in (0, 1):  # Clopper-Pearson at n: [0, 1 - 0.025^(1/n)] and its mirror
+            assert "estimate_0_or_1" in flag and max(high - p, p - low) == pytest.approx(1 - 0.025 ** (1 / n)), where
+    flags = {f for r in rows for f in (r[10] or "").split(";")}
+    assert {"present", "estimate_0_or_1", "width_0.3_or_more"} <= flags  # the demo flags; it suppresses none
+    assert not _query(second, "SELECT * FROM indicators.indicators WHERE reason LIKE 'nchs_%'")
+    # Without clusters, a domain's degrees of freedom are its respondents minus one.
+    assert all(r[8] == r[6] - 1 for r in rows if r[6] is not None)
+
+
+def test_an_index_of_one_item_is_published_as_the_items_mean(demo_run):
+    _, second, _ = demo_run
+    units = _query(second, "SELECT DISTINCT unit, ci_method FROM indicators.indicators "
+                           "WHERE measure = 'access_index' AND NOT suppressed ORDER BY ALL")
+    assert ("mean", "wald") in units
+    scales = {(r[0], r[1]): r[2] for r in _query(second, "SELECT service, dimension, max(items) "
+                                                         "FROM indicators.reliability GROUP BY ALL")}
+    for indicator, service, dimension, unit, suppressed in _query(
+            second, "SELECT indicator, service, dimension, unit, suppressed FROM indicators.indicators "
+                    "WHERE measure = 'access_index' AND breakdown = 'all'"):
+        if unit == "index":  # an index only over a scale of two items or more, with its alpha
+            assert scales[(service, dimension)] >= 2, indicator
+        else:
+            assert unit == "mean" and (service, dimension) not in scales, indicator
+
+
 class _Page(HTMLParser):
     def __init__(self):
         super().__init__()
