@@ -1,6 +1,6 @@
 """Pure analysis functions: DataFrames in, DataFrames out. No I/O, no Dagster."""
 
-from analyses.disclosure import MIN_CELL_SIZE, suppress_small_cells
+from analyses.disclosure import MIN_CELL_SIZE, Parts, Ratio, audit_disclosure, protect_links, suppress_small_cells
 from analyses.estimates import survey_mean, survey_total
 from analyses.indicator_table import Indicator, IndicatorInputs, Sample, ScaleItem, indicator_table
 from analyses.margins import PopulationMargins, margins_from_csv, margins_from_table
@@ -12,18 +12,22 @@ __all__ = [
     "Indicator",
     "IndicatorInputs",
     "MIN_CELL_SIZE",
+    "Parts",
     "PopulationMargins",
     "QualityInputs",
     "QualityRules",
     "RakingResult",
+    "Ratio",
     "Sample",
     "ScaleItem",
     "WeightingError",
+    "audit_disclosure",
     "cronbach_alpha",
     "indicator_table",
     "kish_n_eff",
     "margins_from_csv",
     "margins_from_table",
+    "protect_links",
     "quality_flags",
     "rake",
     "suppress_small_cells",

@@ -21,10 +21,24 @@ every dimension of the study's framework that the subject's items have):
 
 ``{subject}`` in ``item`` and ``universe`` is the subject's code; in ``label`` and ``description`` the
 subject's name, and ``{dimension}`` the dimension's name, in the same language.
+
+``links:`` (optional) lists the arithmetic links between measures, each holding cell by cell (same subject,
+dimension, breakdown and category), so that a hidden cell is not computed back through them
+(``analyses.disclosure``):
+
+- ``ratio: r``, ``numerator: a``, ``denominator: b``: r = a / b (a rate among a subgroup is the overall rate
+  over the subgroup's share, when the three share one base);
+- ``whole: w``, ``parts: [p, q, ...]``, ``complete: true|false``: the parts add up to the whole, a number
+  (``1``: the answers of one item) or a measure; with ``complete: false`` (other answers exist) to at most
+  the whole.
+
+Linked measures are estimated ones (share, mean, scale_index) with the same ``per`` and instrument. A
+breakdown's categories and its overall cell are linked without a declaration.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +53,8 @@ KINDS = {"share": "proportion", "mean": "mean", "scale_index": "index", "count":
 DIMENSION = "dimension"  # in ``per``: each dimension of the study's framework
 NOT_SHOWN = ("no",)
 _COMMON = {"kind", "per", "headline", "numerator", "denominator", "label", "description", "unit", "breakdowns"}
+_LINK_KEYS = {"ratio": ("ratio", "numerator", "denominator"), "parts": ("whole", "parts", "complete")}
+LINKED = ("share", "mean", "scale_index")  # estimated cell by cell; counts and differences have their own rules
 _KEYS = {
     "share": {"instrument", "item", "codes", "universe", "not_shown"},
     "mean": {"instrument", "item", "universe", "reverse"},
@@ -83,9 +99,34 @@ class Measure:
 
 
 @dataclass(frozen=True)
+class Link:
+    """An arithmetic link between measures, holding cell by cell: ``ratio`` = ``numerator`` / ``denominator``;
+    or ``parts`` adding up to ``whole`` (a number or a measure's name), at most when not ``complete``."""
+
+    ratio: str | None = None
+    numerator: str | None = None
+    denominator: str | None = None
+    whole: float | str | None = None
+    parts: tuple[str, ...] = ()
+    complete: bool = True
+    line: int | None = None
+
+    @property
+    def kind(self) -> str:
+        return "ratio" if self.ratio is not None else "parts"
+
+    @property
+    def measures(self) -> tuple[str, ...]:
+        if self.kind == "ratio":
+            return (self.ratio, self.numerator, self.denominator)
+        return (*self.parts, *([self.whole] if isinstance(self.whole, str) else []))
+
+
+@dataclass(frozen=True)
 class Catalogue:
     measures: Mapping[str, Measure]
     source: str = ""
+    links: tuple[Link, ...] = ()
 
 
 def read_catalogue(path: Path, problems: list[Problem]) -> Catalogue:
@@ -185,7 +226,66 @@ def read_catalogue(path: Path, problems: list[Problem]) -> Catalogue:
             at_least=float(at_least) if at_least is not None else None,
             of=tuple(of) if kind == "difference" else None,
             breakdowns=tuple(breakdowns) if breakdowns is not None else None, line=line)
-    return Catalogue(measures, file)
+    links = _links(doc["links"], measures, file, problems, yamlfile.line_of(doc, "links")) if "links" in doc else ()
+    return Catalogue(measures, file, links)
+
+
+def _links(raw: object, measures: Mapping[str, Measure], file: str, problems: list[Problem],
+           line: int | None) -> tuple[Link, ...]:
+    """The ``links:`` of the catalogue; what is wrong with each appended to ``problems``."""
+    if not isinstance(raw, list):
+        problems.append(Problem(file, "links", "expected a list of links (ratio: ... or whole: ...)", line))
+        return ()
+    links = []
+    for index, entry in enumerate(raw):
+        where = yamlfile.line_of(raw, index)
+        found: list[str] = []
+
+        def problem(message: str, key: object = None) -> None:
+            found.append(message)
+            problems.append(Problem(file, f"link {index + 1}", message,
+                                    yamlfile.line_of(entry, key) if key is not None else where))
+
+        if not isinstance(entry, dict) or ("ratio" in entry) == ("whole" in entry):
+            problem("a link is a mapping with either ratio (numerator, denominator) or whole (parts, complete)")
+            continue
+        kind = "ratio" if "ratio" in entry else "parts"
+        unknown = sorted(map(str, set(entry) - set(_LINK_KEYS[kind])))
+        if unknown:
+            problem(f"{', '.join(unknown)}: not a key of a {kind} link (it takes {', '.join(_LINK_KEYS[kind])})",
+                    unknown[0])
+        missing = [key for key in _LINK_KEYS[kind] if key != "complete" and key not in entry]
+        if missing:
+            problem(f"missing {', '.join(missing)}")
+            continue
+        whole, parts, complete = entry.get("whole"), entry.get("parts"), entry.get("complete", True)
+        if kind == "parts":
+            if isinstance(whole, bool) or not isinstance(whole, (int, float, str)) \
+                    or isinstance(whole, float) and not math.isfinite(whole):
+                problem("whole must be a number or a measure's name", "whole")
+            if not isinstance(parts, list) or not parts or not all(isinstance(p, str) for p in parts) \
+                    or len(parts) < (1 if isinstance(whole, str) else 2):
+                problem("parts must list measures (two or more when the whole is a number)", "parts")
+            if not isinstance(complete, bool):
+                problem("complete must be true or false", "complete")
+            references = [("parts", p) for p in (parts if isinstance(parts, list) else [])]
+            references += [("whole", whole)] if isinstance(whole, str) else []
+        else:
+            references = [(key, entry[key]) for key in _LINK_KEYS["ratio"]]
+        named = [name for _, name in references]
+        for key, name in references:
+            if not isinstance(name, str) or name not in measures:
+                problem(f"{key}: unknown measure {str(name)[:40]!r}", key)
+            elif measures[name].kind not in LINKED:
+                problem(f"{key}: {name!r} is a {measures[name].kind}; links join measures estimated cell by cell "
+                        f"({', '.join(LINKED)})", key)
+        if len(set(map(str, named))) < len(named):
+            problem("a measure appears twice in the link")
+        if not found:
+            links.append(Link(entry.get("ratio"), entry.get("numerator"), entry.get("denominator"),
+                              float(whole) if isinstance(whole, (int, float)) else whole,
+                              tuple(parts) if kind == "parts" else (), complete, where))
+    return tuple(links)
 
 
 def _per(raw: object) -> tuple[str, ...] | None:
@@ -286,7 +386,7 @@ def check_catalogue(catalogue: Catalogue, study, instruments_by_wave: Mapping[st
                     ) -> list[Problem]:
     """What the catalogue refers to, against the study: instruments, subject lists, breakdowns, measures of a
     difference; and, in every wave, the items, codes and universes (a measure that matches nothing in any wave
-    is refused too)."""
+    is refused too); the measures of each link are computed for the same subjects from the same instrument."""
     problems: list[Problem] = []
     file = catalogue.source
     measures = catalogue.measures
@@ -337,4 +437,11 @@ def check_catalogue(catalogue: Catalogue, study, instruments_by_wave: Mapping[st
                             problems.append(p)
         if not matched and not any(p.item == item for p in problems):
             problem("matches no item in any wave")
+    for index, link in enumerate(catalogue.links):
+        linked = [measures[name] for name in link.measures]
+        if len({(m.per, m.instrument) for m in linked}) > 1:
+            sides = "; ".join(f"{m.name}: {m.instrument}, per {', '.join(m.per) or 'nothing'}" for m in linked)
+            problems.append(Problem(file, f"link {index + 1}", "the measures of a link must have the same per and "
+                                    f"instrument: it holds cell by cell, in one subject and dimension ({sides})",
+                                    link.line))
     return problems

@@ -48,6 +48,28 @@ def test_the_demo_catalogue_resolves_without_a_problem(demo):
         assert all(dimension.labels[lang].lower() in label[lang].lower() for lang in label), label
 
 
+def test_the_demo_catalogue_declares_its_links(demo):
+    links = demo.catalogue.links
+    text = demo.catalogue_path.read_text(encoding="utf-8")
+    assert [(link.kind, link.measures, link.complete) for link in links] == [
+        ("ratio", ("use_among_aware", "use_rate", "awareness_rate"), True),
+        ("parts", ("partly_met_need_rate", "unmet_need_rate"), False),
+        ("parts", ("unmet_need_prevalence", "unmet_need_rate"), False)]
+    assert (links[0].numerator, links[0].denominator, links[1].whole, links[2].whole) == (
+        "use_rate", "awareness_rate", 1.0, "unmet_need_rate")
+    assert [link.line for link in links] == [_line(text, r"- ratio: use_among_aware"), _line(text, r"- whole: 1$"),
+                                             _line(text, r"- whole: unmet_need_rate")]
+
+
+def test_a_catalogue_without_links_has_none(tmp_path):
+    folder = _copy(tmp_path)
+    path = folder / "indicators.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[:text.index("\nlinks:")] + "\n", encoding="utf-8")
+    study, problems = read_study(folder)
+    assert problems == [] and study.catalogue.links == ()
+
+
 def _line(text: str, pattern: str) -> int:
     return next(i for i, line in enumerate(text.splitlines(), start=1) if re.search(pattern, line))
 
@@ -76,6 +98,23 @@ REFUSALS = [
     ("    at_least: 75\n", "", r"^  field_actor_agree:", "missing at_least"),
     ('    not_shown: "no"\n    headline: true', '    not_shown: "never"\n    headline: true', r'not_shown: "never"',
      "not_shown must be 'no'"),
+    # links:
+    ("    numerator: use_rate\n    denominator", "    numerator: use_rat\n    denominator", r"numerator: use_rat$",
+     "link 1: numerator: unknown measure 'use_rat'"),
+    ("  - whole: 1\n", "  - whole: [1]\n", r"whole: \[1\]", "link 2: whole must be a number or a measure's name"),
+    ("    complete: false\n", "    complet: false\n", r"complet: false", "link 2: complet: not a key of a parts link"),
+    ("    complete: false\n", '    complete: "no"\n', r'complete: "no"', "link 2: complete must be true or false"),
+    ("    numerator: use_rate\n    denominator", "    numerator: unmet_need_rate\n    denominator",
+     r"- ratio: use_among_aware", "link 1: the measures of a link must have the same per and instrument"),
+    ("  - ratio: use_among_aware\n    numerator: use_rate\n    denominator: awareness_rate\n",
+     "  - ratio: access_index\n    numerator: field_actor_index\n    denominator: barrier_prevalence\n",
+     r"- ratio: access_index", "link 1: the measures of a link must have the same per and instrument"),
+    ("  - ratio: use_among_aware\n", "  - rate: use_among_aware\n", r"- rate: use_among_aware",
+     "link 1: a link is a mapping with either ratio (numerator, denominator) or whole (parts, complete)"),
+    ("    parts: [unmet_need_prevalence]", "    parts: [field_actor_agree]", r"parts: \[field_actor_agree\]",
+     "link 3: parts: 'field_actor_agree' is a count"),
+    ("    parts: [partly_met_need_rate, unmet_need_rate]", "    parts: [unmet_need_rate]",
+     r"parts: \[unmet_need_rate\]$", "link 2: parts must list measures (two or more when the whole is a number)"),
 ]
 
 
