@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from analyses.comparisons import compare_means, compare_proportion
-from analyses.disclosure import MIN_CELL_SIZE, suppress_small_cells
+from analyses.disclosure import MIN_CELL_SIZE, Parts, Ratio, protect_links
 from analyses.estimates import Design, survey_means
 from analyses.reliability import cronbach_alpha
 from analyses.sensitivity import COLUMNS as SENSITIVITY_COLUMNS
@@ -153,6 +153,8 @@ class IndicatorInputs:
     min_alpha: float = MIN_ALPHA
     low_n_eff: float = LOW_N_EFF
     standards: ProportionStandards = ProportionStandards()  # NCHS rules for a weighted instrument's proportions
+    links: Sequence[Ratio | Parts] = ()  # arithmetic links between measures (analyses.disclosure)
+    tolerance: float = 0.01  # no hidden cell may be learnt more closely than this (on a 0-1 scale)
 
 
 def needed_columns(indicators: Sequence[Indicator], instrument: str, breakdowns: Mapping[str, str],
@@ -439,17 +441,15 @@ def _suppress(table: pd.DataFrame, inputs: IndicatorInputs, alpha: pd.DataFrame)
         small = (table["instrument"] == instrument) & kind.isin(ESTIMATED) & (table["n"] < inputs.min_group) \
             & ~table["suppressed"]
         table.loc[small, ["suppressed", "reason"]] = [True, n_reason(instrument, inputs.min_group)]
-    # Small cells: within an indicator and breakdown the cells add up to the 'all' row, so one suppressed
-    # cell alone could be recovered; suppress_small_cells then hides the next smallest.
-    cells = table[~table["suppressed"]].copy()
-    cells["_total"] = False
-    checked = suppress_small_cells(cells, values=STATISTICS, groups=["indicator", "breakdown"], total="_total",
-                                   min_n=inputs.min_n)
-    hidden = checked["suppression"].notna()
-    totals_alone = (checked["breakdown"] == ALL) & (checked["suppression"] == "secondary")
-    hidden &= ~totals_alone  # an 'all' row is its own group: nothing to recover it from
-    table.loc[checked.index[hidden], "suppressed"] = True
-    table.loc[checked.index[hidden], "reason"] = checked.loc[hidden, "suppression"]
+    # Small cells, then secondary suppression until no hidden cell, whatever hid it, can be worked out from
+    # published ones: through a breakdown's categories and its overall cell, or a link between measures
+    # (analyses.disclosure), to within the tolerance, from the values as the downloads write them.
+    small = ~table["suppressed"] & (table["n"] < inputs.min_n)
+    table.loc[small, ["suppressed", "reason"]] = [True, "primary"]
+    estimated = kind.isin(ESTIMATED)
+    cells = table[estimated]
+    secondary = protect_links(cells, cells["suppressed"], inputs.links, tolerance=inputs.tolerance)
+    table.loc[secondary.index[secondary], ["suppressed", "reason"]] = [True, "secondary"]
     small = table["reason"].isin(["primary", "secondary"])
     for column in STATISTICS:
         table[column] = table[column].astype("Float64")

@@ -96,6 +96,8 @@ class Publication:
     min_alpha: float = 0.70
     low_n_eff: float = 30.0
     forbidden_breakdowns: tuple[str, ...] = ()
+    # A hidden cell must not be learnt more closely than this from published cells (0-1 scale).
+    disclosure_tolerance: float = 0.01
     # The NCHS presentation standards for a weighted instrument's proportions (analyses.standards): the
     # study's values of its rules, and whether it suppresses what they would suppress or only flags it.
     proportions: Mapping[str, object] = field(default_factory=dict)
@@ -353,6 +355,9 @@ def _subject_lists(reader: _Reader, path: Path) -> dict[str, SubjectList]:
     return lists
 
 
+SHARES = ("min_alpha", "disclosure_tolerance")  # publication rules on a 0-1 scale
+
+
 def _publication(reader: _Reader, path: Path) -> Publication:
     doc = reader.read(path, required=False)
     if doc is None:
@@ -360,15 +365,16 @@ def _publication(reader: _Reader, path: Path) -> Publication:
     if not isinstance(doc, dict):
         reader.problem(path, "", "expected a mapping of publication rules", doc)
         return Publication()
-    known = {"min_cell": int, "min_group_for_index": int, "min_alpha": float, "low_n_eff": float}
+    known = {"min_cell": int, "min_group_for_index": int, "min_alpha": float, "low_n_eff": float,
+             "disclosure_tolerance": float}
     values: dict = {}
     for key, value in doc.items():
         if key in known:
             kind = known[key]
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 \
-                    or (kind is int and value != int(value)) or (key == "min_alpha" and value > 1):
+                    or (kind is int and value != int(value)) or (key in SHARES and value > 1):
                 reader.problem(path, key, f"must be a {'whole ' if kind is int else ''}number"
-                                          f"{' between 0 and 1' if key == 'min_alpha' else ' of at least 0'}, "
+                                          f"{' between 0 and 1' if key in SHARES else ' of at least 0'}, "
                                           f"not {str(value)[:40]!r}", doc, key)
                 continue
             values[key] = kind(value)
@@ -404,7 +410,7 @@ def _proportion_rules(reader: _Reader, path: Path, value: object, doc: Mapping) 
         if key == "action":
             if rule not in PROPORTION_ACTIONS:
                 reader.problem(path, where, f"must be {' or '.join(PROPORTION_ACTIONS)}, not {str(rule)[:40]!r}",
-                               doc, "proportions")
+                               value, key)
                 continue
             rules[key] = rule
         elif key in PROPORTION_RULES:
@@ -412,12 +418,12 @@ def _proportion_rules(reader: _Reader, path: Path, value: object, doc: Mapping) 
             if isinstance(rule, bool) or not isinstance(rule, (int, float)) or rule < 0 \
                     or (kind is int and rule != int(rule)):
                 reader.problem(path, where, f"must be a {'whole ' if kind is int else ''}number of at least 0, "
-                                            f"not {str(rule)[:40]!r}", doc, "proportions")
+                                            f"not {str(rule)[:40]!r}", value, key)
                 continue
             rules[key] = kind(rule)
         else:
-            reader.problem(path, where, f"unknown rule (known: action, {', '.join(PROPORTION_RULES)})", doc,
-                           "proportions")
+            reader.problem(path, where, f"unknown rule (known: action, {', '.join(PROPORTION_RULES)})", value,
+                           key)
     return rules
 
 

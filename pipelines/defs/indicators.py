@@ -6,7 +6,7 @@ import dagster as dg
 from pipelines.defs.keys import StudyGraph
 from pipelines.resources.study import StudyResource
 from pipelines.resources.warehouse import WarehouseResource
-from pipelines.stages.indicators import differences, indicator_wave, small_cells
+from pipelines.stages.indicators import differences, disclosed_cells, indicator_wave, small_cells
 
 
 def indicator_assets(graph: StudyGraph) -> list:
@@ -23,9 +23,10 @@ def indicator_assets(graph: StudyGraph) -> list:
     def indicators(context: dg.AssetExecutionContext, study: StudyResource,
                    warehouse: WarehouseResource) -> dg.MaterializeResult:
         """Table ``indicators.indicators``: every indicator of the study's catalogue (``indicators.yaml``) for the
-        wave, overall and per breakdown of the study: weighted estimate, calibration-aware SE, 95% interval (logit
-        for proportions, Wald otherwise), n, n_eff, deff; small cells, unreliable indices and figures on too few
-        respondents suppressed with the reason (``publication.yaml``). And ``indicators.reliability`` (Cronbach's
+        wave, overall and per breakdown of the study: weighted estimate, calibration-aware SE, 95% interval
+        (Korn-Graubard on the domain's degrees of freedom for proportions, with their NCHS flag; Wald otherwise),
+        n, n_eff, deff; small cells, unreliable indices and figures on too few respondents suppressed with the
+        reason (``publication.yaml``), and secondary suppression over breakdowns and the catalogue's links. And ``indicators.reliability`` (Cronbach's
         alpha per subject and dimension), ``indicators.comparisons`` and ``indicators.channel_sensitivity``.
         Each row carries the run id and the instrument, margins and code versions.
         Sources: the clean responses and the weighted instrument's weights."""
@@ -41,6 +42,20 @@ def indicator_assets(graph: StudyGraph) -> list:
         return dg.AssetCheckResult(passed=not cells, severity=dg.AssetCheckSeverity.ERROR,
                                    metadata={"offending_cells": cells[:50]})
 
+    @dg.asset_check(asset=indicators, blocking=True,
+                    description="No hidden indicator cell can be worked out from published ones (through a "
+                                "breakdown, a link between measures or the sensitivity check) to within the "
+                                "study's disclosure_tolerance.")
+    def no_hidden_cell_can_be_worked_out(study: StudyResource, warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        with warehouse.connect(study_id) as con:
+            found = disclosed_cells(con, study.load(study_id))
+        # Only where and how, never the bounds: they would give the hidden value.
+        lines = [f"{r.wave} / {r.indicator} / {r.breakdown} / {r.domain}: {r.link}" for r in found.itertuples()]
+        return dg.AssetCheckResult(passed=not lines, severity=dg.AssetCheckSeverity.ERROR,
+                                   description=(f"{len(lines)} hidden cells can be worked out: " + "; ".join(lines[:20]))
+                                   if lines else "every hidden cell stays hidden",
+                                   metadata={"disclosed_cells": lines[:50], "count": len(lines)})
+
     @dg.asset(key=graph.key("wave_differences"), deps=[indicators], group_name=graph.group("indicators"),
               kinds={"duckdb"}, pool=graph.pool)
     def wave_differences(study: StudyResource, warehouse: WarehouseResource) -> dg.MaterializeResult:
@@ -50,4 +65,4 @@ def indicator_assets(graph: StudyGraph) -> list:
         with warehouse.connect(study_id) as con:
             return dg.MaterializeResult(metadata=differences(con, study.load(study_id)))
 
-    return [indicators, no_small_indicator_cells, wave_differences]
+    return [indicators, no_small_indicator_cells, no_hidden_cell_can_be_worked_out, wave_differences]

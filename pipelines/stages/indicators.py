@@ -8,9 +8,11 @@ import hashlib
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from analyses.comparisons import wave_differences
-from analyses.indicator_table import (BOTH, Clause, Indicator, IndicatorInputs, Sample, ScaleItem,
+from analyses.disclosure import Parts, Ratio, audit_disclosure
+from analyses.indicator_table import (ALL, BOTH, Clause, Indicator, IndicatorInputs, Sample, ScaleItem,
                                      group_comparisons, indicator_tables, needed_columns, single_item_means)
 from analyses.standards import ProportionStandards
 from instruments.catalogue import Measure, dimensions_of, resolve
@@ -143,6 +145,12 @@ def _indicator(measure: Measure, instrument: Instrument, resolved, subject: str 
         shown=shown, at_least=measure.at_least, breakdowns=measure.breakdowns, **_subject_columns(role, subject))
 
 
+def links(study: Study) -> list[Ratio | Parts]:
+    """The catalogue's links between measures, as the disclosure control takes them."""
+    return [Ratio(link.ratio, link.numerator, link.denominator) if link.kind == "ratio"
+            else Parts(link.whole, tuple(link.parts), link.complete) for link in study.catalogue.links]
+
+
 def _file_version(path: Path | None) -> str | None:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12] if path else None
 
@@ -177,7 +185,8 @@ def read_inputs(con: duckdb.DuckDBPyConnection, study: Study, wave: str) -> tupl
     inputs = IndicatorInputs(samples=samples, indicators=indicators, breakdowns=breakdowns,
                              min_n=study.publication.min_cell, min_group=study.publication.min_group_for_index,
                              min_alpha=study.publication.min_alpha, low_n_eff=study.publication.low_n_eff,
-                             standards=ProportionStandards(**study.publication.proportions))
+                             standards=ProportionStandards(**study.publication.proportions),
+                             links=links(study), tolerance=study.publication.disclosure_tolerance)
     return inputs, sorted(versions)
 
 
@@ -212,6 +221,49 @@ def differences(con: duckdb.DuckDBPyConnection, study: Study) -> dict:
     result = wave_differences(layer.read(con, "indicators", study.study_id))
     rows = layer.write_differences(con, study.study_id, result)
     return {"rows": rows, "p_below_0.05": int((result["p_value"] < 0.05).sum()) if not result.empty else 0}
+
+
+AUDIT_KEYS = ["wave", "indicator", "breakdown", "domain"]
+
+
+def audit_cells(con: duckdb.DuckDBPyConnection, study: Study) -> tuple[pd.DataFrame, pd.Series]:
+    """Every estimated cell of every wave as the disclosure audit reads it: the published rows' keys, ``n``,
+    ``unit`` and whether they are hidden, with each cell's own estimate and weight sum from the unpublished
+    basis. And, as cells of a breakdown of their own, the sensitivity check's estimates without a category:
+    beside everyone's, each gives the category's (its weight share is everyone's less the category's)."""
+    published = layer.read(con, "indicators", study.study_id)
+    basis = layer.read(con, "disclosure_basis", study.study_id)[[*AUDIT_KEYS, "estimate", "weight_sum"]]
+    keep = ["indicator", "measure", "service", "theme", "dimension", "breakdown", "domain", "n", "unit",
+            "suppressed"]
+    cells = published[["wave", *keep]].merge(basis, on=AUDIT_KEYS, how="inner")
+    checks = layer.read(con, "channel_sensitivity", study.study_id)
+    sensitivity = next((b.name for b in study.breakdowns.values() if b.sensitivity), None)
+    if sensitivity and not checks.empty:
+        keyed = cells.set_index(AUDIT_KEYS)
+        extra = []
+        for row in checks.itertuples():
+            category, everyone = (row.wave, row.indicator, sensitivity, row.channel), (row.wave, row.indicator, ALL, ALL)
+            if category not in keyed.index or everyone not in keyed.index:
+                continue
+            inside, whole = keyed.loc[category], keyed.loc[everyone]
+            pair = f"{sensitivity} without {row.channel}"
+            extra.append({**inside.to_dict(), "wave": row.wave, "indicator": row.indicator, "breakdown": pair,
+                          "domain": row.channel})
+            extra.append({**whole.to_dict(), "wave": row.wave, "indicator": row.indicator, "breakdown": pair,
+                          "domain": "rest", "n": row.n_channel, "suppressed": bool(row.suppressed),
+                          "estimate": row.estimate_without, "weight_sum": whole["weight_sum"] - inside["weight_sum"]})
+        if extra:
+            cells = pd.concat([cells, pd.DataFrame(extra)], ignore_index=True)
+    return cells, cells["suppressed"].astype(bool)
+
+
+def disclosed_cells(con: duckdb.DuckDBPyConnection, study: Study) -> pd.DataFrame:
+    """Hidden cells an attacker could work out from the published ones (the downloads' six significant
+    digits) through a breakdown, a link of the catalogue or the sensitivity check, to within 0.01 (on a 0-1
+    scale): ``analyses.disclosure.audit_disclosure``'s rows that disclose, without their bounds."""
+    cells, hidden = audit_cells(con, study)
+    found = audit_disclosure(cells, hidden, links(study), by=["wave"], tolerance=study.publication.disclosure_tolerance)
+    return found.loc[found["disclosed"], ["wave", "indicator", "breakdown", "domain", "link", "exact"]]
 
 
 def small_cells(con: duckdb.DuckDBPyConnection, study: Study) -> list[str]:

@@ -110,8 +110,11 @@ def test_items_point_to_dimensions_of_every_imported_framework():
 
 # -- publication.yaml ------------------------------------------------------------------------------------------
 def test_the_demo_publication_rules():
-    assert load_study(DEMO_STUDY).publication == Publication(min_cell=10, min_group_for_index=30, min_alpha=0.70,
-                                                             low_n_eff=30.0, forbidden_breakdowns=("rol",))
+    assert load_study(DEMO_STUDY).publication == Publication(
+        min_cell=10, min_group_for_index=30, min_alpha=0.70, low_n_eff=30.0, forbidden_breakdowns=("rol",),
+        disclosure_tolerance=0.01,
+        proportions={"action": "flag", "min_n_eff_kg": 30, "present_width": 0.05, "max_width": 0.30,
+                     "max_relative_width": 1.30, "min_df": 8})
 
 
 @pytest.mark.parametrize(("old", "new", "message"), [
@@ -121,11 +124,20 @@ def test_the_demo_publication_rules():
     ("low_n_eff: 30", "low_n_eff: -1", "low_n_eff: must be a number of at least 0, not '-1'"),
     ("forbidden_breakdowns: [rol]", "forbidden_breakdowns: [rol; DROP TABLE x]",
      "forbidden_breakdowns: must be a list of clean column names"),
+    ("action: flag", "action: hide", "proportions.action: must be flag or suppress, not 'hide'"),
+    ("min_df: 8", "min_df: 7.5", "proportions.min_df: must be a whole number of at least 0, not '7.5'"),
+    ("max_width: 0.30", "max_width: wide", "proportions.max_width: must be a number of at least 0, not 'wide'"),
 ])
 def test_a_bad_publication_value(copy, old, new, message):
     publication = copy / "publication.yaml"
     _edit(publication, old, new)
     _assert_refused(copy, publication, new.split(":")[0] + ":", message)
+
+
+def test_an_unknown_proportion_rule(copy):
+    publication = copy / "publication.yaml"
+    _edit(publication, "  min_df: 8\n", "  min_df: 8\n  min_dof: 8\n")
+    _assert_refused(copy, publication, "min_dof: 8", "proportions.min_dof: unknown rule (known: action, min_n_eff_kg")
 
 
 def test_an_unknown_publication_key(copy):

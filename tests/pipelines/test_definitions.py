@@ -42,7 +42,7 @@ def test_definitions_hold_the_assets_in_order():
     assert {c.name for c in graph.asset_check_keys} == {
         "survey_structure_matches_codebook", "weights_meet_margins",
         "weights_positive_and_finite", "effective_sample_size", "trimmed_weights_near_margins",
-        "no_small_indicator_cells"}
+        "no_small_indicator_cells", "no_hidden_cell_can_be_worked_out"}
     assert upstream("indicators") == {"clean_parent_responses", "clean_field_actor_responses", "raking_weights"}
     # Which instrument is weighted is the study's choice (study.yaml): the weights wait for every clean asset.
     assert upstream("raking_weights") == {"clean_parent_responses", "clean_field_actor_responses", "quality_flags"}

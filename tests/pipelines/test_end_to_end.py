@@ -150,6 +150,43 @@ def test_an_index_of_one_item_is_published_as_the_items_mean(demo_run):
             assert unit == "mean" and (service, dimension) not in scales, indicator
 
 
+def test_no_hidden_cell_can_be_worked_out_and_a_planted_leak_is_caught(demo_run, tmp_path):
+    from pipelines.stages.indicators import disclosed_cells
+
+    _, second, _ = demo_run
+    study = load_study(DEMO_STUDY)
+    with duckdb.connect(str(second.locations.warehouse), read_only=True) as con:
+        assert disclosed_cells(con, study).empty  # the blocking check passed in the run; so it does here
+        # A ratio triple whose use among the aware is hidden, with one of its two sides hidden to protect it.
+        protected = con.execute("""
+            SELECT r.wave, r.service, r.breakdown, r.domain, CASE WHEN u.suppressed THEN u.measure ELSE a.measure END
+            FROM indicators.indicators r
+            JOIN indicators.indicators u ON (u.wave, u.service, u.breakdown, u.domain, u.measure)
+                                          = (r.wave, r.service, r.breakdown, r.domain, 'use_rate')
+            JOIN indicators.indicators a ON (a.wave, a.service, a.breakdown, a.domain, a.measure)
+                                          = (r.wave, r.service, r.breakdown, r.domain, 'awareness_rate')
+            WHERE r.measure = 'use_among_aware' AND r.suppressed AND (u.suppressed <> a.suppressed)
+              AND 'secondary' IN (u.reason, a.reason)
+            ORDER BY ALL LIMIT 1""").fetchall()
+    assert protected, "the demo hides a use or awareness rate so that the use among the aware stays hidden"
+    wave, service, breakdown, domain, side = protected[0]
+    # Plant a leak: publish that side again, a little off its own value, as if computed on a base a few
+    # respondents apart from the other side's (the ratio then misses the hidden cell by more than 1e-9).
+    copy = tmp_path / "leaky.duckdb"
+    shutil.copy(second.locations.warehouse, copy)
+    with duckdb.connect(str(copy)) as con:
+        con.execute("""UPDATE indicators.indicators i SET suppressed = false, reason = NULL,
+                              estimate = b.estimate * 1.004
+                       FROM indicators.disclosure_basis b
+                       WHERE (b.wave, b.indicator, b.breakdown, b.domain) = (i.wave, i.indicator, i.breakdown, i.domain)
+                         AND i.wave = ? AND i.service = ? AND i.breakdown = ? AND i.domain = ? AND i.measure = ?""",
+                    [wave, service, breakdown, domain, side])
+        found = disclosed_cells(con, study)
+    caught = found[(found["indicator"] == f"use_among_aware.{service}") & (found["domain"] == domain)]
+    assert len(caught) == 1 and not caught["exact"].iloc[0], found
+    assert caught["link"].iloc[0] == "ratio use_among_aware = use_rate / awareness_rate"
+
+
 class _Page(HTMLParser):
     def __init__(self):
         super().__init__()
