@@ -569,8 +569,8 @@ def _hide_withheld_categories(checks: pd.DataFrame, table: pd.DataFrame, breakdo
 def group_comparisons(inputs: IndicatorInputs, table: pd.DataFrame, *, compare: Sequence[str] = (),
                       sensitivity: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Comparisons between the categories of each breakdown of ``compare`` of the published headline
-    proportions (chi-square, Rao-Scott) and of the headline means and scale indices (Welch, Kruskal-Wallis,
-    Holm-corrected pairs); and the sensitivity of the headline proportions to each category of breakdown
+    proportions (chi-square, Rao-Scott) and of the headline means, scale indices and single-item means (Welch,
+    Kruskal-Wallis, Holm-corrected pairs); and the sensitivity of the headline proportions to each category of breakdown
     ``sensitivity``. Only instruments that are broken down; a study without those breakdowns gets no rows."""
     published = set(table.loc[(table["breakdown"] == ALL) & ~table["suppressed"], "indicator"])
     rows, sensitivity_parts = [], []
@@ -578,7 +578,7 @@ def group_comparisons(inputs: IndicatorInputs, table: pd.DataFrame, *, compare: 
         if not sample.broken_down:
             continue
         chosen = [i for i in inputs.indicators if i.instrument == instrument and i.name in published
-                  and i.kind in ESTIMATED and (i.headline or i.kind == "scale_index")]
+                  and i.kind in ESTIMATED and (i.headline or i.kind == "scale_index" or i.single_item)]
         if not chosen:
             continue
         derived = derive_variables(inputs, instrument, chosen)  # only these: a million respondents, few columns
