@@ -11,6 +11,7 @@ import pandas as pd
 
 from dashboards.blocks import Ids, block
 from dashboards.formatting import Reasons, interval_text, lowered, value_text
+from dashboards.marks import notes_html, row_marks, symbols
 from dashboards.matrix import matrix
 from dashboards.model import SiteContent
 from dashboards.pages.common import (indicator_labels, joined, paragraph, plain_table, present, reasons,
@@ -60,7 +61,8 @@ def _said(row: pd.Series | None, lang: str, why: Reasons) -> str:
         return "— " + why.text(row["reason"], lang, row["unit"])
     if row["unit"] == "count" and pd.notna(row["n"]):
         return t("k_of_n", lang, k=int(row["estimate"]), n=int(row["n"]))
-    text = f'{value_text(row["estimate"], row["unit"], lang)} {interval_text(row["ci_low"], row["ci_high"], row["unit"], lang)}'
+    value = value_text(row["estimate"], row["unit"], lang) + symbols(row_marks(row, nchs_only=True))
+    text = f'{value} {interval_text(row["ci_low"], row["ci_high"], row["unit"], lang)}'
     return text.strip() + ("" if pd.isna(row["n"]) else f" (n = {int(row['n'])})")
 
 
@@ -101,10 +103,11 @@ def _pair_section(content: SiteContent, pair: tuple[str, str], names: list[str],
                            corner=t("indicator", lang), level=3))
     else:
         parts.append(paragraph(t("gap_none_computed", lang)))
-    table_rows = []
+    table_rows, marks = [], set()
     for wave in sorted(set(own["wave"])):
         for name in names:
             minuend, subtrahend = content.entry(name).of
+            marks |= {m for key in (minuend, subtrahend, name) for m in row_marks(whole.get((key, wave)), True)}
             table_rows.append([content.entry(name).label.get(lang, name), wave,
                                _side(content, whole, minuend, wave, counts, lang, why),
                                _side(content, whole, subtrahend, wave, counts, lang, why),
@@ -113,6 +116,7 @@ def _pair_section(content: SiteContent, pair: tuple[str, str], names: list[str],
     parts.append(plain_table(t("gap_sides_caption", lang, a=first, b=lowered(second)),
                              [t("indicator", lang), t("wave", lang), first, second, t("gap", lang)], table_rows,
                              numeric=False))
+    parts.append(notes_html(marks, lang))  # the legend of the marks the table has
     return "".join(parts) + "</section>"
 
 

@@ -20,7 +20,7 @@ from dashboards.pages.breakdowns import breakdowns_shown
 from dashboards.site import render_pages, write_site
 from dashboards.text import t
 from instruments.vocabulary import LANGUAGES
-from tests.dashboards.sample import CATALOGUE, sample_content, sample_rows, sample_words
+from tests.dashboards.sample import CATALOGUE, sample_content, sample_rows, sample_rules, sample_words
 
 SIZE_BUDGET = 8 * 2**20
 
@@ -163,8 +163,10 @@ def test_suppressed_cells_are_explained_gaps_in_table_and_chart(built):
     notes = [a["text"] for a in awareness["layout"]["annotations"]]
     assert notes.count("— not shown") == 2
     summary = re.search(r'<p class="summary" id="b1-s">(.*?)</p>', text).group(1)
-    assert summary == ("Wave 2021: highest for Hertogin (Duchesse) (57%), lowest for Historic Molenbeek (52%). "
-                       "2 cell(s) not shown; the table says why.")
+    # Historic Molenbeek's 2021 share is for statistical review (few degrees of freedom): marked in words too.
+    assert summary == ("Wave 2021: highest for Hertogin (Duchesse) (57%), lowest for Historic Molenbeek (52%§). "
+                       "2 cell(s) not shown; the table says why. 1 value(s) carry a mark; the notes under the table "
+                       "explain what it means.")
     tiles = re.findall(r'<li class="tile suppressed".*?</li>', text)
     assert len(tiles) == 2 and all("—" in tile for tile in tiles)
 
@@ -355,3 +357,67 @@ def test_values_are_written_as_each_language_writes_them():
     assert value_text(-8.34, "difference", "en") == "−8.3\u00a0pts"  # points on the 0-100 index
     assert value_text(3.614, "mean", "fr") == "3,61"
     assert value_text(None, "proportion", "en") == "—"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_method_page_says_how_intervals_are_computed_and_the_nchs_rules_with_the_studys_numbers(built, lang):
+    page = html.unescape(_main((built[0] / lang / "method.html").read_text(encoding="utf-8")))
+    # Shares: Korn-Graubard on each group's own degrees of freedom, and why; then means, indices and gaps.
+    assert t("interval_beta", lang) in page and t("interval_wald", lang) in page
+    assert t("interval_logit", lang) not in page  # no share of the sample has a logit interval
+    assert "Korn-Graubard" in page and "Clopper-Pearson" in page
+    # The demo's rules (effective size 30, widths 30 and 5 points, 130%, 8 df); it flags, and says so.
+    rules = t("nchs_rules", lang, n_eff=30, width=30, present=5, relative="130\u00a0%" if lang == "fr" else "130%",
+              df=8)
+    assert rules in page
+    assert t("nchs_action_flag", lang, withhold="\u2020", footnote="\u2021", review="\u00a7") in page
+    assert t("nchs_action_suppress", lang, footnote="\u2021", review="\u00a7") not in page
+
+
+def test_the_method_page_states_the_studys_own_rules_and_nothing_without_weighted_shares():
+    rules = sample_rules(action="suppress", min_n_eff_kg=50, present_width=0.04, max_width=0.25,
+                         max_relative_width=1.5, min_df=12)
+    page = html.unescape(render_pages(sample_content(proportions=rules), "en", [])["method.html"])
+    assert ("withheld when its Korn-Graubard effective sample size is under 50, when its 95% interval spans 25 "
+            "percentage points or more, or when an interval of more than 4 points is wider than 150% of the "
+            "share") in page
+    assert "wider than 150% of its complement" in page and "fewer than 12 degrees of freedom" in page
+    assert t("nchs_action_suppress", "en", footnote="\u2021", review="\u00a7") in page
+    assert t("nchs_action_flag", "en", withhold="\u2020", footnote="\u2021", review="\u00a7") not in page
+    # No rules handed over, or no share judged by them (no weighted instrument): no NCHS paragraph.
+    rows = sample_rows().assign(nchs_flag=None)
+    for content in (sample_content(proportions=None), sample_content(indicators=rows)):
+        page = render_pages(content, "nl", [])["method.html"]
+        assert t("nchs_heading", "nl") not in page and "NCHS" not in page
+    # A share with a logit interval: the page says so.
+    rows = sample_rows()
+    rows.loc[rows["unit"] == "proportion", "ci_method"] = "logit"
+    page = html.unescape(render_pages(sample_content(indicators=rows), "fr", [])["method.html"])
+    assert t("interval_logit", "fr") in page and t("interval_beta", "fr") not in page
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_downloads_carry_the_interval_and_nchs_columns_and_say_what_they_mean(built, lang):
+    root, _ = built
+    csv = pd.read_csv(root / "downloads" / "indicators.csv", dtype={"wave": str})
+    new = ["ci_method", "df", "n_eff_kg", "nchs_flag"]
+    assert set(new) <= set(csv.columns)
+    expected = checked_indicators(sample_rows(), CATALOGUE)
+    keys = ["indicator", "breakdown", "domain", "wave"]
+    merged = csv.merge(expected, on=keys, suffixes=("", "_row"))
+    assert len(merged) == len(expected)
+    assert (merged["ci_method"] == merged["ci_method_row"]).all()
+    assert (merged["nchs_flag"].fillna("") == merged["nchs_flag_row"].fillna("")).all()
+    assert merged["df"].astype("Float64").equals(merged["df_row"].astype("Float64"))
+    assert (merged["n_eff_kg"] - merged["n_eff_kg_row"].astype(float)).abs().max() < 1e-3
+    flagged = csv.set_index(keys).loc[("unmet_need", "education", "LAAG", "2021")]
+    assert flagged["nchs_flag"] == "n_eff_kg_below_30;df_below_8" and flagged["df"] == 5
+    assert set(csv["ci_method"]) == {"beta", "wald", "none"}
+    # The downloads page explains each column, the flag with the study's codes.
+    _, body = _table_rows((root / lang / "downloads.html").read_text(encoding="utf-8"), t("columns_caption", lang))
+    meaning = dict((row[0], row[1]) for row in body)
+    for column in ("ci_method", "df", "n_eff_kg"):
+        assert meaning[column] == t(f"col_{column}", lang)
+    codes = ", ".join(sample_rules().codes)
+    assert meaning["nchs_flag"] == t("col_nchs_flag", lang, names=codes) and "df_below_8" in codes
+
