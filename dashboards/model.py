@@ -43,6 +43,9 @@ class CatalogueEntry:
     instrument: str | None = None  # the instrument it is computed from (a difference: both of its sides')
     subject: str | None = None  # the code of its subject (a service or theme), if it has one
     of: tuple[str, str] | None = None  # a difference: the indicators it subtracts, (minuend, subtrahend)
+    # A scale index of a dimension with one item, published as that item's mean score (1-5): a single item,
+    # not an index (no reliability to check), never on a 0-100 axis.
+    single_item: bool = False
 
 
 def catalogue_entry(value: object) -> CatalogueEntry:
@@ -54,7 +57,8 @@ def catalogue_entry(value: object) -> CatalogueEntry:
                           dimension=get("dimension"), unit=str(get("unit")), headline=bool(get("headline", False)),
                           kind=get("kind"), instrument=get("instrument"),
                           subject=get("subject") or get("service") or get("theme"),
-                          of=(str(of[0]), str(of[1])) if of else None)
+                          of=(str(of[0]), str(of[1])) if of else None,
+                          single_item=bool(get("single_item", False)))
 
 
 @dataclass(frozen=True)

@@ -222,6 +222,8 @@ _BREAKDOWNS_UNITS = {
     "unit_count": {"nl": "aantallen", "fr": "effectifs", "en": "counts"},
     "unit_difference": {"nl": "verschillen", "fr": "écarts", "en": "differences"},
     "unit_mean": {"nl": "gemiddelden (1-5)", "fr": "moyennes (1-5)", "en": "means (1-5)"},
+    # A scale index of a dimension with one item, published as the item's mean score.
+    "single_item_label": {"nl": "{label} (één item)", "fr": "{label} (un seul item)", "en": "{label} (single item)"},
     "axis_mean": {"nl": "Gemiddelde 1-5 (95%-interval)", "fr": "Moyenne 1-5 (intervalle à 95 %)",
                   "en": "Mean 1-5 (95% interval)"},
 }
@@ -229,6 +231,19 @@ _BREAKDOWNS_UNITS = {
 _DIMENSIONS = {
     "dimension_whole": {"nl": "Alle respondenten: {unit} per golf", "fr": "Tous les répondants : {unit} par vague",
                         "en": "All respondents: {unit} by wave"},
+    "single_items_heading": {"nl": "Losse items: gemiddelde score (1-5) per golf",
+                             "fr": "Items isolés : score moyen (1-5) par vague",
+                             "en": "Single items: mean score (1-5) by wave"},
+    "single_item_note": {
+        "nl": "Een dimensie met maar één item heeft geen betrouwbaarheid die na te gaan is (daarvoor zijn minstens "
+              "twee items nodig). Ze wordt daarom gerapporteerd als de gemiddelde score op dat item, op de schaal "
+              "van 1 tot 5, en niet als index van 0 tot 100.",
+        "fr": "Une dimension d'un seul item n'a pas de fiabilité à vérifier (il faut pour cela au moins deux items). "
+              "Elle est donc présentée comme le score moyen de cet item, sur l'échelle de 1 à 5, et non comme un "
+              "indice de 0 à 100.",
+        "en": "A dimension with only one item has no reliability to check (that takes at least two items). It is "
+              "therefore reported as that item's mean score, on its 1-5 scale, not as a 0-100 index.",
+    },
 }
 
 _PAGES = {

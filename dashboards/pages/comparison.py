@@ -14,8 +14,8 @@ from dashboards.formatting import Reasons, interval_text, lowered, value_text
 from dashboards.marks import notes_html, row_marks, symbols
 from dashboards.matrix import matrix
 from dashboards.model import SiteContent
-from dashboards.pages.common import (indicator_labels, joined, paragraph, plain_table, present, reasons,
-                                     respondents, wave_labels)
+from dashboards.pages.common import (indicator_label, indicator_labels, joined, paragraph, plain_table, present,
+                                     reasons, respondents, wave_labels)
 from dashboards.text import t
 
 esc = html.escape
@@ -77,7 +77,7 @@ def _side(content: SiteContent, whole: dict, side: str, wave: str, counts: dict,
     count_row = whole.get((count, wave))
     if count_row is None:
         return said
-    return f"{said} · {_said(count_row, lang, why)} ({content.entry(count).label.get(lang, count)})"
+    return f"{said} · {_said(count_row, lang, why)} ({indicator_label(content, count, lang)})"
 
 
 def _pair_section(content: SiteContent, pair: tuple[str, str], names: list[str], lang: str, ids: Ids,
@@ -108,7 +108,7 @@ def _pair_section(content: SiteContent, pair: tuple[str, str], names: list[str],
         for name in names:
             minuend, subtrahend = content.entry(name).of
             marks |= {m for key in (minuend, subtrahend, name) for m in row_marks(whole.get((key, wave)), True)}
-            table_rows.append([content.entry(name).label.get(lang, name), wave,
+            table_rows.append([indicator_label(content, name, lang), wave,
                                _side(content, whole, minuend, wave, counts, lang, why),
                                _side(content, whole, subtrahend, wave, counts, lang, why),
                                _said(whole.get((name, wave)), lang, why)])

@@ -1,6 +1,7 @@
 """Hand-made indicator rows in the shape of ``indicators.indicators``: several indicators, two waves,
 dimensions, breakdowns, suppressed cells of each kind, a field-actor index and count and a perception gap
-(field-actor index minus parent index) and shares the NCHS standards flag. Realistic values, fixed by a seed; not the demo study's numbers, but
+(field-actor index minus parent index), shares the NCHS standards flag, and a single item (a one-item
+dimension's mean score). Realistic values, fixed by a seed; not the demo study's numbers, but
 its words (study_words: its dimensions, breakdowns, who answers each instrument, its method texts)."""
 
 from __future__ import annotations
@@ -47,6 +48,10 @@ CATALOGUE = {
     "field_actor_agree.S01.bereikbaar": _entry("Werkveld akkoord", "Terrain d'accord", "Field actors agree",
                                                "bereikbaar", "count", kind="count", instrument="field_actor",
                                                subject="S01"),
+    # A one-item dimension: its scale index published as the item's mean score (1-5), a single item.
+    "access_index.S02.begrijpbaar": _entry("Score begrijpbaar, dienst 2", "Score compréhensible, service 2",
+                                           "Understandability score, service 2", "begrijpbaar", "mean",
+                                           kind="mean", instrument="parent", subject="S02", single_item=True),
     "perception_gap.S01.bereikbaar": _entry("Verschil bereikbaar", "Écart accessible", "Reachability gap", "bereikbaar",
                                             "difference", kind="difference", instrument="both", subject="S01",
                                             of=("field_actor_index.S01.bereikbaar", "access_index.S01.bereikbaar")),
@@ -126,6 +131,13 @@ def sample_rows(seed: int = 8) -> pd.DataFrame:
     for wave, actors, reason in (("2018", 18, "field_actor_n_below_30"), ("2021", 34, None)):
         rows.append(_row(other, wave, "field_actor_index.S01.bereikbaar", "all", "all", "index", actors,
                          instrument="field_actor", centre=0.71, reason=reason))
+    # A single item (a one-item dimension's mean score), whole sample and by neighbourhood, drawn apart too.
+    single = random.Random(seed + 2)
+    for wave in WAVES:
+        rows.append(_row(single, wave, "access_index.S02.begrijpbaar", "all", "all", "mean", 230, centre=0.62))
+        for area, n in (("W01", 76), ("W02", 64), ("W03", 58), ("W04", 40)):
+            rows.append(_row(single, wave, "access_index.S02.begrijpbaar", "neighbourhood", area, "mean", n,
+                             centre=0.6))
     return flagged_rows(pd.DataFrame(rows))
 
 

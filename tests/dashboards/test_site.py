@@ -421,3 +421,57 @@ def test_the_downloads_carry_the_interval_and_nchs_columns_and_say_what_they_mea
     codes = ", ".join(sample_rules().codes)
     assert meaning["nchs_flag"] == t("col_nchs_flag", lang, names=codes) and "df_below_8" in codes
 
+
+SINGLE = "access_index.S02.begrijpbaar"
+
+
+def _single_label(lang: str) -> str:
+    return t("single_item_label", lang, label=CATALOGUE[SINGLE]["label"][lang])
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_single_item_is_labelled_and_charted_apart_from_the_indices(built, lang):
+    root, _ = built
+    page = (root / lang / "dimension-begrijpbaar.html").read_text(encoding="utf-8")
+    label = _single_label(lang)
+    assert label.endswith({"nl": "(één item)", "fr": "(un seul item)", "en": "(single item)"}[lang])
+    blocks = {html.unescape(re.search(r"<h[23] id=\"b\d+-h\">(.*?)</h[23]>", b).group(1)): b
+              for b in re.findall(r'<section class="block">.*?</section>', page, re.S)}
+    indices = blocks[t("dimension_whole", lang, unit=t("unit_index", lang))]
+    single = blocks[t("single_items_heading", lang)]
+    # Its own block, on the 1-5 scale, with the sentence saying why it is no index.
+    assert f'<p class="intro">{html.escape(t("single_item_note", lang))}</p>' in single
+    _, rows = _table_rows(single, t("table_caption", lang, title=t("single_items_heading", lang)))
+    assert [row[0] for row in rows] == [label]
+    figure = json.loads(re.search(r'<script type="application/json" id="b\d+-data">(.*?)</script>', single).group(1))
+    assert figure["layout"]["xaxis"]["range"] == [1, 5] and figure["data"][0]["y"] == [label]
+    assert label not in html.unescape(indices)
+    # Its section by neighbourhood is headed as a single item, and says what it is instead of the catalogue's
+    # description (written for the 0-100 index it would have been).
+    section = page.split(f">{html.escape(label)}</h2>")[1]
+    assert section.startswith(f"<p>{html.escape(t('single_item_note', lang))}</p>")
+    assert html.escape(CATALOGUE[SINGLE]["description"][lang]) not in page
+    # No chart of any page puts it on the 0-100 axis of the indices.
+    for path in (root / lang).glob("*.html"):
+        for spec in re.findall(r'<script type="application/json" id="b\d+-data">(.*?)</script>',
+                               path.read_text(encoding="utf-8")):
+            figure = json.loads(spec)
+            axis = figure["layout"]["xaxis"] if figure["data"][0]["type"] == "bar" else figure["layout"]["yaxis"]
+            names = {n for trace in figure["data"] for n in (*trace.get("y", ()), trace.get("name"))
+                     if isinstance(n, str)}
+            if label in names:
+                assert axis["range"] == [1, 5], path.name
+    assert html.escape(label) in (root / lang / "trend.html").read_text(encoding="utf-8")
+
+
+def test_the_catalogue_entry_reads_single_item_from_a_mapping_or_an_object(built):
+    class Indicator:  # the pipeline's catalogue entries are objects; before s17 they have no single_item
+        label, description, dimension, unit = {"en": "x"}, {}, "begrijpbaar", "index"
+
+    assert catalogue_entry(Indicator()).single_item is False
+    Indicator.single_item, Indicator.unit = True, "mean"
+    assert catalogue_entry(Indicator()).single_item is True
+    assert catalogue_entry(CATALOGUE[SINGLE]).single_item is True
+    assert catalogue_entry(CATALOGUE["awareness"]).single_item is False
+    catalogue = pd.read_csv(built[0] / "downloads" / "catalogue.csv", dtype=str).set_index("indicator")
+    assert catalogue.loc[SINGLE, "single_item"] == "True" and catalogue.loc["awareness", "single_item"] == "False"
