@@ -11,7 +11,8 @@ import plotly.graph_objects as go
 from plotly.io.json import to_json_plotly
 
 from dashboards.formatting import PLOTLY_SEPARATORS, interval_text, plot_value, value_text
-from dashboards.marks import SYMBOLS as MARKS, row_marks, symbols
+from dashboards.marks import SYMBOLS as MARKS
+from dashboards.marks import row_marks, words
 from dashboards.matrix import Matrix
 from dashboards.text import t
 
@@ -47,20 +48,9 @@ def _hover(row, unit: str, lang: str) -> str:
         return t("not_shown_short", lang)
     n = "" if row["n"] is None or str(row["n"]) == "<NA>" else f" · n = {int(row['n'])}"
     # The NCHS marks with what they mean, in short (the table's notes say it in full).
-    flags = "".join(f"<br>{MARKS[m]} {t(m + '_short', lang)}" for m in row_marks(row, nchs_only=True))
+    flags = "".join(f"<br>{MARKS[m]} {words(m, lang)}" for m in row_marks(row, nchs_only=True))
     interval = interval_text(row["ci_low"], row["ci_high"], unit, lang)
     return f"{value_text(row['estimate'], unit, lang)} {interval}{n}{flags}"
-
-
-def _marks_at(row, unit: str) -> tuple[float, str] | None:
-    """A published value's NCHS marks and where they go on the value axis: past the end of its bar or point
-    and of its whisker; None when it has none."""
-    marks = row_marks(row, nchs_only=True)
-    ends = [v for v in (plot_value(row[c], unit) for c in ("estimate", "ci_high")) if v is not None] if marks else []
-    return (max(ends), symbols(marks)) if ends else None
-
-
-MARK_FONT = {"size": 14, "color": "#1a1a1a"}
 
 
 def _errors(rows: list, unit: str) -> tuple[list, list]:
@@ -105,17 +95,12 @@ def bar_figure(grid: Matrix, lang: str) -> go.Figure:
                                 "fgopacity": 0.6}},
         )
         for i, row in enumerate(rows):
-            if row is None:
-                continue
-            # At the slot of the bar within its group.
-            y = i - (1 - BAR_GAP) / 2 + (j + 0.5) * (1 - BAR_GAP) / count
-            if row["suppressed"]:
+            if row is not None and row["suppressed"]:
+                # At the slot the bar would have had within its group.
+                y = i - (1 - BAR_GAP) / 2 + (j + 0.5) * (1 - BAR_GAP) / count
                 annotations.append({"x": 0, "y": y, "xref": "x", "yref": "y", "xanchor": "left",
                                     "text": "— " + t("not_shown_short", lang), "showarrow": False,
                                     "font": {"size": 12, "color": "#1a1a1a"}})
-            elif marked := _marks_at(row, grid.unit):
-                annotations.append({"x": marked[0], "y": y, "xref": "x", "yref": "y", "xanchor": "left",
-                                    "xshift": 4, "text": marked[1], "showarrow": False, "font": MARK_FONT})
     height = 110 + len(labels) * max(44, 24 * count)
     layout = _layout(lang, height, legend=count > 1)
     x_axis = _axis(grid.unit, lang)
@@ -139,14 +124,9 @@ def line_figure(grid: Matrix, lang: str) -> go.Figure:
     that differ as well as colours."""
     fig = go.Figure()
     waves = [label for _, label in grid.series]
-    annotations = []
     for i, (code, name) in enumerate(grid.categories):
         rows = [grid.cell(code, series) for series, _ in grid.series]
         plus, minus = _errors(rows, grid.unit)
-        for wave, row in zip(waves, rows):
-            if row is not None and (marked := _marks_at(row, grid.unit)):
-                annotations.append({"x": wave, "y": marked[0], "xref": "x", "yref": "y", "yanchor": "bottom",
-                                    "yshift": 4, "text": marked[1], "showarrow": False, "font": MARK_FONT})
         fig.add_scatter(
             name=name, x=waves, mode="lines+markers", connectgaps=False,
             y=[None if r is None or r["suppressed"] else plot_value(r["estimate"], grid.unit) for r in rows],
@@ -159,8 +139,7 @@ def line_figure(grid: Matrix, lang: str) -> go.Figure:
         )
     layout = _layout(lang, 380 + 22 * len(grid.categories), legend=True)
     layout["margin"]["t"] = 30 + 22 * ((len(grid.categories) + 1) // 2)
-    layout.update(xaxis={"type": "category", "title": {"text": t("wave", lang)}}, yaxis=_axis(grid.unit, lang),
-                  annotations=annotations)
+    layout.update(xaxis={"type": "category", "title": {"text": t("wave", lang)}}, yaxis=_axis(grid.unit, lang))
     fig.update_layout(layout)
     return fig
 

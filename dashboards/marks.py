@@ -9,6 +9,11 @@ numbers in them. By what a rule leads to:
   (a row the study published all the same: it flags instead of suppressing);
 - ``complement_width_above_<r>``: presented with a footnote (its complement would not be presentable);
 - ``df_below_<df>``, ``estimate_0_or_1``: for statistical review.
+
+A mark is a symbol with a few words for screen readers; the note under the table says it in full. Charts write
+no value on their bars, so a chart's marks are in its hover label (a mark drawn beside every bar would cost the
+demo's site, where most shares by a breakdown rest on fewer than 30 effective respondents, a third of its
+size).
 """
 
 from __future__ import annotations
@@ -67,11 +72,17 @@ def symbols(marks: tuple[str, ...]) -> str:
     return "".join(SYMBOLS[m] for m in marks)
 
 
+def words(mark: str, lang: str) -> str:
+    """A mark's meaning in a few words, said beside the value (its note says it in full): a page can hold
+    hundreds of marked values."""
+    return t(mark if mark == LOW_N_EFF else f"{mark}_short", lang)
+
+
 def marks_html(marks: tuple[str, ...], lang: str) -> str:
-    """Each mark as a superscript whose meaning a screen reader reads instead of the symbol."""
-    return "".join('<sup class="flag" title="{0}"><span aria-hidden="true">{1}</span>'
-                   '<span class="visually-hidden"> {0}</span></sup>'.format(esc(t(m, lang)), SYMBOLS[m])
-                   for m in marks)
+    """Each mark as a superscript with its meaning in words for screen readers (style.css hides the words from
+    sight: the note under the table says it for every reader). No tooltip and no class on the words: a page can
+    hold hundreds of marks."""
+    return "".join(f'<sup class="flag">{SYMBOLS[m]}<span> {esc(words(m, lang))}</span></sup>' for m in marks)
 
 
 def notes(marks: set[str] | tuple[str, ...], lang: str) -> list[str]:

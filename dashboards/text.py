@@ -127,7 +127,7 @@ _CHARTS = {
         "en": "effective sample size under 30: read with care",
     },
     # The marks of a share the NCHS presentation standards flag (dashboards/marks.py): what the notes under a
-    # table say, and in short in a chart's hover label.
+    # table say, and in a few words beside each marked value (for screen readers, tooltips, hover labels).
     "nchs_withhold": {
         "nl": "zou volgens de NCHS-normen niet gepubliceerd worden (te weinig effectieve respondenten of een te "
               "breed interval): met grote voorzichtigheid lezen",
@@ -150,18 +150,11 @@ _CHARTS = {
               "0 % ou 100 %",
         "en": "for statistical review: few degrees of freedom, or an estimate of exactly 0% or 100%",
     },
-    "nchs_withhold_short": {
-        "nl": "zou volgens de NCHS-normen niet gepubliceerd worden: met grote voorzichtigheid lezen",
-        "fr": "ne serait pas publiée selon les normes du NCHS : à lire avec beaucoup de prudence",
-        "en": "would be withheld under the NCHS standards: read with great care",
-    },
-    "nchs_footnote_short": {
-        "nl": "voetnoot: het complement zou volgens de NCHS-normen niet getoond worden",
-        "fr": "note : son complément ne serait pas affiché selon les normes du NCHS",
-        "en": "footnote: its complement would not be shown under the NCHS standards",
-    },
-    "nchs_review_short": {"nl": "ter statistische beoordeling", "fr": "à soumettre à un examen statistique",
-                          "en": "for statistical review"},
+    "nchs_withhold_short": {"nl": "NCHS: zou achtergehouden worden", "fr": "NCHS : serait masquée",
+                            "en": "NCHS: would be withheld"},
+    "nchs_footnote_short": {"nl": "NCHS: voetnoot", "fr": "NCHS : note", "en": "NCHS: footnote"},
+    "nchs_review_short": {"nl": "NCHS: ter statistische beoordeling", "fr": "NCHS : pour examen statistique",
+                          "en": "NCHS: for statistical review"},
     "summary_marked": {
         "nl": "Bij {count} waarde(n) staat een teken; de noten onder de tabel leggen uit wat het betekent.",
         "fr": "{count} valeur(s) porte(nt) un signe ; les notes sous le tableau expliquent ce qu'il signifie.",

@@ -1,6 +1,6 @@
 """The marks of the shares the NCHS presentation standards flag (dashboards/marks.py): each rule's code gets
 the mark of what it leads to, for any numbers a study chooses; a flagged share is marked wherever its value is
-shown (table cell with words for screen readers, chart label and hover, summary, tile), with a legend on the
+shown (table cell with words for screen readers, chart's hover label, chart's summary, tile), with a legend on the
 page in its language, and no page without a flagged share has a mark or a legend; where the study withholds
 such shares, they are hidden cells with their reason and nothing is marked as withheld."""
 
@@ -41,11 +41,10 @@ def _cells(page: str) -> dict[str, str]:
     return {html.unescape(key): cell for key, cell in re.findall(r'<td[^>]* data-key="([^"]*)"[^>]*>(.*?)</td>', page)}
 
 
-def _sups(fragment: str) -> list[tuple[str, str, str]]:
-    """(symbol, title, words for screen readers) of each mark."""
-    return [(symbol, html.unescape(title), html.unescape(words)) for title, symbol, words in re.findall(
-        r'<sup class="flag" title="([^"]*)"><span aria-hidden="true">(.)</span>'
-        r'<span class="visually-hidden"> ([^<]*)</span></sup>', fragment)]
+def _sups(fragment: str) -> list[tuple[str, str]]:
+    """(symbol, words for screen readers) of each mark."""
+    return [(symbol, html.unescape(said)) for symbol, said in
+            re.findall(r'<sup class="flag">(.)<span> ([^<]*)</span></sup>', fragment)]
 
 
 def _notes(page: str) -> list[str]:
@@ -56,8 +55,8 @@ def _figures(page: str) -> list[dict]:
     return [json.loads(f) for f in re.findall(r'<script type="application/json" id="b\d+-data">(.*?)</script>', page)]
 
 
-def _mark_annotations(figure: dict) -> list[dict]:
-    return [a for a in figure["layout"].get("annotations", []) if set(a["text"]) <= NCHS_SYMBOLS]
+def _hovers(page: str) -> list[str]:
+    return [h for figure in _figures(page) for trace in figure["data"] for h in trace.get("customdata", [])]
 
 
 @pytest.mark.parametrize("rules", [ProportionStandards(), ProportionStandards(
@@ -94,11 +93,10 @@ def test_a_flagged_share_is_marked_with_a_legend_exactly_where_it_is_shown(site,
         cells = _cells(page)
         shown = {}
         for key, cell in cells.items():
-            marks = "".join(symbol for symbol, _, _ in _sups(cell) if symbol in NCHS_SYMBOLS)
+            marks = "".join(symbol for symbol, _ in _sups(cell) if symbol in NCHS_SYMBOLS)
             assert marks == EXPECTED.get(key, ""), (path.name, key)
-            for symbol, title, words in _sups(cell):
-                meaning = t("low_n_eff" if symbol == "*" else KIND[symbol], lang)
-                assert title == words == meaning  # said to screen readers, not only drawn
+            for symbol, said in _sups(cell):  # said to screen readers, not only drawn
+                assert said == t("low_n_eff" if symbol == "*" else f"{KIND[symbol]}_short", lang)
             shown.update({key: marks} if marks else {})
         kinds = {KIND[symbol] for marks in shown.values() for symbol in marks}
         legend = {note for note in _notes(page) if note[:1] in NCHS_SYMBOLS}
@@ -108,11 +106,10 @@ def test_a_flagged_share_is_marked_with_a_legend_exactly_where_it_is_shown(site,
             assert not [k for k in NCHS if t(k, lang) in html.unescape(page)], path.name
         else:
             pages_with_marks.add(path.name)
-        # The charts mark the same values, on the chart and in the hover label.
-        annotations = [a for figure in _figures(page) for a in _mark_annotations(figure)]
-        assert sorted(a["text"] for a in annotations) == sorted(v for k, v in shown.items()), path.name
-        hovers = [h for figure in _figures(page) for trace in figure["data"] for h in trace.get("customdata", [])]
-        assert sum(any(t(f"{k}_short", lang) in h for k in NCHS) for h in hovers) == len(shown), path.name
+        # The charts mark the same values in their hover labels, where a chart writes a value.
+        hovered = ["".join(SYMBOLS[k] for k in NCHS if f"{SYMBOLS[k]} {t(f'{k}_short', lang)}" in h)
+                   for h in _hovers(page)]
+        assert sorted(filter(None, hovered)) == sorted(shown.values()), path.name
         # The method page explains the marks; no other page without a flagged share names them.
         if path.name != "method.html" and not kinds:
             assert not NCHS_SYMBOLS & set(re.sub(r"<script.*?</script>", "", page, flags=re.S)), path.name
@@ -128,16 +125,13 @@ def test_the_summary_chart_and_tile_map_mark_the_value_they_show(site, lang):
     # The text alternative of the chart: the value with its mark, and a sentence pointing at the legend.
     summary = html.unescape(re.search(r'<p class="summary" id="b1-s">(.*?)</p>', page).group(1))
     assert f"{value}\u00a7" in summary and t("summary_marked", lang, count=1) in summary
-    # On the chart: the mark just past the end of the value's whisker, and the rule in its hover label.
-    figure = _figures(page)[0]
-    (note,) = _mark_annotations(figure)
-    assert note["text"] == "\u00a7" and note["x"] == pytest.approx(row["ci_high"], abs=1e-5)
-    later = figure["data"][1]
+    # On the chart: the mark and its rule in the value's hover label.
+    later = _figures(page)[0]["data"][1]
     hover = later["customdata"][later["y"].index(sample_content().domains["neighbourhood"]["W02"][lang])]
-    assert hover.startswith(value) and t("nchs_review_short", lang) in hover
+    assert hover.startswith(value) and hover.endswith(f"<br>\u00a7 {t('nchs_review_short', lang)}")
     # The tile map (wave 2021) prints the value with its mark, and says what it means.
     tile = re.search(r'<li class="tile"[^>]*data-domain="W02">(.*?)</li>', page).group(1)
-    assert [s for s, _, _ in _sups(tile)] == ["\u00a7"] and value in html.unescape(tile)
+    assert [s for s, _ in _sups(tile)] == ["\u00a7"] and value in html.unescape(tile)
     tile_map = re.search(r'<figure class="tile-map">(.*?)</figure>', page, re.S).group(1)
     assert _notes(tile_map) == [f"\u00a7 {t(REVIEW, lang)}"]
 
@@ -153,15 +147,15 @@ def test_whole_sample_shares_are_marked_on_the_overview_and_the_trend(lang):
     for name in ("index.html", "trend.html", "dimension-bekend.html"):
         page = pages[name]
         cell = _cells(page)["awareness|all|all|2021|parent"]
-        assert [s for s, _, _ in _sups(cell)] == ["\u2020"], name
+        assert [s for s, _ in _sups(cell)] == ["\u2020"], name
         assert f"\u2020 {t(WITHHOLD, lang)}" in _notes(page), name
         assert f"{value}\u2020" in html.unescape(page), name  # in the chart's summary
-        # On its chart; the known-services page charts awareness by neighbourhood too, all respondents as the
-        # reference row (marked again) beside a share for review.
-        on_charts = sorted(a["text"] for f in _figures(page) for a in _mark_annotations(f))
-        assert on_charts == (sorted("\u2020\u2020\u00a7") if name == "dimension-bekend.html" else ["\u2020"]), name
-    (note,) = [a for figure in _figures(pages["trend.html"]) for a in _mark_annotations(figure)]
-    assert note["y"] == pytest.approx(rows.loc[at, "ci_high"].iloc[0], abs=1e-5) and note["yanchor"] == "bottom"
+        # In its hover label; the known-services page charts awareness by neighbourhood too, all respondents as
+        # the reference row (marked again) beside a share for review.
+        marked = [h for h in _hovers(page) if "<br>" in h]
+        assert len(marked) == (3 if name == "dimension-bekend.html" else 1), name
+        assert sum(h.startswith(value) and h.endswith(f"<br>\u2020 {t('nchs_withhold_short', lang)}")
+                   for h in marked) == (2 if name == "dimension-bekend.html" else 1), name
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
