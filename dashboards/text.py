@@ -150,7 +150,7 @@ _CHARTS = {
               "0 % ou 100 %",
         "en": "for statistical review: few degrees of freedom, or an estimate of exactly 0% or 100%",
     },
-    "nchs_withhold_short": {"nl": "NCHS: zou achtergehouden worden", "fr": "NCHS : serait masquée",
+    "nchs_withhold_short": {"nl": "NCHS: zou niet gepubliceerd worden", "fr": "NCHS : ne serait pas publiée",
                             "en": "NCHS: would be withheld"},
     "nchs_footnote_short": {"nl": "NCHS: voetnoot", "fr": "NCHS : note", "en": "NCHS: footnote"},
     "nchs_review_short": {"nl": "NCHS: ter statistische beoordeling", "fr": "NCHS : pour examen statistique",
