@@ -443,7 +443,7 @@ _METHOD = {
     "nchs_rules": {
         "nl": "Aandelen van gewogen vragenlijsten worden getoetst aan de normen voor het publiceren van aandelen "
               "van het Amerikaanse National Center for Health Statistics (NCHS; Parker e.a. 2017), met de getallen "
-              "van deze studie. Volgens die normen wordt een aandeel niet gepubliceerd wanneer zijn effectieve "
+              "van deze studie. Volgens die normen zou een aandeel niet gepubliceerd worden wanneer zijn effectieve "
               "steekproefgrootte volgens Korn-Graubard onder {n_eff} ligt, wanneer zijn 95%-interval {width} "
               "procentpunten breed is of meer, of wanneer een interval van meer dan {present} procentpunten breder "
               "is dan {relative} van het aandeel. Zo niet, dan wordt het aandeel getoond, met een voetnoot wanneer "
@@ -452,7 +452,7 @@ _METHOD = {
               "statistische beoordeling.",
         "fr": "Les parts des questionnaires pondérés sont confrontées aux normes de présentation des proportions du "
               "National Center for Health Statistics américain (NCHS ; Parker et al. 2017), avec les valeurs de "
-              "cette étude. Selon ces normes, une part n'est pas publiée lorsque sa taille effective de "
+              "cette étude. Selon ces normes, une part ne serait pas publiée lorsque sa taille effective de "
               "Korn-Graubard est inférieure à {n_eff}, lorsque son intervalle à 95 % couvre {width} points de "
               "pourcentage ou plus, ou lorsqu'un intervalle de plus de {present} points est plus large que "
               "{relative} de la part. Sinon, la part est affichée, avec une note lorsque l'intervalle est plus "
