@@ -10,6 +10,7 @@ import pandas as pd
 
 from dashboards.charts import bar_figure, figure_json, line_figure
 from dashboards.formatting import Reasons, interval_text, value_text
+from dashboards.marks import marks_html, notes_html, row_marks, symbols
 from dashboards.matrix import Matrix
 from dashboards.text import t
 
@@ -30,11 +31,6 @@ def _missing(value: object) -> bool:
     return value is None or pd.isna(value)
 
 
-def _low_n_eff(row: pd.Series) -> bool:
-    """A published estimate the indicator table flagged (effective sample size under 30)."""
-    return not row["suppressed"] and not _missing(row["low_n_eff"]) and bool(row["low_n_eff"])
-
-
 def cell_key(row: pd.Series) -> str:
     return "|".join(str(row[c]) for c in ("indicator", "breakdown", "domain", "wave", "instrument"))
 
@@ -50,8 +46,7 @@ def cell_html(row: pd.Series | None, unit: str, lang: str, reasons: Reasons) -> 
                 f'<span aria-hidden="true">—</span> <span class="reason">{esc(why)}</span></td>')
     ci = interval_text(row["ci_low"], row["ci_high"], unit, lang)
     n = "" if _missing(row["n"]) else f' <span class="n">n&nbsp;=&nbsp;{int(row["n"])}</span>'
-    flag = ('<sup class="flag" title="{0}">*<span class="visually-hidden"> {0}</span></sup>'
-            .format(esc(t("low_n_eff", lang))) if _low_n_eff(row) else "")
+    flag = marks_html(row_marks(row), lang)
     ci_html = f' <span class="ci">{esc(ci)}</span>' if ci else ""
     return (f'<td data-key="{key}" data-estimate="{float(row["estimate"]):.6g}">'
             f'<span class="value">{esc(value_text(row["estimate"], unit, lang))}</span>{flag}{ci_html}{n}</td>')
@@ -65,20 +60,28 @@ def table_html(grid: Matrix, caption: str, corner: str, lang: str, reasons: Reas
         + "</tr>"
         for code, label in grid.categories
     )
-    notes = []
     rows = list(grid.cells.values())
-    if any(_low_n_eff(r) for r in rows):
-        notes.append("* " + t("low_n_eff", lang))
+    # The legend of the marks in this table, only those it has.
+    foot = notes_html({m for r in rows for m in row_marks(r)}, lang)
     if any(not bool(r["weighted"]) for r in rows):
-        notes.append(t("unweighted_note", lang))
-    foot = "".join(f'<p class="table-note">{esc(n)}</p>' for n in notes)
+        foot += f'<p class="table-note">{esc(t("unweighted_note", lang))}</p>'
     return (f'<div class="table-wrap"><table class="data"><caption>{esc(caption)}</caption>'
             f'<thead><tr><th scope="col">{esc(corner)}</th>{head}</tr></thead><tbody>{body}</tbody></table>'
             f"{foot}</div>")
 
 
+def marked_value(row: pd.Series, unit: str, lang: str) -> str:
+    """A value in words with its NCHS marks ("57%§"): the table under the chart says what they mean."""
+    return value_text(row["estimate"], unit, lang) + symbols(row_marks(row, nchs_only=True))
+
+
+def _marked(grid: Matrix) -> int:
+    return sum(bool(row_marks(row, nchs_only=True)) for row in grid.cells.values())
+
+
 def bar_summary(grid: Matrix, lang: str) -> str:
-    """The latest series in words: its highest and lowest published value, and how many are hidden."""
+    """The latest series in words: its highest and lowest published value, how many are hidden and how many
+    carry a mark of the NCHS standards."""
     series, name = grid.series[-1]
     # The whole-sample reference row ("all") is not one of the categories being compared.
     shown = grid.published(series, skip="all") or grid.published(series)
@@ -88,17 +91,19 @@ def bar_summary(grid: Matrix, lang: str) -> str:
     elif len(shown) == 1:
         label, row = shown[0]
         parts.append(t("summary_single", lang, series=name, label=label,
-                       value=value_text(row["estimate"], grid.unit, lang),
+                       value=marked_value(row, grid.unit, lang),
                        interval=interval_text(row["ci_low"], row["ci_high"], grid.unit, lang)))
     else:
         high = max(shown, key=lambda item: item[1]["estimate"])
         low = min(shown, key=lambda item: item[1]["estimate"])
         parts.append(t("summary_range", lang, series=name, high_label=high[0], low_label=low[0],
-                       high=value_text(high[1]["estimate"], grid.unit, lang),
-                       low=value_text(low[1]["estimate"], grid.unit, lang)))
+                       high=marked_value(high[1], grid.unit, lang),
+                       low=marked_value(low[1], grid.unit, lang)))
     hidden = grid.hidden()
     if hidden:
         parts.append(t("summary_hidden", lang, count=hidden))
+    if _marked(grid):
+        parts.append(t("summary_marked", lang, count=_marked(grid)))
     return " ".join(parts)
 
 
@@ -108,25 +113,29 @@ def _overlap(a: pd.Series, b: pd.Series) -> bool | None:
     return a["ci_low"] <= b["ci_high"] and b["ci_low"] <= a["ci_high"]
 
 
+def _trend_sentence(grid: Matrix, code: str, label: str, lang: str) -> str:
+    points = [(name, grid.cell(code, s)) for s, name in grid.series]
+    points = [(name, r) for name, r in points if r is not None and not r["suppressed"]]
+    if len(points) < 2:
+        return t("trend_too_few", lang, label=label)
+    (first_name, first), (last_name, last) = points[0], points[-1]
+    overlap = _overlap(first, last)
+    sentence = t("trend_change", lang, label=label, first=marked_value(first, grid.unit, lang),
+                 first_series=first_name, last=marked_value(last, grid.unit, lang), last_series=last_name)
+    if overlap is not None:
+        sentence += " " + t("trend_overlap" if overlap else "trend_no_overlap", lang)
+    return sentence
+
+
 def trend_summary(grid: Matrix, lang: str) -> list[str]:
-    """Per category: first and last published value across the series, and whether the intervals overlap."""
+    """Per category: first and last published value across the series, and whether the intervals overlap;
+    how many values carry a mark of the NCHS standards."""
     if len(grid.series) < 2:
-        return [t("trend_one_wave", lang)]
-    parts = []
-    for code, label in grid.categories:
-        points = [(name, grid.cell(code, s)) for s, name in grid.series]
-        points = [(name, r) for name, r in points if r is not None and not r["suppressed"]]
-        if len(points) < 2:
-            parts.append(t("trend_too_few", lang, label=label))
-            continue
-        (first_name, first), (last_name, last) = points[0], points[-1]
-        overlap = _overlap(first, last)
-        sentence = t("trend_change", lang, label=label, first=value_text(first["estimate"], grid.unit, lang),
-                     first_series=first_name, last=value_text(last["estimate"], grid.unit, lang),
-                     last_series=last_name)
-        if overlap is not None:
-            sentence += " " + t("trend_overlap" if overlap else "trend_no_overlap", lang)
-        parts.append(sentence)
+        parts = [t("trend_one_wave", lang)]
+    else:
+        parts = [_trend_sentence(grid, code, label, lang) for code, label in grid.categories]
+    if _marked(grid):
+        parts.append(t("summary_marked", lang, count=_marked(grid)))
     return parts
 
 

@@ -11,6 +11,8 @@ import plotly.graph_objects as go
 from plotly.io.json import to_json_plotly
 
 from dashboards.formatting import PLOTLY_SEPARATORS, interval_text, plot_value, value_text
+from dashboards.marks import SYMBOLS as MARKS
+from dashboards.marks import row_marks, words
 from dashboards.matrix import Matrix
 from dashboards.text import t
 
@@ -45,7 +47,10 @@ def _hover(row, unit: str, lang: str) -> str:
     if row["suppressed"]:
         return t("not_shown_short", lang)
     n = "" if row["n"] is None or str(row["n"]) == "<NA>" else f" · n = {int(row['n'])}"
-    return f"{value_text(row['estimate'], unit, lang)} {interval_text(row['ci_low'], row['ci_high'], unit, lang)}{n}"
+    # The NCHS marks with what they mean, in short (the table's notes say it in full).
+    flags = "".join(f"<br>{MARKS[m]} {words(m, lang)}" for m in row_marks(row, nchs_only=True))
+    interval = interval_text(row["ci_low"], row["ci_high"], unit, lang)
+    return f"{value_text(row['estimate'], unit, lang)} {interval}{n}{flags}"
 
 
 def _errors(rows: list, unit: str) -> tuple[list, list]:

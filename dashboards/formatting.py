@@ -61,6 +61,21 @@ def plot_value(value: object, unit: str) -> float | None:
 _ALPHA_BELOW = re.compile(r"alpha_below_(?P<alpha>[0-9]+(?:\.[0-9]+)?)")
 _N_BELOW = re.compile(r"(?P<instrument>.+)_n_below_(?P<n>[0-9]+)")
 _WITHHELD = re.compile(r"(?P<instrument>.+)_(?P<unit>[a-z]+)_withheld")
+# Where the study withholds what the NCHS standards would not publish (analyses/standards.py codes, "nchs_" first).
+_NCHS_N_EFF = re.compile(r"nchs_n_eff_kg_below_(?P<n>[0-9]+(?:\.[0-9]+)?)")
+_NCHS_WIDTH = re.compile(r"nchs_width_(?P<width>[0-9]+(?:\.[0-9]+)?)_or_more")
+_NCHS_RELATIVE = re.compile(r"nchs_relative_width_above_(?P<percent>[0-9]+(?:\.[0-9]+)?)")
+
+
+def short_number(value: float, lang: str) -> str:
+    """A number with no more decimals than it has (at most two): 30, 12.5, 0.05."""
+    decimals = next((d for d in range(3) if abs(round(value, d) - value) < 1e-9), 2)
+    return number(value, lang, decimals)
+
+
+def percent(value: float, lang: str) -> str:
+    """A percentage as the language writes it: 130%, 130 %, 12,5%."""
+    return short_number(value, lang) + (NBSP + "%" if lang == "fr" else "%")
 
 
 def lowered(text: str) -> str:
@@ -92,6 +107,15 @@ class Reasons:
         if match:
             key = "reason_n_below_difference" if unit == "difference" else "reason_n_below"
             return t(key, lang, n=match["n"], respondents=self.who(match["instrument"], lang))
+        match = _NCHS_N_EFF.fullmatch(code)
+        if match:
+            return t("reason_nchs_n_eff", lang, n=short_number(float(match["n"]), lang))
+        match = _NCHS_WIDTH.fullmatch(code)
+        if match:
+            return t("reason_nchs_width", lang, width=short_number(100 * float(match["width"]), lang))
+        match = _NCHS_RELATIVE.fullmatch(code)
+        if match:
+            return t("reason_nchs_relative_width", lang, share=percent(float(match["percent"]), lang))
         match = _WITHHELD.fullmatch(code)
         if match and f"reason_withheld_{match['unit']}" in TEXT:
             return t(f"reason_withheld_{match['unit']}", lang, respondents=self.who(match["instrument"], lang))

@@ -10,10 +10,14 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 # low_n_eff: the estimate rests on an effective sample size under 30 (DOMAIN.md section 3), as the indicator
-# table flagged it; the pages mark it and do not judge it again.
+# table flagged it; the pages mark it and do not judge it again. ci_method: the interval's (beta: Korn-Graubard,
+# logit, wald, none); df: its degrees of freedom (the domain's own); n_eff_kg: a proportion's Korn-Graubard
+# effective size; nchs_flag: a weighted proportion's NCHS presentation flag ("present", or the rules it meets
+# joined by ';', analyses/standards.py), which the pages mark as they find it (dashboards/marks.py).
 INDICATOR_COLUMNS = (
     "study_id", "wave", "indicator", "breakdown", "domain", "instrument", "estimate", "se", "ci_low", "ci_high",
-    "n", "n_eff", "deff", "weighted", "low_n_eff", "suppressed", "reason", "unit",
+    "n", "n_eff", "deff", "ci_method", "df", "n_eff_kg", "weighted", "low_n_eff", "nchs_flag", "suppressed",
+    "reason", "unit",
 )
 # Provenance columns: published in the downloads when the table has them.
 # The run id stays in the warehouse: the same numbers from another run give the same site, byte for byte.
@@ -39,6 +43,9 @@ class CatalogueEntry:
     instrument: str | None = None  # the instrument it is computed from (a difference: both of its sides')
     subject: str | None = None  # the code of its subject (a service or theme), if it has one
     of: tuple[str, str] | None = None  # a difference: the indicators it subtracts, (minuend, subtrahend)
+    # A scale index of a dimension with one item, published as that item's mean score (1-5): a single item,
+    # not an index (no reliability to check), never on a 0-100 axis.
+    single_item: bool = False
 
 
 def catalogue_entry(value: object) -> CatalogueEntry:
@@ -50,7 +57,36 @@ def catalogue_entry(value: object) -> CatalogueEntry:
                           dimension=get("dimension"), unit=str(get("unit")), headline=bool(get("headline", False)),
                           kind=get("kind"), instrument=get("instrument"),
                           subject=get("subject") or get("service") or get("theme"),
-                          of=(str(of[0]), str(of[1])) if of else None)
+                          of=(str(of[0]), str(of[1])) if of else None,
+                          single_item=bool(get("single_item", False)))
+
+
+@dataclass(frozen=True)
+class ProportionRules:
+    """The study's NCHS presentation standards for a weighted instrument's proportions (publication.yaml
+    ``proportions:`` with its defaults, as ``analyses.standards.ProportionStandards`` applies them): the method
+    page states them. ``action``: "flag" (publish with a mark) or "suppress" (withhold); widths on 0-1;
+    ``max_relative_width`` a ratio (1.30 is 130%); ``codes``: the rules' codes as the rows' ``nchs_flag`` carries
+    them, with the study's numbers."""
+
+    action: str
+    min_n_eff_kg: float
+    present_width: float
+    max_width: float
+    max_relative_width: float
+    min_df: int
+    codes: tuple[str, ...] = ()
+
+
+def proportion_rules(value: object) -> ProportionRules:
+    """The rules from a mapping or from any object with the same attributes (a ``ProportionStandards``, whose
+    ``codes()`` gives the codes)."""
+    get = value.get if isinstance(value, Mapping) else (lambda key, default=None: getattr(value, key, default))
+    codes = get("codes", ())
+    return ProportionRules(action=str(get("action")), min_n_eff_kg=float(get("min_n_eff_kg")),
+                           present_width=float(get("present_width")), max_width=float(get("max_width")),
+                           max_relative_width=float(get("max_relative_width")), min_df=int(get("min_df")),
+                           codes=tuple(codes() if callable(codes) else codes))
 
 
 @dataclass(frozen=True)
@@ -93,6 +129,8 @@ class SiteContent:
     instruments: tuple[str, ...] = ()
     broken_down: tuple[str, ...] = ()
     words: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # The NCHS rules the study applies to its weighted proportions; None: the method page states none.
+    proportions: ProportionRules | None = None
 
     def entry(self, indicator: str) -> CatalogueEntry:
         return catalogue_entry(self.catalogue[indicator])
@@ -124,10 +162,13 @@ def checked_indicators(rows: pd.DataFrame, catalogue: Mapping[str, object],
     out["wave"] = out["wave"].astype(str)
     out["domain"] = out["domain"].astype(str)
     out["suppressed"] = out["suppressed"].fillna(False).astype(bool)
-    numbers = ["estimate", "se", "ci_low", "ci_high", "n_eff", "deff"]
+    numbers = ["estimate", "se", "ci_low", "ci_high", "n_eff", "deff", "n_eff_kg"]
     out[numbers] = out[numbers].astype("float64")
     out["n"] = out["n"].astype("Float64")
+    out["df"] = out["df"].astype("Float64")  # withheld with n: without clusters it is n - 1
     out["low_n_eff"] = out["low_n_eff"].astype("boolean")
-    out.loc[out["suppressed"], [*numbers, "n", "low_n_eff"]] = None
+    out["nchs_flag"] = out["nchs_flag"].astype("object").where(out["nchs_flag"].notna(), None)
+    # A hidden cell's flag would say something about its estimate ("estimate_0_or_1").
+    out.loc[out["suppressed"], [*numbers, "n", "df", "low_n_eff", "nchs_flag"]] = None
     out.loc[~out["suppressed"], "reason"] = None
     return out.reset_index(drop=True)

@@ -41,6 +41,7 @@ def _catalogue_frame(content: SiteContent) -> pd.DataFrame:
     for name in content.catalogue:
         entry = content.entry(name)
         rows.append({"indicator": name, "dimension": entry.dimension, "unit": entry.unit, "headline": entry.headline,
+                     "single_item": entry.single_item,
                      **{f"label_{lang}": entry.label.get(lang) for lang in LANGUAGES},
                      **{f"description_{lang}": entry.description.get(lang) for lang in LANGUAGES}})
     return pd.DataFrame(rows)

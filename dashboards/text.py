@@ -102,11 +102,63 @@ _CHARTS = {
               "côte.",
         "en": "No gap can be shown here as a number. The table sets both sides' figures side by side.",
     },
+    # Where the study withholds the shares the NCHS standards would not publish ({n}: its minimum effective size,
+    # {width}: the widest interval in percentage points, {share}: the widest relative to the share, "130%").
+    "reason_nchs_n_eff": {
+        "nl": "niet getoond: te weinig effectieve respondenten om het aandeel te publiceren (minder dan {n}; "
+              "NCHS-normen)",
+        "fr": "non affiché : trop peu de répondants effectifs pour une part fiable (moins de {n} ; normes du NCHS)",
+        "en": "not shown: too few effective respondents for a reliable share (under {n}; NCHS standards)",
+    },
+    "reason_nchs_width": {
+        "nl": "niet getoond: het 95%-interval is {width} procentpunten breed of meer (NCHS-normen)",
+        "fr": "non affiché : l'intervalle à 95 % couvre {width} points de pourcentage ou plus (normes du NCHS)",
+        "en": "not shown: its 95% interval spans {width} percentage points or more (NCHS standards)",
+    },
+    "reason_nchs_relative_width": {
+        "nl": "niet getoond: het 95%-interval is breder dan {share} van het aandeel zelf (NCHS-normen)",
+        "fr": "non affiché : l'intervalle à 95 % est plus large que {share} de la part elle-même (normes du NCHS)",
+        "en": "not shown: its 95% interval is wider than {share} of the share itself (NCHS standards)",
+    },
     "reason_other": {"nl": "niet getoond ({reason})", "fr": "non affiché ({reason})", "en": "not shown ({reason})"},
     "low_n_eff": {
         "nl": "effectieve steekproefgrootte onder 30: met voorzichtigheid lezen",
         "fr": "taille effective de l'échantillon inférieure à 30 : à lire avec prudence",
         "en": "effective sample size under 30: read with care",
+    },
+    # The marks of a share the NCHS presentation standards flag (dashboards/marks.py): what the notes under a
+    # table say, and in a few words beside each marked value (for screen readers, tooltips, hover labels).
+    "nchs_withhold": {
+        "nl": "zou volgens de NCHS-normen niet gepubliceerd worden (te weinig effectieve respondenten of een te "
+              "breed interval): met grote voorzichtigheid lezen",
+        "fr": "ne serait pas publiée selon les normes du NCHS (trop peu de répondants effectifs ou intervalle trop "
+              "large) : à lire avec beaucoup de prudence",
+        "en": "would be withheld under the NCHS standards (too few effective respondents or an interval too "
+              "wide): read with great care",
+    },
+    "nchs_footnote": {
+        "nl": "het interval is breed in verhouding tot het complement (100% min dit aandeel): volgens de NCHS-normen "
+              "mag het aandeel getoond worden, het complement niet",
+        "fr": "l'intervalle est large par rapport au complément (100 % moins cette part) : selon les normes du "
+              "NCHS, la part peut être affichée, mais pas son complément",
+        "en": "the interval is wide compared with the complement (100% minus this share): under the NCHS "
+              "standards the share may be shown, its complement would not be",
+    },
+    "nchs_review": {
+        "nl": "ter statistische beoordeling: weinig vrijheidsgraden, of een schatting van precies 0% of 100%",
+        "fr": "à soumettre à un examen statistique : peu de degrés de liberté, ou une estimation d'exactement "
+              "0 % ou 100 %",
+        "en": "for statistical review: few degrees of freedom, or an estimate of exactly 0% or 100%",
+    },
+    "nchs_withhold_short": {"nl": "NCHS: zou niet gepubliceerd worden", "fr": "NCHS : ne serait pas publiée",
+                            "en": "NCHS: would be withheld"},
+    "nchs_footnote_short": {"nl": "NCHS: voetnoot", "fr": "NCHS : note", "en": "NCHS: footnote"},
+    "nchs_review_short": {"nl": "NCHS: ter statistische beoordeling", "fr": "NCHS : pour examen statistique",
+                          "en": "NCHS: for statistical review"},
+    "summary_marked": {
+        "nl": "Bij {count} waarde(n) staat een teken; de noten onder de tabel leggen uit wat het betekent.",
+        "fr": "{count} valeur(s) porte(nt) un signe ; les notes sous le tableau expliquent ce qu'il signifie.",
+        "en": "{count} value(s) carry a mark; the notes under the table explain what it means.",
     },
     "unweighted_note": {
         "nl": "Sommige cijfers zijn ongewogen: voor die golf of groep zijn er geen bevolkingscijfers.",
@@ -163,6 +215,8 @@ _BREAKDOWNS_UNITS = {
     "unit_count": {"nl": "aantallen", "fr": "effectifs", "en": "counts"},
     "unit_difference": {"nl": "verschillen", "fr": "écarts", "en": "differences"},
     "unit_mean": {"nl": "gemiddelden (1-5)", "fr": "moyennes (1-5)", "en": "means (1-5)"},
+    # A scale index of a dimension with one item, published as the item's mean score.
+    "single_item_label": {"nl": "{label} (één item)", "fr": "{label} (un seul item)", "en": "{label} (single item)"},
     "axis_mean": {"nl": "Gemiddelde 1-5 (95%-interval)", "fr": "Moyenne 1-5 (intervalle à 95 %)",
                   "en": "Mean 1-5 (95% interval)"},
 }
@@ -170,6 +224,19 @@ _BREAKDOWNS_UNITS = {
 _DIMENSIONS = {
     "dimension_whole": {"nl": "Alle respondenten: {unit} per golf", "fr": "Tous les répondants : {unit} par vague",
                         "en": "All respondents: {unit} by wave"},
+    "single_items_heading": {"nl": "Losse items: gemiddelde score (1-5) per golf",
+                             "fr": "Items isolés : score moyen (1-5) par vague",
+                             "en": "Single items: mean score (1-5) by wave"},
+    "single_item_note": {
+        "nl": "Een dimensie met maar één item heeft geen betrouwbaarheid die na te gaan is (daarvoor zijn minstens "
+              "twee items nodig). Ze wordt daarom gerapporteerd als de gemiddelde score op dat item, op de schaal "
+              "van 1 tot 5, en niet als index van 0 tot 100.",
+        "fr": "Une dimension d'un seul item n'a pas de fiabilité à vérifier (il faut pour cela au moins deux items). "
+              "Elle est donc présentée comme le score moyen de cet item, sur l'échelle de 1 à 5, et non comme un "
+              "indice de 0 à 100.",
+        "en": "A dimension with only one item has no reliability to check (that takes at least two items). It is "
+              "therefore reported as that item's mean score, on its 1-5 scale, not as a 0-100 index.",
+    },
 }
 
 _PAGES = {
@@ -317,14 +384,111 @@ _METHOD = {
                            "en": "Estimates and intervals"},
     "estimation_text": {
         "nl": "Aandelen tellen alleen inhoudelijke antwoorden in de noemer. Standaardfouten volgen het "
-              "steekproefdesign (Taylor-linearisatie) en houden rekening met de raking; intervallen voor aandelen "
-              "zijn logit-intervallen, voor indexen schatting ± 1,96 standaardfouten.",
+              "steekproefdesign (Taylor-linearisatie) en houden rekening met de raking.",
         "fr": "Les parts ne comptent que les réponses substantielles au dénominateur. Les erreurs types suivent le "
-              "plan d'échantillonnage (linéarisation de Taylor) et tiennent compte du calage ; les intervalles des "
-              "parts sont des intervalles logit, ceux des indices l'estimation ± 1,96 erreur type.",
+              "plan d'échantillonnage (linéarisation de Taylor) et tiennent compte du calage.",
         "en": "Shares count substantive answers only in the denominator. Standard errors follow the sampling design "
-              "(Taylor linearisation) and account for the raking; intervals for shares are logit intervals, for "
-              "indices the estimate ± 1.96 standard errors.",
+              "(Taylor linearisation) and account for the raking.",
+    },
+    # Said when some share's row names its interval (ci_method) beta, or logit.
+    "interval_beta": {
+        "nl": "Intervallen voor aandelen zijn Korn-Graubard-intervallen: Clopper-Pearson-intervallen op de "
+              "effectieve steekproefgrootte, aangepast aan de vrijheidsgraden van het design, elk op de "
+              "vrijheidsgraden van de eigen groep (haar clusters min haar strata; zonder clusters haar respondenten "
+              "min één). In tegenstelling tot een interval van schatting ± 1,96 standaardfouten heeft zo'n interval "
+              "nooit breedte nul, ook niet bij 0% of 100%, en blijft het tussen 0% en 100%. Een kleine groep krijgt "
+              "een interval zo breed als haar weinige respondenten en vrijheidsgraden rechtvaardigen, niet een dat "
+              "van de hele steekproef geleend is.",
+        "fr": "Les intervalles des parts sont des intervalles de Korn-Graubard : des intervalles de Clopper-Pearson "
+              "sur la taille effective de l'échantillon, ajustés aux degrés de liberté du plan, chacun sur les "
+              "degrés de liberté de son propre groupe (ses grappes moins ses strates ; sans grappes, ses répondants "
+              "moins un). Contrairement à un intervalle de l'estimation ± 1,96 erreur type, un tel intervalle n'a "
+              "jamais une largeur nulle, même à 0 % ou à 100 %, et reste entre 0 % et 100 %. Un petit groupe reçoit "
+              "un intervalle aussi large que le justifient ses quelques répondants et degrés de liberté, et non un "
+              "intervalle emprunté à l'échantillon entier.",
+        "en": "Intervals for shares are Korn-Graubard intervals: Clopper-Pearson intervals on the effective sample "
+              "size, adjusted for the design's degrees of freedom, each on the degrees of freedom of its own group "
+              "(its clusters minus its strata; without clusters, its respondents minus one). Unlike an interval of "
+              "the estimate ± 1.96 standard errors, such an interval never has zero width, not even at 0% or 100%, "
+              "and stays between 0% and 100%. A small group gets an interval as wide as its few respondents and "
+              "degrees of freedom warrant, not one borrowed from the whole sample.",
+    },
+    "interval_logit": {
+        "nl": "Aandelen met logit als interval in de downloads (ci_method) hebben een logit-interval, met t op de "
+              "vrijheidsgraden van hun groep.",
+        "fr": "Les parts dont l'intervalle est logit dans les téléchargements (ci_method) ont un intervalle logit, "
+              "avec t sur les degrés de liberté de leur groupe.",
+        "en": "Shares whose interval is logit in the downloads (ci_method) have a logit interval, with t on the "
+              "degrees of freedom of their group.",
+    },
+    "interval_wald": {
+        "nl": "Gemiddelden, indexen en verschillen hebben als interval de schatting ± 1,96 standaardfouten (Wald); "
+              "de standaardfout van een verschil tussen twee groepen respondenten is de wortel uit de som van hun "
+              "gekwadrateerde standaardfouten. Aantallen hebben geen interval. De downloads noemen bij elke rij het "
+              "interval (ci_method) en zijn vrijheidsgraden (df).",
+        "fr": "Les moyennes, indices et écarts ont pour intervalle l'estimation ± 1,96 erreur type (Wald) ; "
+              "l'erreur type d'un écart entre deux groupes de répondants est la racine de la somme de leurs erreurs "
+              "types au carré. Les effectifs n'ont pas d'intervalle. Les téléchargements indiquent pour chaque "
+              "ligne l'intervalle (ci_method) et ses degrés de liberté (df).",
+        "en": "Means, indices and differences have the estimate ± 1.96 standard errors as their interval (Wald); "
+              "the standard error of a difference between two groups of respondents is the square root of the sum "
+              "of their squared standard errors. Counts have no interval. The downloads name each row's interval "
+              "(ci_method) and its degrees of freedom (df).",
+    },
+    # The NCHS data presentation standards with the study's numbers: {n_eff} the minimum Korn-Graubard effective
+    # size, {width} and {present} interval widths in percentage points, {relative} a share of the estimate
+    # ("130%"), {df} the minimum degrees of freedom; {withhold}, {footnote}, {review} the marks.
+    "nchs_heading": {"nl": "Betrouwbaarheid van aandelen", "fr": "Fiabilité des parts",
+                     "en": "Reliability of shares"},
+    "nchs_rules": {
+        "nl": "Aandelen van gewogen vragenlijsten worden getoetst aan de normen voor het publiceren van aandelen "
+              "van het Amerikaanse National Center for Health Statistics (NCHS; Parker e.a. 2017), met de getallen "
+              "van deze studie. Volgens die normen zou een aandeel niet gepubliceerd worden wanneer zijn effectieve "
+              "steekproefgrootte volgens Korn-Graubard onder {n_eff} ligt, wanneer zijn 95%-interval {width} "
+              "procentpunten breed is of meer, of wanneer een interval van meer dan {present} procentpunten breder "
+              "is dan {relative} van het aandeel. Zo niet, dan wordt het aandeel getoond, met een voetnoot wanneer "
+              "het interval breder is dan {relative} van het complement (100% min het aandeel). Een aandeel met "
+              "minder dan {df} vrijheidsgraden, of met een schatting van precies 0% of 100%, krijgt een teken ter "
+              "statistische beoordeling.",
+        "fr": "Les parts des questionnaires pondérés sont confrontées aux normes de présentation des proportions du "
+              "National Center for Health Statistics américain (NCHS ; Parker et al. 2017), avec les valeurs de "
+              "cette étude. Selon ces normes, une part ne serait pas publiée lorsque sa taille effective de "
+              "Korn-Graubard est inférieure à {n_eff}, lorsque son intervalle à 95 % couvre {width} points de "
+              "pourcentage ou plus, ou lorsqu'un intervalle de plus de {present} points est plus large que "
+              "{relative} de la part. Sinon, la part est affichée, avec une note lorsque l'intervalle est plus "
+              "large que {relative} du complément (100 % moins la part). Une part qui a moins de {df} degrés de "
+              "liberté, ou une estimation d'exactement 0 % ou 100 %, reçoit un signe pour examen statistique.",
+        "en": "Shares of weighted questionnaires are checked against the data presentation standards for "
+              "proportions of the US National Center for Health Statistics (NCHS; Parker et al. 2017), with this "
+              "study's numbers. Under them a share would be withheld when its Korn-Graubard effective sample size "
+              "is under {n_eff}, when its 95% interval spans {width} percentage points or more, or when an interval "
+              "of more than {present} points is wider than {relative} of the share. Otherwise the share is shown, "
+              "with a footnote when its interval is wider than {relative} of its complement (100% minus the share). "
+              "A share with fewer than {df} degrees of freedom, or an estimate of exactly 0% or 100%, is marked for "
+              "statistical review.",
+    },
+    "nchs_action_flag": {
+        "nl": "Deze studie houdt zulke aandelen niet achter: ze worden gepubliceerd met een teken ({withhold} zou "
+              "volgens de normen niet gepubliceerd worden, {footnote} voetnoot, {review} ter statistische "
+              "beoordeling), uitgelegd onder elke tabel waarin het voorkomt. Lees een aandeel met {withhold} met "
+              "grote voorzichtigheid.",
+        "fr": "Cette étude ne masque pas ces parts : elle les publie avec un signe ({withhold} ne serait pas publiée "
+              "selon les normes, {footnote} note, {review} à soumettre à un examen statistique), expliqué sous "
+              "chaque tableau où il figure. Lisez une part marquée {withhold} avec beaucoup de prudence.",
+        "en": "This study does not withhold such shares: it publishes them with a mark ({withhold} would be withheld "
+              "under the standards, {footnote} footnote, {review} for statistical review), explained under each "
+              "table that has one. Read a share marked {withhold} with great care.",
+    },
+    "nchs_action_suppress": {
+        "nl": "Deze studie houdt de aandelen achter die de normen niet zouden publiceren: zo'n cel is een lege "
+              "plaats met de reden erbij. De andere worden gepubliceerd, met een teken ({footnote} voetnoot, "
+              "{review} ter statistische beoordeling) dat onder elke tabel waarin het voorkomt uitgelegd wordt.",
+        "fr": "Cette étude masque les parts que les normes ne publieraient pas : une telle cellule est une place "
+              "vide accompagnée de sa raison. Les autres sont publiées, avec un signe ({footnote} note, {review} à "
+              "soumettre à un examen statistique) expliqué sous chaque tableau où il figure.",
+        "en": "This study withholds the shares the standards would not publish: such a cell is an empty place with "
+              "its reason. The others are published, with a mark ({footnote} footnote, {review} for statistical "
+              "review) explained under each table that has one.",
     },
     "suppression_heading": {"nl": "Kleine cellen", "fr": "Petites cellules", "en": "Small cells"},
     "quality_heading": {"nl": "Datakwaliteit", "fr": "Qualité des données", "en": "Data quality"},
@@ -382,9 +546,9 @@ _DOWNLOADS = {
                    "en": "category within the breakdown (codebook code)"},
     "col_instrument": {"nl": "vragenlijst: {names}", "fr": "questionnaire : {names}",
                        "en": "questionnaire: {names}"},
-    "col_estimate": {"nl": "schatting (aandeel 0-1, index 0-100, aantal of verschil)",
-                     "fr": "estimation (part 0-1, indice 0-100, effectif ou écart)",
-                     "en": "estimate (share 0-1, index 0-100, count or difference)"},
+    "col_estimate": {"nl": "schatting (aandeel 0-1, index 0-100, gemiddelde 1-5, aantal of verschil)",
+                     "fr": "estimation (part 0-1, indice 0-100, moyenne 1-5, effectif ou écart)",
+                     "en": "estimate (share 0-1, index 0-100, mean 1-5, count or difference)"},
     "col_se": {"nl": "standaardfout", "fr": "erreur type", "en": "standard error"},
     "col_ci_low": {"nl": "ondergrens van het 95%-interval", "fr": "borne inférieure de l'intervalle à 95 %",
                    "en": "lower bound of the 95% interval"},
@@ -395,17 +559,46 @@ _DOWNLOADS = {
     "col_n_eff": {"nl": "effectieve steekproefgrootte", "fr": "taille effective de l'échantillon",
                   "en": "effective sample size"},
     "col_deff": {"nl": "design-effect", "fr": "effet de plan", "en": "design effect"},
+    "col_ci_method": {
+        "nl": "interval: beta (Korn-Graubard, aandelen), logit, wald (schatting ± 1,96 standaardfouten: "
+              "gemiddelden, indexen, verschillen) of none (aantallen)",
+        "fr": "intervalle : beta (Korn-Graubard, parts), logit, wald (estimation ± 1,96 erreur type : moyennes, "
+              "indices, écarts) ou none (effectifs)",
+        "en": "interval: beta (Korn-Graubard, shares), logit, wald (estimate ± 1.96 standard errors: means, "
+              "indices, differences) or none (counts)",
+    },
+    "col_df": {
+        "nl": "vrijheidsgraden van het interval: de eigen clusters van de groep min haar strata (zonder clusters "
+              "haar respondenten min één); leeg waar n niet getoond wordt",
+        "fr": "degrés de liberté de l'intervalle : les grappes propres au groupe moins ses strates (sans grappes, "
+              "ses répondants moins un) ; vide lorsque n n'est pas affiché",
+        "en": "degrees of freedom of the interval: the group's own clusters minus its strata (without clusters, "
+              "its respondents minus one); empty where n is not shown",
+    },
+    "col_n_eff_kg": {"nl": "effectieve steekproefgrootte van een aandeel volgens Korn-Graubard (hoogstens n)",
+                     "fr": "taille effective de l'échantillon d'une part selon Korn-Graubard (au plus n)",
+                     "en": "effective sample size of a share after Korn-Graubard (at most n)"},
     "col_weighted": {"nl": "gewogen (true) of niet", "fr": "pondéré (true) ou non", "en": "weighted (true) or not"},
     "col_low_n_eff": {"nl": "true: effectieve steekproefgrootte onder 30, met voorzichtigheid lezen",
                       "fr": "true : taille effective de l'échantillon inférieure à 30, à lire avec prudence",
                       "en": "true: effective sample size under 30, read with care"},
+    # {names}: the codes of the study's rules, with its numbers.
+    "col_nchs_flag": {
+        "nl": "NCHS-normen, voor aandelen van gewogen vragenlijsten: present, of de regels die op het aandeel van "
+              "toepassing zijn, gescheiden door ';' ({names}; zie de methodepagina); leeg voor andere rijen",
+        "fr": "normes de présentation du NCHS, pour les parts des questionnaires pondérés : present, ou les règles "
+              "qui s'appliquent à la part, séparées par « ; » ({names} ; voir la page de méthode) ; vide pour les "
+              "autres lignes",
+        "en": "NCHS presentation standards, for the shares of weighted questionnaires: present, or the rules the "
+              "share meets, separated by ';' ({names}; see the method page); empty for other rows",
+    },
     "col_suppressed": {"nl": "true: cel verborgen, schatting leeg", "fr": "true : cellule masquée, estimation vide",
                        "en": "true: cell hidden, estimate empty"},
     "col_reason": {"nl": "waarom de cel verborgen is", "fr": "pourquoi la cellule est masquée",
                    "en": "why the cell is hidden"},
-    "col_unit": {"nl": "eenheid: proportion, index, count of difference",
-                 "fr": "unité : proportion, index, count ou difference",
-                 "en": "unit: proportion, index, count or difference"},
+    "col_unit": {"nl": "eenheid: proportion, index, mean, count of difference",
+                 "fr": "unité : proportion, index, mean, count ou difference",
+                 "en": "unit: proportion, index, mean, count or difference"},
 }
 
 TEXT: dict[str, dict[str, str]] = {**_FRAME, **_CHARTS, **_BREAKDOWNS_UNITS, **_DIMENSIONS, **_PAGES, **_METHOD,

@@ -9,6 +9,7 @@ import math
 import pandas as pd
 
 from dashboards.formatting import Reasons, value_text
+from dashboards.marks import marks_html, notes_html, row_marks
 from dashboards.text import t
 
 # ColorBrewer Blues (colour-blind safe, sequential); dark text on the light steps, white on the darkest.
@@ -33,7 +34,7 @@ def tile_map(rows: pd.DataFrame, areas: dict[str, str], title: str, lang: str, r
     unit = str(rows["unit"].iloc[0])
     top = _scale_max(unit, [float(r["estimate"]) for r in by_code.values() if not r["suppressed"]])
     columns = max(1, math.ceil(math.sqrt(len(codes))))
-    tiles = []
+    tiles, marked = [], set()
     for i, code in enumerate(codes):
         row = by_code[code]
         place = f"grid-row:{i // columns + 1};grid-column:{i % columns + 1}"
@@ -43,11 +44,14 @@ def tile_map(rows: pd.DataFrame, areas: dict[str, str], title: str, lang: str, r
             tiles.append(f'<li class="tile suppressed" style="{place}"><span class="tile-name">{name}</span>'
                          f'<span class="tile-value">—</span><span class="tile-reason">{why}</span></li>')
             continue
+        marks = row_marks(row, nchs_only=True)
+        marked |= set(marks)
         step = min(len(STEPS) - 1, int(len(STEPS) * abs(float(row["estimate"])) / top))
         background, ink = STEPS[step]
+        value = esc(value_text(row["estimate"], unit, lang)) + marks_html(marks, lang)
         tiles.append(f'<li class="tile" style="{place};background:{background};color:{ink}" '
                      f'data-domain="{esc(code)}"><span class="tile-name">{name}</span>'
-                     f'<span class="tile-value">{esc(value_text(row["estimate"], unit, lang))}</span></li>')
+                     f'<span class="tile-value">{value}</span></li>')
     legend = "".join(
         f'<li><span class="swatch" style="background:{bg}" aria-hidden="true"></span>'
         f'{esc(value_text(top * k / len(STEPS), unit, lang))} – {esc(value_text(top * (k + 1) / len(STEPS), unit, lang))}</li>'
@@ -55,5 +59,5 @@ def tile_map(rows: pd.DataFrame, areas: dict[str, str], title: str, lang: str, r
     )
     return (f'<figure class="tile-map"><figcaption>{esc(title)}</figcaption>'
             f'<ol class="tiles" style="grid-template-columns:repeat({columns},minmax(8rem,1fr))">{"".join(tiles)}</ol>'
-            f'<p class="tile-note">{esc(t("tile_note", lang))}</p>'
+            f'<p class="tile-note">{esc(t("tile_note", lang))}</p>{notes_html(marked, lang)}'
             f'<ul class="tile-legend" aria-label="{esc(t("legend", lang))}">{legend}</ul></figure>')

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dashboards.blocks import Ids
 from dashboards.model import SiteContent
 from dashboards.pages.breakdowns import indicator_section
-from dashboards.pages.common import capitalised, domain_labels, main_rows, paragraph, present, reasons
+from dashboards.pages.common import (capitalised, domain_labels, indicator_label, main_rows, paragraph, present,
+                                     reasons)
 from dashboards.text import t
 from dashboards.tile_map import tile_map
 
@@ -31,7 +32,7 @@ def map_page(content: SiteContent, breakdown: str, lang: str, ids: Ids) -> str:
     mapped_rows = local[local["indicator"] == mapped]
     wave = max(mapped_rows["wave"])
     areas = {c: v for c, v in domain_labels(content, breakdown, lang).items() if c != "all"}
-    title = t("tile_title", lang, indicator=content.entry(mapped).label.get(lang, mapped), wave=wave)
+    title = t("tile_title", lang, indicator=indicator_label(content, mapped, lang), wave=wave)
     parts.append(tile_map(mapped_rows[mapped_rows["wave"] == wave], areas, title, lang, reasons(content)))
     # The headline indicators here; the dimensions' other indicators are by this breakdown on their pages.
     shown = [n for n in names if content.entry(n).headline] or names

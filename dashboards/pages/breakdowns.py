@@ -10,7 +10,7 @@ import pandas as pd
 from dashboards.blocks import Ids, block
 from dashboards.matrix import matrix
 from dashboards.model import SiteContent
-from dashboards.pages.common import capitalised, domain_labels, reasons, wave_labels
+from dashboards.pages.common import capitalised, domain_labels, indicator_label, reasons, wave_labels
 from dashboards.text import t
 
 esc = html.escape
@@ -51,5 +51,8 @@ def indicator_section(content: SiteContent, rows: pd.DataFrame, indicator: str, 
     if not blocks:
         return ""
     section_id = ids.new()
-    return (f'<section aria-labelledby="{section_id}"><h2 id="{section_id}">{esc(entry.label.get(lang, indicator))}</h2>'
-            f'<p>{esc(entry.description.get(lang, ""))}</p>{blocks}</section>')
+    heading = esc(indicator_label(content, indicator, lang))
+    # A single item's catalogue text describes the index it would have been (a 0-100 score): say what it is.
+    about = t("single_item_note", lang) if entry.single_item else entry.description.get(lang, "")
+    return (f'<section aria-labelledby="{section_id}"><h2 id="{section_id}">{heading}</h2>'
+            f'<p>{esc(about)}</p>{blocks}</section>')

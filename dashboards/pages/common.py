@@ -60,8 +60,14 @@ def present(content: SiteContent, rows: pd.DataFrame | None = None) -> list[str]
     return [name for name in content.catalogue if name in names]
 
 
+def indicator_label(content: SiteContent, name: str, lang: str) -> str:
+    """The catalogue's label of an indicator; a single item's says it is one ("... (single item)")."""
+    label = content.entry(name).label.get(lang, name)
+    return t("single_item_label", lang, label=label) if content.entry(name).single_item else label
+
+
 def indicator_labels(content: SiteContent, names: list[str], lang: str) -> dict[str, str]:
-    return {name: content.entry(name).label.get(lang, name) for name in names}
+    return {name: indicator_label(content, name, lang) for name in names}
 
 
 def wave_labels(waves, lang: str) -> dict[str, str]:

@@ -11,10 +11,11 @@ import pandas as pd
 
 from dashboards.blocks import Ids, block
 from dashboards.formatting import Reasons, interval_text, lowered, value_text
+from dashboards.marks import notes_html, row_marks, symbols
 from dashboards.matrix import matrix
 from dashboards.model import SiteContent
-from dashboards.pages.common import (indicator_labels, joined, paragraph, plain_table, present, reasons,
-                                     respondents, wave_labels)
+from dashboards.pages.common import (indicator_label, indicator_labels, joined, paragraph, plain_table, present,
+                                     reasons, respondents, wave_labels)
 from dashboards.text import t
 
 esc = html.escape
@@ -60,7 +61,8 @@ def _said(row: pd.Series | None, lang: str, why: Reasons) -> str:
         return "— " + why.text(row["reason"], lang, row["unit"])
     if row["unit"] == "count" and pd.notna(row["n"]):
         return t("k_of_n", lang, k=int(row["estimate"]), n=int(row["n"]))
-    text = f'{value_text(row["estimate"], row["unit"], lang)} {interval_text(row["ci_low"], row["ci_high"], row["unit"], lang)}'
+    value = value_text(row["estimate"], row["unit"], lang) + symbols(row_marks(row, nchs_only=True))
+    text = f'{value} {interval_text(row["ci_low"], row["ci_high"], row["unit"], lang)}'
     return text.strip() + ("" if pd.isna(row["n"]) else f" (n = {int(row['n'])})")
 
 
@@ -75,7 +77,7 @@ def _side(content: SiteContent, whole: dict, side: str, wave: str, counts: dict,
     count_row = whole.get((count, wave))
     if count_row is None:
         return said
-    return f"{said} · {_said(count_row, lang, why)} ({content.entry(count).label.get(lang, count)})"
+    return f"{said} · {_said(count_row, lang, why)} ({indicator_label(content, count, lang)})"
 
 
 def _pair_section(content: SiteContent, pair: tuple[str, str], names: list[str], lang: str, ids: Ids,
@@ -101,11 +103,12 @@ def _pair_section(content: SiteContent, pair: tuple[str, str], names: list[str],
                            corner=t("indicator", lang), level=3))
     else:
         parts.append(paragraph(t("gap_none_computed", lang)))
-    table_rows = []
+    table_rows, marks = [], set()
     for wave in sorted(set(own["wave"])):
         for name in names:
             minuend, subtrahend = content.entry(name).of
-            table_rows.append([content.entry(name).label.get(lang, name), wave,
+            marks |= {m for key in (minuend, subtrahend, name) for m in row_marks(whole.get((key, wave)), True)}
+            table_rows.append([indicator_label(content, name, lang), wave,
                                _side(content, whole, minuend, wave, counts, lang, why),
                                _side(content, whole, subtrahend, wave, counts, lang, why),
                                _said(whole.get((name, wave)), lang, why)])
@@ -113,6 +116,7 @@ def _pair_section(content: SiteContent, pair: tuple[str, str], names: list[str],
     parts.append(plain_table(t("gap_sides_caption", lang, a=first, b=lowered(second)),
                              [t("indicator", lang), t("wave", lang), first, second, t("gap", lang)], table_rows,
                              numeric=False))
+    parts.append(notes_html(marks, lang))  # the legend of the marks the table has
     return "".join(parts) + "</section>"
 
 

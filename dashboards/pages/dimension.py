@@ -1,7 +1,10 @@
 """One page per accessibility dimension (DOMAIN.md section 2), and one for the indicators of no dimension
-(need, use, satisfaction): the whole sample per wave, then each indicator by every breakdown it has."""
+(need, use, satisfaction): the whole sample per wave, then each indicator by every breakdown it has. A
+single item (a one-item dimension's mean score, 1-5) has its own chart, apart from the 0-100 indices."""
 
 from __future__ import annotations
+
+import pandas as pd
 
 from dashboards.blocks import Ids, block
 from dashboards.matrix import matrix
@@ -17,12 +20,29 @@ def dimension_page(content: SiteContent, dimension: str | None, lang: str, ids: 
     rows = rows[rows["indicator"].isin(names)]
     parts = [paragraph(content.text(f"dim_{dimension or 'other'}_about", lang))]
     whole = rows[rows["breakdown"] == "all"]
+    # A one-item dimension's mean score (1-5) is no index: it has its own chart, after the indices, never on
+    # their 0-100 axis nor among the other means.
+    single = [n for n in names if content.entry(n).single_item]
     for unit in UNITS:
-        unit_rows = whole[whole["unit"] == unit]
+        unit_rows = whole[(whole["unit"] == unit) & ~whole["indicator"].isin(single)]
         if not unit_rows.empty:
-            grid = matrix(unit_rows, "indicator", "wave", indicator_labels(content, names, lang),
-                          wave_labels(unit_rows["wave"], lang))
-            parts.append(block(ids, t("dimension_whole", lang, unit=t(f"unit_{unit}", lang)), grid, lang,
-                               reasons(content), corner=t("indicator", lang), level=2))
+            title = t("dimension_whole", lang, unit=t(f"unit_{unit}", lang))
+            parts.append(_whole_block(content, unit_rows, names, title, lang, ids))
+        if unit == "index":
+            parts.append(_single_items(content, whole[whole["indicator"].isin(single)], single, lang, ids))
     parts.extend(indicator_section(content, rows, name, lang, ids) for name in names)
     return "".join(parts)
+
+
+def _whole_block(content: SiteContent, rows: pd.DataFrame, names: list[str], title: str, lang: str, ids: Ids,
+                 intro: str = "") -> str:
+    grid = matrix(rows, "indicator", "wave", indicator_labels(content, names, lang), wave_labels(rows["wave"], lang))
+    return block(ids, title, grid, lang, reasons(content), corner=t("indicator", lang), intro=intro, level=2)
+
+
+def _single_items(content: SiteContent, rows: pd.DataFrame, names: list[str], lang: str, ids: Ids) -> str:
+    """The single items' mean scores by wave, with why they are no index; nothing without any."""
+    if rows.empty:
+        return ""
+    return _whole_block(content, rows, names, t("single_items_heading", lang), lang, ids,
+                        intro=t("single_item_note", lang))

@@ -6,6 +6,7 @@ import html
 from pathlib import Path
 
 from dashboards.formatting import number
+from dashboards.marks import PRESENT
 from dashboards.model import INDICATOR_COLUMNS, SiteContent
 from dashboards.pages.common import paragraph, plain_table
 from dashboards.text import t
@@ -14,11 +15,14 @@ esc = html.escape
 
 
 def _codes(content: SiteContent) -> dict[str, str]:
-    """The codes of the study's breakdowns and of the instruments in the rows, for the columns that hold them."""
+    """The codes of the study's breakdowns, of the instruments in the rows and of the study's NCHS rules (those
+    in the rows where the site was not given the rules), for the columns that hold them."""
     used = set(map(str, content.indicators["instrument"]))
     instruments = [i for i in content.instruments if i in used] + sorted(used - set(content.instruments))
+    flagged = {code for flag in content.indicators["nchs_flag"].dropna() for code in str(flag).split(";")} - {PRESENT}
+    rules = content.proportions.codes if content.proportions is not None else ()
     return {"breakdown": ", ".join(content.breakdowns or sorted(set(content.indicators["breakdown"]) - {"all"})),
-            "instrument": ", ".join(instruments)}
+            "instrument": ", ".join(instruments), "nchs_flag": ", ".join(rules or sorted(flagged)) or "—"}
 
 
 def downloads(content: SiteContent, files: list[Path], lang: str) -> str:

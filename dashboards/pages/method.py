@@ -1,5 +1,6 @@
-"""Method and data quality: sample sizes, weighting diagnostics, how intervals are computed, the
-suppression rule, data-quality flags and the versions behind the numbers."""
+"""Method and data quality: sample sizes, weighting diagnostics, how intervals are computed, the NCHS
+presentation standards for shares with the study's numbers, the suppression rule, data-quality flags and the
+versions behind the numbers."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import html
 
 import pandas as pd
 
-from dashboards.formatting import number
+from dashboards.formatting import number, percent, short_number
+from dashboards.marks import FOOTNOTE, REVIEW, SYMBOLS, WITHHOLD
 from dashboards.model import PROVENANCE_COLUMNS, SiteContent
 from dashboards.pages.common import paragraph, plain_table, reasons, respondents
 from dashboards.text import TEXT, t
@@ -36,6 +38,30 @@ def _reasons(content: SiteContent, lang: str) -> str:
                     f"{esc(why.text(code, lang, 'difference' if units[code] == {'difference'} else None))}</li>"
                     for code in codes)
     return f"<ul>{items}</ul>" if items else ""
+
+
+def _intervals(content: SiteContent, lang: str) -> list[str]:
+    """How the intervals are computed: for shares, the methods their rows name (``ci_method``); then means,
+    indices, differences and counts."""
+    rows = content.indicators
+    methods = set(rows.loc[rows["unit"] == "proportion", "ci_method"].dropna().astype(str))
+    return [t(f"interval_{m}", lang) for m in ("beta", "logit") if m in methods] + [t("interval_wald", lang)]
+
+
+def _nchs(content: SiteContent, lang: str) -> str:
+    """The NCHS presentation standards with the study's numbers, and whether the study withholds what they would
+    not publish or only marks it; nothing where no row was judged by them (no weighted share)."""
+    rules, rows = content.proportions, content.indicators
+    judged = rows["nchs_flag"].notna() | rows["reason"].astype(str).str.startswith("nchs_")
+    if rules is None or not judged.any():
+        return ""
+    rule_text = t("nchs_rules", lang, n_eff=short_number(rules.min_n_eff_kg, lang),
+                  width=short_number(100 * rules.max_width, lang),
+                  present=short_number(100 * rules.present_width, lang),
+                  relative=percent(100 * rules.max_relative_width, lang), df=rules.min_df)
+    action = t("nchs_action_suppress" if rules.action == "suppress" else "nchs_action_flag", lang,
+               withhold=SYMBOLS[WITHHOLD], footnote=SYMBOLS[FOOTNOTE], review=SYMBOLS[REVIEW])
+    return _section(t("nchs_heading", lang), paragraph(rule_text), paragraph(action))
 
 
 def _order(content: SiteContent, instrument: str) -> tuple:
@@ -105,11 +131,13 @@ def method(content: SiteContent, lang: str) -> str:
     study = {part: _study_text(content, part, lang) for part in ("samples", "weighting", "caveats")}
     samples = " ".join(text for text in (t("samples_intro", lang), study["samples"]) if text)
     weighting = [paragraph(text) for text in (study["weighting"], t("weights_intro", lang)) if text]
-    estimation = [paragraph(text) for text in (t("estimation_text", lang), study["caveats"]) if text]
+    estimation = [paragraph(text) for text in (t("estimation_text", lang), *_intervals(content, lang),
+                                                 study["caveats"]) if text]
     return "".join([
         _section(t("samples_heading", lang), paragraph(samples), _samples(content, lang)),
         _section(t("weights_heading", lang), *weighting, _weighting(content, lang)),
         _section(t("estimation_heading", lang), *estimation),
+        _nchs(content, lang),
         _section(t("suppression_heading", lang), paragraph(t("suppression_note", lang, min_n=content.min_n)),
                  _reasons(content, lang)),
         _section(t("quality_heading", lang), paragraph(t("quality_intro", lang)), _quality(content, lang)),

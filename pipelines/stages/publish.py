@@ -9,7 +9,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from dashboards.model import MethodFacts, SiteContent
+from analyses.standards import ProportionStandards
+from dashboards.model import MethodFacts, SiteContent, proportion_rules
 from dashboards.site import write_site
 from instruments.study import Study
 from instruments.vocabulary import LANGUAGE_NAMES, LANGUAGES
@@ -73,6 +74,7 @@ def site_content(con: duckdb.DuckDBPyConnection, study: Study) -> SiteContent:
                        catalogue=indicator_catalogue(study, sorted(rows["wave"].unique())),
                        domains=breakdown_labels(con, study), method=method_facts(con, study.study_id),
                        min_n=study.publication.min_cell, min_group=study.publication.min_group_for_index,
+                       proportions=proportion_rules(ProportionStandards(**study.publication.proportions)),
                        **study_words(study))
 
 

@@ -1,6 +1,7 @@
 """Hand-made indicator rows in the shape of ``indicators.indicators``: several indicators, two waves,
 dimensions, breakdowns, suppressed cells of each kind, a field-actor index and count and a perception gap
-(field-actor index minus parent index). Realistic values, fixed by a seed; not the demo study's numbers, but
+(field-actor index minus parent index), shares the NCHS standards flag, and a single item (a one-item
+dimension's mean score). Realistic values, fixed by a seed; not the demo study's numbers, but
 its words (study_words: its dimensions, breakdowns, who answers each instrument, its method texts)."""
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ import random
 
 import pandas as pd
 
-from dashboards.model import MethodFacts, SiteContent
+from analyses.standards import ProportionStandards
+from dashboards.model import MethodFacts, SiteContent, proportion_rules
 from instruments.study import DEMO_STUDY, load_study
 from pipelines.stages.publish import study_words
 
@@ -46,6 +48,10 @@ CATALOGUE = {
     "field_actor_agree.S01.bereikbaar": _entry("Werkveld akkoord", "Terrain d'accord", "Field actors agree",
                                                "bereikbaar", "count", kind="count", instrument="field_actor",
                                                subject="S01"),
+    # A one-item dimension: its scale index published as the item's mean score (1-5), a single item.
+    "access_index.S02.begrijpbaar": _entry("Score begrijpbaar, dienst 2", "Score compréhensible, service 2",
+                                           "Understandability score, service 2", "begrijpbaar", "mean",
+                                           kind="mean", instrument="parent", subject="S02", single_item=True),
     "perception_gap.S01.bereikbaar": _entry("Verschil bereikbaar", "Écart accessible", "Reachability gap", "bereikbaar",
                                             "difference", kind="difference", instrument="both", subject="S01",
                                             of=("field_actor_index.S01.bereikbaar", "access_index.S01.bereikbaar")),
@@ -62,6 +68,10 @@ def _row(rng, wave, indicator, breakdown, domain, unit, n, *, instrument="parent
         estimate = 100 * centre + rng.uniform(-3, 3)
         se = 50 / math.sqrt(n_eff)
         low, high = estimate - 1.96 * se, estimate + 1.96 * se
+    elif unit == "mean":  # a 1-5 score
+        estimate = 1 + 4 * centre + rng.uniform(-0.2, 0.2)
+        se = 1.1 / math.sqrt(n_eff)
+        low, high = estimate - 1.96 * se, estimate + 1.96 * se
     elif unit == "count":
         estimate, se, low, high = float(round(centre * n)), None, None, None
     else:
@@ -72,11 +82,18 @@ def _row(rng, wave, indicator, breakdown, domain, unit, n, *, instrument="parent
     row = {"study_id": "sample", "wave": wave, "indicator": indicator, "breakdown": breakdown, "domain": domain,
            "instrument": instrument, "estimate": estimate, "se": se, "ci_low": low, "ci_high": high, "n": n,
            "n_eff": n_eff, "deff": n / n_eff, "weighted": instrument == "parent", "low_n_eff": n_eff < 30,
+           # Korn-Graubard for shares (each on its own n - 1 degrees of freedom, no clusters), Wald otherwise; a
+           # weighted share's NCHS flag: "present" here, flagged below (flagged_rows).
+           "ci_method": {"proportion": "beta", "count": "none"}.get(unit, "wald"),
+           "df": None if unit in ("count", "difference") else n - 1,
+           "n_eff_kg": min(n_eff, n) if unit == "proportion" else None,
+           "nchs_flag": "present" if unit == "proportion" and instrument == "parent" else None,
            "suppressed": reason is not None,
            "reason": reason, "unit": unit, "run_id": f"run-{wave}", "instrument_version": f"v{wave[-2:]}a",
            "margins_version": f"m{wave}", "code_version": "abc1234"}
     if reason is not None:
-        row.update(estimate=None, se=None, ci_low=None, ci_high=None, n=None, n_eff=None, deff=None, low_n_eff=None)
+        row.update(estimate=None, se=None, ci_low=None, ci_high=None, n=None, n_eff=None, deff=None, low_n_eff=None,
+                   df=None, n_eff_kg=None, nchs_flag=None)
     return row
 
 
@@ -114,7 +131,39 @@ def sample_rows(seed: int = 8) -> pd.DataFrame:
     for wave, actors, reason in (("2018", 18, "field_actor_n_below_30"), ("2021", 34, None)):
         rows.append(_row(other, wave, "field_actor_index.S01.bereikbaar", "all", "all", "index", actors,
                          instrument="field_actor", centre=0.71, reason=reason))
-    return pd.DataFrame(rows)
+    # A single item (a one-item dimension's mean score), whole sample and by neighbourhood, drawn apart too.
+    single = random.Random(seed + 2)
+    for wave in WAVES:
+        rows.append(_row(single, wave, "access_index.S02.begrijpbaar", "all", "all", "mean", 230, centre=0.62))
+        for area, n in (("W01", 76), ("W02", 64), ("W03", 58), ("W04", 40)):
+            rows.append(_row(single, wave, "access_index.S02.begrijpbaar", "neighbourhood", area, "mean", n,
+                             centre=0.6))
+    return flagged_rows(pd.DataFrame(rows))
+
+
+# The shares the NCHS standards flag (the demo's rules: effective size 30, widths 0.30 and 0.05, 130%, 8 df), by
+# (indicator, breakdown, domain, wave): the flag and the numbers that make it so. Each is charted on some pages
+# and not on others: a share that would be withheld (with few degrees of freedom) on the page of the indicators
+# of no dimension; one for review on the known-services page, the map page and its tile map; one with a footnote
+# on the page of no dimension and the map page. Nothing on the overview, trend, comparison or other pages.
+FLAGGED = {
+    ("unmet_need", "education", "LAAG", "2021"): {"nchs_flag": "n_eff_kg_below_30;df_below_8", "n_eff_kg": 24.0,
+                                                  "df": 5},
+    ("awareness", "neighbourhood", "W02", "2021"): {"nchs_flag": "df_below_8", "df": 6},
+    ("use", "neighbourhood", "W04", "2018"): {"nchs_flag": "complement_width_above_130", "estimate": 0.93,
+                                              "ci_low": 0.79, "ci_high": 0.985, "n_eff_kg": 34.0},
+}
+
+
+def flagged_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    rows = rows.copy()
+    for (indicator, breakdown, domain, wave), values in FLAGGED.items():
+        at = (rows["indicator"] == indicator) & (rows["breakdown"] == breakdown) & (rows["domain"] == domain) \
+            & (rows["wave"] == wave)
+        assert at.sum() == 1 and not rows.loc[at, "suppressed"].any(), (indicator, domain, wave)
+        for column, value in values.items():
+            rows.loc[at, column] = value
+    return rows
 
 
 def sample_method() -> MethodFacts:
@@ -139,12 +188,18 @@ def sample_words() -> dict:
     return study_words(load_study(DEMO_STUDY))
 
 
+def sample_rules(**changes) -> object:
+    """The demo study's NCHS rules (it flags), as the pipeline hands them to the site; ``changes`` to them."""
+    rules = {**load_study(DEMO_STUDY).publication.proportions, **changes}
+    return proportion_rules(ProportionStandards(**rules))
+
+
 def sample_content(**changes) -> SiteContent:
     content = dict(
         study_title={"nl": "Voorbeeldstudie", "fr": "Étude exemple", "en": "Sample study"},
         indicators=sample_rows(), catalogue=CATALOGUE,
         domains={"neighbourhood": AREAS, "education": EDUCATION}, method=sample_method(), min_n=10,
-        **sample_words(),
+        proportions=sample_rules(), **sample_words(),
     )
     content.update(changes)
     return SiteContent(**content)

@@ -20,7 +20,7 @@ from dashboards.pages.breakdowns import breakdowns_shown
 from dashboards.site import render_pages, write_site
 from dashboards.text import t
 from instruments.vocabulary import LANGUAGES
-from tests.dashboards.sample import CATALOGUE, sample_content, sample_rows, sample_words
+from tests.dashboards.sample import CATALOGUE, sample_content, sample_rows, sample_rules, sample_words
 
 SIZE_BUDGET = 8 * 2**20
 
@@ -163,8 +163,10 @@ def test_suppressed_cells_are_explained_gaps_in_table_and_chart(built):
     notes = [a["text"] for a in awareness["layout"]["annotations"]]
     assert notes.count("— not shown") == 2
     summary = re.search(r'<p class="summary" id="b1-s">(.*?)</p>', text).group(1)
-    assert summary == ("Wave 2021: highest for Hertogin (Duchesse) (57%), lowest for Historic Molenbeek (52%). "
-                       "2 cell(s) not shown; the table says why.")
+    # Historic Molenbeek's 2021 share is for statistical review (few degrees of freedom): marked in words too.
+    assert summary == ("Wave 2021: highest for Hertogin (Duchesse) (57%), lowest for Historic Molenbeek (52%§). "
+                       "2 cell(s) not shown; the table says why. 1 value(s) carry a mark; the notes under the table "
+                       "explain what it means.")
     tiles = re.findall(r'<li class="tile suppressed".*?</li>', text)
     assert len(tiles) == 2 and all("—" in tile for tile in tiles)
 
@@ -355,3 +357,121 @@ def test_values_are_written_as_each_language_writes_them():
     assert value_text(-8.34, "difference", "en") == "−8.3\u00a0pts"  # points on the 0-100 index
     assert value_text(3.614, "mean", "fr") == "3,61"
     assert value_text(None, "proportion", "en") == "—"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_method_page_says_how_intervals_are_computed_and_the_nchs_rules_with_the_studys_numbers(built, lang):
+    page = html.unescape(_main((built[0] / lang / "method.html").read_text(encoding="utf-8")))
+    # Shares: Korn-Graubard on each group's own degrees of freedom, and why; then means, indices and gaps.
+    assert t("interval_beta", lang) in page and t("interval_wald", lang) in page
+    assert t("interval_logit", lang) not in page  # no share of the sample has a logit interval
+    assert "Korn-Graubard" in page and "Clopper-Pearson" in page
+    # The demo's rules (effective size 30, widths 30 and 5 points, 130%, 8 df); it flags, and says so.
+    rules = t("nchs_rules", lang, n_eff=30, width=30, present=5, relative="130\u00a0%" if lang == "fr" else "130%",
+              df=8)
+    assert rules in page
+    assert t("nchs_action_flag", lang, withhold="\u2020", footnote="\u2021", review="\u00a7") in page
+    assert t("nchs_action_suppress", lang, footnote="\u2021", review="\u00a7") not in page
+
+
+def test_the_method_page_states_the_studys_own_rules_and_nothing_without_weighted_shares():
+    rules = sample_rules(action="suppress", min_n_eff_kg=50, present_width=0.04, max_width=0.25,
+                         max_relative_width=1.5, min_df=12)
+    page = html.unescape(render_pages(sample_content(proportions=rules), "en", [])["method.html"])
+    assert ("withheld when its Korn-Graubard effective sample size is under 50, when its 95% interval spans 25 "
+            "percentage points or more, or when an interval of more than 4 points is wider than 150% of the "
+            "share") in page
+    assert "wider than 150% of its complement" in page and "fewer than 12 degrees of freedom" in page
+    assert t("nchs_action_suppress", "en", footnote="\u2021", review="\u00a7") in page
+    assert t("nchs_action_flag", "en", withhold="\u2020", footnote="\u2021", review="\u00a7") not in page
+    # No rules handed over, or no share judged by them (no weighted instrument): no NCHS paragraph.
+    rows = sample_rows().assign(nchs_flag=None)
+    for content in (sample_content(proportions=None), sample_content(indicators=rows)):
+        page = render_pages(content, "nl", [])["method.html"]
+        assert t("nchs_heading", "nl") not in page and "NCHS" not in page
+    # A share with a logit interval: the page says so.
+    rows = sample_rows()
+    rows.loc[rows["unit"] == "proportion", "ci_method"] = "logit"
+    page = html.unescape(render_pages(sample_content(indicators=rows), "fr", [])["method.html"])
+    assert t("interval_logit", "fr") in page and t("interval_beta", "fr") not in page
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_downloads_carry_the_interval_and_nchs_columns_and_say_what_they_mean(built, lang):
+    root, _ = built
+    csv = pd.read_csv(root / "downloads" / "indicators.csv", dtype={"wave": str})
+    new = ["ci_method", "df", "n_eff_kg", "nchs_flag"]
+    assert set(new) <= set(csv.columns)
+    expected = checked_indicators(sample_rows(), CATALOGUE)
+    keys = ["indicator", "breakdown", "domain", "wave"]
+    merged = csv.merge(expected, on=keys, suffixes=("", "_row"))
+    assert len(merged) == len(expected)
+    assert (merged["ci_method"] == merged["ci_method_row"]).all()
+    assert (merged["nchs_flag"].fillna("") == merged["nchs_flag_row"].fillna("")).all()
+    assert merged["df"].astype("Float64").equals(merged["df_row"].astype("Float64"))
+    assert (merged["n_eff_kg"] - merged["n_eff_kg_row"].astype(float)).abs().max() < 1e-3
+    flagged = csv.set_index(keys).loc[("unmet_need", "education", "LAAG", "2021")]
+    assert flagged["nchs_flag"] == "n_eff_kg_below_30;df_below_8" and flagged["df"] == 5
+    assert set(csv["ci_method"]) == {"beta", "wald", "none"}
+    # The downloads page explains each column, the flag with the study's codes.
+    _, body = _table_rows((root / lang / "downloads.html").read_text(encoding="utf-8"), t("columns_caption", lang))
+    meaning = dict((row[0], row[1]) for row in body)
+    for column in ("ci_method", "df", "n_eff_kg"):
+        assert meaning[column] == t(f"col_{column}", lang)
+    codes = ", ".join(sample_rules().codes)
+    assert meaning["nchs_flag"] == t("col_nchs_flag", lang, names=codes) and "df_below_8" in codes
+
+
+SINGLE = "access_index.S02.begrijpbaar"
+
+
+def _single_label(lang: str) -> str:
+    return t("single_item_label", lang, label=CATALOGUE[SINGLE]["label"][lang])
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_single_item_is_labelled_and_charted_apart_from_the_indices(built, lang):
+    root, _ = built
+    page = (root / lang / "dimension-begrijpbaar.html").read_text(encoding="utf-8")
+    label = _single_label(lang)
+    assert label.endswith({"nl": "(één item)", "fr": "(un seul item)", "en": "(single item)"}[lang])
+    blocks = {html.unescape(re.search(r"<h[23] id=\"b\d+-h\">(.*?)</h[23]>", b).group(1)): b
+              for b in re.findall(r'<section class="block">.*?</section>', page, re.S)}
+    indices = blocks[t("dimension_whole", lang, unit=t("unit_index", lang))]
+    single = blocks[t("single_items_heading", lang)]
+    # Its own block, on the 1-5 scale, with the sentence saying why it is no index.
+    assert f'<p class="intro">{html.escape(t("single_item_note", lang))}</p>' in single
+    _, rows = _table_rows(single, t("table_caption", lang, title=t("single_items_heading", lang)))
+    assert [row[0] for row in rows] == [label]
+    figure = json.loads(re.search(r'<script type="application/json" id="b\d+-data">(.*?)</script>', single).group(1))
+    assert figure["layout"]["xaxis"]["range"] == [1, 5] and figure["data"][0]["y"] == [label]
+    assert label not in html.unescape(indices)
+    # Its section by neighbourhood is headed as a single item, and says what it is instead of the catalogue's
+    # description (written for the 0-100 index it would have been).
+    section = page.split(f">{html.escape(label)}</h2>")[1]
+    assert section.startswith(f"<p>{html.escape(t('single_item_note', lang))}</p>")
+    assert html.escape(CATALOGUE[SINGLE]["description"][lang]) not in page
+    # No chart of any page puts it on the 0-100 axis of the indices.
+    for path in (root / lang).glob("*.html"):
+        for spec in re.findall(r'<script type="application/json" id="b\d+-data">(.*?)</script>',
+                               path.read_text(encoding="utf-8")):
+            figure = json.loads(spec)
+            axis = figure["layout"]["xaxis"] if figure["data"][0]["type"] == "bar" else figure["layout"]["yaxis"]
+            names = {n for trace in figure["data"] for n in (*trace.get("y", ()), trace.get("name"))
+                     if isinstance(n, str)}
+            if label in names:
+                assert axis["range"] == [1, 5], path.name
+    assert html.escape(label) in (root / lang / "trend.html").read_text(encoding="utf-8")
+
+
+def test_the_catalogue_entry_reads_single_item_from_a_mapping_or_an_object(built):
+    class Indicator:  # the pipeline's catalogue entries are objects; before s17 they have no single_item
+        label, description, dimension, unit = {"en": "x"}, {}, "begrijpbaar", "index"
+
+    assert catalogue_entry(Indicator()).single_item is False
+    Indicator.single_item, Indicator.unit = True, "mean"
+    assert catalogue_entry(Indicator()).single_item is True
+    assert catalogue_entry(CATALOGUE[SINGLE]).single_item is True
+    assert catalogue_entry(CATALOGUE["awareness"]).single_item is False
+    catalogue = pd.read_csv(built[0] / "downloads" / "catalogue.csv", dtype=str).set_index("indicator")
+    assert catalogue.loc[SINGLE, "single_item"] == "True" and catalogue.loc["awareness", "single_item"] == "False"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboards import text
+from dashboards import marks, text
 from dashboards.formatting import Reasons
 from dashboards.model import UNITS, MethodFacts, SiteContent
 from dashboards.site import render_pages
@@ -62,7 +62,8 @@ def _keys_named_in_code() -> set[str]:
                 keys |= _literal_keys(node.args[0])
     keys |= {f"unit_{u}" for u in UNITS}
     keys |= {f"overview_{u}" for u in UNITS}
-    keys |= {k for k in text.TEXT if k.startswith(("reason_", "flag_", "col_", "file_"))}
+    keys |= {k for k in text.TEXT if k.startswith(("reason_", "flag_", "col_", "file_", "interval_"))}
+    keys |= {*marks.ORDER, *(f"{m}_short" for m in marks.NCHS)}  # a mark's note, and its hover label in short
     return keys
 
 
@@ -183,7 +184,7 @@ def _one_per_dimension(study) -> SiteContent:
                          "domain": "all", "instrument": indicator.instrument, "estimate": value, "se": 1.0,
                          "ci_low": value - 1, "ci_high": value + 1, "n": 40, "n_eff": 40.0, "deff": 1.0,
                          "weighted": False, "low_n_eff": False, "suppressed": False, "reason": None,
-                         "unit": indicator.unit})
+                         "unit": indicator.unit, "ci_method": None, "df": 39, "n_eff_kg": None, "nchs_flag": None})
     return SiteContent(study_title=study.title, indicators=pd.DataFrame(rows),
                        catalogue=indicator_catalogue(study, study.waves), domains={}, method=MethodFacts(), min_n=10,
                        **study_words(study))

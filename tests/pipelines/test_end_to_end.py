@@ -232,11 +232,15 @@ def test_dashboard_pages(demo_run):
     assert "Knows Child health clinic" in html
     assert "Kent Consultatiebureau (Kind &amp; Gezin)" in (site / "nl" / "breakdown-neighbourhood.html").read_text()
     assert "Rest of Brussels" in en.cells and "Reste de Bruxelles" in fr.cells
-    # The published share for S02 in Hertogin 2018, as the table shows it.
-    n, estimate, low, high = _query(second, "SELECT n, estimate, ci_low, ci_high FROM indicators.indicators "
-                                            "WHERE wave='2018' AND indicator='awareness_rate.S02' "
-                                            "AND breakdown='neighbourhood' AND domain='W01'")[0]
-    assert f"{100 * estimate:.0f}% [{100 * low:.0f}% – {100 * high:.0f}%] n\u00a0=\u00a0{n}" in en.cells
+    # The published share for S02 in Hertogin 2018, as the table shows it: its Korn-Graubard effective size is
+    # under 30, so the NCHS standards would withhold it; the demo only flags it, and the cell says so.
+    n, estimate, low, high, flag = _query(second, "SELECT n, estimate, ci_low, ci_high, nchs_flag FROM "
+                                                  "indicators.indicators WHERE wave='2018' AND "
+                                                  "indicator='awareness_rate.S02' AND breakdown='neighbourhood' "
+                                                  "AND domain='W01'")[0]
+    assert flag == "n_eff_kg_below_30"
+    assert (f"{100 * estimate:.0f}%\u2020 NCHS: would be withheld [{100 * low:.0f}% – {100 * high:.0f}%] "
+            f"n\u00a0=\u00a0{n}") in en.cells
     assert any("fewer than 10 respondents" in c for c in en.cells)
     # One chart per headline indicator with a published neighbourhood cell, each with both waves.
     charted = _query(second, "SELECT count(DISTINCT indicator) FROM indicators.indicators WHERE breakdown = "
