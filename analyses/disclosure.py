@@ -249,6 +249,9 @@ def _attack(cells: pd.DataFrame, hidden: np.ndarray, instances: list[_Instance],
     units = cells["unit"] if "unit" in cells else pd.Series(None, index=cells.index)
     bounds = np.array([RANGES.get(u, (-math.inf, math.inf)) for u in units], dtype=float).reshape(-1, 2)
     lo, hi = np.where(known, written - half, bounds[:, 0]), np.where(known, written + half, bounds[:, 1])
+    # The tolerance is on a 0-1 scale: a proportion's; an index's is as many points of its 0-100 range.
+    width = bounds[:, 1] - bounds[:, 0]
+    scale = tolerance * np.where(np.isfinite(width), width, 1.0)
     found = []
     for k, instance in enumerate(instances):
         rows = instance.rows
@@ -263,7 +266,7 @@ def _attack(cells: pd.DataFrame, hidden: np.ndarray, instances: list[_Instance],
             true = truth[rows[j]]
             exact = bool(abs(point - true) <= EXACT)
             found.append((k, int(rows[j]), low, high, exact,
-                          exact or bool(low >= true - tolerance and high <= true + tolerance)))
+                          exact or bool(low >= true - scale[rows[j]] and high <= true + scale[rows[j]])))
     return found
 
 
@@ -279,7 +282,9 @@ def audit_disclosure(cells: pd.DataFrame, hidden: pd.Series, links: Sequence[Rat
     hidden cell and equation instance with a published cell: ``link`` (the equation), ``low`` and ``high``
     (what the published cells allow), ``exact`` (the one unknown of an exact equation, solved, is within 1e-9
     of the truth) and ``disclosed`` (exact, or [low, high] within ``tolerance`` of the truth: learnt to 0.01 on
-    a 0-1 scale). No column holds a hidden cell's true value.
+    a 0-1 scale; for an index, ``tolerance`` times its 0-100 range; other units, ``tolerance`` itself). No
+    column holds a hidden cell's true value. Each equation is tried on its own (bounds are not carried from
+    one equation into another).
     """
     instances = _instances(cells, links, by)
     found = _attack(cells, _mask(hidden, cells), instances, significant, tolerance)

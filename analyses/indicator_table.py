@@ -123,8 +123,8 @@ def single_item_means(indicators: Sequence[Indicator]) -> list[Indicator]:
     out, single = [], set()
     for indicator in indicators:
         if indicator.kind == "scale_index" and len(indicator.items) == 1:
-            item = indicator.items[0]
-            indicator = replace(indicator, kind="mean", unit="mean", variable=item.variable,
+            item, (low, high) = indicator.items[0], _range(indicator)
+            indicator = replace(indicator, kind="mean", unit="mean", variable=item.variable, low=low, high=high,
                                 reverse=item.polarity == "-", items=(), single_item=True)
             single.add(indicator.name)
         out.append(indicator)
@@ -418,7 +418,7 @@ def _suppress(table: pd.DataFrame, inputs: IndicatorInputs, alpha: pd.DataFrame)
     table["reason"] = pd.Series([None] * len(table), index=table.index, dtype="object")
     table["nchs_flag"] = _standards(table, inputs)
     if inputs.standards.action == "suppress":
-        for position in table.index[table["nchs_flag"].notna()]:
+        for position in table.index[table["nchs_flag"].notna() & (table["nchs_flag"] != NCHS_PRESENT)]:
             code = suppressed_by(table.at[position, "nchs_flag"].split(";"), inputs.standards)
             if code:
                 table.loc[position, ["suppressed", "reason"]] = [True, f"nchs_{code}"]
@@ -443,12 +443,14 @@ def _suppress(table: pd.DataFrame, inputs: IndicatorInputs, alpha: pd.DataFrame)
         table.loc[small, ["suppressed", "reason"]] = [True, n_reason(instrument, inputs.min_group)]
     # Small cells, then secondary suppression until no hidden cell, whatever hid it, can be worked out from
     # published ones: through a breakdown's categories and its overall cell, or a link between measures
-    # (analyses.disclosure), to within the tolerance, from the values as the downloads write them.
+    # (analyses.disclosure), to within the tolerance.
     small = ~table["suppressed"] & (table["n"] < inputs.min_n)
     table.loc[small, ["suppressed", "reason"]] = [True, "primary"]
     estimated = kind.isin(ESTIMATED)
     cells = table[estimated]
-    secondary = protect_links(cells, cells["suppressed"], inputs.links, tolerance=inputs.tolerance)
+    # significant=None: the Parquet downloads keep every digit of a published value.
+    secondary = protect_links(cells, cells["suppressed"], inputs.links, tolerance=inputs.tolerance,
+                              significant=None)
     table.loc[secondary.index[secondary], ["suppressed", "reason"]] = [True, "secondary"]
     small = table["reason"].isin(["primary", "secondary"])
     for column in STATISTICS:
@@ -566,12 +568,24 @@ def _hide_withheld_categories(checks: pd.DataFrame, table: pd.DataFrame, breakdo
     return checks
 
 
+def _published_categories(frame: pd.DataFrame, table: pd.DataFrame, breakdown: str, column: str,
+                          names: Sequence[str]) -> pd.DataFrame:
+    """``frame`` with each indicator's values left out in the categories the table withholds for it: a test's
+    group sizes beside the published ones would give a withheld cell's size."""
+    rows = table[(table["breakdown"] == breakdown) & table["suppressed"]]
+    withheld = rows.groupby("indicator")["domain"].agg(set).to_dict()
+    codes = frame[column].astype("string")
+    return frame.assign(**{name: frame[name].where(~codes.isin(withheld.get(name, set())).fillna(False))
+                           for name in names})
+
+
 def group_comparisons(inputs: IndicatorInputs, table: pd.DataFrame, *, compare: Sequence[str] = (),
                       sensitivity: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Comparisons between the categories of each breakdown of ``compare`` of the published headline
     proportions (chi-square, Rao-Scott) and of the headline means, scale indices and single-item means (Welch,
-    Kruskal-Wallis, Holm-corrected pairs); and the sensitivity of the headline proportions to each category of breakdown
-    ``sensitivity``. Only instruments that are broken down; a study without those breakdowns gets no rows."""
+    Kruskal-Wallis, Holm-corrected pairs), over the categories the table publishes; and the sensitivity of the
+    headline proportions to each category of breakdown ``sensitivity``. Only instruments that are broken down;
+    a study without those breakdowns gets no rows."""
     published = set(table.loc[(table["breakdown"] == ALL) & ~table["suppressed"], "indicator"])
     rows, sensitivity_parts = [], []
     for instrument, sample in inputs.samples.items():
@@ -592,10 +606,11 @@ def group_comparisons(inputs: IndicatorInputs, table: pd.DataFrame, *, compare: 
             column = inputs.breakdowns.get(breakdown)
             if column not in frame:
                 continue
+            shown = _published_categories(frame, table, breakdown, column, [*proportions, *means])
             found = [dict(r, indicator=name) for name in proportions for r in compare_proportion(
-                frame, name, column, weight=sample.weight, calibration=sample.calibration, min_n=inputs.min_n)]
+                shown, name, column, weight=sample.weight, calibration=sample.calibration, min_n=inputs.min_n)]
             found += [dict(r, indicator=name) for name in means
-                      for r in compare_means(frame, name, column, min_n=inputs.min_n)]
+                      for r in compare_means(shown, name, column, min_n=inputs.min_n)]
             rows += [dict(r, breakdown=breakdown) for r in found]
         column = inputs.breakdowns.get(sensitivity) if sensitivity else None
         if column in frame and headline:

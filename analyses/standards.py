@@ -83,4 +83,4 @@ def proportion_flags(estimate, low, high, n_eff_kg, df, rules: ProportionStandar
 def suppressed_by(flags: list[str], rules: ProportionStandards) -> str | None:
     """The first code among ``flags`` that suppresses, or None."""
     outcome = rules.codes()
-    return next((code for code in flags if outcome[code] == SUPPRESS), None)
+    return next((code for code in flags if outcome.get(code) == SUPPRESS), None)

@@ -53,7 +53,9 @@ def write_differences(con: duckdb.DuckDBPyConnection, study_id: str, frame: pd.D
 def read(con: duckdb.DuckDBPyConnection, table: str, study_id: str, wave: str | None = None) -> pd.DataFrame:
     if table not in (*WAVE_TABLES, *STUDY_TABLES, *INTERNAL_TABLES):
         raise ValueError(f"no indicator table {table!r}")
-    return read_table(con, SCHEMA, table, study_id=study_id, wave=wave)
+    frame = read_table(con, SCHEMA, table, study_id=study_id, wave=wave)
+    # A migrated warehouse has its added columns last: every reader gets the contract's order.
+    return frame[list(ROW_COLUMNS)] if table == "indicators" else frame
 
 
 def small_cells(con: duckdb.DuckDBPyConnection, study_id: str, min_n: int) -> list[tuple]:

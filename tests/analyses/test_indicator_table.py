@@ -229,6 +229,8 @@ def test_group_comparisons_without_the_breakdowns_give_no_rows():
     tests, sensitivity = group_comparisons(replace(inputs, breakdowns={}), table, compare=["neighbourhood"],
                                            sensitivity="channel")
     assert tests.empty and sensitivity.empty and "p_value" in tests and "estimate_without" in sensitivity
+    inputs = _inputs(_parents(120))  # three neighbourhoods big enough to publish
+    table, _ = indicator_table(inputs)
     compared, _ = group_comparisons(inputs, table, compare=["neighbourhood"], sensitivity="channel")
     assert not compared.empty  # the same inputs with the breakdown do compare
     assert set(compared["indicator"]) >= {"awareness_rate.S01", "access_index.S01.d1"}
@@ -334,3 +336,38 @@ def test_the_sensitivity_check_withholds_a_category_the_table_withholds():
     assert rows.loc["W03", "suppressed"]  # fewer than 10: the check's own rule
     shown = next(d for d in ("W01", "W02") if d != secondary)
     assert not rows.loc[shown, "suppressed"] and rows.loc[shown, "estimate_without"] > 0
+
+
+def test_group_comparisons_leave_out_the_categories_the_table_withholds():
+    from analyses.indicator_table import group_comparisons
+
+    parents = _parents(100)
+    parents["wijk"] = ["W01"] * 40 + ["W02"] * 40 + ["W03"] * 12 + ["W04"] * 8
+    inputs = _inputs(parents)
+    table, _ = indicator_table(inputs)
+    cells = table[(table["indicator"] == "awareness_rate.S01") & (table["breakdown"] == "neighbourhood")]
+    assert dict(zip(cells["domain"], cells["reason"])) == {"W01": None, "W02": None, "W03": "secondary",
+                                                         "W04": "primary"}
+    compared, _ = group_comparisons(inputs, table, compare=["neighbourhood"])
+    rows = compared[compared["indicator"] == "awareness_rate.S01"]
+    # Only the published categories are tested: a test's n beside the published ones tells nothing more.
+    assert not rows.empty and set(rows["groups"]) == {"W01, W02"}, rows["groups"]
+    published_n = cells.set_index("domain")["n"]
+    assert set(rows["n"].dropna()) == {published_n["W01"] + published_n["W02"]}
+
+
+def test_a_study_that_suppresses_by_the_nchs_rules_withholds_what_they_would():
+    from analyses.standards import ProportionStandards
+
+    parents = _parents(120)
+    flagged, _ = indicator_table(_inputs(parents))
+    table, _ = indicator_table(_inputs(parents, standards=ProportionStandards(action="suppress")))
+    proportions = flagged[(flagged["unit"] == "proportion") & ~flagged["suppressed"]
+                          & flagged["nchs_flag"].notna()].set_index(["indicator", "breakdown", "domain"])
+    assert {"present", "n_eff_kg_below_30"} <= set(proportions["nchs_flag"])
+    after = table.set_index(["indicator", "breakdown", "domain"]).loc[proportions.index]
+    small = proportions["nchs_flag"].str.contains("n_eff_kg_below_30")
+    assert (after.loc[small[small].index, "reason"] == "nchs_n_eff_kg_below_30").all()
+    assert after.loc[small[small].index, "estimate"].isna().all()
+    present = proportions.index[proportions["nchs_flag"] == "present"]
+    assert not after.loc[present, "suppressed"].all()  # what the rules present stays (unless protected)

@@ -151,7 +151,7 @@ def test_an_index_of_one_item_is_published_as_the_items_mean(demo_run):
 
 
 def test_no_hidden_cell_can_be_worked_out_and_a_planted_leak_is_caught(demo_run, tmp_path):
-    from pipelines.stages.indicators import disclosed_cells
+    from pipelines.stages.indicators import disclosed_cells, unaudited_waves
 
     _, second, _ = demo_run
     study = load_study(DEMO_STUDY)
@@ -182,6 +182,9 @@ def test_no_hidden_cell_can_be_worked_out_and_a_planted_leak_is_caught(demo_run,
                          AND i.wave = ? AND i.service = ? AND i.breakdown = ? AND i.domain = ? AND i.measure = ?""",
                     [wave, service, breakdown, domain, side])
         found = disclosed_cells(con, study)
+        assert unaudited_waves(con, study) == []
+        con.execute("DELETE FROM indicators.disclosure_basis WHERE wave = '2021'")  # as from before the basis
+        assert unaudited_waves(con, study) == ["2021"]  # the check fails on it: run it again
     caught = found[(found["indicator"] == f"use_among_aware.{service}") & (found["domain"] == domain)]
     assert len(caught) == 1 and not caught["exact"].iloc[0], found
     assert caught["link"].iloc[0] == "ratio use_among_aware = use_rate / awareness_rate"
