@@ -389,11 +389,11 @@ def survey_mean(
     ``df``: "domain" (each domain's own degrees of freedom) or "design" (the whole design's); see the module.
 
     Returns the ``by`` columns, then ``estimate, se, ci_low, ci_high, n, n_eff, deff, df, n_eff_kg,
-    ci_method`` (``n`` unweighted respondents with a value; ``n_eff`` Kish's effective size; ``df`` the
-    degrees of freedom of the domain (or design), which the beta and logit intervals use (Wald's z does not); ``n_eff_kg`` Korn-Graubard's effective size, for 0/1 variables;
-    ``ci_method`` the interval's; ``weight_sum`` the weights of the domain's respondents with a value).
-    Proportions are on a 0-1 scale. Rows with a missing ``variable`` are left
-    out as a domain: the design stays whole.
+    ci_method, weight_sum`` (``n`` unweighted respondents with a value; ``n_eff`` Kish's effective size;
+    ``df`` the degrees of freedom of the domain (or design), which the beta and logit intervals use (Wald's z
+    does not); ``n_eff_kg`` Korn-Graubard's effective size, for 0/1 variables; ``ci_method`` the interval's;
+    ``weight_sum`` the weights of the domain's respondents with a value). Proportions are on a 0-1 scale.
+    Rows with a missing ``variable`` are left out as a domain: the design stays whole.
     """
     return _estimate(frame, variable, weight, strata, psu, fpc, calibration, by, ci, level, total=False, df=df)
 
