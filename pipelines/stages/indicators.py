@@ -258,12 +258,22 @@ def audit_cells(con: duckdb.DuckDBPyConnection, study: Study) -> tuple[pd.DataFr
 
 
 def disclosed_cells(con: duckdb.DuckDBPyConnection, study: Study) -> pd.DataFrame:
-    """Hidden cells an attacker could work out from the published ones (the downloads' six significant
-    digits) through a breakdown, a link of the catalogue or the sensitivity check, to within 0.01 (on a 0-1
-    scale): ``analyses.disclosure.audit_disclosure``'s rows that disclose, without their bounds."""
+    """Hidden cells an attacker could work out from the published ones (at full precision, as the Parquet
+    downloads give them) through a breakdown, a link of the catalogue or the sensitivity check, to within the
+    study's disclosure_tolerance: ``analyses.disclosure.audit_disclosure``'s rows that disclose, without their
+    bounds."""
     cells, hidden = audit_cells(con, study)
-    found = audit_disclosure(cells, hidden, links(study), by=["wave"], tolerance=study.publication.disclosure_tolerance)
+    found = audit_disclosure(cells, hidden, links(study), by=["wave"], significant=None,
+                             tolerance=study.publication.disclosure_tolerance)
     return found.loc[found["disclosed"], ["wave", "indicator", "breakdown", "domain", "link", "exact"]]
+
+
+def unaudited_waves(con: duckdb.DuckDBPyConnection, study: Study) -> list[str]:
+    """Published waves without a disclosure basis (computed before Toegang kept one): the audit cannot
+    check them until they are run again."""
+    published = set(layer.read(con, "indicators", study.study_id)["wave"])
+    audited = set(layer.read(con, "disclosure_basis", study.study_id)["wave"])
+    return sorted(published - audited)
 
 
 def small_cells(con: duckdb.DuckDBPyConnection, study: Study) -> list[str]:
