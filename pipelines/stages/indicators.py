@@ -228,14 +228,18 @@ AUDIT_KEYS = ["wave", "indicator", "breakdown", "domain"]
 
 def audit_cells(con: duckdb.DuckDBPyConnection, study: Study) -> tuple[pd.DataFrame, pd.Series]:
     """Every estimated cell of every wave as the disclosure audit reads it: the published rows' keys, ``n``,
-    ``unit`` and whether they are hidden, with each cell's own estimate and weight sum from the unpublished
-    basis. And, as cells of a breakdown of their own, the sensitivity check's estimates without a category:
+    ``unit``, whether they are hidden and their published estimate, with, from the unpublished basis, each
+    hidden cell's own estimate and every cell's weight sum. And, as cells of a breakdown of their own, the sensitivity check's estimates without a category:
     beside everyone's, each gives the category's (its weight share is everyone's less the category's)."""
     published = layer.read(con, "indicators", study.study_id)
     basis = layer.read(con, "disclosure_basis", study.study_id)[[*AUDIT_KEYS, "estimate", "weight_sum"]]
     keep = ["indicator", "measure", "service", "theme", "dimension", "breakdown", "domain", "n", "unit",
-            "suppressed"]
-    cells = published[["wave", *keep]].merge(basis, on=AUDIT_KEYS, how="inner")
+            "suppressed", "estimate"]
+    cells = published[["wave", *keep]].merge(basis, on=AUDIT_KEYS, how="inner", suffixes=("", "_own"))
+    # What the attacker reads is what was published; a hidden cell's own estimate is what they must not learn.
+    hidden = cells["suppressed"].astype(bool)
+    cells["estimate"] = cells["estimate"].astype("Float64").astype(float).where(~hidden, cells["estimate_own"])
+    cells = cells.drop(columns="estimate_own")
     checks = layer.read(con, "channel_sensitivity", study.study_id)
     sensitivity = next((b.name for b in study.breakdowns.values() if b.sensitivity), None)
     if sensitivity and not checks.empty:
