@@ -137,13 +137,14 @@ def _sha256(path: Path) -> str:
 def write_snapshot(locations: Locations, out: Path = SNAPSHOT) -> dict:
     """Write the snapshot of a finished demo run at ``locations`` into ``out`` (replaced whole)."""
     out = Path(out)
+    commit = _commit()  # before the old snapshot is removed: its removal is no change of the code
     if out.exists():
         if any(out.iterdir()) and not (out / MANIFEST).exists():
             raise FileExistsError(f"{out} holds files but no {MANIFEST}: not a snapshot folder, left alone")
         shutil.rmtree(out)
     (out / "tables").mkdir(parents=True)
     (out / "files").mkdir()
-    manifest: dict = {"study": STUDY, "commit": _commit(), "excluded_columns": EXCLUDED,
+    manifest: dict = {"study": STUDY, "commit": commit, "excluded_columns": EXCLUDED,
                       "tolerance": {"relative_at_or_above_1": RELATIVE, "absolute_below_1": ABSOLUTE},
                       "tables": {}, "files": {}}
     with duckdb.connect(str(locations.warehouse), read_only=True) as con:
