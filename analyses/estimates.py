@@ -269,38 +269,49 @@ def _checked(ci: str, df: str) -> None:
         raise ValueError(f"df={df!r}: choose one of {', '.join(DF_CHOICES)}")
 
 
+def _korn_graubard_sizes(p: np.ndarray, variance: np.ndarray, n: np.ndarray, degrees: np.ndarray,
+                         level: float) -> np.ndarray:
+    """``korn_graubard_n_eff`` of arrays (one t quantile call for all of them)."""
+    p, variance, n, degrees = (np.asarray(x, dtype=float) for x in (p, variance, n, degrees))
+    alpha = 1 - level
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = stats.t.ppf(alpha / 2, n - 1) / stats.t.ppf(alpha / 2, degrees)
+        size = np.minimum(p * (1 - p) / variance * ratio**2, n)
+    size = np.where((n >= 2) & (degrees >= 1), size, np.nan)
+    alike = (variance <= 0) | (p == 0) | (p == 1)  # all answers alike: the variance is 0 (up to rounding)
+    size = np.where(alike, n, size)
+    return np.where((n >= 1) & (p >= 0) & (p <= 1), size, np.nan)
+
+
 def korn_graubard_n_eff(estimate: float, variance: float, n: int, degrees: float, level: float = 0.95) -> float:
     """Korn and Graubard's effective size: p(1 - p) / var, times (t(a/2, n - 1) / t(a/2, df))^2, capped at n;
     n when the variance is 0 (p is 0 or 1). NaN when no t quantile exists (n < 2 or df < 1)."""
-    if n < 1 or not 0 <= estimate <= 1:
-        return np.nan
-    if variance <= 0 or estimate in (0.0, 1.0):  # all answers alike: the variance is 0 (up to rounding)
-        return float(n)
-    if n < 2 or degrees < 1:
-        return np.nan
+    return float(_korn_graubard_sizes(estimate, variance, n, degrees, level))
+
+
+def _intervals(rows: pd.DataFrame, method: str, level: float, binary: bool) -> pd.DataFrame:
+    """``rows`` (estimate, se, n, df per domain) with ``ci_low``, ``ci_high`` and, for a 0/1 variable,
+    ``n_eff_kg`` filled for all domains at once: Korn-Graubard (``beta``), logit with t on df, or Wald."""
+    p, se = rows["estimate"].to_numpy(dtype=float), rows["se"].to_numpy(dtype=float)
+    n, degrees = rows["n"].to_numpy(dtype=float), rows["df"].to_numpy(dtype=float)
     alpha = 1 - level
-    ratio = stats.t.ppf(alpha / 2, n - 1) / stats.t.ppf(alpha / 2, degrees)
-    return float(min(estimate * (1 - estimate) / variance * ratio**2, n))
-
-
-def _interval(estimate: float, se: float, method: str, level: float, degrees: float,
-              n_eff_kg: float = np.nan) -> tuple[float, float]:
-    if method == "beta":
-        if np.isnan(n_eff_kg) or n_eff_kg <= 0:
-            return np.nan, np.nan
-        alpha = 1 - level
-        successes, failures = n_eff_kg * estimate, n_eff_kg * (1 - estimate)
-        low = 0.0 if estimate <= 0 else float(stats.beta.ppf(alpha / 2, successes, failures + 1))
-        high = 1.0 if estimate >= 1 else float(stats.beta.ppf(1 - alpha / 2, successes + 1, failures))
-        return low, high
-    if method == "logit" and 0 < estimate < 1:
-        if degrees < 1:
-            return np.nan, np.nan
-        t = stats.t.ppf(0.5 + level / 2, degrees)
-        centre, half = np.log(estimate / (1 - estimate)), t * se / (estimate * (1 - estimate))
-        return float(1 / (1 + np.exp(-(centre - half)))), float(1 / (1 + np.exp(-(centre + half))))
-    z = stats.norm.ppf(0.5 + level / 2)
-    return estimate - z * se, estimate + z * se
+    size = _korn_graubard_sizes(p, se**2, n, degrees, level) if binary else np.full(len(rows), np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if method == "beta":
+            usable = size > 0
+            low = np.where(p <= 0, 0.0, stats.beta.ppf(alpha / 2, size * p, size * (1 - p) + 1))
+            high = np.where(p >= 1, 1.0, stats.beta.ppf(1 - alpha / 2, size * p + 1, size * (1 - p)))
+            return rows.assign(n_eff_kg=size, ci_low=np.where(usable, low, np.nan),
+                               ci_high=np.where(usable, high, np.nan))
+        z = stats.norm.ppf(0.5 + level / 2)
+        low, high = p - z * se, p + z * se
+        if method == "logit":
+            inside = (p > 0) & (p < 1)
+            t = np.where(degrees >= 1, stats.t.ppf(0.5 + level / 2, np.maximum(degrees, 1)), np.nan)
+            centre, half = np.log(p / (1 - p)), t * se / (p * (1 - p))
+            low = np.where(inside, 1 / (1 + np.exp(-(centre - half))), low)
+            high = np.where(inside, 1 / (1 + np.exp(-(centre + half))), high)
+    return rows.assign(n_eff_kg=size, ci_low=low, ci_high=high)
 
 
 def _method(ci: str, binary: bool, total: bool = False) -> str:
@@ -322,7 +333,8 @@ def _estimate(frame, variable, weight, strata, psu, fpc, calibration, by, ci, le
     return _estimate_in(design, frame, variable, _domains(frame, by), ci, level, total, df)
 
 
-def _estimate_in(design: Design, frame, variable, domains, ci, level, total: bool, df: str = "domain") -> pd.DataFrame:
+def _estimate_in(design: Design, frame, variable, domains, ci, level, total: bool, df: str = "domain",
+                 intervals: bool = True) -> pd.DataFrame:
     y = pd.to_numeric(frame[variable], errors="coerce").to_numpy(dtype=float)
     observed = ~np.isnan(y)
     y0 = np.where(observed, y, 0.0)
@@ -359,10 +371,11 @@ def _estimate_in(design: Design, frame, variable, domains, ci, level, total: boo
             unit_variance = float((wd * (y0 - mean) ** 2).sum() / weight_sum) * n / (n - 1)
             srs = unit_variance * (weight_sum - n) / (weight_sum * n) * (weight_sum**2 if total else 1.0)
             deff = variance / srs if srs > 0 else np.nan
-        n_eff_kg = korn_graubard_n_eff(estimate, variance, n, degrees, level) if binary and not total else np.nan
-        low, high = _interval(estimate, se, method, level, degrees, n_eff_kg)
-        rows.append((*key, estimate, se, low, high, n, n_eff, deff, degrees, n_eff_kg, method, float(weight_sum)))
-    return pd.DataFrame(rows, columns=[*columns, *RESULT_COLUMNS])
+        rows.append((*key, estimate, se, np.nan, np.nan, n, n_eff, deff, degrees, np.nan, method, float(weight_sum)))
+    table = pd.DataFrame(rows, columns=[*columns, *RESULT_COLUMNS])
+    if not intervals:  # survey_means fills them for every variable at once
+        return table.assign(_binary=binary and not total)
+    return _intervals(table, method, level, binary and not total)
 
 
 def survey_mean(
@@ -427,14 +440,20 @@ def survey_means(
     by_columns = [by] if isinstance(by, str) else list(by or [])
     if design.independent_rows and (not design.groups or design.projection is not None) and len(by_columns) <= 1:
         domains = _domain_codes(frame, by)  # once for every variable
-        parts = [_means_by_sums(design, frame, v, domains, level, ci, df).assign(variable=v) for v in variables]
+        parts = [_means_by_sums(design, frame, v, domains, level, ci, df, intervals=False).assign(variable=v)
+                 for v in variables]
     else:
         domains = _domains(frame, by)
-        parts = [_estimate_in(design, frame, v, domains, ci, level, False, df).assign(variable=v) for v in variables]
+        parts = [_estimate_in(design, frame, v, domains, ci, level, False, df, intervals=False).assign(variable=v)
+                 for v in variables]
     columns = [*by_columns, *RESULT_COLUMNS]
     if not parts:
         return pd.DataFrame(columns=["variable", *columns])
-    return pd.concat(parts, ignore_index=True)[["variable", *columns]]
+    table = pd.concat(parts, ignore_index=True)
+    # The intervals of every variable and domain in one pass per kind (a quantile call costs a millisecond).
+    table = pd.concat([_intervals(rows, method, level, binary)
+                       for (method, binary), rows in table.groupby(["ci_method", "_binary"], sort=False)])
+    return table.sort_index()[["variable", *columns]].reset_index(drop=True)
 
 
 def _domain_codes(frame: pd.DataFrame, by) -> tuple[list[str], np.ndarray, list[tuple]]:
@@ -446,7 +465,7 @@ def _domain_codes(frame: pd.DataFrame, by) -> tuple[list[str], np.ndarray, list[
 
 
 def _means_by_sums(design: Design, frame: pd.DataFrame, variable: str, domains, level: float,
-                   ci: str, df: str = "domain") -> pd.DataFrame:
+                   ci: str, df: str = "domain", intervals: bool = True) -> pd.DataFrame:
     """``_estimate_in`` for a design of independent rows in one stratum (no strata, PSUs or fpc), from sums.
 
     The score of a domain mean is z = w d (y - m) / W; with raking, its residual r = z - w X b with
@@ -513,12 +532,10 @@ def _means_by_sums(design: Design, frame: pd.DataFrame, variable: str, domains, 
             srs = spread * (weight_sum - n_d) / (weight_sum * n_d)
             deff = variance[d] / srs if srs > 0 else np.nan
         degrees = n_d - 1 if df == "domain" else design.degrees_of_freedom  # independent rows, one stratum
-        n_eff_kg = korn_graubard_n_eff(float(m[d]), max(variance[d], 0.0), n_d, degrees, level) if binary \
-            else np.nan
-        low, high = _interval(float(m[d]), se, method, level, degrees, n_eff_kg)
-        rows.append((*key, float(m[d]), se, low, high, n_d, float(kish_n_eff(W[d], S2[d])), deff, degrees,
-                     n_eff_kg, method, weight_sum))
-    return pd.DataFrame(rows, columns=[*columns, *RESULT_COLUMNS])
+        rows.append((*key, float(m[d]), se, np.nan, np.nan, n_d, float(kish_n_eff(W[d], S2[d])), deff, degrees,
+                     np.nan, method, weight_sum))
+    table = pd.DataFrame(rows, columns=[*columns, *RESULT_COLUMNS])
+    return _intervals(table, method, level, binary) if intervals else table.assign(_binary=binary)
 
 
 def survey_total(

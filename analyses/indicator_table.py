@@ -27,7 +27,7 @@ from analyses.estimates import Design, survey_means
 from analyses.reliability import cronbach_alpha
 from analyses.sensitivity import COLUMNS as SENSITIVITY_COLUMNS
 from analyses.sensitivity import channel_sensitivity
-from analyses.standards import ProportionStandards, proportion_flags, suppressed_by
+from analyses.standards import ProportionStandards, flags_of, suppressed_by
 from analyses.standards import PRESENT as NCHS_PRESENT
 from analyses.weighting import Margins
 
@@ -402,11 +402,7 @@ def _standards(table: pd.DataFrame, inputs: IndicatorInputs) -> pd.Series:
     applies = (table["unit"] == "proportion") & table["indicator"].map(kinds).isin(ESTIMATED) \
         & table["instrument"].isin(weighted_roles)
     flags = pd.Series([None] * len(table), index=table.index, dtype="object")
-    for position in table.index[applies]:
-        row = table.loc[position]
-        found = proportion_flags(row["estimate"], row["ci_low"], row["ci_high"], row["n_eff_kg"], row["df"],
-                                 inputs.standards)
-        flags[position] = ";".join(found) or NCHS_PRESENT
+    flags[applies] = flags_of(table[applies], inputs.standards)
     return flags
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 SUPPRESS = "suppress"
@@ -78,6 +79,27 @@ def proportion_flags(estimate, low, high, n_eff_kg, df, rules: ProportionStandar
     if estimate in (0, 1):
         flags.append(extreme)
     return flags
+
+
+def flags_of(rows: pd.DataFrame, rules: ProportionStandards) -> pd.Series:
+    """``proportion_flags`` of each row of ``rows`` (estimate, ci_low, ci_high, n_eff_kg, df), joined by ';',
+    or ``PRESENT``; computed a column at a time."""
+    def column(name):
+        return pd.to_numeric(rows[name], errors="coerce").astype(float).to_numpy()
+
+    p, low, high, size, df = (column(c) for c in ("estimate", "ci_low", "ci_high", "n_eff_kg", "df"))
+    n_size, wide, relative, complement, few_df, extreme = rules.codes()
+    width = high - low
+    small = np.isnan(size) | np.isnan(width) | (size < rules.min_n_eff_kg)
+    between = ~small & (width > rules.present_width) & (width < rules.max_width)
+    found = [(n_size, small), (wide, ~small & (width >= rules.max_width)),
+             (relative, between & (width > rules.max_relative_width * p)),
+             (complement, between & ~(width > rules.max_relative_width * p)
+              & (width > rules.max_relative_width * (1 - p))),
+             (few_df, np.isnan(df) | (df < rules.min_df)), (extreme, (p == 0) | (p == 1))]
+    has = ~np.isnan(p)
+    text = [";".join(code for code, hit in found if hit[i]) or PRESENT if has[i] else None for i in range(len(p))]
+    return pd.Series(text, index=rows.index, dtype="object")
 
 
 def suppressed_by(flags: list[str], rules: ProportionStandards) -> str | None:
