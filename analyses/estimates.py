@@ -189,23 +189,19 @@ class Design:
         self.projection = _Projection(self.groups) if self.groups and (self.w > 0).all() else None
         self.clustered = psu is not None
         self.independent_rows = strata is None and psu is None and fpc is None  # one stratum, no clusters
-        n_strata = int(self.strata.max()) + 1 if n else 0
-        if self.clustered:
-            key = self.strata.astype(np.int64) * (int(self.psu.max()) + 1) + self.psu.astype(np.int64)
-            self.degrees_of_freedom = len(np.unique(key)) - n_strata
-        else:
-            self.degrees_of_freedom = n - n_strata
+        # Each row's PSU, told apart across strata (a PSU code may recur in another stratum).
+        self.psu_key = (self.strata.astype(np.int64) * (int(self.psu.max()) + 1) + self.psu.astype(np.int64)
+                        if self.clustered and n else None)
+        self.degrees_of_freedom = self.domain_degrees(np.ones(n, dtype=bool))
 
     def domain_degrees(self, rows: np.ndarray) -> int:
         """The degrees of freedom of the rows where ``rows`` (a boolean mask) holds: their PSUs minus their
-        strata, as R's ``degf`` of a subset."""
+        strata, as R's ``degf`` of a subset (of every row: the design's)."""
         strata = self.strata[rows]
         if not len(strata):
             return 0
-        if self.clustered:
-            key = strata.astype(np.int64) * (int(self.psu.max()) + 1) + self.psu[rows].astype(np.int64)
-            return len(np.unique(key)) - len(np.unique(strata))
-        return len(strata) - len(np.unique(strata))
+        psus = len(np.unique(self.psu_key[rows])) if self.clustered else len(strata)
+        return psus - len(np.unique(strata))
 
     def variances(self, scores: np.ndarray) -> np.ndarray:
         """The variance of each column of ``scores`` (n x k)."""
@@ -330,11 +326,20 @@ def _estimate(frame, variable, weight, strata, psu, fpc, calibration, by, ci, le
               df: str = "domain") -> pd.DataFrame:
     _checked(ci, df)
     design = Design(frame, weight, strata, psu, fpc, calibration)
-    return _estimate_in(design, frame, variable, _domains(frame, by), ci, level, total, df)
+    return _with_intervals(_estimate_in(design, frame, variable, _domains(frame, by), ci, total, df), level)
 
 
-def _estimate_in(design: Design, frame, variable, domains, ci, level, total: bool, df: str = "domain",
-                 intervals: bool = True) -> pd.DataFrame:
+def _with_intervals(table: pd.DataFrame, level: float) -> pd.DataFrame:
+    """The rows of ``_estimate_in`` or ``_means_by_sums`` (of one variable or several) with their intervals,
+    computed in one pass per method (a scipy quantile call costs about a millisecond)."""
+    filled = [_intervals(rows, method, level, binary)
+              for (method, binary), rows in table.groupby(["ci_method", "_binary"], sort=False)]
+    return (pd.concat(filled) if filled else table).sort_index().drop(columns="_binary")
+
+
+def _estimate_in(design: Design, frame, variable, domains, ci, total: bool, df: str = "domain") -> pd.DataFrame:
+    """Each domain's estimate, SE, n, n_eff, deff and df; the intervals are left to ``_with_intervals``
+    (``_binary`` says whether the variable is 0/1, for Korn-Graubard's size)."""
     y = pd.to_numeric(frame[variable], errors="coerce").to_numpy(dtype=float)
     observed = ~np.isnan(y)
     y0 = np.where(observed, y, 0.0)
@@ -372,10 +377,7 @@ def _estimate_in(design: Design, frame, variable, domains, ci, level, total: boo
             srs = unit_variance * (weight_sum - n) / (weight_sum * n) * (weight_sum**2 if total else 1.0)
             deff = variance / srs if srs > 0 else np.nan
         rows.append((*key, estimate, se, np.nan, np.nan, n, n_eff, deff, degrees, np.nan, method, float(weight_sum)))
-    table = pd.DataFrame(rows, columns=[*columns, *RESULT_COLUMNS])
-    if not intervals:  # survey_means fills them for every variable at once
-        return table.assign(_binary=binary and not total)
-    return _intervals(table, method, level, binary and not total)
+    return pd.DataFrame(rows, columns=[*columns, *RESULT_COLUMNS]).assign(_binary=binary and not total)
 
 
 def survey_mean(
@@ -440,20 +442,15 @@ def survey_means(
     by_columns = [by] if isinstance(by, str) else list(by or [])
     if design.independent_rows and (not design.groups or design.projection is not None) and len(by_columns) <= 1:
         domains = _domain_codes(frame, by)  # once for every variable
-        parts = [_means_by_sums(design, frame, v, domains, level, ci, df, intervals=False).assign(variable=v)
-                 for v in variables]
+        parts = [_means_by_sums(design, frame, v, domains, ci, df).assign(variable=v) for v in variables]
     else:
         domains = _domains(frame, by)
-        parts = [_estimate_in(design, frame, v, domains, ci, level, False, df, intervals=False).assign(variable=v)
-                 for v in variables]
+        parts = [_estimate_in(design, frame, v, domains, ci, False, df).assign(variable=v) for v in variables]
     columns = [*by_columns, *RESULT_COLUMNS]
     if not parts:
         return pd.DataFrame(columns=["variable", *columns])
-    table = pd.concat(parts, ignore_index=True)
-    # The intervals of every variable and domain in one pass per kind (a quantile call costs a millisecond).
-    table = pd.concat([_intervals(rows, method, level, binary)
-                       for (method, binary), rows in table.groupby(["ci_method", "_binary"], sort=False)])
-    return table.sort_index()[["variable", *columns]].reset_index(drop=True)
+    # Every variable's and domain's intervals at once.
+    return _with_intervals(pd.concat(parts, ignore_index=True), level)[["variable", *columns]]
 
 
 def _domain_codes(frame: pd.DataFrame, by) -> tuple[list[str], np.ndarray, list[tuple]]:
@@ -464,8 +461,8 @@ def _domain_codes(frame: pd.DataFrame, by) -> tuple[list[str], np.ndarray, list[
     return columns, np.zeros(len(frame), dtype=np.intp), [()]
 
 
-def _means_by_sums(design: Design, frame: pd.DataFrame, variable: str, domains, level: float,
-                   ci: str, df: str = "domain", intervals: bool = True) -> pd.DataFrame:
+def _means_by_sums(design: Design, frame: pd.DataFrame, variable: str, domains, ci: str,
+                   df: str = "domain") -> pd.DataFrame:
     """``_estimate_in`` for a design of independent rows in one stratum (no strata, PSUs or fpc), from sums.
 
     The score of a domain mean is z = w d (y - m) / W; with raking, its residual r = z - w X b with
@@ -534,8 +531,7 @@ def _means_by_sums(design: Design, frame: pd.DataFrame, variable: str, domains, 
         degrees = n_d - 1 if df == "domain" else design.degrees_of_freedom  # independent rows, one stratum
         rows.append((*key, float(m[d]), se, np.nan, np.nan, n_d, float(kish_n_eff(W[d], S2[d])), deff, degrees,
                      np.nan, method, weight_sum))
-    table = pd.DataFrame(rows, columns=[*columns, *RESULT_COLUMNS])
-    return _intervals(table, method, level, binary) if intervals else table.assign(_binary=binary)
+    return pd.DataFrame(rows, columns=[*columns, *RESULT_COLUMNS]).assign(_binary=binary)
 
 
 def survey_total(
