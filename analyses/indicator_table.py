@@ -28,7 +28,6 @@ from analyses.reliability import cronbach_alpha
 from analyses.sensitivity import COLUMNS as SENSITIVITY_COLUMNS
 from analyses.sensitivity import channel_sensitivity
 from analyses.standards import ProportionStandards, flags_of, suppressed_by
-from analyses.standards import PRESENT as NCHS_PRESENT
 from analyses.weighting import Margins
 
 ALL = "all"
@@ -414,10 +413,11 @@ def _suppress(table: pd.DataFrame, inputs: IndicatorInputs, alpha: pd.DataFrame)
     table["reason"] = pd.Series([None] * len(table), index=table.index, dtype="object")
     table["nchs_flag"] = _standards(table, inputs)
     if inputs.standards.action == "suppress":
-        for position in table.index[table["nchs_flag"].notna() & (table["nchs_flag"] != NCHS_PRESENT)]:
-            code = suppressed_by(table.at[position, "nchs_flag"].split(";"), inputs.standards)
-            if code:
-                table.loc[position, ["suppressed", "reason"]] = [True, f"nchs_{code}"]
+        code = table["nchs_flag"].map(lambda flags: suppressed_by(flags.split(";"), inputs.standards),
+                                      na_action="ignore")
+        hit = code.notna()
+        table.loc[hit, "suppressed"] = True
+        table.loc[hit, "reason"] = "nchs_" + code[hit]
     weighted_roles = {name for name, s in inputs.samples.items() if s.weighted_role}
     # The index gate: a weighted instrument's scale index is published only where its scale is reliable.
     # (single_item_means leaves no one-item index: each has a scale of at least two items)
@@ -518,10 +518,11 @@ def indicator_tables(inputs: IndicatorInputs, language: str | None = None) -> In
     """Every indicator of ``inputs.indicators`` overall and per breakdown; the reliability table; and the
     unpublished basis of the disclosure audit.
 
-    ``indicators`` has the columns of ``COLUMNS``: ``n`` is the unweighted number of respondents in the denominator, ``suppressed`` rows keep their place with the
-    statistics missing and ``reason`` saying why (``primary``/``secondary`` small-cell suppression,
-    ``alpha_below_<min>``, ``alpha_not_computable``, ``<instrument>_n_below_<min>``,
-    ``<instrument>_<unit>_withheld``, ``nchs_<rule>`` where the study suppresses by the NCHS rules).
+    ``indicators`` has the columns of ``COLUMNS``: ``n`` is the unweighted number of respondents in the
+    denominator, ``suppressed`` rows keep their place with the statistics missing and ``reason`` saying why
+    (``primary``/``secondary`` small-cell suppression, ``alpha_below_<min>``, ``alpha_not_computable``,
+    ``<instrument>_n_below_<min>``, ``<instrument>_<unit>_withheld``, ``nchs_<rule>`` where the study suppresses
+    by the NCHS rules).
     Proportions carry a Korn-Graubard interval on the domain's degrees of freedom (``df``, ``n_eff_kg``) and,
     for weighted instruments, their NCHS flag (``nchs_flag``: ``analyses.standards``).
     """
@@ -550,12 +551,18 @@ def indicator_tables(inputs: IndicatorInputs, language: str | None = None) -> In
     return IndicatorTables(table[COLUMNS].reset_index(drop=True), alpha, basis)
 
 
+def _withheld_categories(table: pd.DataFrame, breakdown: str) -> dict[str, set[str]]:
+    """Per indicator, the categories of ``breakdown`` whose cells the table withholds."""
+    rows = table[(table["breakdown"] == breakdown) & table["suppressed"]]
+    return rows.groupby("indicator")["domain"].agg(set).to_dict()
+
+
 def _hide_withheld_categories(checks: pd.DataFrame, table: pd.DataFrame, breakdown: str) -> pd.DataFrame:
     """An estimate without a category, beside the estimate from everyone, gives the category's own estimate
     (their weights are known): where the indicators table withholds the category's cell, so is the check."""
-    cells = table[table["breakdown"] == breakdown].set_index(["indicator", "domain"])["suppressed"]
-    withheld = [bool(cells.get((row.indicator, row.channel), False)) for row in checks.itertuples()]
-    hidden = pd.Series(withheld, index=checks.index) & ~checks["suppressed"].astype(bool)
+    withheld = _withheld_categories(table, breakdown)
+    hidden = pd.Series([row.channel in withheld.get(row.indicator, ()) for row in checks.itertuples()],
+                       index=checks.index) & ~checks["suppressed"].astype(bool)
     checks = checks.copy()
     for column in ("n_channel", "estimate_without", "difference", "ci_low_without", "ci_high_without"):
         checks[column] = checks[column].astype(object)
@@ -568,8 +575,7 @@ def _published_categories(frame: pd.DataFrame, table: pd.DataFrame, breakdown: s
                           names: Sequence[str]) -> pd.DataFrame:
     """``frame`` with each indicator's values left out in the categories the table withholds for it: a test's
     group sizes beside the published ones would give a withheld cell's size."""
-    rows = table[(table["breakdown"] == breakdown) & table["suppressed"]]
-    withheld = rows.groupby("indicator")["domain"].agg(set).to_dict()
+    withheld = _withheld_categories(table, breakdown)
     codes = frame[column].astype("string")
     return frame.assign(**{name: frame[name].where(~codes.isin(withheld.get(name, set())).fillna(False))
                            for name in names})

@@ -17,7 +17,6 @@ with its flag and the dashboard marks it).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -52,38 +51,17 @@ class ProportionStandards:
                 "estimate_0_or_1": "review"}
 
 
-def _missing(value) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
-
-
 def proportion_flags(estimate, low, high, n_eff_kg, df, rules: ProportionStandards) -> list[str]:
     """The codes of the rules one proportion meets (``rules.codes()``); empty when it is presented plainly.
     An estimate without an interval (no Korn-Graubard size) counts as resting on too few."""
-    n_size, wide, relative, complement, few_df, extreme = rules.codes()
-    flags = []
-    if _missing(estimate):
-        return flags
-    if _missing(n_eff_kg) or _missing(low) or _missing(high) or n_eff_kg < rules.min_n_eff_kg:
-        flags.append(n_size)
-    else:
-        width = high - low
-        if width >= rules.max_width:
-            flags.append(wide)
-        elif width > rules.present_width:
-            if width > rules.max_relative_width * estimate:
-                flags.append(relative)
-            elif width > rules.max_relative_width * (1 - estimate):
-                flags.append(complement)
-    if _missing(df) or df < rules.min_df:
-        flags.append(few_df)
-    if estimate in (0, 1):
-        flags.append(extreme)
-    return flags
+    row = pd.DataFrame([{"estimate": estimate, "ci_low": low, "ci_high": high, "n_eff_kg": n_eff_kg, "df": df}])
+    flags = flags_of(row, rules).iloc[0]
+    return [] if flags in (None, PRESENT) else flags.split(";")
 
 
 def flags_of(rows: pd.DataFrame, rules: ProportionStandards) -> pd.Series:
-    """``proportion_flags`` of each row of ``rows`` (estimate, ci_low, ci_high, n_eff_kg, df), joined by ';',
-    or ``PRESENT``; computed a column at a time."""
+    """The codes of the rules each row of ``rows`` (estimate, ci_low, ci_high, n_eff_kg, df) meets, joined by
+    ';', or ``PRESENT``; missing without an estimate. Computed a column at a time."""
     def column(name):
         return pd.to_numeric(rows[name], errors="coerce").astype(float).to_numpy()
 

@@ -358,6 +358,16 @@ def _subject_lists(reader: _Reader, path: Path) -> dict[str, SubjectList]:
 SHARES = ("min_alpha", "disclosure_tolerance")  # publication rules on a 0-1 scale
 
 
+def _rule_value(kind: type, value: object, share: bool = False) -> tuple[object, str | None]:
+    """A publication rule's number as ``kind`` (int: whole), at least 0 (and at most 1 for a ``share``), or
+    the problem with it."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 \
+            or (kind is int and value != int(value)) or (share and value > 1):
+        return None, (f"must be a {'whole ' if kind is int else ''}number"
+                      f"{' between 0 and 1' if share else ' of at least 0'}, not {str(value)[:40]!r}")
+    return kind(value), None
+
+
 def _publication(reader: _Reader, path: Path) -> Publication:
     doc = reader.read(path, required=False)
     if doc is None:
@@ -370,14 +380,11 @@ def _publication(reader: _Reader, path: Path) -> Publication:
     values: dict = {}
     for key, value in doc.items():
         if key in known:
-            kind = known[key]
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 \
-                    or (kind is int and value != int(value)) or (key in SHARES and value > 1):
-                reader.problem(path, key, f"must be a {'whole ' if kind is int else ''}number"
-                                          f"{' between 0 and 1' if key in SHARES else ' of at least 0'}, "
-                                          f"not {str(value)[:40]!r}", doc, key)
+            number, problem = _rule_value(known[key], value, share=key in SHARES)
+            if problem:
+                reader.problem(path, key, problem, doc, key)
                 continue
-            values[key] = kind(value)
+            values[key] = number
         elif key == "proportions":
             rules = _proportion_rules(reader, path, value, doc)
             if rules is not None:
@@ -414,13 +421,11 @@ def _proportion_rules(reader: _Reader, path: Path, value: object, doc: Mapping) 
                 continue
             rules[key] = rule
         elif key in PROPORTION_RULES:
-            kind = PROPORTION_RULES[key]
-            if isinstance(rule, bool) or not isinstance(rule, (int, float)) or rule < 0 \
-                    or (kind is int and rule != int(rule)):
-                reader.problem(path, where, f"must be a {'whole ' if kind is int else ''}number of at least 0, "
-                                            f"not {str(rule)[:40]!r}", value, key)
+            number, problem = _rule_value(PROPORTION_RULES[key], rule)
+            if problem:
+                reader.problem(path, where, problem, value, key)
                 continue
-            rules[key] = kind(rule)
+            rules[key] = number
         else:
             reader.problem(path, where, f"unknown rule (known: action, {', '.join(PROPORTION_RULES)})", value,
                            key)

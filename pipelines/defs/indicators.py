@@ -26,8 +26,9 @@ def indicator_assets(graph: StudyGraph) -> list:
         wave, overall and per breakdown of the study: weighted estimate, calibration-aware SE, 95% interval
         (Korn-Graubard on the domain's degrees of freedom for proportions, with their NCHS flag; Wald otherwise),
         n, n_eff, deff; small cells, unreliable indices and figures on too few respondents suppressed with the
-        reason (``publication.yaml``), and secondary suppression over breakdowns and the catalogue's links. And ``indicators.reliability`` (Cronbach's
-        alpha per subject and dimension), ``indicators.comparisons`` and ``indicators.channel_sensitivity``.
+        reason (``publication.yaml``), and secondary suppression over breakdowns and the catalogue's links.
+        And ``indicators.reliability`` (Cronbach's alpha per subject and dimension), ``indicators.comparisons``
+        and ``indicators.channel_sensitivity``.
         Each row carries the run id and the instrument, margins and code versions.
         Sources: the clean responses and the weighted instrument's weights."""
         with warehouse.connect(study_id) as con:

@@ -28,9 +28,10 @@ def weight_assets(graph: StudyGraph) -> list:
     @dg.asset_check(asset=raking_weights, blocking=True,
                     description="The raked weights (before any trimming) meet every population margin within 1e-6.")
     def weights_meet_margins(study: StudyResource, warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        config = study.load(study_id)  # a study folder is read and checked whole: once
         with warehouse.connect(study_id) as con:
-            worst = margin_errors_by_wave(con, study.load(study_id), final=False)
-            stale = stale_diagnostics(con, study.load(study_id))
+            worst = margin_errors_by_wave(con, config, final=False)
+            stale = stale_diagnostics(con, config)
         failed = {k: v for k, v in worst.items() if v > 1e-6}
         return dg.AssetCheckResult(
             passed=not failed and not stale, severity=dg.AssetCheckSeverity.ERROR,

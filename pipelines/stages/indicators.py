@@ -226,11 +226,12 @@ def differences(con: duckdb.DuckDBPyConnection, study: Study) -> dict:
 AUDIT_KEYS = ["wave", "indicator", "breakdown", "domain"]
 
 
-def audit_cells(con: duckdb.DuckDBPyConnection, study: Study) -> tuple[pd.DataFrame, pd.Series]:
+def audit_cells(con: duckdb.DuckDBPyConnection, study: Study) -> pd.DataFrame:
     """Every estimated cell of every wave as the disclosure audit reads it: the published rows' keys, ``n``,
-    ``unit``, whether they are hidden and their published estimate, with, from the unpublished basis, each
-    hidden cell's own estimate and every cell's weight sum. And, as cells of a breakdown of their own, the sensitivity check's estimates without a category:
-    beside everyone's, each gives the category's (its weight share is everyone's less the category's)."""
+    ``unit``, whether they are hidden (``suppressed``) and their published estimate, with, from the unpublished
+    basis, each hidden cell's own estimate and every cell's weight sum. And, as cells of a breakdown of their
+    own, the sensitivity check's estimates without a category: beside everyone's, each gives the category's
+    (its weight share is everyone's less the category's)."""
     published = layer.read(con, "indicators", study.study_id)
     basis = layer.read(con, "disclosure_basis", study.study_id)[[*AUDIT_KEYS, "estimate", "weight_sum"]]
     keep = ["indicator", "measure", "service", "theme", "dimension", "breakdown", "domain", "n", "unit",
@@ -246,7 +247,8 @@ def audit_cells(con: duckdb.DuckDBPyConnection, study: Study) -> tuple[pd.DataFr
         keyed = cells.set_index(AUDIT_KEYS)
         extra = []
         for row in checks.itertuples():
-            category, everyone = (row.wave, row.indicator, sensitivity, row.channel), (row.wave, row.indicator, ALL, ALL)
+            category = (row.wave, row.indicator, sensitivity, row.channel)
+            everyone = (row.wave, row.indicator, ALL, ALL)
             if category not in keyed.index or everyone not in keyed.index:
                 continue
             inside, whole = keyed.loc[category], keyed.loc[everyone]
@@ -258,7 +260,7 @@ def audit_cells(con: duckdb.DuckDBPyConnection, study: Study) -> tuple[pd.DataFr
                           "estimate": row.estimate_without, "weight_sum": whole["weight_sum"] - inside["weight_sum"]})
         if extra:
             cells = pd.concat([cells, pd.DataFrame(extra)], ignore_index=True)
-    return cells, cells["suppressed"].astype(bool)
+    return cells.assign(suppressed=cells["suppressed"].astype(bool))
 
 
 def disclosed_cells(con: duckdb.DuckDBPyConnection, study: Study) -> pd.DataFrame:
@@ -266,8 +268,8 @@ def disclosed_cells(con: duckdb.DuckDBPyConnection, study: Study) -> pd.DataFram
     downloads give them) through a breakdown, a link of the catalogue or the sensitivity check, to within the
     study's disclosure_tolerance: ``analyses.disclosure.audit_disclosure``'s rows that disclose, without their
     bounds."""
-    cells, hidden = audit_cells(con, study)
-    found = audit_disclosure(cells, hidden, links(study), by=["wave"], significant=None,
+    cells = audit_cells(con, study)
+    found = audit_disclosure(cells, cells["suppressed"], links(study), by=["wave"], significant=None,
                              tolerance=study.publication.disclosure_tolerance)
     return found.loc[found["disclosed"], ["wave", "indicator", "breakdown", "domain", "link", "exact"]]
 
