@@ -6,7 +6,7 @@ from analyses.indicator_table import Indicator, IndicatorInputs, Sample, ScaleIt
 from analyses.margins import PopulationMargins, margins_from_csv, margins_from_table
 from analyses.quality import QualityInputs, QualityRules, quality_flags
 from analyses.reliability import cronbach_alpha
-from analyses.weighting import RakingResult, WeightingError, kish_n_eff, rake
+from analyses.weighting import RakingResult, ReplicateWeights, WeightingError, kish_n_eff, rake, replicate_columns
 
 __all__ = [
     "Indicator",
@@ -18,6 +18,7 @@ __all__ = [
     "QualityRules",
     "RakingResult",
     "Ratio",
+    "ReplicateWeights",
     "Sample",
     "ScaleItem",
     "WeightingError",
@@ -30,6 +31,7 @@ __all__ = [
     "protect_links",
     "quality_flags",
     "rake",
+    "replicate_columns",
     "suppress_small_cells",
     "survey_mean",
     "survey_total",

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 Margins = Mapping[str, Mapping[object, float]]  # variable -> category -> population total (persons)
+REPLICATE_PREFIX = "repw_"  # replicate weight columns: repw_001, repw_002, ... (as in the microdata exports)
 
 
 class WeightingError(ValueError):
@@ -38,6 +39,46 @@ class RakingResult:
     trimmed_low: int = 0  # weights raised to the lower bound
     trimmed_high: int = 0  # weights lowered to the upper bound
     raked_weights: pd.Series | None = None  # before trimming, when trimming was asked for
+
+
+def replicate_columns(count: int) -> list[str]:
+    """The names of ``count`` replicate weight columns, numbered from 1 and zero-padded to at least 3 digits
+    (``repw_001``), so they sort in replicate order."""
+    width = max(3, len(str(count)))
+    return [f"{REPLICATE_PREFIX}{r:0{width}d}" for r in range(1, count + 1)]
+
+
+@dataclass(frozen=True)
+class ReplicateWeights:
+    """Replicate weights of a sample (``replicate_weights``): each replicate's analysis weights, raked again
+    from its replicate base weights when the full sample is raked, and how their estimates combine into a
+    variance: scale x sum_r rscales_r (theta_r - centre)^2, as R's ``svrVar``."""
+
+    weights: pd.DataFrame  # one column per replicate (``replicate_columns``), aligned to the frame's index
+    full: pd.Series  # the full sample's analysis weights
+    scale: float
+    rscales: np.ndarray  # one per replicate
+    method: str  # "JKn", "JK1" or "bootstrap"
+    seed: int | None = None
+
+    @property
+    def count(self) -> int:
+        return self.weights.shape[1]
+
+    def variance(self, replicate_estimates: np.ndarray, full_estimate: np.ndarray | float | None = None,
+                 mse: bool = False) -> np.ndarray:
+        """The variance of each column of ``replicate_estimates`` (replicates x k, one estimate per replicate
+        and statistic). Centred on the mean of the replicates with rscales > 0 (R's default), or with ``mse``
+        on ``full_estimate``, the full sample's estimates."""
+        thetas = np.asarray(replicate_estimates, dtype=float)
+        thetas = thetas.reshape(len(thetas), -1)
+        if mse:
+            if full_estimate is None:
+                raise ValueError("variance(mse=True) needs the full sample's estimate")
+            centre = np.broadcast_to(np.asarray(full_estimate, dtype=float), thetas.shape[1:])
+        else:
+            centre = thetas[self.rscales > 0].mean(axis=0)
+        return self.scale * (self.rscales[:, None] * (thetas - centre) ** 2).sum(axis=0)
 
 
 def kish_n_eff(weight_sum: float | np.ndarray, square_sum: float | np.ndarray) -> float | np.ndarray:
