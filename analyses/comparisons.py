@@ -18,7 +18,7 @@ import pandas as pd
 import pingouin as pg
 from scipy import stats
 
-from analyses.estimates import Margins, design_weights, score_covariance
+from analyses.estimates import Design, Margins
 
 IGNORES_WEIGHTS = "unweighted: treats the respondents as a simple random sample"
 DESIGN_BASED = "design-based: weights, raking and design taken into account"
@@ -31,28 +31,31 @@ def _treatment(codes: np.ndarray, levels: int) -> np.ndarray:
 
 
 def rao_scott(frame: pd.DataFrame, row: str, column: str, *, weight: str | None = None, strata: str | None = None,
-              psu: str | None = None, fpc: str | None = None, calibration: Margins | None = None) -> dict:
+              psu: str | None = None, fpc: str | None = None, calibration: Margins | None = None,
+              design: Design | None = None) -> dict:
     """Rao-Scott test of independence of ``row`` and ``column`` in a weighted table (R's ``svychisq``).
 
-    Rows missing either variable are left out as a domain (the design stays whole). Returns ``F``, ``ndf``,
-    ``ddf`` and ``p_F`` (second-order correction, R's default ``statistic = "F"``), ``chisq`` (Pearson's X^2 of
-    the weighted table scaled to n), ``df`` and ``p_chisq`` (first-order correction), and ``n``."""
+    ``design``: the design already resolved on these rows (``analyses.estimates.Design``, e.g. with design
+    weights or replicate weights), instead of its columns. Rows missing either variable are left out as a
+    domain (the design stays whole). Returns ``F``, ``ndf``, ``ddf`` and ``p_F`` (second-order correction, R's
+    default ``statistic = "F"``), ``chisq`` (Pearson's X^2 of the weighted table scaled to n), ``df`` and
+    ``p_chisq`` (first-order correction), and ``n``."""
+    if design is None:
+        design = Design(frame, weight, strata, psu, fpc, calibration)
+    elif any(a is not None for a in (weight, strata, psu, fpc, calibration)):
+        raise ValueError("rao_scott: give either design= or the design's columns, not both")
     valid = (frame[row].notna() & frame[column].notna()).to_numpy()
     row_codes, row_levels = pd.factorize(frame[row], sort=True)
     col_codes, col_levels = pd.factorize(frame[column], sort=True)
     nr, nc = len(row_levels), len(col_levels)
     if nr < 2 or nc < 2:
         raise ValueError(f"rao_scott: {row!r} and {column!r} need at least two categories each")
-    w = design_weights(frame, weight) * valid
-    total = w.sum()
     n = int(valid.sum())
     # Cells in R's order (expand.grid: the row index varies fastest).
     cells = [(i, j) for j in range(nc) for i in range(nr)]
     indicators = np.stack([((row_codes == i) & (col_codes == j) & valid).astype(float) for i, j in cells], axis=1)
-    p = (w[:, None] * indicators).sum(axis=0) / total
-    scores = w[:, None] * (indicators - p[None, :]) / total
-    v, degrees = score_covariance(frame, scores, weight=weight, strata=strata, psu=psu, fpc=fpc,
-                                  calibration=calibration)
+    p, v = design.mean_covariance(indicators, valid)
+    degrees = design.degrees_of_freedom
     observed = (p * n).reshape(nc, nr).T
     expected = np.outer(observed.sum(axis=1), observed.sum(axis=0)) / n
     chisq = float(np.sum((observed - expected) ** 2 / np.where(expected > 0, expected, np.inf)))
@@ -82,9 +85,10 @@ def _row(test: str, statistic: float, df1: float | None, df2: float | None, p: f
 
 
 def compare_proportion(frame: pd.DataFrame, variable: str, group: str, *, weight: str | None = None,
-                       calibration: Margins | None = None, min_n: int = 10) -> list[dict]:
+                       calibration: Margins | None = None, min_n: int = 10, design: Design | None = None) -> list[dict]:
     """A 0/1 variable across groups: pingouin's chi-square of independence (Cramer's V; unweighted) and the
-    Rao-Scott F test on the weighted table. Groups under ``min_n`` respondents are left out of both."""
+    Rao-Scott F test on the weighted table (its design from ``weight`` and ``calibration``, or ``design``
+    resolved on the frame's rows). Groups under ``min_n`` respondents are left out of both."""
     data = frame[frame[variable].notna() & frame[group].notna()]
     sizes = data[group].value_counts()
     kept = sorted(sizes[sizes >= min_n].index)
@@ -101,11 +105,13 @@ def compare_proportion(frame: pd.DataFrame, variable: str, group: str, *, weight
                  "cramers_v", groups, len(data), False)]
     if (expected.to_numpy() < 5).any():
         rows[0]["note"] += "; some expected counts under 5: the chi-square p-value is approximate"
-    if weight is not None:
+    if weight is not None or design is not None:
         # The full frame keeps the design (the group may be a margin itself); rows outside the kept groups
         # are a domain left out.
-        design = frame.assign(_group=frame[group].where(frame[group].isin(kept)))
-        test = rao_scott(design, "_group", variable, weight=weight, calibration=calibration)
+        if design is None:
+            design = Design(frame, weight, None, None, None, calibration)
+        grouped = frame.assign(_group=frame[group].where(frame[group].isin(kept)))
+        test = rao_scott(grouped, "_group", variable, design=design)
         rows.append(_row("rao_scott_f", test["F"], test["ndf"], test["ddf"], test["p_F"], None, None, groups,
                          test["n"], True))
     return rows

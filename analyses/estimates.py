@@ -31,26 +31,29 @@ import numpy as np
 import pandas as pd
 from scipy import sparse, stats
 
-from analyses.weighting import category_codes, kish_n_eff
+from analyses.weighting import ReplicateWeights, category_codes, kish_n_eff
 
 Margins = Mapping[str, Mapping[object, float]]
 
 
 def _calibrate(scores: np.ndarray, weights: np.ndarray, groups: list[np.ndarray], tol: float = 1e-12,
-               max_sweeps: int = 1000) -> np.ndarray:
+               max_sweeps: int = 1000, base: np.ndarray | None = None) -> np.ndarray:
     """Residuals of the scores after iterated post-stratification on every margin (R's raking
     adjustment in ``svyrecvar``); ``groups`` holds each margin's category code per row.
 
-    Works on u = z / w, for which the step z <- z - w * mean_c(z / w) is simply u <- u - mean_c(u)."""
+    Works on u = z / w, for which the step z <- z - w * mean_c(z / w) is simply u <- u - mean_c(u); with
+    design weights ``base``, the means are weighted by them (the sweeps then converge to the least-squares
+    residual weighted by the design weights, as ``calibrate(calfun = "raking")``)."""
     positive = weights > 0
     u = np.where(positive, scores / np.where(positive, weights, 1.0), 0.0)
-    counts = [np.bincount(codes) for codes in groups]
+    d = np.ones(len(u)) if base is None else base
+    counts = [np.bincount(codes, weights=d * positive) for codes in groups]
     scale = max(float(np.max(np.abs(scores))), 1e-300)
     largest_weight = float(np.max(weights))
     for _ in range(max_sweeps):
         largest_step = 0.0
         for codes, n in zip(groups, counts):
-            means = np.bincount(codes, weights=u, minlength=len(n)) / np.where(n > 0, n, 1)
+            means = np.bincount(codes, weights=u * d, minlength=len(n)) / np.where(n > 0, n, 1)
             step = means[codes] if positive.all() else means[codes] * positive
             u -= step
             largest_step = max(largest_step, float(np.max(np.abs(means))))
@@ -126,12 +129,16 @@ class _Projection:
     orthogonal projection u <- u - mean_c(u) onto the complement of one margin's category indicators, and
     alternating projections converge to the projection onto the complement of their joint span (von Neumann):
     the least-squares residual of u on every margin's indicators. So the residual is computed directly from
-    the C x C cross-table of the margins (C categories in all): one pass over the rows instead of dozens."""
+    the C x C cross-table of the margins (C categories in all): one pass over the rows instead of dozens.
 
-    def __init__(self, groups: list[np.ndarray]):
+    With design weights d (``base``) the fit is weighted by them: r = w (u - A b), b = (A'DA)^+ A'D u, R's
+    ``calibrate(calfun = "raking")`` residuals g d (z - A b) (w = g d). Without, d = 1: R's ``rake()``."""
+
+    def __init__(self, groups: list[np.ndarray], base: np.ndarray | None = None):
         self.groups = groups
+        self.base = base
         self.offsets = np.cumsum([0] + [int(g.max()) + 1 for g in groups])
-        self.inverse = np.linalg.pinv(self.cross())  # the margins' indicators are collinear: a pseudo-inverse
+        self.inverse = np.linalg.pinv(self.cross(base))  # the margins' indicators are collinear: a pseudo-inverse
 
     def cross(self, weights: np.ndarray | None = None) -> np.ndarray:
         """X' diag(weights) X for the indicators X of every margin's categories (unweighted: X'X)."""
@@ -158,12 +165,15 @@ class _Projection:
             self._indicators = sparse.csr_matrix((np.ones(len(rows)), (rows, columns)),
                                                  shape=(n, int(self.offsets[-1])))
         u = scores / weights[:, None]
-        fitted = self._indicators @ (self.inverse @ (self._indicators.T @ u))
+        weighted = u if self.base is None else u * self.base[:, None]
+        fitted = self._indicators @ (self.inverse @ (self._indicators.T @ weighted))
         return (u - fitted) * weights[:, None]
 
     def residuals(self, scores: np.ndarray, weights: np.ndarray) -> np.ndarray:
         u = scores / weights
-        totals = np.concatenate([np.bincount(g, weights=u, minlength=int(self.offsets[i + 1] - self.offsets[i]))
+        weighted = u if self.base is None else u * self.base
+        totals = np.concatenate([np.bincount(g, weights=weighted,
+                                             minlength=int(self.offsets[i + 1] - self.offsets[i]))
                                  for i, g in enumerate(self.groups)])
         coefficients = self.inverse @ totals
         fitted = sum(coefficients[self.offsets[i]:self.offsets[i + 1]][g] for i, g in enumerate(self.groups))
@@ -171,24 +181,45 @@ class _Projection:
 
 
 class Design:
-    """The design columns of a frame, resolved once: weights, strata, PSUs, fpc, calibration groups.
-    ``survey_means(..., design=)`` reuses one for several calls on the same rows (other variables, other
-    domains), e.g. an indicator table computed a block of variables at a time."""
+    """The design columns of a frame, resolved once: weights, strata, PSUs, fpc, calibration groups, design
+    weights (``base_weight``: the weights before raking, which the calibration residuals are weighted by), or
+    instead replicate weights (``replicates``: ``analyses.weighting.ReplicateWeights`` of these rows, whose
+    full-sample weights are the weights). ``survey_means(..., design=)`` reuses one for several calls on the
+    same rows (other variables, other domains), e.g. an indicator table computed a block of variables at a time."""
 
-    def __init__(self, frame: pd.DataFrame, weight, strata, psu, fpc, calibration):
+    def __init__(self, frame: pd.DataFrame, weight=None, strata=None, psu=None, fpc=None, calibration=None, *,
+                 base_weight: str | None = None, replicates: ReplicateWeights | None = None, mse: bool = False):
         n = len(frame)
         self.n = n
+        self.mse = mse  # replicates: centre their spread on the full-sample estimate, not their mean
         self.index = frame.index  # survey_means(design=) checks that a frame's rows are these, in this order
-        self.w = frame[weight].to_numpy(dtype=float) if weight else np.ones(n)
+        self.replicates = replicates
+        self.replicate_matrix = None
+        if replicates is not None:
+            if any(a is not None for a in (weight, strata, psu, fpc, calibration, base_weight)):
+                raise ValueError("replicates= carries the whole design: give no weight, strata, psu, fpc, "
+                                 "calibration or base_weight with it")
+            if not replicates.weights.index.equals(frame.index):
+                missing = frame.index.difference(replicates.weights.index)
+                if len(missing):
+                    raise ValueError(f"replicates: {len(missing)} rows of the frame have no replicate weights")
+            self.replicate_matrix = replicates.weights.loc[frame.index].to_numpy(dtype=float)
+            self.w = replicates.full.loc[frame.index].to_numpy(dtype=float)
+        else:
+            self.w = frame[weight].to_numpy(dtype=float) if weight else np.ones(n)
+        self.base = frame[base_weight].to_numpy(dtype=float) if base_weight else None
+        if self.base is not None and not (np.isfinite(self.base).all() and (self.base > 0).all()):
+            raise ValueError(f"base weight {base_weight!r} must be positive and finite for every row")
         self.strata = pd.factorize(frame[strata])[0] if strata else np.zeros(n, dtype=np.intp)
         self.psu = pd.factorize(frame[psu])[0] if psu else np.arange(n)
         self.fpc = frame[fpc].to_numpy(dtype=float) if fpc else None
         self.groups = [category_codes(frame[v], list(cats)) for v, cats in (calibration or {}).items()]
         if any((g < 0).any() for g in self.groups):
             raise ValueError("calibration: some rows have a value of a margin variable with no population total")
-        self.projection = _Projection(self.groups) if self.groups and (self.w > 0).all() else None
+        self.projection = _Projection(self.groups, self.base) if self.groups and (self.w > 0).all() else None
         self.clustered = psu is not None
-        self.independent_rows = strata is None and psu is None and fpc is None  # one stratum, no clusters
+        # One stratum, no clusters, no replicates: the variance of a mean is a few sums.
+        self.independent_rows = strata is None and psu is None and fpc is None and replicates is None
         # Each row's PSU, told apart across strata (a PSU code may recur in another stratum).
         self.psu_key = (self.strata.astype(np.int64) * (int(self.psu.max()) + 1) + self.psu.astype(np.int64)
                         if self.clustered and n else None)
@@ -196,51 +227,75 @@ class Design:
 
     def domain_degrees(self, rows: np.ndarray) -> int:
         """The degrees of freedom of the rows where ``rows`` (a boolean mask) holds: their PSUs minus their
-        strata, as R's ``degf`` of a subset (of every row: the design's)."""
+        strata, as R's ``degf`` of a subset (of every row: the design's). With replicate weights, the design's
+        whatever the rows: the number of replicates less one, as R's ``degf`` of a replicate design (the rank
+        of its replicate weights less one, which for a jackknife is its PSUs less its strata or one)."""
+        if self.replicates is not None:
+            return self.replicate_degrees
         strata = self.strata[rows]
         if not len(strata):
             return 0
         psus = len(np.unique(self.psu_key[rows])) if self.clustered else len(strata)
         return psus - len(np.unique(strata))
 
+    @property
+    def replicate_degrees(self) -> int:
+        if not hasattr(self, "_replicate_degrees"):
+            # R's degf of a replicate design: the rank of the replicate weights less one.
+            self._replicate_degrees = int(np.linalg.matrix_rank(self.replicate_matrix)) - 1
+        return self._replicate_degrees
+
+    def _residuals(self, scores: np.ndarray) -> np.ndarray:
+        """The scores (n x k) replaced by their calibration residuals when the weights were raked."""
+        if self.projection is not None:
+            return self.projection.residuals_matrix(scores, self.w)
+        if self.groups:
+            return np.column_stack([_calibrate(scores[:, i], self.w, self.groups, base=self.base)
+                                    for i in range(scores.shape[1])])
+        return scores
+
     def variances(self, scores: np.ndarray) -> np.ndarray:
-        """The variance of each column of ``scores`` (n x k)."""
+        """The variance of each column of ``scores`` (n x k): Taylor linearisation (not for replicates)."""
         if scores.shape[1] == 1:  # one domain: counting sums beat building the sparse indicators
             return np.array([self.variance(scores[:, 0])])
-        if self.projection is not None:
-            scores = self.projection.residuals_matrix(scores, self.w)
-        elif self.groups:
-            scores = np.column_stack([_calibrate(scores[:, i], self.w, self.groups) for i in range(scores.shape[1])])
-        return _variances(scores, self.strata, self.psu if self.clustered else None, self.fpc)
+        return _variances(self._residuals(scores), self.strata, self.psu if self.clustered else None, self.fpc)
 
     def covariance(self, scores: np.ndarray) -> np.ndarray:
         """The covariance matrix of the totals of the columns of ``scores`` (n x k)."""
-        if self.projection is not None:
-            scores = self.projection.residuals_matrix(scores, self.w)
-        elif self.groups:
-            scores = np.column_stack([_calibrate(scores[:, i], self.w, self.groups) for i in range(scores.shape[1])])
-        return _covariance(scores, self.strata, self.psu if self.clustered else None, self.fpc)
+        return _covariance(self._residuals(scores), self.strata, self.psu if self.clustered else None, self.fpc)
 
     def variance(self, scores: np.ndarray) -> float:
         if self.projection is not None:
             scores = self.projection.residuals(scores, self.w)
         elif self.groups:
-            scores = _calibrate(scores, self.w, self.groups)
+            scores = _calibrate(scores, self.w, self.groups, base=self.base)
         return _variance(scores, self.strata, self.psu if self.clustered else None, self.fpc)
 
+    def replicate_ratios(self, numerators: np.ndarray, denominators: np.ndarray | None) -> np.ndarray:
+        """Each replicate's estimate of the ratios sum(w_r x) / sum(w_r v) of the columns of ``numerators`` and
+        ``denominators`` (n x k; totals when None): replicates x k, as matrix products per block of columns."""
+        top = self.replicate_matrix.T @ numerators
+        if denominators is None:
+            return top
+        bottom = self.replicate_matrix.T @ denominators
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(bottom > 0, top / np.where(bottom > 0, bottom, 1), np.nan)
 
-def score_covariance(frame: pd.DataFrame, scores: np.ndarray, *, weight: str | None = None,
-                     strata: str | None = None, psu: str | None = None, fpc: str | None = None,
-                     calibration: Margins | None = None) -> tuple[np.ndarray, int]:
-    """Design covariance matrix of the totals of several linearised scores (columns of ``scores``), and the
-    design's degrees of freedom: the calibration residuals of every column, then their cross-products
-    within strata (the variance is a quadratic form, so its matrix is the covariance)."""
-    design = Design(frame, weight, strata, psu, fpc, calibration)
-    return design.covariance(np.asarray(scores, dtype=float)), design.degrees_of_freedom
+    def mean_covariance(self, values: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The weighted means of the columns of ``values`` (n x k) over the rows where ``rows`` holds, and
+        their covariance matrix: from the linearised scores, or from each replicate's means."""
+        w = self.w * rows
+        total = w.sum()
+        means = (w[:, None] * values).sum(axis=0) / total
+        if self.replicates is None:
+            return means, self.covariance(w[:, None] * (values - means[None, :]) / total)
+        inside = rows.astype(float)
+        thetas = self.replicate_ratios(values * inside[:, None], np.repeat(inside[:, None], values.shape[1], 1))
+        rw = self.replicates
+        centred = thetas - thetas[rw.rscales > 0].mean(axis=0)
+        return means, rw.scale * (centred.T * rw.rscales) @ centred
 
 
-def design_weights(frame: pd.DataFrame, weight: str | None) -> np.ndarray:
-    return frame[weight].to_numpy(dtype=float) if weight else np.ones(len(frame))
 
 
 def _domains(frame: pd.DataFrame, by: str | Sequence[str] | None) -> tuple[list[str], list[tuple[tuple, np.ndarray]]]:
@@ -323,9 +378,10 @@ RESULT_COLUMNS = ["estimate", "se", "ci_low", "ci_high", "n", "n_eff", "deff", "
 
 
 def _estimate(frame, variable, weight, strata, psu, fpc, calibration, by, ci, level, total: bool,
-              df: str = "domain") -> pd.DataFrame:
+              df: str = "domain", base_weight=None, replicates=None, mse=False) -> pd.DataFrame:
     _checked(ci, df)
-    design = Design(frame, weight, strata, psu, fpc, calibration)
+    design = Design(frame, weight, strata, psu, fpc, calibration, base_weight=base_weight, replicates=replicates,
+                    mse=mse)
     return _with_intervals(_estimate_in(design, frame, variable, _domains(frame, by), ci, total, df), level)
 
 
@@ -346,7 +402,7 @@ def _estimate_in(design: Design, frame, variable, domains, ci, total: bool, df: 
     binary = bool(observed.any()) and bool(np.all((y[observed] == 0) | (y[observed] == 1)))
     method = _method(ci, binary, total)
     columns, domains = domains
-    found, scores = [], []
+    found, scores, masks = [], [], []
     for key, in_domain in domains:
         d = in_domain & observed
         wd = design.w * d
@@ -357,10 +413,19 @@ def _estimate_in(design: Design, frame, variable, domains, ci, total: bool, df: 
         mean = float((wd * y0).sum() / weight_sum)
         estimate = float((wd * y0).sum()) if total else mean
         scores.append(wd * y0 if total else wd * (y0 - mean) / weight_sum)
+        masks.append(d)
         degrees = design.domain_degrees(d) if df == "domain" else design.degrees_of_freedom
         found.append((key, (wd, weight_sum, int(d.sum()), mean, estimate, degrees)))
-    # Every domain's variance in one pass over the design.
-    variances = iter(design.variances(np.column_stack(scores)) if scores else [])
+    # Every domain's variance in one pass over the design (or over its replicates).
+    if not scores:
+        variances = iter([])
+    elif design.replicates is None:
+        variances = iter(design.variances(np.column_stack(scores)))
+    else:
+        thetas = design.replicate_ratios(np.column_stack([d * y0 for d in masks]),
+                                         None if total else np.column_stack(masks).astype(float))
+        full = np.array([stats_[4] for _, stats_ in found if stats_ is not None])
+        variances = iter(design.replicates.variance(thetas, full, mse=design.mse))
     rows = []
     for key, stats_ in found:
         if stats_ is None:
@@ -393,13 +458,21 @@ def survey_mean(
     ci: str = "auto",
     level: float = 0.95,
     df: str = "domain",
+    base_weight: str | None = None,
+    replicates: ReplicateWeights | None = None,
+    mse: bool = False,
 ) -> pd.DataFrame:
     """Weighted mean (or proportion, for a 0/1 variable) of ``variable``, overall or per domain of ``by``.
 
     ``weight``, ``strata``, ``psu``, ``fpc`` and ``by`` name columns of ``frame``; ``fpc`` holds the
     population size of the stratum (or the number of population clusters for a one-stage cluster
     design), as in R. ``calibration`` is the margins mapping the weights were raked to (as given to
-    ``analyses.weighting.rake``): the standard errors then account for the raking (see the module).
+    ``analyses.weighting.rake``): the standard errors then account for the raking (see the module);
+    ``base_weight`` names the design weights the raking started from: the calibration residuals are then
+    weighted by them (R's ``calibrate(calfun = "raking")``; without, R's ``rake()``).
+    ``replicates`` (``analyses.weighting.replicate_weights`` of these rows) replaces all of these: the estimate
+    uses the full-sample weights and the variance the spread of the replicates' estimates (``mse``: around the
+    full-sample estimate instead of their mean); ``df`` is then the replicate design's (R's ``degf``).
     ``ci``: "auto" (Korn-Graubard for 0/1, Wald otherwise), "beta" (Korn-Graubard), "logit" or "wald";
     ``df``: "domain" (each domain's own degrees of freedom) or "design" (the whole design's); see the module.
 
@@ -410,7 +483,8 @@ def survey_mean(
     ``weight_sum`` the weights of the domain's respondents with a value). Proportions are on a 0-1 scale.
     Rows with a missing ``variable`` are left out as a domain: the design stays whole.
     """
-    return _estimate(frame, variable, weight, strata, psu, fpc, calibration, by, ci, level, total=False, df=df)
+    return _estimate(frame, variable, weight, strata, psu, fpc, calibration, by, ci, level, total=False, df=df,
+                     base_weight=base_weight, replicates=replicates, mse=mse)
 
 
 def survey_means(
@@ -427,14 +501,18 @@ def survey_means(
     level: float = 0.95,
     design: Design | None = None,
     df: str = "domain",
+    base_weight: str | None = None,
+    replicates: ReplicateWeights | None = None,
+    mse: bool = False,
 ) -> pd.DataFrame:
     """``survey_mean`` of several variables in one design (resolved once): the rows of each, with a
     ``variable`` column first. For tables of many indicators. ``design``: the same design arguments
-    already resolved on these rows (``Design(frame, weight, strata, psu, fpc, calibration)``)."""
+    already resolved on these rows (``Design(frame, weight, strata, psu, fpc, calibration, ...)``)."""
     _checked(ci, df)
     if design is None:
-        design = Design(frame, weight, strata, psu, fpc, calibration)
-    elif any(a is not None for a in (weight, strata, psu, fpc, calibration)):
+        design = Design(frame, weight, strata, psu, fpc, calibration, base_weight=base_weight,
+                        replicates=replicates, mse=mse)
+    elif any(a is not None for a in (weight, strata, psu, fpc, calibration, base_weight, replicates)):
         raise ValueError("survey_means: give either design= or the design's columns, not both")
     elif design.n != len(frame) or not design.index.equals(frame.index):
         raise ValueError(f"survey_means: the design's rows ({design.n}) are not the frame's ({len(frame)} rows): "
@@ -466,7 +544,7 @@ def _means_by_sums(design: Design, frame: pd.DataFrame, variable: str, domains, 
     """``_estimate_in`` for a design of independent rows in one stratum (no strata, PSUs or fpc), from sums.
 
     The score of a domain mean is z = w d (y - m) / W; with raking, its residual r = z - w X b with
-    b = (X'X)^+ X'(z / w) (see ``_Projection``); and the variance is n/(n-1) (sum r^2 - (sum r)^2 / n).
+    b = (X'DX)^+ X'D(z / w), D the design weights or 1 (see ``_Projection``); and the variance is n/(n-1) (sum r^2 - (sum r)^2 / n).
     Each term is a sum over the domain, or over a domain and a margin category, of 1, y, w^2, w^2 y, w^2 y^2:
     a few passes over the rows serve every domain, instead of a vector of scores per domain."""
     w = design.w
@@ -481,6 +559,7 @@ def _means_by_sums(design: Design, frame: pd.DataFrame, variable: str, domains, 
     k = len(keys)
     valid = observed & (codes >= 0)
     cv, yv, wv = codes[valid], y[valid], w[valid]
+    dv = None if design.base is None else design.base[valid]  # the design weights weight the residuals' fit
     w2 = wv * wv
 
     def by_domain(values):
@@ -504,7 +583,7 @@ def _means_by_sums(design: Design, frame: pd.DataFrame, variable: str, domains, 
             def cells(values, size=size, key=key):
                 return np.bincount(key, weights=values, minlength=k * size).reshape(k, size)
 
-            xu.append((cells(yv) - m[:, None] * cells(None)) / safe_w[:, None])
+            xu.append((cells(yv if dv is None else dv * yv) - m[:, None] * cells(dv)) / safe_w[:, None])
             xwz.append((cells(w2 * yv) - m[:, None] * cells(w2)) / safe_w[:, None])
         xu, xwz = np.concatenate(xu, axis=1), np.concatenate(xwz, axis=1)
         beta = xu @ projection.inverse.T  # one row of coefficients per domain
@@ -546,7 +625,11 @@ def survey_total(
     by: str | Sequence[str] | None = None,
     ci: str = "wald",
     level: float = 0.95,
+    base_weight: str | None = None,
+    replicates: ReplicateWeights | None = None,
+    mse: bool = False,
 ) -> pd.DataFrame:
     """Weighted total of ``variable`` (in persons for a 0/1 variable), with the same design arguments
     and result columns as ``survey_mean``; the interval is Wald."""
-    return _estimate(frame, variable, weight, strata, psu, fpc, calibration, by, ci, level, total=True, df="design")
+    return _estimate(frame, variable, weight, strata, psu, fpc, calibration, by, ci, level, total=True, df="design",
+                     base_weight=base_weight, replicates=replicates, mse=mse)

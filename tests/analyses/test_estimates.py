@@ -145,10 +145,10 @@ def test_a_design_resolved_once_serves_several_calls():
         survey_means(frame, ["y"], weight="w", design=design)
 
 
-def test_score_covariance_is_the_variance_of_sums():
-    """score_covariance: its diagonal is each score's variance, and a' V a the variance of the combined score
+def test_design_covariance_is_the_variance_of_sums():
+    """Design.covariance: its diagonal is each score's variance, and a' V a the variance of the combined score
     (stratified, clustered, with fpc and raking)."""
-    from analyses.estimates import Design, score_covariance
+    from analyses.estimates import Design
 
     rng = np.random.default_rng(8)
     n = 400
@@ -158,10 +158,8 @@ def test_score_covariance_is_the_variance_of_sums():
     frame["fpc"] = frame["h"].map({"s1": 40, "s2": 60, "s3": 50})
     calibration = {"g": {"a": 500.0, "b": 900.0}}
     scores = rng.normal(size=(n, 3)) * frame["w"].to_numpy()[:, None]
-    design = {"weight": "w", "strata": "h", "psu": "psu", "fpc": "fpc", "calibration": calibration}
-    covariance, degrees = score_covariance(frame, scores, **design)
     resolved = Design(frame, "w", "h", "psu", "fpc", calibration)
-    assert degrees == resolved.degrees_of_freedom
+    covariance = resolved.covariance(scores)
     for i in range(3):
         assert covariance[i, i] == pytest.approx(resolved.variance(scores[:, i]), rel=1e-10)
     a = np.array([1.0, -2.0, 0.5])
