@@ -28,7 +28,7 @@ from analyses.reliability import cronbach_alpha
 from analyses.sensitivity import COLUMNS as SENSITIVITY_COLUMNS
 from analyses.sensitivity import channel_sensitivity
 from analyses.standards import ProportionStandards, flags_of, suppressed_by
-from analyses.weighting import Margins
+from analyses.weighting import Margins, ReplicateWeights
 
 ALL = "all"
 BOTH = "both"  # the instrument of a difference between two instruments
@@ -133,13 +133,33 @@ def single_item_means(indicators: Sequence[Indicator]) -> list[Indicator]:
 @dataclass(frozen=True)
 class Sample:
     """One instrument's respondents of a wave: the weighted base with ``weight`` (and the margins it was raked
-    to), or every complete response unweighted."""
+    to, and the columns of its sampling design), or every complete response unweighted. With ``replicates``
+    (replicate weights of these rows), the variance comes from them instead (``analyses.estimates.Design``)."""
 
     frame: pd.DataFrame
     weight: str | None = None
     calibration: Margins | None = None
     weighted_role: bool = False  # a weighted instrument: indices need alpha; else counts, and n >= min_group
     broken_down: bool = True
+    base_weight: str | None = None  # design weights the raking started from
+    strata: str | None = None
+    psu: str | None = None
+    fpc: str | None = None
+    replicates: ReplicateWeights | None = None
+
+    @property
+    def design_columns(self) -> list[str]:
+        """The frame's columns its design reads: the weight and the design's columns."""
+        if self.replicates is not None:
+            return []
+        return [c for c in (self.weight, self.base_weight, self.strata, self.psu, self.fpc) if c]
+
+    def design(self, frame: pd.DataFrame) -> Design:
+        """The sample's design resolved on ``frame`` (these rows, with the design's columns)."""
+        if self.replicates is not None:
+            return Design(frame, replicates=self.replicates)
+        return Design(frame, self.weight, self.strata, self.psu, self.fpc, self.calibration,
+                      base_weight=self.base_weight)
 
 
 @dataclass(frozen=True)
@@ -311,8 +331,8 @@ def _estimated_rows(inputs: IndicatorInputs, instrument: str, sample: Sample) ->
     breakdowns = _breakdowns_of(inputs, sample)
     frame = sample.frame
     grouping = [c for c in dict.fromkeys([*breakdowns.values(), *(sample.calibration or {})]) if c in frame]
-    base = frame[grouping + ([sample.weight] if sample.weight else [])]
-    design = Design(base, sample.weight, None, None, None, sample.calibration)
+    base = frame[list(dict.fromkeys([*grouping, *sample.design_columns]))]
+    design = sample.design(base)
     by_name = {i.name: i for i in chosen}
     parts = []
 
@@ -599,8 +619,9 @@ def group_comparisons(inputs: IndicatorInputs, table: pd.DataFrame, *, compare: 
             continue
         derived = derive_variables(inputs, instrument, chosen)  # only these: a million respondents, few columns
         columns = [inputs.breakdowns.get(b) for b in (*compare, sensitivity) if b in inputs.breakdowns]
-        design = [c for c in dict.fromkeys([*columns, *(sample.calibration or {})]) if c in sample.frame]
-        frame = pd.concat([sample.frame[design + ([sample.weight] if sample.weight else [])], derived], axis=1)
+        kept = [c for c in dict.fromkeys([*columns, *(sample.calibration or {})]) if c in sample.frame]
+        frame = pd.concat([sample.frame[list(dict.fromkeys([*kept, *sample.design_columns]))], derived], axis=1)
+        design = sample.design(frame) if sample.weight is not None else None
         headline = [i.name for i in chosen if i.headline]
         proportions = [i.name for i in chosen if i.headline and i.unit == "proportion"]
         means = [i.name for i in chosen if i.name not in proportions]
@@ -610,14 +631,13 @@ def group_comparisons(inputs: IndicatorInputs, table: pd.DataFrame, *, compare: 
                 continue
             shown = _published_categories(frame, table, breakdown, column, [*proportions, *means])
             found = [dict(r, indicator=name) for name in proportions for r in compare_proportion(
-                shown, name, column, weight=sample.weight, calibration=sample.calibration, min_n=inputs.min_n)]
+                shown, name, column, design=design, min_n=inputs.min_n)]
             found += [dict(r, indicator=name) for name in means
                       for r in compare_means(shown, name, column, min_n=inputs.min_n)]
             rows += [dict(r, breakdown=breakdown) for r in found]
         column = inputs.breakdowns.get(sensitivity) if sensitivity else None
         if column in frame and headline:
-            checks = channel_sensitivity(frame, headline, column, weight=sample.weight,
-                                         calibration=sample.calibration, min_n=inputs.min_n)
+            checks = channel_sensitivity(frame, headline, column, design=design, min_n=inputs.min_n)
             sensitivity_parts.append(_hide_withheld_categories(checks, table, sensitivity))
     tests = pd.DataFrame(rows) if rows else pd.DataFrame(columns=COMPARISON_COLUMNS)
     checks = (pd.concat(sensitivity_parts, ignore_index=True) if sensitivity_parts

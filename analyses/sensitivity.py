@@ -15,11 +15,14 @@ COLUMNS = ["indicator", "channel", "n_channel", "estimate_all", "estimate_withou
 
 
 def channel_sensitivity(frame: pd.DataFrame, variables: list[str], channel: str, *, weight: str | None = None,
-                        calibration: Margins | None = None, min_n: int = MIN_CELL_SIZE) -> pd.DataFrame:
+                        calibration: Margins | None = None, min_n: int = MIN_CELL_SIZE,
+                        design: Design | None = None) -> pd.DataFrame:
     """One row per variable and channel. A channel with fewer than ``min_n`` respondents in the variable's
-    universe is suppressed: the difference would tell about them."""
+    universe is suppressed: the difference would tell about them. ``design``: resolved on the frame's rows
+    (``analyses.estimates.Design``), instead of ``weight`` and ``calibration``; None for an unweighted sample."""
     rows = []
-    design = Design(frame, weight, None, None, None, calibration)  # once: every estimate is on these rows
+    if design is None:
+        design = Design(frame, weight, None, None, None, calibration)  # once: every estimate is on these rows
 
     def mean(values: pd.Series) -> pd.Series:
         return survey_means(pd.DataFrame({"y": values}), ["y"], design=design).iloc[0]

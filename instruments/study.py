@@ -32,7 +32,11 @@ SHARED_FILES = ("scales", "dimensions", "quality")
 # The clean column of the language a respondent answered in (warehouse.clean.SURVEY_LANGUAGE): a breakdown
 # on it is always possible, its categories named by the languages.
 METADATA_COLUMNS = ("start_language",)
-DESIGN_KEYS = ("strata", "psu", "fpc", "base_weight")
+DESIGN_COLUMNS = ("strata", "psu", "fpc", "base_weight")
+DESIGN_KEYS = (*DESIGN_COLUMNS, "stratum_sizes", "variance", "replicates")
+VARIANCE_METHODS = ("linearisation", "replicates")
+REPLICATE_METHODS = ("jackknife", "bootstrap")
+DEFAULT_BOOTSTRAP = 200  # replicates when a bootstrap does not say how many
 # The study's own paragraphs on the dashboard's method page: who was recruited how, what the weighting
 # margins are, what the weighting cannot correct.
 METHOD_TEXTS = ("samples", "weighting", "caveats")
@@ -40,15 +44,32 @@ METHOD_TEXTS = ("samples", "weighting", "caveats")
 
 @dataclass(frozen=True)
 class Design:
-    """The sampling design of a survey, as clean columns of its instrument (names as in ``rake(base_weight=)``)."""
+    """The sampling design of a survey, as clean columns of its instrument (names as in ``rake(base_weight=)``),
+    and how its variance is estimated.
+
+    ``stratum_sizes: margins``: each stratum's population N_h is the survey's margins total of its ``strata``
+    column; a respondent's design weight is then N_h / n_h (n_h the stratum's respondents in the weighting
+    base) and the finite population correction N_h. ``variance``: ``linearisation`` (Taylor, the default) or
+    ``replicates`` (replicate weights that re-run the raking: ``method`` jackknife or bootstrap, ``count``
+    bootstrap replicates, ``seed``)."""
 
     strata: str | None = None
     psu: str | None = None
     fpc: str | None = None
     base_weight: str | None = None
+    stratum_sizes: str | None = None  # "margins": N_h from the survey's margins file
+    variance: str = "linearisation"
+    method: str = "jackknife"  # replicate method, when variance is replicates
+    count: int | None = None  # bootstrap replicates
+    seed: int | None = None
 
     def columns(self) -> list[str]:
         return [c for c in (self.strata, self.psu, self.fpc, self.base_weight) if c]
+
+    @property
+    def declared(self) -> bool:
+        """Whether the survey declares any sampling design (else: equal-probability, Taylor variance)."""
+        return self != Design()
 
 
 @dataclass(frozen=True)
@@ -495,13 +516,55 @@ def _design(reader: _Reader, raw: object, item: str) -> Design:
     if raw is None:
         return Design()
     if not isinstance(raw, dict) or set(raw) - set(DESIGN_KEYS):
-        reader.problem(file, item, f"design takes {', '.join(DESIGN_KEYS)} (each a clean column)", raw)
+        reader.problem(file, item, f"design takes {', '.join(DESIGN_COLUMNS)} (each a clean column), "
+                                   "stratum_sizes, variance and replicates", raw)
         return Design()
-    for key, value in raw.items():
+    for key in DESIGN_COLUMNS:
+        value = raw.get(key)
         if value is not None and (not isinstance(value, str) or not CLEAN_COLUMN_PATTERN.fullmatch(value)):
             reader.problem(file, item, f"design {key}: {str(value)[:80]!r} is not a clean column name", raw, key)
             return Design()
-    return Design(**{k: raw.get(k) for k in DESIGN_KEYS})
+    columns = {k: raw.get(k) for k in DESIGN_COLUMNS}
+    sizes = raw.get("stratum_sizes")
+    if sizes is not None:
+        if sizes != "margins":
+            reader.problem(file, item, f"design stratum_sizes: {str(sizes)[:80]!r}: only 'margins' (the survey's "
+                                       "margins totals of the strata column)", raw, "stratum_sizes")
+            return Design()
+        if not columns["strata"] or columns["fpc"] or columns["base_weight"]:
+            reader.problem(file, item, "design stratum_sizes: margins needs strata, and gives the fpc and the "
+                                       "design weights itself (no fpc or base_weight beside it)", raw, "stratum_sizes")
+            return Design()
+    variance = raw.get("variance", "linearisation")
+    if variance not in VARIANCE_METHODS:
+        reader.problem(file, item, f"design variance: {str(variance)[:80]!r}: choose {' or '.join(VARIANCE_METHODS)}",
+                       raw, "variance")
+        return Design()
+    replicates = raw.get("replicates")
+    if replicates is not None and variance != "replicates":
+        reader.problem(file, item, "design replicates: given, but variance is not 'replicates'", raw, "replicates")
+        return Design()
+    options = {}
+    if variance == "replicates":
+        replicates = {} if replicates is None else replicates
+        method = replicates.get("method", "jackknife") if isinstance(replicates, dict) else None
+        count, seed = (replicates.get(k) for k in ("count", "seed")) if isinstance(replicates, dict) else (None, None)
+        good = (isinstance(replicates, dict) and not set(replicates) - {"method", "count", "seed"}
+                and method in REPLICATE_METHODS
+                and (count is None or isinstance(count, int) and not isinstance(count, bool) and count >= 2)
+                and (seed is None or isinstance(seed, int) and not isinstance(seed, bool))
+                and not (method == "jackknife" and count is not None))
+        if not good:
+            reader.problem(file, item, "design replicates: {method: jackknife} (one replicate per PSU) or {method: "
+                                       "bootstrap, count: <at least 2>, seed: <a whole number>}", raw, "replicates")
+            return Design()
+        if method == "bootstrap" and seed is None:  # the published SEs must come out the same on every run
+            reader.problem(file, item, "design replicates: a bootstrap needs a seed, so every run draws the same "
+                                       "replicates", raw, "replicates")
+            return Design()
+        options = {"method": method, "count": count or (DEFAULT_BOOTSTRAP if method == "bootstrap" else None),
+                   "seed": seed}
+    return Design(**columns, stratum_sizes=sizes, variance=variance, **options)
 
 
 def _instruments(reader: _Reader, raw: object, doc: Mapping) -> tuple[InstrumentRole, ...]:
@@ -585,6 +648,9 @@ def _surveys(reader: _Reader, doc: Mapping, roles: tuple[InstrumentRole, ...]) -
         export, margins = (reader.folder / s[key] if s.get(key) else None for key in ("export", "margins"))
         if margins is not None and instrument in names and not names[instrument].weighted:
             reader.problem(file, item, f"margins given, but instrument {instrument!r} is not weighted", s, "margins")
+        if s.get("design") is not None and margins is None:
+            reader.problem(file, item, "design given, but no margins: a design serves the weighting of a weighted "
+                                       "instrument's survey", s, "design")
         source = str(s.get("source") or ("file" if export else "limesurvey"))
         if source not in ("file", "limesurvey", "inbox") or (source == "file" and export is None):
             reader.problem(file, item, f"source must be file (with an export), limesurvey or inbox, not {source!r}",

@@ -97,3 +97,31 @@ def test_the_comparison_names_each_moved_value_and_changed_byte(tmp_path):
     assert f"table weighted.parent_weights: column weight at ({label}): " in text
     assert "relative 1e-09" in text and "raked_weight" not in text
     assert compare(SNAPSHOT) == []
+
+
+@pytest.mark.e2e
+def test_the_demo_neighbourhood_errors_follow_its_declared_design(fresh_demo):
+    """The demo declares its neighbourhoods as strata (design weights N_h / n_h, fpc N_h): its published 2018
+    neighbourhood estimates and SEs equal R's calibrate(calfun = "raking") on that design to 1e-6
+    (tests/fixtures/r_calibrate/make_demo_expected.R), and are far from rake()'s, which ignore the design
+    weights in the residuals (barrier S01 bereikbaar in W01: 0.079 against 0.404)."""
+    from pathlib import Path
+
+    expected = json.loads((Path(__file__).parent / "fixtures" / "r_calibrate" / "demo_expected.json").read_text())
+    with duckdb.connect(str(fresh_demo.warehouse), read_only=True) as con:
+        rows = con.execute("SELECT indicator, domain, estimate, se FROM indicators.indicators WHERE "
+                           "wave = '2018' AND breakdown = 'neighbourhood'").df()
+    published = {(r.indicator, r.domain): (r.estimate, r.se) for r in rows.itertuples()}
+    compared = 0
+    for indicator, cells in expected["calibrate"].items():
+        for domain, estimate, se, rake_se in zip(cells["domain"], cells["estimate"], cells["se"],
+                                                 expected["rake"][indicator]["se"]):
+            mine = published[(indicator, domain)]
+            if mine[1] != mine[1]:  # withheld (NaN): the index gate or a small cell
+                continue
+            assert mine[0] == pytest.approx(estimate, rel=1e-9), (indicator, domain)
+            assert mine[1] == pytest.approx(se, rel=1e-6), (indicator, domain)
+            compared += 1
+    assert compared >= 15
+    bereikbaar = expected["rake"]["barrier_prevalence.S01.bereikbaar"]["se"][0]
+    assert published[("barrier_prevalence.S01.bereikbaar", "W01")][1] < bereikbaar / 4

@@ -19,7 +19,7 @@ from instruments.catalogue import Measure, dimensions_of, resolve
 from instruments.conditions import Condition, em_variable
 from instruments.model import Column, Instrument
 from instruments.study import Study
-from pipelines.stages.weight import wave_margins, weighted_instrument
+from pipelines.stages.weight import design_arguments, wave_margins, weighted_instrument, weighted_survey, with_design
 from pipelines.version import code_version
 from warehouse import indicators as layer
 from warehouse import weighted
@@ -171,16 +171,23 @@ def read_inputs(con: duckdb.DuckDBPyConnection, study: Study, wave: str) -> tupl
         is_weighted = (role.weighted and population is not None
                        and weighted.has_weights(con, role.name, study.study_id, wave))
         calibration = population.margins if is_weighted else None
+        survey = weighted_survey(study, wave) if is_weighted else None
         # The survey language always: Cronbach's alpha is also reported per language.
-        columns = ["instrument_version", SURVEY_LANGUAGE, *needed_columns(indicators, role.name, own, calibration)]
+        columns = ["instrument_version", SURVEY_LANGUAGE, *needed_columns(indicators, role.name, own, calibration),
+                   *(survey.design.columns() if survey else [])]
+        columns = list(dict.fromkeys(columns))
+        design = {}
         if is_weighted:
-            frame = weighted.read_respondents(con, role.name, study.study_id, wave, columns)
+            # The design the raking started from, resolved on the same rows: the weighted base.
+            frame = with_design(weighted.read_respondents(con, role.name, study.study_id, wave, columns), survey,
+                                population)
+            design = design_arguments(survey.design)
         else:
             frame = read_respondents(con, role.name, study.study_id, wave, [*columns, "complete"])
             if not role.weighted:  # an unweighted instrument: its complete responses
                 frame = frame[frame["complete"].astype(bool)].drop(columns="complete").reset_index(drop=True)
         samples[role.name] = Sample(frame, "weight" if is_weighted else None, calibration, role.weighted,
-                                    role.breakdowns)
+                                    role.breakdowns, **design)
         versions |= set(frame["instrument_version"])
     inputs = IndicatorInputs(samples=samples, indicators=indicators, breakdowns=breakdowns,
                              min_n=study.publication.min_cell, min_group=study.publication.min_group_for_index,

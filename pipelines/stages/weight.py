@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from analyses import PopulationMargins, WeightingError, margins_from_csv, rake
-from instruments.study import Study
+from instruments.study import Design, Study, Survey
 from warehouse import weighted
 from warehouse.clean import read_respondents
 from warehouse.tables import read_table
@@ -19,10 +19,56 @@ def weighted_instrument(study: Study) -> str | None:
     return next(iter(study.weighted_instruments), None)
 
 
+# The design columns a declared design adds to the weighting base (``with_design``): a leading underscore, so no
+# clean column (a letter first) can be one.
+DESIGN_WEIGHT, STRATUM_SIZE = "_design_weight", "_stratum_size"
+
+
+def weighted_survey(study: Study, wave: str) -> Survey | None:
+    """The wave's survey of the weighted instrument that names the margins (and the design) it is raked to."""
+    name = weighted_instrument(study)
+    return next((s for s in study.surveys_in(wave) if s.instrument == name and s.margins), None)
+
+
+def design_arguments(design: Design) -> dict[str, str | None]:
+    """The columns of a frame made by ``with_design`` that ``rake``, ``replicate_weights`` and the estimates take
+    (``base_weight``, ``strata``, ``psu``, ``fpc``)."""
+    sized = design.stratum_sizes is not None
+    return {"base_weight": DESIGN_WEIGHT if sized else design.base_weight, "strata": design.strata,
+            "psu": design.psu, "fpc": STRATUM_SIZE if sized else design.fpc}
+
+
+def with_design(frame: pd.DataFrame, survey: Survey, population: PopulationMargins) -> pd.DataFrame:
+    """The weighting base with its declared design resolved: with ``stratum_sizes: margins``, each respondent's
+    stratum population N_h (``STRATUM_SIZE``, the fpc) and design weight N_h / n_h (``DESIGN_WEIGHT``), n_h the
+    stratum's respondents in ``frame``. A design column missing for a respondent is refused, naming it."""
+    design = survey.design
+    where = f"survey {survey.survey_id} (wave {survey.wave})"
+    for column in design.columns():
+        missing = int(frame[column].isna().sum())
+        if missing:
+            raise WeightingError(f"{where}: design column {column!r} is missing for {missing} respondents of the "
+                                 "weighting base")
+    if design.stratum_sizes is None:
+        return frame
+    sizes = population.margins.get(design.strata)
+    if sizes is None:
+        raise WeightingError(f"{where}: design stratum_sizes: margins, but {survey.margins.name} has no totals of "
+                             f"the strata column {design.strata!r}")
+    strata = frame[design.strata].astype(str)
+    unknown = sorted(set(strata) - {str(c) for c in sizes})
+    if unknown:
+        raise WeightingError(f"{where}: strata {', '.join(unknown[:10])} of {design.strata!r} have no population "
+                             f"total in {survey.margins.name}")
+    size = strata.map({str(c): float(t) for c, t in sizes.items()}).to_numpy(dtype=float)
+    counts = strata.map(strata.value_counts()).to_numpy(dtype=float)
+    return frame.assign(**{STRATUM_SIZE: size, DESIGN_WEIGHT: size / counts})
+
+
 def wave_margins(study: Study, wave: str) -> PopulationMargins | None:
     """The population margins of the wave's weighted survey, checked against the codebook's codes."""
     name = weighted_instrument(study)
-    survey = next((s for s in study.surveys_in(wave) if s.instrument == name and s.margins), None)
+    survey = weighted_survey(study, wave)
     if survey is None:
         return None
     instrument = study.instrument(name, wave)
@@ -69,11 +115,16 @@ def weight_wave(con: duckdb.DuckDBPyConnection, study: Study, wave: str) -> dict
                             None)
         return {"weighted": False, "reason": "no margins for this wave"}
     variables = list(population.margins)
+    survey = weighted_survey(study, wave)
+    design_columns = [c for c in survey.design.columns() if c not in variables]
     # Only the columns raking reads (a million respondents' questionnaires would not fit as text).
-    parents = read_respondents(con, name, study.study_id, wave, ["respondent_id", "complete", *variables])
+    parents = read_respondents(con, name, study.study_id, wave,
+                               ["respondent_id", "complete", *variables, *design_columns])
     flags = read_table(con, "clean", "quality_flags", study_id=study.study_id, wave=wave)
     base, incomplete = weighting_base(parents, flags, variables, name)
-    result = rake(base, population.margins, trim=study.trim)
+    base = with_design(base, survey, population)
+    result = rake(base, population.margins, base_weight=design_arguments(survey.design)["base_weight"],
+                  trim=study.trim)
     frame = base[["survey_id", "response_id", "respondent_id", *variables]].assign(
         weight=result.weights.to_numpy(),
         raked_weight=(result.raked_weights if result.raked_weights is not None else result.weights).to_numpy())

@@ -180,14 +180,55 @@ def test_an_instrument_the_study_does_not_declare():
 
 def test_a_sampling_design_names_columns_of_its_instrument(copy):
     study_file = copy / "study.yaml"
-    _edit(study_file, "margins: margins_2018.csv}", "margins: margins_2018.csv, design: {strata: wijk}}")
     study, problems = _read(copy)
     assert problems == [] and check_study(study) == []
-    assert next(s for s in study.surveys if s.survey_id == 418201).design == Design(strata="wijk")
-    assert next(s for s in study.surveys if s.survey_id == 421201).design == Design()
-    _edit(study_file, "design: {strata: wijk}", "design: {strata: wijk, psu: buurt}")
+    # The demo's own: neighbourhoods as strata, their sizes from the margins file.
+    declared = Design(strata="wijk", stratum_sizes="margins")
+    assert next(s for s in study.surveys if s.survey_id == 418201).design == declared
+    assert next(s for s in study.surveys if s.survey_id == 418202).design == Design()
+    _edit(study_file, "margins: margins_2018.csv, design: {strata: wijk, stratum_sizes: margins}}",
+          "margins: margins_2018.csv, design: {strata: wijk, psu: buurt}}")
     _assert_reported(_check(copy), study_file, "{survey_id: 418201",
                      "survey 418201: design column 'buurt' is not a column of parent")
+
+
+@pytest.mark.parametrize("design, expected", [
+    ("{strata: wijk, variance: replicates}", Design(strata="wijk", variance="replicates", method="jackknife")),
+    ("{strata: wijk, stratum_sizes: margins, variance: replicates, replicates: {method: bootstrap, seed: 7}}",
+     Design(strata="wijk", stratum_sizes="margins", variance="replicates", method="bootstrap", count=200, seed=7)),
+    ("{variance: replicates, replicates: {method: bootstrap, count: 50, seed: 1}}",
+     Design(variance="replicates", method="bootstrap", count=50, seed=1)),
+])
+def test_a_design_chooses_its_variance(copy, design, expected):
+    study_file = copy / "study.yaml"
+    _edit(study_file, "design: {strata: wijk, stratum_sizes: margins}}", f"design: {design}}}")
+    study, problems = _read(copy)
+    assert problems == [] and check_study(study) == []
+    assert next(s for s in study.surveys if s.survey_id == 418201).design == expected
+
+
+@pytest.mark.parametrize("design, message", [
+    ("{strata: wijk, stratum_sizes: census}", "only 'margins'"),
+    ("{stratum_sizes: margins}", "stratum_sizes: margins needs strata"),
+    ("{strata: wijk, stratum_sizes: margins, fpc: wijk}", "no fpc or base_weight beside it"),
+    ("{variance: bootstrap}", "choose linearisation or replicates"),
+    ("{replicates: {method: jackknife}}", "given, but variance is not 'replicates'"),
+    ("{variance: replicates, replicates: {method: bootstrap}}", "a bootstrap needs a seed"),
+    ("{variance: replicates, replicates: {method: jackknife, count: 20}}", "{method: jackknife}"),
+    ("{variance: replicates, replicates: {method: bootstrap, count: 1, seed: 1}}", "count: <at least 2>"),
+    ("{strata: \"wijk; DROP TABLE x\"}", "is not a clean column name"),
+])
+def test_a_design_that_cannot_be_used_is_refused(copy, design, message):
+    study_file = copy / "study.yaml"
+    _edit(study_file, "design: {strata: wijk, stratum_sizes: margins}}", f"design: {design}}}")
+    _assert_reported(_check(copy), study_file, "margins: margins_2018.csv, design", message)
+
+
+def test_a_design_needs_margins(copy):
+    study_file = copy / "study.yaml"
+    _edit(study_file, "export: data/survey_418202_2018_field_actor.csv}",
+          "export: data/survey_418202_2018_field_actor.csv, design: {strata: wijk}}")
+    _assert_reported(_check(copy), study_file, "{survey_id: 418202", "design given, but no margins")
 
 
 BREAKDOWN = "breakdowns:\n  {name}:\n    column: {column}\n    title: {{nl: x, fr: x, en: x}}\n"
