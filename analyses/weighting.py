@@ -137,6 +137,60 @@ def _errors(w: np.ndarray, codes: list[tuple[str, np.ndarray, np.ndarray]]) -> f
     return max(float(np.max(np.abs(np.bincount(c, weights=w, minlength=len(t)) - t) / t)) for _, c, t in codes)
 
 
+def _base_weights(frame: pd.DataFrame, base_weight: str | None) -> np.ndarray:
+    if base_weight is None:
+        return np.ones(len(frame))
+    w = frame[base_weight].to_numpy(dtype=float).copy()
+    if not np.isfinite(w).all() or (w <= 0).any():
+        raise WeightingError(f"base weight {base_weight!r} must be positive and finite for every respondent")
+    return w
+
+
+def _sweep(w: np.ndarray, codes: list[tuple[str, np.ndarray, np.ndarray]], tol: float,
+           max_iter: int) -> tuple[int, float]:
+    """Rakes ``w`` in place until the largest relative margin error is below ``tol`` or ``max_iter`` sweeps
+    are done; returns the sweeps and that error (converged when it is below ``tol``). Zero weights stay zero:
+    every category must hold some weight (the callers check)."""
+    # Each sweep measures every margin just before adjusting it: when all were already within ``tol``,
+    # the weights have converged (and that sweep moved them by less than ``tol``).
+    iterations, error = 0, np.inf
+    while error >= tol and iterations < max_iter:
+        error = 0.0
+        for _, c, t in codes:
+            sums = np.bincount(c, weights=w, minlength=len(t))
+            error = max(error, float(np.max(np.abs(sums - t) / t)))
+            w *= (t / sums)[c]
+        iterations += 1
+    return iterations, error
+
+
+def _check_trim(trim: tuple[float, float]) -> tuple[float, float]:
+    low, high = trim
+    if not 0 < low < 1 < high:
+        raise WeightingError(f"trim bounds must satisfy 0 < low < 1 < high, got {trim}")
+    return low, high
+
+
+def _trim(w: np.ndarray, trim: tuple[float, float]) -> tuple[int, int]:
+    """Bounds the positive weights of ``w`` (in place) to [low, high] x their mean and spreads the trimmed
+    amount equally over the untrimmed positive weights, in one pass (R's ``trimWeights(strict = FALSE)``).
+    Zero weights (respondents a replicate leaves out) stay zero and do not count in the mean: a replicate's
+    mean weight is that of its own respondents, as the full sample's is of all respondents. Returns how
+    many weights were raised and lowered."""
+    low, high = _check_trim(trim)
+    positive = w > 0
+    mean = w[positive].mean()
+    lower, upper = low * mean, high * mean
+    below, above = positive & (w < lower), w > upper
+    low_count, high_count = int(below.sum()), int(above.sum())
+    if low_count or high_count:
+        excess = float(w[above].sum() - upper * high_count) - float(lower * low_count - w[below].sum())
+        w[below], w[above] = lower, upper
+        inside = positive & ~(below | above)
+        w[inside] += excess / inside.sum()
+    return low_count, high_count
+
+
 def rake(
     frame: pd.DataFrame,
     margins: Margins,
@@ -155,43 +209,22 @@ def rake(
     [low, high] x their mean and spreads the trimmed amount equally over the untrimmed weights, in one
     pass, as R's ``trimWeights(strict = FALSE)``; the margins then hold only approximately.
     """
-    codes = _codes(frame, margins)
+    return _rake(frame, _codes(frame, margins), base_weight=base_weight, max_iter=max_iter, tol=tol, trim=trim)
+
+
+def _rake(frame: pd.DataFrame, codes: list[tuple[str, np.ndarray, np.ndarray]], *, base_weight: str | None,
+          max_iter: int, tol: float, trim: tuple[float, float] | None) -> RakingResult:
     n = len(frame)
-    if base_weight is None:
-        w = np.ones(n)
-    else:
-        w = frame[base_weight].to_numpy(dtype=float).copy()
-        if not np.isfinite(w).all() or (w <= 0).any():
-            raise WeightingError(f"base weight {base_weight!r} must be positive and finite for every respondent")
-    # Each sweep measures every margin just before adjusting it: when all were already within ``tol``,
-    # the weights have converged (and that sweep moved them by less than ``tol``).
-    iterations, error = 0, np.inf
-    while error >= tol:
-        if iterations >= max_iter:
-            raise WeightingError(f"raking did not converge in {max_iter} iterations: the largest margin error "
-                                 f"is still {error:.3g} (relative); check the margins and sparse categories")
-        error = 0.0
-        for _, c, t in codes:
-            sums = np.bincount(c, weights=w, minlength=len(t))
-            error = max(error, float(np.max(np.abs(sums - t) / t)))
-            w *= (t / sums)[c]
-        iterations += 1
+    w = _base_weights(frame, base_weight)
+    iterations, error = _sweep(w, codes, tol, max_iter)
+    if error >= tol:
+        raise WeightingError(f"raking did not converge in {max_iter} iterations: the largest margin error "
+                             f"is still {error:.3g} (relative); check the margins and sparse categories")
     error = _errors(w, codes)
     raked = w.copy()
     low_count = high_count = 0
     if trim is not None:
-        low, high = trim
-        if not 0 < low < 1 < high:
-            raise WeightingError(f"trim bounds must satisfy 0 < low < 1 < high, got {trim}")
-        mean = w.mean()
-        lower, upper = low * mean, high * mean
-        below, above = w < lower, w > upper
-        low_count, high_count = int(below.sum()), int(above.sum())
-        if low_count or high_count:
-            excess = float(w[above].sum() - upper * high_count) - float(lower * low_count - w[below].sum())
-            w[below], w[above] = lower, upper
-            inside = ~(below | above)
-            w[inside] += excess / inside.sum()
+        low_count, high_count = _trim(w, trim)
     total = float(w.sum())
     n_eff = kish_n_eff(total, float(np.square(w).sum()))
     index = frame.index
