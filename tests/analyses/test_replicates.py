@@ -240,6 +240,12 @@ def test_trimming_in_each_replicate_by_hand(parents):
     low_counts, high_counts = np.array(counts).T
     assert low_counts.min() > 0 and high_counts.min() > 0  # every replicate trimmed at both ends...
     assert len(set(counts)) > 1  # ...and not all alike
+    # Without margins the design weights are trimmed, in the full sample and in each replicate alike.
+    unraked = replicate_weights(data, None, trim=(0.5, 1.5), **kwargs)
+    base = data["design_weight"].to_numpy()
+    assert unraked.full.min() == pytest.approx(0.5 * base.mean()) and unraked.full.max() < base.max()
+    assert unraked.full.sum() == pytest.approx(base.sum(), rel=1e-12)
+    assert np.allclose(unraked.weights.sum(), base.sum(), rtol=1e-12, atol=0)
 
 
 def test_an_emptied_category_names_the_replicate(parents):
