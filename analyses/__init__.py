@@ -6,7 +6,15 @@ from analyses.indicator_table import Indicator, IndicatorInputs, Sample, ScaleIt
 from analyses.margins import PopulationMargins, margins_from_csv, margins_from_table
 from analyses.quality import QualityInputs, QualityRules, quality_flags
 from analyses.reliability import cronbach_alpha
-from analyses.weighting import RakingResult, ReplicateWeights, WeightingError, kish_n_eff, rake, replicate_columns
+from analyses.weighting import (
+    RakingResult,
+    ReplicateWeights,
+    WeightingError,
+    kish_n_eff,
+    rake,
+    replicate_columns,
+    replicate_weights,
+)
 
 __all__ = [
     "Indicator",
@@ -32,6 +40,7 @@ __all__ = [
     "quality_flags",
     "rake",
     "replicate_columns",
+    "replicate_weights",
     "suppress_small_cells",
     "survey_mean",
     "survey_total",

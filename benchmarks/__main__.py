@@ -1,6 +1,7 @@
 """`make bench`: time and peak memory of the pipeline's stages, on the demo and on large synthetic surveys,
-the dashboard (site build, size, first chart painted in headless Chromium: benchmarks/dashboard.py), and
-raking a million respondents beside weightipy and R's survey::rake (benchmarks/rake.py).
+the dashboard (site build, size, first chart painted in headless Chromium: benchmarks/dashboard.py),
+raking a million respondents beside weightipy and R's survey::rake (benchmarks/rake.py), and 200 bootstrap
+replicate weights of 100,000 respondents, each raked again, beside R (benchmarks/replicates.py).
 
 Usage: python -m benchmarks [--sizes 10000,100000] [--out benchmarks/results]
 Each size is a parent survey of that many responses, generated like the demo study (same instrument,
@@ -193,6 +194,11 @@ def main() -> None:
     report["survey_mean"] = json.loads(estimate_run.stdout.strip().splitlines()[-1]) if estimate_run.returncode == 0 \
         else {"failed": estimate_run.stderr[-1000:]}
     print(json.dumps({"survey_mean": report["survey_mean"]}), flush=True)
+    replicate_run = subprocess.run([sys.executable, "-m", "benchmarks.replicates"], capture_output=True, text=True,
+                                   timeout=7200)
+    report["replicate_weights"] = json.loads(replicate_run.stdout.strip().splitlines()[-1]) \
+        if replicate_run.returncode == 0 else {"failed": replicate_run.stderr[-1000:]}
+    print(json.dumps({"replicate_weights": report["replicate_weights"]}), flush=True)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
