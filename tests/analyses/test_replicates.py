@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analyses import WeightingError, rake, replicate_columns, replicate_weights
+from analyses import WeightingError, rake, replicate_columns, replicate_weights, survey_mean, survey_total
+from analyses.estimates import survey_means
 from analyses.margins import margins_from_table
 from tests.conftest import SHARED
 
@@ -318,3 +319,60 @@ def test_refusals_say_what_is_wrong(parents, change, kwargs, message):
     with pytest.raises(WeightingError, match=re.escape(message)):
         replicate_weights(frame, margins, base_weight="design_weight", strata="neighbourhood",
                           **{"fpc": None, **kwargs})
+
+
+# -- estimates from replicate weights: survey_mean / survey_means / survey_total(replicates=) ------------------
+
+
+def test_survey_means_from_jkn_replicates_equal_r(parents, jkn, expected):
+    """The estimates use the replicate weights' full-sample weights, the SEs their replicates (R's svymean and
+    svyby on the re-raked JKn design), and df is R's degf (the rank of the replicate weights less one)."""
+    data, _ = parents
+    r = expected["jkn"]
+    overall = survey_means(data, VARIABLES, replicates=jkn)
+    for row in overall.itertuples():
+        assert row.estimate == pytest.approx(r["mean"][row.variable]["estimate"], rel=1e-8)
+        assert row.se == pytest.approx(r["mean"][row.variable]["se"], rel=1e-6)
+    assert (overall["df"] == r["replication"]["degf"]).all()
+    for variable in VARIABLES:
+        for by, kind, function in (("neighbourhood", "mean", survey_mean), ("education", "mean", survey_mean),
+                                   ("neighbourhood", "total", survey_total)):
+            rows = function(data, variable, by=by, replicates=jkn)
+            want = r[f"{kind}_by_{by}"][variable]
+            assert set(rows[by]) == set(want)
+            for row in rows.itertuples():
+                cell = want[getattr(row, by)]
+                assert row.estimate == pytest.approx(cell["estimate"], rel=1e-8)
+                assert row.se == pytest.approx(cell["se"], rel=1e-6), (variable, by, kind)
+
+
+def test_survey_mean_from_jk1_replicates_equals_r(apiclus1, expected):
+    data, totals = apiclus1
+    r = expected["jk1"]["raked"]
+    rw = replicate_weights(data, totals, base_weight="pw", psu="dnum", fpc="fpc")
+    mean = survey_mean(data, "api00", replicates=rw).iloc[0]
+    assert mean["se"] == pytest.approx(r["mean_api00"]["api00"]["se"], rel=1e-6)
+    assert mean["df"] == r["replication"]["degf"]
+    by = survey_mean(data, "api00", by="stype", replicates=rw)
+    for row in by.itertuples():
+        assert row.se == pytest.approx(r["mean_api00_by_stype"][row.stype]["se"], rel=1e-6)
+    total = survey_total(data, "enroll", replicates=rw).iloc[0]
+    assert total["se"] == pytest.approx(r["total_enroll"]["enroll"]["se"], rel=1e-6)
+
+
+def test_replicates_carry_the_whole_design(parents, jkn):
+    """replicates= excludes the other design arguments, and must cover the frame's rows; mse centres on the
+    full-sample estimate (never below the spread around the replicates' mean)."""
+    data, margins = parents
+    with pytest.raises(ValueError, match="replicates= carries the whole design"):
+        survey_mean(data, "knows_service", replicates=jkn, weight="design_weight")
+    with pytest.raises(ValueError, match="rows of the frame have no replicate weights"):
+        survey_mean(data.set_index(data.index + 1000), "knows_service", replicates=jkn)
+    plain = survey_mean(data, "knows_service", replicates=jkn).iloc[0]
+    mse = survey_mean(data, "knows_service", replicates=jkn, mse=True).iloc[0]
+    assert mse["estimate"] == plain["estimate"] and mse["se"] > plain["se"]
+    # A subset of the rows is a subset of the replicate weights' rows: estimated on those.
+    half = data.iloc[::2]
+    sub = survey_mean(half, "knows_service", replicates=jkn).iloc[0]
+    w = jkn.full.loc[half.index]
+    assert sub["estimate"] == pytest.approx(float((w * half["knows_service"]).sum() / w.sum()), rel=1e-12)
