@@ -240,10 +240,7 @@ class Design:
 
     @property
     def replicate_degrees(self) -> int:
-        if not hasattr(self, "_replicate_degrees"):
-            # R's degf of a replicate design: the rank of the replicate weights less one.
-            self._replicate_degrees = int(np.linalg.matrix_rank(self.replicate_matrix)) - 1
-        return self._replicate_degrees
+        return self.replicates.degrees_of_freedom  # computed once per set of replicate weights
 
     def _residuals(self, scores: np.ndarray) -> np.ndarray:
         """The scores (n x k) replaced by their calibration residuals when the weights were raked."""
@@ -518,7 +515,9 @@ def survey_means(
         raise ValueError(f"survey_means: the design's rows ({design.n}) are not the frame's ({len(frame)} rows): "
                          "resolve the design on the same rows, in the same order")
     by_columns = [by] if isinstance(by, str) else list(by or [])
-    if design.independent_rows and (not design.groups or design.projection is not None) and len(by_columns) <= 1:
+    if design.replicates is not None and len(by_columns) <= 1:
+        parts = [_means_by_replicates(design, frame, list(variables), _domain_codes(frame, by), ci)]
+    elif design.independent_rows and (not design.groups or design.projection is not None) and len(by_columns) <= 1:
         domains = _domain_codes(frame, by)  # once for every variable
         parts = [_means_by_sums(design, frame, v, domains, ci, df).assign(variable=v) for v in variables]
     else:
@@ -537,6 +536,61 @@ def _domain_codes(frame: pd.DataFrame, by) -> tuple[list[str], np.ndarray, list[
         codes, keys = pd.factorize(frame[columns[0]], sort=True)
         return columns, codes, [(k,) for k in keys]
     return columns, np.zeros(len(frame), dtype=np.intp), [()]
+
+
+def _means_by_replicates(design: Design, frame: pd.DataFrame, variables: list[str], domains, ci: str) -> pd.DataFrame:
+    """``_estimate_in`` of several variables at once from replicate weights: the rows sorted by domain once, each
+    domain's replicate sums of every variable one matrix product (its rows of the replicate weights by the
+    variables' values), not a vector per domain and variable. The rows of each variable, with ``variable``."""
+    columns, codes, keys = domains
+    k, b = len(keys), len(variables)
+    values = np.column_stack([pd.to_numeric(frame[v], errors="coerce").to_numpy(dtype=float) for v in variables]) \
+        if b else np.zeros((len(frame), 0))
+    observed = ~np.isnan(values)
+    y0 = np.where(observed, values, 0.0)
+    binary = [bool(o.any()) and bool(np.all((y[o] == 0) | (y[o] == 1))) for y, o in zip(values.T, observed.T)]
+    w, valid = design.w, codes >= 0
+    # One sparse matrix holds each row's values and observed flags in its domain's columns: its product with the
+    # replicate weights is every domain's replicate sums (numerator and denominator) at once.
+    rows = np.flatnonzero(valid)
+    columns_of = codes[rows][:, None] * (2 * b) + np.arange(2 * b)[None, :]
+    entries = np.concatenate([y0[rows], observed[rows].astype(float)], axis=1)
+    sums = sparse.csr_matrix((entries.ravel(), (np.repeat(rows, 2 * b), columns_of.ravel())),
+                             shape=(len(frame), k * 2 * b))
+    totals = np.asarray((sums.T @ design.replicate_matrix).T).reshape(-1, k, 2, b)  # replicate x domain x (y, n)
+    top, bottom = totals[:, :, 0, :], totals[:, :, 1, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        thetas = np.where(bottom > 0, top / np.where(bottom > 0, bottom, 1), np.nan)
+
+    def by_domain(weights):  # (k x b) sums over each domain's rows with a value
+        return np.stack([np.bincount(codes[valid], weights=weights[valid, j], minlength=k) for j in range(b)], 1) \
+            if b else np.zeros((k, 0))
+
+    ones = observed.astype(float)
+    count, W, Wy = by_domain(ones), by_domain(w[:, None] * ones), by_domain(w[:, None] * y0)
+    Wyy, S2 = by_domain(w[:, None] * y0 * y0), by_domain((w * w)[:, None] * ones)
+    has = W > 0
+    m = np.where(has, Wy / np.where(has, W, 1), np.nan)
+    variance = design.replicates.variance(thetas.reshape(len(thetas), -1), m.reshape(-1), mse=design.mse)
+    variance = variance.reshape(k, b)
+    degrees = design.replicate_degrees
+    rows = []
+    for j, variable in enumerate(variables):
+        method = _method(ci, binary[j])
+        for d, key in enumerate(keys):
+            if not has[d, j]:
+                rows.append((variable, *key, np.nan, np.nan, np.nan, np.nan, 0, 0.0, np.nan, 0, np.nan, method, 0.0,
+                             binary[j]))
+                continue
+            n_d, weight_sum, mean = int(count[d, j]), float(W[d, j]), float(m[d, j])
+            deff = np.nan
+            if n_d > 1 and weight_sum > n_d:
+                spread = float((Wyy[d, j] - 2 * mean * Wy[d, j] + mean**2 * weight_sum) / weight_sum) * n_d / (n_d - 1)
+                srs = spread * (weight_sum - n_d) / (weight_sum * n_d)
+                deff = variance[d, j] / srs if srs > 0 else np.nan
+            rows.append((variable, *key, mean, float(np.sqrt(max(variance[d, j], 0.0))), np.nan, np.nan, n_d,
+                         float(kish_n_eff(weight_sum, S2[d, j])), deff, degrees, np.nan, method, weight_sum, binary[j]))
+    return pd.DataFrame(rows, columns=["variable", *columns, *RESULT_COLUMNS, "_binary"])
 
 
 def _means_by_sums(design: Design, frame: pd.DataFrame, variable: str, domains, ci: str,

@@ -75,6 +75,19 @@ class ReplicateWeights:
     def count(self) -> int:
         return self.weights.shape[1]
 
+    @functools.cached_property
+    def degrees_of_freedom(self) -> int:
+        """R's ``degf`` of a replicate design: the rank of its replicate weights less one, whatever subset is
+        estimated on. The rank from the singular values of the weights' R factor (one QR of n x R, not an SVD
+        of it), counted with numpy's ``matrix_rank`` tolerance."""
+        matrix = self.weights.to_numpy(dtype=float)
+        if not matrix.size:
+            return 0
+        triangle = np.linalg.qr(matrix, mode="r") if matrix.shape[0] > matrix.shape[1] else matrix
+        values = np.linalg.svd(triangle, compute_uv=False)
+        tolerance = values.max(initial=0.0) * max(matrix.shape) * np.finfo(float).eps
+        return int((values > tolerance).sum()) - 1
+
     def variance(self, replicate_estimates: np.ndarray, full_estimate: np.ndarray | float | None = None,
                  mse: bool = False) -> np.ndarray:
         """The variance of each column of ``replicate_estimates`` (replicates x k, one estimate per replicate

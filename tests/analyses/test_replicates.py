@@ -376,3 +376,17 @@ def test_replicates_carry_the_whole_design(parents, jkn):
     sub = survey_mean(half, "knows_service", replicates=jkn).iloc[0]
     w = jkn.full.loc[half.index]
     assert sub["estimate"] == pytest.approx(float((w * half["knows_service"]).sum() / w.sum()), rel=1e-12)
+
+
+def test_survey_means_by_domain_from_replicates_is_survey_mean(parents, jkn):
+    """survey_means' block path (one sparse product for every variable and domain) equals survey_mean's, with a
+    missing value, an empty domain and a domain without answers."""
+    data, _ = parents
+    data = data.assign(satisfaction=data["satisfaction"], cell=np.where(data.index < 5, "few", data["education"]))
+    data.loc[data["cell"] == "few", "barrier_cost"] = np.nan
+    variables = [*VARIABLES, "satisfaction"]
+    for by in (None, "neighbourhood", "cell"):
+        block = survey_means(data, variables, by=by, replicates=jkn)
+        single = pd.concat([survey_mean(data, v, by=by, replicates=jkn).assign(variable=v) for v in variables],
+                           ignore_index=True)[block.columns]
+        pd.testing.assert_frame_equal(block, single, check_exact=False, rtol=1e-10, check_dtype=False)
