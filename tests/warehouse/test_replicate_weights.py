@@ -1,15 +1,23 @@
 """warehouse/weighted.py's replicate weights: stored long with the wave's weights, read back wide, replaced with
-the wave, and carried whole by a backup."""
+the wave, erased with their respondent, and carried whole by a backup."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from analyses.weighting import ReplicateWeights, replicate_columns
-from warehouse import weighted
+from instruments.limesurvey_export import read_export
+from instruments.study import DEMO_STUDY, load_study
+from tests.conftest import DEMO_EXPORTS
+from warehouse import purge, raw, weighted
 from warehouse.backup import backup, restore
+from warehouse.clean import build_clean
 from warehouse.connection import connect
 from warehouse.paths import Locations
+from warehouse.pseudonyms import pseudonym
+
+KEY = b"test-key"
+
 
 def _weights(keys: list[tuple[int, int]]) -> pd.DataFrame:
     """A weights frame for ``keys`` (survey, response), in the order given, with weights 1.5, 2.5, ..."""
@@ -133,6 +141,55 @@ def test_replicates_that_cannot_give_a_variance_are_refused_and_nothing_changes(
         weighted.write_wave(con, "s", "2018", "parent", _weights(KEYS[::-1]), None, replicates=broken(good))
     assert _long(con) == before
     assert weighted.read_weights(con, "parent", "s")["response_id"].tolist() == [2, 9, 30, 1, 4]
+
+
+@pytest.fixture
+def parents(con):
+    """The demo's 2018 parents loaded, cleaned and weighted, each with 6 replicate weights."""
+    instrument = load_study(DEMO_STUDY).instrument("parent", "2018")
+    path = DEMO_EXPORTS / "survey_418201_2018_parent.csv"
+    responses = [dict(r) for r in read_export(path).responses]
+    raw.append(con, raw.Batch("file", DEMO_STUDY, 418201, "2018", "parent", instrument.version, path.name,
+                              responses), pseudonym_key=KEY)
+    build_clean(con, study_id=DEMO_STUDY, wave="2018", instrument=instrument)
+    clean = con.execute("SELECT survey_id, response_id, respondent_id FROM clean.parent_responses "
+                        "ORDER BY survey_id, response_id").df()
+    weights = clean.assign(weight=np.linspace(5.0, 9.0, len(clean)), raked_weight=np.linspace(5.0, 9.0, len(clean)))
+    weighted.write_wave(con, DEMO_STUDY, "2018", "parent", weights, None, replicates=_replicates(weights, 6))
+    return responses, weights
+
+
+def test_erasure_removes_the_respondents_replicate_weights(con, parents):
+    responses, weights = parents
+    person = next(r for r in responses if r["token"] and int(r["id"]) in set(weights["response_id"]))
+    respondent = pseudonym(KEY, DEMO_STUDY, person["token"], 0, 0)
+    before, _ = weighted.read_replicates(con, "parent", DEMO_STUDY, "2018")
+    assert int(person["id"]) in set(before["response_id"])  # the test can fail: they have replicate weights
+
+    result = purge.erase_respondents(con, DEMO_STUDY, key=KEY, tokens=[person["token"]], reason="request 18",
+                                     operator="dm")
+
+    after, design = weighted.read_replicates(con, "parent", DEMO_STUDY, "2018")
+    assert int(person["id"]) not in set(after["response_id"]) and design["replicates"] == 6
+    assert not con.execute("SELECT count(*) FROM weighted.parent_replicate_weights WHERE response_id = ?",
+                           [int(person["id"])]).fetchall()[0][0]
+    kept = before[before["response_id"] != int(person["id"])].reset_index(drop=True)
+    assert after.equals(kept)  # nobody else's replicate weights change
+    assert respondent not in set(weighted.read_weights(con, "parent", DEMO_STUDY)["respondent_id"])
+    assert result.warehouse_rows >= 6 + 1 + 2  # replicates, weight, clean and missing rows
+
+
+def test_erasure_by_a_pseudonym_the_raw_layer_no_longer_holds(con, parents):
+    """A warehouse whose raw layer already lost the respondent (restored from an older backup): their responses
+    are found through the warehouse's own tables."""
+    _, weights = parents
+    gone, other = weights.iloc[0], weights.iloc[1]
+    con.execute("DELETE FROM raw.responses WHERE respondent_id = ?", [gone["respondent_id"]])
+    purge.erase_respondents(con, DEMO_STUDY, key=KEY, respondent_ids=[gone["respondent_id"],
+                                                                      other["respondent_id"]],
+                            reason="request", operator="dm")
+    left = set(weighted.read_replicates(con, "parent", DEMO_STUDY, "2018")[0]["response_id"])
+    assert not {int(gone["response_id"]), int(other["response_id"])} & left and len(left) == len(weights) - 2
 
 
 def test_a_backup_carries_replicate_weights_and_designs(tmp_path):
