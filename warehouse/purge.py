@@ -56,20 +56,39 @@ def _surveys(con: duckdb.DuckDBPyConnection, study_id: str, wave: str | None = N
     return [row[0] for row in con.execute(sql + " ORDER BY survey_id", params).fetchall()]
 
 
-def _warehouse_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Every base table of the warehouse (not the raw layer) that holds respondent rows."""
-    rows = con.execute(
-        """SELECT t.schema_name, t.table_name FROM duckdb_tables() AS t
-           WHERE t.database_name = current_database()
-             AND EXISTS (SELECT 1 FROM duckdb_columns() AS c WHERE c.database_name = t.database_name
-                         AND c.schema_name = t.schema_name AND c.table_name = t.table_name
-                         AND c.column_name = 'respondent_id')
-             AND EXISTS (SELECT 1 FROM duckdb_columns() AS c WHERE c.database_name = t.database_name
-                         AND c.schema_name = t.schema_name AND c.table_name = t.table_name
-                         AND c.column_name = 'study_id')
-           ORDER BY ALL"""
-    ).fetchall()
+def _warehouse_tables(con: duckdb.DuckDBPyConnection, *columns: str, without: str | None = None) -> list[str]:
+    """Every base table of the warehouse (not the raw layer) with a ``study_id`` and each of ``columns``, and
+    without the column ``without``."""
+    has = ("EXISTS (SELECT 1 FROM duckdb_columns() AS c WHERE c.database_name = t.database_name "
+           "AND c.schema_name = t.schema_name AND c.table_name = t.table_name AND c.column_name = ?)")
+    wanted = [has] * (1 + len(columns)) + ([f"NOT {has}"] if without else [])
+    rows = con.execute(f"SELECT t.schema_name, t.table_name FROM duckdb_tables() AS t "
+                       f"WHERE t.database_name = current_database() AND {' AND '.join(wanted)} ORDER BY ALL",
+                       ["study_id", *columns, *([without] if without else [])]).fetchall()
     return [f"{quote_ident(schema)}.{quote_ident(table)}" for schema, table in rows]
+
+
+def _erase_responses(con: duckdb.DuckDBPyConnection, study_id: str, subjects: list[str]) -> int:
+    """Delete the rows of the respondents' responses from the warehouse tables keyed by response without a
+    pseudonym (replicate weights: a row per respondent and replicate, too many to repeat it on); returns the
+    rows deleted. Their responses are those the raw layer and the warehouse's own tables name."""
+    tables = _warehouse_tables(con, "survey_id", "response_id", without="respondent_id")
+    if not tables:
+        return 0
+    named = ["SELECT survey_id, response_id FROM raw.responses WHERE study_id = $study_id "
+             "AND list_contains($subjects, respondent_id)"]
+    named += [f"SELECT survey_id, response_id FROM {table} WHERE study_id = $study_id "
+              "AND list_contains($subjects, respondent_id)"
+              for table in _warehouse_tables(con, "survey_id", "response_id", "respondent_id")]
+    keys = con.execute(" UNION ".join(named), {"study_id": study_id, "subjects": subjects}).fetchall()
+    if not keys:
+        return 0
+    pairs = {"study_id": study_id, "surveys": [s for s, _ in keys], "responses": [r for _, r in keys]}
+    return sum(
+        con.execute(f"DELETE FROM {table} AS t USING (SELECT unnest($surveys) AS survey_id, "
+                    "unnest($responses) AS response_id) AS k WHERE t.study_id = $study_id "
+                    "AND t.survey_id = k.survey_id AND t.response_id = k.response_id", pairs).fetchall()[0][0]
+        for table in tables)
 
 
 def _log(con: duckdb.DuckDBPyConnection, result: PurgeResult, study_id: str, wave: str | None, reason: str,
@@ -125,10 +144,11 @@ def erase_respondents(con: duckdb.DuckDBPyConnection, study_id: str, *, key: byt
     # DuckDB writes one attached file per transaction: the warehouse first, then the raw layer with the log
     # row. Should the second fail, the raw layer still holds the respondents and the purge can be run again.
     with transaction(con):
-        deleted = sum(
+        deleted = _erase_responses(con, study_id, subjects)  # first, while the weights name their responses
+        deleted += sum(
             con.execute(f"DELETE FROM {table} WHERE study_id = ? AND list_contains(?, respondent_id)",
                         [study_id, subjects]).fetchall()[0][0]
-            for table in _warehouse_tables(con))
+            for table in _warehouse_tables(con, "respondent_id"))
     with transaction(con):
         touched = con.execute(
             "SELECT count(DISTINCT (survey_id, response_id)), count(*) FROM raw.responses "

@@ -100,7 +100,8 @@ CREATE TABLE IF NOT EXISTS meta.quality_report (
     PRIMARY KEY (study_id, wave, instrument, survey_id, flag)
 );
 -- weighted.<instrument>_weights, one per weighted instrument, is created with its first rows
--- (warehouse/weighted.py: WEIGHTS_DDL).
+-- (warehouse/weighted.py: WEIGHTS_DDL); weighted.<instrument>_replicate_weights and weighted.replicate_designs
+-- with a study's first replicate weights (REPLICATES_DDL, DESIGNS_DDL).
 -- One row per weighted wave: what the weighting stage measured (pipelines/stages/weight.py). The asset checks
 -- and the method page read it.
 CREATE TABLE IF NOT EXISTS weighted.weighting_diagnostics (

@@ -5,7 +5,8 @@ A rerun therefore replaces its own rows and leaves every other study and wave un
 
 from __future__ import annotations
 
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 
 import duckdb
 import pandas as pd
@@ -31,6 +32,15 @@ def replace_waves(con: duckdb.DuckDBPyConnection, frames: dict[tuple[str, str], 
                   study_id: str, wave: str) -> dict[tuple[str, str], int]:
     """``replace_wave`` for several tables (schema, table) -> frame in one transaction: a stage's tables
     change together or not at all. Returns the row count per table."""
+    with replacing_waves(con, frames, study_id=study_id, wave=wave) as counts:
+        return counts
+
+
+@contextmanager
+def replacing_waves(con: duckdb.DuckDBPyConnection, frames: dict[tuple[str, str], pd.DataFrame], *,
+                    study_id: str, wave: str) -> Iterator[dict[tuple[str, str], int]]:
+    """``replace_waves`` with the transaction left open for the block: what the caller writes there (a table
+    filled by SQL rather than from a frame) commits with the frames or not at all."""
     slices = {}
     for key, frame in frames.items():
         slice_ = frame.assign(study_id=study_id, wave=wave)
@@ -43,7 +53,7 @@ def replace_waves(con: duckdb.DuckDBPyConnection, frames: dict[tuple[str, str], 
                 target = qualified(schema, table)
                 con.execute(f"DELETE FROM {target} WHERE study_id = ? AND wave = ?", [study_id, wave])
                 con.execute(f"INSERT INTO {target} BY NAME SELECT * FROM {name}")
-    return {key: len(slice_) for key, slice_ in slices.items()}
+            yield {key: len(slice_) for key, slice_ in slices.items()}
 
 
 def read_table(con: duckdb.DuckDBPyConnection, schema: str, table: str, *, study_id: str,

@@ -13,12 +13,14 @@ def export_assets(graph: StudyGraph) -> list:
     study_id = graph.study_id
 
     @dg.asset(key=graph.key("exports"),
-              deps=[graph.key("indicators"), graph.key("wave_differences"), *graph.clean_keys],
+              deps=[graph.key("indicators"), graph.key("wave_differences"), graph.key("raking_weights"),
+                    *graph.clean_keys],
               group_name=graph.group("publish"), kinds={"parquet", "csv"}, pool=graph.pool)
     def exports(study: StudyResource, warehouse: WarehouseResource) -> dg.MaterializeResult:
         """Folder ``exports/`` of the study's home: the published tables (``indicators/``), pseudonymised
-        microdata per wave and instrument as SPSS ``.sav`` with labels and Parquet, without free text
-        (``microdata/``), and the quotes a reviewer cleared (``quotes/``). Replaced whole on every run
+        microdata per wave and instrument as SPSS ``.sav`` with labels and Parquet, without free text, with the
+        final weight and any replicate weights (and their design as JSON) of a weighted wave (``microdata/``),
+        and the quotes a reviewer cleared (``quotes/``). Replaced whole on every run
         (``pipelines/stages/exports.py``)."""
         config = study.load(study_id)
         target = warehouse.locations(study_id).exports

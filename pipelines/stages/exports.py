@@ -2,14 +2,16 @@
 - ``indicators/``: the published tables (``warehouse.indicators``) as CSV and Parquet, suppressed rows as gaps;
 - ``microdata/``: per wave and instrument the clean table as SPSS ``.sav`` (variable and value labels in the
   questionnaire's base language) and Parquet, identified by the pseudonym only (no LimeSurvey ids), without
-  free text;
+  free text; a weighted wave adds each respondent's final ``weight`` (empty outside the weighting base) and,
+  when it has them, the replicate weights (``repw_001``...), with their design in
+  ``<instrument>_<wave>_replicates.json``;
 - ``quotes/``: per wave the free-text answers a reviewer marked quotable, redacted.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -18,12 +20,20 @@ import pyreadstat
 
 from dashboards.files import replace_folder, write_parquet
 from instruments.study import Study
-from warehouse import free_text
+from warehouse import free_text, weighted
 from warehouse import indicators as layer
 from warehouse.tables import read_table
 
 # Keys back to the raw layer (which holds tokens) never leave with microdata: the pseudonym identifies a row.
 LINK_COLUMNS = ("survey_id", "response_id")
+WEIGHT_LABEL = "Final analysis weight (persons)"
+# How the replicates' estimates combine, for whoever reads the design file without our code.
+VARIANCE_FORMULA = ("variance = scale x sum_r rscales_r (theta_r - mean theta)^2, where theta_r is the estimate "
+                    "with replicate weight r and mean theta the mean of the theta_r of the replicates with "
+                    "rscales_r > 0 (as R's survey::svrVar with mse = FALSE); the estimate itself uses `weight`")
+R_DESIGN = ("d <- subset(microdata, !is.na(weight)); survey::svrepdesign(data = d, weights = ~weight, "
+            "repweights = d[, replicate_weights], type = 'other', scale = scale, rscales = rscales, "
+            "combined.weights = TRUE, mse = FALSE), with replicate_weights, scale and rscales from this file")
 
 
 def microdata(frame: pd.DataFrame, codebook: pd.DataFrame, language: str) -> tuple[pd.DataFrame, dict, dict]:
@@ -61,12 +71,49 @@ def write_sav(path: Path, data: pd.DataFrame, labels: dict, values: dict) -> Non
     pyreadstat.write_sav(frame, str(path), column_labels=labels, variable_value_labels=values)
 
 
+def with_weights(frame: pd.DataFrame, weights: pd.DataFrame | None,
+                 design: dict | None) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The clean rows with their ``weight`` and replicate weights (``weights``: keyed by survey and response;
+    respondents outside the weighting base get none), joined while the link keys are still there; and the
+    variable labels of the added columns."""
+    if weights is None:
+        return frame, {}
+    added = [c for c in weights.columns if c not in LINK_COLUMNS]
+    if clash := sorted(set(added) & set(frame.columns)):
+        raise ValueError(f"the clean table already has columns named {clash}: the weights cannot be added")
+    joined = frame.merge(weights, on=list(LINK_COLUMNS), how="left", validate="one_to_one")
+    labels = {"weight": WEIGHT_LABEL}
+    if design is not None:
+        count = design["replicates"]
+        labels |= {c: f"Replicate weight {r} of {count} ({design['method']})"
+                   for r, c in enumerate(design["columns"], start=1)}
+    return joined, labels
+
+
+def design_file(design: dict, study_id: str, wave: str, instrument: str) -> dict:
+    """What an analyst outside needs besides the microdata to compute every standard error from its replicate
+    weights: the columns, the method, scale, rscales and seed, and how they combine."""
+    stem = f"{instrument}_{wave}"
+    return {
+        "study": study_id, "wave": wave, "instrument": instrument, "files": [f"{stem}.sav", f"{stem}.parquet"],
+        "weight": "weight", "replicate_weights": design["columns"], "method": design["method"],
+        "replicates": design["replicates"], "scale": design["scale"], "rscales": design["rscales"],
+        "seed": design["seed"], "variance": VARIANCE_FORMULA,
+        "without_weight": "rows with an empty weight are outside the weighting base (incomplete, a margin "
+                          "variable unanswered, or left out by a quality rule): leave them out of weighted estimates",
+        "r": R_DESIGN,
+    }
+
+
 @dataclass(frozen=True)
 class ExportContent:
     tables: dict[str, pd.DataFrame]  # published indicator tables by name
     codebook: pd.DataFrame
     clean: dict[tuple[str, str], pd.DataFrame]  # (wave, instrument) -> clean rows
     quotes: dict[tuple[str, str], pd.DataFrame]  # (wave, instrument) -> reviewed, quotable free text
+    # (wave, instrument) of a weighted wave -> survey_id, response_id, weight and any replicate weights
+    weights: dict[tuple[str, str], pd.DataFrame] = field(default_factory=dict)
+    designs: dict[tuple[str, str], dict] = field(default_factory=dict)  # -> its replicate design, if any
 
 
 def export_content(con: duckdb.DuckDBPyConnection, study: Study) -> ExportContent:
@@ -75,11 +122,19 @@ def export_content(con: duckdb.DuckDBPyConnection, study: Study) -> ExportConten
     codebook = read_table(con, "meta", "codebook", study_id=study.study_id)
     pairs = sorted(set(zip(codebook["wave"], codebook["instrument"])))  # every questionnaire the warehouse holds
     clean = {(w, i): read_table(con, "clean", f"{i}_responses", study_id=study.study_id, wave=w) for w, i in pairs}
-    quotes = {}
+    quotes, weights, designs = {}, {}, {}
     for wave, instrument in pairs:
         columns = [c.name for c in study.instrument(instrument, wave).columns() if c.free_text]
         quotes[(wave, instrument)] = free_text.quotable(con, study.study_id, wave, instrument, columns)
-    return ExportContent(tables, codebook, clean, quotes)
+        if not weighted.has_weights(con, instrument, study.study_id, wave):
+            continue
+        final = weighted.read_weights(con, instrument, study.study_id, wave)[[*LINK_COLUMNS, "weight"]]
+        replicates, design = weighted.read_replicates(con, instrument, study.study_id, wave)
+        if design is not None:
+            final = final.merge(replicates, on=list(LINK_COLUMNS), how="left", validate="one_to_one")
+            designs[(wave, instrument)] = design
+        weights[(wave, instrument)] = final
+    return ExportContent(tables, codebook, clean, quotes, weights, designs)
 
 
 def write_exports(study: Study, content: ExportContent, target: Path) -> dict:
@@ -98,10 +153,16 @@ def write_exports(study: Study, content: ExportContent, target: Path) -> dict:
                 continue
             language = study.instrument(instrument, wave).base_language
             rows = content.codebook[(content.codebook["wave"] == wave) & (content.codebook["instrument"] == instrument)]
+            design = content.designs.get((wave, instrument))
+            frame, weight_labels = with_weights(frame, content.weights.get((wave, instrument)), design)
             data, labels, values = microdata(frame, rows, language)
             stem = folder / "microdata" / f"{instrument}_{wave}"
-            write_sav(stem.with_suffix(".sav"), data, labels, values)
+            write_sav(stem.with_suffix(".sav"), data, labels | weight_labels, values)
             write_parquet(stem.with_suffix(".parquet"), data)
+            if design is not None:
+                text = json.dumps(design_file(design, study.study_id, wave, instrument), indent=1)
+                (folder / "microdata" / f"{instrument}_{wave}_replicates.json").write_text(text + "\n",
+                                                                                          encoding="utf-8")
             counts[f"{instrument}_{wave}"] = len(data)
             quoted = content.quotes[(wave, instrument)]
             quoted.to_csv(folder / "quotes" / f"{instrument}_{wave}.csv", index=False)

@@ -372,6 +372,8 @@ def test_exports_hold_labelled_pseudonymised_microdata_and_the_published_tables(
     assert meta.variable_value_labels["wijk"]["W01"] == "Hertogin"  # the base language's labels (nl)
     assert meta.column_names_to_labels["kent_S01"].endswith("Consultatiebureau (Kind & Gezin)")
     assert set(data["kent_S01"].dropna()) <= {0.0, 1.0}
+    weights = _query(second, "SELECT weight FROM weighted.parent_weights WHERE wave = '2018' ORDER BY weight")
+    assert sorted(data["weight"].dropna()) == [w for (w,) in weights] and len(weights) > 100  # empty for the rest
     published = duckdb.sql(f"SELECT count(*) FROM '{folder / 'indicators' / 'indicators.parquet'}'").fetchall()[0][0]
     assert published == _query(second, "SELECT count(*) FROM indicators.indicators")[0][0]
     assert (folder / "indicators" / "comparisons.csv").stat().st_size > 0
