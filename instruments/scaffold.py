@@ -102,7 +102,7 @@ def add_wave(study_id: str, wave: str, like: str, studies: Path | None = None, f
                 if survey.margins.is_relative_to(study.path) else str(survey.margins)
         if survey.source != ("file" if survey.export is not None else "limesurvey"):
             entry["source"] = survey.source
-        design = {k: v for k, v in vars(survey.design).items() if v}
+        design = survey.design.config()
         if design:
             entry["design"] = design
         lines.append(indent[:-2] + "- " + yaml.safe_dump(entry, default_flow_style=True, sort_keys=False,

@@ -71,6 +71,17 @@ class Design:
         """Whether the survey declares any sampling design (else: equal-probability, Taylor variance)."""
         return self != Design()
 
+    def config(self) -> dict:
+        """The ``design:`` mapping of study.yaml that declares this design (empty when none is declared)."""
+        entry = {k: getattr(self, k) for k in (*DESIGN_COLUMNS, "stratum_sizes") if getattr(self, k)}
+        if self.variance != "linearisation":
+            entry["variance"] = self.variance
+            options = {"method": self.method}
+            if self.method == "bootstrap":
+                options |= {"count": self.count, "seed": self.seed}
+            entry["replicates"] = options
+        return entry
+
 
 @dataclass(frozen=True)
 class Survey:
@@ -557,6 +568,10 @@ def _design(reader: _Reader, raw: object, item: str) -> Design:
         if not good:
             reader.problem(file, item, "design replicates: {method: jackknife} (one replicate per PSU) or {method: "
                                        "bootstrap, count: <at least 2>, seed: <a whole number>}", raw, "replicates")
+            return Design()
+        if method == "bootstrap" and columns["fpc"]:
+            reader.problem(file, item, "design replicates: the bootstrap (Rao-Wu) has no finite population "
+                                       "correction: leave out fpc, or use the jackknife", raw, "replicates")
             return Design()
         if method == "bootstrap" and seed is None:  # the published SEs must come out the same on every run
             reader.problem(file, item, "design replicates: a bootstrap needs a seed, so every run draws the same "

@@ -19,7 +19,8 @@ from instruments.catalogue import Measure, dimensions_of, resolve
 from instruments.conditions import Condition, em_variable
 from instruments.model import Column, Instrument
 from instruments.study import Study
-from pipelines.stages.weight import design_arguments, wave_margins, weighted_instrument, weighted_survey, with_design
+from pipelines.stages.weight import (design_arguments, stored_replicates, wave_margins, weighted_instrument,
+                                     weighted_survey, with_design)
 from pipelines.version import code_version
 from warehouse import indicators as layer
 from warehouse import weighted
@@ -181,7 +182,8 @@ def read_inputs(con: duckdb.DuckDBPyConnection, study: Study, wave: str) -> tupl
             # The design the raking started from, resolved on the same rows: the weighted base.
             frame = with_design(weighted.read_respondents(con, role.name, study.study_id, wave, columns), survey,
                                 population)
-            design = design_arguments(survey.design)
+            design = ({"replicates": stored_replicates(con, study, wave, frame)}
+                      if survey.design.variance == "replicates" else design_arguments(survey.design))
         else:
             frame = read_respondents(con, role.name, study.study_id, wave, [*columns, "complete"])
             if not role.weighted:  # an unweighted instrument: its complete responses

@@ -7,7 +7,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analyses import PopulationMargins, WeightingError, margins_from_csv, rake
+from analyses import PopulationMargins, ReplicateWeights, WeightingError, margins_from_csv, rake, replicate_weights
 from instruments.study import Design, Study, Survey
 from warehouse import weighted
 from warehouse.clean import read_respondents
@@ -123,8 +123,14 @@ def weight_wave(con: duckdb.DuckDBPyConnection, study: Study, wave: str) -> dict
     flags = read_table(con, "clean", "quality_flags", study_id=study.study_id, wave=wave)
     base, incomplete = weighting_base(parents, flags, variables, name)
     base = with_design(base, survey, population)
-    result = rake(base, population.margins, base_weight=design_arguments(survey.design)["base_weight"],
-                  trim=study.trim)
+    arguments = design_arguments(survey.design)
+    result = rake(base, population.margins, base_weight=arguments["base_weight"], trim=study.trim)
+    replicates = None
+    if survey.design.variance == "replicates":  # each replicate raked (and trimmed) again, as the full sample
+        if survey.design.method == "bootstrap":  # Rao-Wu's rescaling has no finite population correction
+            arguments = {**arguments, "fpc": None}
+        replicates = replicate_weights(base, population.margins, **arguments, method=survey.design.method,
+                                       replicates=survey.design.count, seed=survey.design.seed, trim=study.trim)
     frame = base[["survey_id", "response_id", "respondent_id", *variables]].assign(
         weight=result.weights.to_numpy(),
         raked_weight=(result.raked_weights if result.raked_weights is not None else result.weights).to_numpy())
@@ -136,13 +142,33 @@ def weight_wave(con: duckdb.DuckDBPyConnection, study: Study, wave: str) -> dict
         "max_margin_error": max(raked.values()), "max_final_margin_error": max(final.values()),
         "margin_errors": {v: [raked[v], final[v]] for v in variables}, "margins_sources": population.sources,
     }
-    rows = weighted.write_wave(con, study.study_id, wave, name, frame, diagnostics)
+    rows = weighted.write_wave(con, study.study_id, wave, name, frame, diagnostics, replicates=replicates)
     return {"weighted": True, "rows": rows, "excluded_from_weighting": incomplete,
+            "design": survey.design.variance if not replicates else f"{replicates.method}, {replicates.count} "
+                                                                   "replicate weights",
             "iterations": result.iterations, "max_margin_error": result.max_margin_error, "n": result.n,
             "weight_sum": result.weight_sum, "n_eff": round(result.n_eff, 3), "deff_weighting": round(result.deff, 4),
             "min_weight": result.min_weight, "max_weight": result.max_weight, "cv": round(result.cv, 4),
             "trimmed_low": result.trimmed_low, "trimmed_high": result.trimmed_high,
             "margins_sources": population.sources}
+
+
+def stored_replicates(con: duckdb.DuckDBPyConnection, study: Study, wave: str, frame: pd.DataFrame) -> ReplicateWeights:
+    """The wave's stored replicate weights of the weighted respondents in ``frame`` (with ``survey_id``,
+    ``response_id`` and ``weight``), aligned to its rows; refused when the wave has none or misses some."""
+    name = weighted_instrument(study)
+    wide, design = weighted.read_replicates(con, name, study.study_id, wave)
+    if design is None:
+        raise WeightingError(f"wave {wave}: the design asks for replicate weights, but the weighted layer has none; "
+                             "weight the wave again")
+    keys = ["survey_id", "response_id"]
+    aligned = frame[keys].merge(wide, on=keys, how="left", validate="one_to_one")
+    if aligned[design["columns"]].isna().any(axis=None):
+        raise WeightingError(f"wave {wave}: some weighted respondents have no replicate weights; weight the wave "
+                             "again")
+    return ReplicateWeights(weights=aligned[design["columns"]].set_axis(frame.index), full=frame["weight"],
+                            scale=float(design["scale"]), rscales=np.asarray(design["rscales"], dtype=float),
+                            method=design["method"], seed=design["seed"])
 
 
 def margin_errors_by_wave(con: duckdb.DuckDBPyConnection, study: Study, *, final: bool) -> dict[str, float]:

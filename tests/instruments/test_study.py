@@ -3,6 +3,7 @@ frameworks, breakdowns, sampling designs, publication rules, shared imports) is 
 names the file and the line that is wrong."""
 
 import re
+import json
 import shutil
 from pathlib import Path
 
@@ -205,6 +206,9 @@ def test_a_design_chooses_its_variance(copy, design, expected):
     study, problems = _read(copy)
     assert problems == [] and check_study(study) == []
     assert next(s for s in study.surveys if s.survey_id == 418201).design == expected
+    # What a new wave copies (toegang instruments new-wave) declares the same design.
+    _edit(study_file, f"design: {design}}}", f"design: {json.dumps(expected.config())}}}")
+    assert next(s for s in _read(copy)[0].surveys if s.survey_id == 418201).design == expected
 
 
 @pytest.mark.parametrize("design, message", [
@@ -214,6 +218,8 @@ def test_a_design_chooses_its_variance(copy, design, expected):
     ("{variance: bootstrap}", "choose linearisation or replicates"),
     ("{replicates: {method: jackknife}}", "given, but variance is not 'replicates'"),
     ("{variance: replicates, replicates: {method: bootstrap}}", "a bootstrap needs a seed"),
+    ("{strata: wijk, fpc: wijk, variance: replicates, replicates: {method: bootstrap, seed: 1}}",
+     "has no finite population correction"),
     ("{variance: replicates, replicates: {method: jackknife, count: 20}}", "{method: jackknife}"),
     ("{variance: replicates, replicates: {method: bootstrap, count: 1, seed: 1}}", "count: <at least 2>"),
     ("{strata: \"wijk; DROP TABLE x\"}", "is not a clean column name"),
