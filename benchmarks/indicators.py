@@ -6,6 +6,8 @@ DIR is a study's home (``TOEGANG_HOME/<study>``) whose clean parents of the wave
 pipeline's own stages (``benchmarks/__main__.py``). Measured as the ``indicators`` asset runs it
 (``pipelines.stages.indicators``): the parents' columns the catalogue needs, the whole indicator table (every
 indicator, every breakdown, no field actors), and the group comparisons.
+With ``--replicates R``: first the wave weighted again with R bootstrap replicate weights, each raked again, and
+stored; the indicator table then takes its standard errors from them.
 Prints one JSON line: seconds per step and the process's peak resident memory (VmHWM).
 """
 
@@ -30,11 +32,20 @@ from warehouse.paths import Locations
 PARENT = weighted_instrument(load_study(DEMO_STUDY))
 
 
-def bench_study(study_id: str) -> Study:
+# The replicate benchmark's design: the demo's, with bootstrap replicate weights raked again in every replicate.
+REPLICATE_SEED = 2018
+
+
+def bench_study(study_id: str, replicates: int | None = None) -> Study:
     """The demo study's questionnaires, margins and rules under the benchmark's study id, its parents only: the
-    stages run on the benchmark's warehouse exactly as they run on the demo's."""
+    stages run on the benchmark's warehouse exactly as they run on the demo's. With ``replicates``, its parents'
+    design asks for that many bootstrap replicate weights."""
     demo = load_study(DEMO_STUDY)
-    return replace(demo, study_id=study_id, surveys=tuple(s for s in demo.surveys if s.instrument == PARENT))
+    surveys = tuple(s for s in demo.surveys if s.instrument == PARENT)
+    if replicates:
+        surveys = tuple(replace(s, design=replace(s.design, variance="replicates", method="bootstrap", count=replicates,
+                                                  seed=REPLICATE_SEED)) for s in surveys)
+    return replace(demo, study_id=study_id, surveys=surveys)
 
 
 def prepare_wave(con, study: Study, wave: str, timings: dict) -> int:
@@ -57,11 +68,16 @@ def _peak_mib() -> float:
     return float("nan")
 
 
-def run(home: Path, study_id: str, wave: str) -> dict:
+def run(home: Path, study_id: str, wave: str, replicates: int | None = None) -> dict:
     results: dict = {}
-    start = time.perf_counter()
-    study = bench_study(study_id)
+    study = bench_study(study_id, replicates)
     with connect(Locations(home=home, site=home / "site", build=home / "build")) as con:
+        if replicates:  # the wave weighted again, now with its replicate weights (raked and stored)
+            start = time.perf_counter()
+            weight_wave(con, study, wave)
+            results["replicate_weighting_s"] = round(time.perf_counter() - start, 2)
+            results["peak_rss_mib_after_replicate_weighting"] = _peak_mib()
+        start = time.perf_counter()
         inputs, _ = read_inputs(con, study, wave)
     results["indicator_read_s"] = round(time.perf_counter() - start, 2)
     start = time.perf_counter()
@@ -85,8 +101,10 @@ def main() -> None:
     parser.add_argument("--home", type=Path, required=True)
     parser.add_argument("--study", default="bench")
     parser.add_argument("--wave", default="2018")
+    parser.add_argument("--replicates", type=int, default=None,
+                        help="weigh the wave again with this many bootstrap replicate weights first")
     args = parser.parse_args()
-    print(json.dumps(run(args.home, args.study, args.wave)))
+    print(json.dumps(run(args.home, args.study, args.wave, args.replicates)))
 
 
 if __name__ == "__main__":

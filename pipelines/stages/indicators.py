@@ -165,8 +165,10 @@ def read_inputs(con: duckdb.DuckDBPyConnection, study: Study, wave: str) -> tupl
     population = wave_margins(study, wave)
     breakdowns = study.breakdown_columns
     samples, versions = {}, set()
+    surveyed = {s.instrument for s in study.surveys_in(wave)}
     for role in study.instruments:
-        if not any(i.instrument == role.name for i in indicators):
+        # An instrument without a survey in this wave has no respondents in it: none of its indicators.
+        if role.name not in surveyed or not any(i.instrument == role.name for i in indicators):
             continue
         own = breakdowns if role.breakdowns else {}
         is_weighted = (role.weighted and population is not None
