@@ -841,6 +841,13 @@ def check_study(study: Study) -> list[Problem]:
                                                                   for name in broken_down):
             problems.append(Problem(file, where, f"no instrument that is broken down ({', '.join(broken_down)}) "
                                                  f"has the column {breakdown.column!r}", breakdown.line))
+    for wave in study.waves:
+        # One weighting per wave: its surveys of the weighted instrument share their margins and design.
+        raked = [s for s in study.surveys_in(wave) if s.instrument in study.weighted_instruments and s.margins]
+        if len({(s.margins, s.design) for s in raked}) > 1:
+            problems.append(Problem(file, f"survey {raked[1].survey_id}", f"wave {wave}'s surveys of "
+                                    f"{raked[0].instrument} are raked together: give them the same margins and "
+                                    "design", raked[1].line))
     for survey in study.surveys:
         for column in survey.design.columns():
             if columns.get(survey.instrument) is not None and column not in columns[survey.instrument]:

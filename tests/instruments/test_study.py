@@ -230,6 +230,16 @@ def test_a_design_that_cannot_be_used_is_refused(copy, design, message):
     _assert_reported(_check(copy), study_file, "margins: margins_2018.csv, design", message)
 
 
+def test_surveys_raked_together_share_their_design(copy):
+    """Two surveys of the weighted instrument in one wave (say one per language) are raked as one base: a design
+    on one only would be used for both or neither, so it is refused."""
+    study_file = copy / "study.yaml"
+    _edit(study_file, "  - {survey_id: 418202,", "  - {survey_id: 418203, instrument: parent, wave: \"2018\", "
+                                                 "source: inbox, margins: margins_2018.csv}\n  - {survey_id: 418202,")
+    _assert_reported(_check(copy), study_file, "{survey_id: 418203", "wave 2018's surveys of parent are raked "
+                                                                     "together: give them the same margins and design")
+
+
 def test_a_design_needs_margins(copy):
     study_file = copy / "study.yaml"
     _edit(study_file, "export: data/survey_418202_2018_field_actor.csv}",
