@@ -95,12 +95,18 @@ class MethodFacts:
 
     ``samples``: wave, instrument, responses. ``weighting``: wave, n, sum_w, n_eff, deff, w_min, w_max, cv,
     trimmed. ``quality``: wave, instrument, flag, responses, flagged. ``versions``: wave, instrument, version.
+    ``designs``, one row per weighted wave: how its standard errors are estimated. ``variance``: "linearisation"
+    (Taylor) or "replicates"; ``strata``: the column the sample was stratified by ("" when not stratified);
+    ``breakdown``: the study's breakdown of that column ("" when none is); ``stratum_sizes``: whether the design
+    weights are each stratum's population over its respondents (N_h / n_h); ``method``: the replicates' (JKn,
+    JK1 or bootstrap; "" with linearisation); ``replicates``: their count (missing with linearisation).
     """
 
     samples: pd.DataFrame = field(default_factory=pd.DataFrame)
     weighting: pd.DataFrame = field(default_factory=pd.DataFrame)
     quality: pd.DataFrame = field(default_factory=pd.DataFrame)
     versions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    designs: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 @dataclass(frozen=True)

@@ -383,12 +383,65 @@ _METHOD = {
     "estimation_heading": {"nl": "Schattingen en intervallen", "fr": "Estimations et intervalles",
                            "en": "Estimates and intervals"},
     "estimation_text": {
-        "nl": "Aandelen tellen alleen inhoudelijke antwoorden in de noemer. Standaardfouten volgen het "
-              "steekproefdesign (Taylor-linearisatie) en houden rekening met de raking.",
-        "fr": "Les parts ne comptent que les réponses substantielles au dénominateur. Les erreurs types suivent le "
-              "plan d'échantillonnage (linéarisation de Taylor) et tiennent compte du calage.",
-        "en": "Shares count substantive answers only in the denominator. Standard errors follow the sampling design "
-              "(Taylor linearisation) and account for the raking.",
+        "nl": "Aandelen tellen alleen inhoudelijke antwoorden in de noemer.",
+        "fr": "Les parts ne comptent que les réponses substantielles au dénominateur.",
+        "en": "Shares count substantive answers only in the denominator.",
+    },
+    # How a weighted wave's standard errors are estimated (MethodFacts.designs): said once when the waves agree,
+    # else per wave ({waves}: "2018 and 2021", {text}: what holds for them). {stratum}: the study's breakdown
+    # the sample was stratified by (its title inside a sentence), else the word "stratum".
+    "variance_waves": {"nl": "{waves}: {text}", "fr": "{waves} : {text}", "en": "{waves}: {text}"},
+    "stratum": {"nl": "stratum", "fr": "strate", "en": "stratum"},
+    "design_strata": {
+        "nl": "De steekproef werd per {stratum} apart getrokken.",
+        "fr": "L'échantillon a été tiré séparément par {stratum}.",
+        "en": "The sample was drawn separately per {stratum}.",
+    },
+    "design_strata_weights": {
+        "nl": "De weging vertrekt per {stratum} van de bevolking gedeeld door het aantal respondenten.",
+        "fr": "La pondération part, par {stratum}, de la population divisée par le nombre de répondants.",
+        "en": "The weighting starts, per {stratum}, from the population divided by the number of respondents.",
+    },
+    "variance_linearisation": {
+        "nl": "Standaardfouten volgen het steekproefdesign (Taylor-linearisatie) en houden rekening met de raking.",
+        "fr": "Les erreurs types suivent le plan d'échantillonnage (linéarisation de Taylor) et tiennent compte du "
+              "calage.",
+        "en": "Standard errors follow the sampling design (Taylor linearisation) and account for the raking.",
+    },
+    "variance_strata": {
+        "nl": "Standaardfouten volgen dat steekproefdesign en de raking (Taylor-linearisatie, met de "
+              "kalibratieresiduen gewogen met de designgewichten, zoals calibrate in R).",
+        "fr": "Les erreurs types suivent ce plan d'échantillonnage et le calage (linéarisation de Taylor, avec les "
+              "résidus du calage pondérés par les poids de sondage, comme calibrate dans R).",
+        "en": "Standard errors follow that design and the raking (Taylor linearisation, with the calibration "
+              "residuals weighted by the design weights, as R's calibrate).",
+    },
+    # {count}: how many replicate weights.
+    "variance_jackknife": {
+        "nl": "Standaardfouten komen uit {count} replicaatgewichten, elk opnieuw naar de bevolkingscijfers gewogen: "
+              "zo dragen ze ook de onzekerheid van de weging zelf (jackknife: elk replicaat laat om beurten een deel "
+              "van de steekproef weg). De microdata voor analisten bevatten deze replicaatgewichten (repw_001, ...).",
+        "fr": "Les erreurs types proviennent de {count} poids répliqués, chacun calé à nouveau sur les chiffres de "
+              "population : elles portent donc aussi l'incertitude de la pondération elle-même (jackknife : chaque "
+              "réplique laisse de côté, à tour de rôle, une partie de l'échantillon). Les microdonnées destinées aux "
+              "analystes contiennent ces poids répliqués (repw_001, ...).",
+        "en": "Standard errors come from {count} replicate weights, each raked again to the population figures, so "
+              "they also carry the uncertainty of the weighting itself (jackknife: each replicate leaves out one part "
+              "of the sample in turn). The microdata for analysts carry these replicate weights (repw_001, ...).",
+    },
+    "variance_bootstrap": {
+        "nl": "Standaardfouten komen uit {count} replicaatgewichten, elk opnieuw naar de bevolkingscijfers gewogen: "
+              "zo dragen ze ook de onzekerheid van de weging zelf (bootstrap: elk replicaat is een nieuwe trekking "
+              "met teruglegging uit de steekproef). De microdata voor analisten bevatten deze replicaatgewichten "
+              "(repw_001, ...).",
+        "fr": "Les erreurs types proviennent de {count} poids répliqués, chacun calé à nouveau sur les chiffres de "
+              "population : elles portent donc aussi l'incertitude de la pondération elle-même (bootstrap : chaque "
+              "réplique est un nouveau tirage avec remise dans l'échantillon). Les microdonnées destinées aux "
+              "analystes contiennent ces poids répliqués (repw_001, ...).",
+        "en": "Standard errors come from {count} replicate weights, each raked again to the population figures, so "
+              "they also carry the uncertainty of the weighting itself (bootstrap: each replicate is a new draw from "
+              "the sample, with replacement). The microdata for analysts carry these replicate weights (repw_001, "
+              "...).",
     },
     # Said when some share's row names its interval (ci_method) beta, or logit.
     "interval_beta": {

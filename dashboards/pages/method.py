@@ -1,6 +1,6 @@
-"""Method and data quality: sample sizes, weighting diagnostics, how intervals are computed, the NCHS
-presentation standards for shares with the study's numbers, the suppression rule, data-quality flags and the
-versions behind the numbers."""
+"""Method and data quality: sample sizes, weighting diagnostics, how standard errors follow each wave's sampling
+design and how intervals are computed, the NCHS presentation standards for shares with the study's numbers, the
+suppression rule, data-quality flags and the versions behind the numbers."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pandas as pd
 from dashboards.formatting import number, percent, short_number
 from dashboards.marks import FOOTNOTE, REVIEW, SYMBOLS, WITHHOLD
 from dashboards.model import PROVENANCE_COLUMNS, SiteContent
-from dashboards.pages.common import paragraph, plain_table, reasons, respondents
+from dashboards.pages.common import joined, paragraph, plain_table, reasons, respondents
 from dashboards.text import TEXT, t
 
 esc = html.escape
@@ -38,6 +38,45 @@ def _reasons(content: SiteContent, lang: str) -> str:
                     f"{esc(why.text(code, lang, 'difference' if units[code] == {'difference'} else None))}</li>"
                     for code in codes)
     return f"<ul>{items}</ul>" if items else ""
+
+
+def _given(value: object) -> str:
+    """A text field of a frame row, "" where it is empty or missing."""
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
+def _wave_variance(content: SiteContent, row: pd.Series, lang: str) -> str:
+    """How one weighted wave's standard errors are estimated (a row of ``MethodFacts.designs``): per stratum (named
+    by the study's breakdown of its column, if it has one) and from which design weights, then by linearisation
+    or from replicate weights."""
+    parts = []
+    stratified = bool(_given(row["strata"]))
+    if stratified:
+        breakdown = _given(row["breakdown"])
+        stratum = content.text(f"breakdown_{breakdown}", lang) if breakdown else t("stratum", lang)
+        parts.append(t("design_strata", lang, stratum=stratum))
+        if pd.notna(row["stratum_sizes"]) and bool(row["stratum_sizes"]):
+            parts.append(t("design_strata_weights", lang, stratum=stratum))
+    if row["variance"] == "replicates":
+        parts.append(t("variance_bootstrap" if row["method"] == "bootstrap" else "variance_jackknife", lang,
+                       count=number(int(row["replicates"]), lang)))
+    else:
+        parts.append(t("variance_strata" if stratified else "variance_linearisation", lang))
+    return " ".join(parts)
+
+
+def _variance(content: SiteContent, lang: str) -> list[str]:
+    """How standard errors are estimated: once when every wave of the site is weighted and estimated the same
+    way, else per wave ("2018: ..."), waves that agree together; without a weighted wave, by linearisation."""
+    frame = content.method.designs
+    if frame.empty:
+        return [t("variance_linearisation", lang)]
+    said: dict[str, list[str]] = {}
+    for _, row in frame.sort_values("wave").iterrows():
+        said.setdefault(_wave_variance(content, row, lang), []).append(str(row["wave"]))
+    if len(said) == 1 and set(content.indicators["wave"].astype(str)) <= set(frame["wave"].astype(str)):
+        return list(said)
+    return [t("variance_waves", lang, waves=joined(waves, lang), text=text) for text, waves in said.items()]
 
 
 def _intervals(content: SiteContent, lang: str) -> list[str]:
@@ -131,8 +170,8 @@ def method(content: SiteContent, lang: str) -> str:
     study = {part: _study_text(content, part, lang) for part in ("samples", "weighting", "caveats")}
     samples = " ".join(text for text in (t("samples_intro", lang), study["samples"]) if text)
     weighting = [paragraph(text) for text in (study["weighting"], t("weights_intro", lang)) if text]
-    estimation = [paragraph(text) for text in (t("estimation_text", lang), *_intervals(content, lang),
-                                                 study["caveats"]) if text]
+    estimation = [paragraph(text) for text in (t("estimation_text", lang), *_variance(content, lang),
+                                                 *_intervals(content, lang), study["caveats"]) if text]
     return "".join([
         _section(t("samples_heading", lang), paragraph(samples), _samples(content, lang)),
         _section(t("weights_heading", lang), *weighting, _weighting(content, lang)),

@@ -15,9 +15,15 @@ from dashboards.site import write_site
 from instruments.study import Study
 from instruments.vocabulary import LANGUAGE_NAMES, LANGUAGES
 from pipelines.stages.indicators import wave_indicators
+from pipelines.stages.weight import weighted_instrument, weighted_survey
 from warehouse import indicators as layer
 from warehouse import weighted
 from warehouse.clean import SURVEY_LANGUAGE
+from warehouse.tables import qualified
+
+# MethodFacts.designs: one row per weighted wave (dashboards/model.py says what each column holds).
+DESIGN_COLUMNS = ("wave", "variance", "strata", "breakdown", "stratum_sizes", "method", "replicates")
+
 
 class NothingToPublish(RuntimeError):
     pass
@@ -49,8 +55,50 @@ def indicator_catalogue(study: Study, waves: list[str]) -> dict:
     return entries
 
 
-def method_facts(con: duckdb.DuckDBPyConnection, study_id: str) -> MethodFacts:
-    """Aggregates only: counts per wave, the stored weighting diagnostics, quality flags, instrument versions."""
+def _stored_replicates(con: duckdb.DuckDBPyConnection, study: Study) -> dict[str, tuple[str, int]]:
+    """Wave -> (method, count) of the replicate weights the weighting stage stored for the weighted instrument.
+    The design row only: the weights themselves (``weighted.read_replicates``) are not needed to name them."""
+    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?",
+                         [weighted.SCHEMA, weighted.DESIGNS]).fetchall()[0][0]
+    if not exists:
+        return {}
+    found = con.execute(f"SELECT wave, method, replicates FROM {qualified(weighted.SCHEMA, weighted.DESIGNS)} "
+                        "WHERE study_id = ? AND instrument = ?", [study.study_id, weighted_instrument(study)])
+    return {str(wave): (str(method), int(count)) for wave, method, count in found.fetchall()}
+
+
+def variance_designs(con: duckdb.DuckDBPyConnection, study: Study, waves: list[str]) -> pd.DataFrame:
+    """One row per weighted wave (``DESIGN_COLUMNS``): how its standard errors are estimated, as the indicator
+    stage does. The design its survey declares (stratified or not, and by which breakdown's column), and of
+    replicate weights the method and count the weighting stage stored."""
+    stored = _stored_replicates(con, study)
+    breakdowns: dict[str, str] = {}
+    for name, column in study.breakdown_columns.items():
+        breakdowns.setdefault(column, name)  # the first in publication order
+    rows = []
+    for wave in waves:
+        survey = weighted_survey(study, wave)
+        if survey is None:  # weighted once, no longer in the study's configuration
+            continue
+        design = survey.design
+        method, count = ("", pd.NA)
+        if design.variance == "replicates":
+            if wave not in stored:
+                raise RuntimeError(f"wave {wave}: the design asks for replicate weights, but the weighted layer has "
+                                   "none; weight the wave again")
+            method, count = stored[wave]
+        rows.append({"wave": str(wave), "variance": design.variance, "strata": design.strata or "",
+                     "breakdown": breakdowns.get(design.strata, "") if design.strata else "",
+                     "stratum_sizes": design.stratum_sizes == "margins", "method": method, "replicates": count})
+    frame = pd.DataFrame(rows, columns=list(DESIGN_COLUMNS))
+    frame["replicates"] = frame["replicates"].astype("Int64")
+    return frame
+
+
+def method_facts(con: duckdb.DuckDBPyConnection, study: Study) -> MethodFacts:
+    """Aggregates only: counts per wave, the stored weighting diagnostics, quality flags, instrument versions,
+    and how each weighted wave's standard errors are estimated."""
+    study_id = study.study_id
     diagnostics = weighted.read_diagnostics(con, study_id)
     weighting = diagnostics.rename(columns={"weight_sum": "sum_w", "min_weight": "w_min", "max_weight": "w_max"})[
         ["wave", "n", "sum_w", "n_eff", "deff", "w_min", "w_max", "cv", "trimmed"]]
@@ -62,7 +110,8 @@ def method_facts(con: duckdb.DuckDBPyConnection, study_id: str) -> MethodFacts:
     versions = con.execute(
         """SELECT DISTINCT wave, instrument, instrument_version AS version FROM meta.codebook
            WHERE study_id = ? ORDER BY ALL""", [study_id]).df()
-    return MethodFacts(samples=samples, weighting=weighting, quality=quality, versions=versions)
+    designs = variance_designs(con, study, [str(w) for w in diagnostics["wave"]])
+    return MethodFacts(samples=samples, weighting=weighting, quality=quality, versions=versions, designs=designs)
 
 
 def site_content(con: duckdb.DuckDBPyConnection, study: Study) -> SiteContent:
@@ -72,7 +121,7 @@ def site_content(con: duckdb.DuckDBPyConnection, study: Study) -> SiteContent:
         raise NothingToPublish(f"no indicators for study {study.study_id!r}: materialise the waves first")
     return SiteContent(study_title=study.title, indicators=rows,
                        catalogue=indicator_catalogue(study, sorted(rows["wave"].unique())),
-                       domains=breakdown_labels(con, study), method=method_facts(con, study.study_id),
+                       domains=breakdown_labels(con, study), method=method_facts(con, study),
                        min_n=study.publication.min_cell, min_group=study.publication.min_group_for_index,
                        proportions=proportion_rules(ProportionStandards(**study.publication.proportions)),
                        **study_words(study))

@@ -1,8 +1,9 @@
 """Hand-made indicator rows in the shape of ``indicators.indicators``: several indicators, two waves,
 dimensions, breakdowns, suppressed cells of each kind, a field-actor index and count and a perception gap
 (field-actor index minus parent index), shares the NCHS standards flag, and a single item (a one-item
-dimension's mean score). Realistic values, fixed by a seed; not the demo study's numbers, but
-its words (study_words: its dimensions, breakdowns, who answers each instrument, its method texts)."""
+dimension's mean score); waves drawn per stratum, as the demo's. Realistic values, fixed by a seed; not the
+demo study's numbers, but its words (study_words: its dimensions, breakdowns, who answers each instrument, its
+method texts)."""
 
 from __future__ import annotations
 
@@ -178,7 +179,16 @@ def sample_method() -> MethodFacts:
                               "flagged": [18, 0, 17]}),
         versions=pd.DataFrame({"wave": ["2018", "2021"], "instrument": ["parent", "parent"],
                                "version": ["319d803752ca", "a806825871ae"]}),
+        designs=sample_designs(),
     )
+
+
+def sample_designs(**changes) -> pd.DataFrame:
+    """Both waves as the demo declares them: drawn per neighbourhood (its breakdown's column), design weights
+    N_h / n_h, linearisation; ``changes``: wave -> the fields that differ in that wave."""
+    rows = [{"wave": wave, "variance": "linearisation", "strata": "wijk", "breakdown": "neighbourhood",
+             "stratum_sizes": True, "method": "", "replicates": pd.NA, **changes.get(wave, {})} for wave in WAVES]
+    return pd.DataFrame(rows).astype({"replicates": "Int64"})
 
 
 def sample_words() -> dict:

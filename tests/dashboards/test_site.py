@@ -5,6 +5,7 @@ only, one local plotly.js, under the size budget, and swapped in whole."""
 import html
 import json
 import re
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -20,7 +21,8 @@ from dashboards.pages.breakdowns import breakdowns_shown
 from dashboards.site import render_pages, write_site
 from dashboards.text import t
 from instruments.vocabulary import LANGUAGES
-from tests.dashboards.sample import CATALOGUE, sample_content, sample_rows, sample_rules, sample_words
+from tests.dashboards.sample import (CATALOGUE, sample_content, sample_designs, sample_method, sample_rows,
+                                    sample_rules, sample_words)
 
 SIZE_BUDGET = 8 * 2**20
 
@@ -475,3 +477,115 @@ def test_the_catalogue_entry_reads_single_item_from_a_mapping_or_an_object(built
     assert catalogue_entry(CATALOGUE["awareness"]).single_item is False
     catalogue = pd.read_csv(built[0] / "downloads" / "catalogue.csv", dtype=str).set_index("indicator")
     assert catalogue.loc[SINGLE, "single_item"] == "True" and catalogue.loc["awareness", "single_item"] == "False"
+
+
+def _estimation(page: str, lang: str) -> list[str]:
+    """The paragraphs of the method page's section on estimates and intervals, as text."""
+    section = next(s for s in re.findall(r"<section>(.*?)</section>", page, re.S)
+                   if f"<h2>{html.escape(t('estimation_heading', lang))}</h2>" in s)
+    return [html.unescape(re.sub(r"<.*?>", "", p)) for p in re.findall(r"<p>(.*?)</p>", section)]
+
+
+def _variance_said(designs: pd.DataFrame | None, lang: str) -> list[str]:
+    """What the method page says of the standard errors (after the sentence on shares, before the intervals)
+    with ``designs`` as the method facts' (None: no frame at all)."""
+    method = replace(sample_method(), designs=pd.DataFrame() if designs is None else designs)
+    said = _estimation(render_pages(sample_content(method=method), lang, [])["method.html"], lang)
+    assert said[0] == t("estimation_text", lang)
+    return said[1:said.index(t("interval_beta", lang))]
+
+
+LINEARISATION = {
+    "nl": "Standaardfouten volgen het steekproefdesign (Taylor-linearisatie) en houden rekening met de raking.",
+    "fr": "Les erreurs types suivent le plan d'échantillonnage (linéarisation de Taylor) et tiennent compte du calage.",
+    "en": "Standard errors follow the sampling design (Taylor linearisation) and account for the raking.",
+}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_without_a_declared_design_the_standard_errors_are_said_to_follow_taylor_linearisation(lang):
+    # No weighted wave, or weighted waves that declare no design (nor strata): the sentence the page always had.
+    plain = sample_designs(**{w: {"strata": "", "breakdown": "", "stratum_sizes": False} for w in ("2018", "2021")})
+    for designs in (None, plain):
+        assert _variance_said(designs, lang) == [LINEARISATION[lang]]
+
+
+STRATIFIED = {
+    "nl": "De steekproef werd per {s} apart getrokken. De weging vertrekt per {s} van de bevolking gedeeld door het "
+          "aantal respondenten. Standaardfouten volgen dat steekproefdesign en de raking (Taylor-linearisatie, met de "
+          "kalibratieresiduen gewogen met de designgewichten, zoals calibrate in R).",
+    "fr": "L'échantillon a été tiré séparément par {s}. La pondération part, par {s}, de la population divisée par le "
+          "nombre de répondants. Les erreurs types suivent ce plan d'échantillonnage et le calage (linéarisation de "
+          "Taylor, avec les résidus du calage pondérés par les poids de sondage, comme calibrate dans R).",
+    "en": "The sample was drawn separately per {s}. The weighting starts, per {s}, from the population divided by "
+          "the number of respondents. Standard errors follow that design and the raking (Taylor linearisation, with "
+          "the calibration residuals weighted by the design weights, as R's calibrate).",
+}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_stratified_design_is_said_once_per_stratum_named_by_the_studys_breakdown(built, lang):
+    # The sample's waves agree (as the demo's): said once, with the study's word for the strata's breakdown.
+    word = sample_words()["words"]["breakdown_neighbourhood"][lang]
+    page = (built[0] / lang / "method.html").read_text(encoding="utf-8")
+    said = _estimation(page, lang)
+    assert said[1:said.index(t("interval_beta", lang))] == [STRATIFIED[lang].format(s=word)]
+    assert STRATIFIED[lang].format(s=word) == _variance_said(sample_designs(), lang)[0]
+    assert LINEARISATION[lang] not in html.unescape(page)
+    # Strata of a column that is none of the study's breakdowns: "per stratum".
+    other = {w: {"strata": "blok", "breakdown": ""} for w in ("2018", "2021")}
+    assert _variance_said(sample_designs(**other), lang) == [
+        STRATIFIED[lang].format(s={"nl": "stratum", "fr": "strate", "en": "stratum"}[lang])]
+    # Strata with design weights of their own (no stratum_sizes): no claim about N_h / n_h.
+    said = _variance_said(sample_designs(**{w: {"stratum_sizes": False} for w in ("2018", "2021")}), lang)
+    assert len(said) == 1 and "Taylor" in said[0] and " R" in said[0]
+    assert t("design_strata_weights", lang, stratum=word) not in said[0]
+    assert said[0].startswith(t("design_strata", lang, stratum=word))
+
+
+def test_replicate_weights_are_said_with_their_count_and_method_per_wave_when_the_waves_differ():
+    jackknife = {"variance": "replicates", "method": "JKn", "replicates": 238}
+    bootstrap = {"variance": "replicates", "strata": "", "breakdown": "", "stratum_sizes": False,
+                 "method": "bootstrap", "replicates": 1200}
+    said = _variance_said(sample_designs(**{"2018": jackknife, "2021": bootstrap}), "en")
+    assert said == [
+        "2018: The sample was drawn separately per neighbourhood. The weighting starts, per neighbourhood, from the "
+        "population divided by the number of respondents. Standard errors come from 238 replicate weights, each "
+        "raked again to the population figures, so they also carry the uncertainty of the weighting itself "
+        "(jackknife: each replicate leaves out one part of the sample in turn). The microdata for analysts carry "
+        "these replicate weights (repw_001, ...).",
+        "2021: Standard errors come from 1,200 replicate weights, each raked again to the population figures, so "
+        "they also carry the uncertainty of the weighting itself (bootstrap: each replicate is a new draw from the "
+        "sample, with replacement). The microdata for analysts carry these replicate weights (repw_001, ...).",
+    ]
+    nl = _variance_said(sample_designs(**{"2018": jackknife, "2021": bootstrap}), "nl")
+    assert nl[0].startswith("2018: De steekproef werd per wijk apart getrokken.") and "238 replicaatgewichten" in nl[0]
+    assert "jackknife" in nl[0] and "bootstrap" not in nl[0]
+    assert nl[1].startswith("2021: Standaardfouten komen uit 1.200 replicaatgewichten, elk opnieuw naar de "
+                            "bevolkingscijfers gewogen") and "bootstrap" in nl[1] and "repw_001" in nl[1]
+    fr = _variance_said(sample_designs(**{"2018": jackknife, "2021": bootstrap}), "fr")
+    assert fr[0].startswith("2018 : L'échantillon a été tiré séparément par quartier.")
+    assert fr[1].startswith("2021 : Les erreurs types proviennent de 1\u202f200 poids répliqués, chacun calé à "
+                            "nouveau sur les chiffres de population") and "(bootstrap :" in fr[1]
+    # Linearisation in one wave, replicates in the other.
+    said = _variance_said(sample_designs(**{"2021": jackknife}), "en")
+    assert [s[:6] for s in said] == ["2018: ", "2021: "]
+    assert said[0] == "2018: " + STRATIFIED["en"].format(s="neighbourhood") and "238 replicate weights" in said[1]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_waves_that_agree_on_replicates_are_said_once_and_a_wave_without_weights_is_not_covered(lang):
+    both = {"variance": "replicates", "strata": "", "breakdown": "", "stratum_sizes": False, "method": "bootstrap",
+            "replicates": 200}
+    expected = t("variance_bootstrap", lang, count=200)
+    assert _variance_said(sample_designs(**{"2018": both, "2021": both}), lang) == [expected]
+    assert expected.count("200") == 1 and "repw_001" in expected
+    # Only 2021 weighted (the site has 2018 too): said for 2021, named.
+    only = sample_designs(**{"2021": both}).query("wave == '2021'")
+    assert _variance_said(only, lang) == [t("variance_waves", lang, waves="2021", text=expected)]
+    # Two waves that agree and one that does not: the two together.
+    three = pd.concat([sample_designs(**{"2018": both, "2021": both}),
+                       sample_designs().query("wave == '2021'").assign(wave="2024")], ignore_index=True)
+    said = _variance_said(three, lang)
+    assert said[0] == t("variance_waves", lang, waves=t("and", lang, first="2018", last="2021"), text=expected)
+    assert said[1].startswith("2024") and len(said) == 2

@@ -3,7 +3,8 @@
 breakdowns district, age group and referrer, none with a map; the Levesque framework; a worker-minus-client
 gap), built by the pipeline from generated responses (conftest.py), has its dimension pages titled with the
 Levesque labels, its breakdowns' words and no map page, a comparison page whose sides are clients and workers
-with what each said, and no word of the demo study."""
+with what each said, and no word of the demo study. Each site's method page says how its standard errors follow
+its study's design: the demo's (run once, conftest.py) drawn per neighbourhood, the second study's declaring none."""
 
 import html
 import re
@@ -16,6 +17,7 @@ from dashboards.formatting import Reasons, interval_text, lowered, value_text
 from dashboards.text import t
 from instruments.study import DEMO_STUDY, load_study
 from instruments.vocabulary import LANGUAGES
+from tests.conftest import run_locations
 from tests.dashboards.words import found, study_words
 
 
@@ -117,3 +119,25 @@ def test_no_page_carries_a_word_of_the_demo_study(second_site):
     for title in second_site.study.title.values():
         pages = pages.replace(title, "")
     assert [c for c in codes if re.search(rf"\b{re.escape(c)}\b", pages + downloads)] == []
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_method_page_says_how_the_standard_errors_follow_each_studys_design(demo_root, second_site, lang):
+    # The demo declares strata: wijk, stratum_sizes: margins on both waves of its parents: said once, naming the
+    # strata by the title of its breakdown of that column.
+    demo = load_study(DEMO_STUDY)
+    word = demo.breakdowns["neighbourhood"].title[lang]
+    page = _text(_page(run_locations(demo_root).site, lang, "method.html"))
+    said = " ".join([t("design_strata", lang, stratum=word), t("design_strata_weights", lang, stratum=word),
+                     t("variance_strata", lang)])
+    assert page.count(said) == 1 and page.count("Taylor") == 1
+    assert t("variance_linearisation", lang) not in page and "2018:" not in page.replace("\u00a0", " ")
+    if lang == "en":
+        assert ("The sample was drawn separately per neighbourhood. The weighting starts, per neighbourhood, from "
+                "the population divided by the number of respondents. Standard errors follow that design and the "
+                "raking (Taylor linearisation, with the calibration residuals weighted by the design weights, as "
+                "R's calibrate).") in page
+    # The second study declares no design: the standard errors follow Taylor linearisation and the raking.
+    page = _text(_page(second_site.site, lang, "method.html"))
+    assert page.count(t("variance_linearisation", lang)) == 1 and page.count("Taylor") == 1
+    assert t("design_strata", lang, stratum="{}").split("{}")[0] not in page  # "The sample was drawn ..."
