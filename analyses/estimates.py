@@ -203,7 +203,9 @@ class Design:
                 missing = frame.index.difference(replicates.weights.index)
                 if len(missing):
                     raise ValueError(f"replicates: {len(missing)} rows of the frame have no replicate weights")
-            self.replicate_matrix = replicates.weights.loc[frame.index].to_numpy(dtype=float)
+            # Row-major: the sparse products read a respondent's replicate weights together (a column-major copy
+            # would be copied again on every product).
+            self.replicate_matrix = np.ascontiguousarray(replicates.weights.loc[frame.index].to_numpy(dtype=float))
             self.w = replicates.full.loc[frame.index].to_numpy(dtype=float)
         else:
             self.w = frame[weight].to_numpy(dtype=float) if weight else np.ones(n)
@@ -550,21 +552,24 @@ def _means_by_replicates(design: Design, frame: pd.DataFrame, variables: list[st
     y0 = np.where(observed, values, 0.0)
     binary = [bool(o.any()) and bool(np.all((y[o] == 0) | (y[o] == 1))) for y, o in zip(values.T, observed.T)]
     w, valid = design.w, codes >= 0
-    # One sparse matrix holds each row's values and observed flags in its domain's columns: its product with the
-    # replicate weights is every domain's replicate sums (numerator and denominator) at once.
+    # One sparse matrix holds each row's values and observed flags in its domain's rows: its product with the
+    # replicate weights is every domain's replicate sums (numerator and denominator) at once. Zeros (a 0 answer,
+    # a row outside the universe) are left out: they add nothing, and the product costs its entries x replicates.
     rows = np.flatnonzero(valid)
-    columns_of = codes[rows][:, None] * (2 * b) + np.arange(2 * b)[None, :]
+    targets = codes[rows][:, None] * (2 * b) + np.arange(2 * b)[None, :]
     entries = np.concatenate([y0[rows], observed[rows].astype(float)], axis=1)
-    sums = sparse.csr_matrix((entries.ravel(), (np.repeat(rows, 2 * b), columns_of.ravel())),
-                             shape=(len(frame), k * 2 * b))
-    totals = np.asarray((sums.T @ design.replicate_matrix).T).reshape(-1, k, 2, b)  # replicate x domain x (y, n)
+    kept = entries != 0
+    sums = sparse.csr_matrix((entries[kept], (targets[kept], np.broadcast_to(rows[:, None], kept.shape)[kept])),
+                             shape=(k * 2 * b, len(frame)))
+    totals = np.asarray(sums @ design.replicate_matrix).T.reshape(-1, k, 2, b)  # replicate x domain x (y, n)
     top, bottom = totals[:, :, 0, :], totals[:, :, 1, :]
     with np.errstate(divide="ignore", invalid="ignore"):
         thetas = np.where(bottom > 0, top / np.where(bottom > 0, bottom, 1), np.nan)
 
-    def by_domain(weights):  # (k x b) sums over each domain's rows with a value
-        return np.stack([np.bincount(codes[valid], weights=weights[valid, j], minlength=k) for j in range(b)], 1) \
-            if b else np.zeros((k, 0))
+    cells = (codes[rows][:, None] * b + np.arange(b)[None, :]).ravel()  # (domain, variable) of each entry
+
+    def by_domain(weights):  # (k x b) sums over each domain's rows with a value, one bincount for all
+        return np.bincount(cells, weights=weights[rows].ravel(), minlength=k * b).reshape(k, b)
 
     ones = observed.astype(float)
     count, W, Wy = by_domain(ones), by_domain(w[:, None] * ones), by_domain(w[:, None] * y0)
