@@ -44,6 +44,8 @@ def rao_scott(frame: pd.DataFrame, row: str, column: str, *, weight: str | None 
         design = Design(frame, weight, strata, psu, fpc, calibration)
     elif any(a is not None for a in (weight, strata, psu, fpc, calibration)):
         raise ValueError("rao_scott: give either design= or the design's columns, not both")
+    elif design.n != len(frame) or not design.index.equals(frame.index):
+        raise ValueError(f"rao_scott: the design's rows ({design.n}) are not the frame's ({len(frame)} rows)")
     valid = (frame[row].notna() & frame[column].notna()).to_numpy()
     row_codes, row_levels = pd.factorize(frame[row], sort=True)
     col_codes, col_levels = pd.factorize(frame[column], sort=True)

@@ -199,14 +199,16 @@ class Design:
             if any(a is not None for a in (weight, strata, psu, fpc, calibration, base_weight)):
                 raise ValueError("replicates= carries the whole design: give no weight, strata, psu, fpc, "
                                  "calibration or base_weight with it")
-            if not replicates.weights.index.equals(frame.index):
+            same = replicates.weights.index.equals(frame.index)
+            if not same:
                 missing = frame.index.difference(replicates.weights.index)
                 if len(missing):
                     raise ValueError(f"replicates: {len(missing)} rows of the frame have no replicate weights")
+            rows = replicates.weights if same else replicates.weights.loc[frame.index]
             # Row-major: the sparse products read a respondent's replicate weights together (a column-major copy
             # would be copied again on every product).
-            self.replicate_matrix = np.ascontiguousarray(replicates.weights.loc[frame.index].to_numpy(dtype=float))
-            self.w = replicates.full.loc[frame.index].to_numpy(dtype=float)
+            self.replicate_matrix = np.ascontiguousarray(rows.to_numpy(dtype=float))
+            self.w = (replicates.full if same else replicates.full.loc[frame.index]).to_numpy(dtype=float)
         else:
             self.w = frame[weight].to_numpy(dtype=float) if weight else np.ones(n)
         self.base = frame[base_weight].to_numpy(dtype=float) if base_weight else None
@@ -291,7 +293,7 @@ class Design:
         inside = rows.astype(float)
         thetas = self.replicate_ratios(values * inside[:, None], np.repeat(inside[:, None], values.shape[1], 1))
         rw = self.replicates
-        centred = thetas - thetas[rw.rscales > 0].mean(axis=0)
+        centred = thetas - (means if self.mse else thetas[rw.rscales > 0].mean(axis=0))
         return means, rw.scale * (centred.T * rw.rscales) @ centred
 
 

@@ -425,7 +425,8 @@ def replicate_weights(
         if count < 2:
             raise WeightingError(f"the bootstrap needs at least 2 replicates, got {replicates}")
         _no_lonely_psu(design, np.ones(len(design.sizes), dtype=bool))
-        seed = int(np.random.SeedSequence().entropy) if seed is None else seed
+        # A drawn seed is kept in the warehouse's BIGINT: 63 bits.
+        seed = int(np.random.SeedSequence().generate_state(1, np.uint64)[0] >> 1) if seed is None else seed
         kind, scale, rscales, deleted = "bootstrap", 1 / (count - 1), np.ones(count), None
         multipliers = _bootstrap_multipliers(design, count, seed)
     n = len(frame)

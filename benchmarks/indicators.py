@@ -18,7 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from analyses.indicator_table import group_comparisons, indicator_table
-from instruments.study import DEMO_STUDY, Study, load_study
+from instruments.study import DEMO_STUDY, Design, Study, load_study
 from pipelines.stages.clean import clean_wave
 from pipelines.stages.indicators import read_inputs
 from pipelines.stages.quality import flag_wave
@@ -38,13 +38,15 @@ REPLICATE_SEED = 2018
 
 def bench_study(study_id: str, replicates: int | None = None) -> Study:
     """The demo study's questionnaires, margins and rules under the benchmark's study id, its parents only: the
-    stages run on the benchmark's warehouse exactly as they run on the demo's. With ``replicates``, its parents'
-    design asks for that many bootstrap replicate weights."""
+    stages run on the benchmark's warehouse exactly as they run on the demo's. Its margins are the demo's
+    populations, smaller than a large sample's strata, so no stratum sizes: without ``replicates`` no design
+    (the Taylor figures measured before designs existed), with them that many bootstrap replicate weights
+    within the demo's strata."""
     demo = load_study(DEMO_STUDY)
     surveys = tuple(s for s in demo.surveys if s.instrument == PARENT)
-    if replicates:
-        surveys = tuple(replace(s, design=replace(s.design, variance="replicates", method="bootstrap", count=replicates,
-                                                  seed=REPLICATE_SEED)) for s in surveys)
+    surveys = tuple(replace(s, design=Design(strata=s.design.strata, variance="replicates", method="bootstrap",
+                                             count=replicates, seed=REPLICATE_SEED) if replicates else Design())
+                    for s in surveys)
     return replace(demo, study_id=study_id, surveys=surveys)
 
 

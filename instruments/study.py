@@ -542,9 +542,11 @@ def _design(reader: _Reader, raw: object, item: str) -> Design:
             reader.problem(file, item, f"design stratum_sizes: {str(sizes)[:80]!r}: only 'margins' (the survey's "
                                        "margins totals of the strata column)", raw, "stratum_sizes")
             return Design()
-        if not columns["strata"] or columns["fpc"] or columns["base_weight"]:
+        if not columns["strata"] or columns["fpc"] or columns["base_weight"] or columns["psu"]:
+            # Its N_h counts persons: the fpc of a sample of persons, not of clusters (psu).
             reader.problem(file, item, "design stratum_sizes: margins needs strata, and gives the fpc and the "
-                                       "design weights itself (no fpc or base_weight beside it)", raw, "stratum_sizes")
+                                       "design weights of a sample of persons itself (no psu, fpc or base_weight "
+                                       "beside it)", raw, "stratum_sizes")
             return Design()
     variance = raw.get("variance", "linearisation")
     if variance not in VARIANCE_METHODS:
@@ -563,11 +565,12 @@ def _design(reader: _Reader, raw: object, item: str) -> Design:
         good = (isinstance(replicates, dict) and not set(replicates) - {"method", "count", "seed"}
                 and method in REPLICATE_METHODS
                 and (count is None or isinstance(count, int) and not isinstance(count, bool) and count >= 2)
-                and (seed is None or isinstance(seed, int) and not isinstance(seed, bool))
+                and (seed is None or isinstance(seed, int) and not isinstance(seed, bool) and 0 <= seed < 2**63)
                 and not (method == "jackknife" and count is not None))
         if not good:
             reader.problem(file, item, "design replicates: {method: jackknife} (one replicate per PSU) or {method: "
-                                       "bootstrap, count: <at least 2>, seed: <a whole number>}", raw, "replicates")
+                                       "bootstrap, count: <at least 2>, seed: <a whole number from 0>}", raw,
+                           "replicates")
             return Design()
         if method == "bootstrap" and columns["fpc"]:
             reader.problem(file, item, "design replicates: the bootstrap (Rao-Wu) has no finite population "

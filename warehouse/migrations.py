@@ -75,11 +75,23 @@ def _interval_columns(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(f"ALTER TABLE indicators.indicators ADD COLUMN IF NOT EXISTS {column} {kind}")
 
 
+def _weighting_design(con: duckdb.DuckDBPyConnection) -> None:
+    """Warehouse 4: each weighted wave records the design and trimming its weights were made under, so a stage
+    never reads weights made under another; existing rows keep NULL (weighted before designs: none)."""
+    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'weighted' "
+                         "AND table_name = 'weighting_diagnostics' AND database_name = current_database()"
+                         ).fetchall()[0][0]
+    if exists:
+        con.execute("ALTER TABLE weighted.weighting_diagnostics ADD COLUMN IF NOT EXISTS design JSON")
+
+
 MIGRATIONS: Mapping[str, Sequence[Migration]] = {
     WAREHOUSE: (Migration(1, "baseline: clean, weighted, indicators and meta tables", _baseline),
                 Migration(2, "indicators.indicators replaces indicators.awareness_by_neighbourhood",
                           _drop_awareness_table),
-                Migration(3, "indicator rows carry df, n_eff_kg and nchs_flag", _interval_columns)),
+                Migration(3, "indicator rows carry df, n_eff_kg and nchs_flag", _interval_columns),
+                Migration(4, "weighting diagnostics record the design the weights were made under",
+                          _weighting_design)),
     RAW: (Migration(1, "baseline: loads, responses and survey structures", _baseline),
           Migration(2, "columnar raw layer: per-survey answers tables, pseudonyms at load", _columnar_raw)),
 }

@@ -119,6 +119,7 @@ CREATE TABLE IF NOT EXISTS weighted.weighting_diagnostics (
     max_final_margin_error DOUBLE NOT NULL,  -- the same, final (trimmed) weights
     margin_errors JSON NOT NULL,           -- {variable: [raked, final]}
     margins_sources JSON NOT NULL,         -- {variable: "source (year)"}
+    design JSON,                           -- what the weights were made under: {design: study.yaml's, trim}
     PRIMARY KEY (study_id, wave)
 );
 -- Failed runs, recorded by the run-failure sensor where an operator sees them.

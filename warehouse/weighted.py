@@ -32,7 +32,8 @@ DIAGNOSTICS = "weighting_diagnostics"
 DESIGNS = "replicate_designs"
 WEIGHT_COLUMNS = ("survey_id", "response_id", "respondent_id", "weight", "raked_weight")
 DIAGNOSTIC_COLUMNS = ("n", "excluded", "weight_sum", "n_eff", "deff", "cv", "min_weight", "max_weight", "trimmed",
-                      "sweeps", "max_margin_error", "max_final_margin_error", "margin_errors", "margins_sources")
+                      "sweeps", "max_margin_error", "max_final_margin_error", "margin_errors", "margins_sources",
+                      "design")
 
 
 # Raking weights of a weighted instrument's respondents of a wave (persons); responses outside the weighting
@@ -133,7 +134,7 @@ def write_wave(con: duckdb.DuckDBPyConnection, study_id: str, wave: str, instrum
     """Replace the wave's weights, diagnostics, replicate weights and replicate design together (an unweighted
     wave: no rows in any; a wave without ``replicates``: none of its earlier replicates stay)."""
     row = dict(diagnostics or {})
-    for key in ("margin_errors", "margins_sources"):
+    for key in ("margin_errors", "margins_sources", "design"):
         if key in row:
             row[key] = json.dumps(row[key], ensure_ascii=False, sort_keys=True)
     long, designs = qualified(SCHEMA, replicates_table(instrument)), qualified(SCHEMA, DESIGNS)
@@ -237,6 +238,6 @@ def read_diagnostics(con: duckdb.DuckDBPyConnection, study_id: str) -> pd.DataFr
     """Every weighted wave of the study, in wave order; ``margin_errors`` and ``margins_sources`` as mappings."""
     frame = con.execute(f"SELECT * FROM {qualified(SCHEMA, DIAGNOSTICS)} WHERE study_id = ? ORDER BY wave",
                         [study_id]).df()
-    for key in ("margin_errors", "margins_sources"):
+    for key in ("margin_errors", "margins_sources", "design"):
         frame[key] = frame[key].map(lambda text: json.loads(text) if isinstance(text, str) else {})
     return frame

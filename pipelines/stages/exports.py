@@ -20,6 +20,7 @@ import pyreadstat
 
 from dashboards.files import replace_folder, write_parquet
 from instruments.study import Study
+from pipelines.stages.weight import checked_weighting
 from warehouse import free_text, weighted
 from warehouse import indicators as layer
 from warehouse.tables import read_table
@@ -128,6 +129,7 @@ def export_content(con: duckdb.DuckDBPyConnection, study: Study) -> ExportConten
         quotes[(wave, instrument)] = free_text.quotable(con, study.study_id, wave, instrument, columns)
         if not weighted.has_weights(con, instrument, study.study_id, wave):
             continue
+        checked_weighting(con, study, wave)  # never weights (or replicates) of a design the study has left
         final = weighted.read_weights(con, instrument, study.study_id, wave)[[*LINK_COLUMNS, "weight"]]
         replicates, design = weighted.read_replicates(con, instrument, study.study_id, wave)
         if design is not None:

@@ -19,8 +19,8 @@ from instruments.catalogue import Measure, dimensions_of, resolve
 from instruments.conditions import Condition, em_variable
 from instruments.model import Column, Instrument
 from instruments.study import Study
-from pipelines.stages.weight import (design_arguments, stored_replicates, wave_margins, weighted_instrument,
-                                     weighted_survey, with_design)
+from pipelines.stages.weight import (checked_weighting, design_arguments, stored_replicates, wave_margins,
+                                     weighted_instrument, weighted_survey, with_design)
 from pipelines.version import code_version
 from warehouse import indicators as layer
 from warehouse import weighted
@@ -181,6 +181,7 @@ def read_inputs(con: duckdb.DuckDBPyConnection, study: Study, wave: str) -> tupl
         columns = list(dict.fromkeys(columns))
         design = {}
         if is_weighted:
+            checked_weighting(con, study, wave)  # weights made under this design, not one the study has left
             # The design the raking started from, resolved on the same rows: the weighted base.
             frame = with_design(weighted.read_respondents(con, role.name, study.study_id, wave, columns), survey,
                                 population)

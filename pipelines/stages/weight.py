@@ -19,6 +19,9 @@ def weighted_instrument(study: Study) -> str | None:
     return next(iter(study.weighted_instruments), None)
 
 
+# Replicate weights per respondent a jackknife may make (one per PSU): beyond, the bootstrap's are as good for far
+# less (a jackknife without PSUs deletes one respondent at a time).
+MAX_JACKKNIFE = 2000
 # The design columns a declared design adds to the weighting base (``with_design``): a leading underscore, so no
 # clean column (a letter first) can be one.
 DESIGN_WEIGHT, STRATUM_SIZE = "_design_weight", "_stratum_size"
@@ -62,7 +65,43 @@ def with_design(frame: pd.DataFrame, survey: Survey, population: PopulationMargi
                              f"total in {survey.margins.name}")
     size = strata.map({str(c): float(t) for c, t in sizes.items()}).to_numpy(dtype=float)
     counts = strata.map(strata.value_counts()).to_numpy(dtype=float)
+    over = sorted({str(c) for c, n, N in zip(strata, counts, size) if n > N})
+    if over:  # more respondents than population: the margins are not the strata's populations
+        raise WeightingError(f"{where}: strata {', '.join(over[:10])} of {design.strata!r} have more respondents than "
+                             f"their population total in {survey.margins.name}: stratum sizes must be the "
+                             "population the stratum's respondents were drawn from")
     return frame.assign(**{STRATUM_SIZE: size, DESIGN_WEIGHT: size / counts})
+
+
+def weighting_config(study: Study, wave: str) -> dict:
+    """What a wave's weights are made under, as recorded beside them: its survey's declared design and the
+    study's trimming."""
+    survey = weighted_survey(study, wave)
+    return {"design": survey.design.config() if survey else {}, "trim": list(study.trim) if study.trim else None}
+
+
+def stale_weighting(con: duckdb.DuckDBPyConnection, study: Study, wave: str) -> str | None:
+    """Why the wave's stored weights were made under another design or trimming than the study now declares
+    (the study file changed since the wave was weighted), or None. Weights stored before designs were recorded
+    count as made without a design, under the current trimming."""
+    diagnostics = weighted.read_diagnostics(con, study.study_id)
+    rows = diagnostics[diagnostics["wave"] == wave]
+    if rows.empty:
+        return None
+    current = weighting_config(study, wave)
+    stored = rows["design"].iloc[0] or {"design": {}, "trim": current["trim"]}
+    if stored == current:
+        return None
+    return (f"wave {wave} was weighted under design {stored.get('design') or 'none'} and trim "
+            f"{stored.get('trim')}, but the study now declares design {current['design'] or 'none'} and trim "
+            f"{current['trim']}: weight the wave again (the raking_weights asset, or toegang run)")
+
+
+def checked_weighting(con: duckdb.DuckDBPyConnection, study: Study, wave: str) -> None:
+    """Refuse (WeightingError) to read a wave's weights made under another design than the study's."""
+    reason = stale_weighting(con, study, wave)
+    if reason:
+        raise WeightingError(reason)
 
 
 def wave_margins(study: Study, wave: str) -> PopulationMargins | None:
@@ -129,7 +168,15 @@ def weight_wave(con: duckdb.DuckDBPyConnection, study: Study, wave: str) -> dict
     if survey.design.variance == "replicates":  # each replicate raked (and trimmed) again, as the full sample
         if survey.design.method == "bootstrap":  # Rao-Wu's rescaling has no finite population correction
             arguments = {**arguments, "fpc": None}
-        replicates = replicate_weights(base, population.margins, **arguments, method=survey.design.method,
+        psus = base[arguments["psu"]].nunique() if arguments["psu"] else len(base)
+        if survey.design.method == "jackknife" and psus > MAX_JACKKNIFE:
+            raise WeightingError(f"survey {survey.survey_id} (wave {wave}): a jackknife of {psus} PSUs makes {psus} "
+                                 f"replicate weights per respondent (at most {MAX_JACKKNIFE}): declare the psu, or use "
+                                 "replicates: {method: bootstrap, count: 200, seed: ...}")
+        # In pseudonym order: replicates are numbered by their PSUs' first row, and the microdata carry them, so
+        # that order must not be LimeSurvey's response order (the link to the raw layer's tokens).
+        ordered = base.sort_values("respondent_id", kind="stable")
+        replicates = replicate_weights(ordered, population.margins, **arguments, method=survey.design.method,
                                        replicates=survey.design.count, seed=survey.design.seed, trim=study.trim)
     frame = base[["survey_id", "response_id", "respondent_id", *variables]].assign(
         weight=result.weights.to_numpy(),
@@ -141,6 +188,7 @@ def weight_wave(con: duckdb.DuckDBPyConnection, study: Study, wave: str) -> dict
         "trimmed": int((frame["weight"] != frame["raked_weight"]).sum()), "sweeps": result.iterations,
         "max_margin_error": max(raked.values()), "max_final_margin_error": max(final.values()),
         "margin_errors": {v: [raked[v], final[v]] for v in variables}, "margins_sources": population.sources,
+        "design": weighting_config(study, wave),
     }
     rows = weighted.write_wave(con, study.study_id, wave, name, frame, diagnostics, replicates=replicates)
     return {"weighted": True, "rows": rows, "excluded_from_weighting": incomplete,
@@ -181,12 +229,14 @@ def margin_errors_by_wave(con: duckdb.DuckDBPyConnection, study: Study, *, final
 def stale_diagnostics(con: duckdb.DuckDBPyConnection, study: Study) -> list[str]:
     """Waves whose stored diagnostics no longer describe their stored weights (weights without diagnostics, as
     in a warehouse from before the table, diagnostics of another count, as after an erasure, or diagnostics
-    without weights): their checks cannot be trusted until the wave is weighted again."""
+    without weights), or weights made under another design than the study now declares (``stale_weighting``):
+    their checks cannot be trusted until the wave is weighted again."""
     name = weighted_instrument(study)
     counts = weighted.weight_counts(con, name, study.study_id) if name else {}
     diagnostics = weighted.read_diagnostics(con, study.study_id)
     described = dict(zip(diagnostics["wave"], diagnostics["n"]))
-    return sorted(str(w) for w in set(counts) | set(described) if counts.get(w) != described.get(w))
+    return sorted(str(w) for w in set(counts) | set(described)
+                  if counts.get(w) != described.get(w) or stale_weighting(con, study, str(w)))
 
 
 def effective_sizes(con: duckdb.DuckDBPyConnection, study: Study) -> dict[str, float]:

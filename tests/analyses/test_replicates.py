@@ -390,3 +390,15 @@ def test_survey_means_by_domain_from_replicates_is_survey_mean(parents, jkn):
         single = pd.concat([survey_mean(data, v, by=by, replicates=jkn).assign(variable=v) for v in variables],
                            ignore_index=True)[block.columns]
         pd.testing.assert_frame_equal(block, single, check_exact=False, rtol=1e-10, check_dtype=False)
+
+
+def test_a_drawn_seed_fits_the_warehouse_and_redraws(parents):
+    """Without a seed one is drawn and kept: a whole number from 0 below 2^63 (the warehouse's BIGINT), which
+    draws the same replicates again."""
+    data, margins = parents
+    drawn = replicate_weights(data, margins, base_weight="design_weight", strata="neighbourhood",
+                              method="bootstrap", replicates=5)
+    assert isinstance(drawn.seed, int) and 0 <= drawn.seed < 2**63
+    again = replicate_weights(data, margins, base_weight="design_weight", strata="neighbourhood",
+                              method="bootstrap", replicates=5, seed=drawn.seed)
+    assert again.weights.equals(drawn.weights)

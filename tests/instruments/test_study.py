@@ -214,7 +214,9 @@ def test_a_design_chooses_its_variance(copy, design, expected):
 @pytest.mark.parametrize("design, message", [
     ("{strata: wijk, stratum_sizes: census}", "only 'margins'"),
     ("{stratum_sizes: margins}", "stratum_sizes: margins needs strata"),
-    ("{strata: wijk, stratum_sizes: margins, fpc: wijk}", "no fpc or base_weight beside it"),
+    ("{strata: wijk, stratum_sizes: margins, fpc: wijk}", "no psu, fpc or base_weight beside it"),
+    ("{strata: wijk, stratum_sizes: margins, psu: kanaal}", "no psu, fpc or base_weight beside it"),
+    ("{variance: replicates, replicates: {method: bootstrap, count: 9, seed: -1}}", "a whole number from 0"),
     ("{variance: bootstrap}", "choose linearisation or replicates"),
     ("{replicates: {method: jackknife}}", "given, but variance is not 'replicates'"),
     ("{variance: replicates, replicates: {method: bootstrap}}", "a bootstrap needs a seed"),

@@ -61,9 +61,13 @@ def test_replicate_variance_from_weighting_to_exports(run, tmp_path):
     # The SEs are the replicates' (df = R - 1), recomputed here from replicate weights drawn again with the seed.
     sample = inputs.samples[weighted_instrument(study)]
     frame = sample.frame
-    weights = replicate_weights(frame, sample.calibration, base_weight=DESIGN_WEIGHT, strata="wijk",
+    # Drawn in pseudonym order (the jackknife's and bootstrap's PSU order must not be LimeSurvey's).
+    keyed = frame[["survey_id", "response_id"]].merge(pseudonyms, how="left").set_axis(frame.index)
+    ordered = frame.loc[keyed.sort_values("respondent_id").index]
+    weights = replicate_weights(ordered, sample.calibration, base_weight=DESIGN_WEIGHT, strata="wijk",
                                 method="bootstrap", replicates=COUNT, seed=SEED)
-    np.testing.assert_allclose(sample.replicates.weights.to_numpy(), weights.weights.to_numpy(), rtol=1e-12)
+    np.testing.assert_allclose(sample.replicates.weights.loc[weights.weights.index].to_numpy(),
+                               weights.weights.to_numpy(), rtol=1e-12)
     names = ["awareness_rate.S01", "barrier_prevalence.S01.bereikbaar", "satisfaction_mean.S01"]
     derived = derive_variables(inputs, weighted_instrument(study), [i for i in inputs.indicators if i.name in names])
     checked = 0
@@ -100,11 +104,28 @@ def test_replicate_variance_from_weighting_to_exports(run, tmp_path):
     assert left == 0
 
 
-def test_a_wave_whose_replicates_are_missing_is_refused(run, tmp_path):
-    """The indicator stage never falls back to another variance silently: a design asking for replicates that
-    the weighted layer does not hold (the wave not weighted again since) stops with what to do."""
+def test_weights_made_under_another_design_are_refused(run, tmp_path):
+    """The study file changed since the wave was weighted (another replicate method, or linearisation again, or
+    another trimming): the indicators and the exports refuse the stored weights, and the weights' checks name the
+    wave, until it is weighted again. Never silently another variance than the study declares."""
     from analyses import WeightingError
+    from pipelines.stages.weight import stale_diagnostics
 
-    study = _study(tmp_path / "studies", "design: {strata: wijk, stratum_sizes: margins, variance: replicates}}")
-    with connect(run) as con, pytest.raises(WeightingError, match="weight the wave again"):
-        read_inputs(con, study, WAVE)
+    studies = tmp_path / "studies"
+    bootstrap = _study(studies, "design: {strata: wijk, stratum_sizes: margins, variance: replicates, "
+                                "replicates: {method: bootstrap, count: 10, seed: 3}}}")
+    with connect(run) as con:
+        weight_wave(con, bootstrap, WAVE)
+        assert stale_diagnostics(con, bootstrap) == []
+        read_inputs(con, bootstrap, WAVE)  # as weighted: fine
+        for design in ("design: {strata: wijk, stratum_sizes: margins, variance: replicates}}", DECLARED):
+            changed = _study(studies, design)
+            with pytest.raises(WeightingError, match=f"wave {WAVE} was weighted under design .*bootstrap.* weight "
+                                                     "the wave again"):
+                read_inputs(con, changed, WAVE)
+            with pytest.raises(WeightingError, match="weight the wave again"):
+                export_content(con, changed)
+            assert stale_diagnostics(con, changed) == [WAVE]
+        # Weighted again under the declared design: read as before.
+        weight_wave(con, changed, WAVE)
+        assert stale_diagnostics(con, changed) == [] and read_inputs(con, changed, WAVE)[0].samples

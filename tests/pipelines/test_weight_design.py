@@ -37,6 +37,8 @@ def test_stratum_sizes_give_design_weights_and_fpc():
      "survey 1 (wave 2020): design column 'area' is missing for 1 respondents"),
     (pd.DataFrame({"area": ["a", "c"], "edu": ["low", "high"]}), {"strata": "area", "stratum_sizes": "margins"},
      "strata c of 'area' have no population total in margins_2020.csv"),
+    (pd.DataFrame({"area": ["a"] * 101, "edu": ["low"] * 101}), {"strata": "area", "stratum_sizes": "margins"},
+     "strata a of 'area' have more respondents than their population total in margins_2020.csv"),
     (pd.DataFrame({"area": ["a", "b"], "edu": ["low", "high"], "zone": ["z", "y"]}),
      {"strata": "zone", "stratum_sizes": "margins"}, "margins_2020.csv has no totals of the strata column 'zone'"),
 ])
