@@ -9,13 +9,13 @@ Tests, as R (stats package) computes them:
 - ordinal: Wilcoxon's signed-rank test on the pairs, R's ``wilcox.test(after, before, paired = TRUE)``: zero
   differences dropped (Wilcoxon's method), average ranks for ties. As R's default, the exact distribution when
   fewer than 50 pairs changed and no difference is zero or tied; otherwise the normal approximation with
-  continuity correction and the tie correction of the variance (Hollander & Wolfe 1999, Nonparametric
-  Statistical Methods, 2nd ed., pp. 38-39). The statistic is R's V, the sum of the positive ranks (after >
+  continuity correction and the tie correction of the variance (Hollander & Wolfe 1973, Nonparametric
+  Statistical Methods, pp. 27-33, as ?wilcox.test cites). The statistic is R's V, the sum of the positive ranks (after >
   before). Effect size: the matched-pairs rank-biserial correlation (Kerby 2014, Comprehensive Psychology 3,
   11.IT.3.1), (R+ - R-) / (R+ + R-) over the changed pairs, as pingouin's ``wilcoxon`` reports it (RBC), on -1
   to 1: 1 when every changed pair went up.
 - binary (0/1): the exact McNemar test, R's ``binom.test(b, b + c)`` on the discordant pairs (b: 0 -> 1,
-  c: 1 -> 0), two-sided at 1/2.
+  c: 1 -> 0), two-sided at 1/2 (McNemar 1947, Psychometrika 12, 153-157, exact form).
 """
 
 from __future__ import annotations
