@@ -4,6 +4,7 @@ from analyses.disclosure import MIN_CELL_SIZE, Parts, Ratio, audit_disclosure, p
 from analyses.estimates import survey_mean, survey_total
 from analyses.indicator_table import Indicator, IndicatorInputs, Sample, ScaleItem, indicator_table
 from analyses.margins import PopulationMargins, margins_from_csv, margins_from_table
+from analyses.panel import paired_change, trajectory
 from analyses.quality import QualityInputs, QualityRules, quality_flags
 from analyses.reliability import cronbach_alpha
 from analyses.weighting import (
@@ -36,6 +37,7 @@ __all__ = [
     "kish_n_eff",
     "margins_from_csv",
     "margins_from_table",
+    "paired_change",
     "protect_links",
     "quality_flags",
     "rake",
@@ -44,4 +46,5 @@ __all__ = [
     "suppress_small_cells",
     "survey_mean",
     "survey_total",
+    "trajectory",
 ]
