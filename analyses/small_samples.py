@@ -75,8 +75,8 @@ def fisher_test(table: np.ndarray | list[list[int]], *, max_tables: int = MAX_TA
     The p-value is two-sided: the total probability, under independence with the row and column sums fixed
     (the multivariate hypergeometric), of every table no more probable than the observed one, within R's
     relative tolerance (1e-7 for 2 x 2, FEXACT's 3.45254e-7 otherwise). It is computed by enumerating every
-    table with the observed margins, for all sizes (R uses the network algorithm of Mehta and Patel 1986,
-    ACM TOMS 9, p. 484, for larger tables; same sum). Beyond ``max_tables`` tables a ValueError is raised:
+    table with the observed margins, for all sizes (R uses the network algorithm, FEXACT: Mehta and Patel 1986,
+    ACM TOMS 12, p. 154, for larger tables; same sum). Beyond ``max_tables`` tables a ValueError is raised:
     a simulated p-value is not offered.
 
     Returns a dict with ``p_value``, ``n_tables`` (tables enumerated) and ``shape``; for a 2 x 2 table also
