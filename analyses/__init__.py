@@ -7,6 +7,7 @@ from analyses.margins import PopulationMargins, margins_from_csv, margins_from_t
 from analyses.panel import paired_change, trajectory
 from analyses.quality import QualityInputs, QualityRules, quality_flags
 from analyses.reliability import cronbach_alpha
+from analyses.small_samples import fisher_test, proportion_interval
 from analyses.weighting import (
     RakingResult,
     ReplicateWeights,
@@ -33,11 +34,13 @@ __all__ = [
     "WeightingError",
     "audit_disclosure",
     "cronbach_alpha",
+    "fisher_test",
     "indicator_table",
     "kish_n_eff",
     "margins_from_csv",
     "margins_from_table",
     "paired_change",
+    "proportion_interval",
     "protect_links",
     "quality_flags",
     "rake",
