@@ -448,20 +448,20 @@ _METHOD = {
         "nl": "Intervallen voor aandelen zijn Korn-Graubard-intervallen: Clopper-Pearson-intervallen op de "
               "effectieve steekproefgrootte, aangepast aan de vrijheidsgraden van het design, elk op de "
               "vrijheidsgraden van de eigen groep (haar clusters min haar strata; zonder clusters haar respondenten "
-              "min één). In tegenstelling tot een interval van schatting ± 1,96 standaardfouten heeft zo'n interval "
+              "min haar strata). In tegenstelling tot een interval van schatting ± 1,96 standaardfouten heeft zo'n interval "
               "nooit breedte nul, ook niet bij 0% of 100%, en blijft het tussen 0% en 100%. Een kleine groep krijgt "
               "een interval zo breed als haar weinige respondenten en vrijheidsgraden rechtvaardigen, niet een dat "
               "van de hele steekproef geleend is.",
         "fr": "Les intervalles des parts sont des intervalles de Korn-Graubard : des intervalles de Clopper-Pearson "
               "sur la taille effective de l'échantillon, ajustés aux degrés de liberté du plan, chacun sur les "
               "degrés de liberté de son propre groupe (ses grappes moins ses strates ; sans grappes, ses répondants "
-              "moins un). Contrairement à un intervalle de l'estimation ± 1,96 erreur type, un tel intervalle n'a "
+              "moins ses strates). Contrairement à un intervalle de l'estimation ± 1,96 erreur type, un tel intervalle n'a "
               "jamais une largeur nulle, même à 0 % ou à 100 %, et reste entre 0 % et 100 %. Un petit groupe reçoit "
               "un intervalle aussi large que le justifient ses quelques répondants et degrés de liberté, et non un "
               "intervalle emprunté à l'échantillon entier.",
         "en": "Intervals for shares are Korn-Graubard intervals: Clopper-Pearson intervals on the effective sample "
               "size, adjusted for the design's degrees of freedom, each on the degrees of freedom of its own group "
-              "(its clusters minus its strata; without clusters, its respondents minus one). Unlike an interval of "
+              "(its clusters minus its strata; without clusters, its respondents minus its strata). Unlike an interval of "
               "the estimate ± 1.96 standard errors, such an interval never has zero width, not even at 0% or 100%, "
               "and stays between 0% and 100%. A small group gets an interval as wide as its few respondents and "
               "degrees of freedom warrant, not one borrowed from the whole sample.",
@@ -622,11 +622,11 @@ _DOWNLOADS = {
     },
     "col_df": {
         "nl": "vrijheidsgraden van het interval: de eigen clusters van de groep min haar strata (zonder clusters "
-              "haar respondenten min één); leeg waar n niet getoond wordt",
+              "haar respondenten min haar strata); leeg waar n niet getoond wordt",
         "fr": "degrés de liberté de l'intervalle : les grappes propres au groupe moins ses strates (sans grappes, "
-              "ses répondants moins un) ; vide lorsque n n'est pas affiché",
+              "ses répondants moins ses strates) ; vide lorsque n n'est pas affiché",
         "en": "degrees of freedom of the interval: the group's own clusters minus its strata (without clusters, "
-              "its respondents minus one); empty where n is not shown",
+              "its respondents minus its strata); empty where n is not shown",
     },
     "col_n_eff_kg": {"nl": "effectieve steekproefgrootte van een aandeel volgens Korn-Graubard (hoogstens n)",
                      "fr": "taille effective de l'échantillon d'une part selon Korn-Graubard (au plus n)",
