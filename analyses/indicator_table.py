@@ -27,6 +27,7 @@ from analyses.estimates import Design, survey_means
 from analyses.reliability import cronbach_alpha
 from analyses.sensitivity import COLUMNS as SENSITIVITY_COLUMNS
 from analyses.sensitivity import channel_sensitivity
+from analyses.small_samples import proportion_interval
 from analyses.standards import ProportionStandards, flags_of, suppressed_by
 from analyses.weighting import Margins, ReplicateWeights
 
@@ -172,6 +173,9 @@ class IndicatorInputs:
     min_alpha: float = MIN_ALPHA
     low_n_eff: float = LOW_N_EFF
     standards: ProportionStandards = ProportionStandards()  # NCHS rules for a weighted instrument's proportions
+    # An unweighted instrument's proportions (``weighted_role`` false): exact intervals on its respondents
+    # (analyses.small_samples).
+    unweighted_interval: str = "clopper-pearson"
     links: Sequence[Ratio | Parts] = ()  # arithmetic links between measures (analyses.disclosure)
     tolerance: float = 0.01  # no hidden cell may be learnt more closely than this (on a 0-1 scale)
 
@@ -343,6 +347,8 @@ def _estimated_rows(inputs: IndicatorInputs, instrument: str, sample: Sample) ->
             rows = estimates[name]
             if indicator.breakdowns is not None:
                 rows = rows[rows["breakdown"].isin([ALL, *indicator.breakdowns])]
+            if not sample.weighted_role:  # an unweighted instrument (a weighted one's NCHS rules need n_eff_kg)
+                rows = _exact_intervals(rows, inputs.unweighted_interval)
             parts.append(_rows(indicator, rows, instrument, sample.weight is not None))
 
     # The derived variables a block at a time: a million respondents never hold all of them at once.
@@ -355,6 +361,24 @@ def _estimated_rows(inputs: IndicatorInputs, instrument: str, sample: Sample) ->
     if block:
         estimate(block)
     return parts
+
+
+def _exact_intervals(rows: pd.DataFrame, method: str) -> pd.DataFrame:
+    """An unweighted sample's proportions (rows whose interval is Korn-Graubard's, a 0/1 variable) with the exact
+    interval on their respondents instead: Clopper-Pearson (R's ``binom.test``) or Wilson (``prop.test``
+    without continuity correction). Without weights there is no design effect to carry, and these are the
+    intervals of small samples; they need no degrees of freedom."""
+    shares = rows["ci_method"] == "beta"
+    if not shares.any():
+        return rows
+    n = rows.loc[shares, "n"].to_numpy(dtype=float)
+    successes = np.round(rows.loc[shares, "estimate"].to_numpy(dtype=float) * n)
+    low, high = proportion_interval(successes, n, method=method)
+    rows = rows.copy()
+    rows.loc[shares, ["ci_low", "ci_high", "ci_method"]] = pd.DataFrame(
+        {"ci_low": low, "ci_high": high, "ci_method": method}, index=rows.index[shares])
+    rows.loc[shares, ["df", "n_eff_kg"]] = np.nan
+    return rows
 
 
 def _count_rows(inputs: IndicatorInputs) -> list[pd.DataFrame]:

@@ -11,7 +11,7 @@ import pandas as pd
 
 # low_n_eff: the estimate rests on an effective sample size under 30 (DOMAIN.md section 3), as the indicator
 # table flagged it; the pages mark it and do not judge it again. ci_method: the interval's (beta: Korn-Graubard,
-# logit, wald, none); df: its degrees of freedom (the domain's own); n_eff_kg: a proportion's Korn-Graubard
+# clopper-pearson or wilson: an unweighted instrument's shares, logit, wald, none); df: its degrees of freedom (the domain's own); n_eff_kg: a proportion's Korn-Graubard
 # effective size; nchs_flag: a weighted proportion's NCHS presentation flag ("present", or the rules it meets
 # joined by ';', analyses/standards.py), which the pages mark as they find it (dashboards/marks.py).
 INDICATOR_COLUMNS = (

@@ -466,6 +466,26 @@ _METHOD = {
               "and stays between 0% and 100%. A small group gets an interval as wide as its few respondents and "
               "degrees of freedom warrant, not one borrowed from the whole sample.",
     },
+    # Said when some share's row names its interval clopper-pearson, or wilson (an unweighted instrument's).
+    "interval_clopper-pearson": {
+        "nl": "Aandelen van ongewogen groepen (zonder bevolkingscijfers om naar te wegen) hebben een exact "
+              "Clopper-Pearson-interval op hun respondenten, zoals R's binom.test: een kleine groep krijgt het "
+              "brede interval dat haar weinige antwoorden rechtvaardigen.",
+        "fr": "Les parts des groupes non pondérés (sans chiffres de population pour les pondérer) ont un intervalle "
+              "exact de Clopper-Pearson sur leurs répondants, comme binom.test de R : un petit groupe reçoit "
+              "l'intervalle large que justifient ses quelques réponses.",
+        "en": "Shares of unweighted groups (with no population figures to weight them to) have an exact "
+              "Clopper-Pearson interval on their respondents, as R's binom.test: a small group gets the wide "
+              "interval its few answers warrant.",
+    },
+    "interval_wilson": {
+        "nl": "Aandelen van ongewogen groepen (zonder bevolkingscijfers om naar te wegen) hebben een "
+              "Wilson-interval op hun respondenten, zoals R's prop.test zonder continuïteitscorrectie.",
+        "fr": "Les parts des groupes non pondérés (sans chiffres de population pour les pondérer) ont un "
+              "intervalle de Wilson sur leurs répondants, comme prop.test de R sans correction de continuité.",
+        "en": "Shares of unweighted groups (with no population figures to weight them to) have a Wilson interval "
+              "on their respondents, as R's prop.test without continuity correction.",
+    },
     "interval_logit": {
         "nl": "Aandelen met logit als interval in de downloads (ci_method) hebben een logit-interval, met t op de "
               "vrijheidsgraden van hun groep.",
@@ -613,12 +633,13 @@ _DOWNLOADS = {
                   "en": "effective sample size"},
     "col_deff": {"nl": "design-effect", "fr": "effet de plan", "en": "design effect"},
     "col_ci_method": {
-        "nl": "interval: beta (Korn-Graubard, aandelen), logit, wald (schatting ± 1,96 standaardfouten: "
-              "gemiddelden, indexen, verschillen) of none (aantallen)",
-        "fr": "intervalle : beta (Korn-Graubard, parts), logit, wald (estimation ± 1,96 erreur type : moyennes, "
-              "indices, écarts) ou none (effectifs)",
-        "en": "interval: beta (Korn-Graubard, shares), logit, wald (estimate ± 1.96 standard errors: means, "
-              "indices, differences) or none (counts)",
+        "nl": "interval: beta (Korn-Graubard, aandelen), clopper-pearson of wilson (aandelen van een ongewogen "
+              "groep), logit, wald (schatting ± 1,96 standaardfouten: gemiddelden, indexen, verschillen) of none "
+              "(aantallen)",
+        "fr": "intervalle : beta (Korn-Graubard, parts), clopper-pearson ou wilson (parts d'un groupe non pondéré), "
+              "logit, wald (estimation ± 1,96 erreur type : moyennes, indices, écarts) ou none (effectifs)",
+        "en": "interval: beta (Korn-Graubard, shares), clopper-pearson or wilson (an unweighted group's shares), "
+              "logit, wald (estimate ± 1.96 standard errors: means, indices, differences) or none (counts)",
     },
     "col_df": {
         "nl": "vrijheidsgraden van het interval: de eigen clusters van de groep min haar strata (zonder clusters "

@@ -133,6 +133,9 @@ class Publication:
     # The NCHS presentation standards for a weighted instrument's proportions (analyses.standards): the
     # study's values of its rules, and whether it suppresses what they would suppress or only flags it.
     proportions: Mapping[str, object] = field(default_factory=dict)
+    # The interval of an unweighted instrument's proportions: exact Clopper-Pearson or Wilson
+    # (analyses.small_samples).
+    unweighted_interval: str = "clopper-pearson"
 
 
 @dataclass(frozen=True)
@@ -421,6 +424,11 @@ def _publication(reader: _Reader, path: Path) -> Publication:
             rules = _proportion_rules(reader, path, value, doc)
             if rules is not None:
                 values[key] = rules
+        elif key == "unweighted_interval":
+            if value not in UNWEIGHTED_INTERVALS:
+                reader.problem(path, key, f"{str(value)[:80]!r}: choose {' or '.join(UNWEIGHTED_INTERVALS)}", doc, key)
+                continue
+            values[key] = value
         elif key == "forbidden_breakdowns":
             if not isinstance(value, list) or not all(isinstance(x, str) and CLEAN_COLUMN_PATTERN.match(x)
                                                       for x in value):
@@ -428,8 +436,8 @@ def _publication(reader: _Reader, path: Path) -> Publication:
                 continue
             values[key] = tuple(value)
         else:
-            reader.problem(path, str(key), "unknown rule (known: "
-                                           f"{', '.join([*known, 'forbidden_breakdowns', 'proportions'])})", doc, key)
+            named = [*known, "forbidden_breakdowns", "proportions", "unweighted_interval"]
+            reader.problem(path, str(key), f"unknown rule (known: {', '.join(named)})", doc, key)
     return Publication(**values)
 
 
@@ -437,6 +445,7 @@ def _publication(reader: _Reader, path: Path) -> Publication:
 PROPORTION_RULES = {"min_n_eff_kg": float, "present_width": float, "max_width": float, "max_relative_width": float,
                     "min_df": int}
 PROPORTION_ACTIONS = ("flag", "suppress")
+UNWEIGHTED_INTERVALS = ("clopper-pearson", "wilson")
 
 
 def _proportion_rules(reader: _Reader, path: Path, value: object, doc: Mapping) -> dict | None:

@@ -84,7 +84,8 @@ def _intervals(content: SiteContent, lang: str) -> list[str]:
     indices, differences and counts."""
     rows = content.indicators
     methods = set(rows.loc[rows["unit"] == "proportion", "ci_method"].dropna().astype(str))
-    return [t(f"interval_{m}", lang) for m in ("beta", "logit") if m in methods] + [t("interval_wald", lang)]
+    return [t(f"interval_{m}", lang) for m in ("beta", "clopper-pearson", "wilson", "logit") if m in methods] + \
+        [t("interval_wald", lang)]
 
 
 def _nchs(content: SiteContent, lang: str) -> str:

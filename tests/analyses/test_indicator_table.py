@@ -371,3 +371,26 @@ def test_a_study_that_suppresses_by_the_nchs_rules_withholds_what_they_would():
     assert after.loc[small[small].index, "estimate"].isna().all()
     present = proportions.index[proportions["nchs_flag"] == "present"]
     assert not after.loc[present, "suppressed"].all()  # what the rules present stays (unless protected)
+
+
+@pytest.mark.parametrize("method, scipy_method", [("clopper-pearson", "exact"), ("wilson", "wilson")])
+def test_an_unweighted_instruments_shares_have_exact_intervals(method, scipy_method):
+    """An instrument that is never weighted (no population to weight it to): its shares carry the interval the
+    study chooses on their respondents, Clopper-Pearson (R's binom.test) or Wilson (prop.test, correct = FALSE),
+    here against scipy's own binomtest; no degrees of freedom, no Korn-Graubard size. A weighted instrument's
+    shares keep Korn-Graubard."""
+    from scipy.stats import binomtest
+
+    parents = _parents(120)
+    inputs = IndicatorInputs(samples={"parent": Sample(parents, weighted_role=False)}, indicators=_indicators(),
+                             breakdowns={"neighbourhood": "wijk"}, unweighted_interval=method)
+    table, _ = indicator_table(inputs)
+    shares = table[(table["unit"] == "proportion") & table["estimate"].notna()]
+    assert len(shares) >= 5 and set(shares["ci_method"]) == {method}
+    for row in shares.itertuples():
+        successes = round(row.estimate * row.n)
+        interval = binomtest(successes, int(row.n)).proportion_ci(method=scipy_method)
+        assert (row.ci_low, row.ci_high) == pytest.approx((interval.low, interval.high), rel=1e-9, abs=1e-12)
+        assert pd.isna(row.df) and pd.isna(row.n_eff_kg)
+    weighted, _ = indicator_table(_inputs(parents))
+    assert set(weighted.loc[(weighted["unit"] == "proportion") & weighted["estimate"].notna(), "ci_method"]) == {"beta"}

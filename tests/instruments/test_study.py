@@ -115,7 +115,7 @@ def test_the_demo_publication_rules():
         min_cell=10, min_group_for_index=30, min_alpha=0.70, low_n_eff=30.0, forbidden_breakdowns=("rol",),
         disclosure_tolerance=0.01,
         proportions={"action": "flag", "min_n_eff_kg": 30, "present_width": 0.05, "max_width": 0.30,
-                     "max_relative_width": 1.30, "min_df": 8})
+                     "max_relative_width": 1.30, "min_df": 8}, unweighted_interval="clopper-pearson")
 
 
 @pytest.mark.parametrize(("old", "new", "message"), [
@@ -128,6 +128,8 @@ def test_the_demo_publication_rules():
     ("action: flag", "action: hide", "proportions.action: must be flag or suppress, not 'hide'"),
     ("min_df: 8", "min_df: 7.5", "proportions.min_df: must be a whole number of at least 0, not '7.5'"),
     ("max_width: 0.30", "max_width: wide", "proportions.max_width: must be a number of at least 0, not 'wide'"),
+    ("unweighted_interval: clopper-pearson", "unweighted_interval: wald",
+     "unweighted_interval: 'wald': choose clopper-pearson or wilson"),
 ])
 def test_a_bad_publication_value(copy, old, new, message):
     publication = copy / "publication.yaml"
