@@ -49,13 +49,19 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_r(frame: pd.DataFrame, margins: dict, folder: Path) -> dict | None:
-    if shutil.which("Rscript") is None:
-        return {"skipped": "Rscript not installed (apt-get install r-cran-survey)"}
+def write_r_inputs(frame: pd.DataFrame, margins: dict, folder: Path) -> None:
+    """The respondents as ``data.csv`` and each margin as ``margin_<variable>.csv`` (variable, Freq): what the R
+    scripts of the raking benchmarks read."""
     frame.to_csv(folder / "data.csv", index=False)
     for variable, categories in margins.items():
         pd.DataFrame({variable: list(categories), "Freq": list(categories.values())}).to_csv(
             folder / f"margin_{variable}.csv", index=False)
+
+
+def run_r(frame: pd.DataFrame, margins: dict, folder: Path) -> dict | None:
+    if shutil.which("Rscript") is None:
+        return {"skipped": "Rscript not installed (apt-get install r-cran-survey)"}
+    write_r_inputs(frame, margins, folder)
     script = folder / "rake.R"
     variables = list(margins)
     script.write_text(f"""

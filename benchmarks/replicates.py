@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from analyses.weighting import replicate_weights
-from benchmarks.rake import generate, peak_rss_mib
+from benchmarks.rake import generate, peak_rss_mib, write_r_inputs
 
 PSU_SIZE = 20  # respondents per PSU, on average
 
@@ -36,10 +36,7 @@ def design(n: int) -> tuple[pd.DataFrame, dict]:
 def run_r(frame: pd.DataFrame, margins: dict, replicates: int, folder: Path) -> dict:
     if shutil.which("Rscript") is None:
         return {"skipped": "Rscript not installed (apt-get install r-cran-survey)"}
-    frame.to_csv(folder / "data.csv", index=False)
-    for variable, categories in margins.items():
-        pd.DataFrame({variable: list(categories), "Freq": list(categories.values())}).to_csv(
-            folder / f"margin_{variable}.csv", index=False)
+    write_r_inputs(frame, margins, folder)
     names = list(margins)
     script = folder / "replicates.R"
     script.write_text(f"""
