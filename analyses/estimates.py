@@ -292,9 +292,7 @@ class Design:
             return means, self.covariance(w[:, None] * (values - means[None, :]) / total)
         inside = rows.astype(float)
         thetas = self.replicate_ratios(values * inside[:, None], np.repeat(inside[:, None], values.shape[1], 1))
-        rw = self.replicates
-        centred = thetas - (means if self.mse else thetas[rw.rscales > 0].mean(axis=0))
-        return means, rw.scale * (centred.T * rw.rscales) @ centred
+        return means, self.replicates.covariance(thetas, means, mse=self.mse)
 
 
 

@@ -93,6 +93,16 @@ class ReplicateWeights:
         """The variance of each column of ``replicate_estimates`` (replicates x k, one estimate per replicate
         and statistic). Centred on the mean of the replicates with rscales > 0 (R's default), or with ``mse``
         on ``full_estimate``, the full sample's estimates."""
+        centred = self._centred(replicate_estimates, full_estimate, mse)
+        return self.scale * (self.rscales[:, None] * centred**2).sum(axis=0)
+
+    def covariance(self, replicate_estimates: np.ndarray, full_estimate: np.ndarray | None = None,
+                   mse: bool = False) -> np.ndarray:
+        """The covariance matrix of the columns of ``replicate_estimates`` (``variance`` is its diagonal)."""
+        centred = self._centred(replicate_estimates, full_estimate, mse)
+        return self.scale * (centred.T * self.rscales) @ centred
+
+    def _centred(self, replicate_estimates, full_estimate, mse: bool) -> np.ndarray:
         thetas = np.asarray(replicate_estimates, dtype=float)
         thetas = thetas.reshape(len(thetas), -1)
         if mse:
@@ -101,7 +111,7 @@ class ReplicateWeights:
             centre = np.broadcast_to(np.asarray(full_estimate, dtype=float), thetas.shape[1:])
         else:
             centre = thetas[self.rscales > 0].mean(axis=0)
-        return self.scale * (self.rscales[:, None] * (thetas - centre) ** 2).sum(axis=0)
+        return thetas - centre
 
 
 def kish_n_eff(weight_sum: float | np.ndarray, square_sum: float | np.ndarray) -> float | np.ndarray:

@@ -402,3 +402,19 @@ def test_a_drawn_seed_fits_the_warehouse_and_redraws(parents):
     again = replicate_weights(data, margins, base_weight="design_weight", strata="neighbourhood",
                               method="bootstrap", replicates=5, seed=drawn.seed)
     assert again.weights.equals(drawn.weights)
+
+
+@pytest.mark.parametrize("case", ["plain", "raked"])
+def test_rao_scott_on_replicates_equals_r_svychisq(apiclus1, expected, case):
+    """The Rao-Scott F test with the cells' covariance from the replicates (and the replicate design's df) is R's
+    svychisq on the JK1 design, as it is and raked."""
+    from analyses.comparisons import rao_scott
+    from analyses.estimates import Design
+
+    data, totals = apiclus1
+    data = data.assign(high=data["api00"] > 700)
+    rw = replicate_weights(data, totals if case == "raked" else None, base_weight="pw", psu="dnum", fpc="fpc")
+    test = rao_scott(data, "stype", "high", design=Design(data, replicates=rw))
+    want = expected["jk1"][case]["rao_scott"]
+    for mine, theirs in (("F", "F"), ("ndf", "ndf"), ("ddf", "ddf"), ("p_F", "p")):
+        assert test[mine] == pytest.approx(want[theirs], rel=1e-6), mine
