@@ -392,6 +392,17 @@ def _with_intervals(table: pd.DataFrame, level: float) -> pd.DataFrame:
     return (pd.concat(filled) if filled else table).sort_index().drop(columns="_binary")
 
 
+def _srs_deff(variance: float, spread, n: int, weight_sum: float, total: bool = False) -> float:
+    """The design effect against simple random sampling without replacement of n from N = the sum of the weights,
+    as ``svymean(deff = TRUE)``; ``spread()`` gives the weighted variance of the values, sum w (y - m)^2 / sum w
+    (called only where the effect exists: n > 1 and N > n)."""
+    if not (n > 1 and weight_sum > n):
+        return np.nan
+    unit_variance = spread() * n / (n - 1)
+    srs = unit_variance * (weight_sum - n) / (weight_sum * n) * (weight_sum**2 if total else 1.0)
+    return variance / srs if srs > 0 else np.nan
+
+
 def _estimate_in(design: Design, frame, variable, domains, ci, total: bool, df: str = "domain") -> pd.DataFrame:
     """Each domain's estimate, SE, n, n_eff, deff and df; the intervals are left to ``_with_intervals``
     (``_binary`` says whether the variable is 0/1, for Korn-Graubard's size)."""
@@ -435,11 +446,7 @@ def _estimate_in(design: Design, frame, variable, domains, ci, total: bool, df: 
         se = float(np.sqrt(variance))
         n_eff = float(kish_n_eff(weight_sum, (wd**2).sum()))
         # Against SRS without replacement of n from N = sum of weights, as svymean(deff = TRUE).
-        deff = np.nan
-        if n > 1 and weight_sum > n:
-            unit_variance = float((wd * (y0 - mean) ** 2).sum() / weight_sum) * n / (n - 1)
-            srs = unit_variance * (weight_sum - n) / (weight_sum * n) * (weight_sum**2 if total else 1.0)
-            deff = variance / srs if srs > 0 else np.nan
+        deff = _srs_deff(variance, lambda: float((wd * (y0 - mean) ** 2).sum() / weight_sum), n, weight_sum, total)
         rows.append((*key, estimate, se, np.nan, np.nan, n, n_eff, deff, degrees, np.nan, method, float(weight_sum)))
     return pd.DataFrame(rows, columns=[*columns, *RESULT_COLUMNS]).assign(_binary=binary and not total)
 
@@ -588,11 +595,8 @@ def _means_by_replicates(design: Design, frame: pd.DataFrame, variables: list[st
                              binary[j]))
                 continue
             n_d, weight_sum, mean = int(count[d, j]), float(W[d, j]), float(m[d, j])
-            deff = np.nan
-            if n_d > 1 and weight_sum > n_d:
-                spread = float((Wyy[d, j] - 2 * mean * Wy[d, j] + mean**2 * weight_sum) / weight_sum) * n_d / (n_d - 1)
-                srs = spread * (weight_sum - n_d) / (weight_sum * n_d)
-                deff = variance[d, j] / srs if srs > 0 else np.nan
+            deff = _srs_deff(variance[d, j], lambda: float((Wyy[d, j] - 2 * mean * Wy[d, j] + mean**2 * weight_sum)
+                                                           / weight_sum), n_d, weight_sum)
             rows.append((variable, *key, mean, float(np.sqrt(max(variance[d, j], 0.0))), np.nan, np.nan, n_d,
                          float(kish_n_eff(weight_sum, S2[d, j])), deff, degrees, np.nan, method, weight_sum, binary[j]))
     return pd.DataFrame(rows, columns=["variable", *columns, *RESULT_COLUMNS, "_binary"])
@@ -603,9 +607,9 @@ def _means_by_sums(design: Design, frame: pd.DataFrame, variable: str, domains, 
     """``_estimate_in`` for a design of independent rows in one stratum (no strata, PSUs or fpc), from sums.
 
     The score of a domain mean is z = w d (y - m) / W; with raking, its residual r = z - w X b with
-    b = (X'DX)^+ X'D(z / w), D the design weights or 1 (see ``_Projection``); and the variance is n/(n-1) (sum r^2 - (sum r)^2 / n).
-    Each term is a sum over the domain, or over a domain and a margin category, of 1, y, w^2, w^2 y, w^2 y^2:
-    a few passes over the rows serve every domain, instead of a vector of scores per domain."""
+    b = (X'DX)^+ X'D(z / w), D the design weights or 1 (see ``_Projection``); and the variance is
+    n/(n-1) (sum r^2 - (sum r)^2 / n). Each term is a sum over the domain, or over a domain and a margin
+    category, of 1, y, w^2, w^2 y, w^2 y^2: a few passes over the rows serve every domain, instead of a vector of scores per domain."""
     w = design.w
     n = len(w)
     values = frame[variable]
@@ -661,11 +665,8 @@ def _means_by_sums(design: Design, frame: pd.DataFrame, variable: str, domains, 
             continue
         se = float(np.sqrt(max(variance[d], 0.0)))
         n_d, weight_sum = int(count[d]), float(W[d])
-        deff = np.nan
-        if n_d > 1 and weight_sum > n_d:
-            spread = float((Wyy[d] - 2 * m[d] * Wy[d] + m[d] ** 2 * W[d]) / W[d]) * n_d / (n_d - 1)
-            srs = spread * (weight_sum - n_d) / (weight_sum * n_d)
-            deff = variance[d] / srs if srs > 0 else np.nan
+        deff = _srs_deff(variance[d], lambda: float((Wyy[d] - 2 * m[d] * Wy[d] + m[d] ** 2 * W[d]) / W[d]), n_d,
+                         weight_sum)
         degrees = n_d - 1 if df == "domain" else design.degrees_of_freedom  # independent rows, one stratum
         rows.append((*key, float(m[d]), se, np.nan, np.nan, n_d, float(kish_n_eff(W[d], S2[d])), deff, degrees,
                      np.nan, method, weight_sum))
