@@ -609,7 +609,8 @@ def _means_by_sums(design: Design, frame: pd.DataFrame, variable: str, domains, 
     The score of a domain mean is z = w d (y - m) / W; with raking, its residual r = z - w X b with
     b = (X'DX)^+ X'D(z / w), D the design weights or 1 (see ``_Projection``); and the variance is
     n/(n-1) (sum r^2 - (sum r)^2 / n). Each term is a sum over the domain, or over a domain and a margin
-    category, of 1, y, w^2, w^2 y, w^2 y^2: a few passes over the rows serve every domain, instead of a vector of scores per domain."""
+    category, of 1, y, w^2, w^2 y, w^2 y^2: a few passes over the rows serve every domain, instead of a vector
+    of scores per domain."""
     w = design.w
     n = len(w)
     values = frame[variable]
