@@ -84,7 +84,11 @@ def stale_weighting(con: duckdb.DuckDBPyConnection, study: Study, wave: str) -> 
     """Why the wave's stored weights were made under another design or trimming than the study now declares
     (the study file changed since the wave was weighted), or None. Weights stored before designs were recorded
     count as made without a design, under the current trimming."""
-    diagnostics = weighted.read_diagnostics(con, study.study_id)
+    return _stale_reason(study, wave, weighted.read_diagnostics(con, study.study_id))
+
+
+def _stale_reason(study: Study, wave: str, diagnostics: pd.DataFrame) -> str | None:
+    """``stale_weighting`` on the study's stored diagnostics (``weighted.read_diagnostics``), read once."""
     rows = diagnostics[diagnostics["wave"] == wave]
     if rows.empty:
         return None
@@ -236,7 +240,7 @@ def stale_diagnostics(con: duckdb.DuckDBPyConnection, study: Study) -> list[str]
     diagnostics = weighted.read_diagnostics(con, study.study_id)
     described = dict(zip(diagnostics["wave"], diagnostics["n"]))
     return sorted(str(w) for w in set(counts) | set(described)
-                  if counts.get(w) != described.get(w) or stale_weighting(con, study, str(w)))
+                  if counts.get(w) != described.get(w) or _stale_reason(study, str(w), diagnostics))
 
 
 def effective_sizes(con: duckdb.DuckDBPyConnection, study: Study) -> dict[str, float]:
