@@ -171,6 +171,16 @@ def write_wave(con: duckdb.DuckDBPyConnection, study_id: str, wave: str, instrum
     return counts[(SCHEMA, weights_table(instrument))]
 
 
+def read_replicate_designs(con: duckdb.DuckDBPyConnection, instrument: str, study_id: str) -> dict[str, dict]:
+    """Wave -> the stored replicate design of ``instrument`` (``DESIGN_FIELDS``), without the weights: enough to
+    name them."""
+    if not _exists(con, DESIGNS):
+        return {}
+    found = con.execute(f"SELECT wave, {', '.join(DESIGN_FIELDS)} FROM {qualified(SCHEMA, DESIGNS)} "
+                        "WHERE study_id = ? AND instrument = ?", [study_id, instrument]).fetchall()
+    return {str(row[0]): dict(zip(DESIGN_FIELDS, row[1:])) for row in found}
+
+
 def read_replicates(con: duckdb.DuckDBPyConnection, instrument: str, study_id: str,
                     wave: str) -> tuple[pd.DataFrame, dict | None]:
     """The wave's replicate weights wide, one row per respondent in (survey, response) order: ``survey_id``,

@@ -19,7 +19,6 @@ from pipelines.stages.weight import weighted_instrument, weighted_survey
 from warehouse import indicators as layer
 from warehouse import weighted
 from warehouse.clean import SURVEY_LANGUAGE
-from warehouse.tables import qualified
 
 # MethodFacts.designs: one row per weighted wave (dashboards/model.py says what each column holds).
 DESIGN_COLUMNS = ("wave", "variance", "strata", "breakdown", "stratum_sizes", "method", "replicates")
@@ -55,23 +54,12 @@ def indicator_catalogue(study: Study, waves: list[str]) -> dict:
     return entries
 
 
-def _stored_replicates(con: duckdb.DuckDBPyConnection, study: Study) -> dict[str, tuple[str, int]]:
-    """Wave -> (method, count) of the replicate weights the weighting stage stored for the weighted instrument.
-    The design row only: the weights themselves (``weighted.read_replicates``) are not needed to name them."""
-    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?",
-                         [weighted.SCHEMA, weighted.DESIGNS]).fetchall()[0][0]
-    if not exists:
-        return {}
-    found = con.execute(f"SELECT wave, method, replicates FROM {qualified(weighted.SCHEMA, weighted.DESIGNS)} "
-                        "WHERE study_id = ? AND instrument = ?", [study.study_id, weighted_instrument(study)])
-    return {str(wave): (str(method), int(count)) for wave, method, count in found.fetchall()}
-
-
 def variance_designs(con: duckdb.DuckDBPyConnection, study: Study, waves: list[str]) -> pd.DataFrame:
     """One row per weighted wave (``DESIGN_COLUMNS``): how its standard errors are estimated, as the indicator
     stage does. The design its survey declares (stratified or not, and by which breakdown's column), and of
     replicate weights the method and count the weighting stage stored."""
-    stored = _stored_replicates(con, study)
+    # The design rows only: the weights themselves are not needed to name them.
+    stored = weighted.read_replicate_designs(con, weighted_instrument(study), study.study_id)
     breakdowns: dict[str, str] = {}
     for name, column in study.breakdown_columns.items():
         breakdowns.setdefault(column, name)  # the first in publication order
@@ -86,7 +74,7 @@ def variance_designs(con: duckdb.DuckDBPyConnection, study: Study, waves: list[s
             if wave not in stored:
                 raise RuntimeError(f"wave {wave}: the design asks for replicate weights, but the weighted layer has "
                                    "none; weight the wave again")
-            method, count = stored[wave]
+            method, count = str(stored[wave]["method"]), int(stored[wave]["replicates"])
         rows.append({"wave": str(wave), "variance": design.variance, "strata": design.strata or "",
                      "breakdown": breakdowns.get(design.strata, "") if design.strata else "",
                      "stratum_sizes": design.stratum_sizes == "margins", "method": method, "replicates": count})
