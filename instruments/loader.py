@@ -19,6 +19,7 @@ from instruments.dimensions import Framework
 from instruments.model import (
     ANSWER_CODE_PATTERN,
     CODE_PATTERN,
+    IDENTIFIES,
     LANGUAGES,
     NAME_PATTERN,
     QUESTION_TYPES,
@@ -272,13 +273,17 @@ class _Builder:
         if qtype in ("M", "F") and not subquestions:
             self.problem(item, f"a {QUESTION_TYPES.get(qtype)} question needs subquestions", raw)
         relevance = self.condition(raw.get("relevance"), item, fill)
+        identifies = raw.get("identifies")
+        if identifies is not None and identifies not in IDENTIFIES:
+            self.problem(item, f"identifies must be {' or '.join(IDENTIFIES)}, not {str(identifies)[:40]!r}", raw)
+            identifies = None
         self.questions.append(Question(
             code=code, type=str(qtype), text=texts("text"), group=group,
             help=texts("help") if raw.get("help") else None,
             answers=answers, subquestions=subquestions, other=bool(raw.get("other", False)),
             mandatory=bool(raw.get("mandatory", False)), relevance=relevance,
             subject=subject.code if subject else None, subject_list=subject_list if subject else None,
-            minimum=raw.get("min"), maximum=raw.get("max"),
+            minimum=raw.get("min"), maximum=raw.get("max"), identifies=identifies,
         ))
 
 

@@ -70,6 +70,9 @@ class Subquestion:
         return dict(self.dimensions).get(framework)
 
 
+IDENTIFIES = ("organisation", "role")
+
+
 @dataclass(frozen=True)
 class Question:
     code: str
@@ -86,6 +89,9 @@ class Question:
     subject_list: str | None = None
     minimum: float | None = None
     maximum: float | None = None
+    # What of its respondent the answer identifies, when it names their organisation or role (IDENTIFIES):
+    # professionals are never broken down by it (DOMAIN.md section 5).
+    identifies: str | None = None
 
     def answer_options(self) -> tuple[Answer, ...]:
         if self.type == "M":

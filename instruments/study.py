@@ -106,6 +106,11 @@ class InstrumentRole:
     # Who answers it, as a plural noun written as a title ("Parents"); the dashboards use it in headers and,
     # first letter lowered, inside sentences. None: the dashboards show the instrument's name.
     respondents: Labels | None = None
+    # The same persons answer it in every wave (a panel): its changes are measured on them (analyses.panel).
+    panel: bool = False
+    # Its respondents are professionals: never broken down by the questions that identify their organisation
+    # or role (DOMAIN.md section 5).
+    professionals: bool = False
 
 
 @dataclass(frozen=True)
@@ -125,6 +130,11 @@ class Publication:
 
     min_cell: int = 10
     min_group_for_index: int = 30
+    # An unweighted instrument's shares below this many respondents are published as counts ("12 of 18"),
+    # without a percentage or an interval.
+    min_percentage_n: int = 30
+    # A panel's change between two waves is published only on at least this many persons present in both.
+    min_pairs: int = 10
     min_alpha: float = 0.70
     low_n_eff: float = 30.0
     forbidden_breakdowns: tuple[str, ...] = ()
@@ -410,8 +420,8 @@ def _publication(reader: _Reader, path: Path) -> Publication:
     if not isinstance(doc, dict):
         reader.problem(path, "", "expected a mapping of publication rules", doc)
         return Publication()
-    known = {"min_cell": int, "min_group_for_index": int, "min_alpha": float, "low_n_eff": float,
-             "disclosure_tolerance": float}
+    known = {"min_cell": int, "min_group_for_index": int, "min_percentage_n": int, "min_pairs": int,
+             "min_alpha": float, "low_n_eff": float, "disclosure_tolerance": float}
     values: dict = {}
     for key, value in doc.items():
         if key in known:
@@ -607,7 +617,7 @@ def _instruments(reader: _Reader, raw: object, doc: Mapping) -> tuple[Instrument
         if not isinstance(name, str) or not NAME_PATTERN.match(name) or not isinstance(entry, dict):
             reader.problem(file, item, "an instrument is a name (letters, digits, '_' or '-') with its role", raw, name)
             continue
-        unknown = set(entry) - {"weighted", "breakdowns", "definition", "respondents"}
+        unknown = set(entry) - {"weighted", "breakdowns", "definition", "respondents", "panel", "professionals"}
         if unknown:
             reader.problem(file, item, f"unknown key(s) {', '.join(sorted(map(str, unknown)))}", entry,
                            next(k for k in entry if k in unknown))
@@ -628,7 +638,10 @@ def _instruments(reader: _Reader, raw: object, doc: Mapping) -> tuple[Instrument
             reader.problem(file, item, "respondents: who answers it, a plural noun per language (nl, fr, en), "
                                        "is needed when a study has more than one instrument", raw, name)
         roles.append(InstrumentRole(name, path, weighted, _bool(reader, file, entry, "breakdowns", True, item),
-                                    respondents))
+                                    respondents, _bool(reader, file, entry, "panel", False, item),
+                                    _bool(reader, file, entry, "professionals", False, item)))
+        if weighted and roles[-1].panel:
+            reader.problem(file, item, "a panel is not weighted: its changes are on the same persons", entry, "panel")
     weighted = [r.name for r in roles if r.weighted]
     if len(weighted) > 1:
         reader.problem(file, "instruments", f"one weighted instrument per study, not {len(weighted)} "
@@ -844,9 +857,18 @@ def check_study(study: Study) -> list[Problem]:
                 problems.append(Problem(subject_list.source, f"list {subject_list.name}",
                                         f"question: {name} has no question {code!r} with subquestions"))
     broken_down = [r.name for r in study.instruments if r.breakdowns]
+    # The columns naming a professional's organisation or role, in any wave: no breakdown may use them.
+    identifying = {c.variable: (role.name, c.question.identifies) for role in study.instruments if role.professionals
+                   for built in by_wave.values() if role.name in built
+                   for c in built[role.name].columns() if c.question.identifies}
     for breakdown in study.breakdowns.values():
         where = f"breakdown {breakdown.name}"
-        if breakdown.column in study.publication.forbidden_breakdowns:
+        if breakdown.column in identifying:
+            name, what = identifying[breakdown.column]
+            problems.append(Problem(file, where, f"column {breakdown.column!r} identifies the {what} of {name}'s "
+                                                 "respondents, who are professionals: they are never broken down by "
+                                                 "it (DOMAIN.md section 5)", breakdown.line))
+        elif breakdown.column in study.publication.forbidden_breakdowns:
             problems.append(Problem(file, where, f"column {breakdown.column!r} is a forbidden breakdown "
                                                  "(publication.yaml)", breakdown.line))
         elif breakdown.column not in METADATA_COLUMNS and not any(breakdown.column in columns.get(name, ())

@@ -265,9 +265,34 @@ def test_a_breakdown_on_a_column_no_broken_down_instrument_has(copy):
 
 def test_a_forbidden_breakdown(copy):
     study_file = copy / "study.yaml"
+    _edit(study_file, "    professionals: true\n", "")  # publication.yaml's list alone refuses it
     _edit(study_file, "breakdowns:\n", BREAKDOWN.format(name="role", column="rol"))
     _assert_reported(_check(copy), study_file, "  role:",
                      "breakdown role: column 'rol' is a forbidden breakdown (publication.yaml)")
+
+
+def test_professionals_are_never_broken_down_by_their_role(copy):
+    study_file = copy / "study.yaml"
+    (copy / "publication.yaml").write_text("min_cell: 10\n", encoding="utf-8")  # no forbidden list needed
+    _edit(study_file, "breakdowns:\n", BREAKDOWN.format(name="role", column="rol"))
+    _assert_reported(_check(copy), study_file, "  role:",
+                     "breakdown role: column 'rol' identifies the role of field_actor's respondents, who are "
+                     "professionals: they are never broken down by it (DOMAIN.md section 5)")
+    _edit(study_file, "    professionals: true\n", "")  # respondents who are not professionals may be
+    assert not any("identifies" in p for p in _check(copy))
+
+
+def test_what_a_question_identifies_is_an_organisation_or_a_role(copy):
+    definition = copy / "instruments" / "field_actor.yaml"
+    _edit(definition, "identifies: role", "identifies: name")
+    _assert_reported(_check(copy), definition, "- code: rol",
+                     "question 'rol': identifies must be organisation or role, not 'name'")
+
+
+def test_a_panel_is_not_weighted(copy):
+    study_file = copy / "study.yaml"
+    _edit(study_file, "    weighted: true\n", "    weighted: true\n    panel: true\n")
+    _assert_refused(copy, study_file, "    panel: true", "instrument parent: a panel is not weighted")
 
 
 # -- study.yaml: the dashboards' words (who answers each instrument, map pages, method texts) --------------------
