@@ -41,7 +41,7 @@ STATISTICS = ("estimate", "se", "ci_low", "ci_high", "n_eff", "deff", "n_eff_kg"
 ESTIMATED = ("share", "mean", "scale_index")  # kinds estimated in the design; "count" and "difference" are not
 COLUMNS = ["indicator", "measure", "service", "theme", "dimension", "instrument", "breakdown", "domain",
            "estimate", "se", "ci_low", "ci_high", "n", "n_eff", "deff", "unit", "ci_method", "df", "n_eff_kg",
-           "weighted", "low_n_eff", "nchs_flag", "suppressed", "reason"]
+           "weighted", "low_n_eff", "nchs_flag", "suppressed", "reason", "numerator", "as_count"]
 COMPARISON_COLUMNS = ["indicator", "breakdown", "test", "groups", "statistic", "df1", "df2", "p_value", "p_adjusted",
                       "effect_size", "effect_measure", "n", "weighted", "note"]
 RELIABILITY_COLUMNS = ["service", "dimension", "language", "items", "n", "alpha", "ci_low", "ci_high"]
@@ -176,6 +176,9 @@ class IndicatorInputs:
     # An unweighted instrument's proportions (``weighted_role`` false): exact intervals on its respondents
     # (analyses.small_samples).
     unweighted_interval: str = "clopper-pearson"
+    # An unweighted instrument's proportions on fewer respondents are published as counts ("12 of 18"): the
+    # numerator and n, without a percentage or an interval.
+    min_percentage_n: int = MIN_GROUP
     links: Sequence[Ratio | Parts] = ()  # arithmetic links between measures (analyses.disclosure)
     tolerance: float = 0.01  # no hidden cell may be learnt more closely than this (on a 0-1 scale)
 
@@ -374,9 +377,9 @@ def _exact_intervals(rows: pd.DataFrame, method: str) -> pd.DataFrame:
     n = rows.loc[shares, "n"].to_numpy(dtype=float)
     successes = np.round(rows.loc[shares, "estimate"].to_numpy(dtype=float) * n)
     low, high = proportion_interval(successes, n, method=method)
-    rows = rows.copy()
-    rows.loc[shares, ["ci_low", "ci_high", "ci_method"]] = pd.DataFrame(
-        {"ci_low": low, "ci_high": high, "ci_method": method}, index=rows.index[shares])
+    rows = rows.assign(numerator=np.nan)
+    rows.loc[shares, ["ci_low", "ci_high", "ci_method", "numerator"]] = pd.DataFrame(
+        {"ci_low": low, "ci_high": high, "ci_method": method, "numerator": successes}, index=rows.index[shares])
     rows.loc[shares, ["df", "n_eff_kg"]] = np.nan
     return rows
 
@@ -476,11 +479,18 @@ def _suppress(table: pd.DataFrame, inputs: IndicatorInputs, alpha: pd.DataFrame)
         reason = gate.get((subject, table.at[position, "dimension"]), "alpha_not_computable")
         if reason:
             table.loc[position, ["suppressed", "reason"]] = [True, reason]
-    # Unweighted samples: counts always; percentages, means and indices only from min_group respondents.
+    # Unweighted samples: counts always; means and indices only from min_group respondents; proportions below
+    # min_percentage_n as their count of n ("12 of 18": the share is in plain sight, its interval is not given).
+    table["as_count"] = False
+    share = table["numerator"].notna()
     for instrument in set(inputs.samples) - weighted_roles:
-        small = (table["instrument"] == instrument) & kind.isin(ESTIMATED) & (table["n"] < inputs.min_group) \
-            & ~table["suppressed"]
+        mine = (table["instrument"] == instrument) & kind.isin(ESTIMATED) & ~table["suppressed"]
+        small = mine & ~share & (table["n"] < inputs.min_group)
         table.loc[small, ["suppressed", "reason"]] = [True, n_reason(instrument, inputs.min_group)]
+        counted = mine & share & (table["n"] < inputs.min_percentage_n)
+        table.loc[counted, "as_count"] = True
+        table.loc[counted, ["se", "ci_low", "ci_high"]] = np.nan
+        table.loc[counted, "ci_method"] = "none"
     # Small cells, then secondary suppression until no hidden cell, whatever hid it, can be worked out from
     # published ones: through a breakdown's categories and its overall cell, or a link between measures
     # (analyses.disclosure), to within the tolerance.
@@ -497,6 +507,8 @@ def _suppress(table: pd.DataFrame, inputs: IndicatorInputs, alpha: pd.DataFrame)
         table[column] = table[column].astype("Float64")
         table.loc[table["suppressed"], column] = pd.NA
     table.loc[table["suppressed"], "nchs_flag"] = None
+    table["numerator"] = table["numerator"].astype("Float64").round().astype("Int64")
+    table.loc[table["suppressed"], ["numerator", "as_count"]] = [pd.NA, False]
     table["n"] = table["n"].astype("Float64")
     table["df"] = table["df"].astype("Float64")
     # A cell's size is itself a small number; its degrees of freedom (n - 1 without clusters) would tell it.
@@ -536,7 +548,8 @@ def _difference_rows(table: pd.DataFrame, inputs: IndicatorInputs) -> list[pd.Da
                        ci_high=estimate + 1.959963984540054 * se)
         weighted = any(bool(side["weighted"]) for side in sides)
         frame = _rows(indicator, pd.DataFrame([row]), BOTH, weighted, "wald")
-        out.append(frame.assign(suppressed=reason is not None, reason=reason, nchs_flag=None))
+        out.append(frame.assign(suppressed=reason is not None, reason=reason, nchs_flag=None, numerator=pd.NA,
+                                as_count=False))
     return out
 
 
@@ -580,7 +593,7 @@ def indicator_tables(inputs: IndicatorInputs, language: str | None = None) -> In
     parts += _count_rows(inputs)
     alpha = reliability_table(inputs, language)
     table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
-    for column in ("estimate", "n", "df", "weight_sum", *STATISTICS):  # counts alone have no standard error
+    for column in ("estimate", "n", "df", "weight_sum", "numerator", *STATISTICS):  # counts have no SE
         if column not in table:
             table[column] = np.nan
     estimated = table["indicator"].map({i.name: i.kind for i in inputs.indicators}).isin(ESTIMATED)

@@ -9,7 +9,7 @@ from itertools import count
 import pandas as pd
 
 from dashboards.charts import bar_figure, figure_json, line_figure
-from dashboards.formatting import Reasons, interval_text, value_text
+from dashboards.formatting import Reasons, estimate_text, interval_text
 from dashboards.marks import marks_html, notes_html, row_marks, symbols
 from dashboards.matrix import Matrix
 from dashboards.text import t
@@ -49,7 +49,7 @@ def cell_html(row: pd.Series | None, unit: str, lang: str, reasons: Reasons) -> 
     flag = marks_html(row_marks(row), lang)
     ci_html = f' <span class="ci">{esc(ci)}</span>' if ci else ""
     return (f'<td data-key="{key}" data-estimate="{float(row["estimate"]):.6g}">'
-            f'<span class="value">{esc(value_text(row["estimate"], unit, lang))}</span>{flag}{ci_html}{n}</td>')
+            f'<span class="value">{esc(estimate_text(row, unit, lang))}</span>{flag}{ci_html}{n}</td>')
 
 
 def table_html(grid: Matrix, caption: str, corner: str, lang: str, reasons: Reasons) -> str:
@@ -72,7 +72,7 @@ def table_html(grid: Matrix, caption: str, corner: str, lang: str, reasons: Reas
 
 def marked_value(row: pd.Series, unit: str, lang: str) -> str:
     """A value in words with its NCHS marks ("57%§"): the table under the chart says what they mean."""
-    return value_text(row["estimate"], unit, lang) + symbols(row_marks(row, nchs_only=True))
+    return estimate_text(row, unit, lang) + symbols(row_marks(row, nchs_only=True))
 
 
 def _marked(grid: Matrix) -> int:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 from plotly.io.json import to_json_plotly
 
-from dashboards.formatting import PLOTLY_SEPARATORS, interval_text, plot_value, value_text
+from dashboards.formatting import PLOTLY_SEPARATORS, estimate_text, interval_text, plot_value, plotted
 from dashboards.marks import SYMBOLS as MARKS
 from dashboards.marks import row_marks, words
 from dashboards.matrix import Matrix
@@ -53,13 +53,13 @@ def _hover(row, unit: str, lang: str) -> str:
     # The NCHS marks with what they mean, in short (the table's notes say it in full).
     flags = "".join(f"<br>{MARKS[m]} {words(m, lang)}" for m in row_marks(row, nchs_only=True))
     interval = interval_text(row["ci_low"], row["ci_high"], unit, lang)
-    return f"{value_text(row['estimate'], unit, lang)} {interval}{n}{flags}"
+    return f"{estimate_text(row, unit, lang)} {interval}{n}{flags}"
 
 
 def _errors(rows: list, unit: str) -> tuple[list, list]:
     plus, minus = [], []
     for row in rows:
-        est = None if row is None or row["suppressed"] else plot_value(row["estimate"], unit)
+        est = plotted(row, unit)
         high = None if est is None else plot_value(row["ci_high"], unit)
         low = None if est is None else plot_value(row["ci_low"], unit)
         plus.append(None if high is None else max(high - est, 0.0))
@@ -91,7 +91,7 @@ def bar_figure(grid: Matrix, lang: str) -> Figure:
         plus, minus = _errors(rows, grid.unit)
         traces.append(dict(
             type="bar", name=name, orientation="h", y=labels,
-            x=[None if r is None or r["suppressed"] else plot_value(r["estimate"], grid.unit) for r in rows],
+            x=[plotted(r, grid.unit) for r in rows],
             error_x={"type": "data", "symmetric": False, "array": plus, "arrayminus": minus,
                      "color": "#1a1a1a", "thickness": 1.5, "width": 4},
             customdata=[_hover(r, grid.unit, lang) for r in rows],
@@ -134,7 +134,7 @@ def line_figure(grid: Matrix, lang: str) -> Figure:
         plus, minus = _errors(rows, grid.unit)
         traces.append(dict(
             type="scatter", name=name, x=waves, mode="lines+markers", connectgaps=False,
-            y=[None if r is None or r["suppressed"] else plot_value(r["estimate"], grid.unit) for r in rows],
+            y=[plotted(r, grid.unit) for r in rows],
             error_y={"type": "data", "symmetric": False, "array": plus, "arrayminus": minus, "thickness": 1.5,
                      "width": 5},
             customdata=[_hover(r, grid.unit, lang) for r in rows],

@@ -44,6 +44,20 @@ def value_text(value: object, unit: str, lang: str) -> str:
     return f"{sign}{number(abs(value), lang, 1)}{NBSP}{t('pp', lang)}"
 
 
+def shown_as_count(row) -> bool:
+    """A proportion published as its count of n alone (an unweighted instrument under the study's
+    min_percentage_n): no percentage, no interval."""
+    flag = row.get("as_count") if row is not None else None
+    return not _is_missing(flag) and bool(flag)
+
+
+def estimate_text(row, unit: str, lang: str) -> str:
+    """A published cell's value in words: ``value_text``, or "12 of 18" for a proportion shown as a count."""
+    if shown_as_count(row):
+        return t("k_of_n", lang, k=int(row["numerator"]), n=int(row["n"]))
+    return value_text(row["estimate"], unit, lang)
+
+
 def interval_text(low: object, high: object, unit: str, lang: str) -> str:
     if _is_missing(low) or _is_missing(high):
         return ""
@@ -55,6 +69,14 @@ def plot_value(value: object, unit: str) -> float | None:
     if _is_missing(value):
         return None
     return float(value)
+
+
+def plotted(row, unit: str) -> float | None:
+    """A cell's estimate on a chart: none for a hidden cell, or one shown as a count (a bar on a percentage axis
+    would be the percentage the study does not publish)."""
+    if row is None or row["suppressed"] or shown_as_count(row):
+        return None
+    return plot_value(row["estimate"], unit)
 
 
 # The reason codes the indicator table builds from the study's rules and instruments (analyses/indicator_table.py).

@@ -19,6 +19,9 @@ INDICATOR_COLUMNS = (
     "n", "n_eff", "deff", "ci_method", "df", "n_eff_kg", "weighted", "low_n_eff", "nchs_flag", "suppressed",
     "reason", "unit",
 )
+# An unweighted proportion's numerator, and whether it is published as "numerator of n" alone (below the
+# study's min_percentage_n): rows without them (made before Toegang kept them) are shown as percentages.
+COUNT_COLUMNS = ("numerator", "as_count")
 # Provenance columns: published in the downloads when the table has them.
 # The run id stays in the warehouse: the same numbers from another run give the same site, byte for byte.
 PROVENANCE_COLUMNS = ("instrument_version", "margins_version", "code_version")
@@ -156,7 +159,12 @@ def checked_indicators(rows: pd.DataFrame, catalogue: Mapping[str, object],
     missing = [c for c in INDICATOR_COLUMNS if c not in rows.columns]
     if missing:
         raise ContentError(f"indicator rows lack column(s) {', '.join(missing)}")
-    out = rows.loc[:, [c for c in (*INDICATOR_COLUMNS, *PROVENANCE_COLUMNS) if c in rows.columns]].copy()
+    out = rows.loc[:, [c for c in (*INDICATOR_COLUMNS, *COUNT_COLUMNS, *PROVENANCE_COLUMNS)
+                       if c in rows.columns]].copy()
+    if "numerator" not in out:
+        out["numerator"] = pd.NA
+    out["numerator"] = out["numerator"].astype("Int64")
+    out["as_count"] = out["as_count"].fillna(False).astype(bool) if "as_count" in out else False
     checks = [("unit", UNITS)] + ([("breakdown", ("all", *breakdowns))] if breakdowns is not None else [])
     for column, allowed in checks:
         wrong = sorted(set(out[column].astype(str)) - set(allowed))
@@ -175,6 +183,7 @@ def checked_indicators(rows: pd.DataFrame, catalogue: Mapping[str, object],
     out["low_n_eff"] = out["low_n_eff"].astype("boolean")
     out["nchs_flag"] = out["nchs_flag"].astype("object").where(out["nchs_flag"].notna(), None)
     # A hidden cell's flag would say something about its estimate ("estimate_0_or_1").
-    out.loc[out["suppressed"], [*numbers, "n", "df", "low_n_eff", "nchs_flag"]] = None
+    out.loc[out["suppressed"], [*numbers, "n", "df", "low_n_eff", "nchs_flag", "numerator"]] = None
+    out.loc[out["suppressed"], "as_count"] = False
     out.loc[~out["suppressed"], "reason"] = None
     return out.reset_index(drop=True)

@@ -8,7 +8,7 @@ import math
 
 import pandas as pd
 
-from dashboards.formatting import Reasons, value_text
+from dashboards.formatting import Reasons, estimate_text, value_text
 from dashboards.marks import marks_html, notes_html, row_marks
 from dashboards.text import t
 
@@ -48,7 +48,7 @@ def tile_map(rows: pd.DataFrame, areas: dict[str, str], title: str, lang: str, r
         marked |= set(marks)
         step = min(len(STEPS) - 1, int(len(STEPS) * abs(float(row["estimate"])) / top))
         background, ink = STEPS[step]
-        value = esc(value_text(row["estimate"], unit, lang)) + marks_html(marks, lang)
+        value = esc(estimate_text(row, unit, lang)) + marks_html(marks, lang)
         tiles.append(f'<li class="tile" style="{place};background:{background};color:{ink}" '
                      f'data-domain="{esc(code)}"><span class="tile-name">{name}</span>'
                      f'<span class="tile-value">{value}</span></li>')

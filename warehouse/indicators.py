@@ -3,7 +3,8 @@
 Per (study, wave): ``indicators.indicators`` (one row per indicator, breakdown and category: ``ROW_COLUMNS``),
 ``indicators.reliability`` (Cronbach's alpha behind the index gate), ``indicators.comparisons`` (tests between
 groups) and ``indicators.channel_sensitivity``, written together by ``write_wave``. Per study:
-``indicators.wave_differences``, every published estimate against the previous wave.
+``indicators.wave_differences``, every published estimate against the previous wave, and a panel's
+``indicators.panel_changes`` and ``indicators.panel_trajectory`` (``write_panel``).
 """
 
 from __future__ import annotations
@@ -21,10 +22,10 @@ KEY_COLUMNS = ("study_id", "wave")
 PROVENANCE_COLUMNS = ("run_id", "instrument_version", "margins_version", "code_version")
 STATISTIC_COLUMNS = ("indicator", "measure", "service", "theme", "dimension", "instrument", "breakdown", "domain",
                      "estimate", "se", "ci_low", "ci_high", "n", "n_eff", "deff", "unit", "ci_method", "df",
-                     "n_eff_kg", "weighted", "low_n_eff", "nchs_flag", "suppressed", "reason")
+                     "n_eff_kg", "weighted", "low_n_eff", "nchs_flag", "suppressed", "reason", "numerator", "as_count")
 ROW_COLUMNS = (*KEY_COLUMNS, *STATISTIC_COLUMNS, *PROVENANCE_COLUMNS)
 WAVE_TABLES = ("indicators", "reliability", "comparisons", "channel_sensitivity")
-STUDY_TABLES = ("wave_differences",)
+STUDY_TABLES = ("wave_differences", "panel_changes", "panel_trajectory")
 # Written with a wave's tables, never published (exports and pages read only the tables above).
 INTERNAL_TABLES = ("disclosure_basis",)
 
@@ -48,6 +49,21 @@ def write_differences(con: duckdb.DuckDBPyConnection, study_id: str, frame: pd.D
         if not frame.empty:
             con.execute(f"INSERT INTO {target} BY NAME SELECT * FROM incoming_differences")
     return len(frame)
+
+
+def write_panel(con: duckdb.DuckDBPyConnection, study_id: str, changes: pd.DataFrame,
+                trajectory: pd.DataFrame) -> int:
+    """Replace the study's ``indicators.panel_changes`` and ``indicators.panel_trajectory`` together; return the
+    number of changes."""
+    with registered(con, "incoming_changes", changes.assign(study_id=study_id)), \
+            registered(con, "incoming_trajectory", trajectory.assign(study_id=study_id)), transaction(con):
+        for name, incoming, frame in (("panel_changes", "incoming_changes", changes),
+                                      ("panel_trajectory", "incoming_trajectory", trajectory)):
+            target = qualified(SCHEMA, name)
+            con.execute(f"DELETE FROM {target} WHERE study_id = ?", [study_id])
+            if not frame.empty:
+                con.execute(f"INSERT INTO {target} BY NAME SELECT * FROM {incoming}")
+    return len(changes)
 
 
 def read(con: duckdb.DuckDBPyConnection, table: str, study_id: str, wave: str | None = None) -> pd.DataFrame:

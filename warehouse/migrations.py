@@ -85,13 +85,25 @@ def _weighting_design(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("ALTER TABLE weighted.weighting_diagnostics ADD COLUMN IF NOT EXISTS design JSON")
 
 
+def _count_columns(con: duckdb.DuckDBPyConnection) -> None:
+    """Warehouse 5: an unweighted proportion's row carries its numerator, and whether it is published as that
+    count alone; a rerun fills them (existing rows keep NULL)."""
+    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'indicators' "
+                         "AND table_name = 'indicators' AND database_name = current_database()").fetchall()[0][0]
+    if exists:
+        for column, kind in (("numerator", "INTEGER"), ("as_count", "BOOLEAN")):
+            con.execute(f"ALTER TABLE indicators.indicators ADD COLUMN IF NOT EXISTS {column} {kind}")
+
+
 MIGRATIONS: Mapping[str, Sequence[Migration]] = {
     WAREHOUSE: (Migration(1, "baseline: clean, weighted, indicators and meta tables", _baseline),
                 Migration(2, "indicators.indicators replaces indicators.awareness_by_neighbourhood",
                           _drop_awareness_table),
                 Migration(3, "indicator rows carry df, n_eff_kg and nchs_flag", _interval_columns),
                 Migration(4, "weighting diagnostics record the design the weights were made under",
-                          _weighting_design)),
+                          _weighting_design),
+                Migration(5, "indicator rows carry an unweighted proportion's numerator and whether it is shown as a "
+                             "count", _count_columns)),
     RAW: (Migration(1, "baseline: loads, responses and survey structures", _baseline),
           Migration(2, "columnar raw layer: per-survey answers tables, pseudonyms at load", _columnar_raw)),
 }

@@ -174,6 +174,8 @@ CREATE TABLE IF NOT EXISTS indicators.indicators (
     weighted BOOLEAN NOT NULL, low_n_eff BOOLEAN,
     nchs_flag VARCHAR,                   -- a weighted proportion's NCHS rules met (';'), or present
     suppressed BOOLEAN NOT NULL, reason VARCHAR,
+    numerator INTEGER,                   -- an unweighted proportion: the respondents counted, of n
+    as_count BOOLEAN,                    -- published as "numerator of n" alone (below min_percentage_n)
     run_id VARCHAR NOT NULL, instrument_version VARCHAR NOT NULL, margins_version VARCHAR, code_version VARCHAR NOT NULL,
     PRIMARY KEY (study_id, wave, indicator, breakdown, domain)
 );
@@ -216,6 +218,27 @@ CREATE TABLE IF NOT EXISTS indicators.wave_differences (
     estimate_before DOUBLE, estimate_after DOUBLE, difference DOUBLE, se DOUBLE, ci_low DOUBLE, ci_high DOUBLE,
     p_value DOUBLE,
     PRIMARY KEY (study_id, indicator, breakdown, domain, wave_before, wave_after)
+);
+-- A panel's change of each indicator between two waves, on the persons present in both only (analyses/panel.py):
+-- the pairs and those seen in one wave only always; the rest only from min_pairs pairs, else NULL with the reason.
+CREATE TABLE IF NOT EXISTS indicators.panel_changes (
+    study_id VARCHAR NOT NULL, instrument VARCHAR NOT NULL, indicator VARCHAR NOT NULL,
+    wave_before VARCHAR NOT NULL, wave_after VARCHAR NOT NULL, kind VARCHAR NOT NULL,  -- ordinal or binary
+    n_pairs INTEGER NOT NULL, n_before_only INTEGER NOT NULL, n_after_only INTEGER NOT NULL,
+    n_improved INTEGER, n_unchanged INTEGER, n_worsened INTEGER,
+    share_improved DOUBLE, share_unchanged DOUBLE, share_worsened DOUBLE,
+    value_before DOUBLE, value_after DOUBLE,   -- the pairs' mean (ordinal) or share (binary)
+    median_before DOUBLE, median_after DOUBLE,
+    test VARCHAR NOT NULL, statistic DOUBLE, p_value DOUBLE, method VARCHAR, effect_size DOUBLE, effect_measure VARCHAR,
+    reason VARCHAR, run_id VARCHAR NOT NULL,
+    PRIMARY KEY (study_id, indicator, wave_before, wave_after)
+);
+-- Who answered each panel indicator in each wave: present, and how they came (stayed, joined, returned) and went.
+CREATE TABLE IF NOT EXISTS indicators.panel_trajectory (
+    study_id VARCHAR NOT NULL, instrument VARCHAR NOT NULL, indicator VARCHAR NOT NULL, wave VARCHAR NOT NULL,
+    n INTEGER NOT NULL, stayed INTEGER NOT NULL, joined INTEGER NOT NULL, returned INTEGER NOT NULL,
+    dropped INTEGER NOT NULL, run_id VARCHAR NOT NULL,
+    PRIMARY KEY (study_id, indicator, wave)
 );
 -- Answer labels in nl/fr/en for every coded column, from the codebook: join on (study_id, wave,
 -- instrument, variable, code) to read any clean column in words.

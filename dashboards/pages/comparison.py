@@ -10,7 +10,7 @@ import html
 import pandas as pd
 
 from dashboards.blocks import Ids, block
-from dashboards.formatting import Reasons, interval_text, lowered, value_text
+from dashboards.formatting import Reasons, estimate_text, interval_text, lowered
 from dashboards.marks import notes_html, row_marks, symbols
 from dashboards.matrix import matrix
 from dashboards.model import SiteContent
@@ -61,7 +61,7 @@ def _said(row: pd.Series | None, lang: str, why: Reasons) -> str:
         return "— " + why.text(row["reason"], lang, row["unit"])
     if row["unit"] == "count" and pd.notna(row["n"]):
         return t("k_of_n", lang, k=int(row["estimate"]), n=int(row["n"]))
-    value = value_text(row["estimate"], row["unit"], lang) + symbols(row_marks(row, nchs_only=True))
+    value = estimate_text(row, row["unit"], lang) + symbols(row_marks(row, nchs_only=True))
     text = f'{value} {interval_text(row["ci_low"], row["ci_high"], row["unit"], lang)}'
     return text.strip() + ("" if pd.isna(row["n"]) else f" (n = {int(row['n'])})")
 

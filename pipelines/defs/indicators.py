@@ -1,5 +1,5 @@
 """indicators and wave_differences: the study's whole indicator catalogue per wave, and the changes between
-waves."""
+waves; and for a study with a panel instrument, panel_changes: the same persons followed across waves."""
 
 import dagster as dg
 
@@ -7,6 +7,7 @@ from pipelines.defs.keys import StudyGraph
 from pipelines.resources.study import StudyResource
 from pipelines.resources.warehouse import WarehouseResource
 from pipelines.stages.indicators import differences, disclosed_cells, indicator_wave, small_cells, unaudited_waves
+from pipelines.stages.panel import panel_changes as follow_panel
 
 
 def indicator_assets(graph: StudyGraph) -> list:
@@ -71,4 +72,21 @@ def indicator_assets(graph: StudyGraph) -> list:
         with warehouse.connect(study_id) as con:
             return dg.MaterializeResult(metadata=differences(con, study.load(study_id)))
 
-    return [indicators, no_small_indicator_cells, no_hidden_cell_can_be_worked_out, wave_differences]
+    made = [indicators, no_small_indicator_cells, no_hidden_cell_can_be_worked_out, wave_differences]
+    if not graph.panels:
+        return made
+
+    @dg.asset(key=graph.key("panel_changes"), deps=[*graph.clean_keys, indicators],
+              group_name=graph.group("indicators"), kinds={"duckdb"}, pool=graph.pool)
+    def panel_changes(context: dg.AssetExecutionContext, study: StudyResource,
+                      warehouse: WarehouseResource) -> dg.MaterializeResult:
+        """Tables ``indicators.panel_changes`` and ``indicators.panel_trajectory``: each indicator of a panel
+        instrument followed on the same persons (by their pseudonym) across every wave: the change from each wave
+        to the next, and from the first to the last, on the persons present in both only (Wilcoxon signed-rank for
+        means and indices, exact McNemar for yes/no shares; the shares improving, unchanged and worsening), only
+        from the study's ``min_pairs``; and per wave who was present, stayed, joined, returned and dropped out.
+        Not partitioned: it reads every wave of the clean responses."""
+        with warehouse.connect(study_id) as con:
+            return dg.MaterializeResult(metadata=follow_panel(con, study.load(study_id), context.run.run_id))
+
+    return [*made, panel_changes]

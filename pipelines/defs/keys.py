@@ -37,11 +37,13 @@ class StudyGraph:
     waves: tuple[str, ...]
     instruments: tuple[str, ...]
     studies_dir: str | None = None
+    panels: tuple[str, ...] = ()  # its panel instruments: the panel asset follows their persons across waves
 
     @classmethod
     def of(cls, study: Study, studies_dir: Path | str | None = None) -> StudyGraph:
         return cls(study.study_id, tuple(study.waves), tuple(study.instrument_names),
-                   str(studies_dir) if studies_dir is not None else None)
+                   str(studies_dir) if studies_dir is not None else None,
+                   tuple(role.name for role in study.instruments if role.panel))
 
     @property
     def prefix(self) -> str:

@@ -199,6 +199,7 @@ def read_inputs(con: duckdb.DuckDBPyConnection, study: Study, wave: str) -> tupl
                              min_alpha=study.publication.min_alpha, low_n_eff=study.publication.low_n_eff,
                              standards=ProportionStandards(**study.publication.proportions),
                              unweighted_interval=study.publication.unweighted_interval,
+                             min_percentage_n=study.publication.min_percentage_n,
                              links=links(study), tolerance=study.publication.disclosure_tolerance)
     return inputs, sorted(versions)
 

@@ -237,21 +237,48 @@ def test_group_comparisons_without_the_breakdowns_give_no_rows():
     assert not any(name.startswith("field_actor") for name in compared["indicator"])  # not broken down
 
 
-def test_unweighted_samples_publish_percentages_only_from_the_minimum_group():
+def test_unweighted_shares_below_the_minimum_are_published_as_counts():
+    """publication.yaml's min_percentage_n: an unweighted instrument's share on fewer respondents is its count of n
+    ("5 of 12"), with no percentage's interval; from the minimum on, the share with its exact interval."""
     agree = Indicator("agree.S01", "agree", "share", "proportion", instrument="field_actor", service="S01",
                       variable="wdS01_BR1", codes=frozenset({"4", "5"}))
-    for n, withheld in ((12, True), (40, False)):
+    for n, counted in ((12, True), (40, False)):
         actors = _actors(n)
         table, _ = indicator_table(_inputs(_parents(), actors, indicators=[*_indicators(), agree]))
         row = _row(table, "agree.S01")
-        assert row["suppressed"] == withheld and not row["weighted"]
+        k = int(actors["wdS01_BR1"].isin(["4", "5"]).sum())
+        assert not row["suppressed"] and not row["weighted"] and pd.isna(row["reason"])
+        assert (row["numerator"], row["n"], bool(row["as_count"])) == (k, n, counted)
+        assert row["estimate"] == pytest.approx(k / n)
+        if counted:
+            assert pd.isna(row["se"]) and pd.isna(row["ci_low"]) and pd.isna(row["ci_high"])
+            assert row["ci_method"] == "none"
+        else:
+            assert row["ci_method"] == "clopper-pearson" and row["ci_low"] < k / n < row["ci_high"]
+        # A different minimum in publication.yaml moves the line.
+        relaxed, _ = indicator_table(_inputs(_parents(), actors, indicators=[*_indicators(), agree],
+                                             min_percentage_n=10))
+        assert not _row(relaxed, "agree.S01")["as_count"]
+    # A weighted instrument's shares follow the NCHS rules, never this one.
+    table, _ = indicator_table(_inputs(_parents(), indicators=[*_indicators(), agree], min_percentage_n=10_000))
+    parents = table[table["instrument"] == "parent"]
+    assert not parents["as_count"].any() and parents["numerator"].isna().all()
+
+
+def test_unweighted_means_and_indices_only_from_the_minimum_group():
+    mean = Indicator("score.S01", "score", "mean", "mean", instrument="field_actor", service="S01",
+                     variable="wdS01_BR1", low=1, high=5)
+    for n, withheld in ((12, True), (40, False)):
+        actors = _actors(n)
+        table, _ = indicator_table(_inputs(_parents(), actors, indicators=[*_indicators(), mean]))
+        row = _row(table, "score.S01")
+        assert row["suppressed"] == withheld and not row["as_count"] and pd.isna(row["numerator"])
         if withheld:
             assert row["reason"] == "field_actor_n_below_30" and pd.isna(row["estimate"])
         else:
-            assert row["estimate"] == pytest.approx(actors["wdS01_BR1"].isin(["4", "5"]).mean())
-        # A different minimum in publication.yaml moves the line.
-        relaxed, _ = indicator_table(_inputs(_parents(), actors, indicators=[*_indicators(), agree], min_group=10))
-        assert not _row(relaxed, "agree.S01")["suppressed"]
+            assert row["estimate"] == pytest.approx(actors["wdS01_BR1"].astype(float).mean())
+        relaxed, _ = indicator_table(_inputs(_parents(), actors, indicators=[*_indicators(), mean], min_group=10))
+        assert not _row(relaxed, "score.S01")["suppressed"]
 
 
 def test_a_difference_is_withheld_when_a_side_is():
@@ -383,7 +410,8 @@ def test_an_unweighted_instruments_shares_have_exact_intervals(method, scipy_met
 
     parents = _parents(120)
     inputs = IndicatorInputs(samples={"parent": Sample(parents, weighted_role=False)}, indicators=_indicators(),
-                             breakdowns={"neighbourhood": "wijk"}, unweighted_interval=method)
+                             breakdowns={"neighbourhood": "wijk"}, unweighted_interval=method,
+                             min_percentage_n=10)  # every published share a percentage
     table, _ = indicator_table(inputs)
     shares = table[(table["unit"] == "proportion") & table["estimate"].notna()]
     assert len(shares) >= 5 and set(shares["ci_method"]) == {method}

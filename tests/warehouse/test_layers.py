@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from analyses.indicator_table import COLUMNS
-from dashboards.model import INDICATOR_COLUMNS, PROVENANCE_COLUMNS
+from dashboards.model import COUNT_COLUMNS, INDICATOR_COLUMNS, PROVENANCE_COLUMNS
 from warehouse import indicators, weighted
 
 
@@ -17,6 +17,7 @@ def test_the_indicator_row_is_one_contract(con):
     assert tuple(_columns(con, "indicators", "indicators")) == indicators.ROW_COLUMNS
     assert tuple(COLUMNS) == indicators.STATISTIC_COLUMNS  # what analyses.indicator_table produces
     assert set(INDICATOR_COLUMNS) <= set(indicators.ROW_COLUMNS)  # what the dashboards require
+    assert set(COUNT_COLUMNS) <= set(indicators.STATISTIC_COLUMNS)  # what they read when it is there
     assert set(PROVENANCE_COLUMNS) <= set(indicators.PROVENANCE_COLUMNS)
 
 
