@@ -19,6 +19,7 @@ import pingouin as pg
 from scipy import stats
 
 from analyses.estimates import Design, Margins
+from analyses.small_samples import fisher_test
 
 IGNORES_WEIGHTS = "unweighted: treats the respondents as a simple random sample"
 DESIGN_BASED = "design-based: weights, raking and design taken into account"
@@ -88,9 +89,10 @@ def _row(test: str, statistic: float, df1: float | None, df2: float | None, p: f
 
 def compare_proportion(frame: pd.DataFrame, variable: str, group: str, *, weight: str | None = None,
                        calibration: Margins | None = None, min_n: int = 10, design: Design | None = None) -> list[dict]:
-    """A 0/1 variable across groups: pingouin's chi-square of independence (Cramer's V; unweighted) and the
-    Rao-Scott F test on the weighted table (its design from ``weight`` and ``calibration``, or ``design``
-    resolved on the frame's rows). Groups under ``min_n`` respondents are left out of both."""
+    """A 0/1 variable across groups: pingouin's chi-square of independence (Cramer's V; unweighted) and, on a
+    weighted sample, the Rao-Scott F test on the weighted table (its design from ``weight`` and ``calibration``,
+    or ``design`` resolved on the frame's rows), on an unweighted one Fisher's exact test. Groups under ``min_n``
+    respondents are left out."""
     data = frame[frame[variable].notna() & frame[group].notna()]
     sizes = data[group].value_counts()
     kept = sorted(sizes[sizes >= min_n].index)
@@ -107,6 +109,8 @@ def compare_proportion(frame: pd.DataFrame, variable: str, group: str, *, weight
                  "cramers_v", groups, len(data), False)]
     if (expected.to_numpy() < 5).any():
         rows[0]["note"] += "; some expected counts under 5: the chi-square p-value is approximate"
+    if weight is None and design is None:
+        rows.append(_fisher_row(table, variable, group, groups))
     if weight is not None or design is not None:
         # The full frame keeps the design (the group may be a margin itself); rows outside the kept groups
         # are a domain left out.
@@ -117,6 +121,28 @@ def compare_proportion(frame: pd.DataFrame, variable: str, group: str, *, weight
         rows.append(_row("rao_scott_f", test["F"], test["ndf"], test["ddf"], test["p_F"], None, None, groups,
                          test["n"], True))
     return rows
+
+
+def _fisher_row(table: pd.DataFrame, variable: str, group: str, groups: str) -> dict:
+    """Fisher's exact test of the groups' counts (``analyses.small_samples.fisher_test``, as R's ``fisher.test``):
+    exact whatever the counts, so an unweighted instrument's small groups are compared without the chi-square's
+    approximation; for two groups with its conditional maximum-likelihood odds ratio and exact interval."""
+    counts = pd.crosstab(table[group], table[variable]).reindex(columns=["0", "1"], fill_value=0)
+    try:
+        found = fisher_test(counts.to_numpy())
+    except ValueError as exc:  # too many tables to enumerate: say so rather than guess
+        row = _row("fisher_exact", np.nan, None, None, np.nan, None, None, groups, int(counts.to_numpy().sum()),
+                   False)
+        row["note"] += f"; not computed: {exc}"
+        return row
+    odds = found.get("odds_ratio")
+    row = _row("fisher_exact", np.nan if odds is None else odds, None, None, found["p_value"], odds,
+               "conditional_odds_ratio" if odds is not None else None, groups, int(counts.to_numpy().sum()), False)
+    row["note"] += "; exact (R fisher.test)"
+    if odds is not None:
+        row["note"] += f"; odds of 1 in {counts.index[1]} against {counts.index[0]}, 95% CI " \
+                       f"{found['ci_low']:.3g} to {found['ci_high']:.3g}"
+    return row
 
 
 def compare_means(frame: pd.DataFrame, variable: str, group: str, *, min_n: int = 10) -> list[dict]:

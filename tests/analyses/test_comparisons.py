@@ -86,6 +86,27 @@ def test_chi_square_and_rao_scott_on_a_known_table():
     assert 0.9 < direct["chisq"] / (direct["F"] * direct["ndf"]) < 1.1  # design effects near 1
 
 
+def test_an_unweighted_sample_gets_fishers_exact_test():
+    """Without weights the groups' counts are compared exactly too: analyses.small_samples.fisher_test (held to
+    R's fisher.test in test_small_samples.py) with the conditional odds ratio of two groups; a weighted sample
+    gets Rao-Scott instead (Fisher's test would ignore its weights)."""
+    from analyses.small_samples import fisher_test
+
+    chi2, fisher = compare_proportion(_known(), "aware", "area")
+    exact = fisher_test([[10, 30], [28, 12]])
+    assert fisher["test"] == "fisher_exact" and fisher["groups"] == "A, B" and fisher["n"] == 80
+    assert fisher["p_value"] == pytest.approx(exact["p_value"], rel=1e-12) and fisher["p_value"] < 1e-3
+    assert fisher["effect_size"] == pytest.approx(exact["odds_ratio"]) and fisher["effect_measure"] == \
+        "conditional_odds_ratio"
+    assert f"{exact['ci_low']:.3g} to {exact['ci_high']:.3g}" in fisher["note"]
+    three = compare_proportion(_known(), "aware", "area", min_n=1)  # A, B and C: an exact r x c p-value
+    fisher3 = next(r for r in three if r["test"] == "fisher_exact")
+    data = _known()
+    counts = pd.crosstab(data["area"], data["aware"]).to_numpy()
+    assert fisher3["p_value"] == pytest.approx(fisher_test(counts)["p_value"]) and fisher3["effect_size"] is None
+    assert "fisher_exact" not in {r["test"] for r in compare_proportion(_known(), "aware", "area", weight="w")}
+
+
 def test_welch_kruskal_and_holm_pairwise_on_known_scores():
     data = _known()
     data = pd.concat([data, pd.DataFrame({"area": ["D"] * 12, "aware": 1, "score": np.arange(50, 62), "w": 1.0})])
@@ -122,5 +143,6 @@ def test_small_expected_counts_are_said_in_the_note_not_warned():
     data = pd.DataFrame({"area": ["A"] * 12 + ["B"] * 12, "aware": [1] + [0] * 11 + [1, 1] + [0] * 10})
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # pingouin's own warning must not escape
-        (row,) = compare_proportion(data, "aware", "area")
+        row, fisher = compare_proportion(data, "aware", "area")
     assert row["note"] == IGNORES_WEIGHTS + "; some expected counts under 5: the chi-square p-value is approximate"
+    assert fisher["test"] == "fisher_exact"  # beside it, the exact test
