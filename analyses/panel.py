@@ -184,7 +184,6 @@ CHANGE_COLUMNS = ["variable", "kind", "before", "after", "n_pairs", "n_before_on
                   "n_unchanged", "n_worsened", "share_improved", "share_unchanged", "share_worsened", "value_before",
                   "value_after", "median_before", "median_after", "test", "statistic", "p_value", "method",
                   "effect_size", "effect_measure", "reason"]
-TRAJECTORY_COLUMNS = ["variable", "wave", "n", "stayed", "joined", "returned", "dropped"]
 
 
 def wave_pairs(waves: Sequence) -> list[tuple]:
@@ -193,14 +192,13 @@ def wave_pairs(waves: Sequence) -> list[tuple]:
     return pairs + [(waves[0], waves[-1])] if len(waves) > 2 else pairs
 
 
-def panel_tables(frame: pd.DataFrame, variables: dict[str, str], waves: Sequence, *, wave: str = "wave",
-                 person: str = "respondent_id", min_pairs: int = MIN_PAIRS) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Every variable's changes (``paired_change`` for each pair of ``wave_pairs(waves)``, ``CHANGE_COLUMNS``) and
-    trajectory (who was present in each wave, and how they came and went: ``TRAJECTORY_COLUMNS``).
+def panel_changes(frame: pd.DataFrame, variables: dict[str, str], waves: Sequence, *, wave: str = "wave",
+                  person: str = "respondent_id", min_pairs: int = MIN_PAIRS) -> pd.DataFrame:
+    """Every variable's changes: ``paired_change`` for each pair of ``wave_pairs(waves)``, as ``CHANGE_COLUMNS``.
 
     ``variables``: name -> "ordinal" or "binary". ``value_before``/``value_after`` are the pairs' means (ordinal)
     or shares (binary); ``statistic`` is R's V of the Wilcoxon test (none for McNemar's: its p is exact)."""
-    changes, trajectories = [], []
+    changes = []
     for variable, kind in variables.items():
         for before, after in wave_pairs(list(waves)):
             found = paired_change(frame, variable, before=before, after=after, wave=wave, person=person, kind=kind,
@@ -212,9 +210,4 @@ def panel_tables(frame: pd.DataFrame, variables: dict[str, str], waves: Sequence
                 "value_after": found.get("mean_after" if ordinal else "share_after"),
                 "statistic": found.get("statistic_V"),
                 "effect_measure": found.get("effect_size_name") if found.get("effect_size") is not None else None})
-        flows = trajectory(frame, variable, wave=wave, person=person, waves=waves)
-        trajectories.append(flows.drop(columns=[c for c in ("mean", "share") if c in flows]).assign(variable=variable))
-    changed = pd.DataFrame(changes, columns=CHANGE_COLUMNS)
-    flows = (pd.concat(trajectories, ignore_index=True).rename(columns={wave: "wave"})[TRAJECTORY_COLUMNS]
-             if trajectories else pd.DataFrame(columns=TRAJECTORY_COLUMNS))
-    return changed, flows
+    return pd.DataFrame(changes, columns=CHANGE_COLUMNS)

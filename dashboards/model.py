@@ -140,6 +140,11 @@ class SiteContent:
     words: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     # The NCHS rules the study applies to its weighted proportions; None: the method page states none.
     proportions: ProportionRules | None = None
+    # A panel instrument's persons followed across waves (tables indicators.panel_changes and panel_trajectory,
+    # without study_id and run_id); empty: the study has no panel. Changes are reported from min_pairs pairs.
+    panel_changes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    panel_trajectory: pd.DataFrame = field(default_factory=pd.DataFrame)
+    min_pairs: int = 10
 
     def entry(self, indicator: str) -> CatalogueEntry:
         return catalogue_entry(self.catalogue[indicator])

@@ -18,7 +18,7 @@ import pandas as pd
 from dashboards.blocks import Ids
 from dashboards.files import replace_folder, write_parquet
 from dashboards.layout import PLOTLY_FILE, page_html, root_index
-from dashboards.model import INDICATOR_COLUMNS, PROVENANCE_COLUMNS, SiteContent, checked_indicators
+from dashboards.model import COUNT_COLUMNS, INDICATOR_COLUMNS, PROVENANCE_COLUMNS, SiteContent, checked_indicators
 from dashboards.pages.breakdown_map import map_page, map_page_name, map_page_title
 from dashboards.pages.common import dimensions_with_rows
 from dashboards.pages.comparison import PAGE as COMPARISON_PAGE
@@ -27,6 +27,8 @@ from dashboards.pages.dimension import dimension_page
 from dashboards.pages.downloads import downloads
 from dashboards.pages.method import method
 from dashboards.pages.overview import overview
+from dashboards.pages.panel import PAGE as PANEL_PAGE
+from dashboards.pages.panel import panel
 from dashboards.pages.trend import trend
 from dashboards.text import t
 from instruments.vocabulary import LANGUAGES
@@ -52,7 +54,7 @@ def write_downloads(folder: Path, content: SiteContent) -> list[Path]:
     The CSV leaves the provenance, the same for every row of a wave, to ``provenance.csv``."""
     folder.mkdir()
     provenance = [c for c in PROVENANCE_COLUMNS if c in content.indicators.columns]
-    columns = [c for c in INDICATOR_COLUMNS if c in content.indicators.columns]
+    columns = [c for c in (*INDICATOR_COLUMNS, *COUNT_COLUMNS) if c in content.indicators.columns]
     rows = content.indicators[columns + provenance].sort_values(["wave", "indicator", "breakdown", "domain"],
                                                               kind="stable")
     frames = [("indicators", rows, rows[columns]), ("catalogue", _catalogue_frame(content), None)]
@@ -81,6 +83,8 @@ def _page_list(content: SiteContent, lang: str, files: list[Path]) -> list[tuple
                       lambda ids, breakdown=breakdown: map_page(content, breakdown, lang, ids)))
     if differences(content):  # a study with one perspective has nothing to compare
         pages.append((COMPARISON_PAGE, t("page_comparison", lang), lambda ids: comparison(content, lang, ids)))
+    if not content.panel_trajectory.empty:
+        pages.append((PANEL_PAGE, t("page_panel", lang), lambda ids: panel(content, lang, ids)))
     pages += [
         ("trend.html", t("page_trend", lang), lambda ids: trend(content, lang, ids)),
         ("method.html", t("page_method", lang), lambda ids: method(content, lang)),

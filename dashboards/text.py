@@ -670,13 +670,89 @@ _DOWNLOADS = {
                        "en": "true: cell hidden, estimate empty"},
     "col_reason": {"nl": "waarom de cel verborgen is", "fr": "pourquoi la cellule est masquée",
                    "en": "why the cell is hidden"},
+    "col_numerator": {"nl": "een ongewogen aandeel: het aantal respondenten geteld, van n",
+                      "fr": "une part non pondérée : le nombre de répondants comptés, sur n",
+                      "en": "an unweighted share: the number of respondents counted, of n"},
+    "col_as_count": {"nl": "true: gepubliceerd als aantal van n, zonder percentage (te weinig respondenten)",
+                     "fr": "true : publié comme nombre sur n, sans pourcentage (trop peu de répondants)",
+                     "en": "true: published as a count of n, without a percentage (too few respondents)"},
     "col_unit": {"nl": "eenheid: proportion, index, mean, count of difference",
                  "fr": "unité : proportion, index, mean, count ou difference",
                  "en": "unit: proportion, index, mean, count or difference"},
 }
 
+_PANEL = {
+    "page_panel": {"nl": "Dezelfde personen gevolgd", "fr": "Les mêmes personnes suivies",
+                   "en": "The same persons followed"},
+    "panel_intro": {
+        "nl": "Dezelfde {respondents} beantwoorden bij elke meting dezelfde vragen en worden gevolgd met hun pseudoniem. Een "
+              "verandering wordt alleen gemeten bij wie aan beide metingen deelnam (de paren), en pas vanaf {min_pairs} "
+              "paren; wie afhaakte of later aansloot, staat ernaast en telt niet mee in de verandering.",
+        "fr": "Les mêmes {respondents} répondent aux mêmes questions à chaque mesure et sont suivis par leur pseudonyme. Un "
+              "changement n'est mesuré que chez les personnes présentes aux deux mesures (les paires), et seulement à "
+              "partir de {min_pairs} paires ; les départs et les arrivées tardives sont indiqués à côté et n'entrent "
+              "pas dans le changement.",
+        "en": "The same {respondents} answer the same questions at every measurement and are followed by their pseudonym. A "
+              "change is measured only on those present at both measurements (the pairs), and only from {min_pairs} "
+              "pairs; those who dropped out or joined later are shown beside it and never count in the change.",
+    },
+    "panel_presence": {"nl": "Wie deelnam", "fr": "Qui a participé", "en": "Who took part"},
+    "panel_presence_caption": {"nl": "{respondents}: aanwezig per meting, en wie bleef, aansloot, terugkwam of "
+                                     "afhaakte",
+                               "fr": "{respondents} : présents à chaque mesure, et qui est resté, arrivé, revenu ou "
+                                     "parti",
+                               "en": "{respondents}: present at each measurement, and who stayed, joined, returned "
+                                     "or dropped out"},
+    "panel_wave": {"nl": "Meting", "fr": "Mesure", "en": "Measurement"},
+    "panel_present": {"nl": "Aanwezig", "fr": "Présents", "en": "Present"},
+    "panel_stayed": {"nl": "Ook vorige keer", "fr": "Déjà la fois précédente", "en": "Also last time"},
+    "panel_joined": {"nl": "Nieuw", "fr": "Nouveaux", "en": "New"},
+    "panel_returned": {"nl": "Teruggekomen", "fr": "Revenus", "en": "Returned"},
+    "panel_dropped": {"nl": "Afgehaakt sinds vorige keer", "fr": "Partis depuis la fois précédente",
+                      "en": "Dropped out since last time"},
+    "panel_ranked": {"nl": "{measure}: gerangschikt per meting", "fr": "{measure} : classement par mesure",
+                     "en": "{measure}: ranked at each measurement"},
+    "panel_rank": {"nl": "Rang", "fr": "Rang", "en": "Rank"},
+    "panel_changes": {"nl": "Verandering bij dezelfde personen", "fr": "Changement chez les mêmes personnes",
+                      "en": "Change in the same persons"},
+    "panel_changes_caption": {"nl": "{respondents}: verandering tussen twee metingen, alleen bij wie aan beide "
+                                    "deelnam",
+                              "fr": "{respondents} : changement entre deux mesures, seulement chez les personnes "
+                                    "présentes aux deux",
+                              "en": "{respondents}: change between two measurements, only in those present at both"},
+    "panel_between": {"nl": "Metingen", "fr": "Mesures", "en": "Measurements"},
+    "panel_pairs": {"nl": "Paren", "fr": "Paires", "en": "Pairs"},
+    "panel_direction": {"nl": "Beter / gelijk / slechter", "fr": "Mieux / pareil / moins bien",
+                        "en": "Better / same / worse"},
+    "panel_values": {"nl": "Vóór → na (paren)", "fr": "Avant → après (paires)", "en": "Before → after (pairs)"},
+    "panel_test": {"nl": "p (toets)", "fr": "p (test)", "en": "p (test)"},
+    "panel_effect": {"nl": "Effectgrootte", "fr": "Taille d'effet", "en": "Effect size"},
+    "panel_others": {"nl": "Alleen vóór / alleen na", "fr": "Seulement avant / seulement après",
+                     "en": "Only before / only after"},
+    "panel_too_few": {"nl": "— minder dan {min_pairs} paren", "fr": "— moins de {min_pairs} paires",
+                      "en": "— fewer than {min_pairs} pairs"},
+    "panel_no_change": {"nl": "niemand veranderde: geen toets", "fr": "personne n'a changé : pas de test",
+                        "en": "nobody changed: no test"},
+    "panel_wilcoxon": {"nl": "Wilcoxon", "fr": "Wilcoxon", "en": "Wilcoxon"},
+    "panel_mcnemar": {"nl": "McNemar, exact", "fr": "McNemar, exact", "en": "McNemar, exact"},
+    "panel_method": {
+        "nl": "Verandering op een schaal: Wilcoxons rangtekentoets voor gepaarde metingen (zoals R's wilcox.test "
+              "met paired = TRUE), met de rangbiseriële correlatie als effectgrootte (-1 tot 1: 1 als iedereen die "
+              "veranderde erop vooruitging). Ja/nee: de exacte McNemar-toets op wie van antwoord veranderde (R's "
+              "binom.test). Geen correctie voor meervoudig toetsen: lees een enkele kleine p met voorzichtigheid.",
+        "fr": "Changement sur une échelle : test des rangs signés de Wilcoxon pour mesures appariées (comme wilcox.test "
+              "de R avec paired = TRUE), avec la corrélation bisériale de rang comme taille d'effet (de -1 à 1 : 1 si "
+              "tous ceux qui ont changé ont progressé). Oui/non : le test exact de McNemar sur ceux qui ont changé de "
+              "réponse (binom.test de R). Aucune correction pour tests multiples : lisez un p isolé avec prudence.",
+        "en": "Change on a scale: Wilcoxon's signed-rank test for paired measurements (as R's wilcox.test with "
+              "paired = TRUE), with the rank-biserial correlation as effect size (-1 to 1: 1 when everyone who "
+              "changed went up). Yes/no: the exact McNemar test on those whose answer changed (R's binom.test). No "
+              "correction for multiple testing: read a single small p with caution.",
+    },
+}
+
 TEXT: dict[str, dict[str, str]] = {**_FRAME, **_CHARTS, **_BREAKDOWNS_UNITS, **_DIMENSIONS, **_PAGES, **_METHOD,
-                                   **_DOWNLOADS}
+                                   **_DOWNLOADS, **_PANEL}
 
 
 def t(key: str, lang: str, **values: object) -> str:

@@ -233,12 +233,13 @@ CREATE TABLE IF NOT EXISTS indicators.panel_changes (
     reason VARCHAR, run_id VARCHAR NOT NULL,
     PRIMARY KEY (study_id, indicator, wave_before, wave_after)
 );
--- Who answered each panel indicator in each wave: present, and how they came (stayed, joined, returned) and went.
+-- Who answered a panel instrument in each wave (a complete response): present, and how they came (stayed, joined,
+-- returned) and went (dropped: present in the wave before, not in this one).
 CREATE TABLE IF NOT EXISTS indicators.panel_trajectory (
-    study_id VARCHAR NOT NULL, instrument VARCHAR NOT NULL, indicator VARCHAR NOT NULL, wave VARCHAR NOT NULL,
+    study_id VARCHAR NOT NULL, instrument VARCHAR NOT NULL, wave VARCHAR NOT NULL,
     n INTEGER NOT NULL, stayed INTEGER NOT NULL, joined INTEGER NOT NULL, returned INTEGER NOT NULL,
     dropped INTEGER NOT NULL, run_id VARCHAR NOT NULL,
-    PRIMARY KEY (study_id, indicator, wave)
+    PRIMARY KEY (study_id, instrument, wave)
 );
 -- Answer labels in nl/fr/en for every coded column, from the codebook: join on (study_id, wave,
 -- instrument, variable, code) to read any clean column in words.

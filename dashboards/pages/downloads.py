@@ -7,7 +7,7 @@ from pathlib import Path
 
 from dashboards.formatting import number
 from dashboards.marks import PRESENT
-from dashboards.model import INDICATOR_COLUMNS, SiteContent
+from dashboards.model import COUNT_COLUMNS, INDICATOR_COLUMNS, SiteContent
 from dashboards.pages.common import paragraph, plain_table
 from dashboards.text import t
 
@@ -33,7 +33,7 @@ def downloads(content: SiteContent, files: list[Path], lang: str) -> str:
     )
     codes = _codes(content)
     columns = [[c, t(f"col_{c}", lang, names=codes[c]) if c in codes else t(f"col_{c}", lang)]
-               for c in INDICATOR_COLUMNS]  # the columns of indicators.csv
+               for c in (*INDICATOR_COLUMNS, *COUNT_COLUMNS)]  # the columns of indicators.csv
     return "".join([
         paragraph(t("downloads_intro", lang)),
         f'<ul class="downloads">{items}</ul>',

@@ -8,7 +8,8 @@ import duckdb
 import pandas as pd
 
 from analyses.indicator_table import Indicator, needed_columns, variable
-from analyses.panel import panel_tables
+from analyses.panel import panel_changes as changes_of
+from analyses.panel import trajectory
 from instruments.study import Study
 from pipelines.stages.indicators import wave_indicators
 from warehouse import indicators as layer
@@ -46,9 +47,10 @@ def _persons(con: duckdb.DuckDBPyConnection, study: Study, instrument: str, wave
 
 
 def panel_changes(con: duckdb.DuckDBPyConnection, study: Study, run_id: str) -> dict:
-    """Replace the study's panel tables: for each panel instrument, each followed indicator's changes and
-    trajectory over the waves it was fielded in (``analyses.panel.panel_tables``), changes only from the
-    study's ``min_pairs`` pairs."""
+    """Replace the study's panel tables: for each panel instrument, each followed indicator's changes over the
+    waves it was fielded in (``analyses.panel.panel_changes``, tested only from the study's ``min_pairs``
+    pairs), and who responded in each wave, stayed, joined, returned or dropped out (``analyses.panel.trajectory``
+    of a complete response)."""
     changes, flows = [], []
     for role in study.instruments:
         if not role.panel:
@@ -56,15 +58,17 @@ def panel_changes(con: duckdb.DuckDBPyConnection, study: Study, run_id: str) -> 
         waves = [w for w in study.waves if any(s.instrument == role.name for s in study.surveys_in(w))]
         persons, kinds = _persons(con, study, role.name, waves)
         present = [w for w in waves if (persons["wave"] == w).any()]
-        if len(present) < 2:  # nothing to follow yet
+        if not present:
             continue
-        found, trajectory = panel_tables(persons, kinds, present, person=PERSON,
-                                         min_pairs=study.publication.min_pairs)
-        changes.append(found.rename(columns={"variable": "indicator", "before": "wave_before",
-                                             "after": "wave_after"}).assign(instrument=role.name))
-        flows.append(trajectory.rename(columns={"variable": "indicator"}).assign(instrument=role.name))
+        responded = persons.assign(responded=1.0)
+        flows.append(trajectory(responded, "responded", person=PERSON, waves=present)
+                     .drop(columns="share").assign(instrument=role.name))
+        if len(present) > 1:
+            found = changes_of(persons, kinds, present, person=PERSON, min_pairs=study.publication.min_pairs)
+            changes.append(found.rename(columns={"variable": "indicator", "before": "wave_before",
+                                                 "after": "wave_after"}).assign(instrument=role.name))
     changed = pd.concat(changes, ignore_index=True) if changes else pd.DataFrame()
-    trajectory = pd.concat(flows, ignore_index=True) if flows else pd.DataFrame()
-    rows = layer.write_panel(con, study.study_id, changed.assign(run_id=run_id), trajectory.assign(run_id=run_id))
-    reported = int(changed["p_value"].notna().sum()) if not changed.empty else 0
-    return {"changes": rows, "tested": reported, "instruments": [r.name for r in study.instruments if r.panel]}
+    presence = pd.concat(flows, ignore_index=True) if flows else pd.DataFrame()
+    rows = layer.write_panel(con, study.study_id, changed.assign(run_id=run_id), presence.assign(run_id=run_id))
+    tested = int(changed["p_value"].notna().sum()) if not changed.empty else 0
+    return {"changes": rows, "tested": tested, "instruments": [r.name for r in study.instruments if r.panel]}

@@ -112,7 +112,17 @@ def site_content(con: duckdb.DuckDBPyConnection, study: Study) -> SiteContent:
                        domains=breakdown_labels(con, study), method=method_facts(con, study),
                        min_n=study.publication.min_cell, min_group=study.publication.min_group_for_index,
                        proportions=proportion_rules(ProportionStandards(**study.publication.proportions)),
-                       **study_words(study))
+                       **panel_content(con, study), **study_words(study))
+
+
+def panel_content(con: duckdb.DuckDBPyConnection, study: Study) -> dict:
+    """A panel's changes and presence per wave, as the site reads them (no study id or run id); nothing for a
+    study without a panel instrument."""
+    if not any(role.panel for role in study.instruments):
+        return {}
+    tables = {name: layer.read(con, name, study.study_id).drop(columns=["study_id", "run_id"], errors="ignore")
+              for name in ("panel_changes", "panel_trajectory")}
+    return {**tables, "min_pairs": study.publication.min_pairs}
 
 
 def study_words(study: Study) -> dict:
