@@ -193,3 +193,30 @@ def test_refusals():
         paired_change(frame, "item", before="w1", after="w9")
     with pytest.raises(ValueError, match="cannot be followed"):
         trajectory(frame.assign(respondent_id=frame["respondent_id"].where(frame.index != 0)), "item")
+
+
+def test_panel_changes_are_each_wave_against_the_one_before_and_the_last_against_the_first():
+    from analyses.panel import CHANGE_COLUMNS, panel_changes, wave_pairs
+
+    assert wave_pairs(["a", "b"]) == [("a", "b")]
+    assert wave_pairs(["a", "b", "c", "d"]) == [("a", "b"), ("b", "c"), ("c", "d"), ("a", "d")]
+    rng = np.random.default_rng(4)
+    frame = pd.DataFrame([{"wave": w, "respondent_id": f"p{i}", "score": float(rng.integers(1, 6)),
+                           "applied": float(rng.integers(0, 2))}
+                          for w in ("a", "b", "c") for i in range(16) if not (w == "b" and i < 3)])
+    table = panel_changes(frame, {"score": "ordinal", "applied": "binary"}, ["a", "b", "c"], min_pairs=14)
+    assert list(table.columns) == CHANGE_COLUMNS and len(table) == 6
+    for row in table.itertuples():
+        kind = "ordinal" if row.variable == "score" else "binary"
+        one = paired_change(frame, row.variable, before=row.before, after=row.after, kind=kind, min_pairs=14)
+        assert (row.n_pairs, row.n_before_only, row.n_after_only) == (one["n_pairs"], one["n_before_only"],
+                                                                     one["n_after_only"])
+        if one["n_pairs"] < 14:  # a -> b and b -> c have 13 pairs: counts only
+            assert row.reason.startswith("13 pairs, fewer than 14") and pd.isna(row.share_improved)
+            continue
+        assert row.p_value == pytest.approx(one["p_value"]) and row.share_improved == one["share_improved"]
+        assert row.value_before == pytest.approx(one["mean_before" if kind == "ordinal" else "share_before"])
+        if kind == "ordinal":
+            assert row.statistic == one["statistic_V"] and row.effect_measure == one["effect_size_name"]
+        else:
+            assert pd.isna(row.statistic) and pd.isna(row.effect_measure)
