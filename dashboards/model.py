@@ -145,6 +145,8 @@ class SiteContent:
     panel_changes: pd.DataFrame = field(default_factory=pd.DataFrame)
     panel_trajectory: pd.DataFrame = field(default_factory=pd.DataFrame)
     min_pairs: int = 10
+    # An unweighted instrument's shares on fewer respondents (or a panel's on fewer pairs) are said as counts.
+    min_percentage_n: int = 30
 
     def entry(self, indicator: str) -> CatalogueEntry:
         return catalogue_entry(self.catalogue[indicator])

@@ -722,8 +722,8 @@ _PANEL = {
                               "en": "{respondents}: change between two measurements, only in those present at both"},
     "panel_between": {"nl": "Metingen", "fr": "Mesures", "en": "Measurements"},
     "panel_pairs": {"nl": "Paren", "fr": "Paires", "en": "Pairs"},
-    "panel_direction": {"nl": "Beter / gelijk / slechter", "fr": "Mieux / pareil / moins bien",
-                        "en": "Better / same / worse"},
+    "panel_direction": {"nl": "Hoger / gelijk / lager", "fr": "Plus haut / pareil / plus bas",
+                        "en": "Higher / same / lower"},
     "panel_values": {"nl": "Vóór → na (paren)", "fr": "Avant → après (paires)", "en": "Before → after (pairs)"},
     "panel_test": {"nl": "p (toets)", "fr": "p (test)", "en": "p (test)"},
     "panel_effect": {"nl": "Effectgrootte", "fr": "Taille d'effet", "en": "Effect size"},
@@ -733,6 +733,7 @@ _PANEL = {
                       "en": "— fewer than {min_pairs} pairs"},
     "panel_no_change": {"nl": "niemand veranderde: geen toets", "fr": "personne n'a changé : pas de test",
                         "en": "nobody changed: no test"},
+    "panel_medians": {"nl": "mediaan {medians}", "fr": "médiane {medians}", "en": "median {medians}"},
     "panel_wilcoxon": {"nl": "Wilcoxon", "fr": "Wilcoxon", "en": "Wilcoxon"},
     "panel_mcnemar": {"nl": "McNemar, exact", "fr": "McNemar, exact", "en": "McNemar, exact"},
     "panel_method": {

@@ -13,12 +13,24 @@ from dashboards.text import t
 esc = html.escape
 
 
+def main_instruments(content: SiteContent) -> tuple[str, ...]:
+    """The instruments whose rows the overview, dimension, map and trend pages show: those broken down (every
+    instrument when none is), and any other that is no side of a difference (its rows would be nowhere else). An
+    instrument published as a whole beside a broken-down one and a side of a difference (a small group) is on the
+    comparison page, beside the differences it is a side of."""
+    if not content.broken_down:
+        return content.instruments
+    sides = {str(content.entry(side).instrument) for name in content.catalogue
+             if content.entry(name).unit == "difference" and content.entry(name).of
+             for side in content.entry(name).of if side in content.catalogue}
+    return tuple(i for i in content.instruments if i in content.broken_down or i not in sides)
+
+
 def main_rows(content: SiteContent) -> pd.DataFrame:
-    """The rows of the instruments that are broken down (of every instrument when none is) and the differences:
-    what the overview, dimension, map and trend pages show. The other instruments' own rows (a small group
-    published as a whole) are on the comparison page, beside the differences they are a side of."""
+    """The rows of ``main_instruments`` and the differences: what the overview, dimension, map and trend pages
+    show."""
     rows = content.indicators
-    shown = content.broken_down or content.instruments
+    shown = main_instruments(content)
     if not shown:
         return rows
     return rows[rows["instrument"].astype(str).isin(shown) | (rows["unit"] == "difference")]
@@ -36,7 +48,7 @@ def reasons(content: SiteContent) -> Reasons:
 
 def main_respondents(content: SiteContent, lang: str) -> str:
     """Who the main pages' figures are about, inside a sentence: "parents", "clients and patients"."""
-    names = content.broken_down or content.instruments
+    names = main_instruments(content)
     if not names:
         return t("respondents", lang)
     return joined([lowered(respondents(content, name, lang)) for name in names], lang)

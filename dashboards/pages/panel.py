@@ -80,6 +80,19 @@ def _value(value: object, kind: str, lang: str) -> str:
     return percent(round(100 * float(value)), lang) if kind == "binary" else number(float(value), lang, 2)
 
 
+def _counted(row, lang: str) -> tuple[str, str]:
+    """Higher / same / lower and before -> after, said as counts of the pairs ("3 / 6 / 2 of 11", "4 → 5 of 11";
+    medians for a scale): on fewer pairs than the study's min_percentage_n no percentage or mean is shown."""
+    n = int(row.n_pairs)
+    direction = t("k_of_n", lang, k=" / ".join(number(int(v), lang) for v in (row.n_improved, row.n_unchanged,
+                                                                            row.n_worsened)), n=number(n, lang))
+    if row.kind == "binary":
+        before, after = (number(round(float(v) * n), lang) for v in (row.value_before, row.value_after))
+        return direction, t("k_of_n", lang, k=f"{before} → {after}", n=number(n, lang))
+    medians = f"{number(float(row.median_before), lang, 1)} → {number(float(row.median_after), lang, 1)}"
+    return direction, t("panel_medians", lang, medians=medians)
+
+
 def _p(value: object, lang: str) -> str:
     if value is None or pd.isna(value):
         return "—"
@@ -93,9 +106,12 @@ def _change_row(content: SiteContent, row, lang: str) -> list[str]:
     pairs = number(int(row.n_pairs), lang)
     if pd.isna(row.n_improved):  # fewer pairs than the study's minimum: who was there, nothing else
         return [label, between, pairs, t("panel_too_few", lang, min_pairs=content.min_pairs), "", "", "", others]
-    direction = " / ".join(percent(round(100 * float(v)), lang)
-                           for v in (row.share_improved, row.share_unchanged, row.share_worsened))
-    values = f"{_value(row.value_before, row.kind, lang)} → {_value(row.value_after, row.kind, lang)}"
+    if row.n_pairs < content.min_percentage_n:
+        direction, values = _counted(row, lang)
+    else:
+        direction = " / ".join(percent(round(100 * float(v)), lang)
+                               for v in (row.share_improved, row.share_unchanged, row.share_worsened))
+        values = f"{_value(row.value_before, row.kind, lang)} → {_value(row.value_after, row.kind, lang)}"
     test = t("panel_wilcoxon" if row.kind == "ordinal" else "panel_mcnemar", lang)
     p = t("panel_no_change", lang) if pd.isna(row.p_value) else f"{_p(row.p_value, lang)} ({test})"
     effect = "—" if pd.isna(row.effect_size) else number(float(row.effect_size), lang, 2)

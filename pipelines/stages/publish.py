@@ -122,7 +122,8 @@ def panel_content(con: duckdb.DuckDBPyConnection, study: Study) -> dict:
         return {}
     tables = {name: layer.read(con, name, study.study_id).drop(columns=["study_id", "run_id"], errors="ignore")
               for name in ("panel_changes", "panel_trajectory")}
-    return {**tables, "min_pairs": study.publication.min_pairs}
+    return {**tables, "min_pairs": study.publication.min_pairs,
+            "min_percentage_n": study.publication.min_percentage_n}
 
 
 def study_words(study: Study) -> dict:
