@@ -9,7 +9,7 @@ from itertools import count
 import pandas as pd
 
 from dashboards.charts import bar_figure, figure_json, line_figure
-from dashboards.formatting import Reasons, estimate_text, interval_text
+from dashboards.formatting import Reasons, estimate_text, interval_text, plotted, shown_as_count
 from dashboards.marks import marks_html, notes_html, row_marks, symbols
 from dashboards.matrix import Matrix
 from dashboards.text import t
@@ -149,6 +149,14 @@ def block(ids: Ids, title: str, grid: Matrix, lang: str, reasons: Reasons, *, co
                f'<ul class="summary" id="{block_id}-s">{"".join(f"<li>{esc(s)}</li>" for s in sentences)}</ul>')
     caption = t("table_caption", lang, title=title)
     gap_note = f" {t('chart_gap_note', lang)}" if grid.hidden() else ""
+    cells = list(grid.cells.values())
+    figure = (f'<figure><div class="chart" id="{block_id}-chart" data-figure="{block_id}-data" role="img" '
+              f'aria-label="{esc(t("chart_label", lang, title=title))}" aria-describedby="{block_id}-s"></div>'
+              f'<script type="application/json" id="{block_id}-data">{figure_json(fig)}</script>'
+              f'<figcaption>{esc(t("chart_caption", lang) + gap_note)}</figcaption></figure>')
+    if any(shown_as_count(r) for r in cells) and all(plotted(r, grid.unit) is None for r in cells):
+        # Counts only ("12 of 18"): a chart of them would draw the percentages the study does not publish.
+        figure = f'<p class="chart-note">{esc(t("counts_only_note", lang))}</p>'
     return (
         # No accessible name on purpose: blocks repeat titles ("By neighbourhood"), so as named regions
         # they would be landmarks with the same name; the headings already structure the page.
@@ -156,9 +164,6 @@ def block(ids: Ids, title: str, grid: Matrix, lang: str, reasons: Reasons, *, co
         f'<h{level} id="{block_id}-h">{esc(title)}</h{level}>'
         + (f'<p class="intro">{esc(intro)}</p>' if intro else "")
         + summary
-        + f'<figure><div class="chart" id="{block_id}-chart" data-figure="{block_id}-data" role="img" '
-        f'aria-label="{esc(t("chart_label", lang, title=title))}" aria-describedby="{block_id}-s"></div>'
-        f'<script type="application/json" id="{block_id}-data">{figure_json(fig)}</script>'
-        f'<figcaption>{esc(t("chart_caption", lang) + gap_note)}</figcaption></figure>'
-        f"{table_html(grid, caption, corner, lang, reasons)}</section>"
+        + figure
+        + f"{table_html(grid, caption, corner, lang, reasons)}</section>"
     )

@@ -13,7 +13,8 @@ from __future__ import annotations
 import numpy as np
 from plotly.io.json import to_json_plotly
 
-from dashboards.formatting import PLOTLY_SEPARATORS, estimate_text, interval_text, plot_value, plotted
+from dashboards.formatting import (PLOTLY_SEPARATORS, estimate_text, interval_text, plot_value, plotted,
+                                   shown_as_count)
 from dashboards.marks import SYMBOLS as MARKS
 from dashboards.marks import row_marks, words
 from dashboards.matrix import Matrix
@@ -101,11 +102,12 @@ def bar_figure(grid: Matrix, lang: str) -> Figure:
                                 "fgopacity": 0.6}},
         ))
         for i, row in enumerate(rows):
-            if row is not None and row["suppressed"]:
-                # At the slot the bar would have had within its group.
+            if row is not None and (row["suppressed"] or shown_as_count(row)):
+                # At the slot the bar would have had within its group: why there is none, or its count.
                 y = i - (1 - BAR_GAP) / 2 + (j + 0.5) * (1 - BAR_GAP) / count
+                text = estimate_text(row, grid.unit, lang) if not row["suppressed"] else t("not_shown_short", lang)
                 annotations.append({"x": 0, "y": y, "xref": "x", "yref": "y", "xanchor": "left",
-                                    "text": "— " + t("not_shown_short", lang), "showarrow": False,
+                                    "text": "— " + text, "showarrow": False,
                                     "font": {"size": 12, "color": "#1a1a1a"}})
     height = 110 + len(labels) * max(44, 24 * count)
     layout = _layout(lang, height, legend=count > 1)

@@ -733,6 +733,14 @@ _PANEL = {
                       "en": "— fewer than {min_pairs} pairs"},
     "panel_no_change": {"nl": "niemand veranderde: geen toets", "fr": "personne n'a changé : pas de test",
                         "en": "nobody changed: no test"},
+    "counts_only_note": {
+        "nl": "Geen grafiek: deze cijfers rusten op te weinig respondenten voor een percentage en staan als aantallen "
+              "in de tabel.",
+        "fr": "Pas de graphique : ces chiffres reposent sur trop peu de répondants pour un pourcentage et figurent "
+              "comme nombres dans le tableau.",
+        "en": "No chart: these figures rest on too few respondents for a percentage and are given as counts in the "
+              "table.",
+    },
     "panel_medians": {"nl": "mediaan {medians}", "fr": "médiane {medians}", "en": "median {medians}"},
     "panel_wilcoxon": {"nl": "Wilcoxon", "fr": "Wilcoxon", "en": "Wilcoxon"},
     "panel_mcnemar": {"nl": "McNemar, exact", "fr": "McNemar, exact", "en": "McNemar, exact"},
