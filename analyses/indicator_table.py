@@ -602,7 +602,8 @@ def indicator_tables(inputs: IndicatorInputs, language: str | None = None) -> In
     differences = _difference_rows(table, inputs)
     if differences:
         table = pd.concat([table, *differences], ignore_index=True)
-    table["low_n_eff"] = table["n_eff"].astype("Float64") < inputs.low_n_eff
+    # A count ("12 of 18") has no percentage whose precision the flag would qualify.
+    table["low_n_eff"] = (table["n_eff"].astype("Float64") < inputs.low_n_eff) & ~table["as_count"].astype(bool)
     table["n"] = table["n"].astype("Float64").round().astype("Int64")
     table["df"] = table["df"].astype("Float64").round().astype("Int64")
     return IndicatorTables(table[COLUMNS].reset_index(drop=True), alpha, basis)
