@@ -48,7 +48,10 @@ def cell_html(row: pd.Series | None, unit: str, lang: str, reasons: Reasons) -> 
     n = "" if _missing(row["n"]) else f' <span class="n">n&nbsp;=&nbsp;{int(row["n"])}</span>'
     flag = marks_html(row_marks(row), lang)
     ci_html = f' <span class="ci">{esc(ci)}</span>' if ci else ""
-    return (f'<td data-key="{key}" data-estimate="{float(row["estimate"]):.6g}">'
+    # A count's cell carries its count, not the share the study does not publish as a percentage.
+    data = (f'data-count="{int(row["numerator"])}"' if shown_as_count(row)
+            else f'data-estimate="{float(row["estimate"]):.6g}"')
+    return (f'<td data-key="{key}" {data}>'
             f'<span class="value">{esc(estimate_text(row, unit, lang))}</span>{flag}{ci_html}{n}</td>')
 
 

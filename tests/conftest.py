@@ -94,3 +94,28 @@ def second_site(tmp_path_factory) -> StudySite:
     run = run_study(SECOND_STUDY, home=str(root / "home"), site=str(root / "site"), build=str(root / "build"),
                     studies_dir=str(studies), instance=dg.DagsterInstance.ephemeral(), log_level="WARNING")
     return StudySite(study, written, run.locations)
+
+
+# The example studies shipped beside the demo (instruments/studies/): a process evaluation with unweighted clients
+# and workers, and a professional panel polled at five meetings. Each runs from its committed exports.
+SHIPPED_STUDIES = ("demo-antwerp", "demo-rotterdam")
+
+
+@pytest.fixture(scope="session")
+def shipped_sites(tmp_path_factory) -> dict[str, StudySite]:
+    """Each shipped example study run once, as `toegang demo --study <id>` runs it (its exports are committed,
+    so nothing is generated), into a folder of its own."""
+    import dagster as dg
+
+    from instruments.generate import prepare_demo
+    from pipelines.runner import run_study
+
+    root = tmp_path_factory.mktemp("shipped")
+    out = {}
+    for study_id in SHIPPED_STUDIES:
+        prepared = prepare_demo(study_id, root / "staging")
+        assert prepared.studies_dir is None and not any(w.written for w in prepared.written), study_id
+        run = run_study(study_id, home=str(root / "home"), site=str(root / "site"), build=str(root / "build"),
+                        instance=dg.DagsterInstance.ephemeral(), log_level="WARNING")
+        out[study_id] = StudySite(load_study(study_id), prepared.written, run.locations)
+    return out
