@@ -40,9 +40,9 @@ def test_no_percentage_on_a_cell_under_min_percentage_n(shipped_sites, study_id)
     assert len(counted) >= 10 and counted["as_count"].all()
     assert counted[["se", "ci_low", "ci_high"]].isna().all().all()
     assert not unweighted.loc[unweighted["n"] >= minimum, "as_count"].any()
-    shown = 0
     for lang in LANGUAGES:
         pages = "".join(_pages(site, lang).values())
+        shown = 0
         for row in counted.itertuples():
             key = html.escape(cell_key(pd.Series(row._asdict())))
             for cell in re.findall(rf'<td data-key="{re.escape(key)}"[^>]*>.*?</td>', pages):
@@ -50,7 +50,7 @@ def test_no_percentage_on_a_cell_under_min_percentage_n(shipped_sites, study_id)
                 assert t("k_of_n", lang, k=int(row.numerator), n=int(row.n)) in text, (lang, text)
                 assert "%" not in text and "data-estimate" not in cell and 'class="ci"' not in cell, (lang, text)
                 shown += 1
-    assert shown >= len(counted)  # every counted cell is on a page in every language, most on several
+        assert shown >= 10, lang  # wherever a counted cell is drawn, it is its count
 
 
 def test_the_panel_reports_no_change_on_fewer_pairs_than_min_pairs(shipped_sites):
