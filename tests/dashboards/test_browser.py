@@ -179,3 +179,20 @@ def test_a_second_studys_pages_load_draw_and_pass_axe(second_site, visit):
         assert visit.errors == [] and visit.requests == [], path.name
         assert _serious(page) == [], path.name
         visit.errors.clear()
+
+
+@pytest.mark.parametrize("study_id, lang", [("demo-antwerp", "fr"), ("demo-rotterdam", "nl")])
+def test_the_shipped_studies_pages_load_draw_and_pass_axe(shipped_sites, visit, study_id, lang):
+    """The example studies' sites (conftest.py): counts where a percentage is not published, a panel's page of the
+    same persons followed; every chart drawn with a shape per value, no console error, no request, no serious
+    axe-core violation."""
+    site = shipped_sites[study_id]
+    pages = sorted((site.site / lang).glob("*.html"))
+    assert ("panel.html" in {p.name for p in pages}) == any(r.panel for r in site.study.instruments)
+    for path in pages:
+        page = visit.open(path.as_uri())
+        for chart in page.evaluate(PAINTED):
+            assert chart["values"] > 0 and chart["painted"] == chart["values"], (path.name, chart)
+        assert visit.errors == [] and visit.requests == [], path.name
+        assert _serious(page) == [], path.name
+        visit.errors.clear()
