@@ -157,9 +157,12 @@ def block(ids: Ids, title: str, grid: Matrix, lang: str, reasons: Reasons, *, co
               f'aria-label="{esc(t("chart_label", lang, title=title))}" aria-describedby="{block_id}-s"></div>'
               f'<script type="application/json" id="{block_id}-data">{figure_json(fig)}</script>'
               f'<figcaption>{esc(t("chart_caption", lang) + gap_note)}</figcaption></figure>')
-    if any(shown_as_count(r) for r in cells) and all(plotted(r, grid.unit) is None for r in cells):
-        # Counts only ("12 of 18"): a chart of them would draw the percentages the study does not publish.
-        figure = f'<p class="chart-note">{esc(t("counts_only_note", lang))}</p>'
+    if all(plotted(r, grid.unit) is None for r in cells):
+        # Nothing to draw: counts only ("12 of 18"; a chart would draw the percentages the study does not
+        # publish), or every cell withheld. The table says each value or why it is withheld.
+        note = (t("counts_only_note", lang) if any(shown_as_count(r) for r in cells)
+                else t("all_withheld_note", lang))
+        figure = f'<p class="chart-note">{esc(note)}</p>'
     return (
         # No accessible name on purpose: blocks repeat titles ("By neighbourhood"), so as named regions
         # they would be landmarks with the same name; the headings already structure the page.

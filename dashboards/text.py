@@ -741,6 +741,11 @@ _PANEL = {
         "en": "No chart: these figures rest on too few respondents for a percentage and are given as counts in the "
               "table.",
     },
+    "all_withheld_note": {
+        "nl": "Geen grafiek: geen enkel cijfer hier kan gepubliceerd worden; de tabel zegt waarom.",
+        "fr": "Pas de graphique : aucun chiffre ici ne peut être publié ; le tableau dit pourquoi.",
+        "en": "No chart: none of these figures can be published; the table says why.",
+    },
     "panel_medians": {"nl": "mediaan {medians}", "fr": "médiane {medians}", "en": "median {medians}"},
     "panel_wilcoxon": {"nl": "Wilcoxon", "fr": "Wilcoxon", "en": "Wilcoxon"},
     "panel_mcnemar": {"nl": "McNemar, exact", "fr": "McNemar, exact", "en": "McNemar, exact"},
