@@ -746,6 +746,25 @@ _PANEL = {
         "fr": "Pas de graphique : aucun chiffre ici ne peut être publié ; le tableau dit pourquoi.",
         "en": "No chart: none of these figures can be published; the table says why.",
     },
+    "counts_rule": {
+        "nl": "Een aandeel van een ongewogen groep van minder dan {min_n} respondenten staat er als aantal (12 van 18), "
+              "zonder percentage of interval: zo weinig antwoorden dragen geen percentage.",
+        "fr": "Une part d'un groupe non pondéré de moins de {min_n} répondants est donnée comme nombre (12 sur 18), "
+              "sans pourcentage ni intervalle : si peu de réponses ne portent pas un pourcentage.",
+        "en": "A share of an unweighted group of fewer than {min_n} respondents is given as a count (12 of 18), "
+              "without a percentage or interval: so few answers do not carry a percentage.",
+    },
+    "panel_rule": {
+        "nl": "Een panel (dezelfde personen bij elke meting) toont de verandering tussen twee metingen alleen bij "
+              "wie er beide keren was, en pas vanaf {min_pairs} zulke personen; wie afhaakte of later aansloot, "
+              "wordt apart geteld.",
+        "fr": "Un panel (les mêmes personnes à chaque mesure) ne montre le changement entre deux mesures que chez "
+              "les personnes présentes les deux fois, et seulement à partir de {min_pairs} d'entre elles ; les "
+              "départs et les arrivées tardives sont comptés à part.",
+        "en": "A panel (the same persons at every measurement) shows the change between two measurements only in "
+              "those present both times, and only from {min_pairs} of them; those who dropped out or joined later "
+              "are counted apart.",
+    },
     "panel_medians": {"nl": "mediaan {medians}", "fr": "médiane {medians}", "en": "median {medians}"},
     "panel_wilcoxon": {"nl": "Wilcoxon", "fr": "Wilcoxon", "en": "Wilcoxon"},
     "panel_mcnemar": {"nl": "McNemar, exact", "fr": "McNemar, exact", "en": "McNemar, exact"},

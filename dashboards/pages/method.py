@@ -84,8 +84,12 @@ def _intervals(content: SiteContent, lang: str) -> list[str]:
     indices, differences and counts."""
     rows = content.indicators
     methods = set(rows.loc[rows["unit"] == "proportion", "ci_method"].dropna().astype(str))
-    return [t(f"interval_{m}", lang) for m in ("beta", "clopper-pearson", "wilson", "logit") if m in methods] + \
-        [t("interval_wald", lang)]
+    said = [t(f"interval_{m}", lang) for m in ("beta", "clopper-pearson", "wilson", "logit") if m in methods]
+    if "as_count" in rows and rows["as_count"].fillna(False).astype(bool).any():
+        said.append(t("counts_rule", lang, min_n=content.min_percentage_n))
+    if not content.panel_trajectory.empty:
+        said.append(t("panel_rule", lang, min_pairs=content.min_pairs))
+    return [*said, t("interval_wald", lang)]
 
 
 def _nchs(content: SiteContent, lang: str) -> str:
