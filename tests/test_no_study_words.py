@@ -61,8 +61,7 @@ def _study_words(folder: Path) -> dict[str, re.Pattern]:
         if "question" in spec:
             listed = by_list[(spec["question"]["code"], spec["question"]["instrument"])].get("subquestions")
             themes += [sq["code"] for sq in listed] if isinstance(listed, list) else []
-    if folder == DEMO:  # the demo's themes are its need question's subquestions, its areas a shared scale
-        themes += [sq["code"] for _, q in questions if q["code"] == "nood" for sq in q["subquestions"]]
+    if folder == DEMO:  # the demo's areas are a shared scale
         categories += [a["code"] for a in scales["neighbourhood"]]
     words = {
         "instrument name": list(study["instruments"]),
@@ -73,7 +72,7 @@ def _study_words(folder: Path) -> dict[str, re.Pattern]:
         "theme code": themes,
         "dimension code": [code for framework in dimensions.values() for code in framework["dimensions"]],
     }
-    patterns = {kind: re.compile(r"\b(" + "|".join(map(re.escape, values)) + r")\b")
+    patterns = {kind: re.compile(r"\b(" + "|".join(map(re.escape, dict.fromkeys(values))) + r")\b")
                 for kind, values in words.items() if values}
     # Clean columns of a question with subquestions are <code>_<subcode> (kent_S01).
     prefixes = sorted({q["code"] for _, q in questions if q.get("subquestions") and "{" not in q["code"]})
