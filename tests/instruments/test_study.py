@@ -438,11 +438,13 @@ def test_the_synthetic_section_is_read(copy):
 @pytest.mark.parametrize(("entry", "anchor", "message"), [
     ("  seed: -1\n", "  seed: -1", "synthetic: seed must be a whole number from 0, not '-1'"),
     ("  sead: 1\n", "synthetic:", "synthetic: takes seed (a whole number) and instruments"),
-    ("  instruments:\n    parent: {respones: 10}\n", "    parent:", "synthetic instrument parent: unknown key 'respones'"),
+    ("  instruments:\n    parent: {respones: 10}\n", "    parent:",
+     "synthetic instrument parent: unknown key 'respones'"),
     ("  instruments:\n    parent: {responses: 0}\n", "    parent:", "responses must be a whole number from 1"),
     ("  instruments:\n    parent: {panel: 1.5}\n", "    parent:", "panel must be a number from 0 to 1, not '1.5'"),
     ("  instruments:\n    parent: {responses: 2.5}\n", "    parent:", "responses must be a whole number from 1"),
-    ("  instruments:\n    nobody: {responses: 10}\n", "    nobody:", "synthetic instrument nobody: not one of the study's"),
+    ("  instruments:\n    nobody: {responses: 10}\n", "    nobody:",
+     "synthetic instrument nobody: not one of the study's"),
     ("  instruments:\n    parent: {panel: 0.5, retention: 0.9}\n", "    parent:", "panel (a share of returning "
      "respondents) or retention (a cohort), not both"),
     ("  instruments:\n    parent: {joiners: 2}\n", "    parent:", "joiners: only for a cohort (give retention)"),
