@@ -23,8 +23,28 @@ The rules, per respondent:
 * tokens: each respondent has one; in a later wave a share (``panel``) of an instrument's respondents are
   earlier waves' respondents with their token, so their pseudonyms link.
 
+A study may say how its responses are made, per instrument, in study.yaml's ``synthetic:`` section
+(``instruments.study.Synthetic``); an argument given to ``generate_study`` (the command's ``--seed``,
+``--responses``, ``--panel``) overrides it, and without either the defaults hold (seed 16, 60 responses per
+survey, half of a later wave returning):
+
+* ``seed``; per instrument ``responses`` (per survey) and ``panel`` (the share above);
+* ``days``: a survey's fieldwork period (default 120). A wave named by a year starts on 1 March of it; a
+  wave named ``YYYY-MM`` (a meeting) on the first of that month;
+* ``implies: {column: {code: {other column: code}}}``: when a single choice is answered with ``code``, the
+  other columns take the codes given (an initiative fixes its model and neighbourhood) instead of a draw;
+* a cohort, when ``retention`` is given (a panel followed from its first wave; ``panel`` does not apply):
+  the first wave has ``responses`` persons; at every later wave each member stays with chance
+  ``retention`` (who leaves never comes back), an active member misses the wave with chance ``skip`` (and
+  may come back at a later one), and ``joiners`` new persons join. A member keeps their token (so their
+  pseudonym), their language, their answers to single choices that are not scales (who they are: role,
+  organisation) and their tendencies, overall and per question, so their scale answers correlate across
+  waves; the overall tendency moves by ``drift`` per wave plus a normal step of their own (sd 0.2), so
+  there are changes to measure. The membership draws come from one generator per instrument.
+
 Deterministic: the same study, seed and settings give byte-identical files. Each survey draws from its own
-generator, seeded by the seed, the study and the survey id.
+generator, seeded by the seed, the study and the survey id. A study without ``synthetic:`` gets exactly the
+files it got before the section existed.
 """
 
 from __future__ import annotations
@@ -43,7 +63,7 @@ import yaml
 from instruments.conditions import Condition
 from instruments.limesurvey_export import META_COLUMNS, csv_bytes, json_bytes
 from instruments.model import YES_NO, Answer, Column, Instrument, InstrumentError, Question
-from instruments.study import STUDY_FILE, Study, Survey, load_study
+from instruments.study import STUDY_FILE, Study, Survey, SyntheticInstrument, load_study
 
 DEFAULT_SEED = 16
 DEFAULT_RESPONSES = 60
@@ -59,9 +79,11 @@ MISSING_CODE_CHANCE = 0.05  # an answer code flagged `missing:` (don't know, not
 OTHER_TEXT_CHANCE = 0.06  # the free text of an "other" option
 TEXT_CHANCE = {"S": 0.6, "T": 0.25}  # free-text questions are often left empty
 FIELDWORK_DAYS = 120
+DRIFT_STEP = 0.2  # sd of a cohort member's own change of tendency per wave
 
 _TOKEN_CHARS = string.ascii_letters + string.digits
 _YEAR = re.compile(r"^(19|20)\d\d")
+_MONTH = re.compile(r"^((?:19|20)\d\d)-(0[1-9]|1[0-2])(?!\d)")
 # Short neutral free text in each language of the questionnaires (instruments.vocabulary.LANGUAGES).
 _SHORT_TEXT = {"nl": "Antwoord", "fr": "Réponse", "en": "Answer"}
 _LONG_TEXT = {
@@ -156,6 +178,8 @@ class _Respondent:
     tendency: float
     started: datetime
     question_tendency: dict[str, float] = field(default_factory=dict)
+    # A cohort member's answers to single choices that are not scales, kept across waves; None: not kept.
+    kept: dict[str, str] | None = None
 
     def leaning(self, question: Question) -> float:
         if question.code not in self.question_tendency:
@@ -231,10 +255,13 @@ def _date(rng: random.Random, question: Question, started: datetime) -> str:
 def _choice(rng: random.Random, parameters: _Parameters, respondent: _Respondent, column: Column) -> str:
     """An answer code of a single choice or an array item."""
     answers = column.question.answers
+    scale = _ordinal(answers)
+    keep = respondent.kept is not None and scale is None and column.question.type == "L"
+    if keep and column.name in respondent.kept:
+        return respondent.kept[column.name]
     missing = [a.code for a in answers if a.missing]
     if missing and rng.random() < MISSING_CODE_CHANCE:
         return rng.choice(missing)
-    scale = _ordinal(answers)
     if scale is not None:
         steps = len(scale) - 1
         z = (parameters.shift(column) + 0.9 * respondent.tendency + 0.5 * respondent.leaning(column.question)
@@ -243,7 +270,10 @@ def _choice(rng: random.Random, parameters: _Parameters, respondent: _Respondent
         polarity = column.subquestion.polarity if column.subquestion else None
         return scale[steps - position if polarity == "-" else position]
     codes = [a.code for a in answers if not a.missing]
-    return rng.choices(codes, weights=parameters.weights(column, codes))[0]
+    code = rng.choices(codes, weights=parameters.weights(column, codes))[0]
+    if keep:
+        respondent.kept[column.name] = code
+    return code
 
 
 def _answer(rng: random.Random, parameters: _Parameters, respondent: _Respondent, column: Column,
@@ -278,14 +308,40 @@ def _shown(instrument: Instrument, column: Column, response: dict[str, str]) -> 
     return all(c.holds(response) for c in instrument.conditions(column))
 
 
+def _implied(study: Study, instrument: Instrument, settings: SyntheticInstrument) -> dict[str, tuple[str, dict]]:
+    """``implies`` turned round: column -> (the earlier column that fixes it, its code -> this column's code);
+    a column, order or code the questionnaire lacks is refused."""
+    columns = {c.name: i for i, c in enumerate(instrument.columns())}
+    out: dict[str, tuple[str, dict]] = {}
+    where = f"{study.file}:{settings.line}: synthetic instrument {instrument.name}: implies"
+    for source, codes in settings.implies.items():
+        if source not in columns:
+            raise InstrumentError(f"{where}: {source!r} is not a column of {instrument.name} (wave {instrument.wave})")
+        for code, fixed in codes.items():
+            for target, value in fixed.items():
+                if target not in columns or columns[target] <= columns[source]:
+                    raise InstrumentError(f"{where}: {target!r} is not a column of {instrument.name} after {source!r}")
+                answers = {a.code for a in instrument.columns()[columns[target]].question.answer_options()}
+                if value not in answers:
+                    raise InstrumentError(f"{where}: {value!r} is not an answer of {target!r}")
+                out.setdefault(target, (source, {}))[1][code] = value
+    return out
+
+
 def _respond(instrument: Instrument, parameters: _Parameters, respondent: _Respondent,
-             gates: dict[str, tuple[str, str]], declines: bool) -> dict[str, str]:
+             gates: dict[str, tuple[str, str]], declines: bool,
+             implied: dict[str, tuple[str, dict]] | None = None) -> dict[str, str]:
     """Every column in export order (conditions only name earlier questions)."""
     rng = respondent.rng
     response: dict[str, str] = {}
     for column in instrument.columns():
-        response[column.name] = (_answer(rng, parameters, respondent, column, gates, declines)
-                                 if _shown(instrument, column, response) else "")
+        source, codes = (implied or {}).get(column.name, ("", {}))
+        if not _shown(instrument, column, response):
+            response[column.name] = ""
+        elif response.get(source) in codes:
+            response[column.name] = codes[response[source]]
+        else:
+            response[column.name] = _answer(rng, parameters, respondent, column, gates, declines)
     for question in instrument.questions:  # a mandatory multiple choice has at least one tick
         columns = [c for c in instrument.columns() if c.question is question and not c.is_other]
         if question.type == "M" and question.mandatory and not any(response[c.name] for c in columns):
@@ -308,7 +364,11 @@ def _stamp(moment: datetime) -> str:
 
 
 def _fieldwork_start(study: Study, wave: str) -> datetime:
-    """A wave named by a year starts in that year's spring; other waves a year apart from 2024."""
+    """A wave named by a year starts in that year's spring, one named by a month (a meeting) on its first day;
+    other waves a year apart from 2024."""
+    month = _MONTH.match(wave)
+    if month:
+        return datetime(int(month.group(1)), int(month.group(2)), 1, 9, 0)
     match = _YEAR.match(wave)
     year = int(match.group(0)) if match else 2024 + study.waves.index(wave)
     return datetime(year, 3, 1, 9, 0)
@@ -328,11 +388,67 @@ class _Panel:
         return list(out)
 
 
+@dataclass
+class _Person:
+    """A cohort member, the same person in every wave they answer."""
+
+    token: str
+    tendency: float
+    rng: random.Random  # their own draws: their change of tendency per wave
+    language: str | None = None
+    leanings: dict[str, float] = field(default_factory=dict)  # per question, as _Respondent.question_tendency
+    kept: dict[str, str] = field(default_factory=dict)
+    active: bool = True  # False once they have left: they never come back
+
+
+@dataclass
+class _Cohort:
+    """An instrument followed as a cohort (``retention``): who answers each wave."""
+
+    rng: random.Random
+    settings: SyntheticInstrument
+    first: int  # persons in the first wave
+    taken: set[str] = field(default_factory=set)
+    members: list[_Person] = field(default_factory=list)
+    waves: int = 0
+
+    def _join(self, count: int) -> list[_Person]:
+        new = [_Person(_token(self.rng, self.taken), self.rng.gauss(0, 1), random.Random(self.rng.getrandbits(64)))
+               for _ in range(count)]
+        self.members += new
+        return new
+
+    def next_wave(self) -> list[_Person]:
+        """The persons who answer the next wave, in the order they joined."""
+        self.waves += 1
+        if self.waves == 1:
+            return self._join(self.first)
+        settings = self.settings
+        present = []
+        for person in self.members:
+            if not person.active:
+                continue
+            if self.rng.random() >= settings.retention:
+                person.active = False
+                continue
+            person.tendency += settings.drift + person.rng.gauss(0, DRIFT_STEP)
+            if self.rng.random() >= settings.skip:
+                present.append(person)
+        return present + self._join(settings.joiners)
+
+
 def _survey_responses(study: Study, survey: Survey, instrument: Instrument, count: int, seed: int,
-                      panel_share: float, panel: _Panel) -> list[dict[str, str]]:
+                      panel_share: float, panel: _Panel, settings: SyntheticInstrument = SyntheticInstrument(),
+                      people: list[_Person] | None = None) -> list[dict[str, str]]:
+    """The survey's responses: ``count`` respondents, a ``panel_share`` of them from earlier waves; or, for a
+    cohort, the ``people`` who answer this wave."""
+    if people is not None:
+        count = len(people)
     rng = random.Random(f"{seed}|{study.study_id}|survey|{survey.survey_id}")
     parameters = _Parameters(seed, study.study_id, instrument.name)
     gates = _gates(instrument)
+    implied = _implied(study, instrument, settings) if settings.implies else None
+    days = settings.days or FIELDWORK_DAYS
     n_groups = len(instrument.groups)
 
     def share(fraction: float) -> int:
@@ -341,21 +457,34 @@ def _survey_responses(study: Study, survey: Survey, instrument: Instrument, coun
     order = rng.sample(range(count), count)
     declined = set(order[: share(DECLINE_SHARE)]) if gates else set()
     incomplete = set(order[len(declined): len(declined) + share(INCOMPLETE_SHARE)])
-    pool = panel.earlier(survey.wave, study.waves)
-    returning = rng.sample(pool, min(len(pool), round(panel_share * count)))
-    returning_at = dict(zip(rng.sample(range(count), len(returning)), returning, strict=True))
-    taken = set(pool) | {t for tokens in panel.tokens.values() for t in tokens}
+    if people is None:
+        pool = panel.earlier(survey.wave, study.waves)
+        returning = rng.sample(pool, min(len(pool), round(panel_share * count)))
+        returning_at = dict(zip(rng.sample(range(count), len(returning)), returning, strict=True))
+        taken = set(pool) | {t for tokens in panel.tokens.values() for t in tokens}
+    else:  # a cohort's members answer in an order of their own each wave
+        people = rng.sample(people, count)
     start = _fieldwork_start(study, survey.wave)
     languages = list(instrument.languages)
     language_weights = [2.0 if lang == instrument.base_language else 1.0 for lang in languages]
     out = []
     for index in range(count):
-        token = returning_at.get(index) or _token(rng, taken)
-        tendency = panel.tendency.setdefault(token, rng.gauss(0, 1))
-        started = start + timedelta(days=rng.randrange(FIELDWORK_DAYS), minutes=rng.randrange(0, 10 * 60))
-        respondent = _Respondent(random.Random(rng.getrandbits(64)), rng.choices(languages, language_weights)[0],
-                                 tendency, started)
-        response = _respond(instrument, parameters, respondent, gates, index in declined)
+        person = people[index] if people is not None else None
+        if person is None:
+            token = returning_at.get(index) or _token(rng, taken)
+            tendency = panel.tendency.setdefault(token, rng.gauss(0, 1))
+        else:
+            token, tendency = person.token, person.tendency
+        started = start + timedelta(days=rng.randrange(days), minutes=rng.randrange(0, 10 * 60))
+        respondent_rng = random.Random(rng.getrandbits(64))
+        language = rng.choices(languages, language_weights)[0]
+        if person is not None:
+            if person.language not in languages:
+                person.language = language
+            respondent = _Respondent(respondent_rng, person.language, tendency, started, person.leanings, person.kept)
+        else:
+            respondent = _Respondent(respondent_rng, language, tendency, started)
+        response = _respond(instrument, parameters, respondent, gates, index in declined, implied)
         if index in incomplete:
             lastpage = rng.randrange(0, n_groups)
             for column in instrument.columns():  # pages never submitted are empty
@@ -373,22 +502,39 @@ def _survey_responses(study: Study, survey: Survey, instrument: Instrument, coun
     return out
 
 
-def generate_study(study: Study, out_dir: Path | None = None, *, seed: int = DEFAULT_SEED,
-                   responses: int = DEFAULT_RESPONSES, panel: float = DEFAULT_PANEL) -> list[SurveyFile]:
+def generate_study(study: Study, out_dir: Path | None = None, *, seed: int | None = None,
+                   responses: int | None = None, panel: float | None = None) -> list[SurveyFile]:
     """The synthetic export of every survey of the study (in the study's order), not yet written.
     ``responses`` per survey; ``panel``: the share of a later wave's respondents of an instrument who took
-    part in an earlier wave (same token)."""
-    if responses < 1:
+    part in an earlier wave (same token). Each left out (None) is the study's ``synthetic:`` setting, else
+    the default; a ``panel`` given makes every instrument share-based (no cohort)."""
+    if responses is not None and responses < 1:
         raise ValueError(f"responses must be at least 1, not {responses}")
-    if not 0 <= panel <= 1:
+    if panel is not None and not 0 <= panel <= 1:
         raise ValueError(f"panel must be a share between 0 and 1, not {panel}")
+    if seed is None:
+        seed = DEFAULT_SEED if study.synthetic.seed is None else study.synthetic.seed
     panels: dict[str, _Panel] = {}
+    cohorts: dict[str, _Cohort] = {}
     made: dict[int, SurveyFile] = {}
+    surveys = sorted(study.surveys, key=lambda s: (study.waves.index(s.wave), s.survey_id))
     # Earlier waves first: a panel's returning respondents come from them.
-    for survey in sorted(study.surveys, key=lambda s: (study.waves.index(s.wave), s.survey_id)):
+    for survey in surveys:
         instrument = study.instrument(survey.instrument, survey.wave)
-        rows = _survey_responses(study, survey, instrument, responses, seed, panel,
-                                 panels.setdefault(survey.instrument, _Panel()))
+        settings = study.synthetic.instruments.get(survey.instrument, SyntheticInstrument())
+        count = responses or settings.responses or DEFAULT_RESPONSES
+        share = panel if panel is not None else DEFAULT_PANEL if settings.panel is None else settings.panel
+        people = None
+        if settings.cohort and panel is None:
+            if sum(s.instrument == survey.instrument and s.wave == survey.wave for s in surveys) > 1:
+                raise InstrumentError(f"{study.file}: synthetic instrument {survey.instrument}: a cohort answers one "
+                                      f"survey per wave, and wave {survey.wave} has more")
+            if survey.instrument not in cohorts:
+                cohorts[survey.instrument] = _Cohort(
+                    random.Random(f"{seed}|{study.study_id}|cohort|{survey.instrument}"), settings, count)
+            people = cohorts[survey.instrument].next_wave()
+        rows = _survey_responses(study, survey, instrument, count, seed, share,
+                                 panels.setdefault(survey.instrument, _Panel()), settings, people)
         path, named = export_path(study, survey, out_dir)
         columns = (*META_COLUMNS, *(c.name for c in instrument.columns()))
         made[survey.survey_id] = SurveyFile(survey, instrument, path, columns, tuple(rows), named)
@@ -398,8 +544,8 @@ def generate_study(study: Study, out_dir: Path | None = None, *, seed: int = DEF
     return [made[s.survey_id] for s in study.surveys]
 
 
-def write_study(study: Study, out_dir: Path | None = None, *, seed: int = DEFAULT_SEED,
-                responses: int = DEFAULT_RESPONSES, panel: float = DEFAULT_PANEL,
+def write_study(study: Study, out_dir: Path | None = None, *, seed: int | None = None,
+                responses: int | None = None, panel: float | None = None,
                 overwrite: bool = False) -> list[Written]:
     """Generate every survey's export and write the files; a file already there is kept unless
     ``overwrite`` (the bundled demo's files, or real exports, are never replaced by accident)."""
@@ -430,8 +576,8 @@ def reads_export_files(study: Study) -> bool:
     return all(s.source == "file" and export_path(study, s)[1] for s in study.surveys)
 
 
-def prepare_demo(study_id: str, staging: Path, studies: Path | None = None, *, seed: int = DEFAULT_SEED,
-                 responses: int = DEFAULT_RESPONSES, panel: float = DEFAULT_PANEL) -> DemoPreparation:
+def prepare_demo(study_id: str, staging: Path, studies: Path | None = None, *, seed: int | None = None,
+                 responses: int | None = None, panel: float | None = None) -> DemoPreparation:
     """Generate the study's missing export files; when a survey does not read its export file (a
     LimeSurvey or inbox survey, or an export in another format), copy the study folder into ``staging``
     with every survey reading its generated file, and run from that copy (the study's folder is left as

@@ -13,6 +13,7 @@ builds every instrument of every wave and reports every problem in one pass.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -149,6 +150,40 @@ class Publication:
 
 
 @dataclass(frozen=True)
+class SyntheticInstrument:
+    """How ``instruments.generate`` makes one instrument's synthetic responses (study.yaml ``synthetic:``).
+
+    ``responses`` per survey (in a cohort: the first wave's persons). Either ``panel``, the share of a later
+    wave's respondents who answered an earlier wave, or a cohort (``retention`` given): each wave a member
+    stays with chance ``retention`` (who leaves never comes back), misses the wave with chance ``skip``
+    (and comes back later), ``joiners`` new persons join, and each member's latent tendency moves by
+    ``drift`` (plus a small step of their own). ``days``: the fieldwork period of a survey. ``implies``: a
+    single choice whose answer fixes others, ``{column: {code: {other column: code}}}``."""
+
+    responses: int | None = None
+    panel: float | None = None
+    retention: float | None = None
+    joiners: int = 0
+    skip: float = 0.0
+    drift: float = 0.0
+    days: int | None = None
+    implies: Mapping[str, Mapping[str, Mapping[str, str]]] = field(default_factory=dict)
+    line: int | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def cohort(self) -> bool:
+        return self.retention is not None
+
+
+@dataclass(frozen=True)
+class Synthetic:
+    """study.yaml ``synthetic:``: the seed and per-instrument settings of the study's synthetic responses."""
+
+    seed: int | None = None
+    instruments: Mapping[str, SyntheticInstrument] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Section:
     """The dashboard section of the indicators outside the dimensions."""
 
@@ -178,6 +213,7 @@ class Study:
     min_effective_sample: float = 30.0
     ingest_cron: str = "0 * * * *"  # new and changed responses, hourly
     rescan_cron: str = "30 3 * * 0"  # every stored id again (edits), weekly
+    synthetic: Synthetic = Synthetic()  # how `toegang generate` makes its synthetic responses
 
     @property
     def file(self) -> Path:
@@ -604,6 +640,95 @@ def _design(reader: _Reader, raw: object, item: str) -> Design:
     return Design(**columns, stratum_sizes=sizes, variance=variance, **options)
 
 
+# study.yaml `synthetic:` per instrument: each key's kind and range (low, high; None: unbounded).
+SYNTHETIC_KEYS = {"responses": (int, 1, None), "panel": (float, 0, 1), "retention": (float, 0, 1),
+                  "joiners": (int, 0, None), "skip": (float, 0, 1), "drift": (float, -2, 2), "days": (int, 1, 3650)}
+COHORT_KEYS = ("joiners", "skip", "drift")  # only with retention: they describe a cohort
+
+
+def _synthetic_number(key: str, value: object) -> tuple[object, str | None]:
+    kind, low, high = SYNTHETIC_KEYS[key]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+            or (kind is int and value != int(value)) or value < low or (high is not None and value > high):
+        return None, (f"{key} must be a {'whole ' if kind is int else ''}number from {low}"
+                      f"{f' to {high}' if high is not None else ''}, not {str(value)[:40]!r}")
+    return kind(value), None
+
+
+def _implies(reader: _Reader, raw: object, where: str, at: Mapping) -> dict:
+    file = reader.folder / STUDY_FILE
+    good = isinstance(raw, dict) and all(
+        isinstance(column, str) and isinstance(codes, dict) and all(
+            isinstance(code, (str, int)) and not isinstance(code, bool) and isinstance(fixed, dict) and fixed
+            and all(isinstance(k, str) and isinstance(v, (str, int)) and not isinstance(v, bool)
+                    for k, v in fixed.items())
+            for code, fixed in codes.items())
+        for column, codes in raw.items())
+    if not good:
+        reader.problem(file, where, "implies: {<column>: {<answer code>: {<other column>: <answer code>}}}", at,
+                       "implies")
+        return {}
+    return {column: {str(code): {k: str(v) for k, v in fixed.items()} for code, fixed in codes.items()}
+            for column, codes in raw.items()}
+
+
+def _synthetic(reader: _Reader, raw: object, doc: Mapping, roles: tuple[InstrumentRole, ...]) -> Synthetic:
+    """The study's ``synthetic:`` section (instruments.generate reads it); every problem with file and line."""
+    file = reader.folder / STUDY_FILE
+    if raw is None:
+        return Synthetic()
+    if not isinstance(raw, dict) or set(raw) - {"seed", "instruments"}:
+        reader.problem(file, "synthetic", "takes seed (a whole number) and instruments (name: settings)", doc,
+                       "synthetic")
+        return Synthetic()
+    seed = raw.get("seed")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63):
+        reader.problem(file, "synthetic", f"seed must be a whole number from 0, not {str(seed)[:40]!r}", raw, "seed")
+        seed = None
+    entries = raw.get("instruments") or {}
+    if not isinstance(entries, dict):
+        reader.problem(file, "synthetic", "instruments must map instrument names to their settings", raw,
+                       "instruments")
+        entries = {}
+    names = {r.name for r in roles}
+    out = {}
+    for name, entry in entries.items():
+        where = f"synthetic instrument {name}"
+        if name not in names:
+            reader.problem(file, where, f"not one of the study's instruments ({', '.join(sorted(names))})", entries,
+                           name)
+            continue
+        if not isinstance(entry, dict):
+            reader.problem(file, where, f"a mapping of {', '.join(SYNTHETIC_KEYS)} and implies", entries, name)
+            continue
+        values: dict = {"line": yamlfile.line_of(entries, name)}
+        for key, value in entry.items():
+            if key == "implies":
+                values[key] = _implies(reader, value, where, entry)
+                continue
+            if key not in SYNTHETIC_KEYS:
+                reader.problem(file, where, f"unknown key {str(key)[:40]!r} (known: {', '.join(SYNTHETIC_KEYS)}, "
+                                            "implies)", entry, key)
+                continue
+            number, problem = _synthetic_number(key, value)
+            if problem:
+                reader.problem(file, where, problem, entry, key)
+                continue
+            values[key] = number
+        if "retention" in values and "panel" in values:
+            reader.problem(file, where, "panel (a share of returning respondents) or retention (a cohort), not both",
+                           entry, "panel")
+            values.pop("panel")
+        cohort_only = [k for k in COHORT_KEYS if k in values and "retention" not in values]
+        if cohort_only:
+            reader.problem(file, where, f"{', '.join(cohort_only)}: only for a cohort (give retention)", entry,
+                           cohort_only[0])
+            for k in cohort_only:
+                values.pop(k)
+        out[name] = SyntheticInstrument(**values)
+    return Synthetic(seed, out)
+
+
 def _instruments(reader: _Reader, raw: object, doc: Mapping) -> tuple[InstrumentRole, ...]:
     file = reader.folder / STUDY_FILE
     if not isinstance(raw, dict) or not raw:
@@ -798,6 +923,7 @@ def read_study(folder: Path, shared: Path = SHARED) -> tuple[Study | None, list[
         min_effective_sample=min_effective_sample,
         ingest_cron=str(schedule.get("ingest", "0 * * * *")) if isinstance(schedule, dict) else "0 * * * *",
         rescan_cron=str(schedule.get("rescan", "30 3 * * 0")) if isinstance(schedule, dict) else "30 3 * * 0",
+        synthetic=_synthetic(reader, doc.get("synthetic"), doc, roles),
     )
     return study, reader.problems
 

@@ -273,12 +273,16 @@ def generate_demo(
 @app.command()
 def generate(
     study: Annotated[str, typer.Option(help="Study id: instruments/studies/<study>/.", envvar="TOEGANG_STUDY")],
-    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives byte-identical files.")] = DEFAULT_SEED,
+    # Left out: the study's `synthetic:` settings, else the defaults (instruments/generate.py).
+    seed: Annotated[int | None, typer.Option(help="Random seed: the same seed gives byte-identical files "
+                                                  f"(default: the study's, else {DEFAULT_SEED}).")] = None,
     out: Annotated[Path | None, typer.Option(help="Folder for the files (default: where each survey's export "
                                                   "points, else the study's data/).")] = None,
-    responses: Annotated[int, typer.Option(min=1, help="Responses per survey.")] = DEFAULT_RESPONSES,
-    panel: Annotated[float, typer.Option(min=0.0, max=1.0, help="Share of a later wave's respondents of an "
-                                         "instrument who return with their token.")] = DEFAULT_PANEL,
+    responses: Annotated[int | None, typer.Option(min=1, help="Responses per survey (default: the study's, else "
+                                                              f"{DEFAULT_RESPONSES}).")] = None,
+    panel: Annotated[float | None, typer.Option(min=0.0, max=1.0, help="Share of a later wave's respondents of an "
+                                                "instrument who return with their token (default: the study's, "
+                                                f"else {DEFAULT_PANEL}; given, no instrument is a cohort).")] = None,
     overwrite: Annotated[bool, typer.Option(help="Replace files that exist (default: keep them).")] = False,
 ) -> None:
     """Write synthetic LimeSurvey response exports for every survey of a study, from its instruments alone

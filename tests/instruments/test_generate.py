@@ -1,7 +1,9 @@
 """instruments/generate.py: synthetic exports for any study, from its instruments alone. Shown on the demo
 study's instruments and on a small instrument of another study written here (numbers, dates, free text, an
-array with its own codes, two languages, surveys that name no export)."""
+array with its own codes, two languages, surveys that name no export), on the settings of a study's
+`synthetic:` section (cohorts, implied answers) and on the bundled example studies' committed exports."""
 
+import re
 import shutil
 import statistics
 
@@ -18,6 +20,7 @@ from instruments.generate import (
     write_study,
 )
 from instruments.limesurvey_export import META_COLUMNS, read_export
+from instruments.model import InstrumentError
 from instruments.study import DEMO_STUDY, STUDIES, load_study
 
 SMALL_STUDY = "small-study"
@@ -303,3 +306,113 @@ def test_the_command_writes_the_files(tmp_path):
     assert again.exit_code == 0 and again.output.count("kept (the file exists)") == 4
     assert "--overwrite replaces them" in again.output
     assert len(read_export(tmp_path / "survey_418201_2018_parent.csv").responses) == 12
+
+
+# -- a study's `synthetic:` section, cohorts, and the bundled example studies ---------------------------------
+EXAMPLES = ("demo-antwerp", "demo-rotterdam")
+
+
+def _tokens_by_wave(files) -> list[list[str]]:
+    return [[r["token"] for r in f.responses] for f in sorted(files, key=lambda f: f.survey.wave)]
+
+
+def _presence(files) -> dict[str, str]:
+    """token -> one mark per wave in order: X present, . absent."""
+    waves = _tokens_by_wave(files)
+    tokens = dict.fromkeys(t for wave in waves for t in wave)
+    return {t: "".join("X" if t in wave else "." for wave in waves) for t in tokens}
+
+
+@pytest.mark.parametrize("study_id", EXAMPLES)
+def test_regenerating_an_example_study_gives_its_committed_files(study_id, tmp_path):
+    """The exports in the study's data/ are what the generator makes from its folder, byte for byte, so
+    `toegang demo --study` finds every file there and writes nothing into the repository."""
+    study = load_study(study_id)
+    files = generate_study(study)
+    assert files and reads_export_files(study)
+    for f in files:
+        assert f.named and f.path.is_file(), f.path
+        assert f.path.read_bytes() == f.data(), f.path.name
+    shutil.copytree(STUDIES / study_id, tmp_path / "studies" / study_id)
+    staged = prepare_demo(study_id, tmp_path / "staging", tmp_path / "studies")
+    assert staged.studies_dir is None and not any(w.written for w in staged.written)
+
+
+def test_the_rotterdam_panel_persists_drops_out_skips_and_joins():
+    files = generate_study(load_study("demo-rotterdam"))
+    presence = _presence(files)
+    assert len(files) == 5 and all(len(set(wave)) == len(wave) for wave in _tokens_by_wave(files))
+    assert any(marks == "XXXXX" for marks in presence.values())  # a person keeps their token throughout
+    assert sum(marks.rstrip(".") != marks and marks[0] == "X" for marks in presence.values()) >= 2  # drop-outs
+    assert sum(marks[0] == "." for marks in presence.values()) >= 2  # late joiners
+    assert any(re.search(r"X\.+X", marks) for marks in presence.values())  # a skipped meeting, then back
+    # Who a person is stays the same: their role, organisation and language.
+    for token in presence:
+        rows = [r for f in files for r in f.responses if r["token"] == token]
+        for column in ("functie", "organisatie", "startlanguage"):
+            assert len({r[column] for r in rows} - {""}) <= 1, (token, column)
+
+
+def test_a_cohort_member_who_leaves_never_comes_back(small_study, tmp_path):
+    """Without skipped waves, each person's waves are one unbroken run; joiners start after the first wave."""
+    study = _with_synthetic(small_study, tmp_path, "checkup: {responses: 30, retention: 0.7, joiners: 4}")
+    files = [f for f in generate_study(study) if f.instrument.name == "checkup"]
+    presence = _presence(files)
+    assert all(re.fullmatch(r"\.*X+\.*", marks) for marks in presence.values())
+    assert [len(f.responses) for f in files][0] == 30
+    assert sum(marks == ".X" for marks in presence.values()) == 4
+    assert 30 * 0.7 - 8 <= sum(marks == "XX" for marks in presence.values()) <= 30 * 0.7 + 8
+
+
+def test_a_cohort_answers_alike_across_waves(small_study, tmp_path):
+    """A member's tendencies stay: their scale answers in two waves correlate, and drift moves them."""
+    settings = "checkup: {responses: 200, retention: 1.0, drift: 0.6}"
+    files = [f for f in generate_study(_with_synthetic(small_study, tmp_path, settings))
+             if f.instrument.name == "checkup"]
+    first, second = ({r["token"]: r["often"] for r in f.responses if r["often"].isdigit()} for f in files)
+    pairs = [(int(first[t]), int(second[t])) for t in first.keys() & second.keys()]
+    assert len(pairs) > 100
+    assert statistics.correlation(*zip(*pairs)) > 0.4
+    assert statistics.mean(b - a for a, b in pairs) > 0.2
+
+
+def test_settings_of_the_study_and_arguments_that_override_them(small_study, tmp_path):
+    study = _with_synthetic(small_study, tmp_path, "checkup: {responses: 12, panel: 0.0, days: 5}", seed=3)
+    files = {f.survey.survey_id: f for f in generate_study(study)}
+    assert len(files[900001].responses) == 12 and len(files[418201].responses) == 60  # others: the default
+    assert not {r["token"] for r in files[900001].responses} & {r["token"] for r in files[900002].responses}
+    assert {r["startdate"][:10] for r in files[900001].responses} <= {f"2018-03-0{d}" for d in range(1, 6)}
+    again, other = ({f.survey.survey_id: f.data() for f in generate_study(study, seed=s)} for s in (3, 4))
+    assert files[900001].data() == again[900001] != other[900001]  # the study's seed, unless one is given
+    overridden = {f.survey.survey_id: f for f in generate_study(study, responses=7)}
+    assert len(overridden[900001].responses) == 7
+
+
+def test_an_implied_answer_follows_its_source(small_study, tmp_path):
+    study = _with_synthetic(small_study, tmp_path, "parent: {responses: 40, implies: {wijk: {W01: {opleiding: "
+                                                   "HOOG}, W02: {opleiding: LAAG}}}}")
+    for f in generate_study(study):
+        if f.instrument.name == "parent":
+            rows = [r for r in f.responses if r["wijk"] in ("W01", "W02")]
+            assert rows and all(r["opleiding"] == {"W01": "HOOG", "W02": "LAAG"}[r["wijk"]] for r in rows)
+    antwerp = [f for f in generate_study(load_study("demo-antwerp")) if f.instrument.name == "deelnemer"]
+    combinations = {(r["initiatief"], r["steunmodel"], r["wijk"]) for f in antwerp for r in f.responses}
+    assert combinations == {("VBDE", "VERB", "DEUR"), ("VBAN", "VERB", "ANRD"), ("NWDE", "NETW", "DEUR"),
+                            ("NWAN", "NETW", "ANRD"), ("", "", "")}
+
+
+def test_an_implied_column_the_questionnaire_lacks_is_refused(small_study, tmp_path):
+    study = _with_synthetic(small_study, tmp_path, "checkup: {implies: {often: {'3': {visits: '2'}}}}")
+    with pytest.raises(InstrumentError, match=r"study\.yaml:\d+: synthetic instrument checkup: implies: 'visits' is "
+                                              r"not a column of checkup after 'often'"):
+        generate_study(study)
+
+
+def _with_synthetic(study, tmp_path, instruments: str, seed: int | None = None):
+    """A copy of ``study`` with a ``synthetic:`` section (its instruments' settings, one YAML line each)."""
+    folder = tmp_path / "studies" / study.study_id
+    shutil.copytree(study.path, folder, ignore=shutil.ignore_patterns("data"))
+    seed_line = f"  seed: {seed}\n" if seed is not None else ""
+    with (folder / "study.yaml").open("a", encoding="utf-8") as out:
+        out.write(f"synthetic:\n{seed_line}  instruments:\n    {instruments}\n")
+    return load_study(study.study_id, folder.parent)

@@ -10,7 +10,7 @@ import yaml
 
 from instruments.loader import SHARED, load_instrument
 from instruments.model import LANGUAGES, InstrumentError
-from instruments.study import DEMO_STUDY, STUDIES, all_waves, check_study, load_study, read_study
+from instruments.study import DEMO_STUDY, STUDIES, all_waves, check_study, load_study, read_study, study_ids
 
 DEMO = STUDIES / DEMO_STUDY
 # Where each file lives in a copy made by the ``copy`` fixture.
@@ -205,7 +205,10 @@ def test_demo_study_configuration(study):
     assert study.instrument_names == ["parent", "field_actor"] and study.weighted_instruments == ["parent"]
     assert [r.breakdowns for r in study.instruments] == [True, False]
     assert study.path == DEMO and study.file == DEMO / "study.yaml"
-    assert study.catalogue_path == DEMO / "indicators.yaml" and all_waves() == ["2018", "2021"]
+    assert study.catalogue_path == DEMO / "indicators.yaml"
+    # Every wave of every bundled study (the demo is one of several).
+    assert all_waves() == sorted({w for study_id in study_ids() for w in load_study(study_id).waves})
+    assert {"2018", "2021"} <= set(all_waves())
 
 
 @pytest.mark.parametrize("breakdowns, expected, at", [

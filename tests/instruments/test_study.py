@@ -413,3 +413,44 @@ def test_an_instrument_definition_stays_inside_the_study_folder(copy):
     _, problems = _read(copy)
     assert any("definition '../../etc/passwd' is outside the study folder" in str(p) and
                str(p).startswith(f"{study_file}:") for p in problems), problems
+
+
+# -- study.yaml: synthetic (how `toegang generate` makes the study's responses) ------------------------------
+def test_a_study_without_synthetic_has_the_defaults():
+    study = load_study(DEMO_STUDY)
+    assert study.synthetic.seed is None and not study.synthetic.instruments
+
+
+def test_the_synthetic_section_is_read(copy):
+    _edit(copy / "study.yaml", "surveys:\n", "synthetic:\n  seed: 7\n  instruments:\n"
+          "    parent: {responses: 80, panel: 0.25, days: 30,\n"
+          "             implies: {wijk: {W01: {opleiding: HOOG}}}}\n"
+          "    field_actor: {retention: 0.8, joiners: 2, skip: 0.1, drift: -0.2}\nsurveys:\n")
+    study, problems = _read(copy)
+    assert problems == []
+    parent, actor = study.synthetic.instruments["parent"], study.synthetic.instruments["field_actor"]
+    assert study.synthetic.seed == 7
+    assert (parent.responses, parent.panel, parent.days, parent.cohort) == (80, 0.25, 30, False)
+    assert parent.implies == {"wijk": {"W01": {"opleiding": "HOOG"}}}
+    assert (actor.retention, actor.joiners, actor.skip, actor.drift, actor.cohort) == (0.8, 2, 0.1, -0.2, True)
+
+
+@pytest.mark.parametrize(("entry", "anchor", "message"), [
+    ("  seed: -1\n", "  seed: -1", "synthetic: seed must be a whole number from 0, not '-1'"),
+    ("  sead: 1\n", "synthetic:", "synthetic: takes seed (a whole number) and instruments"),
+    ("  instruments:\n    parent: {respones: 10}\n", "    parent:",
+     "synthetic instrument parent: unknown key 'respones'"),
+    ("  instruments:\n    parent: {responses: 0}\n", "    parent:", "responses must be a whole number from 1"),
+    ("  instruments:\n    parent: {panel: 1.5}\n", "    parent:", "panel must be a number from 0 to 1, not '1.5'"),
+    ("  instruments:\n    parent: {responses: 2.5}\n", "    parent:", "responses must be a whole number from 1"),
+    ("  instruments:\n    nobody: {responses: 10}\n", "    nobody:",
+     "synthetic instrument nobody: not one of the study's"),
+    ("  instruments:\n    parent: {panel: 0.5, retention: 0.9}\n", "    parent:", "panel (a share of returning "
+     "respondents) or retention (a cohort), not both"),
+    ("  instruments:\n    parent: {joiners: 2}\n", "    parent:", "joiners: only for a cohort (give retention)"),
+    ("  instruments:\n    parent: {implies: {wijk: W01}}\n", "    parent:", "implies: {<column>: {<answer code>: "),
+])
+def test_a_bad_synthetic_section_is_refused_with_its_line(copy, entry, anchor, message):
+    study_file = copy / "study.yaml"
+    _edit(study_file, "surveys:\n", f"synthetic:\n{entry}surveys:\n")
+    _assert_refused(copy, study_file, anchor, message)
