@@ -534,6 +534,8 @@ def _difference_rows(table: pd.DataFrame, inputs: IndicatorInputs) -> list[pd.Da
             unweighted = sample is not None and not sample.weighted_role
             if unweighted and (pd.isna(side["n"]) or side["n"] < inputs.min_group):
                 reason = n_reason(side["instrument"], inputs.min_group)
+            elif unweighted and bool(side["as_count"]):  # a count has no interval to carry into a difference
+                reason = n_reason(side["instrument"], inputs.min_percentage_n)
             elif side["suppressed"]:
                 reason = f"{side['instrument']}_{side['unit']}_withheld"
             if reason:

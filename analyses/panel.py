@@ -90,8 +90,8 @@ def paired_change(frame: pd.DataFrame, variable: str, *, before, after, wave: st
     One row per person and wave (``person`` holds the pseudonym); a person counts in a wave when they have a
     value there. Always returned: ``n_pairs`` (a value in both waves), ``n_before_only`` (dropped out or skipped
     ``after``) and ``n_after_only`` (joined late or skipped ``before``). From ``min_pairs`` pairs on, also the
-    counts and shares (0-1, of the pairs) that went up (``improved``: after > before, for binary 0 -> 1), stayed
-    and went down (``worsened``); higher codes count as better, so reverse a reversed item first. Then:
+    counts and shares (0-1, of the pairs) that went up (``higher``: after > before, for binary 0 -> 1), stayed
+    and went down (``lower``); whether up is better depends on the item (a learning need, a satisfaction). Then:
 
     - ordinal: ``median_before``/``median_after`` and ``mean_before``/``mean_after`` of the pairs (answer
       codes), R's ``wilcox.test(after, before, paired = TRUE)`` (``statistic_V``, ``p_value``, ``method``)
@@ -116,8 +116,8 @@ def paired_change(frame: pd.DataFrame, variable: str, *, before, after, wave: st
         "variable": variable, "before": before, "after": after, "kind": kind, "n_pairs": int(len(both)),
         "n_before_only": int(len(first.index.difference(both))),
         "n_after_only": int(len(second.index.difference(both))),
-        "n_improved": None, "n_unchanged": None, "n_worsened": None,
-        "share_improved": None, "share_unchanged": None, "share_worsened": None,
+        "n_higher": None, "n_unchanged": None, "n_lower": None,
+        "share_higher": None, "share_unchanged": None, "share_lower": None,
         "test": WILCOXON if kind == "ordinal" else MCNEMAR, "p_value": None, "reason": None,
     }
     if kind == "ordinal":
@@ -130,8 +130,8 @@ def paired_change(frame: pd.DataFrame, variable: str, *, before, after, wave: st
         result["reason"] = f"{n} pairs, fewer than {min_pairs}: counts only, no shares and no test"
         return result
     up, down = int((y > x).sum()), int((y < x).sum())
-    result |= {"n_improved": up, "n_unchanged": n - up - down, "n_worsened": down,
-               "share_improved": up / n, "share_unchanged": (n - up - down) / n, "share_worsened": down / n}
+    result |= {"n_higher": up, "n_unchanged": n - up - down, "n_lower": down,
+               "share_higher": up / n, "share_unchanged": (n - up - down) / n, "share_lower": down / n}
     if kind == "ordinal":
         result |= {"median_before": float(np.median(x)), "median_after": float(np.median(y)),
                    "mean_before": float(x.mean()), "mean_after": float(y.mean())}
@@ -180,8 +180,8 @@ def trajectory(frame: pd.DataFrame, variable: str, *, wave: str = "wave", person
                                        "dropped"])
 
 
-CHANGE_COLUMNS = ["variable", "kind", "before", "after", "n_pairs", "n_before_only", "n_after_only", "n_improved",
-                  "n_unchanged", "n_worsened", "share_improved", "share_unchanged", "share_worsened", "value_before",
+CHANGE_COLUMNS = ["variable", "kind", "before", "after", "n_pairs", "n_before_only", "n_after_only", "n_higher",
+                  "n_unchanged", "n_lower", "share_higher", "share_unchanged", "share_lower", "value_before",
                   "value_after", "median_before", "median_after", "test", "statistic", "p_value", "method",
                   "effect_size", "effect_measure", "reason"]
 
@@ -193,21 +193,55 @@ def wave_pairs(waves: Sequence) -> list[tuple]:
 
 
 def panel_changes(frame: pd.DataFrame, variables: dict[str, str], waves: Sequence, *, wave: str = "wave",
-                  person: str = "respondent_id", min_pairs: int = MIN_PAIRS) -> pd.DataFrame:
+                  person: str = "respondent_id", min_pairs: int = MIN_PAIRS, min_cell: int = MIN_PAIRS,
+                  min_level_n: int = 0) -> pd.DataFrame:
     """Every variable's changes: ``paired_change`` for each pair of ``wave_pairs(waves)``, as ``CHANGE_COLUMNS``.
 
     ``variables``: name -> "ordinal" or "binary". ``value_before``/``value_after`` are the pairs' means (ordinal)
-    or shares (binary); ``statistic`` is R's V of the Wilcoxon test (none for McNemar's: its p is exact)."""
+    or shares (binary); ``statistic`` is R's V of the Wilcoxon test (none for McNemar's: its p is exact).
+
+    What would give away a small group beside each wave's own published figure (of everyone present) is
+    withheld, with the reason said: the pairs' levels (values, medians) when those seen at only one of the two
+    waves are fewer than ``min_cell`` but not none (the wave's figure less the pairs' is theirs); a yes/no
+    change's counts and test when one of those groups is that small and the other empty (the difference of the
+    two waves' figures less the pairs' net change is then the small group's). A scale's levels also need
+    ``min_level_n`` pairs (means and indices are published from that many respondents)."""
     changes = []
     for variable, kind in variables.items():
         for before, after in wave_pairs(list(waves)):
             found = paired_change(frame, variable, before=before, after=after, wave=wave, person=person, kind=kind,
                                   min_pairs=min_pairs)
             ordinal = kind == "ordinal"
-            changes.append({
-                **{k: found.get(k) for k in CHANGE_COLUMNS if k in found},
-                "value_before": found.get("mean_before" if ordinal else "share_before"),
-                "value_after": found.get("mean_after" if ordinal else "share_after"),
-                "statistic": found.get("statistic_V"),
-                "effect_measure": found.get("effect_size_name") if found.get("effect_size") is not None else None})
+            row = {**{k: found.get(k) for k in CHANGE_COLUMNS if k in found},
+                   "value_before": found.get("mean_before" if ordinal else "share_before"),
+                   "value_after": found.get("mean_after" if ordinal else "share_after"),
+                   "statistic": found.get("statistic_V"),
+                   "effect_measure": found.get("effect_size_name") if found.get("effect_size") is not None else None}
+            changes.append(_protected(row, min_cell, min_level_n))
     return pd.DataFrame(changes, columns=CHANGE_COLUMNS)
+
+
+LEVELS = ("value_before", "value_after", "median_before", "median_after")
+CHANGE = ("n_higher", "n_unchanged", "n_lower", "share_higher", "share_unchanged", "share_lower", "statistic",
+          "p_value", "method", "effect_size", "effect_measure")
+
+
+def _protected(row: dict, min_cell: int, min_level_n: int) -> dict:
+    """``panel_changes``' rules of what a change may publish beside each wave's own figures."""
+    if row["n_higher"] is None:  # fewer than min_pairs pairs: counts of persons only
+        return row
+    alone = (row["n_before_only"], row["n_after_only"])
+    small = [0 < n < min_cell for n in alone]
+    why = []
+    if any(small):
+        why.append(f"levels withheld: {min(n for n in alone if 0 < n < min_cell)} person(s) seen at one wave only, "
+                   f"fewer than {min_cell}")
+        if row["kind"] == "binary" and 0 in alone:
+            why[-1] = why[-1].replace("levels withheld", "change withheld")
+            row |= dict.fromkeys(CHANGE)
+    elif row["kind"] == "ordinal" and row["n_pairs"] < min_level_n:
+        why.append(f"levels withheld: {row['n_pairs']} pairs, fewer than {min_level_n} for a mean")
+    if why:
+        row |= dict.fromkeys(LEVELS)
+        row["reason"] = "; ".join([r for r in (row.get("reason"), *why) if r])
+    return row

@@ -765,6 +765,20 @@ _PANEL = {
               "those present both times, and only from {min_pairs} of them; those who dropped out or joined later "
               "are counted apart.",
     },
+    "panel_withheld": {"nl": "— niet getoond: minder dan {min_n} personen waren op maar één van beide",
+                       "fr": "— non montré : moins de {min_n} personnes n'étaient qu'à une seule des deux",
+                       "en": "— not shown: fewer than {min_n} persons were at only one of the two"},
+    "panel_levels_note": {
+        "nl": "Een — bij vóór → na: de niveaus van de paren staan er niet waar minder dan {min_n} personen (maar "
+              "meer dan nul) op maar één van beide metingen waren (het cijfer van de meting min dat van de paren "
+              "zou het hunne geven), en gemiddelden pas vanaf {min_group} paren.",
+        "fr": "Un — dans avant → après : les niveaux des paires ne sont pas donnés lorsque moins de {min_n} "
+              "personnes (mais plus de zéro) n'étaient qu'à une des deux mesures (le chiffre de la mesure moins "
+              "celui des paires donnerait le leur), et les moyennes seulement à partir de {min_group} paires.",
+        "en": "A — in before → after: the pairs' levels are not given where fewer than {min_n} persons (but more "
+              "than none) were at only one of the two measurements (the measurement's figure less the pairs' "
+              "would give theirs), and means only from {min_group} pairs.",
+    },
     "panel_medians": {"nl": "mediaan {medians}", "fr": "médiane {medians}", "en": "median {medians}"},
     "panel_wilcoxon": {"nl": "Wilcoxon", "fr": "Wilcoxon", "en": "Wilcoxon"},
     "panel_mcnemar": {"nl": "McNemar, exact", "fr": "McNemar, exact", "en": "McNemar, exact"},

@@ -8,7 +8,7 @@ import math
 
 import pandas as pd
 
-from dashboards.formatting import Reasons, estimate_text, value_text
+from dashboards.formatting import Reasons, estimate_text, shown_as_count, value_text
 from dashboards.marks import marks_html, notes_html, row_marks
 from dashboards.text import t
 
@@ -32,7 +32,8 @@ def tile_map(rows: pd.DataFrame, areas: dict[str, str], title: str, lang: str, r
     by_code = {str(r["domain"]): r for _, r in rows.iterrows()}
     codes = [c for c in areas if c in by_code] + sorted(set(by_code) - set(areas))
     unit = str(rows["unit"].iloc[0])
-    top = _scale_max(unit, [float(r["estimate"]) for r in by_code.values() if not r["suppressed"]])
+    top = _scale_max(unit, [float(r["estimate"]) for r in by_code.values()
+                            if not r["suppressed"] and not shown_as_count(r)])
     columns = max(1, math.ceil(math.sqrt(len(codes))))
     tiles, marked = [], set()
     for i, code in enumerate(codes):
@@ -43,6 +44,10 @@ def tile_map(rows: pd.DataFrame, areas: dict[str, str], title: str, lang: str, r
             why = esc(reasons.text(row["reason"], lang, unit))
             tiles.append(f'<li class="tile suppressed" style="{place}"><span class="tile-name">{name}</span>'
                          f'<span class="tile-value">—</span><span class="tile-reason">{why}</span></li>')
+            continue
+        if shown_as_count(row):  # its count, on a plain tile: a shade would place the share on the legend's scale
+            tiles.append(f'<li class="tile" style="{place}" data-domain="{esc(code)}"><span class="tile-name">'
+                         f'{name}</span><span class="tile-value">{esc(estimate_text(row, unit, lang))}</span></li>')
             continue
         marks = row_marks(row, nchs_only=True)
         marked |= set(marks)

@@ -308,7 +308,7 @@ def _shown(instrument: Instrument, column: Column, response: dict[str, str]) -> 
     return all(c.holds(response) for c in instrument.conditions(column))
 
 
-def _implied(study: Study, instrument: Instrument, settings: SyntheticInstrument) -> dict[str, tuple[str, dict]]:
+def implied_answers(study: Study, instrument: Instrument, settings: SyntheticInstrument) -> dict[str, tuple[str, dict]]:
     """``implies`` turned round: column -> (the earlier column that fixes it, its code -> this column's code);
     a column, order or code the questionnaire lacks is refused."""
     columns = {c.name: i for i, c in enumerate(instrument.columns())}
@@ -447,7 +447,7 @@ def _survey_responses(study: Study, survey: Survey, instrument: Instrument, coun
     rng = random.Random(f"{seed}|{study.study_id}|survey|{survey.survey_id}")
     parameters = _Parameters(seed, study.study_id, instrument.name)
     gates = _gates(instrument)
-    implied = _implied(study, instrument, settings) if settings.implies else None
+    implied = implied_answers(study, instrument, settings) if settings.implies else None
     days = settings.days or FIELDWORK_DAYS
     n_groups = len(instrument.groups)
 

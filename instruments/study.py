@@ -484,7 +484,11 @@ def _publication(reader: _Reader, path: Path) -> Publication:
         else:
             named = [*known, "forbidden_breakdowns", "proportions", "unweighted_interval"]
             reader.problem(path, str(key), f"unknown rule (known: {', '.join(named)})", doc, key)
-    return Publication(**values)
+    publication = Publication(**values)
+    if publication.min_pairs < publication.min_cell:  # a change rests on its pairs: a cell like any other
+        reader.problem(path, "min_pairs", f"must be at least min_cell ({publication.min_cell}), not "
+                                          f"{publication.min_pairs}", doc, "min_pairs" if "min_pairs" in doc else None)
+    return publication
 
 
 # publication.yaml's `proportions:` (analyses.standards.ProportionStandards): each rule and its kind.
@@ -983,8 +987,10 @@ def check_study(study: Study) -> list[Problem]:
                 problems.append(Problem(subject_list.source, f"list {subject_list.name}",
                                         f"question: {name} has no question {code!r} with subquestions"))
     broken_down = [r.name for r in study.instruments if r.breakdowns]
-    # The columns naming a professional's organisation or role, in any wave: no breakdown may use them.
-    identifying = {c.variable: (role.name, c.question.identifies) for role in study.instruments if role.professionals
+    # The columns naming a professional's organisation or role, in any wave: no breakdown may use them (one
+    # not broken down is published whole; a column of its name then breaks down the other instruments only).
+    identifying = {c.variable: (role.name, c.question.identifies) for role in study.instruments
+                   if role.professionals and role.breakdowns
                    for built in by_wave.values() if role.name in built
                    for c in built[role.name].columns() if c.question.identifies}
     for breakdown in study.breakdowns.values():
@@ -1014,6 +1020,17 @@ def check_study(study: Study) -> list[Problem]:
                 problems.append(Problem(file, f"survey {survey.survey_id}", f"design column {column!r} is not a "
                                                                             f"column of {survey.instrument}",
                                         survey.line))
+    # The generator's `implies:` refers to the questionnaires: checked here, not only when responses are made.
+    from instruments.generate import implied_answers
+
+    for name, settings in study.synthetic.instruments.items():
+        for built in by_wave.values():
+            if settings.implies and name in built:
+                try:
+                    implied_answers(study, built[name], settings)
+                except InstrumentError as exc:
+                    problems.append(Problem(file, f"synthetic instrument {name}",
+                                            str(exc).split(": implies: ", 1)[-1], settings.line))
     if study.catalogue_path.is_file():
         catalogue = read_catalogue(study.catalogue_path, problems)
         if not problems:  # what it refers to is checked on sound instruments only

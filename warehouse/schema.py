@@ -225,8 +225,8 @@ CREATE TABLE IF NOT EXISTS indicators.panel_changes (
     study_id VARCHAR NOT NULL, instrument VARCHAR NOT NULL, indicator VARCHAR NOT NULL,
     wave_before VARCHAR NOT NULL, wave_after VARCHAR NOT NULL, kind VARCHAR NOT NULL,  -- ordinal or binary
     n_pairs INTEGER NOT NULL, n_before_only INTEGER NOT NULL, n_after_only INTEGER NOT NULL,
-    n_improved INTEGER, n_unchanged INTEGER, n_worsened INTEGER,
-    share_improved DOUBLE, share_unchanged DOUBLE, share_worsened DOUBLE,
+    n_higher INTEGER, n_unchanged INTEGER, n_lower INTEGER,
+    share_higher DOUBLE, share_unchanged DOUBLE, share_lower DOUBLE,
     value_before DOUBLE, value_after DOUBLE,   -- the pairs' mean (ordinal) or share (binary)
     median_before DOUBLE, median_after DOUBLE,
     test VARCHAR NOT NULL, statistic DOUBLE, p_value DOUBLE, method VARCHAR, effect_size DOUBLE, effect_measure VARCHAR,

@@ -84,8 +84,10 @@ def _counted(row, lang: str) -> tuple[str, str]:
     """Higher / same / lower and before -> after, said as counts of the pairs ("3 / 6 / 2 of 11", "4 → 5 of 11";
     medians for a scale): on fewer pairs than the study's min_percentage_n no percentage or mean is shown."""
     n = int(row.n_pairs)
-    direction = t("k_of_n", lang, k=" / ".join(number(int(v), lang) for v in (row.n_improved, row.n_unchanged,
-                                                                            row.n_worsened)), n=number(n, lang))
+    direction = t("k_of_n", lang, k=" / ".join(number(int(v), lang) for v in (row.n_higher, row.n_unchanged,
+                                                                            row.n_lower)), n=number(n, lang))
+    if pd.isna(row.value_before) and pd.isna(row.median_before):  # withheld (panel_levels_note)
+        return direction, "—"
     if row.kind == "binary":
         before, after = (number(round(float(v) * n), lang) for v in (row.value_before, row.value_after))
         return direction, t("k_of_n", lang, k=f"{before} → {after}", n=number(n, lang))
@@ -104,13 +106,15 @@ def _change_row(content: SiteContent, row, lang: str) -> list[str]:
     between = f"{_wave(str(row.wave_before), lang)} → {_wave(str(row.wave_after), lang)}"
     others = f"{number(int(row.n_before_only), lang)} / {number(int(row.n_after_only), lang)}"
     pairs = number(int(row.n_pairs), lang)
-    if pd.isna(row.n_improved):  # fewer pairs than the study's minimum: who was there, nothing else
-        return [label, between, pairs, t("panel_too_few", lang, min_pairs=content.min_pairs), "", "", "", others]
+    if pd.isna(row.n_higher):  # too few pairs, or a change that would give away a small group: who was there
+        why = (t("panel_too_few", lang, min_pairs=content.min_pairs) if row.n_pairs < content.min_pairs
+               else t("panel_withheld", lang, min_n=content.min_n))
+        return [label, between, pairs, why, "", "", "", others]
     if row.n_pairs < content.min_percentage_n:
         direction, values = _counted(row, lang)
     else:
         direction = " / ".join(percent(round(100 * float(v)), lang)
-                               for v in (row.share_improved, row.share_unchanged, row.share_worsened))
+                               for v in (row.share_higher, row.share_unchanged, row.share_lower))
         values = f"{_value(row.value_before, row.kind, lang)} → {_value(row.value_after, row.kind, lang)}"
     test = t("panel_wilcoxon" if row.kind == "ordinal" else "panel_mcnemar", lang)
     p = t("panel_no_change", lang) if pd.isna(row.p_value) else f"{_p(row.p_value, lang)} ({test})"
@@ -134,6 +138,7 @@ def _changes(content: SiteContent, instrument: str, lang: str) -> str:
     rows = [_change_row(content, row, lang) for row in changes.itertuples() if row.indicator in order]
     caption = t("panel_changes_caption", lang, respondents=respondents(content, instrument, lang))
     return (f"<h2>{esc(t('panel_changes', lang))}</h2>" + plain_table(caption, header, rows, numeric=False)
+            + paragraph(t("panel_levels_note", lang, min_n=content.min_n, min_group=content.min_group))
             + paragraph(t("panel_method", lang)))
 
 

@@ -231,8 +231,11 @@ def indicator_wave(con: duckdb.DuckDBPyConnection, study: Study, wave: str, run_
 
 def differences(con: duckdb.DuckDBPyConnection, study: Study) -> dict:
     """Replace the study's ``indicators.wave_differences``: every published estimate minus the same one in
-    the previous wave."""
-    result = wave_differences(layer.read(con, "indicators", study.study_id))
+    the previous wave. Not a panel instrument's: its waves are the same persons, not independent samples (their
+    change is ``pipelines.stages.panel``'s, on the pairs)."""
+    rows = layer.read(con, "indicators", study.study_id)
+    panels = [role.name for role in study.instruments if role.panel]
+    result = wave_differences(rows[~rows["instrument"].isin(panels)])
     rows = layer.write_differences(con, study.study_id, result)
     return {"rows": rows, "p_below_0.05": int((result["p_value"] < 0.05).sum()) if not result.empty else 0}
 

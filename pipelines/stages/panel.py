@@ -64,7 +64,9 @@ def panel_changes(con: duckdb.DuckDBPyConnection, study: Study, run_id: str) -> 
         flows.append(trajectory(responded, "responded", person=PERSON, waves=present)
                      .drop(columns="share").assign(instrument=role.name))
         if len(present) > 1:
-            found = changes_of(persons, kinds, present, person=PERSON, min_pairs=study.publication.min_pairs)
+            rules = study.publication
+            found = changes_of(persons, kinds, present, person=PERSON, min_pairs=rules.min_pairs,
+                               min_cell=rules.min_cell, min_level_n=rules.min_group_for_index)
             changes.append(found.rename(columns={"variable": "indicator", "before": "wave_before",
                                                  "after": "wave_after"}).assign(instrument=role.name))
     changed = pd.concat(changes, ignore_index=True) if changes else pd.DataFrame()

@@ -111,6 +111,7 @@ def site_content(con: duckdb.DuckDBPyConnection, study: Study) -> SiteContent:
                        catalogue=indicator_catalogue(study, sorted(rows["wave"].unique())),
                        domains=breakdown_labels(con, study), method=method_facts(con, study),
                        min_n=study.publication.min_cell, min_group=study.publication.min_group_for_index,
+                       min_percentage_n=study.publication.min_percentage_n, min_pairs=study.publication.min_pairs,
                        proportions=proportion_rules(ProportionStandards(**study.publication.proportions)),
                        **panel_content(con, study), **study_words(study))
 
@@ -122,8 +123,7 @@ def panel_content(con: duckdb.DuckDBPyConnection, study: Study) -> dict:
         return {}
     tables = {name: layer.read(con, name, study.study_id).drop(columns=["study_id", "run_id"], errors="ignore")
               for name in ("panel_changes", "panel_trajectory")}
-    return {**tables, "min_pairs": study.publication.min_pairs,
-            "min_percentage_n": study.publication.min_percentage_n}
+    return tables
 
 
 def study_words(study: Study) -> dict:

@@ -265,6 +265,21 @@ def test_unweighted_shares_below_the_minimum_are_published_as_counts():
     assert not parents["as_count"].any() and parents["numerator"].isna().all()
 
 
+def test_a_difference_with_a_side_shown_as_a_count_is_withheld():
+    """min_percentage_n above min_group_for_index: a share on 40 field actors is a count (no interval) though the
+    group is large enough for an index; a difference built on it is withheld, not computed from a missing SE."""
+    agree = Indicator("agree.S01", "agree", "share", "proportion", instrument="field_actor", service="S01",
+                      variable="wdS01_BR1", codes=frozenset({"4", "5"}))
+    aware = Indicator("awareness.S01", "awareness", "share", "proportion", instrument="parent", service="S01",
+                      variable="kent_S01", codes=frozenset({True}))
+    gap = Indicator("gap.S01", "gap", "difference", "difference", instrument="both", service="S01",
+                    of=("agree.S01", "awareness.S01"))
+    table, _ = indicator_table(_inputs(_parents(), _actors(40), indicators=[agree, aware, gap], min_percentage_n=50))
+    assert _row(table, "agree.S01")["as_count"] and not _row(table, "awareness.S01")["as_count"]
+    row = _row(table, "gap.S01")
+    assert row["suppressed"] and row["reason"] == "field_actor_n_below_50" and pd.isna(row["estimate"])
+
+
 def test_unweighted_means_and_indices_only_from_the_minimum_group():
     mean = Indicator("score.S01", "score", "mean", "mean", instrument="field_actor", service="S01",
                      variable="wdS01_BR1", low=1, high=5)

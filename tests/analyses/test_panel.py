@@ -75,11 +75,11 @@ def test_paired_change_on_the_panel_equals_r(expected, panel, index):
     want = expected["changes"][index]
     kind = "ordinal" if want["variable"] == "useful" else "binary"
     got = paired_change(panel, want["variable"], before=want["before"], after=want["after"], kind=kind)
-    for key in ("n_pairs", "n_before_only", "n_after_only", "n_improved", "n_unchanged", "n_worsened"):
+    for key in ("n_pairs", "n_before_only", "n_after_only", "n_higher", "n_unchanged", "n_lower"):
         assert got[key] == want[key], key
     n = want["n_pairs"]
-    assert (got["share_improved"], got["share_unchanged"], got["share_worsened"]) == pytest.approx(
-        (want["n_improved"] / n, want["n_unchanged"] / n, want["n_worsened"] / n))
+    assert (got["share_higher"], got["share_unchanged"], got["share_lower"]) == pytest.approx(
+        (want["n_higher"] / n, want["n_unchanged"] / n, want["n_lower"] / n))
     assert got["p_value"] == pytest.approx(want["p"], rel=TOL, abs=1e-12)
     assert got["reason"] is None
     if kind == "ordinal":
@@ -88,7 +88,7 @@ def test_paired_change_on_the_panel_equals_r(expected, panel, index):
         for key in ("median_before", "median_after", "mean_before", "mean_after"):
             assert got[key] == pytest.approx(want[key], rel=1e-12), key
     else:
-        assert (got["discordant_0_to_1"], got["discordant_1_to_0"]) == (want["n_improved"], want["n_worsened"])
+        assert (got["discordant_0_to_1"], got["discordant_1_to_0"]) == (want["n_higher"], want["n_lower"])
         assert (got["share_before"], got["share_after"]) == pytest.approx((want["share_before"], want["share_after"]))
 
 
@@ -114,10 +114,10 @@ def test_a_person_in_one_wave_only_never_counts_in_a_change():
     alone_only = paired_change(pairs, "item", before="w1", after="w2")
     assert (got["n_pairs"], got["n_before_only"], got["n_after_only"]) == (12, 2, 1)
     assert (alone_only["n_before_only"], alone_only["n_after_only"]) == (0, 0)
-    for key in ("statistic_V", "p_value", "mean_before", "mean_after", "median_before", "share_improved"):
+    for key in ("statistic_V", "p_value", "mean_before", "mean_after", "median_before", "share_higher"):
         assert got[key] == alone_only[key], key
     assert got["mean_before"] == pytest.approx(np.mean(BEFORE)) and got["mean_after"] == pytest.approx(np.mean(AFTER))
-    assert (got["n_improved"], got["n_unchanged"], got["n_worsened"]) == (7, 4, 1)
+    assert (got["n_higher"], got["n_unchanged"], got["n_lower"]) == (7, 4, 1)
     # Unpaired, the one-wave persons would move the means: the test above can fail.
     assert np.mean(BEFORE + [1, 5]) != pytest.approx(got["mean_before"])
 
@@ -127,12 +127,12 @@ def test_below_min_pairs_counts_only():
                        pd.DataFrame({"wave": ["w2"], "respondent_id": ["late"], "item": [3]})])
     got = paired_change(frame, "item", before="w1", after="w2")
     assert (got["n_pairs"], got["n_before_only"], got["n_after_only"]) == (9, 0, 1)
-    for key in ("n_improved", "share_improved", "share_unchanged", "share_worsened", "p_value", "statistic_V",
+    for key in ("n_higher", "share_higher", "share_unchanged", "share_lower", "p_value", "statistic_V",
                 "effect_size", "mean_before", "median_after"):
         assert got[key] is None, key
     assert "9 pairs" in got["reason"] and "10" in got["reason"]
     tested = paired_change(frame, "item", before="w1", after="w2", min_pairs=9)
-    assert tested["reason"] is None and tested["p_value"] is not None and tested["share_improved"] == 5 / 9
+    assert tested["reason"] is None and tested["p_value"] is not None and tested["share_higher"] == 5 / 9
 
     binary = _pairs([0, 1, 0, 0, 1], [1, 1, 1, 0, 0])
     got = paired_change(binary, "item", before="w1", after="w2", kind="binary")
@@ -147,7 +147,7 @@ def test_binary_change_by_hand():
     assert (got["discordant_0_to_1"], got["discordant_1_to_0"]) == (5, 1)
     assert got["p_value"] == pytest.approx(2 * (1 + 6) / 2**6)  # P(X <= 1) doubled, X ~ Bin(6, 1/2)
     assert (got["share_before"], got["share_after"]) == pytest.approx((6 / 14, 10 / 14))
-    assert got["share_improved"] == pytest.approx(5 / 14) and got["test"].startswith("exact McNemar")
+    assert got["share_higher"] == pytest.approx(5 / 14) and got["test"].startswith("exact McNemar")
 
 
 def test_no_pair_changed_gives_shares_and_no_test():
@@ -212,11 +212,47 @@ def test_panel_changes_are_each_wave_against_the_one_before_and_the_last_against
         assert (row.n_pairs, row.n_before_only, row.n_after_only) == (one["n_pairs"], one["n_before_only"],
                                                                      one["n_after_only"])
         if one["n_pairs"] < 14:  # a -> b and b -> c have 13 pairs: counts only
-            assert row.reason.startswith("13 pairs, fewer than 14") and pd.isna(row.share_improved)
+            assert row.reason.startswith("13 pairs, fewer than 14") and pd.isna(row.share_higher)
             continue
-        assert row.p_value == pytest.approx(one["p_value"]) and row.share_improved == one["share_improved"]
+        assert row.p_value == pytest.approx(one["p_value"]) and row.share_higher == one["share_higher"]
         assert row.value_before == pytest.approx(one["mean_before" if kind == "ordinal" else "share_before"])
         if kind == "ordinal":
             assert row.statistic == one["statistic_V"] and row.effect_measure == one["effect_size_name"]
         else:
             assert pd.isna(row.statistic) and pd.isna(row.effect_measure)
+
+
+def test_what_would_give_away_a_small_group_beside_each_waves_figure_is_withheld():
+    """Each wave's own figure (everyone present) is published beside the change on the pairs: the pairs' levels
+    would give the figure of those at one wave only, and a yes/no change's net count would too when the other
+    such group is empty. Those are withheld where the group is under min_cell (but not empty)."""
+    from analyses.panel import panel_changes
+
+    rng = np.random.default_rng(8)
+
+    def frame(dropped: int, joined: int) -> pd.DataFrame:
+        rows = [{"wave": w, "respondent_id": f"p{i}", "yes": float(rng.integers(0, 2)),
+                 "score": float(rng.integers(1, 6))}
+                for w in ("a", "b") for i in range(20 + dropped + joined)
+                if not (w == "a" and i >= 20 + dropped) and not (w == "b" and 20 <= i < 20 + dropped)]
+        return pd.DataFrame(rows)
+
+    def change(data, variable, kind, **rules):
+        return panel_changes(data, {variable: kind}, ["a", "b"], min_pairs=10, min_cell=10, **rules).iloc[0]
+
+    dropped_only = frame(3, 0)  # 3 left, nobody joined: wave a's count less the pairs' and their net change
+    binary = change(dropped_only, "yes", "binary")
+    assert (binary.n_pairs, binary.n_before_only, binary.n_after_only) == (20, 3, 0)
+    assert pd.isna(binary.n_higher) and pd.isna(binary.p_value) and pd.isna(binary.value_before)
+    assert "change withheld: 3 person(s) seen at one wave only, fewer than 10" in binary.reason
+    ordinal = change(dropped_only, "score", "ordinal")  # a scale's direction and test do not add up to a mean
+    assert ordinal.n_higher is not None and not pd.isna(ordinal.p_value) and pd.isna(ordinal.value_before)
+    assert pd.isna(ordinal.median_after) and ordinal.reason.startswith("levels withheld")
+    both = change(frame(3, 4), "yes", "binary")  # only the difference of two small groups: levels withheld
+    assert not pd.isna(both.n_higher) and pd.isna(both.value_before) and both.reason.startswith("levels withheld")
+    whole = change(frame(0, 0), "yes", "binary")
+    assert not pd.isna(whole.value_before) and whole.reason is None
+    large = change(frame(12, 0), "yes", "binary")  # a group of min_cell or more may be worked out
+    assert not pd.isna(large.value_before) and not pd.isna(large.n_higher)
+    few = change(frame(0, 0), "score", "ordinal", min_level_n=30)  # means only from min_group_for_index pairs
+    assert pd.isna(few.value_before) and not pd.isna(few.p_value) and "fewer than 30 for a mean" in few.reason

@@ -406,6 +406,12 @@ def test_an_implied_column_the_questionnaire_lacks_is_refused(small_study, tmp_p
     with pytest.raises(InstrumentError, match=r"study\.yaml:\d+: synthetic instrument checkup: implies: 'visits' is "
                                               r"not a column of checkup after 'often'"):
         generate_study(study)
+    # instruments check says so before any response is made, with the file and line of the setting
+    from instruments.study import check_study
+
+    found = [str(p) for p in check_study(study)]
+    assert any(p.startswith(f"{study.file}:") and "synthetic instrument checkup: 'visits' is not a column of "
+               "checkup after 'often'" in p for p in found), found
 
 
 def _with_synthetic(study, tmp_path, instruments: str, seed: int | None = None):

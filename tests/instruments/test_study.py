@@ -274,6 +274,7 @@ def test_a_forbidden_breakdown(copy):
 def test_professionals_are_never_broken_down_by_their_role(copy):
     study_file = copy / "study.yaml"
     (copy / "publication.yaml").write_text("min_cell: 10\n", encoding="utf-8")  # no forbidden list needed
+    _edit(study_file, "    breakdowns: false\n    professionals: true\n", "    professionals: true\n")
     _edit(study_file, "breakdowns:\n", BREAKDOWN.format(name="role", column="rol"))
     _assert_reported(_check(copy), study_file, "  role:",
                      "breakdown role: column 'rol' identifies the role of field_actor's respondents, who are "
@@ -454,3 +455,9 @@ def test_a_bad_synthetic_section_is_refused_with_its_line(copy, entry, anchor, m
     study_file = copy / "study.yaml"
     _edit(study_file, "surveys:\n", f"synthetic:\n{entry}surveys:\n")
     _assert_refused(copy, study_file, anchor, message)
+
+
+def test_a_panels_change_rests_on_at_least_min_cell_pairs(copy):
+    rules = copy / "publication.yaml"
+    _edit(rules, "min_cell: 10\n", "min_cell: 10\nmin_pairs: 6\n")
+    _assert_refused(copy, rules, "min_pairs: 6", "min_pairs: must be at least min_cell (10), not 6")

@@ -60,8 +60,8 @@ def test_the_panel_reports_no_change_on_fewer_pairs_than_min_pairs(shipped_sites
     few = changes[changes["n_pairs"] < publication.min_pairs]
     enough = changes[changes["n_pairs"] >= publication.min_pairs]
     assert len(few) and len(enough)
-    assert few[["n_improved", "share_improved", "value_before", "p_value"]].isna().all().all()
-    assert enough["n_improved"].notna().all() and enough["p_value"].notna().any()
+    assert few[["n_higher", "share_higher", "value_before", "p_value"]].isna().all().all()
+    assert enough["n_higher"].notna().all() and enough["p_value"].notna().any()
     for lang in LANGUAGES:
         page = _pages(site, lang)["panel.html"]
         lines = [_text(r) for r in re.findall(r"<tr>.*?</tr>", page)]
@@ -74,6 +74,24 @@ def test_the_panel_reports_no_change_on_fewer_pairs_than_min_pairs(shipped_sites
         tested = [line for line in lines if t("panel_mcnemar", lang) in line or t("panel_wilcoxon", lang) in line]
         assert tested and all("%" not in line for line in tested)
         assert all(int(n) < publication.min_percentage_n for n in enough["n_pairs"])
+
+
+def test_no_change_gives_away_those_at_one_meeting_only(shipped_sites):
+    """Each meeting's own count (everyone present) is published: the pairs' count at that meeting, beside it, would
+    give the count of those who were there and not at the other, so it is there only when they are none or at
+    least min_cell; and a yes/no change's net count only when not exactly one of those groups is small."""
+    site = shipped_sites["demo-rotterdam"]
+    min_cell = site.study.publication.min_cell
+    changes = _table(site, "panel_changes")
+    small = lambda n: (n > 0) & (n < min_cell)  # noqa: E731
+    levels = changes[changes["value_before"].notna()]
+    assert not (small(levels["n_before_only"]) | small(levels["n_after_only"])).any()
+    net = changes[(changes["kind"] == "binary") & changes["n_higher"].notna()]
+    one_sided = (small(net["n_before_only"]) & (net["n_after_only"] == 0)) | \
+        (small(net["n_after_only"]) & (net["n_before_only"] == 0))
+    assert not one_sided.any()
+    withheld = changes[changes["n_pairs"].ge(site.study.publication.min_pairs) & changes["value_before"].isna()]
+    assert len(withheld) and withheld["reason"].str.contains("withheld").all()
 
 
 def test_drop_out_and_a_late_joiner_are_visible_in_the_panels_trajectory(shipped_sites):
