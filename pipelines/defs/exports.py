@@ -14,7 +14,7 @@ def export_assets(graph: StudyGraph) -> list:
 
     @dg.asset(key=graph.key("exports"),
               deps=[graph.key("indicators"), graph.key("wave_differences"), graph.key("raking_weights"),
-                    *graph.clean_keys],
+                    *graph.clean_keys, *([graph.key("panel_changes")] if graph.panels else [])],
               group_name=graph.group("publish"), kinds={"parquet", "csv"}, pool=graph.pool)
     def exports(study: StudyResource, warehouse: WarehouseResource) -> dg.MaterializeResult:
         """Folder ``exports/`` of the study's home: the published tables (``indicators/``), pseudonymised

@@ -135,3 +135,12 @@ def test_workers_published_as_a_whole_are_on_the_pages(shipped_sites):
     keys = {html.escape(cell_key(pd.Series(r._asdict()))) for r in rows[rows["instrument"].isin(whole)].itertuples()}
     pages = "".join(_pages(site, "nl").values())
     assert keys and all(f'data-key="{k}"' in pages for k in keys if not rows.empty)
+
+
+def test_the_panel_is_in_the_exports(shipped_sites):
+    """The exports asset runs after the panel's: its tables are exported whole (the same rows as the warehouse)."""
+    site = shipped_sites["demo-rotterdam"]
+    folder = site.locations.exports / "indicators"
+    for table in ("panel_changes", "panel_trajectory"):
+        exported = pd.read_csv(folder / f"{table}.csv")
+        assert len(exported) == len(_table(site, table)) > 0, table
