@@ -1,22 +1,37 @@
-"""Pure analysis functions: DataFrames in, DataFrames out. No I/O, no Dagster."""
+"""Pure analysis functions: DataFrames in, DataFrames out. No I/O, no Dagster.
 
-from analyses.disclosure import MIN_CELL_SIZE, Parts, Ratio, audit_disclosure, protect_links, suppress_small_cells
-from analyses.estimates import survey_mean, survey_total
-from analyses.indicator_table import Indicator, IndicatorInputs, Sample, ScaleItem, indicator_table
-from analyses.margins import PopulationMargins, margins_from_csv, margins_from_table
-from analyses.panel import paired_change, trajectory
-from analyses.quality import QualityInputs, QualityRules, quality_flags
-from analyses.reliability import cronbach_alpha
-from analyses.small_samples import fisher_test, proportion_interval
-from analyses.weighting import (
-    RakingResult,
-    ReplicateWeights,
-    WeightingError,
-    kish_n_eff,
-    rake,
-    replicate_columns,
-    replicate_weights,
-)
+The names below load their module on first use (PEP 562): ``import analyses`` costs nothing, and ``from analyses
+import rake`` loads the weighting, not pingouin's plotting stack or the survey tests."""
+
+import importlib
+
+_HOMES = {
+    "analyses.disclosure": ("MIN_CELL_SIZE", "Parts", "Ratio", "audit_disclosure", "protect_links",
+                            "suppress_small_cells"),
+    "analyses.estimates": ("survey_mean", "survey_total"),
+    "analyses.indicator_table": ("Indicator", "IndicatorInputs", "Sample", "ScaleItem", "indicator_table"),
+    "analyses.margins": ("PopulationMargins", "margins_from_csv", "margins_from_table"),
+    "analyses.panel": ("paired_change", "trajectory"),
+    "analyses.quality": ("QualityInputs", "QualityRules", "quality_flags"),
+    "analyses.reliability": ("cronbach_alpha",),
+    "analyses.small_samples": ("fisher_test", "proportion_interval"),
+    "analyses.weighting": ("RakingResult", "ReplicateWeights", "WeightingError", "kish_n_eff", "rake",
+                           "replicate_columns", "replicate_weights"),
+}
+_HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
+
+
+def __getattr__(name: str):
+    if name not in _HOME_OF:
+        raise AttributeError(f"module 'analyses' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_HOME_OF[name]), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOME_OF})
+
 
 __all__ = [
     "Indicator",

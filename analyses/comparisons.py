@@ -15,7 +15,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-import pingouin as pg
 from scipy import stats
 
 from analyses.estimates import Design, Margins
@@ -101,6 +100,8 @@ def compare_proportion(frame: pd.DataFrame, variable: str, group: str, *, weight
         return []
     groups = ", ".join(map(str, kept))
     table = data.assign(**{variable: data[variable].astype(int).astype(str), group: data[group].astype(str)})
+    import pingouin as pg  # loaded when a test runs: it pulls in matplotlib
+
     with warnings.catch_warnings():  # pingouin warns of small expected counts: said in the row's note instead
         warnings.simplefilter("ignore", UserWarning)
         expected, _, results = pg.chi2_independence(table, x=group, y=variable, correction=False)
@@ -156,6 +157,8 @@ def compare_means(frame: pd.DataFrame, variable: str, group: str, *, min_n: int 
         return []
     groups = ", ".join(map(str, kept))
     n = len(data)
+    import pingouin as pg  # loaded when a test runs: it pulls in matplotlib
+
     welch = pg.welch_anova(data=data, dv=variable, between=group).iloc[0]
     kruskal = pg.kruskal(data=data, dv=variable, between=group).iloc[0]
     rows = [_row("welch_anova", welch["F"], welch["ddof1"], welch["ddof2"], welch["p_unc"] if "p_unc" in welch

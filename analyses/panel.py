@@ -25,7 +25,6 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-import pingouin as pg
 from scipy import stats
 
 MIN_PAIRS = 10
@@ -69,6 +68,8 @@ def wilcoxon_paired(after: np.ndarray, before: np.ndarray) -> dict:
     ranks = stats.rankdata(np.abs(changed))
     exact = len(changed) < R_EXACT_BELOW and len(changed) == len(diff) and len(np.unique(ranks)) == len(ranks)
     method = "exact" if exact else "approx"
+    import pingouin as pg  # loaded when a test runs: it pulls in matplotlib
+
     result = pg.wilcoxon(after, before, zero_method="wilcox", correction=True, method=method).iloc[0]
     return {"statistic_V": float(ranks[changed > 0].sum()), "p_value": float(result["p_val"]),
             "method": "exact" if exact else "normal approximation, continuity and tie corrections",

@@ -71,6 +71,22 @@ def test_stages_run_without_dagster():
     assert result.stdout.strip() == "[]" and len(stages) >= 7
 
 
+def test_the_analyses_load_no_plotting_library():
+    """``import analyses`` and every name it offers load neither a plotting library nor pingouin (which pulls in
+    matplotlib) until a test that needs pingouin runs: a script that only rakes starts in a fraction of the time."""
+    code = ("import sys\nimport analyses\nfor name in analyses.__all__:\n    getattr(analyses, name)\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('matplotlib', 'seaborn', 'pingouin', 'plotly', 'dagster')))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "[]"
+    # The check sees them: computing an alpha loads pingouin and its matplotlib.
+    used = code.replace("print(", "analyses.cronbach_alpha(__import__('pandas').DataFrame({'a': [1, 2, 3], "
+                                  "'b': [1, 3, 2]}))\nprint(")
+    result = subprocess.run([sys.executable, "-c", used], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert "'matplotlib'" in result.stdout and "'pingouin'" in result.stdout, result.stdout + result.stderr[-500:]
+
+
 def test_asset_modules_import_no_other_asset_module():
     wrong = {(path, name) for path, name in _modules("pipelines/defs")
              if path.rsplit("/", 1)[1][:-3] in ASSET_MODULES and name.startswith("pipelines.defs.")
