@@ -22,6 +22,25 @@ app = typer.Typer(
 )
 
 
+def _version(shown: bool) -> None:
+    if shown:
+        from importlib.metadata import version
+
+        from pipelines.version import code_version
+
+        typer.echo(f"toegang {version('toegang')} ({code_version()})")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version (package, and the git commit it runs) and exit.")]
+    = False,
+) -> None:
+    """Toegang: surveys on the accessibility of family support, from LimeSurvey to published indicators."""
+
+
 def _fail(message: str) -> None:
     typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
     raise typer.Exit(code=1)

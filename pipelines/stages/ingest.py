@@ -70,12 +70,16 @@ def load_wave(con: duckdb.DuckDBPyConnection, study: Study, wave: str, *, locati
               full_rescan: bool = False) -> IngestResult:
     """Load the wave's surveys (or only ``survey_ids``): each from its export file or the server (new ids,
     still-incomplete ids, and on ``full_rescan`` every id, with the server's structure for the drift check),
-    then the files dropped in the inbox for it. A file the inbox cannot use is quarantined with its reason;
+    then the files dropped in the inbox for it. A file the inbox cannot use (or that names no survey of the
+    study) is quarantined with its reason;
     a bad export named in the study file stops the load. Each batch is one transaction. ``log(level, text)``
     hears of each batch as it happens; ``pseudonym_key`` is asked for only when there is a batch to store."""
     result = IngestResult(study.study_id)
     inbox = Inbox.of(locations, study.study_id)
-    dropped, _ = inbox.sort(study)
+    dropped, unmatched = inbox.sort(study)
+    for path, reason in unmatched:  # none stays in the inbox unsaid: the sensor would quarantine it too
+        result.quarantined.append(inbox.quarantine_file(path, reason).name)
+        log("warning", f"inbox file {path.name} quarantined: {reason}")
     for survey in study.surveys_in(wave):
         if survey_ids and survey.survey_id not in survey_ids:
             continue

@@ -23,6 +23,15 @@ def test_help(command):
     assert "Usage" in result.output
 
 
+def test_version():
+    from importlib.metadata import version
+
+    from pipelines.version import code_version
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output == f"toegang {version('toegang')} ({code_version()})\n"
+
+
 def test_unknown_study(tmp_path):
     result = runner.invoke(app, ["run", "--study", "no-such-study", "--home", str(tmp_path)])
     assert result.exit_code == 1

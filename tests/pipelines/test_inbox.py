@@ -48,6 +48,8 @@ def test_good_file_archived_bad_files_quarantined_with_reason(tmp_path, studies)
     _drop(home, "results-survey418202.csv", actors.replace(b'"\r\n"2";', b'"\r\n"2";"x";', 1))
     changed = PARENTS_CSV.read_bytes().replace(b'"opleiding"', b'"diploma"', 1)
     _drop(home, "418201-edited.csv", changed)
+    _drop(home, "notes.txt", b"hello")  # names no survey, or one of another study: quarantined by the ingest too
+    _drop(home, "results-survey999999.csv", b"x")
     run_ingest("inbox-study", home=str(home), studies_dir=str(studies), instance=dg.DagsterInstance.ephemeral())
     assert _count(home) == 277
     archived = list((home / "inbox-study" / "archive").iterdir())
@@ -58,6 +60,9 @@ def test_good_file_archived_bad_files_quarantined_with_reason(tmp_path, studies)
     assert "columns not in the codebook of parent" in reasons["418201-edited.csv.reason.txt"]
     assert "diploma" in reasons["418201-edited.csv.reason.txt"]
     assert "codebook columns missing from the file: opleiding" in reasons["418201-edited.csv.reason.txt"]
+    assert reasons["notes.txt.reason.txt"].startswith("not a LimeSurvey response export (.csv, .json, .sav)")
+    assert "names no single survey of study inbox-study (418201, 418202)" in \
+        reasons["results-survey999999.csv.reason.txt"]
     assert not list((home / "inbox-study" / "inbox").iterdir())
 
 
