@@ -87,6 +87,16 @@ def test_the_analyses_load_no_plotting_library():
     assert "'matplotlib'" in result.stdout and "'pingouin'" in result.stdout, result.stdout + result.stderr[-500:]
 
 
+def test_building_the_definitions_loads_no_stage():
+    """The asset modules import their stage inside the asset: ``import pipelines.definitions`` (every command, the
+    Dagster UI) loads no stage, hence neither the statistics nor the site builder."""
+    code = ("import sys\nimport pipelines.definitions\nprint(sorted(m for m in sys.modules if m.startswith("
+            "('pipelines.stages', 'analyses.', 'dashboards.', 'scipy.stats', 'pingouin', 'plotly'))))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "[]"
+
+
 def test_asset_modules_import_no_other_asset_module():
     wrong = {(path, name) for path, name in _modules("pipelines/defs")
              if path.rsplit("/", 1)[1][:-3] in ASSET_MODULES and name.startswith("pipelines.defs.")

@@ -6,7 +6,6 @@ import dagster as dg
 from pipelines.defs.keys import StudyGraph
 from pipelines.resources.study import StudyResource
 from pipelines.resources.warehouse import WarehouseResource
-from pipelines.stages.clean import clean_wave
 
 
 def _clean_asset(graph: StudyGraph, instrument_name: str) -> dg.AssetsDefinition:
@@ -27,6 +26,8 @@ def _clean_asset(graph: StudyGraph, instrument_name: str) -> dg.AssetsDefinition
     )
     def _asset(context: dg.AssetExecutionContext, study: StudyResource,
                warehouse: WarehouseResource) -> dg.MaterializeResult:
+        from pipelines.stages.clean import clean_wave
+
         config = study.load(study_id)
         if instrument_name not in config.instrument_names:  # the study changed since the definitions were loaded
             return dg.MaterializeResult(metadata={"rows": 0, "note": f"not an instrument of study {config.study_id}"

@@ -6,7 +6,6 @@ import dagster as dg
 from pipelines.defs.keys import StudyGraph
 from pipelines.resources.study import StudyResource
 from pipelines.resources.warehouse import WarehouseResource
-from pipelines.stages.exports import export_content, write_exports
 
 
 def export_assets(graph: StudyGraph) -> list:
@@ -22,6 +21,8 @@ def export_assets(graph: StudyGraph) -> list:
         final weight and any replicate weights (and their design as JSON) of a weighted wave (``microdata/``),
         and the quotes a reviewer cleared (``quotes/``). Replaced whole on every run
         (``pipelines/stages/exports.py``)."""
+        from pipelines.stages.exports import export_content, write_exports
+
         config = study.load(study_id)
         target = warehouse.locations(study_id).exports
         with warehouse.connect(study_id) as con:

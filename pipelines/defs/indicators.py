@@ -6,8 +6,6 @@ import dagster as dg
 from pipelines.defs.keys import StudyGraph
 from pipelines.resources.study import StudyResource
 from pipelines.resources.warehouse import WarehouseResource
-from pipelines.stages.indicators import differences, disclosed_cells, indicator_wave, small_cells, unaudited_waves
-from pipelines.stages.panel import panel_changes as follow_panel
 
 
 def indicator_assets(graph: StudyGraph) -> list:
@@ -32,6 +30,8 @@ def indicator_assets(graph: StudyGraph) -> list:
         and ``indicators.channel_sensitivity``.
         Each row carries the run id and the instrument, margins and code versions.
         Sources: the clean responses and the weighted instrument's weights."""
+        from pipelines.stages.indicators import indicator_wave
+
         with warehouse.connect(study_id) as con:
             return dg.MaterializeResult(metadata=indicator_wave(con, study.load(study_id), context.partition_key,
                                                                 context.run.run_id))
@@ -39,6 +39,8 @@ def indicator_assets(graph: StudyGraph) -> list:
     @dg.asset_check(asset=indicators, blocking=True,
                     description="No published indicator cell rests on fewer respondents than the study allows.")
     def no_small_indicator_cells(study: StudyResource, warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        from pipelines.stages.indicators import small_cells
+
         with warehouse.connect(study_id) as con:
             cells = small_cells(con, study.load(study_id))
         return dg.AssetCheckResult(passed=not cells, severity=dg.AssetCheckSeverity.ERROR,
@@ -49,6 +51,8 @@ def indicator_assets(graph: StudyGraph) -> list:
                                 "breakdown, a link between measures or the sensitivity check) to within the "
                                 "study's disclosure_tolerance.")
     def no_hidden_cell_can_be_worked_out(study: StudyResource, warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        from pipelines.stages.indicators import disclosed_cells, unaudited_waves
+
         with warehouse.connect(study_id) as con:
             loaded = study.load(study_id)
             found, unaudited = disclosed_cells(con, loaded), unaudited_waves(con, loaded)
@@ -69,6 +73,8 @@ def indicator_assets(graph: StudyGraph) -> list:
         """Table ``indicators.wave_differences``: every published estimate (overall and per category) minus the
         same one in the previous wave, with SE = sqrt(SE_1^2 + SE_2^2), a 95% interval and a z test. Not
         partitioned: it reads every wave of ``indicators.indicators``."""
+        from pipelines.stages.indicators import differences
+
         with warehouse.connect(study_id) as con:
             return dg.MaterializeResult(metadata=differences(con, study.load(study_id)))
 
@@ -86,6 +92,8 @@ def indicator_assets(graph: StudyGraph) -> list:
         means and indices, exact McNemar for yes/no shares; the shares improving, unchanged and worsening), only
         from the study's ``min_pairs``; and per wave who was present, stayed, joined, returned and dropped out.
         Not partitioned: it reads every wave of the clean responses."""
+        from pipelines.stages.panel import panel_changes as follow_panel
+
         with warehouse.connect(study_id) as con:
             return dg.MaterializeResult(metadata=follow_panel(con, study.load(study_id), context.run.run_id))
 

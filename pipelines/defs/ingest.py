@@ -6,7 +6,6 @@ from pipelines.defs.keys import INGEST_GROUP, StudyGraph
 from pipelines.resources.limesurvey import LimeSurveyResource
 from pipelines.resources.study import StudyResource
 from pipelines.resources.warehouse import WarehouseResource
-from pipelines.stages.ingest import load_wave, structure_differences
 
 
 class RawResponsesConfig(dg.Config):
@@ -30,6 +29,8 @@ def ingest_assets(graph: StudyGraph) -> list:
         server (new ids, still-incomplete ids, and on ``full_rescan`` every id), whose structure is kept
         in ``raw.survey_structures`` for the drift check; and files dropped in the study's inbox.
         """
+        from pipelines.stages.ingest import load_wave
+
         with warehouse.connect(study_id) as con:
             result = load_wave(con, study.load(study_id), context.partition_key,
                                locations=warehouse.locations(study_id),
@@ -42,6 +43,8 @@ def ingest_assets(graph: StudyGraph) -> list:
                     description="The questionnaire on the LimeSurvey server is the one in the codebook: no "
                                 "question or answer added, removed or recoded.")
     def survey_structure_matches_codebook(study: StudyResource, warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        from pipelines.stages.ingest import structure_differences
+
         with warehouse.connect(study_id) as con:
             checked, problems = structure_differences(con, study.load(study_id))
         return dg.AssetCheckResult(

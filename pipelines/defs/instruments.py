@@ -6,7 +6,6 @@ from instruments.build import build_study
 from pipelines.defs.keys import StudyGraph
 from pipelines.resources.study import StudyResource
 from pipelines.resources.warehouse import WarehouseResource
-from pipelines.stages.instruments import write_codebook
 
 
 def instrument_assets(graph: StudyGraph) -> list:
@@ -19,6 +18,8 @@ def instrument_assets(graph: StudyGraph) -> list:
         """Table ``meta.codebook``: one row per column LimeSurvey exports for each questionnaire of the wave,
         with its labels in nl/fr/en, type, answers, dimension, mirror item, condition and instrument version.
         Source: the study's ``instruments/`` and subject lists."""
+        from pipelines.stages.instruments import write_codebook
+
         with warehouse.connect(study_id) as con:
             return dg.MaterializeResult(metadata=write_codebook(con, study.load(study_id), context.partition_key))
 

@@ -6,7 +6,6 @@ import dagster as dg
 from pipelines.defs.keys import StudyGraph
 from pipelines.resources.study import StudyResource
 from pipelines.resources.warehouse import WarehouseResource
-from pipelines.stages.publish import NothingToPublish, publish_site, site_content
 
 
 def publish_assets(graph: StudyGraph) -> list:
@@ -23,6 +22,8 @@ def publish_assets(graph: StudyGraph) -> list:
         Source: ``indicators.indicators`` with the study's catalogue; labels from ``meta.codebook``; the
         weighting diagnostics and quality aggregates for the method page.
         """
+        from pipelines.stages.publish import NothingToPublish, publish_site, site_content
+
         try:
             with warehouse.connect(study_id) as con:
                 content = site_content(con, study.load(study_id))

@@ -6,7 +6,6 @@ import dagster as dg
 from pipelines.defs.keys import StudyGraph
 from pipelines.resources.study import StudyResource
 from pipelines.resources.warehouse import WarehouseResource
-from pipelines.stages.quality import flag_wave, report_wave
 
 
 def quality_assets(graph: StudyGraph) -> list:
@@ -20,6 +19,8 @@ def quality_assets(graph: StudyGraph) -> list:
         (incomplete, speeding, straightlining, duplicate, out of range) and whether the rules keep it out of
         the weighting base. Source: ``clean.*_responses``; total time from LimeSurvey's timings
         (``interviewtime``) when exported, else from its start and last-action stamps."""
+        from pipelines.stages.quality import flag_wave
+
         with warehouse.connect(study_id) as con:
             return dg.MaterializeResult(metadata=flag_wave(con, study.load(study_id), context.partition_key))
 
@@ -28,6 +29,8 @@ def quality_assets(graph: StudyGraph) -> list:
     def quality_report(context: dg.AssetExecutionContext, study: StudyResource,
                        warehouse: WarehouseResource) -> dg.MaterializeResult:
         """Table ``meta.quality_report``: per survey, wave and flag, how many responses it caught."""
+        from pipelines.stages.quality import report_wave
+
         with warehouse.connect(study_id) as con:
             report = report_wave(con, study.load(study_id), context.partition_key)
         return dg.MaterializeResult(metadata={"report": dg.MetadataValue.md(report.to_markdown(index=False))

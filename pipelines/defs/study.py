@@ -1,6 +1,9 @@
 """One study's definitions, built by the asset modules' factories: its assets and checks (keys prefixed with the
 study), its ingest job, schedules and sensors. ``pipelines/definitions.py`` puts every configured study's side
-by side; ``pipelines/runner.py`` materialises the one study it runs, wherever its folder is."""
+by side; ``pipelines/runner.py`` materialises the one study it runs, wherever its folder is.
+
+Each asset imports its stage when it runs, not when the definitions are built: every command and ``dagster dev``
+builds them, and would otherwise load the statistics (scipy.stats, the survey tests) and the site builder first."""
 
 from __future__ import annotations
 

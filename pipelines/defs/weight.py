@@ -6,8 +6,6 @@ import dagster as dg
 from pipelines.defs.keys import StudyGraph
 from pipelines.resources.study import StudyResource
 from pipelines.resources.warehouse import WarehouseResource
-from pipelines.stages.weight import (effective_sizes, invalid_weights, margin_errors_by_wave, stale_diagnostics,
-                                     weight_wave)
 
 
 def weight_assets(graph: StudyGraph) -> list:
@@ -22,12 +20,16 @@ def weight_assets(graph: StudyGraph) -> list:
         out), with the raked weight in persons and, when the study trims, the trimmed final weight; and
         ``weighted.weighting_diagnostics``. Source: the clean responses, ``clean.quality_flags`` and the wave's
         margins file."""
+        from pipelines.stages.weight import weight_wave
+
         with warehouse.connect(study_id) as con:
             return dg.MaterializeResult(metadata=weight_wave(con, study.load(study_id), context.partition_key))
 
     @dg.asset_check(asset=raking_weights, blocking=True,
                     description="The raked weights (before any trimming) meet every population margin within 1e-6.")
     def weights_meet_margins(study: StudyResource, warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        from pipelines.stages.weight import margin_errors_by_wave, stale_diagnostics
+
         config = study.load(study_id)  # a study folder is read and checked whole: once
         with warehouse.connect(study_id) as con:
             worst = margin_errors_by_wave(con, config, final=False)
@@ -43,6 +45,8 @@ def weight_assets(graph: StudyGraph) -> list:
                     description="After trimming, the final weights miss the margins by at most 1% (a warning: "
                                 "trimming trades exact margins for variance).")
     def trimmed_weights_near_margins(study: StudyResource, warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        from pipelines.stages.weight import margin_errors_by_wave
+
         config = study.load(study_id)
         with warehouse.connect(study_id) as con:
             deviation = margin_errors_by_wave(con, config, final=True)
@@ -52,6 +56,8 @@ def weight_assets(graph: StudyGraph) -> list:
 
     @dg.asset_check(asset=raking_weights, blocking=True, description="Every weight is positive and finite.")
     def weights_positive_and_finite(study: StudyResource, warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        from pipelines.stages.weight import invalid_weights
+
         with warehouse.connect(study_id) as con:
             bad = invalid_weights(con, study.load(study_id))
         return dg.AssetCheckResult(passed=not bad, severity=dg.AssetCheckSeverity.ERROR,
@@ -61,6 +67,8 @@ def weight_assets(graph: StudyGraph) -> list:
                     description="The effective sample size of each wave is at least the study's minimum "
                                 "(weighting: min_effective_sample, default 30).")
     def effective_sample_size(study: StudyResource, warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        from pipelines.stages.weight import effective_sizes
+
         config = study.load(study_id)
         with warehouse.connect(study_id) as con:
             n_eff = effective_sizes(con, config)
