@@ -1,7 +1,8 @@
 """`make bench`: time and peak memory of the pipeline's stages, on the demo and on large synthetic surveys,
 the dashboard (site build, size, first chart painted in headless Chromium: benchmarks/dashboard.py),
 raking a million respondents beside weightipy and R's survey::rake (benchmarks/rake.py), and 200 bootstrap
-replicate weights of 100,000 respondents, each raked again, beside R (benchmarks/replicates.py).
+replicate weights of 100,000 respondents, each raked again, beside R (benchmarks/replicates.py), and how long
+each command takes to start (benchmarks/startup.py).
 
 Usage: python -m benchmarks [--sizes 10000,100000] [--out benchmarks/results]
 Each size is a parent survey of that many responses, generated like the demo study (same instrument,
@@ -197,6 +198,12 @@ def main() -> None:
             result = bench_size(Path(tmp), size, replicates=str(size) in args.replicate_sizes.split(","))
             report["sizes"].append(result)
             print(json.dumps(result), flush=True)
+    # Each command's start in a fresh process, against its target (benchmarks/startup.py).
+    startup_run = subprocess.run([sys.executable, "-m", "benchmarks.startup"], capture_output=True, text=True,
+                                 timeout=3600)
+    report["startup"] = json.loads(startup_run.stdout.strip().splitlines()[-1]) if startup_run.returncode == 0 \
+        else {"failed": startup_run.stderr[-1000:]}
+    print(json.dumps({"startup": report["startup"]}), flush=True)
     # Raking in its own process, so that its peak memory is its own.
     rake_run = subprocess.run([sys.executable, "-m", "benchmarks.rake", "--n", str(args.rake_n)],
                               capture_output=True, text=True, timeout=7200)
