@@ -4,6 +4,8 @@ The names below load their module on first use (PEP 562): ``import analyses`` co
 import rake`` loads the weighting, not pingouin's plotting stack or the survey tests."""
 
 import importlib
+import sys
+import types
 
 _HOMES = {
     "analyses.disclosure": ("MIN_CELL_SIZE", "Parts", "Ratio", "audit_disclosure", "protect_links",
@@ -31,6 +33,19 @@ def __getattr__(name: str):
 
 def __dir__() -> list[str]:
     return sorted({*globals(), *_HOME_OF})
+
+
+class _Package(types.ModuleType):
+    """Importing a submodule binds it on the package under its name; ``indicator_table`` is also the name of the
+    function the package offers, which keeps it (``from analyses.indicator_table import ...`` is unchanged)."""
+
+    def __setattr__(self, name: str, value) -> None:
+        if name in _HOME_OF and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 __all__ = [
