@@ -232,17 +232,17 @@ def _protected(row: dict, min_cell: int, min_level_n: int) -> dict:
     if row["n_higher"] is None:  # fewer than min_pairs pairs: counts of persons only
         return row
     alone = (row["n_before_only"], row["n_after_only"])
-    small = [0 < n < min_cell for n in alone]
-    why = []
-    if any(small):
-        why.append(f"levels withheld: {min(n for n in alone if 0 < n < min_cell)} person(s) seen at one wave only, "
-                   f"fewer than {min_cell}")
-        if row["kind"] == "binary" and 0 in alone:
-            why[-1] = why[-1].replace("levels withheld", "change withheld")
+    small = [n for n in alone if 0 < n < min_cell]
+    if small:
+        whole = row["kind"] == "binary" and 0 in alone  # the net change gives the small group away too
+        why = f"{'change' if whole else 'levels'} withheld: {min(small)} person(s) seen at one wave only, " \
+              f"fewer than {min_cell}"
+        if whole:
             row |= dict.fromkeys(CHANGE)
     elif row["kind"] == "ordinal" and row["n_pairs"] < min_level_n:
-        why.append(f"levels withheld: {row['n_pairs']} pairs, fewer than {min_level_n} for a mean")
-    if why:
-        row |= dict.fromkeys(LEVELS)
-        row["reason"] = "; ".join([r for r in (row.get("reason"), *why) if r])
+        why = f"levels withheld: {row['n_pairs']} pairs, fewer than {min_level_n} for a mean"
+    else:
+        return row
+    row |= dict.fromkeys(LEVELS)
+    row["reason"] = "; ".join(r for r in (row.get("reason"), why) if r)
     return row
