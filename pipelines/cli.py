@@ -32,24 +32,39 @@ def _version(shown: bool) -> None:
         raise typer.Exit()
 
 
+# Exit codes: 0 done; 1 refused (a check, bad input or configuration); 2 usage (typer's own); 3 the LimeSurvey
+# server unreachable or the credentials refused.
+REFUSED, UNREACHABLE = 1, 3
+_debug = {"on": False}  # --debug: tracebacks and Dagster's own log
+
+
 @app.callback()
 def main(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Print the version (package, and the git commit it runs) and exit.")]
     = False,
+    debug: Annotated[bool, typer.Option("--debug", envvar="TOEGANG_DEBUG",
+                                        help="On failure, print the traceback; print Dagster's own run log.")]
+    = False,
 ) -> None:
     """Toegang: surveys on the accessibility of family support, from LimeSurvey to published indicators."""
+    from pipelines.console import print_log_lines
+
+    _debug["on"] = debug
+    print_log_lines(debug)
 
 
-def _fail(message: str) -> None:
+def _fail(message: str, code: int = REFUSED) -> None:
     typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
-    raise typer.Exit(code=1)
+    raise typer.Exit(code=code)
 
 
 def _guarded(action):
-    """Run ``action``; a known failure ends the command with its message and exit code 1."""
+    """Run ``action``; a failure ends the command with its message and exit code (1, or 3 when the server is
+    unreachable or refuses the credentials); a traceback only with --debug."""
     import dagster as dg
 
+    from pipelines.console import ChecksFailed
     from pipelines.limesurvey import LimeSurveyError
     from pipelines.resources.study import PseudonymKeyMissing
     from pipelines.runner import UnknownWave
@@ -63,7 +78,15 @@ def _guarded(action):
 
     try:
         return action()
-    except (ExportError, InstrumentError, CleanError, PseudonymKeyMissing, UnknownWave, LimeSurveyError,
+    except typer.Exit:
+        raise
+    except LimeSurveyError as exc:
+        if _debug["on"]:
+            raise
+        _fail(str(exc), UNREACHABLE if exc.server_side else REFUSED)
+    except ChecksFailed as exc:
+        _fail(str(exc))
+    except (ExportError, InstrumentError, CleanError, PseudonymKeyMissing, UnknownWave,
             WeightingError, MigrationRefused, SchemaTooNew, PurgeError, OldHomeLayout, HomeMigrationRefused,
             InvalidStudyId) as exc:
         _fail(str(exc))
@@ -71,8 +94,14 @@ def _guarded(action):
         _fail(str(exc))
     except duckdb.IOException as exc:
         _fail(f"the warehouse is in use by another process or cannot be opened: {exc}")
-    except dg.DagsterError as exc:  # e.g. a blocking check that failed: the message names it
+    except dg.DagsterError as exc:
+        if _debug["on"]:
+            raise
         _fail(str(exc))
+    except Exception as exc:  # a failure nobody foresaw: its kind and message; the traceback on request
+        if _debug["on"]:
+            raise
+        _fail(f"{type(exc).__name__}: {exc} (toegang --debug ... prints the traceback)")
 
 
 def _run(study: str, waves: list[str] | None, home: str | None, site: str | None, build: str | None = None,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import binascii
 import logging
+import re
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit, urlunsplit
@@ -39,10 +40,32 @@ _REPLY_SHAPE_ERRORS = (KeyError, TypeError, AttributeError, IndexError)
 class LimeSurveyError(RuntimeError):
     """A LimeSurvey call that failed; the message names the call, the survey and the reason."""
 
-    def __init__(self, call: str, survey_id: int | None, reason: str):
+    def __init__(self, call: str, survey_id: int | None, reason: str, *, server_side: bool = False):
         where = f" (survey {survey_id})" if survey_id is not None else ""
         super().__init__(f"LimeSurvey {call}{where}: {reason}")
         self.call, self.survey_id, self.reason = call, survey_id, reason
+        # The server could not be reached (after the retries) or refused the credentials: not the data's fault.
+        self.server_side = server_side
+
+
+class _Retry(Retry):
+    """urllib3's retry that says, in one line, why it retries and when."""
+
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
+        following = super().increment(method, url, response, error, _pool, _stacktrace)  # raises when spent
+        reason = f"HTTP {response.status}" if response is not None else _error_reason(error)
+        done = len(following.history)
+        left = following.total if isinstance(following.total, int) else 0
+        logger.warning("LimeSurvey server %s: %s; retry %d of %d in %.1f s",
+                       f"{_pool.host}:{_pool.port}" if _pool is not None else "", reason, done, done + left,
+                       following.get_backoff_time())
+        return following
+
+
+def _error_reason(error: BaseException | None) -> str:
+    """The last clause of a connection error (``[Errno 111] Connection refused``), not its repr chain."""
+    text = str(error or "no reply")
+    return text.rsplit(": ", 1)[-1][:120]
 
 
 def redact_url(url: str) -> str:
@@ -85,7 +108,7 @@ class LimeSurveyConnection:
 
     def _http(self) -> requests.Session:
         r = self._resource
-        retry = Retry(total=r.retries, connect=r.retries, read=r.retries, status=r.retries,
+        retry = _Retry(total=r.retries, connect=r.retries, read=r.retries, status=r.retries,
                       status_forcelist=(500, 502, 503, 504), allowed_methods=frozenset({"POST"}),
                       backoff_factor=r.backoff_seconds, raise_on_status=False)
         session = _TimeoutSession(r.timeout_seconds)
@@ -99,9 +122,10 @@ class LimeSurveyConnection:
                                    requests_session=self._http())
         except LimeSurveyStatusError as exc:
             raise LimeSurveyError("get_session_key", None, f"{exc} (check LIMESURVEY_USERNAME and "
-                                  "LIMESURVEY_PASSWORD)") from None
-        except (CitricError, LimeSurveyApiError, ResponseMismatchError, requests.RequestException,
-                ValueError) as exc:
+                                  "LIMESURVEY_PASSWORD)", server_side=True) from None
+        except requests.RequestException as exc:
+            raise LimeSurveyError("get_session_key", None, self._unreachable(exc), server_side=True) from None
+        except (CitricError, LimeSurveyApiError, ResponseMismatchError, ValueError) as exc:
             raise LimeSurveyError("get_session_key", None, self._describe(exc)) from None
         except _REPLY_SHAPE_ERRORS as exc:
             raise LimeSurveyError("get_session_key", None, self._unexpected(exc)) from None
@@ -114,6 +138,19 @@ class LimeSurveyConnection:
     def _unexpected(self, exc: BaseException) -> str:
         # JSON that is not the RC2 envelope or result the call expects (a list, a missing "id"...).
         return f"unexpected reply from {self.endpoint} ({type(exc).__name__}: {self._describe(exc)[:200]})"
+
+    def _unreachable(self, exc: requests.RequestException) -> str:
+        """A connection that failed after the retries, in one clause: what and where, not urllib3's repr chain."""
+        text = self._describe(exc)
+        errno = re.search(r"\[Errno -?\d+\][^'\")]*", text)
+        if errno:
+            reason = errno.group(0).strip()
+        elif isinstance(exc, requests.Timeout):
+            reason = f"no reply within {self._resource.timeout_seconds:g} s"
+        else:
+            reason = text[:200]
+        return (f"{self.endpoint} did not answer ({reason}) after {self._resource.retries} retries: is "
+                "LIMESURVEY_URL right and the server up?")
 
     def _describe(self, exc: BaseException) -> str:
         text = str(exc) or type(exc).__name__
@@ -133,8 +170,9 @@ class LimeSurveyConnection:
                     self._client = self._login()
                     continue
                 raise LimeSurveyError(name, survey_id, str(exc)) from None
-            except (CitricError, LimeSurveyApiError, ResponseMismatchError, requests.RequestException,
-                    binascii.Error, ValueError) as exc:
+            except requests.RequestException as exc:
+                raise LimeSurveyError(name, survey_id, self._unreachable(exc), server_side=True) from None
+            except (CitricError, LimeSurveyApiError, ResponseMismatchError, binascii.Error, ValueError) as exc:
                 raise LimeSurveyError(name, survey_id, self._describe(exc)) from None
             except _REPLY_SHAPE_ERRORS as exc:
                 raise LimeSurveyError(name, survey_id, self._unexpected(exc)) from None

@@ -11,7 +11,10 @@ from pathlib import Path
 from typing import NamedTuple
 
 import dagster as dg
+from dagster._core.errors import DagsterAssetCheckFailedError
+from dagster._core.utils import make_new_run_id
 
+from pipelines.console import ChecksFailed, failed_checks, run_loggers
 from pipelines.defs.keys import INGEST_GROUP, STUDY_TAG, StudyGraph
 from pipelines.resources.limesurvey import LimeSurveyResource
 from pipelines.resources.study import StudyResource
@@ -66,6 +69,10 @@ run_monitoring:
 """
 
 
+# The job of a command-line run, as Dagster's UI lists it.
+RUN_JOB = "toegang_run"
+
+
 class UnknownWave(ValueError):
     pass
 
@@ -104,11 +111,13 @@ def _ingest_config(study_id: str, config: dict) -> dict:
 def run_study(study_id: str, waves: list[str] | None = None, *, home: str | None = None,
               site: str | None = None, build: str | None = None, studies_dir: str | None = None,
               instance: dg.DagsterInstance | None = None, log_level: str = "INFO",
-              limesurvey: LimeSurveyResource | None = None, full_rescan: bool = False) -> StudyRun:
+              limesurvey: LimeSurveyResource | None = None, full_rescan: bool = False,
+              debug: bool = False) -> StudyRun:
     """Materialise every wave (or ``waves``) of a study, then the dashboard, with the study's own asset graph
     (built from its folder in ``studies_dir``, default ``TOEGANG_STUDIES``), into its own home
     (``home/<study>/``, default ``TOEGANG_HOME``) and site (``site/<study>/``). ``log_level`` sets the console
-    log of the in-process runs (Dagster's step events are DEBUG)."""
+    log of the in-process runs (Dagster's step events are DEBUG); ``debug`` prints Dagster's own log, stack traces
+    included, instead of the stages' lines (``pipelines.console``)."""
     study_resource = StudyResource(studies_dir=studies_dir)
     study = study_resource.load(study_id)
     chosen = waves or study.waves
@@ -122,7 +131,7 @@ def run_study(study_id: str, waves: list[str] | None = None, *, home: str | None
     instance = instance or dagster_instance()
     chosen_assets = selections(study.study_id, studies_dir)
     loggers = {"console": {"config": {"log_level": log_level}}}
-    common = {"resources": resources, "instance": instance, "tags": {STUDY_TAG: study.study_id}}
+    common = {"resources": resources, "instance": instance, "tags": {STUDY_TAG: study.study_id}, "debug": debug}
     wave_config = {"loggers": loggers,
                    "ops": _ingest_config(study.study_id, {"full_rescan": full_rescan})}
     run_ids = [_materialize(chosen_assets.wave, partition_key=wave, run_config=wave_config, **common)
@@ -134,7 +143,7 @@ def run_study(study_id: str, waves: list[str] | None = None, *, home: str | None
 def run_ingest(study_id: str, survey_id: int | None = None, *, home: str | None = None,
                studies_dir: str | None = None, instance: dg.DagsterInstance | None = None,
                limesurvey: LimeSurveyResource | None = None, full_rescan: bool = False,
-               log_level: str = "INFO") -> StudyRun:
+               log_level: str = "INFO", debug: bool = False) -> StudyRun:
     """Load new responses (all surveys of the study, or one) into the study's raw layer, with the drift check."""
     study_resource = StudyResource(studies_dir=studies_dir)
     study = study_resource.load(study_id)
@@ -151,16 +160,26 @@ def run_ingest(study_id: str, survey_id: int | None = None, *, home: str | None 
     waves = sorted({s.wave for s in surveys})
     ingest = selections(study.study_id, studies_dir).ingest
     run_ids = [_materialize(ingest, partition_key=wave, resources=resources, instance=instance,
-                            run_config=config, tags={STUDY_TAG: study.study_id}) for wave in waves]
+                            run_config=config, tags={STUDY_TAG: study.study_id}, debug=debug) for wave in waves]
     return StudyRun(study.study_id, waves, locations, run_ids)
 
 
-def _materialize(assets: list, **kwargs) -> str:
-    """Run assets in-process; a failure surfaces as the asset's own exception, with its message."""
+def _materialize(assets: list, *, resources: dict, instance: dg.DagsterInstance, run_config: dict,
+                 tags: dict, partition_key: str | None = None, debug: bool = False) -> str:
+    """Run assets in-process (as ``dg.materialize`` does, with the command line's loggers: ``pipelines.console``).
+    A failure surfaces as the asset's own exception, with its message; blocking checks that failed as
+    ``ChecksFailed``, with what each found."""
+    defs = dg.Definitions(jobs=[dg.define_asset_job(RUN_JOB)], assets=assets, resources=resources,
+                          loggers=run_loggers(debug))
+    run_id = make_new_run_id()
     try:
-        return dg.materialize(assets, **kwargs).run_id
+        defs.resolve_job_def(RUN_JOB).execute_in_process(run_config=run_config, instance=instance, tags=tags,
+                                                          partition_key=partition_key, run_id=run_id)
+        return run_id
     except dg.DagsterUserCodeExecutionError as exc:
         error = exc.user_exception
+    except DagsterAssetCheckFailedError:
+        error = ChecksFailed(failed_checks(instance, run_id))
     # Raised outside the except block: re-raising inside it would chain the two exceptions into a
     # cycle (each the other's context), which some traceback printers follow forever.
     raise error

@@ -3,7 +3,7 @@ waves; and for a study with a panel instrument, panel_changes: the same persons 
 
 import dagster as dg
 
-from pipelines.defs.keys import StudyGraph
+from pipelines.defs.keys import StudyGraph, run_wave
 from pipelines.resources.study import StudyResource
 from pipelines.resources.warehouse import WarehouseResource
 
@@ -36,36 +36,48 @@ def indicator_assets(graph: StudyGraph) -> list:
             return dg.MaterializeResult(metadata=indicator_wave(con, study.load(study_id), context.partition_key,
                                                                 context.run.run_id))
 
+    # Each check judges the wave of its run: an old wave's state never blocks a new one.
     @dg.asset_check(asset=indicators, blocking=True,
                     description="No published indicator cell rests on fewer respondents than the study allows.")
-    def no_small_indicator_cells(study: StudyResource, warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    def no_small_indicator_cells(context: dg.AssetCheckExecutionContext, study: StudyResource,
+                                 warehouse: WarehouseResource) -> dg.AssetCheckResult:
         from pipelines.stages.indicators import small_cells
 
+        config = study.load(study_id)
         with warehouse.connect(study_id) as con:
-            cells = small_cells(con, study.load(study_id))
-        return dg.AssetCheckResult(passed=not cells, severity=dg.AssetCheckSeverity.ERROR,
-                                   metadata={"offending_cells": cells[:50]})
+            cells = small_cells(con, config, wave=run_wave(context))
+        return dg.AssetCheckResult(
+            passed=not cells, severity=dg.AssetCheckSeverity.ERROR,
+            description=(f"{len(cells)} published cells rest on fewer than {config.publication.min_cell} "
+                         f"respondents: {'; '.join(cells[:10])}") if cells else None,
+            metadata={"offending_cells": cells[:50],
+                      "next": "a suppression rule let them through: report it as a bug" if cells else None})
 
     @dg.asset_check(asset=indicators, blocking=True,
                     description="No hidden indicator cell can be worked out from published ones (through a "
                                 "breakdown, a link between measures or the sensitivity check) to within the "
                                 "study's disclosure_tolerance.")
-    def no_hidden_cell_can_be_worked_out(study: StudyResource, warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    def no_hidden_cell_can_be_worked_out(context: dg.AssetCheckExecutionContext, study: StudyResource,
+                                         warehouse: WarehouseResource) -> dg.AssetCheckResult:
         from pipelines.stages.indicators import disclosed_cells, unaudited_waves
 
+        wave = run_wave(context)
         with warehouse.connect(study_id) as con:
             loaded = study.load(study_id)
-            found, unaudited = disclosed_cells(con, loaded), unaudited_waves(con, loaded)
+            found, unaudited = disclosed_cells(con, loaded, wave=wave), unaudited_waves(con, loaded, wave=wave)
         # Only where and how, never the bounds: they would give the hidden value.
         lines = [f"{r.wave} / {r.indicator} / {r.breakdown} / {r.domain}: {r.link}" for r in found.itertuples()]
         problems = [f"{len(lines)} hidden cells can be worked out: " + "; ".join(lines[:20])] if lines else []
         if unaudited:
-            problems.append(f"waves {', '.join(unaudited)} were computed before Toegang kept what the audit "
-                            "reads: run them again")
+            problems.append(f"waves {', '.join(unaudited)} were computed before Toegang kept what the audit reads: "
+                            "run them again")
+        advice = (f"toegang run --study {study_id} " + " ".join(f"--wave {w}" for w in unaudited)
+                  if unaudited and not lines else
+                  "a suppression rule let them through: report it as a bug; do not publish the wave")
         return dg.AssetCheckResult(passed=not problems, severity=dg.AssetCheckSeverity.ERROR,
-                                   description=" ".join(problems) or "every hidden cell stays hidden",
+                                   description="\n".join(problems) or "every hidden cell stays hidden",
                                    metadata={"disclosed_cells": lines[:50], "count": len(lines),
-                                             "unaudited_waves": unaudited})
+                                             "unaudited_waves": unaudited, "next": advice if problems else None})
 
     @dg.asset(key=graph.key("wave_differences"), deps=[indicators], group_name=graph.group("indicators"),
               kinds={"duckdb"}, pool=graph.pool)

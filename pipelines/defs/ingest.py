@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from pipelines.defs.keys import INGEST_GROUP, StudyGraph
+from pipelines.defs.keys import INGEST_GROUP, StudyGraph, run_wave
 from pipelines.resources.limesurvey import LimeSurveyResource
 from pipelines.resources.study import StudyResource
 from pipelines.resources.warehouse import WarehouseResource
@@ -42,16 +42,21 @@ def ingest_assets(graph: StudyGraph) -> list:
     @dg.asset_check(asset=raw_responses, blocking=True,
                     description="The questionnaire on the LimeSurvey server is the one in the codebook: no "
                                 "question or answer added, removed or recoded.")
-    def survey_structure_matches_codebook(study: StudyResource, warehouse: WarehouseResource) -> dg.AssetCheckResult:
-        from pipelines.stages.ingest import structure_differences
+    def survey_structure_matches_codebook(context: dg.AssetCheckExecutionContext, study: StudyResource,
+                                          warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        from pipelines.stages.ingest import structure_differences, structure_findings
 
+        config = study.load(study_id)
         with warehouse.connect(study_id) as con:
-            checked, problems = structure_differences(con, study.load(study_id))
+            checked, problems = structure_differences(con, config, run_wave(context))
         return dg.AssetCheckResult(
             passed=not problems,
             severity=dg.AssetCheckSeverity.ERROR,
-            description="; ".join(f"survey {sid}: " + "; ".join(lines) for sid, lines in problems.items()) or None,
-            metadata={"surveys_checked": checked, "differences": problems},
+            description="\n".join(structure_findings(problems)) or None,
+            metadata={"surveys_checked": checked, "differences": problems,
+                      "next": (f"bring the wave's questionnaire in the study folder in line with the server (a new "
+                               f"version: toegang instruments diff), or undo the change in LimeSurvey; then "
+                               f"toegang ingest --study {study_id}") if problems else None},
         )
 
     return [raw_responses, survey_structure_matches_codebook]

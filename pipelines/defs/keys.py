@@ -88,3 +88,9 @@ class StudyGraph:
     @property
     def ingest_job_name(self) -> str:
         return f"{self.prefix}_ingest_job"
+
+
+def run_wave(context: dg.AssetCheckExecutionContext) -> str | None:
+    """The wave a check's run materialises (its partition), or None when it runs on its own: a check on a
+    partitioned asset judges that wave only, so an old wave's state never blocks a new one's run."""
+    return context.run.tags.get("dagster/partition")

@@ -280,25 +280,29 @@ def audit_cells(con: duckdb.DuckDBPyConnection, study: Study) -> pd.DataFrame:
     return cells.assign(suppressed=cells["suppressed"].astype(bool))
 
 
-def disclosed_cells(con: duckdb.DuckDBPyConnection, study: Study) -> pd.DataFrame:
+def disclosed_cells(con: duckdb.DuckDBPyConnection, study: Study, wave: str | None = None) -> pd.DataFrame:
     """Hidden cells an attacker could work out from the published ones (at full precision, as the Parquet
     downloads give them) through a breakdown, a link of the catalogue or the sensitivity check, to within the
     study's disclosure_tolerance: ``analyses.disclosure.audit_disclosure``'s rows that disclose, without their
-    bounds."""
+    bounds. Of every wave, or only ``wave`` (the audit works wave by wave)."""
     cells = audit_cells(con, study)
+    if wave is not None:
+        cells = cells[cells["wave"] == wave].reset_index(drop=True)
     found = audit_disclosure(cells, cells["suppressed"], links(study), by=["wave"], significant=None,
                              tolerance=study.publication.disclosure_tolerance)
     return found.loc[found["disclosed"], ["wave", "indicator", "breakdown", "domain", "link", "exact"]]
 
 
-def unaudited_waves(con: duckdb.DuckDBPyConnection, study: Study) -> list[str]:
-    """Published waves without a disclosure basis (computed before Toegang kept one): the audit cannot
-    check them until they are run again."""
+def unaudited_waves(con: duckdb.DuckDBPyConnection, study: Study, wave: str | None = None) -> list[str]:
+    """Published waves (of every wave, or only ``wave``) without a disclosure basis (computed before Toegang kept
+    one): the audit cannot check them until they are run again."""
     published = set(layer.read(con, "indicators", study.study_id)["wave"])
     audited = set(layer.read(con, "disclosure_basis", study.study_id)["wave"])
-    return sorted(published - audited)
+    return sorted(w for w in published - audited if wave is None or w == wave)
 
 
-def small_cells(con: duckdb.DuckDBPyConnection, study: Study) -> list[str]:
-    """Published cells resting on fewer than the study's ``min_cell`` respondents, as "wave / indicator / ..."."""
-    return [" / ".join(map(str, row)) for row in layer.small_cells(con, study.study_id, study.publication.min_cell)]
+def small_cells(con: duckdb.DuckDBPyConnection, study: Study, wave: str | None = None) -> list[str]:
+    """Published cells (of every wave, or only ``wave``) resting on fewer than the study's ``min_cell``
+    respondents, as "wave / indicator / ..."."""
+    return [" / ".join(map(str, row)) for row in layer.small_cells(con, study.study_id, study.publication.min_cell)
+            if wave is None or str(row[0]) == wave]

@@ -126,11 +126,13 @@ def load_wave(con: duckdb.DuckDBPyConnection, study: Study, wave: str, *, locati
     return result
 
 
-def structure_differences(con: duckdb.DuckDBPyConnection, study: Study) -> tuple[list[int], dict[str, list[str]]]:
-    """The surveys whose server structure is on record, and per survey how the server's questionnaire differs
-    from the codebook (no entry: the same). Surveys loaded from files have no server structure."""
+def structure_differences(con: duckdb.DuckDBPyConnection, study: Study,
+                          wave: str | None = None) -> tuple[list[int], dict[str, list[str]]]:
+    """The surveys (of ``wave``, or every wave) whose server structure is on record, and per survey how the
+    server's questionnaire differs from the codebook (no entry: the same). Surveys loaded from files have no
+    server structure."""
     checked, problems = [], {}
-    for survey in study.surveys:
+    for survey in (study.surveys_in(wave) if wave else study.surveys):
         structure = raw.latest_structure(con, study.study_id, survey.survey_id)
         if structure is None:
             continue
@@ -139,3 +141,8 @@ def structure_differences(con: duckdb.DuckDBPyConnection, study: Study) -> tuple
         if drift:
             problems[str(survey.survey_id)] = drift
     return checked, problems
+
+
+def structure_findings(problems: dict[str, list[str]]) -> list[str]:
+    """``structure_differences``' findings, one line each, naming the survey."""
+    return [f"survey {survey_id}: {line}" for survey_id, lines in problems.items() for line in lines]

@@ -223,24 +223,62 @@ def stored_replicates(con: duckdb.DuckDBPyConnection, study: Study, wave: str, f
                             method=design["method"], seed=design["seed"])
 
 
-def margin_errors_by_wave(con: duckdb.DuckDBPyConnection, study: Study, *, final: bool) -> dict[str, float]:
-    """``wave/variable`` -> the stored margin error of the raked (or, with ``final``, the final) weights."""
+# The raked weights must meet each margin to this relative error (the blocking check's bound).
+MARGIN_TOLERANCE = 1e-6
+
+
+def margin_errors_by_wave(con: duckdb.DuckDBPyConnection, study: Study, *, final: bool,
+                          wave: str | None = None) -> dict[str, float]:
+    """``wave/variable`` -> the stored margin error of the raked (or, with ``final``, the final) weights, of every
+    wave or only ``wave``."""
     diagnostics = weighted.read_diagnostics(con, study.study_id)
     return {f"{row.wave}/{variable}": float(errors[1 if final else 0])
-            for row in diagnostics.itertuples() for variable, errors in row.margin_errors.items()}
+            for row in diagnostics.itertuples() if wave is None or str(row.wave) == wave
+            for variable, errors in row.margin_errors.items()}
 
 
-def stale_diagnostics(con: duckdb.DuckDBPyConnection, study: Study) -> list[str]:
-    """Waves whose stored diagnostics no longer describe their stored weights (weights without diagnostics, as
-    in a warehouse from before the table, diagnostics of another count, as after an erasure, or diagnostics
-    without weights), or weights made under another design than the study now declares (``stale_weighting``):
-    their checks cannot be trusted until the wave is weighted again."""
+def margin_misses(con: duckdb.DuckDBPyConnection, study: Study, wave: str) -> list[str]:
+    """In words, each category of the wave's margins its stored raked weights miss by more than
+    ``MARGIN_TOLERANCE``: the population total, the weighted total and the relative error."""
+    name, population = weighted_instrument(study), wave_margins(study, wave)
+    if name is None or population is None:
+        return []
+    keys = ["survey_id", "response_id"]
+    answers = read_respondents(con, name, study.study_id, wave, list(population.margins))
+    weights = weighted.read_weights(con, name, study.study_id, wave).merge(answers, on=keys, how="left")
+    lines = []
+    for variable, categories in population.margins.items():
+        if variable not in weights.columns:
+            lines.append(f"wave {wave}, margin {variable}: the clean table has no column {variable}")
+            continue
+        sums = weights.groupby(weights[variable].astype(str), observed=True)["raked_weight"].sum()
+        for category, total in categories.items():
+            got = float(sums.get(str(category), 0.0))
+            if abs(got - total) / total > MARGIN_TOLERANCE:
+                lines.append(f"wave {wave}, margin {variable} = {category}: population {total:,.1f}, weighted "
+                             f"{got:,.1f} (off by {abs(got - total) / total:.2%})")
+    return lines
+
+
+def stale_diagnostics(con: duckdb.DuckDBPyConnection, study: Study, wave: str | None = None) -> dict[str, str]:
+    """Waves (of every wave, or only ``wave``) whose stored diagnostics no longer describe their stored weights
+    (weights without diagnostics, as in a warehouse from before the table, diagnostics of another count, as after
+    an erasure, or diagnostics without weights), or weights made under another design than the study now declares
+    (``stale_weighting``), with the reason: their checks cannot be trusted until the wave is weighted again."""
     name = weighted_instrument(study)
     counts = weighted.weight_counts(con, name, study.study_id) if name else {}
     diagnostics = weighted.read_diagnostics(con, study.study_id)
     described = dict(zip(diagnostics["wave"], diagnostics["n"]))
-    return sorted(str(w) for w in set(counts) | set(described)
-                  if counts.get(w) != described.get(w) or _stale_reason(study, str(w), diagnostics))
+    stale = {}
+    for w in sorted(str(w) for w in set(counts) | set(described)):
+        if wave is not None and w != wave:
+            continue
+        if counts.get(w) != described.get(w):
+            stale[w] = (f"wave {w}: {counts.get(w, 0)} stored weights, but the weighting's diagnostics describe "
+                        f"{described.get(w, 0)}: weight the wave again")
+        elif reason := _stale_reason(study, w, diagnostics):
+            stale[w] = reason
+    return stale
 
 
 def effective_sizes(con: duckdb.DuckDBPyConnection, study: Study) -> dict[str, float]:
@@ -249,10 +287,10 @@ def effective_sizes(con: duckdb.DuckDBPyConnection, study: Study) -> dict[str, f
     return {str(w): float(n) for w, n in zip(diagnostics["wave"], diagnostics["n_eff"])}
 
 
-def invalid_weights(con: duckdb.DuckDBPyConnection, study: Study) -> list[int]:
-    """Response ids whose stored weight is not positive and finite."""
+def invalid_weights(con: duckdb.DuckDBPyConnection, study: Study, wave: str | None = None) -> list[int]:
+    """Response ids (of every wave, or only ``wave``) whose stored weight is not positive and finite."""
     name = weighted_instrument(study)
     if name is None:
         return []
-    weights = weighted.read_weights(con, name, study.study_id)
+    weights = weighted.read_weights(con, name, study.study_id, wave)
     return [int(i) for i in weights.loc[~np.isfinite(weights["weight"]) | (weights["weight"] <= 0), "response_id"]]

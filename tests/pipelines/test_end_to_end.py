@@ -454,8 +454,44 @@ def test_diagnostics_that_no_longer_describe_the_weights_are_named(demo_run, tmp
     shutil.copytree(second.locations.home, copy.home)
     study = load_study(DEMO_STUDY)
     with connect(copy) as con:
-        assert stale_diagnostics(con, study) == []
+        assert stale_diagnostics(con, study) == {}
         con.execute("DELETE FROM weighted.parent_weights WHERE wave = '2018' AND response_id = "
                     "(SELECT min(response_id) FROM weighted.parent_weights WHERE wave = '2018')")
         con.execute("DELETE FROM weighted.weighting_diagnostics WHERE wave = '2021'")
-        assert stale_diagnostics(con, study) == ["2018", "2021"]
+        assert sorted(stale_diagnostics(con, study)) == ["2018", "2021"]
+
+
+def test_checks_judge_the_wave_of_their_run(demo_root, tmp_path):
+    """A stale old wave does not block a run of another: each check on a partitioned asset reads its run's wave.
+    And the margins check says, per category, the population and weighted totals it found."""
+    from pipelines.resources.limesurvey import LimeSurveyResource
+    from pipelines.resources.study import StudyResource
+    from pipelines.resources.warehouse import WarehouseResource
+    from pipelines.runner import selections
+    from pipelines.stages.weight import margin_misses, stale_diagnostics, wave_margins
+    from warehouse.connection import connect
+
+    root = copy_run(demo_root, tmp_path / "run")
+    locations, study = run_locations(root), load_study(DEMO_STUDY)
+    with connect(locations) as con:
+        con.execute("DELETE FROM weighted.weighting_diagnostics WHERE wave = '2021'")
+    resources = {"warehouse": WarehouseResource(home=str(root / "home"), site=str(root / "site"),
+                                                build=str(root / "build")),
+                 "study": StudyResource(), "limesurvey": LimeSurveyResource()}
+    result = dg.materialize(selections(DEMO_STUDY).wave, partition_key="2018", resources=resources,
+                            instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+    assert result.success
+    evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()}
+    assert evaluations["weights_meet_margins"].passed and evaluations["no_small_indicator_cells"].passed
+    with connect(locations) as con:
+        assert list(stale_diagnostics(con, study)) == ["2021"] and stale_diagnostics(con, study, "2018") == {}
+        assert margin_misses(con, study, "2018") == []
+        first = con.execute("SELECT response_id FROM weighted.parent_weights WHERE wave = '2018' "
+                            "ORDER BY response_id LIMIT 1").fetchall()[0][0]
+        con.execute("UPDATE weighted.parent_weights SET raked_weight = raked_weight + 100 WHERE wave = '2018' "
+                    "AND response_id = ?", [first])
+        misses = margin_misses(con, study, "2018")
+    # The respondent is in one category of each margin: that category, and only it, is missed.
+    assert len(misses) == len(wave_margins(study, "2018").margins), misses
+    assert all(re.fullmatch(r"wave 2018, margin \w+ = \w+: population [\d,.]+, weighted [\d,.]+ \(off by "
+                            r"[\d.]+%\)", line) for line in misses), misses

@@ -184,3 +184,76 @@ def test_the_password_reaches_no_log_line(server, setup, monkeypatch, caplog):
         texts += [str(e.dagster_event) for e in instance.all_logs(record.run_id) if e.dagster_event]
     assert texts and not [t for t in texts if PASSWORD in t]
     assert not [row for row in query("SELECT * FROM loads") if PASSWORD in str(row)]
+
+
+# --- toegang ingest on the command line: refusals with their reason, exit codes, one line per retry ---------
+
+
+def _cli(tmp_path: Path, url: str, password: str = PASSWORD) -> tuple[dict, Path]:
+    studies = write_study(tmp_path / "studies", "api-study", [
+        {"survey_id": PARENTS, "instrument": "parent", "wave": "2018"},
+        {"survey_id": ACTORS, "instrument": "field_actor", "wave": "2018"}])
+    env = {"LIMESURVEY_URL": url, "LIMESURVEY_USERNAME": "admin", "LIMESURVEY_PASSWORD": password,
+           "TOEGANG_STUDIES": str(studies), "TOEGANG_HOME": str(tmp_path / "home"),
+           "TOEGANG_PSEUDONYM_KEY": "test-key", "DAGSTER_HOME": str(tmp_path / "dagster"), "TOEGANG_DEBUG": ""}
+    return env, tmp_path / "home" / "api-study" / "raw.duckdb"
+
+
+def _ingest(env: dict, *options: str):
+    from typer.testing import CliRunner
+
+    from pipelines.cli import app
+
+    return CliRunner().invoke(app, [*options, "ingest", "--study", "api-study"], env=env)
+
+
+def test_a_renamed_question_is_named_by_toegang_ingest_without_a_traceback(server, tmp_path):
+    env, raw_file = _cli(tmp_path, server.url)
+    survey = server.surveys[PARENTS]
+    survey.instrument = replace(survey.instrument, questions=tuple(
+        replace(q, code="diploma") if q.code == "opleiding" else q for q in survey.instrument.questions))
+    result = _ingest(env)
+    assert result.exit_code == 1, result.output
+    assert "check survey_structure_matches_codebook failed (api_study/raw_responses, wave 2018)" in result.output
+    assert f"survey {PARENTS}: question 'diploma' is on the server but not in the codebook" in result.output
+    assert f"survey {PARENTS}: question 'opleiding' is in the codebook but not on the server" in result.output
+    assert "next: " in result.output and "toegang ingest --study api-study" in result.output
+    assert "Traceback" not in result.output and "Stack Trace" not in result.output
+    with duckdb.connect(str(raw_file), read_only=True) as con:  # what was read stays: the check stops what follows
+        assert con.execute("SELECT count(DISTINCT response_id) FROM responses WHERE survey_id = ?",
+                           [PARENTS]).fetchall()[0][0] == len(survey.responses)
+
+
+def test_exit_codes_of_toegang_ingest(server, tmp_path):
+    env, raw_file = _cli(tmp_path, server.url, password="wrong-" + PASSWORD)
+    refused = _ingest(env)
+    assert refused.exit_code == 3, refused.output
+    assert "Invalid user name or password" in refused.output and "Traceback" not in refused.output
+    assert not raw_file.exists() or not duckdb.connect(str(raw_file), read_only=True).execute(
+        "SELECT count(*) FROM responses").fetchall()[0][0]
+    debug = _ingest(env, "--debug")  # the traceback, on request
+    assert debug.exit_code == 1 and isinstance(debug.exception, LimeSurveyError)
+    assert _ingest({**env, "TOEGANG_STUDIES": str(tmp_path / "nowhere")}).exit_code == 1
+    usage = _ingest(env, "--no-such-option")
+    assert usage.exit_code == 2
+    env["LIMESURVEY_PASSWORD"] = PASSWORD
+    assert _ingest(env).exit_code == 0
+
+
+def test_an_unreachable_server_prints_one_line_per_retry_and_exits_3(tmp_path):
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env, _ = _cli(tmp_path, f"http://127.0.0.1:{port}/index.php/admin/remotecontrol")
+    result = _ingest(env)  # the resource's defaults: 3 retries, backoff 1 s (0 + 2 + 4 s)
+    assert result.exit_code == 3, result.output
+    lines = result.output.splitlines()
+    retries = [line for line in lines if "retry" in line and "Connection refused" in line]
+    assert retries == [f"  LimeSurvey server 127.0.0.1:{port}: [Errno 111] Connection refused; retry {k} of 3 in "
+                       f"{wait:.1f} s" for k, wait in ((1, 0), (2, 2), (3, 4))]
+    assert lines[-1] == (f"error: LimeSurvey get_session_key: http://127.0.0.1:{port}/index.php/admin/remotecontrol "
+                         "did not answer ([Errno 111] Connection refused) after 3 retries: is LIMESURVEY_URL right "
+                         "and the server up?")
+    assert len(lines) == 4 and "Traceback" not in result.output

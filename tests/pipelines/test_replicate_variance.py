@@ -116,7 +116,7 @@ def test_weights_made_under_another_design_are_refused(run, tmp_path):
                                 "replicates: {method: bootstrap, count: 10, seed: 3}}}")
     with connect(run) as con:
         weight_wave(con, bootstrap, WAVE)
-        assert stale_diagnostics(con, bootstrap) == []
+        assert stale_diagnostics(con, bootstrap) == {}
         read_inputs(con, bootstrap, WAVE)  # as weighted: fine
         for design in ("design: {strata: wijk, stratum_sizes: margins, variance: replicates}}", DECLARED):
             changed = _study(studies, design)
@@ -125,7 +125,7 @@ def test_weights_made_under_another_design_are_refused(run, tmp_path):
                 read_inputs(con, changed, WAVE)
             with pytest.raises(WeightingError, match="weight the wave again"):
                 export_content(con, changed)
-            assert stale_diagnostics(con, changed) == [WAVE]
+            assert list(stale_diagnostics(con, changed)) == [WAVE]
         # Weighted again under the declared design: read as before.
         weight_wave(con, changed, WAVE)
-        assert stale_diagnostics(con, changed) == [] and read_inputs(con, changed, WAVE)[0].samples
+        assert stale_diagnostics(con, changed) == {} and read_inputs(con, changed, WAVE)[0].samples
