@@ -8,12 +8,10 @@ n would tell what the suppression hides), whatever the row still stores.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 import duckdb
 
@@ -23,6 +21,7 @@ from instruments.model import Instrument, InstrumentError
 from instruments.study import Study
 from instruments.vocabulary import LANGUAGE_NAMES
 from warehouse.connection import connect
+from warehouse.indicators import file_version
 from warehouse.paths import Locations
 
 ALL = "all"  # the overall row's breakdown and domain (warehouse/schema.py, indicators.indicators)
@@ -60,11 +59,6 @@ class Explanation:
     domain: str
     suppressed: bool
     sections: tuple[Section, ...]
-
-
-def file_version(path: Path) -> str:
-    """A file's version as the indicator rows record a margins file: the first 12 hex digits of its SHA-256."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
 
 
 def explain(study: Study, locations: Locations, indicator: str, wave: str, breakdown: str | None = None,

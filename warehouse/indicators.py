@@ -9,6 +9,9 @@ groups) and ``indicators.channel_sensitivity``, written together by ``write_wave
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 import duckdb
 import pandas as pd
 
@@ -81,3 +84,8 @@ def small_cells(con: duckdb.DuckDBPyConnection, study_id: str, min_n: int) -> li
         f"""SELECT wave, indicator, breakdown, domain, n FROM {qualified(SCHEMA, "indicators")}
             WHERE study_id = ? AND NOT suppressed AND unit <> 'difference' AND (n IS NULL OR n < ?)
             ORDER BY ALL""", [study_id, min_n]).fetchall()
+
+
+def file_version(path: Path) -> str:
+    """A file's version as the indicator rows record their margins file: the first 12 hex digits of its SHA-256."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]

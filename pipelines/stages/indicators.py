@@ -4,8 +4,6 @@ between waves, and the small-cell rule."""
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -152,10 +150,6 @@ def links(study: Study) -> list[Ratio | Parts]:
             else Parts(link.whole, tuple(link.parts), link.complete) for link in study.catalogue.links]
 
 
-def _file_version(path: Path | None) -> str | None:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12] if path else None
-
-
 def read_inputs(con: duckdb.DuckDBPyConnection, study: Study, wave: str) -> tuple[IndicatorInputs, list[str]]:
     """What the indicator table of a wave reads: for each instrument, the columns its indicators need, of the
     weighted base with its weights (every respondent, unweighted, when the wave has no weights) or, for an
@@ -215,7 +209,7 @@ def indicator_wave(con: duckdb.DuckDBPyConnection, study: Study, wave: str, run_
     margins_file = next((s.margins for s in study.surveys_in(wave)
                          if s.instrument == weighted_instrument(study) and s.margins), None)
     table = table.assign(run_id=run_id, instrument_version=",".join(versions),
-                         margins_version=_file_version(margins_file) if is_weighted else None,
+                         margins_version=layer.file_version(margins_file) if is_weighted and margins_file else None,
                          code_version=code_version())
     compared = [b.name for b in study.breakdowns.values() if b.compare]
     check = next((b.name for b in study.breakdowns.values() if b.sensitivity), None)

@@ -14,7 +14,7 @@ from pipelines.cli import app
 from pipelines.runner import run_study
 from tests.conftest import copy_run, run_locations
 from warehouse.connection import connect
-from warehouse.explain import file_version
+from warehouse.indicators import file_version
 
 runner = CliRunner()
 
