@@ -169,6 +169,18 @@ def with_weights(frame: pd.DataFrame, weights: pd.DataFrame | None,
     return joined, labels
 
 
+def codebook_rows(codebook: pd.DataFrame, instrument: str, wave: str, waves: list[str]) -> pd.DataFrame:
+    """The instrument's codebook rows of ``wave``; then, for a column another wave asked and this one did not
+    (the clean table has it, empty), its row of the latest such wave in ``waves``: one column keeps one type
+    and one set of labels in every wave's .sav, so SPSS's ADD FILES and R's bind_rows can stack them."""
+    rows = codebook[codebook["instrument"] == instrument]
+    this = rows[rows["wave"] == wave]
+    other = rows[(rows["wave"] != wave) & ~rows["variable"].isin(this["variable"])]
+    order = {w: i for i, w in enumerate(waves)}  # a wave the study no longer lists comes last
+    latest = other.assign(_order=other["wave"].map(order)).sort_values("_order", ascending=False, kind="stable")
+    return pd.concat([this, latest.drop_duplicates("variable").drop(columns="_order")], ignore_index=True)
+
+
 def design_file(design: dict, study_id: str, wave: str, instrument: str) -> dict:
     """What an analyst outside needs besides the microdata to compute every standard error from its replicate
     weights: the columns, the method, scale, rscales and seed, and how they combine."""
@@ -232,7 +244,7 @@ def write_exports(study: Study, content: ExportContent, target: Path) -> dict:
             if frame.empty:
                 continue
             language = study.instrument(instrument, wave).base_language
-            rows = content.codebook[(content.codebook["wave"] == wave) & (content.codebook["instrument"] == instrument)]
+            rows = codebook_rows(content.codebook, instrument, wave, study.waves)
             design = content.designs.get((wave, instrument))
             frame, weight_labels = with_weights(frame, content.weights.get((wave, instrument)), design)
             data, labels, values = microdata(frame, rows, language)

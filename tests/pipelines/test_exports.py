@@ -137,7 +137,8 @@ def _answers(con, wave, instrument, variable):
 def test_the_demo_sav_holds_the_weight_and_numbers_for_numeric_scales(demo_root):
     """The session's demo run: its 2018 parents' .sav has the warehouse's weights, the 1-5 satisfaction scale as
     labelled numbers, the agreement scale's don't-know and not-applicable as user-missing numbers, the support
-    question's letter codes as labelled text; the Parquet beside it keeps the clean table's text codes."""
+    question's letter codes as labelled text, every column typed as in 2021's; the Parquet beside it keeps the
+    clean table's text codes."""
     locations = run_locations(demo_root)
     folder = locations.exports / "microdata"
     language = load_study(DEMO_STUDY).instrument("parent", WAVE).base_language
@@ -185,6 +186,12 @@ def test_the_demo_sav_holds_the_weight_and_numbers_for_numeric_scales(demo_root)
     assert values["steun_OPV"] == {a["code"]: a[language] for a in answers["steun_OPV"]}
     text = data.loc[clean.index, "steun_OPV"]  # an empty string is SPSS's blank
     assert text.tolist() == clean["steun_OPV"].fillna("").tolist() and (text == "").sum() > 0
+
+    # A service asked from 2021 on: empty in 2018, yet typed and labelled as in 2021, so the waves stack.
+    _, later = pyreadstat.read_sav(str(folder / "parent_2021.sav"), metadataonly=True)
+    assert types == later.readstat_variable_types and measure == later.variable_measure
+    assert data["tevreden_S07"].isna().all() and types["tevreden_S07"] == "double"
+    assert values["tevreden_S07"] == later.variable_value_labels["tevreden_S07"] == values["tevreden_S01"]
 
     parquet = duckdb.sql(f"SELECT tevreden_S01, drS01_BS1 FROM read_parquet('{folder / 'parent_2018.parquet'}')")
     assert parquet.types == ["VARCHAR", "VARCHAR"]  # the Parquet keeps the clean codes
