@@ -8,6 +8,9 @@ VENV := .venv
 STAMP := $(VENV)/.synced
 # uv ships its own certificate list; use the system's, as pip does, so TLS-inspecting networks work too.
 export UV_SYSTEM_CERTS ?= 1
+# Compiled at install: a command then imports pandas and Dagster from bytecode, never from source (where
+# PYTHONDONTWRITEBYTECODE is set, every process would compile them again: `import pipelines.definitions` 2 s, not 6-10).
+export UV_COMPILE_BYTECODE ?= 1
 
 .PHONY: demo test dev bench reliability lock clean serve
 

@@ -1,6 +1,7 @@
 """The ``toegang`` command."""
 
 import os
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -8,7 +9,6 @@ import duckdb
 import typer
 
 from instruments.generate import DEFAULT_PANEL, DEFAULT_RESPONSES, DEFAULT_SEED
-from instruments.limesurvey_export import ExportError
 from instruments.model import InstrumentError
 from instruments.study import DEMO_STUDY
 
@@ -59,48 +59,45 @@ def _fail(message: str, code: int = REFUSED) -> None:
     raise typer.Exit(code=code)
 
 
+# Failures known by their message: (module, class). Matched against the modules already imported, so _guarded
+# loads nothing (Dagster least of all) before a failure: an exception's class is imported by whoever raised it.
+REFUSALS = (
+    ("instruments.limesurvey_export", "ExportError"), ("instruments.model", "InstrumentError"),
+    ("warehouse.clean", "CleanError"), ("warehouse.pseudonyms", "PseudonymKeyMissing"),
+    ("pipelines.runner", "UnknownWave"), ("analyses.weighting", "WeightingError"),
+    ("warehouse.migrations", "MigrationRefused"), ("warehouse.migrations", "SchemaTooNew"),
+    ("warehouse.purge", "PurgeError"), ("warehouse.homes", "OldHomeLayout"), ("warehouse.homes", "HomeMigrationRefused"),
+    ("warehouse.paths", "InvalidStudyId"), ("pipelines.console", "ChecksFailed"),
+    # held longer than TOEGANG_LOCK_WAIT, or no such wait
+    ("warehouse.connection", "WarehouseLocked"), ("warehouse.connection", "LockWaitSettingError"),
+)
+
+
+def _is(exc: BaseException, module: str, name: str) -> bool:
+    loaded = sys.modules.get(module)
+    kind = getattr(loaded, name, None) if loaded is not None else None
+    return isinstance(kind, type) and isinstance(exc, kind)
+
+
 def _guarded(action):
     """Run ``action``; a failure ends the command with its message and exit code (1, or 3 when the server is
     unreachable or refuses the credentials); a traceback only with --debug."""
-    import dagster as dg
-
-    from pipelines.console import ChecksFailed
-    from pipelines.limesurvey import LimeSurveyError
-    from pipelines.resources.study import PseudonymKeyMissing
-    from pipelines.runner import UnknownWave
-    from analyses import WeightingError
-    from warehouse.clean import CleanError
-    from warehouse.connection import LockWaitSettingError, WarehouseLocked
-    from warehouse.homes import HomeMigrationRefused, OldHomeLayout
-    from warehouse.migrations import MigrationRefused, SchemaTooNew
-    from warehouse.paths import InvalidStudyId
-    from warehouse.purge import PurgeError
-
     try:
         return action()
     except typer.Exit:
         raise
-    except LimeSurveyError as exc:
+    except Exception as exc:
         if _debug["on"]:
             raise
-        _fail(str(exc), UNREACHABLE if exc.server_side else REFUSED)
-    except ChecksFailed as exc:
-        _fail(str(exc))
-    except (ExportError, InstrumentError, CleanError, PseudonymKeyMissing, UnknownWave,
-            WeightingError, MigrationRefused, SchemaTooNew, PurgeError, OldHomeLayout, HomeMigrationRefused,
-            InvalidStudyId) as exc:
-        _fail(str(exc))
-    except (WarehouseLocked, LockWaitSettingError) as exc:  # held longer than TOEGANG_LOCK_WAIT, or no such wait
-        _fail(str(exc))
-    except duckdb.IOException as exc:
-        _fail(f"the warehouse is in use by another process or cannot be opened: {exc}")
-    except dg.DagsterError as exc:
-        if _debug["on"]:
-            raise
-        _fail(str(exc))
-    except Exception as exc:  # a failure nobody foresaw: its kind and message; the traceback on request
-        if _debug["on"]:
-            raise
+        if _is(exc, "pipelines.limesurvey", "LimeSurveyError"):
+            _fail(str(exc), UNREACHABLE if exc.server_side else REFUSED)
+        if any(_is(exc, module, name) for module, name in REFUSALS):
+            _fail(str(exc))
+        if isinstance(exc, duckdb.IOException):
+            _fail(f"the warehouse is in use by another process or cannot be opened: {exc}")
+        if _is(exc, "dagster", "DagsterError"):
+            _fail(str(exc))
+        # A failure nobody foresaw: its kind and message; the traceback on request.
         _fail(f"{type(exc).__name__}: {exc} (toegang --debug ... prints the traceback)")
 
 
@@ -108,7 +105,8 @@ def _run(study: str, waves: list[str] | None, home: str | None, site: str | None
          studies_dir: str | None = None) -> None:
     from pipelines.runner import run_study
 
-    done = _guarded(lambda: run_study(study, waves, home=home, site=site, build=build, studies_dir=studies_dir))
+    done = _guarded(lambda: run_study(study, waves, home=home, site=site, build=build, studies_dir=studies_dir,
+                                      debug=_debug["on"]))
     loc = done.locations
     typer.echo("")
     typer.echo(f"Study {done.study_id}, waves {', '.join(done.waves)}: done.")
@@ -184,45 +182,41 @@ def ingest(
     home: HomeOption = None,
 ) -> None:
     """Load new and changed responses into the raw layer: from LimeSurvey (LIMESURVEY_URL,
-    LIMESURVEY_USERNAME, LIMESURVEY_PASSWORD) or from the export files the study names."""
+    LIMESURVEY_USERNAME, LIMESURVEY_PASSWORD) or from the export files the study names. When nothing is new or
+    changed, the load is recorded without starting a Dagster run."""
+    if not full_rescan:
+        quiet = _guarded(lambda: _load_if_nothing_new(study, survey_id, home))
+        if quiet is not None:
+            typer.echo(f"Study {quiet.study_id}: nothing new or changed ({quiet.received} responses read); the load "
+                       "is recorded in raw.loads, no run was needed")
+            return
     from pipelines.runner import run_ingest
 
-    done = _guarded(lambda: run_ingest(study, survey_id, home=home, full_rescan=full_rescan))
+    done = _guarded(lambda: run_ingest(study, survey_id, home=home, full_rescan=full_rescan, debug=_debug["on"]))
     typer.echo(f"Study {done.study_id}: raw layer loaded for wave(s) {', '.join(done.waves)} "
                f"({done.locations.raw.resolve()})")
 
 
-@app.command()
-def explain(
-    indicator: Annotated[str, typer.Argument(metavar="INDICATOR",
-                                             help="Indicator id: measure.subject[.dimension], as the downloads name it.")],
-    wave: Annotated[str, typer.Option(help="Wave of the cell.")],
-    breakdown: Annotated[str | None, typer.Option(help="Breakdown of the cell (default: the overall row).")] = None,
-    domain: Annotated[str | None, typer.Option(help="The breakdown's category (its answer code).")] = None,
-    study: StudyIdOption = DEMO_STUDY,
-    home: HomeOption = None,
-) -> None:
-    """Where a published number comes from: the cell (or, withheld, its rule), its loads, responses and quality
-    exclusions, the instrument, margins and code versions, the weighting, the formula and the variance method.
-    Reads the warehouse and the study folder only."""
-    # Not _guarded: it imports Dagster, which this read-only command does without to answer in a second or two.
+def _load_if_nothing_new(study_id: str, survey_id: int | None, home: str | None):
+    """Ask the export files, the inbox and the server whether anything is new before Dagster is even imported
+    (``pipelines.stages.ingest.load_if_nothing_new``): most scheduled loads find nothing."""
     from instruments.study import load_study
-    from pipelines.version import code_version
-    from warehouse.connection import LockWaitSettingError, WarehouseLocked
-    from warehouse.explain import ExplainError, explain as explained, render
-    from warehouse.homes import OldHomeLayout
-    from warehouse.paths import InvalidStudyId, Locations
+    from pipelines.limesurvey import ServerSettings
+    from pipelines.stages.ingest import load_if_nothing_new
+    from warehouse.connection import connect
+    from warehouse.paths import Locations
+    from warehouse.pseudonyms import pseudonym_key
 
-    try:
-        config = load_study(study)
-        locations = Locations.of_study(study, home=home)
-        result = explained(config, locations, indicator, wave, breakdown, domain, code_version=code_version())
-    except (InstrumentError, ExplainError, InvalidStudyId, OldHomeLayout, WarehouseLocked,
-            LockWaitSettingError) as exc:
-        _fail(str(exc))
-    except duckdb.Error as exc:
-        _fail(f"cannot read the warehouse of study {study}: {exc}".splitlines()[0])
-    typer.echo(render(result), nl=False)
+    config = load_study(study_id)
+    surveys = [s for s in config.surveys if survey_id is None or s.survey_id == survey_id]
+    if not surveys:
+        return None  # the run names the unknown survey
+    locations = Locations.of_study(config.study_id, home=home)
+    server = ServerSettings.from_environment() if any(s.source == "limesurvey" for s in surveys) else None
+    with connect(locations) as con:
+        return load_if_nothing_new(con, config, surveys, locations=locations, limesurvey=server,
+                                   pseudonym_key=lambda: pseudonym_key(config),
+                                   log=lambda level, text: typer.echo(f"  {text}", err=True))
 
 
 @app.command()

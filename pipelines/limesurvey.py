@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import binascii
 import logging
+import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
@@ -96,6 +99,44 @@ class LimeSurveySettings(Protocol):
     timeout_seconds: float
     retries: int
     backoff_seconds: float
+
+
+# How a server is reached unless configured otherwise (the resource's defaults too).
+TIMEOUT_SECONDS, RETRIES, BACKOFF_SECONDS = 120.0, 3, 1.0
+PAGE_SIZE = 5000  # response ids per export call: LimeSurvey builds each export whole in server memory
+ENVIRONMENT = (("url", "LIMESURVEY_URL"), ("username", "LIMESURVEY_USERNAME"), ("password", "LIMESURVEY_PASSWORD"))
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """A server and how to reach it, without Dagster (``toegang ingest`` asks it before any run)."""
+
+    url: str
+    username: str
+    password: str = field(repr=False)
+    timeout_seconds: float = TIMEOUT_SECONDS
+    retries: int = RETRIES
+    backoff_seconds: float = BACKOFF_SECONDS
+    page_size: int = PAGE_SIZE
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] = os.environ, **given) -> ServerSettings:
+        """``given`` settings, every unset one of url, username and password from ``LIMESURVEY_*``."""
+        values = {key: value for key, value in given.items() if value is not None}
+        for name, variable in ENVIRONMENT:
+            value = values.get(name) or environ.get(variable)
+            if not value:
+                raise LimeSurveyError("connect", None, f"{variable} is not set")
+            values[name] = value
+        return cls(**values)
+
+    @contextmanager
+    def open(self) -> Iterator[LimeSurveyConnection]:
+        connection = LimeSurveyConnection(self)
+        try:
+            yield connection
+        finally:
+            connection.close()
 
 
 class LimeSurveyConnection:

@@ -169,6 +169,34 @@ def _ensure_answers_table(con: duckdb.DuckDBPyConnection, table: str, columns: l
             con.execute(f"ALTER TABLE {table} ADD COLUMN {quote_ident(column)} VARCHAR")
 
 
+def _new_versions_sql(incoming: str, columns: list[str], values: str) -> str:
+    """The incoming responses that are new or differ from their latest stored version (parameters: $study_id,
+    $survey_id): what a load appends."""
+    return f"""
+        WITH b AS (
+            SELECT CAST(i.id AS BIGINT) AS response_id, {_content_sha256_sql(columns)} AS content_sha256, {values}
+            FROM {incoming} AS i
+        )
+        SELECT b.*
+        FROM b
+        LEFT JOIN (
+            SELECT response_id, arg_max(content_sha256, load_seq) AS latest_sha256
+            FROM raw.responses
+            WHERE study_id = $study_id AND survey_id = $survey_id
+            GROUP BY response_id
+        ) AS stored USING (response_id)
+        WHERE stored.latest_sha256 IS DISTINCT FROM b.content_sha256"""
+
+
+def count_new(con: duckdb.DuckDBPyConnection, batch: Batch) -> tuple[int, int]:
+    """How many responses the batch holds, and how many of them ``append`` would store as new versions (new, or
+    changed since their latest stored version); writes nothing."""
+    with _incoming(con, batch) as (incoming, columns, received):
+        new = con.execute(f"SELECT count(*) FROM ({_new_versions_sql(incoming, columns, 'NULL AS _')})",
+                          {"study_id": batch.study_id, "survey_id": batch.survey_id}).fetchall()[0][0]
+    return int(received), int(new)
+
+
 def append(con: duckdb.DuckDBPyConnection, batch: Batch, *, pseudonym_key: bytes) -> LoadResult:
     """Store a batch in one transaction: either every new version and the load row, or nothing.
 
@@ -190,20 +218,7 @@ def append(con: duckdb.DuckDBPyConnection, batch: Batch, *, pseudonym_key: bytes
             inserted = con.execute(
                 f"""
                 INSERT INTO {table} BY NAME
-                WITH b AS (
-                    SELECT CAST(i.id AS BIGINT) AS response_id, {_content_sha256_sql(columns)} AS content_sha256,
-                           {values}
-                    FROM {incoming} AS i
-                )
-                SELECT $load_seq AS load_seq, b.*
-                FROM b
-                LEFT JOIN (
-                    SELECT response_id, arg_max(content_sha256, load_seq) AS latest_sha256
-                    FROM raw.responses
-                    WHERE study_id = $study_id AND survey_id = $survey_id
-                    GROUP BY response_id
-                ) AS stored USING (response_id)
-                WHERE stored.latest_sha256 IS DISTINCT FROM b.content_sha256
+                SELECT $load_seq AS load_seq, b.* FROM ({_new_versions_sql(incoming, columns, values)}) AS b
                 """,
                 {"study_id": batch.study_id, "survey_id": batch.survey_id, "load_seq": load_seq},
             ).fetchall()[0][0]

@@ -3,14 +3,14 @@ opens; the connection itself is ``pipelines.limesurvey.LimeSurveyConnection``.""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import dagster as dg
 from pydantic import Field
 
-from pipelines.limesurvey import LimeSurveyConnection, LimeSurveyError
+from pipelines.limesurvey import (BACKOFF_SECONDS, PAGE_SIZE, RETRIES, TIMEOUT_SECONDS, LimeSurveyConnection,
+                                 ServerSettings)
 
 
 class LimeSurveyResource(dg.ConfigurableResource):
@@ -25,27 +25,17 @@ class LimeSurveyResource(dg.ConfigurableResource):
     url: str | None = None
     username: str | None = None
     password: str | None = Field(default=None, repr=False)
-    timeout_seconds: float = 120.0
-    retries: int = 3
-    backoff_seconds: float = 1.0
-    page_size: int = Field(default=5000, description="Response ids per export call: LimeSurvey builds "
+    timeout_seconds: float = TIMEOUT_SECONDS
+    retries: int = RETRIES
+    backoff_seconds: float = BACKOFF_SECONDS
+    page_size: int = Field(default=PAGE_SIZE, description="Response ids per export call: LimeSurvey builds "
                            "each export whole in server memory.")
 
-    def credentials(self) -> LimeSurveyResource:
-        """This resource with every unset field taken from the environment."""
-        values = {}
-        for field_name, variable in (("url", "LIMESURVEY_URL"), ("username", "LIMESURVEY_USERNAME"),
-                                     ("password", "LIMESURVEY_PASSWORD")):
-            value = getattr(self, field_name) or os.environ.get(variable)
-            if not value:
-                raise LimeSurveyError("connect", None, f"{variable} is not set")
-            values[field_name] = value
-        return self.model_copy(update=values)
+    def settings(self) -> ServerSettings:
+        """These settings, every unset one of url, username and password from the environment."""
+        return ServerSettings.from_environment(**self.model_dump())
 
     @contextmanager
     def open(self) -> Iterator[LimeSurveyConnection]:
-        connection = LimeSurveyConnection(self.credentials())
-        try:
+        with self.settings().open() as connection:
             yield connection
-        finally:
-            connection.close()

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import dagster as dg
 
 from instruments.study import Study, load_study
-
-
-class PseudonymKeyMissing(RuntimeError):
-    pass
+from warehouse.pseudonyms import pseudonym_key
 
 
 class StudyResource(dg.ConfigurableResource):
@@ -28,13 +24,4 @@ class StudyResource(dg.ConfigurableResource):
         return load_study(study_id, Path(self.studies_dir) if self.studies_dir else None)
 
     def pseudonym_key(self, study_id: str) -> bytes:
-        key = os.environ.get("TOEGANG_PSEUDONYM_KEY")
-        if key:
-            return key.encode("utf-8")
-        study = self.load(study_id)
-        if study.demo_pseudonym_key:
-            return study.demo_pseudonym_key.encode("utf-8")
-        raise PseudonymKeyMissing(
-            f"TOEGANG_PSEUDONYM_KEY is not set: study {study.study_id!r} needs it to pseudonymise "
-            "respondents. Keep the same key across waves to link a panel, and keep it out of the warehouse."
-        )
+        return pseudonym_key(self.load(study_id))

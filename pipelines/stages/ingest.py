@@ -15,7 +15,7 @@ import duckdb
 from instruments.drift import structure_drift
 from instruments.limesurvey_export import META_COLUMNS, ExportError, read_columns, read_export, read_sav
 from instruments.model import Instrument
-from instruments.study import Study
+from instruments.study import Study, Survey
 from pipelines.fetch import fetch_responses
 from pipelines.inbox import Inbox, RejectedFile, check_columns
 from pipelines.limesurvey import LimeSurveyConnection
@@ -146,3 +146,47 @@ def structure_differences(con: duckdb.DuckDBPyConnection, study: Study,
 def structure_findings(problems: dict[str, list[str]]) -> list[str]:
     """``structure_differences``' findings, one line each, naming the survey."""
     return [f"survey {survey_id}: {line}" for survey_id, lines in problems.items() for line in lines]
+
+
+def load_if_nothing_new(con: duckdb.DuckDBPyConnection, study: Study, surveys: Sequence[Survey], *,
+                        locations: Locations, pseudonym_key: Callable[[], bytes], log: Callable[[str, str], None],
+                        limesurvey: LimeSurveySource | None = None) -> IngestResult | None:
+    """The load of ``surveys`` when it brings nothing: the study's inbox is empty, each export file and each
+    server survey holds no response that is new or changed (``raw.count_new``), and each server questionnaire is
+    the one last stored, matching the codebook. Then the loads are recorded in ``raw.loads`` as usual (nothing
+    inserted) and their result returned; otherwise None, and nothing is written: a run loads and checks."""
+    if Inbox.of(locations, study.study_id).files():
+        return None
+    batches = []
+    for survey in surveys:
+        instrument = study.instrument(survey.instrument, survey.wave)
+        common = {"study_id": study.study_id, "survey_id": survey.survey_id, "wave": survey.wave,
+                  "instrument": instrument.name, "instrument_version": instrument.version}
+        if survey.source == "file":
+            batch = file_batch(survey.export, common)
+        elif survey.source == "limesurvey" and limesurvey is not None:
+            state = raw.stored_state(con, study.study_id, survey.survey_id)
+            with limesurvey.open() as server:
+                structure = server.structure(survey.survey_id)
+                responses = fetch_responses(server, survey.survey_id, state, page_size=limesurvey.page_size)
+            if structure != raw.latest_structure(con, study.study_id, survey.survey_id):
+                return None
+            batch = raw.Batch(source="limesurvey", origin=server.endpoint, responses=responses, structure=structure,
+                              **common)
+        elif survey.source == "limesurvey":
+            return None
+        else:  # read from the inbox only, which is empty
+            continue
+        if raw.count_new(con, batch)[1]:
+            return None
+        batches.append((survey, instrument, batch))
+    if any(structure_differences(con, study, wave)[1] for wave in {s.wave for s in surveys}):
+        return None  # a questionnaire that still differs: the run's check says how
+    result = IngestResult(study.study_id)
+    for survey, instrument, batch in batches:
+        loaded = raw.append(con, batch, pseudonym_key=pseudonym_key())
+        log("info", f"survey {survey.survey_id} ({instrument.name}): {loaded.received} responses read from "
+                    f"{batch.origin}, nothing new or changed")
+        result.received += loaded.received
+        result.per_survey[str(survey.survey_id)] = 0
+    return result

@@ -240,6 +240,26 @@ def test_exit_codes_of_toegang_ingest(server, tmp_path):
     assert _ingest(env).exit_code == 0
 
 
+def test_an_ingest_that_finds_nothing_new_records_its_load_without_a_run(server, tmp_path):
+    env, raw_file = _cli(tmp_path, server.url)
+    first = _ingest(env)
+    assert first.exit_code == 0 and "raw layer loaded for wave(s) 2018" in first.output
+    again = _ingest(env)
+    assert again.exit_code == 0, again.output
+    assert "nothing new or changed" in again.output and "no run was needed" in again.output
+    with duckdb.connect(str(raw_file), read_only=True) as con:
+        loads = con.execute("SELECT survey_id, responses_inserted FROM loads ORDER BY load_seq").fetchall()
+    assert sorted(loads[:2]) == sorted([(PARENTS, len(server.surveys[PARENTS].responses)),
+                                        (ACTORS, len(server.surveys[ACTORS].responses))])
+    assert sorted(loads[2:]) == [(PARENTS, 0), (ACTORS, 0)]
+    runs = dg.DagsterInstance.from_config(str(tmp_path / "dagster")).get_runs()
+    assert len(runs) == 1  # the first load's run; the second needed none
+    # New responses, and the next ingest is a run again.
+    server.surveys[PARENTS].responses = [dict(r) for r in read_export(load_study(DEMO_STUDY).surveys[0].export).responses]
+    third = _ingest(env)
+    assert third.exit_code == 0 and "raw layer loaded" in third.output, third.output
+
+
 def test_an_unreachable_server_prints_one_line_per_retry_and_exits_3(tmp_path):
     import socket
 
