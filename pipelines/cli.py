@@ -1,5 +1,6 @@
 """The ``toegang`` command."""
 
+import logging
 import os
 import sys
 from pathlib import Path
@@ -48,10 +49,28 @@ def main(
     = False,
 ) -> None:
     """Toegang: surveys on the accessibility of family support, from LimeSurvey to published indicators."""
-    from pipelines.console import print_log_lines
-
     _debug["on"] = debug
-    print_log_lines(debug)
+    _print_log_lines(debug)
+
+
+class _Stderr(logging.StreamHandler):
+    """Writes to the ``sys.stderr`` of the moment (a test's runner swaps it)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stderr
+        super().emit(record)
+
+
+def _print_log_lines(debug: bool) -> None:
+    """Our own log messages (a retry, a session renewed) one line each; urllib3's retry warnings, which repeat
+    them, only with ``debug``."""
+    ours = logging.getLogger("pipelines")
+    if not any(isinstance(h, _Stderr) for h in ours.handlers):
+        handler = _Stderr()
+        handler.setFormatter(logging.Formatter("  %(message)s"))
+        ours.addHandler(handler)
+    ours.setLevel(logging.INFO)
+    logging.getLogger("urllib3").setLevel(logging.DEBUG if debug else logging.ERROR)
 
 
 def _fail(message: str, code: int = REFUSED) -> None:

@@ -43,26 +43,6 @@ def _stage_message(record: logging.LogRecord) -> bool:
     return True
 
 
-class _Stderr(logging.StreamHandler):
-    """Writes to the ``sys.stderr`` of the moment (a test's runner swaps it)."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.stream = sys.stderr
-        super().emit(record)
-
-
-def print_log_lines(debug: bool) -> None:
-    """The command line prints our own log messages (a retry, a session renewed) one line each; urllib3's retry
-    warnings, which repeat them, only with ``debug``."""
-    ours = logging.getLogger("pipelines")
-    if not any(isinstance(h, _Stderr) for h in ours.handlers):
-        handler = _Stderr()
-        handler.setFormatter(logging.Formatter("  %(message)s"))
-        ours.addHandler(handler)
-    ours.setLevel(logging.INFO)
-    logging.getLogger("urllib3").setLevel(logging.DEBUG if debug else logging.ERROR)
-
-
 def run_loggers(debug: bool) -> dict:
     """The loggers of an in-process run, under the name run configuration uses (``console``)."""
     return {"console": dg.colored_console_logger if debug else stage_lines}
