@@ -239,6 +239,39 @@ def _load_if_nothing_new(study_id: str, survey_id: int | None, home: str | None)
 
 
 @app.command()
+def explain(
+    indicator: Annotated[str, typer.Argument(metavar="INDICATOR",
+                                             help="Indicator id: measure.subject[.dimension], as the downloads name it.")],
+    wave: Annotated[str, typer.Option(help="Wave of the cell.")],
+    breakdown: Annotated[str | None, typer.Option(help="Breakdown of the cell (default: the overall row).")] = None,
+    domain: Annotated[str | None, typer.Option(help="The breakdown's category (its answer code).")] = None,
+    study: StudyIdOption = DEMO_STUDY,
+    home: HomeOption = None,
+) -> None:
+    """Where a published number comes from: the cell (or, withheld, its rule), its loads, responses and quality
+    exclusions, the instrument, margins and code versions, the weighting, the formula and the variance method.
+    Reads the warehouse and the study folder only."""
+    # Not _guarded: it imports Dagster, which this read-only command does without to answer in a second or two.
+    from instruments.study import load_study
+    from pipelines.version import code_version
+    from warehouse.connection import LockWaitSettingError, WarehouseLocked
+    from warehouse.explain import ExplainError, explain as explained, render
+    from warehouse.homes import OldHomeLayout
+    from warehouse.paths import InvalidStudyId, Locations
+
+    try:
+        config = load_study(study)
+        locations = Locations.of_study(study, home=home)
+        result = explained(config, locations, indicator, wave, breakdown, domain, code_version=code_version())
+    except (InstrumentError, ExplainError, InvalidStudyId, OldHomeLayout, WarehouseLocked,
+            LockWaitSettingError) as exc:
+        _fail(str(exc))
+    except duckdb.Error as exc:
+        _fail(f"cannot read the warehouse of study {study}: {exc}".splitlines()[0])
+    typer.echo(render(result), nl=False)
+
+
+@app.command()
 def purge(
     reason: Annotated[str, typer.Option(help="Why: the erasure request, withdrawal or retention rule.")],
     operator: Annotated[str, typer.Option(help="Who carries the purge out (recorded in raw.purges).")],
