@@ -234,7 +234,7 @@ def recorded_waves(con: duckdb.DuckDBPyConnection, study_id: str) -> list[str]:
     """Waves with published indicators or a recorded run, in order."""
     history = f"UNION SELECT wave FROM {RUNS} WHERE study_id = $study_id" if has_history(con) else ""
     return [row[0] for row in con.execute(
-        f"SELECT wave FROM {PUBLISHED} WHERE study_id = $study_id {history} ORDER BY wave",
+        f"SELECT DISTINCT wave FROM {PUBLISHED} WHERE study_id = $study_id {history} ORDER BY wave",
         {"study_id": study_id}).fetchall()]
 
 
@@ -324,3 +324,33 @@ def wave_changes(con: duckdb.DuckDBPyConnection, study_id: str, wave: str) -> Wa
     return WaveChanges(study_id, wave, latest, previous, responses=responses, pending=pending,
                        versions=_version_changes(previous, latest),
                        **_cells(con, study_id, wave, previous.run_id, latest.run_id))
+
+
+CHANGE_COLUMNS = ["wave", "first", "new", "edited", "versions", "moved", "suppressed", "released"]
+CELL_COLUMNS = ["wave", *CELL, "unit", "before", "after", "se", "change"]
+
+
+def published_changes(con: duckdb.DuckDBPyConnection, study_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What the method page says changed, per wave with indicators (``CHANGE_COLUMNS``: whether it is its first
+    run, responses new and edited between the runs (<NA> when not recorded), the versions changed ("instrument"
+    or "instrument:<name>", "margins", "code", joined by ","), and counts of cells moved, newly suppressed and
+    released), and those cells (``CELL_COLUMNS``; ``change`` is "moved", "suppressed" or "released", values and SE
+    only for "moved"). Published values only."""
+    waves, cells = [], []
+    for wave in recorded_waves(con, study_id):
+        found = wave_changes(con, study_id, wave)
+        counts = found.responses
+        waves.append({"wave": wave, "first": found.first,
+                      "new": sum(c.new for c in counts) if counts is not None else pd.NA,
+                      "edited": sum(c.edited for c in counts) if counts is not None else pd.NA,
+                      "versions": ",".join(f"{v.what}:{v.name}" if v.name else v.what for v in found.versions),
+                      "moved": len(found.moved), "suppressed": len(found.suppressed),
+                      "released": len(found.released)})
+        for change, frame in (("moved", found.moved), ("suppressed", found.suppressed),
+                              ("released", found.released)):
+            if not frame.empty:
+                cells.append(frame.drop(columns="reason", errors="ignore").assign(wave=wave, change=change))
+    changed = pd.concat(cells, ignore_index=True) if cells else pd.DataFrame()
+    changed = changed.reindex(columns=CELL_COLUMNS)
+    frame = pd.DataFrame(waves, columns=CHANGE_COLUMNS)
+    return frame.astype({"new": "Int64", "edited": "Int64"}), changed

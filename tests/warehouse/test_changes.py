@@ -140,3 +140,11 @@ def test_other_waves_and_studies_are_untouched(con):
     assert changes.wave_changes(con, STUDY, "2021").first
     assert changes.wave_changes(con, "t", WAVE).latest is None
     assert changes.recorded_waves(con, STUDY) == [WAVE] and changes.recorded_waves(con, "t") == []
+
+
+def test_a_warehouse_without_the_history_has_nothing_to_compare(con):
+    _write(con, "r1", [_row("a"), _row("b")])
+    con.execute("DROP TABLE meta.indicator_runs")  # as a version-5 file opened read-only has it
+    assert changes.recorded_waves(con, STUDY) == [WAVE]
+    found = changes.wave_changes(con, STUDY, WAVE)
+    assert found.first and found.latest is None
