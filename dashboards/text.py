@@ -599,18 +599,19 @@ _METHOD = {
         "en": "Each update computes a wave's figures again. Per wave: what changed since the previous update that "
               "changed something.",
     },
-    "changes_first": {"nl": "{wave}: eerste bijwerking, niets om mee te vergelijken.",
-                      "fr": "{wave} : première mise à jour, rien à comparer.",
-                      "en": "{wave}: first update, nothing to compare."},
+    "changes_first": {"nl": "Golf {wave}, eerste bijwerking: niets om mee te vergelijken.",
+                      "fr": "Vague {wave}, première mise à jour : rien à comparer.",
+                      "en": "Wave {wave}, first update: nothing to compare."},
     # {responses}: changes_responses or changes_responses_unknown; {versions}: changes_versions or
     # changes_no_versions.
     "changes_wave": {
-        "nl": "{wave}: {responses}; {versions}; cijfers die meer dan hun standaardfout verschoven: {moved}; cellen nu "
-              "verborgen: {suppressed}, weer getoond: {released}.",
-        "fr": "{wave} : {responses} ; {versions} ; chiffres ayant bougé de plus que leur erreur type : {moved} ; "
-              "cellules désormais masquées : {suppressed}, de nouveau affichées : {released}.",
-        "en": "{wave}: {responses}; {versions}; figures that moved by more than their standard error: {moved}; cells "
-              "now hidden: {suppressed}, shown again: {released}.",
+        "nl": "Golf {wave}, sinds de vorige bijwerking: {responses}; {versions}; cijfers die meer dan hun "
+              "standaardfout verschoven: {moved}; cellen nu verborgen: {suppressed}, weer getoond: {released}.",
+        "fr": "Vague {wave}, depuis la mise à jour précédente : {responses} ; {versions} ; chiffres ayant bougé de "
+              "plus que leur erreur type : {moved} ; cellules désormais masquées : {suppressed}, de nouveau "
+              "affichées : {released}.",
+        "en": "Wave {wave}, since the previous update: {responses}; {versions}; figures that moved by more than "
+              "their standard error: {moved}; cells now hidden: {suppressed}, shown again: {released}.",
     },
     "changes_responses": {"nl": "nieuwe antwoorden: {new}, gecorrigeerd: {edited}",
                           "fr": "réponses nouvelles : {new}, corrigées : {edited}",

@@ -24,16 +24,18 @@ CELLS = pd.DataFrame([
      "before": None, "after": None, "se": None, "change": "suppressed"}])
 
 SAID = {
-    "nl": ["2018: eerste bijwerking, niets om mee te vergelijken.",
-           "2021: nieuwe antwoorden: 3, gecorrigeerd: 1; nieuwe versie: vragenlijst (Ouders) en bevolkingscijfers; "
-           "cijfers die meer dan hun standaardfout verschoven: 1; cellen nu verborgen: 1, weer getoond: 0."],
-    "fr": ["2018 : première mise à jour, rien à comparer.",
-           "2021 : réponses nouvelles : 3, corrigées : 1 ; nouvelle version : questionnaire (Parents) et chiffres de "
-           "population ; chiffres ayant bougé de plus que leur erreur type : 1 ; cellules désormais masquées : 1, de "
-           "nouveau affichées : 0."],
-    "en": ["2018: first update, nothing to compare.",
-           "2021: new responses: 3, corrected: 1; new version: questionnaire (Parents) and population figures; "
-           "figures that moved by more than their standard error: 1; cells now hidden: 1, shown again: 0."],
+    "nl": ["Golf 2018, eerste bijwerking: niets om mee te vergelijken.",
+           "Golf 2021, sinds de vorige bijwerking: nieuwe antwoorden: 3, gecorrigeerd: 1; nieuwe versie: vragenlijst "
+           "(Ouders) en bevolkingscijfers; cijfers die meer dan hun standaardfout verschoven: 1; cellen nu verborgen: "
+           "1, weer getoond: 0."],
+    "fr": ["Vague 2018, première mise à jour : rien à comparer.",
+           "Vague 2021, depuis la mise à jour précédente : réponses nouvelles : 3, corrigées : 1 ; nouvelle "
+           "version : questionnaire (Parents) et chiffres de population ; chiffres ayant bougé de plus que leur "
+           "erreur type : 1 ; cellules désormais masquées : 1, de nouveau affichées : 0."],
+    "en": ["Wave 2018, first update: nothing to compare.",
+           "Wave 2021, since the previous update: new responses: 3, corrected: 1; new version: questionnaire (Parents) "
+           "and population figures; figures that moved by more than their standard error: 1; cells now hidden: 1, "
+           "shown again: 0."],
 }
 
 

@@ -107,10 +107,10 @@ def test_changes_after_a_margins_edit(rerun):
     assert _changes(root).splitlines()[0].startswith("first run of wave 2018: nothing to compare")
     # The method page says the same, in each language.
     page = html.unescape((root / "site" / DEMO_STUDY / "en" / "method.html").read_text(encoding="utf-8"))
-    assert (f"{WAVE}: new responses: 0, corrected: 0; new version: population figures; figures that moved by more "
-            f"than their standard error: {len(moved)}; cells now hidden: {len(hidden)}, shown again: "
-            f"{len(shown)}.") in page
-    assert "2018: first update, nothing to compare." in page
+    assert (f"Wave {WAVE}, since the previous update: new responses: 0, corrected: 0; new version: population "
+            f"figures; figures that moved by more than their standard error: {len(moved)}; cells now hidden: "
+            f"{len(hidden)}, shown again: {len(shown)}.") in page
+    assert "Wave 2018, first update: nothing to compare." in page
     assert re.search(r"The 20 largest of [\d,]+ changes are listed below", page)
 
 
