@@ -244,17 +244,13 @@ def changes(
         with connect(locations, read_only=True) as con:
             waves = history.recorded_waves(con, study)
             if wave is not None and wave not in waves:
-                problem = (f"study {study} has no indicators of wave {wave} in {locations.warehouse} (waves with "
-                           f"indicators: {', '.join(waves) or 'none'})")
-            else:
-                problem = None
-                found = [history.wave_changes(con, study, w) for w in ([wave] if wave else waves)]
+                _fail(f"study {study} has no indicators of wave {wave} in {locations.warehouse} (waves with "
+                      f"indicators: {', '.join(waves) or 'none'})")
+            found = [history.wave_changes(con, study, w) for w in ([wave] if wave else waves)]
     except (WarehouseLocked, LockWaitSettingError, OldHomeLayout) as exc:
         _fail(str(exc))
     except duckdb.Error as exc:
         _fail(f"cannot read the warehouse {locations.warehouse}: {exc}")
-    if problem:
-        _fail(problem)
     if not found:
         typer.echo(f"study {study}: no indicators yet in {locations.warehouse}: nothing to compare")
     for item in found:
