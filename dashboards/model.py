@@ -110,6 +110,13 @@ class MethodFacts:
     quality: pd.DataFrame = field(default_factory=pd.DataFrame)
     versions: pd.DataFrame = field(default_factory=pd.DataFrame)
     designs: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # What changed since each wave's previous run (warehouse/changes.py: published changes only). ``changes``, one
+    # row per wave: wave, first (nothing to compare), new and edited (responses between the runs; <NA> not
+    # recorded), versions ("instrument[:<name>]", "margins", "code", joined by ","), moved, suppressed, released
+    # (cell counts). ``changed_cells``: wave, indicator, breakdown, domain, unit, before, after, se, change
+    # ("moved", "suppressed", "released"; values and SE only for "moved"), largest moves first.
+    changes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    changed_cells: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 @dataclass(frozen=True)

@@ -588,6 +588,56 @@ _METHOD = {
     "provenance_caption": {"nl": "Herkomst van de cijfers", "fr": "Provenance des chiffres", "en": "Provenance of the figures"},
     "instrument": {"nl": "Vragenlijst", "fr": "Questionnaire", "en": "Questionnaire"},
     "version": {"nl": "Versie", "fr": "Version", "en": "Version"},
+    # What changed since each wave's previous update (MethodFacts.changes): published changes only.
+    "changes_heading": {"nl": "Wat veranderde sinds de vorige bijwerking", "fr": "Ce qui a changé depuis la mise à "
+                        "jour précédente", "en": "What changed since the previous update"},
+    "changes_intro": {
+        "nl": "Elke bijwerking berekent de cijfers van een golf opnieuw. Per golf: wat er veranderde sinds de vorige "
+              "bijwerking die iets veranderde.",
+        "fr": "Chaque mise à jour recalcule les chiffres d'une vague. Par vague : ce qui a changé depuis la mise à "
+              "jour précédente qui a changé quelque chose.",
+        "en": "Each update computes a wave's figures again. Per wave: what changed since the previous update that "
+              "changed something.",
+    },
+    "changes_first": {"nl": "Golf {wave}, eerste bijwerking: niets om mee te vergelijken.",
+                      "fr": "Vague {wave}, première mise à jour : rien à comparer.",
+                      "en": "Wave {wave}, first update: nothing to compare."},
+    # {responses}: changes_responses or changes_responses_unknown; {versions}: changes_versions or
+    # changes_no_versions.
+    "changes_wave": {
+        "nl": "Golf {wave}, sinds de vorige bijwerking: {responses}; {versions}; cijfers die meer dan hun "
+              "standaardfout verschoven: {moved}; cellen nu verborgen: {suppressed}, weer getoond: {released}.",
+        "fr": "Vague {wave}, depuis la mise à jour précédente : {responses} ; {versions} ; chiffres ayant bougé de "
+              "plus que leur erreur type : {moved} ; cellules désormais masquées : {suppressed}, de nouveau "
+              "affichées : {released}.",
+        "en": "Wave {wave}, since the previous update: {responses}; {versions}; figures that moved by more than "
+              "their standard error: {moved}; cells now hidden: {suppressed}, shown again: {released}.",
+    },
+    "changes_responses": {"nl": "nieuwe antwoorden: {new}, gecorrigeerd: {edited}",
+                          "fr": "réponses nouvelles : {new}, corrigées : {edited}",
+                          "en": "new responses: {new}, corrected: {edited}"},
+    "changes_responses_unknown": {"nl": "nieuwe antwoorden niet bijgehouden", "fr": "nouvelles réponses non suivies",
+                                  "en": "new responses not recorded"},
+    "changes_versions": {"nl": "nieuwe versie: {what}", "fr": "nouvelle version : {what}", "en": "new version: {what}"},
+    "changes_no_versions": {"nl": "dezelfde vragenlijsten, bevolkingscijfers en software",
+                            "fr": "mêmes questionnaires, chiffres de population et logiciel",
+                            "en": "same questionnaires, population figures and software"},
+    "changed_instrument": {"nl": "vragenlijst ({name})", "fr": "questionnaire ({name})",
+                           "en": "questionnaire ({name})"},
+    "changed_instruments": {"nl": "vragenlijsten", "fr": "questionnaires", "en": "questionnaires"},
+    "changed_margins": {"nl": "bevolkingscijfers", "fr": "chiffres de population", "en": "population figures"},
+    "changed_code": {"nl": "software", "fr": "logiciel", "en": "software"},
+    "changes_caption": {"nl": "Gewijzigde cijfers", "fr": "Chiffres modifiés", "en": "Changed figures"},
+    "changes_listed": {"nl": "De {shown} grootste van {total} wijzigingen staan hieronder.",
+                       "fr": "Les {shown} plus grands des {total} changements figurent ci-dessous.",
+                       "en": "The {shown} largest of {total} changes are listed below."},
+    "changes_figure": {"nl": "Cijfer", "fr": "Chiffre", "en": "Figure"},
+    "changes_group": {"nl": "Groep", "fr": "Groupe", "en": "Group"},
+    "changes_in_group": {"nl": "{breakdown}: {domain}", "fr": "{breakdown} : {domain}", "en": "{breakdown}: {domain}"},
+    "changes_change": {"nl": "Wijziging", "fr": "Changement", "en": "Change"},
+    "changes_se": {"nl": "Standaardfout", "fr": "Erreur type", "en": "Standard error"},
+    "changes_hidden": {"nl": "nu verborgen", "fr": "désormais masquée", "en": "now hidden"},
+    "changes_released": {"nl": "weer getoond", "fr": "de nouveau affichée", "en": "shown again"},
 }
 
 _DOWNLOADS = {

@@ -271,6 +271,101 @@ def explain(
     typer.echo(render(result), nl=False)
 
 
+def _value_text(value: float, unit: str) -> str:
+    """A published value as the CLI prints it: a proportion in percent, a count whole, others to 4 digits."""
+    return f"{100 * value:.2f}%" if unit == "proportion" else f"{value:.0f}" if unit == "count" else f"{value:.4g}"
+
+
+def _se_text(se: float | None, unit: str) -> str:
+    if se is None or se != se:
+        return "no SE: any change"
+    return f"SE {100 * se:.2f} pts" if unit == "proportion" else f"SE {se:.4g}"
+
+
+def _cell_text(row) -> str:
+    where = "all" if row["breakdown"] == "all" else f"{row['breakdown']}={row['domain']}"
+    return f"{row['indicator']}  {where}"
+
+
+def _responses_text(counts) -> str:
+    if not any(c.new or c.edited for c in counts):
+        return "none new or edited"
+    return "; ".join(f"{c.instrument} {c.new} new, {c.edited} edited" for c in counts if c.new or c.edited)
+
+
+def _change_lines(found) -> list[str]:
+    """``warehouse.changes.WaveChanges`` in words: what changed in the wave between its latest two runs."""
+    wave = found.wave
+
+    def stamp(run) -> str:
+        when = f", {run.computed_at:%Y-%m-%d %H:%M}" if run.computed_at else ", published before runs were kept"
+        return f"run {run.run_id}{when}"
+
+    pending = ([f"  loaded since, in no published figure yet: {_responses_text(found.pending)} "
+                f"(toegang run --wave {wave})"] if any(c.new or c.edited for c in found.pending) else [])
+    if found.first:
+        made = f" ({stamp(found.latest)})" if found.latest else " (its figures predate the run history)"
+        return [f"first run of wave {wave}: nothing to compare{made}", *pending]
+    lines = [f"wave {wave}: {stamp(found.latest)}, against the previous {stamp(found.previous)}"]
+    lines.append("  responses: " + ("not recorded by the previous run" if found.responses is None
+                                    else _responses_text(found.responses)))
+    for change in found.versions:
+        name = f"instrument {change.name}" if change.name else "instruments" if change.what == "instrument" \
+            else change.what
+        lines.append(f"  {name}: {change.before or 'none'} -> {change.after or 'none'}")
+    if not found.versions:
+        lines.append("  instrument, margins and code versions: unchanged")
+    lines.append(f"  moved by more than their standard error: {len(found.moved)} of {found.compared} published "
+                 "cells")
+    lines += [f"    {_cell_text(r)}  {_value_text(r['before'], r['unit'])} -> {_value_text(r['after'], r['unit'])}  "
+              f"({_se_text(r['se'], r['unit'])})" for _, r in found.moved.iterrows()]
+    for title, frame in (("newly suppressed", found.suppressed), ("released", found.released)):
+        lines.append(f"  {title} (status only): {len(frame)}")
+        lines += [f"    {_cell_text(r)}  ({r['reason']})" if title == "newly suppressed" else f"    {_cell_text(r)}"
+                  for _, r in frame.iterrows()]
+    if found.added or found.removed:
+        lines.append(f"  cells: {found.added} new, {found.removed} no longer published")
+    return [*lines, *pending]
+
+
+@app.command()
+def changes(
+    wave: Annotated[str | None, typer.Option(help="Only this wave (default: every wave with indicators).")] = None,
+    study: StudyIdOption = DEMO_STUDY,
+    home: HomeOption = None,
+) -> None:
+    """What changed in each wave since its previous run: responses new and edited, instrument, margins and code
+    versions, published values that moved by more than their standard error, and cells newly suppressed or
+    released (their status only)."""
+    from warehouse import changes as history
+    from warehouse.connection import LockWaitSettingError, WarehouseLocked, connect
+    from warehouse.homes import OldHomeLayout
+    from warehouse.paths import InvalidStudyId, Locations
+
+    try:
+        locations = Locations.of_study(study, home=home)
+    except InvalidStudyId as exc:
+        _fail(str(exc))
+    if not locations.warehouse.is_file():
+        _fail(f"no warehouse of study {study} at {locations.warehouse}: run `toegang run --study {study}` first")
+    try:
+        with connect(locations, read_only=True) as con:
+            waves = history.recorded_waves(con, study)
+            if wave is not None and wave not in waves:
+                _fail(f"study {study} has no indicators of wave {wave} in {locations.warehouse} (waves with "
+                      f"indicators: {', '.join(waves) or 'none'})")
+            found = [history.wave_changes(con, study, w) for w in ([wave] if wave else waves)]
+    except (WarehouseLocked, LockWaitSettingError, OldHomeLayout) as exc:
+        _fail(str(exc))
+    except duckdb.Error as exc:
+        _fail(f"cannot read the warehouse {locations.warehouse}: {exc}")
+    if not found:
+        typer.echo(f"study {study}: no indicators yet in {locations.warehouse}: nothing to compare")
+    for item in found:
+        for line in _change_lines(item):
+            typer.echo(line)
+
+
 @app.command()
 def purge(
     reason: Annotated[str, typer.Option(help="Why: the erasure request, withdrawal or retention rule.")],

@@ -15,8 +15,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from warehouse import changes
 from warehouse.connection import registered, transaction
-from warehouse.tables import qualified, read_table, replace_waves
+from warehouse.tables import qualified, read_table, replacing_waves
 
 SCHEMA = "indicators"
 # The contract of an indicator row: analyses.indicator_table produces the statistics, the stage adds the keys
@@ -33,14 +34,20 @@ STUDY_TABLES = ("wave_differences", "panel_changes", "panel_trajectory")
 INTERNAL_TABLES = ("disclosure_basis",)
 
 
-def write_wave(con: duckdb.DuckDBPyConnection, study_id: str, wave: str, tables: dict[str, pd.DataFrame]) -> int:
+def write_wave(con: duckdb.DuckDBPyConnection, study_id: str, wave: str, tables: dict[str, pd.DataFrame],
+               made_from: changes.MadeFrom | None = None) -> int:
     """Replace the wave's rows of every table of ``WAVE_TABLES`` and ``INTERNAL_TABLES`` (all of them, in one
-    transaction); return the number of indicator rows."""
+    transaction); return the number of indicator rows. With ``made_from``, the run is recorded in the same
+    transaction beside the previous one (``warehouse.changes.keep``)."""
     if set(tables) != {*WAVE_TABLES, *INTERNAL_TABLES}:
         raise ValueError(f"a wave's indicator layer is {', '.join([*WAVE_TABLES, *INTERNAL_TABLES])}, "
                          f"got {', '.join(sorted(tables))}")
-    counts = replace_waves(con, {(SCHEMA, name): frame for name, frame in tables.items()}, study_id=study_id,
-                           wave=wave)
+    if made_from is not None:
+        changes.seed(con, study_id, wave)  # rows published before runs were kept: the previous run's
+    with replacing_waves(con, {(SCHEMA, name): frame for name, frame in tables.items()}, study_id=study_id,
+                         wave=wave) as counts:
+        if made_from is not None:
+            changes.keep(con, study_id, wave, made_from)
     return counts[(SCHEMA, "indicators")]
 
 

@@ -95,6 +95,13 @@ def _count_columns(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(f"ALTER TABLE indicators.indicators ADD COLUMN IF NOT EXISTS {column} {kind}")
 
 
+def _run_history(con: duckdb.DuckDBPyConnection) -> None:
+    """Warehouse 6: ``meta.indicator_runs`` and ``meta.indicator_history`` keep each wave's latest and previous
+    indicator runs (warehouse/changes.py). New tables, so the DDL makes them; the version keeps code that would
+    replace indicator rows without them away. A wave published before is recorded from its rows when it is next
+    computed (``warehouse.changes.seed``)."""
+
+
 MIGRATIONS: Mapping[str, Sequence[Migration]] = {
     WAREHOUSE: (Migration(1, "baseline: clean, weighted, indicators and meta tables", _baseline),
                 Migration(2, "indicators.indicators replaces indicators.awareness_by_neighbourhood",
@@ -103,7 +110,9 @@ MIGRATIONS: Mapping[str, Sequence[Migration]] = {
                 Migration(4, "weighting diagnostics record the design the weights were made under",
                           _weighting_design),
                 Migration(5, "indicator rows carry an unweighted proportion's numerator and whether it is shown as a "
-                             "count", _count_columns)),
+                             "count", _count_columns),
+                Migration(6, "meta.indicator_runs and meta.indicator_history keep each wave's latest and previous "
+                             "indicator runs", _run_history)),
     RAW: (Migration(1, "baseline: loads, responses and survey structures", _baseline),
           Migration(2, "columnar raw layer: per-survey answers tables, pseudonyms at load", _columnar_raw)),
 }

@@ -179,6 +179,32 @@ CREATE TABLE IF NOT EXISTS indicators.indicators (
     run_id VARCHAR NOT NULL, instrument_version VARCHAR NOT NULL, margins_version VARCHAR, code_version VARCHAR NOT NULL,
     PRIMARY KEY (study_id, wave, indicator, breakdown, domain)
 );
+-- What changed (warehouse/changes.py): per wave, the run that made its current indicator rows and the one before it
+-- that changed something, with what each was made from; a rerun that changes nothing only restamps the latest.
+CREATE TABLE IF NOT EXISTS meta.indicator_runs (
+    study_id VARCHAR NOT NULL, wave VARCHAR NOT NULL, run_id VARCHAR NOT NULL,
+    computed_at TIMESTAMP,               -- NULL: rows published before Toegang kept runs (their provenance only)
+    instrument_versions JSON,            -- {instrument: [versions of the rows its indicators read]}
+    margins_version VARCHAR,             -- the margins file's hash, as the indicator rows carry it; NULL unweighted
+    code_version VARCHAR,
+    responses INTEGER,                   -- the wave's responses in the raw layer, every instrument
+    load_seq BIGINT, load_id VARCHAR,    -- the latest load among their versions
+    fetched_at TIMESTAMP,                -- the latest fetch among them
+    PRIMARY KEY (study_id, wave, run_id)
+);
+-- The indicator rows those runs published, as indicators.indicators publishes them: a suppressed cell's status and
+-- reason, never its values.
+CREATE TABLE IF NOT EXISTS meta.indicator_history (
+    study_id VARCHAR NOT NULL, wave VARCHAR NOT NULL,
+    indicator VARCHAR NOT NULL, measure VARCHAR NOT NULL, service VARCHAR, theme VARCHAR, dimension VARCHAR,
+    instrument VARCHAR NOT NULL, breakdown VARCHAR NOT NULL, domain VARCHAR NOT NULL,
+    estimate DOUBLE, se DOUBLE, ci_low DOUBLE, ci_high DOUBLE, n INTEGER, n_eff DOUBLE, deff DOUBLE,
+    unit VARCHAR NOT NULL, ci_method VARCHAR NOT NULL, df INTEGER, n_eff_kg DOUBLE,
+    weighted BOOLEAN NOT NULL, low_n_eff BOOLEAN, nchs_flag VARCHAR, suppressed BOOLEAN NOT NULL, reason VARCHAR,
+    numerator INTEGER, as_count BOOLEAN, run_id VARCHAR NOT NULL,
+    instrument_version VARCHAR NOT NULL, margins_version VARCHAR, code_version VARCHAR NOT NULL,
+    PRIMARY KEY (study_id, wave, run_id, indicator, breakdown, domain)
+);
 -- Cronbach's alpha per service and accessibility dimension (the access-index gate), overall and per survey
 -- language as a diagnostic; unweighted complete cases of the index's universe.
 CREATE TABLE IF NOT EXISTS indicators.reliability (

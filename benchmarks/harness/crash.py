@@ -32,7 +32,7 @@ from warehouse.sql import quote_ident
 ROOT = Path(__file__).resolve().parents[2]
 STUDY, BEFORE_WAVES, STEP_WAVES = "demo-brussels", ["2018"], ["2021"]
 VOLATILE = {"load_id", "load_seq", "fetched_at", "loaded_at", "applied_at", "failed_at", "payload", "structure",
-            "run_id", "reviewed_at", "purged_at"}  # run_id: each run stamps its rows
+            "run_id", "reviewed_at", "purged_at", "computed_at"}  # run_id, computed_at: each run stamps its rows
 
 
 def _run(locations: Locations, waves: list[str]) -> float:

@@ -1,6 +1,7 @@
 """Method and data quality: sample sizes, weighting diagnostics, how standard errors follow each wave's sampling
 design and how intervals are computed, the NCHS presentation standards for shares with the study's numbers, the
-suppression rule, data-quality flags and the versions behind the numbers."""
+suppression rule, data-quality flags, the versions behind the numbers and what changed since each wave's previous
+update."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ import html
 
 import pandas as pd
 
-from dashboards.formatting import number, percent, short_number
+from dashboards.formatting import number, percent, short_number, value_text
 from dashboards.marks import FOOTNOTE, REVIEW, SYMBOLS, WITHHOLD
 from dashboards.model import PROVENANCE_COLUMNS, SiteContent
-from dashboards.pages.common import joined, paragraph, plain_table, reasons, respondents
+from dashboards.pages.common import (capitalised, domain_labels, indicator_label, joined, paragraph, plain_table,
+                                     reasons, respondents)
 from dashboards.text import TEXT, t
 
 esc = html.escape
@@ -170,6 +172,68 @@ def _versions(content: SiteContent, lang: str) -> str:
     return "".join(parts) or paragraph(t("no_rows", lang))
 
 
+CHANGED_CELLS = 20  # the method page lists the largest changes only; `toegang changes` lists them all
+
+
+def _versions_text(versions: str, content: SiteContent, lang: str) -> str:
+    """"new version of the population figures and the software" from "margins,code"."""
+    what = []
+    for item in filter(None, versions.split(",")):
+        kind, _, name = item.partition(":")
+        what.append(t("changed_instrument", lang, name=respondents(content, name, lang)) if name
+                    else t("changed_instruments" if kind == "instrument" else "changed_margins" if kind == "margins"
+                           else "changed_code", lang))
+    return t("changes_versions", lang, what=joined(what, lang)) if what else t("changes_no_versions", lang)
+
+
+def _se_text(se: object, unit: str, lang: str) -> str:
+    if pd.isna(se):
+        return "—"
+    return f"{number(100 * float(se), lang, 1)} {t('pp', lang)}" if unit == "proportion" else number(float(se), lang, 2)
+
+
+def _changed_cell(content: SiteContent, row: pd.Series, lang: str) -> list[str]:
+    name, breakdown = str(row["indicator"]), str(row["breakdown"])
+    figure = indicator_label(content, name, lang) if name in content.catalogue else name
+    group = domain_labels(content, breakdown, lang).get(str(row["domain"]), str(row["domain"]))
+    if breakdown != "all":
+        group = t("changes_in_group", lang, breakdown=capitalised(content.text(f"breakdown_{breakdown}", lang)),
+                  domain=group)
+    if row["change"] == "moved":
+        change = f"{value_text(row['before'], row['unit'], lang)} → {value_text(row['after'], row['unit'], lang)}"
+    else:
+        change = t("changes_hidden" if row["change"] == "suppressed" else "changes_released", lang)
+    return [str(row["wave"]), figure, group, change, _se_text(row["se"], str(row["unit"]), lang)]
+
+
+def _changes(content: SiteContent, lang: str) -> str:
+    """Per wave what changed since its previous update, then the largest changes of the published cells."""
+    waves, cells = content.method.changes, content.method.changed_cells
+    if waves.empty:
+        return ""
+    said = []
+    for _, row in waves.sort_values("wave").iterrows():
+        if bool(row["first"]):
+            said.append(t("changes_first", lang, wave=row["wave"]))
+            continue
+        responses = (t("changes_responses_unknown", lang) if pd.isna(row["new"]) else
+                     t("changes_responses", lang, new=number(row["new"], lang), edited=number(row["edited"], lang)))
+        said.append(t("changes_wave", lang, wave=row["wave"], responses=responses,
+                      versions=_versions_text(_given(row["versions"]), content, lang),
+                      moved=number(row["moved"], lang), suppressed=number(row["suppressed"], lang),
+                      released=number(row["released"], lang)))
+    parts = [paragraph(t("changes_intro", lang)), "<ul>" + "".join(f"<li>{esc(s)}</li>" for s in said) + "</ul>"]
+    if not cells.empty:
+        shown = cells.head(CHANGED_CELLS)
+        if len(cells) > len(shown):
+            parts.append(paragraph(t("changes_listed", lang, shown=len(shown), total=number(len(cells), lang))))
+        header = [t("wave", lang), t("changes_figure", lang), t("changes_group", lang), t("changes_change", lang),
+                  t("changes_se", lang)]
+        parts.append(plain_table(t("changes_caption", lang), header,
+                                 [_changed_cell(content, row, lang) for _, row in shown.iterrows()], numeric=False))
+    return _section(t("changes_heading", lang), *parts)
+
+
 def method(content: SiteContent, lang: str) -> str:
     # The site's general text, with the study's own paragraphs (study.yaml method:) where it has them.
     study = {part: _study_text(content, part, lang) for part in ("samples", "weighting", "caveats")}
@@ -186,4 +250,5 @@ def method(content: SiteContent, lang: str) -> str:
                  _reasons(content, lang)),
         _section(t("quality_heading", lang), paragraph(t("quality_intro", lang)), _quality(content, lang)),
         _section(t("versions_heading", lang), _versions(content, lang)),
+        _changes(content, lang),
     ])

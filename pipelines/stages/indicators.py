@@ -22,6 +22,7 @@ from pipelines.stages.weight import (checked_weighting, design_arguments, stored
 from pipelines.version import code_version
 from warehouse import indicators as layer
 from warehouse import weighted
+from warehouse.changes import MadeFrom
 from warehouse.clean import SURVEY_LANGUAGE, read_respondents
 
 BOOLEAN_TYPES = ("Y", "M")  # clean booleans: "Y" is True; "N" (yes/no) or "" (an unticked box) is False
@@ -208,16 +209,20 @@ def indicator_wave(con: duckdb.DuckDBPyConnection, study: Study, wave: str, run_
     is_weighted = any(sample.weight is not None for sample in inputs.samples.values())
     margins_file = next((s.margins for s in study.surveys_in(wave)
                          if s.instrument == weighted_instrument(study) and s.margins), None)
-    table = table.assign(run_id=run_id, instrument_version=",".join(versions),
-                         margins_version=layer.file_version(margins_file) if is_weighted and margins_file else None,
+    margins_version = layer.file_version(margins_file) if is_weighted and margins_file else None
+    table = table.assign(run_id=run_id, instrument_version=",".join(versions), margins_version=margins_version,
                          code_version=code_version())
+    # What the run was made from, kept beside the previous run's (`toegang changes`).
+    made_from = MadeFrom(run_id=run_id, margins_version=margins_version, code_version=code_version(),
+                         instrument_versions={name: sorted(map(str, sample.frame["instrument_version"].unique()))
+                                              for name, sample in inputs.samples.items()})
     compared = [b.name for b in study.breakdowns.values() if b.compare]
     check = next((b.name for b in study.breakdowns.values() if b.sensitivity), None)
     tests, sensitivity = group_comparisons(inputs, table, compare=compared, sensitivity=check)
     rows = layer.write_wave(con, study.study_id, wave, {
         "indicators": table, "reliability": reliability, "comparisons": tests.assign(run_id=run_id),
         "channel_sensitivity": sensitivity.assign(run_id=run_id),
-        "disclosure_basis": tables.basis.assign(run_id=run_id)})
+        "disclosure_basis": tables.basis.assign(run_id=run_id)}, made_from=made_from)
     return {"rows": rows, "indicators": int(table["indicator"].nunique()), "suppressed": int(table["suppressed"].sum()),
             "respondents": {name: len(sample.frame) for name, sample in inputs.samples.items()},
             "weighted": is_weighted}

@@ -18,6 +18,7 @@ from pipelines.stages.indicators import wave_indicators
 from pipelines.stages.weight import weighted_instrument, weighted_survey
 from warehouse import indicators as layer
 from warehouse import weighted
+from warehouse.changes import published_changes
 from warehouse.clean import SURVEY_LANGUAGE
 
 # MethodFacts.designs: one row per weighted wave (dashboards/model.py says what each column holds).
@@ -85,7 +86,7 @@ def variance_designs(con: duckdb.DuckDBPyConnection, study: Study, waves: list[s
 
 def method_facts(con: duckdb.DuckDBPyConnection, study: Study) -> MethodFacts:
     """Aggregates only: counts per wave, the stored weighting diagnostics, quality flags, instrument versions,
-    and how each weighted wave's standard errors are estimated."""
+    how each weighted wave's standard errors are estimated, and what changed since each wave's previous run."""
     study_id = study.study_id
     diagnostics = weighted.read_diagnostics(con, study_id)
     weighting = diagnostics.rename(columns={"weight_sum": "sum_w", "min_weight": "w_min", "max_weight": "w_max"})[
@@ -99,7 +100,9 @@ def method_facts(con: duckdb.DuckDBPyConnection, study: Study) -> MethodFacts:
         """SELECT DISTINCT wave, instrument, instrument_version AS version FROM meta.codebook
            WHERE study_id = ? ORDER BY ALL""", [study_id]).df()
     designs = variance_designs(con, study, [str(w) for w in diagnostics["wave"]])
-    return MethodFacts(samples=samples, weighting=weighting, quality=quality, versions=versions, designs=designs)
+    changes, changed_cells = published_changes(con, study_id)
+    return MethodFacts(samples=samples, weighting=weighting, quality=quality, versions=versions, designs=designs,
+                       changes=changes, changed_cells=changed_cells)
 
 
 def site_content(con: duckdb.DuckDBPyConnection, study: Study) -> SiteContent:

@@ -130,3 +130,20 @@ def test_warehouse_3_adds_the_interval_columns_to_a_version_2_warehouse(location
         assert stored_versions(con)[WAREHOUSE] == len(MIGRATIONS[WAREHOUSE]) >= 3
         rows = con.execute("SELECT indicator, df, n_eff_kg, nchs_flag FROM indicators.indicators").fetchall()
     assert rows == [("x", None, None, None)]  # the old row is kept; a rerun fills its wave
+
+
+def test_warehouse_6_adds_the_run_history_to_a_version_5_warehouse(locations):
+    with connect(locations) as con:  # made as Toegang at warehouse version 5 left it: no run history
+        con.execute("INSERT INTO indicators.indicators (study_id, wave, indicator, measure, instrument, breakdown, "
+                    "domain, unit, ci_method, weighted, suppressed, run_id, instrument_version, code_version) "
+                    "VALUES ('s', '2018', 'x', 'x', 'parent', 'all', 'all', 'proportion', 'beta', true, false, "
+                    "'r', 'v', 'c')")
+        con.execute("DROP TABLE meta.indicator_runs")
+        con.execute("DROP TABLE meta.indicator_history")
+        con.execute("DELETE FROM meta.schema_version WHERE version = 6")
+        assert stored_versions(con)[WAREHOUSE] == 5
+    with connect(locations) as con:
+        assert stored_versions(con)[WAREHOUSE] == len(MIGRATIONS[WAREHOUSE]) >= 6
+        assert con.execute("SELECT count(*) FROM meta.indicator_runs").fetchall() == [(0,)]
+        assert con.execute("SELECT count(*) FROM meta.indicator_history").fetchall() == [(0,)]
+        assert con.execute("SELECT indicator FROM indicators.indicators").fetchall() == [("x",)]
