@@ -32,8 +32,9 @@ $(CHROMIUM):
 demo: $(STAMP)
 	$(VENV)/bin/toegang demo
 
+# Two workers (TEST_WORKERS), each running whole files: a module's fixtures (a pipeline run) are made once.
 test: $(STAMP) $(CHROMIUM)
-	$(VENV)/bin/python -m pytest
+	$(VENV)/bin/python -m pytest -n $${TEST_WORKERS:-2} --dist loadfile
 
 # Reads [tool.dagster] in pyproject.toml: code location "toegang". Stop it with Ctrl-C.
 dev: $(STAMP)
