@@ -106,8 +106,10 @@ def _guarded(action):
     except typer.Exit:
         raise
     except Exception as exc:
-        if _debug["on"]:
-            raise
+        if _debug["on"]:  # the traceback, then the same message and exit code as without --debug
+            import traceback
+
+            traceback.print_exc()
         if _is(exc, "pipelines.limesurvey", "LimeSurveyError"):
             _fail(str(exc), UNREACHABLE if exc.server_side else REFUSED)
         if any(_is(exc, module, name) for module, name in REFUSALS):
@@ -117,7 +119,7 @@ def _guarded(action):
         if _is(exc, "dagster", "DagsterError"):
             _fail(str(exc))
         # A failure nobody foresaw: its kind and message; the traceback on request.
-        _fail(f"{type(exc).__name__}: {exc} (toegang --debug ... prints the traceback)")
+        _fail(f"{type(exc).__name__}: {exc}" + ("" if _debug["on"] else " (toegang --debug ... prints the traceback)"))
 
 
 def _run(study: str, waves: list[str] | None, home: str | None, site: str | None, build: str | None = None,
@@ -251,23 +253,22 @@ def explain(
     """Where a published number comes from: the cell (or, withheld, its rule), its loads, responses and quality
     exclusions, the instrument, margins and code versions, the weighting, the formula and the variance method.
     Reads the warehouse and the study folder only."""
-    # Not _guarded: it imports Dagster, which this read-only command does without to answer in a second or two.
     from instruments.study import load_study
     from pipelines.version import code_version
-    from warehouse.connection import LockWaitSettingError, WarehouseLocked
     from warehouse.explain import ExplainError, explain as explained, render
-    from warehouse.homes import OldHomeLayout
-    from warehouse.paths import InvalidStudyId, Locations
+    from warehouse.paths import Locations
 
-    try:
-        config = load_study(study)
-        locations = Locations.of_study(study, home=home)
-        result = explained(config, locations, indicator, wave, breakdown, domain, code_version=code_version())
-    except (InstrumentError, ExplainError, InvalidStudyId, OldHomeLayout, WarehouseLocked,
-            LockWaitSettingError) as exc:
-        _fail(str(exc))
-    except duckdb.Error as exc:
-        _fail(f"cannot read the warehouse of study {study}: {exc}".splitlines()[0])
+    def explanation():
+        try:
+            config = load_study(study)
+            locations = Locations.of_study(study, home=home)
+            return explained(config, locations, indicator, wave, breakdown, domain, code_version=code_version())
+        except ExplainError as exc:
+            _fail(str(exc))
+        except duckdb.Error as exc:
+            _fail(f"cannot read the warehouse of study {study}: {exc}".splitlines()[0])
+
+    result = _guarded(explanation)  # any other failure: one line, the traceback with --debug
     typer.echo(render(result), nl=False)
 
 

@@ -198,7 +198,9 @@ class LimeSurveyConnection:
         password = self._resource.password
         if password:
             text = text.replace(password, "***")
-        return text.replace(self._resource.url, self.endpoint)
+        text = text.replace(self._resource.url, self.endpoint)
+        # Any user:password@ left, e.g. in a URL requests rebuilt (host lower-cased): never in a message.
+        return re.sub(r"//[^/@\s]+@", "//", text)
 
     def call(self, name: str, survey_id: int | None, fn: Callable[[citric.Client], T]) -> T:
         """Run ``fn(client)``; renew an expired session key once; translate every failure."""

@@ -90,7 +90,21 @@ def indicator_assets(graph: StudyGraph) -> list:
         with warehouse.connect(study_id) as con:
             return dg.MaterializeResult(metadata=differences(con, study.load(study_id)))
 
-    made = [indicators, no_small_indicator_cells, no_hidden_cell_can_be_worked_out, wave_differences]
+    @dg.asset_check(asset=wave_differences, blocking=True,
+                    description="Every wave passes the blocking checks of its own run, read over all waves: the "
+                                "site and the exports, downstream, publish every wave.")
+    def every_wave_publishable(study: StudyResource, warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        from pipelines.stages.publish import publication_blockers
+
+        with warehouse.connect(study_id) as con:
+            found = publication_blockers(con, study.load(study_id))
+        return dg.AssetCheckResult(
+            passed=not found, severity=dg.AssetCheckSeverity.ERROR, description="\n".join(found) or None,
+            metadata={"next": f"run the waves named again (toegang run --study {study_id} --wave W) and do what "
+                              "their checks say" if found else None})
+
+    made = [indicators, no_small_indicator_cells, no_hidden_cell_can_be_worked_out, wave_differences,
+            every_wave_publishable]
     if not graph.panels:
         return made
 

@@ -12,8 +12,8 @@ def publish_assets(graph: StudyGraph) -> list:
     study_id = graph.study_id
 
     @dg.asset(key=graph.key("dashboard_site"),
-              deps=[graph.key("indicators"), graph.key("codebook"), graph.key("raking_weights"),
-                    graph.key("quality_report"), *([graph.key("panel_changes")] if graph.panels else [])],
+              deps=[graph.key("indicators"), graph.key("wave_differences"), graph.key("codebook"),
+                    graph.key("raking_weights"), graph.key("quality_report"), *([graph.key("panel_changes")] if graph.panels else [])],
               group_name=graph.group("publish"), kinds={"plotly", "html"}, pool=graph.pool)
     def dashboard_site(study: StudyResource, warehouse: WarehouseResource) -> dg.MaterializeResult:
         """The folder ``site/<study>/`` (``TOEGANG_SITE/<study>/``): per language (nl, fr, en) an overview of the

@@ -37,7 +37,9 @@ def weight_assets(graph: StudyGraph) -> list:
             worst = margin_errors_by_wave(con, config, final=False, wave=wave)
             stale = stale_diagnostics(con, config, wave=wave)
             failed = {k: v for k, v in worst.items() if v > MARGIN_TOLERANCE}
-            findings = [*stale.values(), *(margin_misses(con, config, wave) if failed else [])]
+            misses = margin_misses(con, config, wave) if failed and wave else []
+            findings = [*stale.values(), *(misses or [f"{k}: the raked weights miss the margin by {v:.2e} (relative)"
+                                                     for k, v in failed.items()])]
         return dg.AssetCheckResult(
             passed=not findings, severity=dg.AssetCheckSeverity.ERROR,
             description="\n".join(findings) or None,

@@ -154,7 +154,9 @@ def load_if_nothing_new(con: duckdb.DuckDBPyConnection, study: Study, surveys: S
     """The load of ``surveys`` when it brings nothing: the study's inbox is empty, each export file and each
     server survey holds no response that is new or changed (``raw.count_new``), and each server questionnaire is
     the one last stored, matching the codebook. Then the loads are recorded in ``raw.loads`` as usual (nothing
-    inserted) and their result returned; otherwise None, and nothing is written: a run loads and checks."""
+    inserted) and their result returned; otherwise None, and no row is written (the connection may have created
+    or migrated the warehouse): a run loads and checks. A survey never loaded is left to the run at once, and a
+    changed questionnaire before its responses are fetched, so those are not fetched twice."""
     if Inbox.of(locations, study.study_id).files():
         return None
     batches = []
@@ -166,11 +168,14 @@ def load_if_nothing_new(con: duckdb.DuckDBPyConnection, study: Study, surveys: S
             batch = file_batch(survey.export, common)
         elif survey.source == "limesurvey" and limesurvey is not None:
             state = raw.stored_state(con, study.study_id, survey.survey_id)
+            stored = raw.latest_structure(con, study.study_id, survey.survey_id)
+            if stored is None or not state.response_ids:
+                return None  # a first load: everything is new (the run fetches it once, not twice)
             with limesurvey.open() as server:
                 structure = server.structure(survey.survey_id)
+                if structure != stored:  # a changed questionnaire: the run's check says how
+                    return None
                 responses = fetch_responses(server, survey.survey_id, state, page_size=limesurvey.page_size)
-            if structure != raw.latest_structure(con, study.study_id, survey.survey_id):
-                return None
             batch = raw.Batch(source="limesurvey", origin=server.endpoint, responses=responses, structure=structure,
                               **common)
         elif survey.source == "limesurvey":

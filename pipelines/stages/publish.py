@@ -162,3 +162,33 @@ def publish_site(site: Path, content: SiteContent) -> dict:
     pages = write_site(site, content)
     size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
     return {"pages": len(pages), "bytes": size}
+
+
+def publication_blockers(con: duckdb.DuckDBPyConnection, study: Study) -> list[str]:
+    """What stops every wave of the study from being published, in words: the blocking checks of each wave's own
+    run, read over all waves. A wave's run judges its wave only, so a wave refused by its run would otherwise
+    reach the site and the exports through the next run of another wave."""
+    from pipelines.stages.indicators import disclosed_cells, small_cells, unaudited_waves
+    from pipelines.stages.weight import MARGIN_TOLERANCE, invalid_weights, margin_errors_by_wave, stale_diagnostics
+
+    found = []
+    small = small_cells(con, study)
+    if small:
+        found.append(f"{len(small)} published cells rest on fewer than {study.publication.min_cell} respondents: "
+                     + "; ".join(small[:5]))
+    disclosed = disclosed_cells(con, study)
+    if len(disclosed):  # where only, never the bounds
+        found.append(f"{len(disclosed)} hidden cells can be worked out, in waves "
+                     f"{', '.join(sorted(map(str, set(disclosed['wave']))))}")
+    unaudited = unaudited_waves(con, study)
+    if unaudited:
+        found.append(f"waves {', '.join(unaudited)} were computed before Toegang kept what the disclosure audit "
+                     "reads")
+    found += list(stale_diagnostics(con, study).values())
+    missed = {k: v for k, v in margin_errors_by_wave(con, study, final=False).items() if v > MARGIN_TOLERANCE}
+    if missed:
+        found.append("raked weights miss their margins: " + ", ".join(f"{k} by {v:.2e}" for k, v in missed.items()))
+    invalid = invalid_weights(con, study)
+    if invalid:
+        found.append(f"{len(invalid)} stored weights are not positive and finite")
+    return found

@@ -39,13 +39,14 @@ def test_definitions_hold_the_assets_in_order():
         return {p.path[-1] for p in graph.get(_key(name)).parent_keys}
 
     assert upstream("clean_parent_responses") == {"raw_responses", "codebook"}
-    assert upstream("dashboard_site") == {"indicators", "codebook", "raking_weights", "quality_report"}
+    assert upstream("dashboard_site") == {"indicators", "wave_differences", "codebook", "raking_weights",
+                                         "quality_report"}
     partitions = graph.get(_key("raw_responses")).partitions_def
     assert partitions.get_partition_keys() == ["2018", "2021"]
     assert {c.name for c in graph.asset_check_keys} == {
         "survey_structure_matches_codebook", "weights_meet_margins",
         "weights_positive_and_finite", "effective_sample_size", "trimmed_weights_near_margins",
-        "no_small_indicator_cells", "no_hidden_cell_can_be_worked_out"}
+        "no_small_indicator_cells", "no_hidden_cell_can_be_worked_out", "every_wave_publishable"}
     assert upstream("indicators") == {"clean_parent_responses", "clean_field_actor_responses", "raking_weights"}
     # Which instrument is weighted is the study's choice (study.yaml): the weights wait for every clean asset.
     assert upstream("raking_weights") == {"clean_parent_responses", "clean_field_actor_responses", "quality_flags"}

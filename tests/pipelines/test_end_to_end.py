@@ -462,8 +462,8 @@ def test_diagnostics_that_no_longer_describe_the_weights_are_named(demo_run, tmp
 
 
 def test_checks_judge_the_wave_of_their_run(demo_root, tmp_path):
-    """A stale old wave does not block a run of another: each check on a partitioned asset reads its run's wave.
-    And the margins check says, per category, the population and weighted totals it found."""
+    """A stale old wave does not block a run of another: each check on a partitioned asset reads its run's wave;
+    publishing, which reads every wave, is refused until that wave is run again. And the margins check says, per category, the population and weighted totals it found."""
     from pipelines.resources.limesurvey import LimeSurveyResource
     from pipelines.resources.study import StudyResource
     from pipelines.resources.warehouse import WarehouseResource
@@ -483,6 +483,15 @@ def test_checks_judge_the_wave_of_their_run(demo_root, tmp_path):
     assert result.success
     evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()}
     assert evaluations["weights_meet_margins"].passed and evaluations["no_small_indicator_cells"].passed
+    # But publishing reads every wave: the stale 2021 stops the site and the exports, naming the wave.
+    site_before = sorted(p.name for p in (root / "site").rglob("*"))
+    published = dg.materialize(selections(DEMO_STUDY).study, resources=resources,
+                               instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+    gate = {e.check_name: e for e in published.get_asset_check_evaluations()}["every_wave_publishable"]
+    assert not published.success and not gate.passed and "wave 2021" in gate.description
+    assert not [e for e in published.get_asset_materialization_events()
+                if e.asset_key.path[-1] in ("dashboard_site", "exports")]
+    assert sorted(p.name for p in (root / "site").rglob("*")) == site_before
     with connect(locations) as con:
         assert list(stale_diagnostics(con, study)) == ["2021"] and stale_diagnostics(con, study, "2018") == {}
         assert margin_misses(con, study, "2018") == []

@@ -231,8 +231,8 @@ def test_exit_codes_of_toegang_ingest(server, tmp_path):
     assert "Invalid user name or password" in refused.output and "Traceback" not in refused.output
     assert not raw_file.exists() or not duckdb.connect(str(raw_file), read_only=True).execute(
         "SELECT count(*) FROM responses").fetchall()[0][0]
-    debug = _ingest(env, "--debug")  # the traceback, on request
-    assert debug.exit_code == 1 and isinstance(debug.exception, LimeSurveyError)
+    debug = _ingest(env, "--debug")  # the traceback on request, and the same exit code
+    assert debug.exit_code == 3 and "Traceback" in debug.output and "Invalid user name or password" in debug.output
     assert _ingest({**env, "TOEGANG_STUDIES": str(tmp_path / "nowhere")}).exit_code == 1
     usage = _ingest(env, "--no-such-option")
     assert usage.exit_code == 2
@@ -277,3 +277,15 @@ def test_an_unreachable_server_prints_one_line_per_retry_and_exits_3(tmp_path):
                          "did not answer ([Errno 111] Connection refused) after 3 retries: is LIMESURVEY_URL right "
                          "and the server up?")
     assert len(lines) == 4 and "Traceback" not in result.output
+
+
+def test_no_message_carries_the_userinfo_of_a_url():
+    """requests rebuilds a URL (the host lower-cased), so replacing LIMESURVEY_URL's own text is not enough."""
+    from pipelines.limesurvey import LimeSurveyConnection, ServerSettings
+
+    connection = object.__new__(LimeSurveyConnection)
+    connection._resource = ServerSettings(url="https://bob:s3cret@LimeSurvey.Example.org/rc", username="bob",
+                                          password="s3cret")
+    connection.endpoint = "https://limesurvey.example.org/rc"
+    text = connection._describe(RuntimeError("401 for url: https://bob:s3cret@limesurvey.example.org/rc?x=1"))
+    assert "s3cret" not in text and "bob:" not in text and "https://limesurvey.example.org/rc" in text
