@@ -339,27 +339,25 @@ def changes(
     versions, published values that moved by more than their standard error, and cells newly suppressed or
     released (their status only)."""
     from warehouse import changes as history
-    from warehouse.connection import LockWaitSettingError, WarehouseLocked, connect
-    from warehouse.homes import OldHomeLayout
-    from warehouse.paths import InvalidStudyId, Locations
+    from warehouse.connection import connect
+    from warehouse.paths import Locations
 
-    try:
-        locations = Locations.of_study(study, home=home)
-    except InvalidStudyId as exc:
-        _fail(str(exc))
+    locations = _guarded(lambda: Locations.of_study(study, home=home))
     if not locations.warehouse.is_file():
         _fail(f"no warehouse of study {study} at {locations.warehouse}: run `toegang run --study {study}` first")
-    try:
-        with connect(locations, read_only=True) as con:
-            waves = history.recorded_waves(con, study)
-            if wave is not None and wave not in waves:
-                _fail(f"study {study} has no indicators of wave {wave} in {locations.warehouse} (waves with "
-                      f"indicators: {', '.join(waves) or 'none'})")
-            found = [history.wave_changes(con, study, w) for w in ([wave] if wave else waves)]
-    except (WarehouseLocked, LockWaitSettingError, OldHomeLayout) as exc:
-        _fail(str(exc))
-    except duckdb.Error as exc:
-        _fail(f"cannot read the warehouse {locations.warehouse}: {exc}")
+
+    def compare():
+        try:
+            with connect(locations, read_only=True) as con:
+                waves = history.recorded_waves(con, study)
+                if wave is not None and wave not in waves:
+                    _fail(f"study {study} has no indicators of wave {wave} in {locations.warehouse} (waves with "
+                          f"indicators: {', '.join(waves) or 'none'})")
+                return [history.wave_changes(con, study, w) for w in ([wave] if wave else waves)]
+        except duckdb.Error as exc:
+            _fail(f"cannot read the warehouse {locations.warehouse}: {exc}")
+
+    found = _guarded(compare)  # a lock held too long, an old home layout: their own message
     if not found:
         typer.echo(f"study {study}: no indicators yet in {locations.warehouse}: nothing to compare")
     for item in found:
@@ -384,8 +382,9 @@ def purge(
 ) -> None:
     """Erase data from the raw layer and the warehouse: the only removal there is. Logged in raw.purges;
     both database files are rewritten afterwards so the erased values leave the disk."""
-    from pipelines.resources.study import StudyResource
+    from instruments.study import load_study
     from warehouse import purge as purging
+    from warehouse.pseudonyms import pseudonym_key
     from warehouse.connection import connect
     from warehouse.paths import Locations
 
@@ -412,7 +411,7 @@ def purge(
                 return purging.blank_contact_data(con, study, wave, reason=reason, operator=operator)
             if non_consenting:
                 return purging.erase_non_consenting(con, study, wave, reason=reason, operator=operator)
-            key = StudyResource().pseudonym_key(study) if tokens else b"unused"
+            key = pseudonym_key(load_study(study)) if tokens else b"unused"
             return purging.erase_respondents(con, study, key=key, reason=reason, operator=operator,
                                              respondent_ids=respondent or [], tokens=tokens, responses=pairs)
 
@@ -437,13 +436,13 @@ def free_text_export(
 ) -> None:
     """Write the answers not yet reviewed to a worksheet: fill in status (quotable / not_quotable) and the
     redacted text, then import it."""
-    from pipelines.resources.study import StudyResource
+    from instruments.study import load_study
     from warehouse import free_text
     from warehouse.connection import connect
     from warehouse.paths import Locations
 
     def worksheet():
-        config = StudyResource().load(study)
+        config = load_study(study)
         name = instrument or config.instrument_names[0]
         definition = config.instrument(name, wave)
         columns = [c.name for c in definition.columns() if c.free_text]

@@ -64,6 +64,13 @@ def file_batch(path: Path, common: dict, instrument: Instrument | None = None) -
                      **common)
 
 
+def _batch_fields(study: Study, survey: Survey) -> tuple[Instrument, dict]:
+    """The survey's instrument as fielded in its wave, and what every batch of the survey carries."""
+    instrument = study.instrument(survey.instrument, survey.wave)
+    return instrument, {"study_id": study.study_id, "survey_id": survey.survey_id, "wave": survey.wave,
+                        "instrument": instrument.name, "instrument_version": instrument.version}
+
+
 def load_wave(con: duckdb.DuckDBPyConnection, study: Study, wave: str, *, locations: Locations,
               pseudonym_key: Callable[[], bytes], log: Callable[[str, str], None],
               limesurvey: LimeSurveySource | None = None, survey_ids: Sequence[int] = (),
@@ -83,9 +90,7 @@ def load_wave(con: duckdb.DuckDBPyConnection, study: Study, wave: str, *, locati
     for survey in study.surveys_in(wave):
         if survey_ids and survey.survey_id not in survey_ids:
             continue
-        instrument = study.instrument(survey.instrument, wave)
-        common = {"study_id": study.study_id, "survey_id": survey.survey_id, "wave": wave,
-                  "instrument": instrument.name, "instrument_version": instrument.version}
+        instrument, common = _batch_fields(study, survey)
         loads: list[tuple[raw.Batch, Path | None]] = []
         if survey.source == "file":
             loads.append((file_batch(survey.export, common), None))
@@ -161,9 +166,7 @@ def load_if_nothing_new(con: duckdb.DuckDBPyConnection, study: Study, surveys: S
         return None
     batches = []
     for survey in surveys:
-        instrument = study.instrument(survey.instrument, survey.wave)
-        common = {"study_id": study.study_id, "survey_id": survey.survey_id, "wave": survey.wave,
-                  "instrument": instrument.name, "instrument_version": instrument.version}
+        instrument, common = _batch_fields(study, survey)
         if survey.source == "file":
             batch = file_batch(survey.export, common)
         elif survey.source == "limesurvey" and limesurvey is not None:

@@ -139,11 +139,15 @@ def weighting_base(respondents: pd.DataFrame, flags: pd.DataFrame, variables: li
 def margin_errors(frame: pd.DataFrame, population: PopulationMargins, column: str) -> dict[str, float]:
     """Per margin variable, the largest |weighted total - population total| / population total over its
     categories, for the weights in ``column``."""
-    errors = {}
-    for variable, categories in population.margins.items():
-        sums = frame.groupby(variable, observed=True)[column].sum()
-        errors[variable] = float(max(abs(sums.get(c, 0.0) - t) / t for c, t in categories.items()))
-    return errors
+    return {variable: float(max(abs(got - total) / total for _, total, got in category_totals(frame, variable,
+                                                                                              categories, column)))
+            for variable, categories in population.margins.items()}
+
+
+def category_totals(frame: pd.DataFrame, variable: str, categories: dict, column: str) -> list[tuple]:
+    """(category, population total, weighted total of ``column``) for each category of a margin."""
+    sums = frame.groupby(variable, observed=True)[column].sum()
+    return [(category, total, float(sums.get(category, 0.0))) for category, total in categories.items()]
 
 
 def weight_wave(con: duckdb.DuckDBPyConnection, study: Study, wave: str) -> dict:
@@ -251,9 +255,7 @@ def margin_misses(con: duckdb.DuckDBPyConnection, study: Study, wave: str) -> li
         if variable not in weights.columns:
             lines.append(f"wave {wave}, margin {variable}: the clean table has no column {variable}")
             continue
-        sums = weights.groupby(weights[variable].astype(str), observed=True)["raked_weight"].sum()
-        for category, total in categories.items():
-            got = float(sums.get(str(category), 0.0))
+        for category, total, got in category_totals(weights, variable, categories, "raked_weight"):
             if abs(got - total) / total > MARGIN_TOLERANCE:
                 lines.append(f"wave {wave}, margin {variable} = {category}: population {total:,.1f}, weighted "
                              f"{got:,.1f} (off by {abs(got - total) / total:.2%})")
