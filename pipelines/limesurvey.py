@@ -14,7 +14,7 @@ import binascii
 import logging
 import os
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
@@ -34,6 +34,12 @@ T = TypeVar("T")
 # Statuses that mean "nothing to export" rather than a failure (recorded in fixtures 33 and 34).
 NO_RESPONSES = "No Data, could not get max id."
 EXPIRED_KEY = "Invalid session key"
+NO_PARTICIPANTS = "No survey participants found."  # list_participants of an empty table (fixture 36)
+NO_CANDIDATES = "Error: No candidate tokens"  # invite or remind with nobody to send to (fixtures 121, 130)
+# What list_participants is asked for besides tid, token and participant_info (fixture 118).
+PARTICIPANT_STATUS = ("sent", "remindersent", "remindercount", "completed", "usesleft", "emailstatus", "language")
+PARTICIPANT_PAGE = 1000  # participants per list_participants call
+_LEFT_TO_SEND = re.compile(r"(\d+) left to send")  # the status of a send that ran (fixtures 119, 137)
 
 
 # What a reply of the wrong shape raises inside citric or our code (data["id"] on a list, .get on a str).
@@ -285,3 +291,104 @@ class LimeSurveyConnection:
                                           f"question {qid}: expected an object, got {type(reply).__name__}")
                 properties[str(qid)] = reply
         return {"groups": groups, "questions": questions, "properties": properties}
+
+    # -- participants ----------------------------------------------------------------------------------
+    def participants(self, survey_id: int, attributes: Sequence[str] = PARTICIPANT_STATUS) -> list[dict[str, Any]]:
+        """Every participant of the survey with ``attributes``, in tid order (``list_participants`` pages by a
+        lower bound on tid, not an offset). Empty when the survey has none. Rows hold names and e-mail addresses
+        (``participant_info``): callers aggregate them and keep none."""
+        rows: list[dict[str, Any]] = []
+        start = 0
+        while True:
+            try:
+                page = self.call("list_participants", survey_id, lambda c, s=start: c.session.list_participants(
+                    survey_id, s, PARTICIPANT_PAGE, False, list(attributes)))
+            except LimeSurveyError as exc:
+                if exc.reason == NO_PARTICIPANTS:
+                    return rows
+                raise
+            if not isinstance(page, list) or not all(isinstance(r, dict) and isinstance(r.get("tid"), int)
+                                                     for r in page):
+                raise LimeSurveyError("list_participants", survey_id, "expected a list of participants with a "
+                                      f"numeric tid, got {type(page).__name__}")
+            rows.extend(page)
+            if len(page) < PARTICIPANT_PAGE:
+                return rows
+            start = max(r["tid"] for r in page) + 1
+
+    def add_participants(self, survey_id: int, rows: Sequence[Mapping[str, str]], *, own_tokens: bool) -> list[dict]:
+        """Add participants; with ``own_tokens`` each keeps the token it brings (LimeSurvey ignores a given token
+        when it creates them: fixtures 116-117). Never retried by us: a second call would add them twice."""
+        added = self.call("add_participants", survey_id, lambda c: c.session.add_participants(
+            survey_id, [dict(r) for r in rows], not own_tokens))
+        if not isinstance(added, list) or len(added) != len(rows):
+            raise LimeSurveyError("add_participants", survey_id, f"expected {len(rows)} participants back, got "
+                                  f"{len(added) if isinstance(added, list) else type(added).__name__}")
+        refused = [str(row.get("errors"))[:120] for row in added if isinstance(row, dict) and row.get("errors")]
+        if refused:
+            raise LimeSurveyError("add_participants", survey_id, f"{len(refused)} participants refused: {refused[0]}")
+        return added
+
+    def send(self, kind: str, survey_id: int, tids: Sequence[int] | None = None, *, min_days: int | None = None,
+             max_reminders: int | None = None) -> Sending:
+        """One ``invite_participants`` (``kind`` "invite") or ``remind_participants`` ("remind") call. LimeSurvey
+        sends at most its ``maxemails`` per call; ``Sending.left`` says how many are still pending."""
+        if kind == "invite":
+            name = "invite_participants"
+            params: list = [survey_id, list(tids) if tids else None, True]
+        elif kind == "remind":
+            name = "remind_participants"
+            params = [survey_id, min_days, max_reminders, list(tids) if tids else False]
+        else:
+            raise ValueError(f"kind must be invite or remind, not {kind!r}")
+        def rpc(c: citric.Client) -> object:
+            # citric treats any "status" as an error, but a send's result carries "N left to send" beside the
+            # per-tid results: read the envelope ourselves and raise only for other statuses.
+            envelope = c.session.call(name, *params)
+            if envelope.get("error") is not None:
+                raise LimeSurveyApiError(envelope["error"])
+            result = envelope.get("result")
+            status = result.get("status") if isinstance(result, dict) else None
+            if isinstance(status, str) and not _LEFT_TO_SEND.fullmatch(status):
+                raise LimeSurveyStatusError(status)
+            return result
+
+        try:
+            reply = self.call(name, survey_id, rpc)
+        except LimeSurveyError as exc:
+            if exc.reason == NO_CANDIDATES:
+                return Sending(kind, {}, {}, 0)
+            raise
+        return Sending.of_reply(kind, survey_id, reply)
+
+
+@dataclass(frozen=True)
+class Sending:
+    """What one invite or remind call did, without names or addresses: the tids sent, those that failed with
+    LimeSurvey's reason, and how many are still pending."""
+
+    kind: str
+    sent: dict[int, str | None]  # tid -> warning (None when none)
+    failed: dict[int, str]  # tid -> error ("Could not instantiate mail function.")
+    left: int
+
+    @classmethod
+    def of_reply(cls, kind: str, survey_id: int, reply: object) -> Sending:
+        # {"1": {"name":..,"email":..,"status":"OK"|"fail","warning":..,"error":..}, .., "status": "6 left to send"}
+        call = f"{kind}_participants"
+        status = reply.get("status") if isinstance(reply, dict) else None
+        left = _LEFT_TO_SEND.fullmatch(status or "")
+        if left is None:
+            raise LimeSurveyError(call, survey_id, f"unexpected reply: no 'N left to send' status "
+                                  f"({type(reply).__name__})")
+        sent, failed = {}, {}
+        for key, result in reply.items():
+            if key == "status":
+                continue
+            if not key.isdigit() or not isinstance(result, dict):
+                raise LimeSurveyError(call, survey_id, f"unexpected reply: entry {key[:20]!r} is not a tid's result")
+            if result.get("status") == "OK":
+                sent[int(key)] = str(result["warning"])[:200] if result.get("warning") else None
+            else:
+                failed[int(key)] = str(result.get("error") or "failed")[:200]
+        return cls(kind, sent, failed, int(left.group(1)))

@@ -5,6 +5,14 @@ It answers with the shapes recorded from LimeSurvey 6.4.2 in shared/fixtures/lim
 envelope with a space after each comma, an HTML page with HTTP 500 for an unknown method. Surveys are
 built from our own instruments and responses, as LimeSurvey would hold them after importing our .lss.
 Faults can be switched on: expired session keys, 503s, and a connection dropped in the middle of an export.
+
+Participants (add_participants, list_participants, invite_participants, remind_participants and the token counts
+of get_summary) follow the recorded files 112-163 and, where they show no case (a send that succeeds: every
+recorded send failed for want of a mail server), LimeSurvey 6.4.2's source: ``remotecontrol_handle.php``
+(``invite_participants``, ``remind_participants``), ``TokenDynamic::findUninvited`` (who is a candidate) and
+``token_helper.php`` ``emailTokens`` (what a sent mail stamps). Those cases are marked "not recorded" below.
+The clock (``now``) is the server's own, so a test can let days pass; ``respond`` stands in for a participant
+filling in the survey (the runtime stamps ``completed`` for a survey that is not anonymised).
 """
 
 from __future__ import annotations
@@ -14,11 +22,17 @@ import json
 import secrets
 import threading
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from instruments.limesurvey_export import META_COLUMNS, csv_bytes, json_bytes
 from instruments.model import Instrument
 
+STAMP = "%Y-%m-%d %H:%M"  # sent, remindersent and completed: a date without seconds, or "N" (fixture 145)
+# A new participant's row before its own fields, as add_participants returns it (fixture 116).
+NEW_PARTICIPANT = {"sent": "N", "remindersent": "N", "remindercount": 0, "completed": "N", "usesleft": 1,
+                   "emailstatus": "OK"}
+PARTICIPANT_TAIL = {"participant_id": None, "blacklisted": None, "validfrom": None, "validuntil": None, "mpid": None}
 HTML_ERROR = "<!DOCTYPE html>\n<html lang=\"en\"><head><title>Error</title></head><body>500</body></html>"
 
 
@@ -28,6 +42,8 @@ class Survey:
     responses: list[dict[str, str]] = field(default_factory=list)
     active: bool = True
     participants: list[dict] = field(default_factory=list)
+    participant_table: bool = False  # activate_tokens made one
+    attributes: tuple[str, ...] = ()  # its attribute_N columns
 
     def columns(self) -> list[str]:
         return [*META_COLUMNS, *(c.name for c in self.instrument.columns())]
@@ -42,6 +58,9 @@ class LimeSurveyTestServer:
         self.fail_next = 0  # answer this many requests with HTTP 503
         self.drop_export_call: int | None = None  # drop the connection during the n-th export (1-based)
         self.exports = 0
+        self.now = datetime(2026, 3, 2, 9, 0)  # the server's clock: a test moves it
+        self.mail_fails = False  # every send fails as with no mail server (fixture 119)
+        self.max_emails = 50  # LimeSurvey's maxemails: mails per invite or remind call
         self._lock = threading.Lock()
         server = self
 
@@ -169,21 +188,197 @@ class LimeSurveyTestServer:
         return {"status": "OK", "pluginFeedback": None}
 
     def rpc_activate_tokens(self, key, survey_id, attributes=None, *_):
-        return {"status": "OK"} if int(survey_id) in self.surveys else {"status": "Error: Invalid survey ID"}
+        survey = self.surveys.get(int(survey_id))
+        if survey is None:
+            return {"status": "Error: Invalid survey ID"}
+        survey.participant_table = True
+        survey.attributes = tuple(f"attribute_{int(n)}" for n in attributes or ())
+        return {"status": "OK"}
+
+    def add_participant_table(self, survey_id: int, attributes=()) -> None:
+        self.rpc_activate_tokens(None, survey_id, attributes)
 
     def rpc_add_participants(self, key, survey_id, participants, create_tokens=True, *_):
         survey = self.surveys.get(int(survey_id))
         if survey is None:
             return {"status": "Error: Invalid survey ID"}
+        if not survey.participant_table:
+            return {"status": "No survey participants table"}
+        columns = {"firstname", "lastname", "email", "language", "token", *NEW_PARTICIPANT, *survey.attributes}
         added = []
         for participant in participants:
-            tid = len(survey.participants) + 1
-            row = {"sent": "N", "completed": "N", "usesleft": 1, "emailstatus": "OK", **participant,
-                   "token": secrets.token_urlsafe(12)[:15] if create_tokens else participant.get("token", ""),
-                   "tid": str(tid)}
+            tid = max((int(p["tid"]) for p in survey.participants), default=0) + 1
+            given = {k: v for k, v in participant.items() if k in columns}
+            if create_tokens:  # a given token is ignored (fixture 116 against 117)
+                given["token"] = secrets.token_urlsafe(12)[:15]
+            row = {**NEW_PARTICIPANT, **given, "token": given.get("token", ""), "tid": str(tid), **PARTICIPANT_TAIL,
+                   **{a: given.get(a) for a in survey.attributes}}
+            if any(p["token"] == row["token"] and row["token"] for p in survey.participants):
+                added.append({**participant, "errors": {"token": ["Token is already in use."]}})  # not recorded
+                continue
             survey.participants.append(row)
-            added.append(row)
+            added.append(dict(row))
         return added
+
+    def _participants(self, survey_id):
+        """The survey's participant rows, or the status LimeSurvey answers instead (fixtures 156, 158)."""
+        survey = self.surveys.get(int(survey_id))
+        if survey is None:
+            return None, {"status": "Error: Invalid survey ID"}
+        if not survey.participant_table:
+            return None, {"status": "Error: No survey participants table"}
+        return survey.participants, None
+
+    def rpc_list_participants(self, key, survey_id, start=0, limit=10, unused=False, attributes=False,
+                              conditions=None, *_):
+        rows, status = self._participants(survey_id)
+        if status:
+            return status
+        # iStart is a lower bound on tid, ordered by tid (remotecontrol_handle.php list_participants).
+        chosen = [p for p in sorted(rows, key=lambda p: int(p["tid"])) if int(p["tid"]) >= int(start)
+                  and (not unused or p["completed"] in ("N", ""))][: int(limit)]
+        if not chosen:
+            return {"status": "No survey participants found."}
+        extended = [a for a in attributes or () if a not in ("tid", "token", "firstname", "lastname", "email")
+                    and (a in NEW_PARTICIPANT or a in ("language", "validfrom", "validuntil") or a.startswith("attr"))]
+        return [{"tid": int(p["tid"]), "token": p["token"],
+                 "participant_info": {k: p.get(k) for k in ("firstname", "lastname", "email")},
+                 **{a: p.get(a) for a in extended}} for p in chosen]
+
+    def _candidates(self, rows, invite: bool, tids=None, min_days=None, max_reminders=None):
+        """TokenDynamic::findUninvited: not completed, a token and an e-mail, emailstatus OK; for an invitation
+        sent "N", for a reminder sent and the reminder filters; in tid order."""
+        compared = (self.now - timedelta(days=int(min_days))).strftime(STAMP) if min_days is not None else None
+        chosen = []
+        for p in sorted(rows, key=lambda p: int(p["tid"])):
+            if p["completed"] not in ("N", "") or not p.get("token") or not p.get("email") or p["emailstatus"] != "OK":
+                continue
+            if invite != (p["sent"] in ("N", "")):
+                continue
+            if max_reminders is not None and int(p["remindercount"]) >= int(max_reminders):
+                continue
+            # Compared as text, as the SQL does: "N" sorts after any date.
+            if compared and not ((p["remindersent"] == "N" and p["sent"] < compared) or p["remindersent"] < compared):
+                continue
+            if tids and int(p["tid"]) not in {int(t) for t in tids}:
+                continue
+            chosen.append(p)
+        return chosen
+
+    def _send(self, rows, kind: str, tried, pending: int):
+        """emailTokens: one result per tid; a sent mail stamps sent (invite) or remindersent and remindercount
+        (remind) - not recorded, from token_helper.php; without a mail server every send fails (fixture 119)."""
+        result = {}
+        for p in tried:
+            entry = {"name": f"{p.get('firstname') or ''} {p.get('lastname') or ''}", "email": p["email"]}
+            if self.mail_fails:
+                result[str(p["tid"])] = {**entry, "status": "fail", "warning": None,
+                                         "error": "Could not instantiate mail function."}
+                continue
+            if kind == "invite":
+                p["sent"] = self.now.strftime(STAMP)
+            else:
+                p["remindersent"] = self.now.strftime(STAMP)
+                p["remindercount"] = int(p["remindercount"]) + 1
+            result[str(p["tid"])] = {**entry, "status": "OK", "warning": None, "error": None}
+        result["status"] = f"{pending - len(tried)} left to send"
+        return result
+
+    def rpc_invite_participants(self, key, survey_id, tids=None, email=True, *_):
+        rows, status = self._participants(survey_id)
+        if status:
+            return status
+        pending = len(self._candidates(rows, True))  # counted without the tid filter, as LimeSurvey does
+        tried = self._candidates(rows, bool(email), tids)[: self.max_emails or None]
+        if not tried:
+            return {"status": "Error: No candidate tokens"}
+        return self._send(rows, "invite", tried, pending)
+
+    def rpc_remind_participants(self, key, survey_id, min_days=None, max_reminders=None, tids=False, *_):
+        rows, status = self._participants(survey_id)
+        if status:
+            return status
+        pending = len(self._candidates(rows, False, None, min_days, max_reminders))
+        tried = self._candidates(rows, False, tids or None, min_days, max_reminders)[: self.max_emails or None]
+        if not tried:
+            return {"status": "Error: No candidate tokens"}
+        return self._send(rows, "remind", tried, pending)
+
+    def _participant(self, rows, query):
+        if isinstance(query, dict):  # a query by attributes (fixture 134)
+            found = [p for p in rows if all(p.get(k) == v for k, v in query.items())]
+        else:
+            found = [p for p in rows if int(p["tid"]) == int(query)]
+        return found[0] if len(found) == 1 else None
+
+    def rpc_set_participant_properties(self, key, survey_id, query, properties, *_):
+        rows, status = self._participants(survey_id)
+        if status:
+            return status
+        participant = self._participant(rows, query)
+        if participant is None:
+            return {"status": "Error: No results were found based on your attributes."}
+        participant.update({k: v for k, v in properties.items() if k != "tid"})
+        return {**participant, "tid": int(participant["tid"])}  # the full row, tid an int (fixture 133)
+
+    def rpc_get_participant_properties(self, key, survey_id, query, properties=None, *_):
+        rows, status = self._participants(survey_id)
+        if status:
+            return status
+        participant = self._participant(rows, query)
+        if participant is None:
+            return {"status": "Error: No results were found based on your attributes."}
+        return {k: participant.get(k) for k in properties} if properties else dict(participant)
+
+    def rpc_delete_participants(self, key, survey_id, tids, *_):
+        rows, status = self._participants(survey_id)
+        if status:
+            return status
+        result = {}
+        for tid in tids:
+            found = [p for p in rows if int(p["tid"]) == int(tid)]
+            result[str(int(tid))] = "Deleted" if found else "Invalid token ID"  # a capital D (fixture 152)
+            for p in found:
+                rows.remove(p)
+        return result
+
+    def rpc_add_response(self, key, survey_id, data, *_):
+        """A response as the API adds it: SGQA columns (kept as given), no submitdate meaning complete now, and the
+        participant not stamped completed (fixtures 140-145)."""
+        survey = self.surveys.get(int(survey_id))
+        if survey is None:
+            return {"status": "Error: Invalid survey ID"}
+        stamp = self.now.strftime("%Y-%m-%d %H:%M:%S")
+        submitted = data["submitdate"] or "" if "submitdate" in data else stamp
+        response = {**{c: "" for c in survey.columns()}, **{k: str(v) for k, v in data.items()},
+                    "id": str(max((int(r["id"]) for r in survey.responses), default=0) + 1),
+                    "startlanguage": data.get("startlanguage") or "nl", "submitdate": submitted}
+        survey.responses.append(response)
+        return response["id"]
+
+    def rpc_get_response_ids(self, key, survey_id, token, *_):
+        survey = self.surveys.get(int(survey_id))
+        if survey is None:
+            return {"status": "Error: Invalid survey ID"}
+        return [int(r["id"]) for r in survey.responses if r.get("token") == token]
+
+    def respond(self, survey_id: int, row: dict[str, str], *, token: str = "", complete: bool = True,
+                language: str = "nl") -> dict[str, str]:
+        """A participant fills in the survey now: the response (export columns; its id, token and dates set
+        here) is stored, and a complete one stamps the participant's ``completed`` as the runtime does."""
+        survey = self.surveys[int(survey_id)]
+        with self._lock:
+            stamp = self.now.strftime("%Y-%m-%d %H:%M:%S")
+            response = {**{c: "" for c in survey.columns()}, **row,
+                        "id": str(max((int(r["id"]) for r in survey.responses), default=0) + 1),
+                        "token": token, "startlanguage": language, "startdate": stamp, "datestamp": stamp,
+                        "submitdate": stamp if complete else ""}
+            survey.responses.append(response)
+            if complete and token:
+                for p in survey.participants:
+                    if p["token"] == token:
+                        p["completed"] = self.now.strftime(STAMP)
+        return response
 
     def rpc_get_summary(self, key, survey_id, statistic=None, *_):
         survey = self.surveys.get(int(survey_id))
@@ -192,10 +387,15 @@ class LimeSurveyTestServer:
         if not survey.active:
             return []
         complete = sum(1 for r in survey.responses if r["submitdate"])
-        summary = {"token_count": 0, "token_invalid": 0, "token_sent": 0, "token_opted_out": 0,
-                   "token_completed": 0, "token_screenout": 0, "completed_responses": complete,
-                   "incomplete_responses": len(survey.responses) - complete, "full_responses": len(survey.responses)}
-        return summary[statistic] if statistic else summary
+        people = survey.participants
+        summary = {"token_count": len(people), "token_invalid": 0,
+                   "token_sent": sum(1 for p in people if p["sent"] not in ("N", "")),
+                   "token_opted_out": sum(1 for p in people if p["emailstatus"] == "OptOut"),
+                   "token_completed": sum(1 for p in people if p["completed"] not in ("N", "")),
+                   "token_screenout": sum(1 for p in people if p["completed"] == "Q"),
+                   "completed_responses": complete, "incomplete_responses": len(survey.responses) - complete,
+                   "full_responses": len(survey.responses)}
+        return summary[statistic] if statistic and statistic != "all" else summary
 
     def rpc_export_responses(self, key, survey_id, document_type="csv", language=None, completion="all",
                              heading="code", response_type="short", first=None, last=None, *_):
