@@ -848,8 +848,100 @@ _PANEL = {
     },
 }
 
+# The internal fieldwork monitor (dashboards/fieldwork.py): never part of the public site.
+_MONITOR = {
+    "fw_title": {"nl": "Veldwerk, golf {wave}", "fr": "Terrain, vague {wave}", "en": "Fieldwork, wave {wave}"},
+    "fw_internal": {
+        "nl": "Interne pagina voor het onderzoeksteam: de aantallen zijn klein en niet voor publicatie.",
+        "fr": "Page interne pour l'équipe de recherche : les effectifs sont petits et ne sont pas à publier.",
+        "en": "Internal page for the research team: the counts are small and not for publication.",
+    },
+    "fw_about": {
+        "nl": "Volledige antwoorden tegenover de doelen van het veldwerkplan, het tempo van de laatste 7 dagen en "
+              "de datum waarop elk doel bij dat tempo bereikt wordt.",
+        "fr": "Réponses complètes face aux objectifs du plan de terrain, le rythme des 7 derniers jours et la date "
+              "à laquelle chaque objectif sera atteint à ce rythme.",
+        "en": "Complete responses against the fieldwork plan's targets, the pace of the last 7 days and the date "
+              "each target is reached at that pace.",
+    },
+    "fw_window": {"nl": "Veldwerk van {start} tot {end}; stand op {day}.",
+                  "fr": "Terrain du {start} au {end} ; situation au {day}.",
+                  "en": "Fieldwork from {start} to {end}; as of {day}."},
+    "fw_loaded": {"nl": "Antwoorden geladen tot {when} (UTC).", "fr": "Réponses chargées jusqu'au {when} (UTC).",
+                  "en": "Responses loaded up to {when} (UTC)."},
+    "fw_nothing_loaded": {"nl": "Nog geen antwoorden geladen.", "fr": "Aucune réponse chargée pour l'instant.",
+                          "en": "No responses loaded yet."},
+    "fw_summary": {
+        "nl": "{complete} van {goal} volledige antwoorden ({share}), {partial} onvolledige; {pace} per dag: {status}.",
+        "fr": "{complete} réponses complètes sur {goal} ({share}), {partial} incomplètes ; {pace} par jour : {status}.",
+        "en": "{complete} of {goal} complete responses ({share}), {partial} partial; {pace} a day: {status}.",
+    },
+    "fw_summary_no_goal": {"nl": "{complete} volledige antwoorden, {partial} onvolledige.",
+                           "fr": "{complete} réponses complètes, {partial} incomplètes.",
+                           "en": "{complete} complete responses, {partial} partial."},
+    "fw_projected": {"nl": "Bij dit tempo bereikt op {day} (het veldwerk loopt tot {end}).",
+                     "fr": "À ce rythme, atteint le {day} (le terrain se termine le {end}).",
+                     "en": "At this pace, reached on {day} (fieldwork ends on {end})."},
+    "fw_reached": {"nl": "bereikt", "fr": "atteint", "en": "reached"},
+    "fw_on_track": {"nl": "op schema", "fr": "dans les temps", "en": "on track"},
+    "fw_behind": {"nl": "achter op schema", "fr": "en retard", "en": "behind"},
+    "fw_stalled": {"nl": "geen nieuwe antwoorden in 7 dagen", "fr": "aucune nouvelle réponse en 7 jours",
+                   "en": "no new responses in 7 days"},
+    "fw_closed": {"nl": "niet bereikt, veldwerk afgelopen", "fr": "non atteint, terrain terminé",
+                  "en": "not reached, fieldwork over"},
+    "fw_no_target": {"nl": "geen doel", "fr": "pas d'objectif", "en": "no target"},
+    "fw_cumulative": {"nl": "Volledige antwoorden (cumulatief)", "fr": "Réponses complètes (cumul)",
+                      "en": "Complete responses (cumulative)"},
+    "fw_target_line": {"nl": "Doel", "fr": "Objectif", "en": "Target"},
+    "fw_projection": {"nl": "Projectie bij huidig tempo", "fr": "Projection au rythme actuel",
+                      "en": "Projection at the current pace"},
+    "fw_completes": {"nl": "Volledige antwoorden", "fr": "Réponses complètes", "en": "Complete responses"},
+    "fw_chart_label": {"nl": "Grafiek: volledige antwoorden per dag, cumulatief, met het doel",
+                       "fr": "Graphique : réponses complètes par jour, en cumul, avec l'objectif",
+                       "en": "Chart: complete responses by day, cumulative, with the target"},
+    "fw_chart_caption": {"nl": "Dezelfde cijfers staan in de tabel per dag hieronder.",
+                         "fr": "Les mêmes chiffres figurent dans le tableau par jour ci-dessous.",
+                         "en": "The same numbers are in the table by day below."},
+    "fw_daily": {"nl": "Antwoorden per dag", "fr": "Réponses par jour", "en": "Responses by day"},
+    "fw_by": {"nl": "Per {title}", "fr": "Par {title}", "en": "By {title}"},
+    "fw_targets_caption": {"nl": "Doelen per {title}", "fr": "Objectifs par {title}", "en": "Targets by {title}"},
+    "fw_no_answer": {"nl": "(niet beantwoord)", "fr": "(sans réponse)", "en": "(no answer)"},
+    "fw_col_category": {"nl": "Categorie", "fr": "Catégorie", "en": "Category"},
+    "fw_col_target": {"nl": "Doel", "fr": "Objectif", "en": "Target"},
+    "fw_col_complete": {"nl": "Volledig", "fr": "Complètes", "en": "Complete"},
+    "fw_col_partial": {"nl": "Onvolledig", "fr": "Incomplètes", "en": "Partial"},
+    "fw_col_share": {"nl": "Van het doel", "fr": "De l'objectif", "en": "Of target"},
+    "fw_col_pace": {"nl": "Per dag", "fr": "Par jour", "en": "Per day"},
+    "fw_col_projected": {"nl": "Bereikt op", "fr": "Atteint le", "en": "Reached on"},
+    "fw_col_status": {"nl": "Stand", "fr": "État", "en": "Status"},
+    "fw_col_day": {"nl": "Dag", "fr": "Jour", "en": "Day"},
+    "fw_col_cumulative": {"nl": "Cumulatief volledig", "fr": "Cumul des complètes", "en": "Cumulative complete"},
+    "fw_invitations": {"nl": "Uitnodigingen", "fr": "Invitations", "en": "Invitations"},
+    "fw_no_server": {"nl": "Deze enquête wordt uit exportbestanden gelezen: er zijn geen deelnemers te tonen.",
+                     "fr": "Cette enquête est lue à partir de fichiers d'export : pas de participants à montrer.",
+                     "en": "This survey is read from export files: there are no participants to show."},
+    "fw_server_counts": {
+        "nl": "Nu op de server: {complete} volledige en {partial} onvolledige antwoorden; {participants} deelnemers, "
+              "{invited} uitgenodigd, {done} klaar.",
+        "fr": "Maintenant sur le serveur : {complete} réponses complètes et {partial} incomplètes ; {participants} "
+              "participants, {invited} invités, {done} terminés.",
+        "en": "On the server now: {complete} complete and {partial} partial responses; {participants} participants, "
+              "{invited} invited, {done} completed.",
+    },
+    "fw_no_participants": {"nl": "De enquête heeft geen deelnemers.", "fr": "L'enquête n'a pas de participants.",
+                           "en": "The survey has no participants."},
+    "fw_batches_caption": {"nl": "Respons per uitnodigingsronde", "fr": "Réponse par vague d'invitations",
+                           "en": "Response by invitation batch"},
+    "fw_col_batch": {"nl": "Uitgenodigd op", "fr": "Invités le", "en": "Invited on"},
+    "fw_col_participants": {"nl": "Deelnemers", "fr": "Participants", "en": "Participants"},
+    "fw_col_reminded": {"nl": "Herinnerd", "fr": "Relancés", "en": "Reminded"},
+    "fw_col_completed": {"nl": "Klaar", "fr": "Terminés", "en": "Completed"},
+    "fw_col_rate": {"nl": "Respons", "fr": "Taux de réponse", "en": "Response rate"},
+    "fw_not_invited": {"nl": "Nog niet uitgenodigd", "fr": "Pas encore invités", "en": "Not invited yet"},
+}
+
 TEXT: dict[str, dict[str, str]] = {**_FRAME, **_CHARTS, **_BREAKDOWNS_UNITS, **_DIMENSIONS, **_PAGES, **_METHOD,
-                                   **_DOWNLOADS, **_PANEL}
+                                   **_DOWNLOADS, **_PANEL, **_MONITOR}
 
 
 def t(key: str, lang: str, **values: object) -> str:

@@ -16,23 +16,25 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
 from instruments import yamlfile
 from instruments.dimensions import Dimension, Framework
+from instruments.fieldwork import FieldworkPlan, check_fieldwork, read_fieldwork
 from instruments.loader import SHARED, Context, Problem, build_instrument, load_instrument, multilingual
 from instruments.model import CLEAN_COLUMN_PATTERN, CODE_PATTERN, NAME_PATTERN, Instrument, InstrumentError, Labels
 from instruments.subjects import ROLES, Subject, SubjectList
+from instruments.vocabulary import SURVEY_LANGUAGE
 
 STUDIES = Path(__file__).parent / "studies"  # the bundled studies; TOEGANG_STUDIES names another folder
 STUDY_FILE = "study.yaml"
 DEMO_STUDY = "demo-brussels"
 SHARED_FILES = ("scales", "dimensions", "quality")
-# The clean column of the language a respondent answered in (warehouse.clean.SURVEY_LANGUAGE): a breakdown
-# on it is always possible, its categories named by the languages.
-METADATA_COLUMNS = ("start_language",)
+# The clean column of the language a respondent answered in: a breakdown on it is always possible, its
+# categories named by the languages.
+METADATA_COLUMNS = (SURVEY_LANGUAGE,)
 DESIGN_COLUMNS = ("strata", "psu", "fpc", "base_weight")
 DESIGN_KEYS = (*DESIGN_COLUMNS, "stratum_sizes", "variance", "replicates")
 VARIANCE_METHODS = ("linearisation", "replicates")
@@ -214,6 +216,7 @@ class Study:
     ingest_cron: str = "0 * * * *"  # new and changed responses, hourly
     rescan_cron: str = "30 3 * * 0"  # every stored id again (edits), weekly
     synthetic: Synthetic = Synthetic()  # how `toegang generate` makes its synthetic responses
+    fieldwork: tuple[FieldworkPlan, ...] = ()  # per wave and instrument: the window and the targets
 
     @property
     def file(self) -> Path:
@@ -929,7 +932,12 @@ def read_study(folder: Path, shared: Path = SHARED) -> tuple[Study | None, list[
         rescan_cron=str(schedule.get("rescan", "30 3 * * 0")) if isinstance(schedule, dict) else "30 3 * * 0",
         synthetic=_synthetic(reader, doc.get("synthetic"), doc, roles),
     )
-    return study, reader.problems
+    waves: dict[str, set[str]] = {}
+    for survey in study.surveys:
+        waves.setdefault(survey.instrument, set()).add(survey.wave)
+    plans = read_fieldwork(doc.get("fieldwork"), lambda item, message, at, key: reader.problem(
+        file, item, message, at, key), waves, study.breakdown_columns)
+    return replace(study, fieldwork=plans), reader.problems
 
 
 def load_study(study_id: str, studies: Path | None = None, shared: Path = SHARED) -> Study:
@@ -1031,6 +1039,7 @@ def check_study(study: Study) -> list[Problem]:
                 except InstrumentError as exc:
                     problems.append(Problem(file, f"synthetic instrument {name}",
                                             str(exc).split(": implies: ", 1)[-1], settings.line))
+    problems += check_fieldwork(study.fieldwork, by_wave, file)
     if study.catalogue_path.is_file():
         catalogue = read_catalogue(study.catalogue_path, problems)
         if not problems:  # what it refers to is checked on sound instruments only

@@ -366,6 +366,50 @@ def changes(
 
 
 @app.command()
+def fieldwork(
+    study: StudyIdOption = DEMO_STUDY,
+    wave: Annotated[list[str] | None, typer.Option(help="Wave (repeatable); default: the plans whose window holds "
+                                                        "the day.")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="The day of the report, YYYY-MM-DD (default: today, "
+                                                               "UTC).")] = None,
+    home: HomeOption = None,
+) -> None:
+    """Fieldwork against the study's targets: complete and partial responses per breakdown, daily progress, the pace
+    and projected dates, and per invitation batch the response rate (surveys read from LimeSurvey: LIMESURVEY_*).
+    Writes the internal monitor page (never published) to <home>/<study>/fieldwork/<lang>/<wave>.html. Counts come
+    from the responses loaded so far: run toegang ingest first for the latest."""
+    from datetime import date, datetime, timezone
+
+    def report():
+        from instruments.study import load_study
+        from pipelines.limesurvey import ServerSettings
+        from pipelines.stages.fieldwork import fieldwork_reports, plans_of, report_lines, write_reports
+        from warehouse.connection import connect
+        from warehouse.paths import Locations
+
+        try:
+            day = date.fromisoformat(as_of) if as_of else datetime.now(timezone.utc).date()
+        except ValueError:
+            _fail(f"--as-of {as_of!r} is not a date (YYYY-MM-DD)")
+        config = load_study(study)
+        plans = plans_of(config, wave, day)
+        if not plans:
+            _fail(f"study {study} has no fieldwork plan " + (f"for wave {', '.join(wave)}" if wave else
+                  f"whose window holds {day}") + f" (fieldwork: in {config.file})")
+        locations = Locations.of_study(config.study_id, home=home)
+        if not locations.warehouse.is_file():
+            _fail(f"no warehouse at {locations.warehouse}: run toegang ingest --study {study} first")
+        with connect(locations, read_only=True) as con:
+            reports = fieldwork_reports(con, config, plans, day, ServerSettings.from_environment)
+        for found in reports:
+            typer.echo("\n".join(report_lines(config, found)))
+        for page in write_reports(locations.home, config, reports):
+            typer.echo(f"monitor page (internal, not for publication): {page.resolve()}")
+
+    _guarded(report)
+
+
+@app.command()
 def purge(
     reason: Annotated[str, typer.Option(help="Why: the erasure request, withdrawal or retention rule.")],
     operator: Annotated[str, typer.Option(help="Who carries the purge out (recorded in raw.purges).")],

@@ -38,6 +38,7 @@ NO_PARTICIPANTS = "No survey participants found."  # list_participants of an emp
 NO_CANDIDATES = "Error: No candidate tokens"  # invite or remind with nobody to send to (fixtures 121, 130)
 # What list_participants is asked for besides tid, token and participant_info (fixture 118).
 PARTICIPANT_STATUS = ("sent", "remindersent", "remindercount", "completed", "usesleft", "emailstatus", "language")
+RESPONSE_COUNTS = ("completed_responses", "incomplete_responses")  # of get_summary
 PARTICIPANT_PAGE = 1000  # participants per list_participants call
 _LEFT_TO_SEND = re.compile(r"(\d+) left to send")  # the status of a send that ran (fixtures 119, 137)
 
@@ -234,21 +235,28 @@ class LimeSurveyConnection:
             logger.warning("LimeSurvey release_session_key failed: %s", self._describe(exc))
 
     # -- plain-data methods ----------------------------------------------------------------------------
+    def summary(self, survey_id: int) -> dict[str, int]:
+        """get_summary's counts (responses, and participants when the survey has a participant table); empty for a
+        survey that is not active."""
+        summary = self.call("get_summary", survey_id, lambda c: c.session.get_summary(survey_id, "all"))
+        if not isinstance(summary, dict):
+            return {}
+        counts = {}
+        for key, value in summary.items():
+            try:
+                count = int(value or 0) if not isinstance(value, (bool, float)) else -1
+            except (TypeError, ValueError):
+                count = -1
+            if count >= 0:
+                counts[key] = count
+            elif key in RESPONSE_COUNTS:  # what ingestion relies on; a stray field of another kind is left out
+                raise LimeSurveyError("get_summary", survey_id, f"{key} is {str(value)[:40]!r}, not a count")
+        return counts
+
     def response_count(self, survey_id: int) -> int:
         """Completed plus incomplete responses (0 for a survey that is not active)."""
-        summary = self.call("get_summary", survey_id, lambda c: c.session.get_summary(survey_id))
-        if not isinstance(summary, dict):
-            return 0
-        counts = []
-        for key in ("completed_responses", "incomplete_responses"):
-            value = summary.get(key) or 0
-            try:
-                counts.append(int(value) if not isinstance(value, (bool, float)) else -1)
-            except (TypeError, ValueError):
-                counts.append(-1)
-            if counts[-1] < 0:
-                raise LimeSurveyError("get_summary", survey_id, f"{key} is {str(value)[:40]!r}, not a count")
-        return sum(counts)
+        summary = self.summary(survey_id)
+        return sum(summary.get(key, 0) for key in RESPONSE_COUNTS)
 
     def export_range(self, survey_id: int, first: int, last: int) -> list[dict[str, str]]:
         """Responses with ``first <= id <= last`` as JSON, code headings, short answers (decoded as UTF-8)."""

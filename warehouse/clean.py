@@ -17,13 +17,13 @@ import duckdb
 import pandas as pd
 
 from instruments.model import Column, Instrument
+from instruments.vocabulary import SURVEY_LANGUAGE
 from warehouse.connection import transaction
 from warehouse.raw import latest_answers_sql
 from warehouse.sql import quote_ident
 from warehouse.tables import qualified, read_coded
 
 CONSENT_QUESTION = "consent"
-SURVEY_LANGUAGE = "start_language"  # the clean column of the language a respondent answered the survey in
 
 
 class CleanError(RuntimeError):

@@ -16,6 +16,7 @@ import dagster as dg
 from instruments.study import Study, load_study, study_ids
 from pipelines.defs.clean import clean_assets
 from pipelines.defs.exports import export_assets
+from pipelines.defs.fieldwork import fieldwork_assets
 from pipelines.defs.indicators import indicator_assets
 from pipelines.defs.ingest import ingest_assets
 from pipelines.defs.instruments import instrument_assets
@@ -30,7 +31,7 @@ from pipelines.defs.weight import weight_assets
 
 # Each asset module's factory: the study's graph in, its assets and checks out.
 FACTORIES: tuple[Callable[[StudyGraph], list], ...] = (
-    instrument_assets, ingest_assets, clean_assets, quality_assets, weight_assets, indicator_assets, export_assets,
+    instrument_assets, ingest_assets, fieldwork_assets, clean_assets, quality_assets, weight_assets, indicator_assets, export_assets,
     publish_assets)
 
 

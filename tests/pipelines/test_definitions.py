@@ -14,7 +14,7 @@ import pytest
 from instruments.study import DEMO_STUDY, load_study, study_ids
 from tests.conftest import ROOT
 
-ASSETS = {"codebook", "instrument_files", "raw_responses", "clean_parent_responses", "raking_weights",
+ASSETS = {"codebook", "instrument_files", "raw_responses", "fieldwork_monitor", "clean_parent_responses", "raking_weights",
           "quality_flags", "quality_report",
           "clean_field_actor_responses", "indicators", "wave_differences", "exports", "dashboard_site"}
 PREFIX = "demo_brussels"
@@ -155,7 +155,7 @@ def test_the_runner_reaches_every_asset_and_check():
     assert checks(run) == {c.name for c in graph.asset_check_keys if c.asset_key.path[0] == PREFIX}
     assert not assets(wave) & assets(study)
     assert all(a.partitions_def is not None for a in wave if a.keys)
-    assert assets(ingest) == {"raw_responses"}
+    assert assets(ingest) == {"raw_responses", "fieldwork_monitor"}
     assert checks(ingest) == {"survey_structure_matches_codebook"}
 
 
