@@ -37,6 +37,7 @@ class MonitorSection:
     batches: pd.DataFrame | None = None  # analyses.fieldwork.invitation_batches; None: not read from LimeSurvey
     server: Mapping[str, int] | None = None  # get_summary's counts
     loaded_at: datetime | None = None
+    server_error: str | None = None  # the server could not be read: why
     target_titles: Mapping[str, Labels] = field(default_factory=dict)  # target -> its title, per language
     category_labels: Mapping[str, Mapping[str, Labels]] = field(default_factory=dict)  # target -> code -> label
 
@@ -133,6 +134,9 @@ def _targets(section: MonitorSection, lang: str) -> str:
 
 
 def _invitations(section: MonitorSection, lang: str) -> str:
+    if section.server_error:
+        return (f"<h3>{esc(t('fw_invitations', lang))}</h3>"
+                f"<p>{esc(t('fw_server_failed', lang, reason=section.server_error))}</p>")
     if section.batches is None:
         return f"<h3>{esc(t('fw_invitations', lang))}</h3><p>{esc(t('fw_no_server', lang))}</p>"
     server = section.server or {}

@@ -928,6 +928,9 @@ _MONITOR = {
         "en": "On the server now: {complete} complete and {partial} partial responses; {participants} participants, "
               "{invited} invited, {done} completed.",
     },
+    "fw_server_failed": {"nl": "De LimeSurvey-server kon niet gelezen worden: {reason}",
+                         "fr": "Le serveur LimeSurvey n'a pas pu être lu : {reason}",
+                         "en": "The LimeSurvey server could not be read: {reason}"},
     "fw_no_participants": {"nl": "De enquête heeft geen deelnemers.", "fr": "L'enquête n'a pas de participants.",
                            "en": "The survey has no participants."},
     "fw_batches_caption": {"nl": "Respons per uitnodigingsronde", "fr": "Réponse par vague d'invitations",

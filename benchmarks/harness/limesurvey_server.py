@@ -304,30 +304,31 @@ class LimeSurveyTestServer:
             return {"status": "Error: No candidate tokens"}
         return self._send(rows, "remind", tried, pending)
 
-    def _participant(self, rows, query):
-        if isinstance(query, dict):  # a query by attributes (fixture 134)
+    def _participant(self, survey_id, query):
+        """The one participant ``query`` finds (a tid, or attributes: fixture 134), or the status LimeSurvey
+        answers instead."""
+        rows, status = self._participants(survey_id)
+        if status:
+            return None, status
+        if isinstance(query, dict):
             found = [p for p in rows if all(p.get(k) == v for k, v in query.items())]
         else:
             found = [p for p in rows if int(p["tid"]) == int(query)]
-        return found[0] if len(found) == 1 else None
+        if len(found) != 1:
+            return None, {"status": "Error: No results were found based on your attributes."}
+        return found[0], None
 
     def rpc_set_participant_properties(self, key, survey_id, query, properties, *_):
-        rows, status = self._participants(survey_id)
+        participant, status = self._participant(survey_id, query)
         if status:
             return status
-        participant = self._participant(rows, query)
-        if participant is None:
-            return {"status": "Error: No results were found based on your attributes."}
         participant.update({k: v for k, v in properties.items() if k != "tid"})
         return {**participant, "tid": int(participant["tid"])}  # the full row, tid an int (fixture 133)
 
     def rpc_get_participant_properties(self, key, survey_id, query, properties=None, *_):
-        rows, status = self._participants(survey_id)
+        participant, status = self._participant(survey_id, query)
         if status:
             return status
-        participant = self._participant(rows, query)
-        if participant is None:
-            return {"status": "Error: No results were found based on your attributes."}
         return {k: participant.get(k) for k in properties} if properties else dict(participant)
 
     def rpc_delete_participants(self, key, survey_id, tids, *_):

@@ -3,7 +3,9 @@ that look for them where they must not be. Used by test_secrets.py and by the re
 
 Planted: the LimeSurvey password and the pseudonym key (environment only); per response a distinct
 token, IP address (an ``ipaddr`` column, as LimeSurvey exports when it records them) and e-mail address,
-the latter two also in every free-text answer. The raw layer may hold tokens and addresses; nothing else may.
+the latter two also in every free-text answer. The parents' survey has those respondents as participants (their
+tokens, e-mail addresses and planted names) and a fieldwork plan, so the run's fieldwork monitor reads them from
+the server. The raw layer may hold tokens and addresses; nothing else may.
 """
 
 from __future__ import annotations
@@ -81,11 +83,20 @@ def planted_run(root: Path) -> PlantedRun:
         stored = server.add_survey(survey.survey_id, instrument, responses)
         stored.columns = lambda instrument=instrument: [*META_COLUMNS, "ipaddr",
                                                         *(c.name for c in instrument.columns())]
-        for kind in planted:
+        for kind in values:
             planted[kind] |= values[kind]
+        if survey.instrument == "parent":
+            server.add_participant_table(survey.survey_id)
+            names = [f"Plantedname{survey.survey_id}x{n}" for n in range(1, len(responses) + 1)]
+            server.rpc_add_participants(None, survey.survey_id, [
+                {"token": r["token"], "email": email, "firstname": name, "lastname": "Fieldwork"}
+                for r, email, name in zip(responses, sorted(values["email"], key=_number), names)], False)
+            planted["name"] = set(names)
     studies = write_study(root / "studies", "secret-study", [
         {"survey_id": s.survey_id, "instrument": s.instrument, "wave": "2018",
-         **({"margins": str(s.margins)} if s.margins else {})} for s in demo.surveys_in("2018")])
+         **({"margins": str(s.margins)} if s.margins else {})} for s in demo.surveys_in("2018")],
+        fieldwork=[{"wave": "2018", "instrument": "parent", "window": {"start": "2018-01-01", "end": "2018-12-31"},
+                    "targets": {"total": 300, "neighbourhood": {"W01": 80}}}])
     environment = {"LIMESURVEY_URL": server.url, "LIMESURVEY_USERNAME": "admin", "LIMESURVEY_PASSWORD": PASSWORD,
                    "TOEGANG_PSEUDONYM_KEY": PSEUDONYM_KEY}
     saved = {name: os.environ.get(name) for name in environment}
@@ -110,6 +121,11 @@ def planted_run(root: Path) -> PlantedRun:
                 os.environ[name] = value
         server.stop()
     return PlantedRun(root, done.locations, planted, handler.lines)
+
+
+def _number(email: str) -> int:
+    """The respondent's number in a planted address (``parent.<survey>.<n>@...``), to pair it with its token."""
+    return int(email.split("@")[0].rsplit(".", 1)[1])
 
 
 def _hits(text: str, values: set[str]) -> set[str]:
@@ -166,6 +182,7 @@ def scan_everything(run: PlantedRun) -> dict[str, list[str]]:
                                                          run.secrets),
         "site": scan_folder("site", loc.site, outside_raw),
         "build": scan_folder("build", loc.build, outside_raw),
+        "fieldwork monitor": scan_folder("fieldwork", loc.home / "fieldwork", outside_raw),
         "warehouse backup": scan_folder("backup/warehouse", run.root / "backup" / "warehouse", outside_raw),
         "raw backup (secrets only)": scan_folder("backup/raw", run.root / "backup" / "raw", run.secrets),
     }

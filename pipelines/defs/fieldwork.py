@@ -28,7 +28,8 @@ def fieldwork_assets(graph: StudyGraph) -> list:
         config = study.load(study_id)
         with warehouse.connect(study_id) as con:
             reports, pages = refresh_monitor(con, config, context.partition_key, warehouse.locations(study_id).home,
-                                             datetime.now(timezone.utc).date(), limesurvey.settings)
+                                             datetime.now(timezone.utc).date(), limesurvey.settings,
+                                             context.log.warning)
         totals = {f"{r.plan.instrument}_complete": int(r.progress.loc[r.progress["target"] == "", "complete"].sum())
                   for r in reports}
         return dg.MaterializeResult(metadata={"pages": [str(p) for p in pages], **totals})

@@ -23,6 +23,7 @@ from instruments.fieldwork import FieldworkPlan, export_column
 from instruments.model import InstrumentError
 from instruments.study import Study
 from instruments.vocabulary import LANGUAGE_NAMES, LANGUAGES, SURVEY_LANGUAGE
+from pipelines.limesurvey import LimeSurveyError
 from pipelines.stages.ingest import LimeSurveySource
 from warehouse.fieldwork import TOTAL, last_load, progress_counts
 
@@ -39,6 +40,7 @@ class FieldworkReport:
     batches: pd.DataFrame | None  # None: no survey of the plan is read from LimeSurvey
     server: dict[str, int] | None  # get_summary's counts summed over the plan's surveys on the server
     loaded_at: datetime | None
+    server_error: str | None = None  # why the server's part is missing
 
 
 def plans_of(study: Study, waves: Sequence[str] | None, as_of: date) -> list[FieldworkPlan]:
@@ -66,10 +68,11 @@ def _server_side(server: LimeSurveySource, survey_ids: list[int]) -> tuple[dict[
 
 
 def fieldwork_reports(con: duckdb.DuckDBPyConnection, study: Study, plans: Sequence[FieldworkPlan], as_of: date,
-                      server: LimeSurveySource | Callable[[], LimeSurveySource] | None = None
-                      ) -> list[FieldworkReport]:
+                      server: LimeSurveySource | Callable[[], LimeSurveySource] | None = None,
+                      on_server_error: Callable[[LimeSurveyError], None] | None = None) -> list[FieldworkReport]:
     """A report per plan, from the warehouse ``con`` and, when ``server`` is given (or a function giving it, asked
-    only when a plan has a survey read from LimeSurvey), the server's counts and participants."""
+    only when a plan has a survey read from LimeSurvey), the server's counts and participants. A server that
+    fails raises, unless ``on_server_error`` hears of it: the report then goes without the server's part."""
     reports = []
     for plan in plans:
         instrument = study.instrument(plan.instrument, plan.wave)
@@ -79,14 +82,20 @@ def fieldwork_reports(con: duckdb.DuckDBPyConnection, study: Study, plans: Seque
         goals |= {t.by: dict(t.counts) for t in plan.targets}
         live = [s.survey_id for s in study.surveys_in(plan.wave)
                 if s.instrument == plan.instrument and s.source == "limesurvey"]
-        summary, batches = None, None
+        summary, batches, failure = None, None, None
         if live and server is not None:
-            settings = server() if callable(server) else server
-            summary, stamps = _server_side(settings, live)
-            batches = invitation_batches(stamps)
+            try:
+                settings = server() if callable(server) else server
+                summary, stamps = _server_side(settings, live)
+                batches = invitation_batches(stamps)
+            except LimeSurveyError as exc:
+                if on_server_error is None:
+                    raise
+                on_server_error(exc)
+                failure = str(exc)
         reports.append(FieldworkReport(plan, as_of, progress(counts, goals, plan.start, plan.end, as_of),
                                        daily(counts, plan.start, plan.end, as_of), batches, summary,
-                                       last_load(con, study.study_id, plan.wave, plan.instrument)))
+                                       last_load(con, study.study_id, plan.wave, plan.instrument), failure))
     return reports
 
 
@@ -114,6 +123,7 @@ def monitor_page(study: Study, wave: str, reports: Sequence[FieldworkReport]) ->
             title=dict(role.respondents) if role.respondents else {lang: role.name for lang in LANGUAGES},
             start=report.plan.start, end=report.plan.end, as_of=report.as_of, progress=report.progress,
             daily=report.daily, batches=report.batches, server=report.server, loaded_at=report.loaded_at,
+            server_error=report.server_error,
             target_titles=titles, category_labels=labels))
     return MonitorPage(dict(study.title), wave, tuple(sections))
 
@@ -137,6 +147,8 @@ def report_lines(study: Study, report: FieldworkReport) -> list[str]:
     lines = [f"{study.study_id} wave {plan.wave}, {plan.instrument}: window {plan.start} to {plan.end}, "
              f"as of {report.as_of}" + (f"; loaded up to {report.loaded_at:%Y-%m-%d %H:%M} UTC"
                                         if report.loaded_at else "; nothing loaded yet")]
+    if report.server_error:
+        lines.append(f"  server: not read ({report.server_error})")
     if report.server:
         s = report.server
         lines.append(f"  server now: {s.get('completed_responses', 0)} complete, {s.get('incomplete_responses', 0)} "
@@ -160,11 +172,14 @@ def report_lines(study: Study, report: FieldworkReport) -> list[str]:
 
 
 def refresh_monitor(con: duckdb.DuckDBPyConnection, study: Study, wave: str, home: Path, as_of: date,
-                    server: LimeSurveySource | Callable[[], LimeSurveySource] | None) -> tuple[list[FieldworkReport], list[Path]]:
+                    server: LimeSurveySource | Callable[[], LimeSurveySource] | None,
+                    warn: Callable[[str], None]) -> tuple[list[FieldworkReport], list[Path]]:
     """The wave's monitor pages again, after a load (the ingest run's last step): nothing when the study plans
-    no fieldwork for the wave."""
+    no fieldwork for the wave. A server that fails now leaves the page without its part and says why (``warn``):
+    the load before it stands."""
     plans = [p for p in study.fieldwork if p.wave == wave]
     if not plans:
         return [], []
-    reports = fieldwork_reports(con, study, plans, as_of, server)
+    reports = fieldwork_reports(con, study, plans, as_of, server,
+                                lambda exc: warn(f"fieldwork monitor without the server's counts: {exc}"))
     return reports, write_reports(home, study, reports)

@@ -219,3 +219,27 @@ def test_the_monitor_page_in_a_browser(simulated, tmp_path):
             assert _serious(page) == [], path
             visit.errors.clear()
         visit.context.close()
+
+
+def test_a_server_that_fails_leaves_the_refreshed_page_without_its_part(simulated, tmp_path):
+    """The ingest run's monitor step: the load stands, the page says why the server's counts are missing; the
+    command refuses instead (exit 3)."""
+    from pipelines.stages.fieldwork import refresh_monitor
+
+    study, settings, locations, record, server, studies = simulated
+    wrong = ServerSettings(server.url, "admin", "not-the-password", retries=0)
+    warnings = []
+    with connect(locations, read_only=True) as con:
+        (report,), pages = refresh_monitor(con, study, WAVE, tmp_path, START + timedelta(days=9), wrong,
+                                           warnings.append)
+    assert report.batches is None and "Invalid user name or password" in report.server_error
+    assert warnings == [f"fieldwork monitor without the server's counts: {report.server_error}"]
+    page = (tmp_path / "fieldwork" / "en" / f"{WAVE}.html").read_text(encoding="utf-8")
+    assert "The LimeSurvey server could not be read" in page and "25 of 40 complete responses" in page
+    assert "not-the-password" not in page
+    env = {"LIMESURVEY_URL": server.url, "LIMESURVEY_USERNAME": "admin", "LIMESURVEY_PASSWORD": "not-the-password",
+           "TOEGANG_STUDIES": str(studies)}
+    result = CliRunner().invoke(app, ["fieldwork", "--study", STUDY, "--wave", WAVE, "--home",
+                                      str(locations.home.parent)], env=env)
+    assert result.exit_code == 3 and "Invalid user name or password" in result.output
+    assert (refresh_monitor(None, study, "2018", tmp_path, START, wrong, warnings.append)) == ([], [])

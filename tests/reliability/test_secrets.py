@@ -2,7 +2,8 @@
 test server, the LimeSurvey password and the pseudonym key appear nowhere (not even in the raw layer), and
 the respondents' tokens, IP addresses and e-mail addresses appear nowhere outside the raw layer: not in a
 log line, the Dagster instance, the warehouse (every table and view, and the file's bytes), the site, the
-build folder or the warehouse part of a backup."""
+build folder, the fieldwork monitor (which read the participants from the server) or the warehouse part of a
+backup."""
 
 import pytest
 
@@ -24,16 +25,19 @@ def findings(run):
 
 def test_the_run_carried_the_planted_data_into_the_raw_layer_where_the_scan_finds_it(run):
     assert len(run.planted["token"]) == len(run.planted["email"]) == len(run.planted["ip"]) == 277 + 31
-    sample = {sorted(values)[0] for values in run.planted.values()}
+    sample = {sorted(run.planted[kind])[0] for kind in ("token", "ip", "email")}  # names went to the server only
     with connect(run.locations, read_only=True) as con:
         assert con.execute("SELECT count(*) FROM clean.parent_responses").fetchall()[0][0] > 200
         found = {line.split(": ", 1)[1] for line in scan_catalog(con, "raw", sample)}
     assert found == sample  # the scan below would see them
     assert len(run.log_lines) > 20 and (run.root / "backup" / "warehouse").is_dir()
+    monitor = (run.locations.home / "fieldwork" / "en" / "2018.html").read_text(encoding="utf-8")
+    assert "277 participants, 0 invited" in monitor
+    assert len(run.planted["name"]) == 277
 
 
 @pytest.mark.parametrize("place", ["logs", "dagster instance", "warehouse tables", "warehouse file",
-                                   "raw layer (secrets only)", "site", "build", "warehouse backup",
+                                   "raw layer (secrets only)", "site", "build", "fieldwork monitor", "warehouse backup",
                                    "raw backup (secrets only)"])
 def test_nothing_is_found(findings, place):
     assert findings[place] == []
