@@ -615,24 +615,25 @@ def instruments_deploy(
     survey_id: Annotated[int, typer.Option(help="The survey (as in the study file) to deploy.")],
     study: StudyOption = DEMO_STUDY,
     participants: Annotated[Path | None, typer.Option(help="CSV of participants (firstname, lastname, email, "
-                                                           "language, attribute_N); tokens come from LimeSurvey.")] = None,
+                                                           "language, attribute_N, and token to keep their own "
+                                                           "tokens); otherwise tokens come from LimeSurvey.")] = None,
+    reuse_tokens_from: Annotated[int | None, typer.Option(
+        help="An earlier survey whose participants keep their tokens (a panel): all of them, or with --participants "
+             "those whose e-mail matches; the others get new tokens.")] = None,
 ) -> None:
     """Import the survey's .lss into LimeSurvey (LIMESURVEY_URL, LIMESURVEY_USERNAME, LIMESURVEY_PASSWORD),
     activate it with a participants table, add participants, and record the survey id in the study file."""
     from instruments.study import load_study
-    from pipelines.deploy import deploy_survey, read_participants
-    from pipelines.resources.limesurvey import LimeSurveyResource
+    from pipelines.deploy import deploy_survey, describe, read_participants
+    from pipelines.limesurvey import ServerSettings
 
     def deploy():
         config = load_study(study)
         people = read_participants(participants) if participants else None
-        with LimeSurveyResource(retries=0).open() as server:
-            return deploy_survey(server, config, survey_id, people)
+        with ServerSettings.from_environment(retries=0).open() as server:  # writes: never retried
+            return deploy_survey(server, config, survey_id, people, reuse_from=reuse_tokens_from)
 
-    done = _guarded(deploy)
-    note = "" if done.survey_id == done.requested_survey_id else f" (id {done.requested_survey_id} was taken; " \
-        "the study file now names the new id)"
-    typer.echo(f"survey {done.survey_id} imported and activated{note}; {done.participants_added} participants added")
+    typer.echo(describe(_guarded(deploy), reuse_tokens_from))
 
 
 @instruments_app.command("diff")
