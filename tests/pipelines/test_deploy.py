@@ -1,7 +1,6 @@
 """pipelines/deploy.py: the compiled .lss imports into the test server as the same questionnaire, the
 survey is activated with participants, and a new survey id is written back to the study's study.yaml."""
 
-
 import pytest
 
 from instruments.drift import structure_drift
