@@ -65,7 +65,8 @@ def read_participants(path: Path) -> list[dict[str, str]]:
     unknown = [f for f in fields if f not in (*PARTICIPANT_FIELDS, "token") and not _ATTRIBUTE.match(f)]
     if "email" not in fields or unknown:
         raise InstrumentError(f"{path}: expected columns {', '.join(PARTICIPANT_FIELDS)} (and attribute_N, token); "
-                              f"unknown: {', '.join(unknown) or 'none'}" + ("" if "email" in fields else "; no email column"))
+                              f"unknown: {', '.join(unknown) or 'none'}"
+                              + ("" if "email" in fields else "; no email column"))
     rows, lines = [], []
     for line, row in enumerate(reader, start=2):
         if None in row or any(v is None for v in row.values()):
