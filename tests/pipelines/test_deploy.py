@@ -180,3 +180,86 @@ def test_reuse_tokens_refusals_write_nothing(server, study, tmp_path):
     matched = _deploy(server, study, "--participants", str(twice), "--reuse-tokens-from", str(EARLIER))
     assert matched.exit_code == 1 and "line 3: the same earlier participant as line 2" in matched.output
     assert "Traceback" not in matched.output + missing.output
+
+
+def test_a_panel_deployed_twice_keeps_its_tokens_and_its_pseudonyms_link_the_two_waves(server, tmp_path):
+    """Issue 21: wave 1 deployed with tokens LimeSurvey makes; wave 2 deployed from a new participants file with
+    --reuse-tokens-from wave 1. Respondents answer with their tokens; both waves are ingested from the server and
+    cleaned; the same person has one respondent_id in both waves, and different persons different ones."""
+    from typer.testing import CliRunner
+
+    from instruments.limesurvey_export import read_export
+    from pipelines.cli import app
+    from pipelines.limesurvey import ServerSettings
+    from pipelines.stages.clean import clean_wave
+    from pipelines.stages.ingest import load_wave
+    from warehouse.connection import connect
+    from warehouse.paths import Locations
+    from warehouse.pseudonyms import pseudonym
+
+    first, second, key = 418201, 421201, "panel-test-key"
+    studies = write_study(tmp_path / "studies", "panel-study", [
+        {"survey_id": first, "instrument": "parent", "wave": "2018"},
+        {"survey_id": second, "instrument": "parent", "wave": "2021"}])
+    study = load_study("panel-study", studies)
+    env = {"LIMESURVEY_URL": server.url, "LIMESURVEY_USERNAME": "admin", "LIMESURVEY_PASSWORD": PASSWORD,
+           "TOEGANG_STUDIES": str(studies), "TOEGANG_DEBUG": ""}
+
+    def deploy(*options):
+        result = CliRunner().invoke(app, ["instruments", "deploy", "--study", "panel-study", *options], env=env)
+        assert result.exit_code == 0, result.output
+        assert "@" not in result.output and not [t for t in tokens.values() if t in result.output]
+        return result.output
+
+    def people_file(name, people):
+        path = tmp_path / name
+        path.write_text("firstname,lastname,email,language\n" + "".join(
+            f"{p},{p}son,{email},nl\n" for p, email in people), encoding="utf-8")
+        return str(path)
+
+    tokens: dict[str, str] = {}
+    deploy("--survey-id", str(first), "--participants",
+           people_file("wave1.csv", [(p, f"{p}@example.invalid") for p in ("p1", "p2", "p3", "p4", "p5")]))
+    held = server.surveys[first].participants
+    tokens.update({p["firstname"]: p["token"] for p in held})
+    # Wave 2: p1's address now in capitals, p4 left the panel, p6 joins.
+    wave2 = [("p1", " P1@EXAMPLE.invalid"), ("p2", "p2@example.invalid"), ("p3", "p3@example.invalid"),
+             ("p5", "p5@example.invalid"), ("p6", "p6@example.invalid")]
+    out = deploy("--survey-id", str(second), "--participants", people_file("wave2.csv", wave2),
+                 "--reuse-tokens-from", str(first))
+    assert out.strip().endswith(f"5 participants added: 4 kept their token of survey {first}, 1 with a new token")
+    tokens2 = {p["firstname"]: p["token"] for p in server.surveys[second].participants}
+    assert {p: tokens2[p] for p in ("p1", "p2", "p3", "p5")} == {p: tokens[p] for p in ("p1", "p2", "p3", "p5")}
+    assert tokens2["p6"] not in tokens.values()
+
+    answered = {}  # (survey, response id) -> person
+    for survey, wave, persons, wave_tokens in ((first, "2018", ("p1", "p2", "p3", "p4"), tokens),
+                                               (second, "2021", ("p1", "p2", "p5", "p6"), tokens2)):
+        export = next(s.export for s in load_study("demo-brussels").surveys_in(wave) if s.instrument == "parent")
+        rows = [r for r in read_export(export).responses if r["consent"] == "Y" and r["submitdate"]]
+        for person, row in zip(persons, rows):
+            response = server.respond(survey, row, token=wave_tokens[person])
+            answered[(survey, int(response["id"]))] = person
+
+    locations = Locations.of_study("panel-study", environ={}, home=tmp_path / "home")
+    settings = ServerSettings(server.url, "admin", PASSWORD, retries=0)
+    with connect(locations) as con:
+        for wave in ("2018", "2021"):
+            load_wave(con, study, wave, locations=locations, pseudonym_key=lambda: key.encode(),
+                      log=lambda level, text: None, limesurvey=settings)
+            clean_wave(con, study, wave, "parent")
+        raw = con.execute("SELECT survey_id, response_id, respondent_id FROM raw.responses").fetchall()
+        clean = con.execute("SELECT wave, survey_id, response_id, respondent_id FROM clean.parent_responses"
+                            ).fetchall()
+        cleaned = str(con.execute("SELECT * FROM clean.parent_responses").fetchall())
+    ids: dict[str, set[str]] = {}
+    for survey, response_id, respondent in raw:
+        ids.setdefault(answered[(survey, response_id)], set()).add(respondent)
+    assert sorted(ids) == ["p1", "p2", "p3", "p4", "p5", "p6"] and all(len(found) == 1 for found in ids.values())
+    one = {person: found.pop() for person, found in ids.items()}
+    assert len(set(one.values())) == 6  # different persons, different pseudonyms
+    assert one["p1"] == pseudonym(key.encode(), "panel-study", tokens["p1"], first, 1)  # the token's, not the survey's
+    by_wave = {w: {r for wave, _, _, r in clean if wave == w} for w in ("2018", "2021")}
+    assert by_wave["2018"] & by_wave["2021"] == {one["p1"], one["p2"]}  # the two who answered both waves
+    assert {answered[(s, r)] for _, s, r, _ in clean} == {"p1", "p2", "p3", "p4", "p5", "p6"}
+    assert not [t for t in tokens2.values() if t in cleaned]  # the clean tables hold pseudonyms, no token
