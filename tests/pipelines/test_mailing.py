@@ -194,6 +194,24 @@ def test_toegang_invite_reports_a_failing_mail_server_by_reason_and_stops(server
     assert fixed.exit_code == 0 and fixed.stdout.startswith(f"survey {SURVEY}: 5 invitations sent, 0 failed, 0 left")
 
 
+def test_a_call_that_fails_after_others_keeps_their_counts(server, tmp_path):
+    server.max_emails = 2
+    answer = server.rpc_invite_participants
+
+    def second_call_refused(*params):
+        return answer(*params) if len(server.method_calls("invite_participants")) == 1 else {"status": "No permission"}
+
+    server.rpc_invite_participants = second_call_refused
+    result = _cli(server, tmp_path, "invite", "--survey-id", str(SURVEY))
+    assert result.exit_code == 1, result.output
+    assert result.output.splitlines()[-1] == (f"error: LimeSurvey invite_participants (survey {SURVEY}): No "
+                                              "permission (after 1 call(s) had sent 2 and failed 0, logged in "
+                                              "meta.mailings)")
+    with duckdb.connect(str(_locations(tmp_path).warehouse), read_only=True) as con:
+        assert con.execute("SELECT candidates, sent, failed, left_to_send, calls FROM meta.mailings").fetchall() == \
+            [(5, 2, 0, 3, 1)]
+
+
 def test_server_side_problems_are_one_line_each(server, tmp_path):
     bare = _cli(server, tmp_path, "invite", "--survey-id", str(BARE), "--dry-run")
     assert bare.exit_code == 1
