@@ -3,6 +3,7 @@
 import logging
 import os
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -659,24 +660,87 @@ def instruments_deploy(
     survey_id: Annotated[int, typer.Option(help="The survey (as in the study file) to deploy.")],
     study: StudyOption = DEMO_STUDY,
     participants: Annotated[Path | None, typer.Option(help="CSV of participants (firstname, lastname, email, "
-                                                           "language, attribute_N); tokens come from LimeSurvey.")] = None,
+                                                           "language, attribute_N, and token to keep their own "
+                                                           "tokens); otherwise tokens come from LimeSurvey.")] = None,
+    reuse_tokens_from: Annotated[int | None, typer.Option(
+        help="An earlier survey whose participants keep their tokens (a panel): all of them, or with --participants "
+             "those whose e-mail matches; the others get new tokens.")] = None,
 ) -> None:
     """Import the survey's .lss into LimeSurvey (LIMESURVEY_URL, LIMESURVEY_USERNAME, LIMESURVEY_PASSWORD),
     activate it with a participants table, add participants, and record the survey id in the study file."""
     from instruments.study import load_study
-    from pipelines.deploy import deploy_survey, read_participants
-    from pipelines.resources.limesurvey import LimeSurveyResource
+    from pipelines.deploy import deploy_survey, describe, read_participants
+    from pipelines.limesurvey import ServerSettings
 
     def deploy():
         config = load_study(study)
         people = read_participants(participants) if participants else None
-        with LimeSurveyResource(retries=0).open() as server:
-            return deploy_survey(server, config, survey_id, people)
+        with ServerSettings.from_environment(retries=0).open() as server:  # writes: never retried
+            return deploy_survey(server, config, survey_id, people, reuse_from=reuse_tokens_from)
 
-    done = _guarded(deploy)
-    note = "" if done.survey_id == done.requested_survey_id else f" (id {done.requested_survey_id} was taken; " \
-        "the study file now names the new id)"
-    typer.echo(f"survey {done.survey_id} imported and activated{note}; {done.participants_added} participants added")
+    typer.echo(describe(_guarded(deploy), reuse_tokens_from))
+
+
+# --- toegang invite and toegang remind: LimeSurvey's mailings, with a dry run (pipelines/mailing.py) ---------
+TidOption = Annotated[list[int] | None, typer.Option("--tid", help="Only this participant (LimeSurvey's tid); "
+                                                                   "repeatable. Default: every one due.")]
+DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Say who would receive what (tid, language, masked "
+                                                              "address), send nothing.")]
+
+
+def _mail(kind: str, study: str, survey_id: int, home: str | None, dry_run: bool, tids: list[int] | None,
+          **filters) -> None:
+    from instruments.study import load_study
+    from pipelines.limesurvey import RETRIES, ServerSettings
+    from pipelines.mailing import mail
+    from warehouse.paths import Locations
+
+    def run():
+        config = load_study(study)
+        server = ServerSettings.from_environment(retries=RETRIES if dry_run else 0)  # sends: never retried
+        return mail(config, survey_id, kind, locations=Locations.of_study(config.study_id, home=home), server=server,
+                    dry_run=dry_run, tids=tids, **filters)
+
+    done = _guarded(run)
+    for line in done.lines():
+        typer.echo(line)
+    if done.record.failed:  # LimeSurvey's mail server refused: a server-side failure, as an unreachable server
+        _fail(f"{done.record.failed} of {done.record.sent + done.record.failed} sends failed on the server",
+              UNREACHABLE)
+
+
+@app.command()
+def invite(
+    survey_id: Annotated[int, typer.Option(help="The survey (as in the study file).")],
+    study: StudyIdOption = DEMO_STUDY,
+    tid: TidOption = None,
+    dry_run: DryRunOption = False,
+    home: HomeOption = None,
+) -> None:
+    """Send LimeSurvey's invitation to the survey's participants not invited yet (not completed, with a token and
+    an e-mail address whose status is OK), in as many calls as LimeSurvey's maxemails needs; log the counts in
+    meta.mailings. Exit 3 when some sends failed on the server."""
+    _mail("invite", study, survey_id, home, dry_run, tid)
+
+
+@app.command()
+def remind(
+    survey_id: Annotated[int, typer.Option(help="The survey (as in the study file).")],
+    study: StudyIdOption = DEMO_STUDY,
+    min_days: Annotated[int | None, typer.Option(min=0, help="Only those last contacted (reminded, else invited) "
+                                                             "at least this many days ago.")] = None,
+    max_reminders: Annotated[int | None, typer.Option(min=1, help="Only those reminded fewer times than this.")]
+    = None,
+    tid: TidOption = None,
+    dry_run: DryRunOption = False,
+    now: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d %H:%M", "%Y-%m-%d"], help=(
+        "The server's time, which --min-days counts back from, when its clock or time zone differs from this "
+        "machine's (LimeSurvey counts from its own)."))] = None,
+    home: HomeOption = None,
+) -> None:
+    """Send LimeSurvey's reminder to the survey's participants invited and not completed (with the filters); log
+    the counts in meta.mailings."""
+    _mail("remind", study, survey_id, home, dry_run, tid, min_days=min_days, max_reminders=max_reminders, now=now)
 
 
 @instruments_app.command("diff")

@@ -102,6 +102,11 @@ def _run_history(con: duckdb.DuckDBPyConnection) -> None:
     computed (``warehouse.changes.seed``)."""
 
 
+def _mailings(con: duckdb.DuckDBPyConnection) -> None:
+    """Warehouse 7: ``meta.mailings`` logs each invitation and reminder run, in counts (pipelines/mailing.py). A new
+    table, so the DDL makes it; the version keeps older code, which would not log its mailings, away."""
+
+
 MIGRATIONS: Mapping[str, Sequence[Migration]] = {
     WAREHOUSE: (Migration(1, "baseline: clean, weighted, indicators and meta tables", _baseline),
                 Migration(2, "indicators.indicators replaces indicators.awareness_by_neighbourhood",
@@ -112,7 +117,8 @@ MIGRATIONS: Mapping[str, Sequence[Migration]] = {
                 Migration(5, "indicator rows carry an unweighted proportion's numerator and whether it is shown as a "
                              "count", _count_columns),
                 Migration(6, "meta.indicator_runs and meta.indicator_history keep each wave's latest and previous "
-                             "indicator runs", _run_history)),
+                             "indicator runs", _run_history),
+                Migration(7, "meta.mailings logs each invitation and reminder run (counts only)", _mailings)),
     RAW: (Migration(1, "baseline: loads, responses and survey structures", _baseline),
           Migration(2, "columnar raw layer: per-survey answers tables, pseudonyms at load", _columnar_raw)),
 }

@@ -130,6 +130,24 @@ CREATE TABLE IF NOT EXISTS meta.run_failures (
     failed_at   TIMESTAMP NOT NULL,
     message     VARCHAR NOT NULL
 );
+-- One row per `toegang invite` or `toegang remind` (pipelines/mailing.py), dry runs too: how many, never who.
+CREATE TABLE IF NOT EXISTS meta.mailings (
+    mailing_id   VARCHAR PRIMARY KEY,
+    study_id     VARCHAR NOT NULL,
+    survey_id    BIGINT NOT NULL,
+    kind         VARCHAR NOT NULL CHECK (kind IN ('invite', 'remind')),
+    dry_run      BOOLEAN NOT NULL,
+    mailed_at    TIMESTAMP NOT NULL,       -- this machine's local time when the command started
+    min_days     INTEGER,                  -- remind's filters, as given
+    max_reminders INTEGER,
+    chosen       INTEGER,                  -- participants named with --tid; NULL: all
+    candidates   INTEGER NOT NULL,         -- who LimeSurvey's rules made due
+    sent         INTEGER NOT NULL,
+    failed       INTEGER NOT NULL,         -- failed sends stay pending
+    left_to_send INTEGER NOT NULL,         -- candidates not tried: a call sent none, or the run stopped
+    calls        INTEGER NOT NULL,         -- invite_participants or remind_participants calls
+    reasons      JSON NOT NULL             -- {LimeSurvey's reason, e-mail addresses removed: failed sends}
+);
 -- One row per exported column of each instrument as fielded in a wave (instruments/codebook.py).
 CREATE TABLE IF NOT EXISTS meta.codebook (
     study_id            VARCHAR NOT NULL,

@@ -140,10 +140,21 @@ def test_warehouse_6_adds_the_run_history_to_a_version_5_warehouse(locations):
                     "'r', 'v', 'c')")
         con.execute("DROP TABLE meta.indicator_runs")
         con.execute("DROP TABLE meta.indicator_history")
-        con.execute("DELETE FROM meta.schema_version WHERE version = 6")
+        con.execute("DROP TABLE meta.mailings")  # warehouse 7
+        con.execute("DELETE FROM meta.schema_version WHERE version >= 6")
         assert stored_versions(con)[WAREHOUSE] == 5
     with connect(locations) as con:
         assert stored_versions(con)[WAREHOUSE] == len(MIGRATIONS[WAREHOUSE]) >= 6
         assert con.execute("SELECT count(*) FROM meta.indicator_runs").fetchall() == [(0,)]
         assert con.execute("SELECT count(*) FROM meta.indicator_history").fetchall() == [(0,)]
         assert con.execute("SELECT indicator FROM indicators.indicators").fetchall() == [("x",)]
+
+
+def test_warehouse_7_adds_the_mailing_log_to_a_version_6_warehouse(locations):
+    with connect(locations) as con:  # as Toegang at warehouse version 6 left it: no mailing log
+        con.execute("DROP TABLE meta.mailings")
+        con.execute("DELETE FROM meta.schema_version WHERE version = 7")
+        assert stored_versions(con)[WAREHOUSE] == 6
+    with connect(locations) as con:
+        assert stored_versions(con)[WAREHOUSE] == len(MIGRATIONS[WAREHOUSE]) >= 7
+        assert con.execute("SELECT count(*) FROM meta.mailings").fetchall() == [(0,)]
