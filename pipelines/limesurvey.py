@@ -15,7 +15,7 @@ import logging
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit, urlunsplit
@@ -112,6 +112,12 @@ class LimeSurveySettings(Protocol):
 TIMEOUT_SECONDS, RETRIES, BACKOFF_SECONDS = 120.0, 3, 1.0
 PAGE_SIZE = 5000  # response ids per export call: LimeSurvey builds each export whole in server memory
 ENVIRONMENT = (("url", "LIMESURVEY_URL"), ("username", "LIMESURVEY_USERNAME"), ("password", "LIMESURVEY_PASSWORD"))
+
+
+class ServerSource(Protocol):
+    """What opens a connection: ``ServerSettings`` or the Dagster resource."""
+
+    def open(self) -> AbstractContextManager[LimeSurveyConnection]: ...
 
 
 @dataclass(frozen=True)

@@ -19,14 +19,13 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from instruments.model import InstrumentError
 from instruments.study import Study
-from pipelines.limesurvey import LimeSurveyConnection, LimeSurveyError, Sending
+from pipelines.limesurvey import LimeSurveyConnection, LimeSurveyError, Sending, ServerSource
 from warehouse.connection import connect
 from warehouse.mailings import MailingRecord, record_mailing
 from warehouse.paths import Locations
@@ -103,12 +102,6 @@ def candidates(rows: Sequence[Mapping[str, Any]], kind: str, *, now: datetime, t
 def reason(text: str) -> str:
     """LimeSurvey's reason for a failed send without any address in it (a mail server may name the recipient)."""
     return _ADDRESS.sub("<address>", text).strip() or "failed"
-
-
-class ServerSource(Protocol):
-    """What a mailing needs of a server (``pipelines.limesurvey.ServerSettings``)."""
-
-    def open(self) -> AbstractContextManager[LimeSurveyConnection]: ...
 
 
 @dataclass

@@ -23,8 +23,7 @@ from instruments.fieldwork import FieldworkPlan, export_column
 from instruments.model import InstrumentError
 from instruments.study import Study
 from instruments.vocabulary import LANGUAGE_NAMES, LANGUAGES, SURVEY_LANGUAGE
-from pipelines.limesurvey import LimeSurveyError
-from pipelines.stages.ingest import LimeSurveySource
+from pipelines.limesurvey import LimeSurveyError, ServerSource
 from warehouse.fieldwork import TOTAL, last_load, progress_counts
 
 MONITOR_FOLDER = "fieldwork"  # inside the study's home, beside the warehouse: never in the site
@@ -54,7 +53,7 @@ def plans_of(study: Study, waves: Sequence[str] | None, as_of: date) -> list[Fie
     return [p for p in study.fieldwork if p.active(as_of)]
 
 
-def _server_side(server: LimeSurveySource, survey_ids: list[int]) -> tuple[dict[str, int], pd.DataFrame]:
+def _server_side(server: ServerSource, survey_ids: list[int]) -> tuple[dict[str, int], pd.DataFrame]:
     summary: dict[str, int] = {}
     stamps = []
     with server.open() as connection:
@@ -68,7 +67,7 @@ def _server_side(server: LimeSurveySource, survey_ids: list[int]) -> tuple[dict[
 
 
 def fieldwork_reports(con: duckdb.DuckDBPyConnection, study: Study, plans: Sequence[FieldworkPlan], as_of: date,
-                      server: LimeSurveySource | Callable[[], LimeSurveySource] | None = None,
+                      server: ServerSource | Callable[[], ServerSource] | None = None,
                       on_server_error: Callable[[LimeSurveyError], None] | None = None) -> list[FieldworkReport]:
     """A report per plan, from the warehouse ``con`` and, when ``server`` is given (or a function giving it, asked
     only when a plan has a survey read from LimeSurvey), the server's counts and participants. A server that
@@ -172,7 +171,7 @@ def report_lines(study: Study, report: FieldworkReport) -> list[str]:
 
 
 def refresh_monitor(con: duckdb.DuckDBPyConnection, study: Study, wave: str, home: Path, as_of: date,
-                    server: LimeSurveySource | Callable[[], LimeSurveySource] | None,
+                    server: ServerSource | Callable[[], ServerSource] | None,
                     warn: Callable[[str], None]) -> tuple[list[FieldworkReport], list[Path]]:
     """The wave's monitor pages again, after a load (the ingest run's last step): nothing when the study plans
     no fieldwork for the wave. A server that fails now leaves the page without its part and says why (``warn``):

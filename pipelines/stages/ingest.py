@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -18,17 +17,15 @@ from instruments.model import Instrument
 from instruments.study import Study, Survey
 from pipelines.fetch import fetch_responses
 from pipelines.inbox import Inbox, RejectedFile, check_columns
-from pipelines.limesurvey import LimeSurveyConnection
+from pipelines.limesurvey import ServerSource
 from warehouse import raw
 from warehouse.paths import Locations
 
 
-class LimeSurveySource(Protocol):
-    """What the stage needs of a server (``pipelines.resources.limesurvey.LimeSurveyResource``)."""
+class LimeSurveySource(ServerSource, Protocol):
+    """What the stage needs of a server (``pipelines.resources.limesurvey.LimeSurveyResource``): its page size."""
 
     page_size: int
-
-    def open(self) -> AbstractContextManager[LimeSurveyConnection]: ...
 
 
 @dataclass

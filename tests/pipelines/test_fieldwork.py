@@ -17,6 +17,7 @@ from instruments.model import InstrumentError
 from instruments.study import DEMO_STUDY, check_study, load_study
 from pipelines.cli import app
 from pipelines.limesurvey import ServerSettings
+from pipelines.mailing import mail
 from pipelines.stages.fieldwork import fieldwork_reports, plans_of, write_reports
 from pipelines.stages.ingest import load_wave
 from warehouse.connection import connect
@@ -40,7 +41,8 @@ def _template() -> dict[str, str]:
 def simulated(tmp_path: Path):
     """Day 1: 60 participants with own tokens, batch 1 (tids 1-30) invited; days 1-5 two completes a day from it
     and a partial on day 3; day 6 batch 2 (tids 31-60) invited; days 6-10 three completes a day from it; day 8 a
-    reminder to batch 1 (after a dry run). Returns the study, settings, locations and what was simulated."""
+    reminder to batch 1, a dry run first (``toegang invite`` and ``toegang remind``'s stage). Returns the study,
+    settings, locations and what was simulated."""
     studies = write_study(tmp_path / "studies", STUDY, [{"survey_id": SURVEY, "instrument": "parent", "wave": WAVE}],
                           fieldwork=[PLAN])
     study = load_study(STUDY, studies)
@@ -48,7 +50,13 @@ def simulated(tmp_path: Path):
     server.add_survey(SURVEY, study.instrument("parent", WAVE))
     server.add_participant_table(SURVEY)
     settings = ServerSettings(server.url, "admin", PASSWORD, retries=0)
+    locations = Locations.of_study(STUDY, home=tmp_path / "home")
     template = _template()
+
+    def mail_now(kind, dry_run=False, **options):
+        return mail(study, SURVEY, kind, locations=locations, server=settings, dry_run=dry_run, now=server.now,
+                    **options)
+
     simulated = []  # (day, tid, neighbourhood, language, complete)
     day = datetime.combine(START, datetime.min.time()).replace(hour=9)
     with settings.open() as api:
@@ -58,12 +66,15 @@ def simulated(tmp_path: Path):
         for offset in range(10):
             server.now = day + timedelta(days=offset)
             if offset == 0:
-                assert sorted(api.send("invite", SURVEY, tids=list(range(1, 31))).sent) == list(range(1, 31))
+                assert mail_now("invite", tids=list(range(1, 31))).record.sent == 30
             if offset == 5:
-                assert len(api.send("invite", SURVEY).sent) == 30
-            if offset == 7:
-                reminded = api.send("remind", SURVEY, min_days=5)
-                assert len(reminded.sent) == 20  # batch 1 not completed; batch 2 invited 2 days ago
+                assert mail_now("invite").record.sent == 30
+            if offset == 7:  # batch 1 not completed; batch 2 was invited 2 days ago
+                dry = mail_now("remind", dry_run=True, min_days=5)
+                assert server.method_calls("remind_participants") == []  # a dry run sends nothing
+                assert mail_now("remind", min_days=5).record.sent == len(dry.due) == 20
+                stamped = [int(p["tid"]) for p in server.surveys[SURVEY].participants if p["remindercount"]]
+                assert [c.tid for c in dry.due] == stamped
             per_day, first_tid = (2, 1 + 2 * offset) if offset < 5 else (3, 31 + 3 * (offset - 5))
             for n in range(per_day):
                 tid = first_tid + n
@@ -74,7 +85,6 @@ def simulated(tmp_path: Path):
                 server.respond(SURVEY, {**template, "wijk": "W02", "submitdate": ""}, token="paneltok0060",
                                complete=False, language="fr")
                 simulated.append((START + timedelta(days=2), 60, "W02", "fr", False))
-    locations = Locations.of_study(STUDY, home=tmp_path / "home")
     with connect(locations) as con:
         load_wave(con, study, WAVE, locations=locations, pseudonym_key=lambda: b"fieldwork-key",
                   log=lambda *_: None, limesurvey=settings)
