@@ -16,8 +16,9 @@ import pandas as pd
 
 PACE_DAYS = 7
 # What a target's row says: reached; on track (projected by the window's end); behind (projected later); stalled
-# (no complete in the pace's days); closed (the window ended short of it); no target (a category without one).
-STATUSES = ("reached", "on_track", "behind", "stalled", "closed", "no_target")
+# (no complete in the pace's days); closed (the window ended short of it); not started (the window opens later);
+# no target (a category without one).
+STATUSES = ("reached", "on_track", "behind", "stalled", "closed", "not_started", "no_target")
 PROGRESS_COLUMNS = ["target", "category", "goal", "complete", "partial", "declined", "share", "remaining",
                     "pace", "projected", "status"]
 
@@ -54,6 +55,8 @@ def progress(counts: pd.DataFrame, goals: Mapping[str, Mapping[str, int]], start
             status = "reached"
         elif as_of > end:
             status = "closed"
+        elif as_of < start:
+            status = "not_started"
         elif pace == 0:
             status = "stalled"
         else:

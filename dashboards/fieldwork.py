@@ -51,7 +51,8 @@ class MonitorPage:
 
 def _status(status: str, lang: str) -> str:
     words = {"reached": t("fw_reached", lang), "on_track": t("fw_on_track", lang), "behind": t("fw_behind", lang),
-             "stalled": t("fw_stalled", lang), "closed": t("fw_closed", lang), "no_target": t("fw_no_target", lang)}
+             "stalled": t("fw_stalled", lang), "closed": t("fw_closed", lang), "not_started": t("fw_not_started", lang),
+             "no_target": t("fw_no_target", lang)}
     return words[status]
 
 

@@ -889,6 +889,8 @@ _MONITOR = {
                    "en": "no new responses in 7 days"},
     "fw_closed": {"nl": "niet bereikt, veldwerk afgelopen", "fr": "non atteint, terrain terminé",
                   "en": "not reached, fieldwork over"},
+    "fw_not_started": {"nl": "veldwerk nog niet begonnen", "fr": "terrain pas encore commencé",
+                       "en": "fieldwork not started yet"},
     "fw_no_target": {"nl": "geen doel", "fr": "pas d'objectif", "en": "no target"},
     "fw_cumulative": {"nl": "Volledige antwoorden (cumulatief)", "fr": "Réponses complètes (cumul)",
                       "en": "Complete responses (cumulative)"},

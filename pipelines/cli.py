@@ -372,14 +372,14 @@ def fieldwork(
     wave: Annotated[list[str] | None, typer.Option(help="Wave (repeatable); default: the plans whose window holds "
                                                         "the day.")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="The day of the report, YYYY-MM-DD (default: today, "
-                                                               "UTC).")] = None,
+                                                               "this machine's date).")] = None,
     home: HomeOption = None,
 ) -> None:
     """Fieldwork against the study's targets: complete and partial responses per breakdown, daily progress, the pace
     and projected dates, and per invitation batch the response rate (surveys read from LimeSurvey: LIMESURVEY_*).
     Writes the internal monitor page (never published) to <home>/<study>/fieldwork/<lang>/<wave>.html. Counts come
     from the responses loaded so far: run toegang ingest first for the latest."""
-    from datetime import date, datetime, timezone
+    from datetime import date
 
     def report():
         from instruments.study import load_study
@@ -389,7 +389,7 @@ def fieldwork(
         from warehouse.paths import Locations
 
         try:
-            day = date.fromisoformat(as_of) if as_of else datetime.now(timezone.utc).date()
+            day = date.fromisoformat(as_of) if as_of else date.today()
         except ValueError:
             _fail(f"--as-of {as_of!r} is not a date (YYYY-MM-DD)")
         config = load_study(study)

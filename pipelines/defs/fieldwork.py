@@ -1,7 +1,7 @@
 """fieldwork_monitor: the internal monitor page of a wave, refreshed by every ingest run (schedule, sensor or
 ``toegang ingest``)."""
 
-from datetime import datetime, timezone
+from datetime import date
 
 import dagster as dg
 
@@ -28,7 +28,7 @@ def fieldwork_assets(graph: StudyGraph) -> list:
         config = study.load(study_id)
         with warehouse.connect(study_id) as con:
             reports, pages = refresh_monitor(con, config, context.partition_key, warehouse.locations(study_id).home,
-                                             datetime.now(timezone.utc).date(), limesurvey.settings,
+                                             date.today(), limesurvey.settings,
                                              context.log.warning)
         totals = {f"{r.plan.instrument}_complete": int(r.progress.loc[r.progress["target"] == "", "complete"].sum())
                   for r in reports}

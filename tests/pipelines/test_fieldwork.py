@@ -253,3 +253,16 @@ def test_a_server_that_fails_leaves_the_refreshed_page_without_its_part(simulate
                                       str(locations.home.parent)], env=env)
     assert result.exit_code == 3 and "Invalid user name or password" in result.output
     assert (refresh_monitor(None, study, "2018", tmp_path, START, wrong, warnings.append)) == ([], [])
+
+
+def test_before_the_window_and_before_any_load():
+    """Pure: nothing loaded yet, the day before the window opens: every target not started, nothing projected; no
+    participant yet gives no batch."""
+    from analyses.fieldwork import invitation_batches, progress
+    from warehouse.fieldwork import COLUMNS
+
+    empty = pd.DataFrame(columns=COLUMNS)
+    rows = progress(empty, {"": {"": 10}, "area": {"a": 3}}, START, END, START - timedelta(days=1))
+    assert rows[["complete", "remaining", "status"]].values.tolist() == [[0, 10, "not_started"], [0, 3, "not_started"]]
+    assert rows["projected"].isna().all()
+    assert invitation_batches(pd.DataFrame(columns=["sent", "completed", "remindercount"])).empty
