@@ -10,8 +10,10 @@ the server. The raw layer may hold tokens and addresses; nothing else may.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -128,8 +130,23 @@ def _number(email: str) -> int:
     return int(email.split("@")[0].rsplit(".", 1)[1])
 
 
+@functools.lru_cache(maxsize=8)
+def _any_of(values: frozenset[str]) -> re.Pattern:
+    return re.compile("|".join(re.escape(v) for v in sorted(values)))
+
+
 def _hits(text: str, values: set[str]) -> set[str]:
+    # One pass of a regex of every value finds whether any is there at all (most texts hold none); only then is
+    # each value looked for on its own, overlapping ones included.
+    if not values or not _any_of(frozenset(values)).search(text):
+        return set()
     return {v for v in values if v in text}
+
+
+def _re2_literal(value: str) -> str:
+    """``value`` as a literal in a DuckDB (RE2) regular expression: ASCII punctuation escaped."""
+    return "".join(f"\\{c}" if c.isascii() and not c.isalnum() and c.isprintable() and c != " " else c
+                   for c in value)
 
 
 def scan_text(label: str, text: str, values: set[str]) -> list[str]:
@@ -147,17 +164,20 @@ def scan_folder(label: str, folder: Path, values: set[str]) -> list[str]:
 
 def scan_catalog(con, catalog: str, values: set[str]) -> list[str]:
     """Every row of every table and view of a DuckDB catalog, each row cast to text."""
-    from warehouse.sql import quote_ident
+    from warehouse.sql import quote_ident, sql_literal
 
     con.execute("CREATE OR REPLACE TEMP TABLE needles AS SELECT unnest(?::VARCHAR[]) AS needle", [sorted(values)])
+    # Rows where no value can be are left out by one regex of them all before each row meets each value.
+    any_of = sql_literal("|".join(_re2_literal(v) for v in sorted(values)))
     relations = con.execute("SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = ? "
                             "UNION ALL SELECT schema_name, view_name FROM duckdb_views() "
                             "WHERE database_name = ? AND NOT internal", [catalog, catalog]).fetchall()
     findings = []
     for schema, table in relations:
         name = ".".join(quote_ident(part) for part in (catalog, schema, table))
-        hits = con.execute(f"SELECT DISTINCT n.needle FROM {name} AS t, needles AS n "
-                           "WHERE contains(CAST(t AS VARCHAR), n.needle) ORDER BY 1").fetchall()
+        hits = con.execute(f"SELECT DISTINCT n.needle FROM (SELECT CAST(t AS VARCHAR) AS row FROM {name} AS t "
+                           f"WHERE regexp_matches(CAST(t AS VARCHAR), {any_of})) AS r, needles AS n "
+                           "WHERE contains(r.row, n.needle) ORDER BY 1").fetchall()
         findings += [f"{catalog}.{schema}.{table}: {h[0]}" for h in hits]
     return findings
 
