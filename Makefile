@@ -34,7 +34,7 @@ demo: $(STAMP)
 
 # Two workers (TEST_WORKERS), each running whole files: a module's fixtures (a pipeline run) are made once.
 test: $(STAMP) $(CHROMIUM)
-	$(VENV)/bin/python -m pytest -n $${TEST_WORKERS:-2} --dist loadfile
+	$(VENV)/bin/python -m pytest -n $${TEST_WORKERS:-2} --dist loadfile --no-loadscope-reorder
 
 # Reads [tool.dagster] in pyproject.toml: code location "toegang". Stop it with Ctrl-C.
 dev: $(STAMP)

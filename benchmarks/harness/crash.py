@@ -128,9 +128,14 @@ class CrashHarness:
     settled: dict = None
     duration: float = 0.0
 
-    def prepare(self) -> CrashHarness:
+    def prepare(self, before: Path | None = None) -> CrashHarness:
+        """Run wave 2018, or copy ``before`` (a folder of ``home/``, ``site/`` and ``build/`` where it has run),
+        then the step uninterrupted."""
         self.before_home = self._locations("before")
-        _run(self.before_home, BEFORE_WAVES)
+        if before is None:
+            _run(self.before_home, BEFORE_WAVES)
+        else:
+            shutil.copytree(before, self.folder / "before", symlinks=True)  # the site stays a link, as run
         self.before = snapshot(self.before_home)
         reference = self.copy("reference")
         # The step in a child, uninterrupted: its result is "after", its duration (from "ready" to exit,

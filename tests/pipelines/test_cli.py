@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 from instruments.limesurvey_export import read_export
 from instruments.study import DEMO_STUDY, STUDIES, load_study
 from pipelines.cli import app
-from tests.conftest import DEMO_EXPORTS
+from tests.conftest import DEMO_EXPORTS, copy_run
 from warehouse.connection import connect
 from warehouse.paths import Locations
 from warehouse.pseudonyms import pseudonym
@@ -50,19 +50,20 @@ def test_generate_demo_writes_eight_files(tmp_path):
     assert len(list(tmp_path.glob("survey_*"))) == 8
 
 
-def test_demo_command_runs_and_says_where_the_outputs_are(tmp_path, monkeypatch):
-    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
-    result = runner.invoke(app, ["demo", "--home", str(tmp_path / "home"), "--site", str(tmp_path / "site"),
-                                 "--build", str(tmp_path / "build")])
+def test_demo_command_runs_and_says_where_the_outputs_are(demo_command, tmp_path, monkeypatch):
+    # The session's demo run is `toegang demo --home --site --build` (tests/conftest.py); what it printed is read
+    # here, and the erasure below works on a copy of its folder.
+    result, root = demo_command, demo_command.root
     assert result.exit_code == 0, result.output
-    assert f"Warehouse:  {tmp_path / 'home' / DEMO_STUDY / 'toegang.duckdb'}" in result.output
-    assert f"Dashboard:  {tmp_path / 'site' / DEMO_STUDY / 'index.html'}" in result.output
-    assert (tmp_path / "site" / DEMO_STUDY / "en" / "index.html").is_file()
-    assert len(list((tmp_path / "build" / "demo-brussels").glob("*.lss"))) == 4
-    assert (tmp_path / "dagster" / "dagster.yaml").is_file()  # runs are recorded for `dagster dev`
+    assert f"Warehouse:  {root / 'home' / DEMO_STUDY / 'toegang.duckdb'}" in result.output
+    assert f"Dashboard:  {root / 'site' / DEMO_STUDY / 'index.html'}" in result.output
+    assert (root / "site" / DEMO_STUDY / "en" / "index.html").is_file()
+    assert len(list((root / "build" / "demo-brussels").glob("*.lss"))) == 4
+    assert (demo_command.dagster_home / "dagster.yaml").is_file()  # runs are recorded for `dagster dev`
 
     # An erasure request by token: the respondent leaves the raw layer and the warehouse, and it is logged.
-    home = tmp_path / "home"
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
+    home = copy_run(root, tmp_path / "run") / "home"
     token = next(r["token"] for r in read_export(DEMO_EXPORTS / "survey_418201_2018_parent.csv").responses
                  if r["token"] and r["consent"] == "Y")
     respondent = pseudonym(load_study(DEMO_STUDY).demo_pseudonym_key.encode(), "demo-brussels", token, 0, 0)

@@ -14,8 +14,8 @@ KILLS = 2  # in make test; `make reliability` kills at 20 or more moments
 
 
 @pytest.fixture(scope="module")
-def harness(tmp_path_factory):
-    return CrashHarness(tmp_path_factory.mktemp("crash")).prepare()
+def harness(tmp_path_factory, demo_2018):
+    return CrashHarness(tmp_path_factory.mktemp("crash")).prepare(before=demo_2018[0])
 
 
 def test_the_step_changes_every_stage(harness):

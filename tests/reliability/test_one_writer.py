@@ -7,7 +7,6 @@ limited to one run, and each study has its own."""
 import subprocess
 import sys
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import dagster as dg
@@ -16,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pipelines.cli import app
-from pipelines.runner import run_study, write_dagster_yaml
+from pipelines.runner import write_dagster_yaml
 from warehouse.connection import WarehouseLocked, connect, lock_wait_seconds
 from benchmarks.harness.processes import WAITING, overlapping_runs, tables_of
 
@@ -100,17 +99,13 @@ def test_the_cli_stops_with_a_clear_message_when_the_warehouse_stays_locked(tmp_
 
 
 @pytest.mark.e2e
-def test_overlapping_runs_take_turns_within_a_study_and_never_wait_across_studies(tmp_path):
+def test_overlapping_runs_take_turns_within_a_study_and_never_wait_across_studies(tmp_path, demo_2018):
     """Three `toegang run` processes at once in one TOEGANG_HOME (benchmarks/harness/processes.py): two of the
     demo's wave 2018, which take turns on the demo's files, and one of a second study with TOEGANG_LOCK_WAIT=0,
-    which runs while the demo's do, never waiting for a lock (any wait would end it at once)."""
-    alone_root = tmp_path / "alone"
-    with ThreadPoolExecutor(1) as pool:  # the processes are waited for in a thread
-        scenario = pool.submit(overlapping_runs, tmp_path / "overlap")
-        # Meanwhile, the reference: the same wave run once, alone.
-        alone = run_study("demo-brussels", ["2018"], home=str(alone_root / "home"), site=str(alone_root / "site"),
-                          build=str(alone_root / "build"), instance=dg.DagsterInstance.ephemeral())
-        done = scenario.result(timeout=1800)
+    which runs while the demo's do, never waiting for a lock (any wait would end it at once). The reference: the
+    same wave run once, alone (the session's ``demo_2018``)."""
+    _, alone = demo_2018
+    done = overlapping_runs(tmp_path / "overlap")
     assert done.codes == {"a": 0, "b": 0, "c": 0}, done.outputs
     assert all("Study demo-brussels, waves 2018: done." in done.outputs[name] for name in "ab")
     assert "Study support-models, waves 2025: done." in done.outputs["c"]
@@ -118,7 +113,7 @@ def test_overlapping_runs_take_turns_within_a_study_and_never_wait_across_studie
     assert not done.waits("c")
     assert all(str(done.demo.home) in line for line in done.waits("a") + done.waits("b"))
     assert done.overlap_seconds() > 0, done.runs  # the second study ran while a demo run did
-    overlapping, reference = tables_of(done.demo), tables_of(alone.locations)
+    overlapping, reference = tables_of(done.demo), tables_of(alone)
     assert overlapping.keys() == reference.keys()
     for name in reference:
         assert overlapping[name] == reference[name], name
