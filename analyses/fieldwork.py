@@ -2,7 +2,8 @@
 are reached at that pace, and the response rate of each invitation batch. Pure: plain tables in, tables out.
 
 The pace is the mean number of complete responses per day over the last ``PACE_DAYS`` days up to the day of the
-report (fewer when the fieldwork started more recently). A target's projected date is the report's day plus its
+report, that day included (fewer when the fieldwork started more recently; early in the day the pace reads a
+little low). A target's projected date is the report's day plus its
 remaining completes divided by its own pace, rounded up to whole days.
 """
 
@@ -32,14 +33,15 @@ def progress(counts: pd.DataFrame, goals: Mapping[str, Mapping[str, int]], start
     """One row per (target, category) of ``counts`` (columns target, category, day, complete, partial, declined;
     days after ``as_of`` ignored) and of ``goals`` (target -> category -> completes to reach; the total is target
     "" with category ""), with the columns of ``PROGRESS_COLUMNS``; categories without a goal come last."""
-    seen = counts[pd.to_datetime(counts["day"]).dt.date <= as_of] if len(counts) else counts
+    # A response without a usable date still counts (not in the pace); one dated after the report day does not.
+    seen = counts[~(pd.to_datetime(counts["day"]).dt.date > as_of)] if len(counts) else counts
     last = min(as_of, end)  # the pace is the window's: after its end, that of its last days
     days = _pace_days(start, last)
     since = last - timedelta(days=days - 1)
     rows = []
     keys = [(t, c) for t, cats in goals.items() for c in cats]
-    keys += sorted({(t, c) for t, c in zip(seen["target"], seen["category"]) if (t, c) not in set(keys)
-                    and t in goals})
+    planned = set(keys)
+    keys += sorted({(t, c) for t, c in zip(seen["target"], seen["category"]) if (t, c) not in planned and t in goals})
     for target, category in keys:
         mine = seen[(seen["target"] == target) & (seen["category"] == category)]
         complete = int(mine["complete"].sum())
@@ -86,8 +88,9 @@ def daily(counts: pd.DataFrame, start: date, end: date, as_of: date) -> pd.DataF
 
 def invitation_batches(participants: pd.DataFrame) -> pd.DataFrame:
     """Per invitation batch (the day invitations were sent; "" for participants not invited yet): its
-    participants, those reminded at least once, those completed, and the response rate. ``participants``: LimeSurvey's ``sent``,
-    ``completed`` and ``remindercount`` per participant ("N" or a date "YYYY-MM-DD HH:MM"); nothing else is read."""
+    participants, those reminded at least once, those completed, and the response rate. ``participants``:
+    LimeSurvey's ``sent``, ``completed`` and ``remindercount`` per participant ("N" or a date "YYYY-MM-DD HH:MM");
+    nothing else is read."""
     columns = ["batch", "participants", "reminded", "completed", "rate"]
     if participants.empty:
         return pd.DataFrame(columns=columns)

@@ -34,8 +34,8 @@ class MonitorSection:
     as_of: date
     progress: pd.DataFrame  # analyses.fieldwork.PROGRESS_COLUMNS; the total is target "" category ""
     daily: pd.DataFrame  # day, complete, partial, cumulative
-    batches: pd.DataFrame | None = None  # analyses.fieldwork.invitation_batches; None: not read from LimeSurvey
-    server: Mapping[str, int] | None = None  # get_summary's counts
+    batches: pd.DataFrame | None = None  # analyses.fieldwork.invitation_batches; None: no participant table
+    server: Mapping[str, int] | None = None  # get_summary's counts; None: not read from LimeSurvey
     loaded_at: datetime | None = None
     server_error: str | None = None  # the server could not be read: why
     target_titles: Mapping[str, Labels] = field(default_factory=dict)  # target -> its title, per language
@@ -79,8 +79,7 @@ def _figure(section: MonitorSection, lang: str) -> dict:
                      "line": {"color": "#6b6b6b", "dash": "dot", "width": 2}})
         if total["projected"] is not None and pd.notna(total["projected"]) and len(days):
             data.append({"type": "scatter", "mode": "lines", "name": t("fw_projection", lang),
-                         "x": [days[-1], _day(total["projected"])],
-                         "y": [int(section.daily["cumulative"].iloc[-1]), total["goal"]],
+                         "x": [days[-1], _day(total["projected"])], "y": [int(total["complete"]), total["goal"]],
                          "line": {"color": "#b35900", "dash": "dash", "width": 2}})
     layout = {"height": 320, "margin": {"l": 50, "r": 20, "t": 10, "b": 40}, "showlegend": True,
               "legend": {"orientation": "h", "y": -0.2}, "xaxis": {"type": "date"},
@@ -92,7 +91,8 @@ def _figure(section: MonitorSection, lang: str) -> dict:
 
 def _summary(section: MonitorSection, lang: str) -> str:
     total = _total(section)
-    complete = int(section.daily["cumulative"].iloc[-1]) if len(section.daily) else 0
+    # The progress total, as the targets and the terminal say it (the days stop at the window's end).
+    complete = int(section.progress.loc[section.progress["target"] == "", "complete"].sum())
     partial = int(section.progress.loc[section.progress["target"] == "", "partial"].sum())
     if total is None or pd.isna(total["goal"]):
         return t("fw_summary_no_goal", lang, complete=number(complete, lang), partial=number(partial, lang))
@@ -138,15 +138,19 @@ def _invitations(section: MonitorSection, lang: str) -> str:
     if section.server_error:
         return (f"<h3>{esc(t('fw_invitations', lang))}</h3>"
                 f"<p>{esc(t('fw_server_failed', lang, reason=section.server_error))}</p>")
-    if section.batches is None:
+    if section.server is None:
         return f"<h3>{esc(t('fw_invitations', lang))}</h3><p>{esc(t('fw_no_server', lang))}</p>"
-    server = section.server or {}
+    server = section.server
     intro = t("fw_server_counts", lang, complete=number(server.get("completed_responses", 0), lang),
               partial=number(server.get("incomplete_responses", 0), lang),
               participants=number(server.get("token_count", 0), lang),
               invited=number(server.get("token_sent", 0), lang), done=number(server.get("token_completed", 0), lang))
+    if section.batches is None:
+        return (f"<h3>{esc(t('fw_invitations', lang))}</h3><p>{esc(intro)}</p>"
+                f"<p>{esc(t('fw_open_link', lang))}</p>")
     if not len(section.batches):
-        return f"<h3>{esc(t('fw_invitations', lang))}</h3><p>{esc(intro)}</p><p>{esc(t('fw_no_participants', lang))}</p>"
+        return (f"<h3>{esc(t('fw_invitations', lang))}</h3><p>{esc(intro)}</p>"
+                f"<p>{esc(t('fw_no_participants', lang))}</p>")
     head = [t("fw_col_batch", lang), t("fw_col_participants", lang), t("fw_col_reminded", lang),
             t("fw_col_completed", lang), t("fw_col_rate", lang)]
     rows = [[row.batch or t("fw_not_invited", lang), number(row.participants, lang), number(row.reminded, lang),

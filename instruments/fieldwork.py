@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from instruments import yamlfile
 from instruments.loader import Problem
@@ -61,6 +61,8 @@ class FieldworkPlan:
 
 
 def _date(value: object) -> date | None:
+    if isinstance(value, datetime):  # a window is whole days: a time of day is refused, not cut off
+        return None
     if isinstance(value, date):
         return value
     try:
@@ -103,7 +105,7 @@ def read_fieldwork(raw: object, problem: Callable[..., None], waves: Mapping[str
         window = entry.get("window")
         start, end = (_date(window.get(k)) for k in ("start", "end")) if isinstance(window, dict) else (None, None)
         if start is None or end is None or end < start:
-            problem(item, "window needs start and end dates (YYYY-MM-DD), end not before start", entry,
+            problem(item, "window needs start and end dates (YYYY-MM-DD, no time), end not before start", entry,
                     "window" if "window" in entry else None)
             continue
         targets = entry.get("targets")

@@ -236,9 +236,16 @@ def _load_if_nothing_new(study_id: str, survey_id: int | None, home: str | None)
     locations = Locations.of_study(config.study_id, home=home)
     server = ServerSettings.from_environment() if any(s.source == "limesurvey" for s in surveys) else None
     with connect(locations) as con:
-        return load_if_nothing_new(con, config, surveys, locations=locations, limesurvey=server,
-                                   pseudonym_key=lambda: pseudonym_key(config),
-                                   log=lambda level, text: typer.echo(f"  {text}", err=True))
+        quiet = load_if_nothing_new(con, config, surveys, locations=locations, limesurvey=server,
+                                    pseudonym_key=lambda: pseudonym_key(config),
+                                    log=lambda level, text: typer.echo(f"  {text}", err=True))
+        if quiet is not None:  # no run, yet the day moved and mail may have gone out: the monitor again
+            from pipelines.stages.fieldwork import refresh_monitor
+
+            for wave in sorted({s.wave for s in surveys}):
+                refresh_monitor(con, config, wave, locations.home, None, server,
+                                lambda text: typer.echo(f"  {text}", err=True))
+        return quiet
 
 
 @app.command()
@@ -389,14 +396,14 @@ def fieldwork(
         from warehouse.paths import Locations
 
         try:
-            day = date.fromisoformat(as_of) if as_of else date.today()
+            day = date.fromisoformat(as_of) if as_of else None
         except ValueError:
             _fail(f"--as-of {as_of!r} is not a date (YYYY-MM-DD)")
         config = load_study(study)
-        plans = plans_of(config, wave, day)
+        plans = plans_of(config, wave, day or date.today())
         if not plans:
             _fail(f"study {study} has no fieldwork plan " + (f"for wave {', '.join(wave)}" if wave else
-                  f"whose window holds {day}") + f" (fieldwork: in {config.file})")
+                  f"whose window holds {day or date.today()}") + f" (fieldwork: in {config.file})")
         locations = Locations.of_study(config.study_id, home=home)
         if not locations.warehouse.is_file():
             _fail(f"no warehouse at {locations.warehouse}: run toegang ingest --study {study} first")

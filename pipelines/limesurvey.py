@@ -35,6 +35,7 @@ T = TypeVar("T")
 NO_RESPONSES = "No Data, could not get max id."
 EXPIRED_KEY = "Invalid session key"
 NO_PARTICIPANTS = "No survey participants found."  # list_participants of an empty table (fixture 36)
+NO_PARTICIPANT_TABLE = "Error: No survey participants table"  # an open-link survey (fixtures 156, 157)
 NO_CANDIDATES = "Error: No candidate tokens"  # invite or remind with nobody to send to (fixtures 121, 130)
 # What list_participants is asked for besides tid, token and participant_info (fixture 118).
 PARTICIPANT_STATUS = ("sent", "remindersent", "remindercount", "completed", "usesleft", "emailstatus", "language")

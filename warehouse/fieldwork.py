@@ -36,7 +36,8 @@ def progress_counts(con: duckdb.DuckDBPyConnection, study_id: str, wave: str, in
                            for name, column in targets.items())
     per_response = f"""
         SELECT coalesce({field['submitdate']}, '') <> '' AS submitted, {consent} AS consented,
-               CAST(CASE WHEN coalesce({field['submitdate']}, '') <> '' THEN TRY_CAST({field['submitdate']} AS TIMESTAMP)
+               CAST(CASE WHEN coalesce({field['submitdate']}, '') <> ''
+                         THEN TRY_CAST({field['submitdate']} AS TIMESTAMP)
                          ELSE coalesce(TRY_CAST(NULLIF({field['datestamp']}, '') AS TIMESTAMP),
                                        TRY_CAST(NULLIF({field['startdate']}, '') AS TIMESTAMP)) END AS DATE) AS day
                {', ' + categories if categories else ''}

@@ -1,8 +1,6 @@
 """fieldwork_monitor: the internal monitor page of a wave, refreshed by every ingest run (schedule, sensor or
 ``toegang ingest``)."""
 
-from datetime import date
-
 import dagster as dg
 
 from pipelines.defs.keys import INGEST_GROUP, StudyGraph
@@ -27,8 +25,8 @@ def fieldwork_assets(graph: StudyGraph) -> list:
 
         config = study.load(study_id)
         with warehouse.connect(study_id) as con:
-            reports, pages = refresh_monitor(con, config, context.partition_key, warehouse.locations(study_id).home,
-                                             date.today(), limesurvey.settings,
+            reports, pages = refresh_monitor(con, config, context.partition_key,
+                                             warehouse.locations(study_id).home, None, limesurvey.settings,
                                              context.log.warning)
         totals = {f"{r.plan.instrument}_complete": int(r.progress.loc[r.progress["target"] == "", "complete"].sum())
                   for r in reports}

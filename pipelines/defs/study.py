@@ -31,8 +31,8 @@ from pipelines.defs.weight import weight_assets
 
 # Each asset module's factory: the study's graph in, its assets and checks out.
 FACTORIES: tuple[Callable[[StudyGraph], list], ...] = (
-    instrument_assets, ingest_assets, fieldwork_assets, clean_assets, quality_assets, weight_assets, indicator_assets, export_assets,
-    publish_assets)
+    instrument_assets, ingest_assets, fieldwork_assets, clean_assets, quality_assets, weight_assets, indicator_assets,
+    export_assets, publish_assets)
 
 
 class StudyNamesCollide(ValueError):

@@ -19,11 +19,11 @@ import pandas as pd
 
 from analyses.fieldwork import daily, invitation_batches, progress
 from dashboards.fieldwork import MonitorPage, MonitorSection, write_monitor
-from instruments.fieldwork import FieldworkPlan, export_column
+from instruments.fieldwork import FieldworkPlan, check_fieldwork, export_column
 from instruments.model import InstrumentError
 from instruments.study import Study
 from instruments.vocabulary import LANGUAGE_NAMES, LANGUAGES, SURVEY_LANGUAGE
-from pipelines.limesurvey import LimeSurveyError, ServerSource
+from pipelines.limesurvey import NO_PARTICIPANT_TABLE, LimeSurveyError, ServerSource
 from warehouse.fieldwork import TOTAL, last_load, progress_counts
 
 MONITOR_FOLDER = "fieldwork"  # inside the study's home, beside the warehouse: never in the site
@@ -36,10 +36,17 @@ class FieldworkReport:
     as_of: date
     progress: pd.DataFrame  # analyses.fieldwork.PROGRESS_COLUMNS
     daily: pd.DataFrame
-    batches: pd.DataFrame | None  # None: no survey of the plan is read from LimeSurvey
+    batches: pd.DataFrame | None  # None: no survey of the plan has participants on LimeSurvey
     server: dict[str, int] | None  # get_summary's counts summed over the plan's surveys on the server
     loaded_at: datetime | None
     server_error: str | None = None  # why the server's part is missing
+
+
+def report_day(counts_days: Sequence[date], today: date) -> date:
+    """The day of a report asked for "today": this machine's date, or the latest day a response was stamped on
+    when the server's clock is already past midnight (LimeSurvey stamps in its own time)."""
+    stamped = [d for d in counts_days if d is not None and not pd.isna(d)]
+    return max([today, *(pd.Timestamp(d).date() for d in stamped)])
 
 
 def plans_of(study: Study, waves: Sequence[str] | None, as_of: date) -> list[FieldworkPlan]:
@@ -53,30 +60,53 @@ def plans_of(study: Study, waves: Sequence[str] | None, as_of: date) -> list[Fie
     return [p for p in study.fieldwork if p.active(as_of)]
 
 
-def _server_side(server: ServerSource, survey_ids: list[int]) -> tuple[dict[str, int], pd.DataFrame]:
+def _server_side(server: ServerSource, survey_ids: list[int]) -> tuple[dict[str, int], pd.DataFrame | None]:
+    """get_summary's counts summed over the surveys, and their participants' stamps (None when no survey has a
+    participant table)."""
     summary: dict[str, int] = {}
     stamps = []
+    tables = 0
     with server.open() as connection:
         for survey_id in survey_ids:
             for key, value in connection.summary(survey_id).items():
                 summary[key] = summary.get(key, 0) + value
+            try:
+                rows = connection.participants(survey_id, PARTICIPANT_STAMPS)
+            except LimeSurveyError as exc:
+                if exc.reason != NO_PARTICIPANT_TABLE:
+                    raise
+                continue  # an open link: responses without participants
+            tables += 1
             # Only the stamps are kept: the rows' names, addresses and tokens go out of scope here.
-            stamps += [{k: row.get(k) for k in PARTICIPANT_STAMPS}
-                       for row in connection.participants(survey_id, PARTICIPANT_STAMPS)]
-    return summary, pd.DataFrame(stamps, columns=list(PARTICIPANT_STAMPS))
+            stamps += [{k: row.get(k) for k in PARTICIPANT_STAMPS} for row in rows]
+    return summary, pd.DataFrame(stamps, columns=list(PARTICIPANT_STAMPS)) if tables else None
 
 
-def fieldwork_reports(con: duckdb.DuckDBPyConnection, study: Study, plans: Sequence[FieldworkPlan], as_of: date,
-                      server: ServerSource | Callable[[], ServerSource] | None = None,
+def _checked(study: Study, plans: Sequence[FieldworkPlan]) -> None:
+    """A plan naming a column or answer its questionnaire lacks is refused with its line (``toegang instruments
+    check`` says the same), before any count."""
+    built = {}
+    for plan in plans:
+        built.setdefault(plan.wave, {})[plan.instrument] = study.instrument(plan.instrument, plan.wave)
+    problems = check_fieldwork(tuple(plans), built, str(study.file))
+    if problems:
+        raise InstrumentError("\n".join(str(p) for p in problems))
+
+
+def fieldwork_reports(con: duckdb.DuckDBPyConnection, study: Study, plans: Sequence[FieldworkPlan],
+                      as_of: date | None = None, server: ServerSource | Callable[[], ServerSource] | None = None,
                       on_server_error: Callable[[LimeSurveyError], None] | None = None) -> list[FieldworkReport]:
     """A report per plan, from the warehouse ``con`` and, when ``server`` is given (or a function giving it, asked
-    only when a plan has a survey read from LimeSurvey), the server's counts and participants. A server that
-    fails raises, unless ``on_server_error`` hears of it: the report then goes without the server's part."""
+    only when a plan has a survey read from LimeSurvey), the server's counts and participants. ``as_of``: the day
+    of the report; None is today (``report_day``). A server that fails raises, unless ``on_server_error`` hears
+    of it: the report then goes without the server's part."""
+    _checked(study, plans)
     reports = []
     for plan in plans:
         instrument = study.instrument(plan.instrument, plan.wave)
         columns = {t.by: export_column(instrument, t.column)[0] for t in plan.targets}
         counts = progress_counts(con, study.study_id, plan.wave, instrument, columns)
+        day = as_of or report_day(list(counts["day"]), date.today())
         goals = {TOTAL: {"": plan.total}} if plan.total else {TOTAL: {}}
         goals |= {t.by: dict(t.counts) for t in plan.targets}
         live = [s.survey_id for s in study.surveys_in(plan.wave)
@@ -86,14 +116,14 @@ def fieldwork_reports(con: duckdb.DuckDBPyConnection, study: Study, plans: Seque
             try:
                 settings = server() if callable(server) else server
                 summary, stamps = _server_side(settings, live)
-                batches = invitation_batches(stamps)
+                batches = invitation_batches(stamps) if stamps is not None else None
             except LimeSurveyError as exc:
                 if on_server_error is None:
                     raise
                 on_server_error(exc)
                 failure = str(exc)
-        reports.append(FieldworkReport(plan, as_of, progress(counts, goals, plan.start, plan.end, as_of),
-                                       daily(counts, plan.start, plan.end, as_of), batches, summary,
+        reports.append(FieldworkReport(plan, day, progress(counts, goals, plan.start, plan.end, day),
+                                       daily(counts, plan.start, plan.end, day), batches, summary,
                                        last_load(con, study.study_id, plan.wave, plan.instrument), failure))
     return reports
 
@@ -170,7 +200,7 @@ def report_lines(study: Study, report: FieldworkReport) -> list[str]:
     return lines
 
 
-def refresh_monitor(con: duckdb.DuckDBPyConnection, study: Study, wave: str, home: Path, as_of: date,
+def refresh_monitor(con: duckdb.DuckDBPyConnection, study: Study, wave: str, home: Path, as_of: date | None,
                     server: ServerSource | Callable[[], ServerSource] | None,
                     warn: Callable[[str], None]) -> tuple[list[FieldworkReport], list[Path]]:
     """The wave's monitor pages again, after a load (the ingest run's last step): nothing when the study plans

@@ -266,3 +266,48 @@ def test_before_the_window_and_before_any_load():
     assert rows[["complete", "remaining", "status"]].values.tolist() == [[0, 10, "not_started"], [0, 3, "not_started"]]
     assert rows["projected"].isna().all()
     assert invitation_batches(pd.DataFrame(columns=["sent", "completed", "remindercount"])).empty
+
+
+def test_review_cases_after_the_window_without_participants_and_past_midnight(simulated, tmp_path):
+    """After the window the page's headline says the targets' total; an open-link survey (no participant table)
+    keeps the server's counts; a report for "today" moves to the server's day when its stamps are past midnight."""
+    from pipelines.stages.fieldwork import report_day
+
+    study, settings, locations, record, server, _ = simulated
+    server.surveys[SURVEY].participant_table = False
+    with connect(locations, read_only=True) as con:
+        (report,) = fieldwork_reports(con, study, [study.fieldwork[0]], END + timedelta(days=3), settings)
+    assert report.batches is None and report.server["completed_responses"] == 25
+    (page,) = [p for p in write_reports(tmp_path, study, [report]) if p.parent.name == "en"]
+    text = page.read_text(encoding="utf-8")
+    assert "25 of 40 complete responses (62%), 1 partial" in text and "not reached, fieldwork over" in text
+    assert "read from export files" not in text and "no participant table (an open link)" in text
+    assert report_day([date(2024, 3, 3), None], date(2024, 3, 2)) == date(2024, 3, 3)
+    assert report_day([date(2024, 3, 1)], date(2024, 3, 2)) == date(2024, 3, 2)
+
+
+def test_a_quiet_ingest_refreshes_the_monitor_and_a_bad_plan_is_refused(simulated, monkeypatch):
+    study, settings, locations, record, server, studies = simulated
+    env = {"LIMESURVEY_URL": server.url, "LIMESURVEY_USERNAME": "admin", "LIMESURVEY_PASSWORD": PASSWORD,
+           "TOEGANG_STUDIES": str(studies), "TOEGANG_PSEUDONYM_KEY": "fieldwork-key"}
+    home = str(locations.home.parent)
+    result = CliRunner().invoke(app, ["ingest", "--study", STUDY, "--home", home], env=env)
+    assert result.exit_code == 0 and "nothing new or changed" in result.output, result.output
+    assert sorted(p.name for p in (locations.home / "fieldwork").rglob("*.html")) == [f"{WAVE}.html"] * 3
+    file = studies / STUDY / "study.yaml"
+    head, plans = file.read_text(encoding="utf-8").split("fieldwork:", 1)
+    file.write_text(head + "fieldwork:" + plans.replace("neighbourhood:", "shoe_size:", 1), encoding="utf-8")
+    result = CliRunner().invoke(app, ["fieldwork", "--study", STUDY, "--wave", WAVE, "--home", home], env=env)
+    assert result.exit_code == 1 and "has no single-choice column 'shoe_size'" in result.output
+    assert "Traceback" not in result.output and "TypeError" not in result.output
+
+
+def test_a_window_with_a_time_of_day_is_refused(tmp_path):
+    timed = {**PLAN, "window": {"start": "2024-03-01T08:00:00", "end": "2024-03-05T18:00:00"}}
+    studies = write_study(tmp_path, STUDY, [{"survey_id": SURVEY, "instrument": "parent", "wave": WAVE}],
+                          fieldwork=[timed])
+    file = studies / STUDY / "study.yaml"  # unquoted, as someone would type it: YAML reads a timestamp
+    file.write_text(file.read_text(encoding="utf-8").replace("'2024-03-01T08:00:00'", "2024-03-01 08:00:00")
+                    .replace("'2024-03-05T18:00:00'", "2024-03-05 18:00:00"), encoding="utf-8")
+    with pytest.raises(InstrumentError, match=r"window needs start and end dates \(YYYY-MM-DD, no time\)"):
+        load_study(STUDY, studies)
