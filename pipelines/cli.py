@@ -693,6 +693,10 @@ TidOption = Annotated[list[int] | None, typer.Option("--tid", help="Only this pa
                                                                    "repeatable. Default: every one due.")]
 DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Say who would receive what (tid, language, masked "
                                                               "address), send nothing.")]
+ServerNowOption = Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d %H:%M", "%Y-%m-%d"], help=(
+    "The server's time, which --min-days counts back from and validfrom/validuntil are compared with, when its "
+    "clock or time zone differs from this machine's (LimeSurvey uses its own; the real run mails only whom the "
+    "dry run names)."))]
 
 
 def _mail(kind: str, study: str, survey_id: int, home: str | None, dry_run: bool, tids: list[int] | None,
@@ -722,31 +726,32 @@ def invite(
     study: StudyIdOption = DEMO_STUDY,
     tid: TidOption = None,
     dry_run: DryRunOption = False,
+    now: ServerNowOption = None,
     home: HomeOption = None,
 ) -> None:
-    """Send LimeSurvey's invitation to the survey's participants not invited yet (not completed, with a token and
-    an e-mail address whose status is OK), in as many calls as LimeSurvey's maxemails needs; log the counts in
-    meta.mailings. Exit 3 when some sends failed on the server."""
-    _mail("invite", study, survey_id, home, dry_run, tid)
+    """Send LimeSurvey's invitation to the survey's participants not invited yet (not completed, with a token, an
+    e-mail address whose status is OK, and within their validfrom/validuntil), in as many calls as LimeSurvey's
+    maxemails needs; log the counts in meta.mailings. Exit 3 when some sends failed on the server."""
+    _mail("invite", study, survey_id, home, dry_run, tid, now=now)
 
 
 @app.command()
 def remind(
     survey_id: Annotated[int, typer.Option(help="The survey (as in the study file).")],
     study: StudyIdOption = DEMO_STUDY,
-    min_days: Annotated[int | None, typer.Option(min=0, help="Only those last contacted (reminded, else invited) "
-                                                             "at least this many days ago.")] = None,
+    min_days: Annotated[int, typer.Option(min=0, help="Only those last contacted (reminded, else invited) at "
+                                                      "least this many days ago (0: no wait; the default keeps a "
+                                                      "rerun on the same day from reminding anyone twice).")] = 1,
     max_reminders: Annotated[int | None, typer.Option(min=1, help="Only those reminded fewer times than this.")]
     = None,
     tid: TidOption = None,
     dry_run: DryRunOption = False,
-    now: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d %H:%M", "%Y-%m-%d"], help=(
-        "The server's time, which --min-days counts back from, when its clock or time zone differs from this "
-        "machine's (LimeSurvey counts from its own)."))] = None,
+    now: ServerNowOption = None,
     home: HomeOption = None,
 ) -> None:
-    """Send LimeSurvey's reminder to the survey's participants invited and not completed (with the filters); log
-    the counts in meta.mailings."""
+    """Send LimeSurvey's reminder to the survey's participants invited and not completed (with the filters; by
+    default those last contacted a day ago or more, so a rerun the same day reminds nobody twice); log the counts
+    in meta.mailings. Exit 3 when some sends failed on the server."""
     _mail("remind", study, survey_id, home, dry_run, tid, min_days=min_days, max_reminders=max_reminders, now=now)
 
 

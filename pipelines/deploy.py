@@ -3,7 +3,8 @@ a participants table, add participants, record the survey id.
 
 Participants get tokens LimeSurvey makes, or keep their own: a ``token`` column in the participants file, or
 the tokens of an earlier survey (``reuse_from``), so that a panel keeps one token, hence one pseudonym, across
-waves. Everything is read and checked before the first write.
+waves; those taken from an earlier survey keep its e-mail status and blacklist flag too, so that whoever opted out
+there is not invited again. Everything is read and checked before the first write.
 
 Writes are never retried automatically (a retried import could create the survey twice, a retried
 add_participants add them twice). Participants' names and e-mail addresses go to LimeSurvey only; Toegang keeps
@@ -26,9 +27,14 @@ from pipelines.limesurvey import LimeSurveyConnection, LimeSurveyError
 
 PARTICIPANT_FIELDS = ("firstname", "lastname", "email", "language")
 _ATTRIBUTE = re.compile(r"^attribute_(\d{1,3})$")
-# What LimeSurvey keeps as a token (its token column holds 35 characters; its sanitizer keeps these characters).
-TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,35}$")
-TOKEN_RULE = "letters, digits, '-' and '_', at most 35 characters"
+# What LimeSurvey 6.4.2 keeps unchanged as a token: Token::rules() refuses more than Token::MAX_LENGTH (36)
+# characters and sanitizeToken drops any but [0-9a-zA-Z_~] (a token with one would be stored changed).
+TOKEN_MAX_LENGTH = 36
+TOKEN = re.compile(rf"^[A-Za-z0-9_~]{{1,{TOKEN_MAX_LENGTH}}}$")
+TOKEN_RULE = f"ASCII letters, digits, '_' and '~', at most {TOKEN_MAX_LENGTH} characters"
+# What an earlier survey's participant brings besides token, names, e-mail and language: LimeSurvey mails only
+# emailstatus "OK" (an opt-out sets "OptOut"); blacklisted is "Y", "N" or empty.
+CARRIED_STATUS = ("emailstatus", "blacklisted")
 
 
 @dataclass(frozen=True)
@@ -38,6 +44,8 @@ class Deployment:
     participants_added: int
     tokens_kept: int = 0  # participants added with a token of their own (from the file or the earlier survey)
     tokens_new: int = 0  # participants LimeSurvey made a token for
+    opted_out: int = 0  # of tokens_kept: came over from the earlier survey opted out (emailstatus OptOut...)
+    other_status: int = 0  # of tokens_kept: came over with another e-mail status than OK (bounced, invalid...)
 
 
 @dataclass(frozen=True)
@@ -46,6 +54,13 @@ class Participants:
 
     own_tokens: list[dict[str, str]]
     new_tokens: list[dict[str, str]]
+
+    def statuses(self) -> tuple[int, int]:
+        """How many of those keeping a token came over opted out, and how many with another status than OK: none
+        of them is mailed (LimeSurvey mails emailstatus OK only)."""
+        statuses = [row.get("emailstatus", "OK") for row in self.own_tokens]
+        opted_out = sum(1 for status in statuses if status.startswith("OptOut"))
+        return opted_out, sum(1 for status in statuses if status != "OK") - opted_out
 
     @property
     def attributes(self) -> list[int]:
@@ -93,7 +108,8 @@ def _check_tokens(path: Path, rows: list[dict[str, str]], lines: list[int]) -> N
         if token is None:
             continue
         if not TOKEN.match(token):
-            what = f"{len(token)} characters" if len(token) > 35 else "a character LimeSurvey does not take"
+            what = f"{len(token)} characters" if len(token) > TOKEN_MAX_LENGTH else \
+                "a character LimeSurvey would drop"
             problems.append(f"line {line}: the token has {what} ({TOKEN_RULE})")
         elif token in first:
             problems.append(f"line {line}: the same token as line {first[token]}")
@@ -114,22 +130,23 @@ def _email_key(address: str | None) -> str:
 
 
 def earlier_participants(server: LimeSurveyConnection, survey_id: int) -> list[dict[str, str]]:
-    """The participants of an earlier survey as add_participants takes them: token, e-mail, names, language and
-    the attribute_N columns its table has (read from one participant's full row, as list_participants returns
-    only the attributes asked for)."""
-    rows = server.participants(survey_id, ("language",))
+    """The participants of an earlier survey as add_participants takes them: token, e-mail, names, language, the
+    e-mail status and blacklist flag (an opt-out stays one) and the attribute_N columns its table has (read from
+    one participant's full row, as list_participants returns only the attributes asked for)."""
+    asked = ("language", *CARRIED_STATUS)
+    rows = server.participants(survey_id, asked)
     if not rows:
         raise InstrumentError(f"survey {survey_id} has no participants: no tokens to reuse")
     full = server.call("get_participant_properties", survey_id,
                        lambda c: c.get_participant_properties(survey_id, rows[0]["tid"]))
     attributes = sorted(k for k in (full if isinstance(full, dict) else {}) if _ATTRIBUTE.match(k))
     if attributes:
-        rows = server.participants(survey_id, ("language", *attributes))
+        rows = server.participants(survey_id, (*asked, *attributes))
     people = []
     for row in rows:
         info = row.get("participant_info") or {}
-        person = {**{k: info.get(k) for k in ("firstname", "lastname", "email")}, "language": row.get("language"),
-                  "token": row.get("token"), **{a: row.get(a) for a in attributes}}
+        person = {**{k: info.get(k) for k in ("firstname", "lastname", "email")}, "token": row.get("token"),
+                  **{k: row.get(k) for k in (*asked, *attributes)}}
         people.append({k: str(v) for k, v in person.items() if v not in (None, "")})
     return people
 
@@ -150,9 +167,11 @@ def plan_participants(server: LimeSurveyConnection, participants: list[dict[str,
     if participants is None:
         return Participants([p for p in earlier if p.get("token")], [p for p in earlier if not p.get("token")])
     tokens: dict[str, set[str]] = {}
+    carried: dict[str, dict[str, str]] = {}  # token -> the e-mail status and blacklist flag it had there
     for person in earlier:
         if person.get("email") and person.get("token"):
             tokens.setdefault(_email_key(person["email"]), set()).add(person["token"])
+            carried[person["token"]] = {k: person[k] for k in CARRIED_STATUS if k in person}
     own, new, problems, taken = [], [], [], {}
     for line, row in enumerate(rows, start=2):
         found = tokens.get(_email_key(row.get("email")), set())
@@ -164,7 +183,7 @@ def plan_participants(server: LimeSurveyConnection, participants: list[dict[str,
             if token in taken:
                 problems.append(f"line {line}: the same earlier participant as line {taken[token]}")
             taken[token] = line
-            own.append({**row, "token": token})
+            own.append({**row, **carried[token], "token": token})
         else:
             new.append(row)
     if problems:
@@ -200,7 +219,7 @@ def deploy_survey(server: LimeSurveyConnection, study: Study, survey_id: int,
     if new_id != survey_id:
         record_survey_id(study.file, survey_id, new_id)
     kept, made = len(plan.own_tokens), len(plan.new_tokens)
-    return Deployment(survey_id, new_id, kept + made, kept, made)
+    return Deployment(survey_id, new_id, kept + made, kept, made, *plan.statuses())
 
 
 def record_survey_id(study_file: Path, old: int, new: int) -> None:
@@ -218,7 +237,13 @@ def describe(done: Deployment, reuse_from: int | None = None) -> str:
         "the study file now names the new id)"
     text = f"survey {done.survey_id} imported and activated{note}; {done.participants_added} participants added"
     if reuse_from is not None:
-        text += f": {done.tokens_kept} kept their token of survey {reuse_from}, {done.tokens_new} with a new token"
+        text += f": {done.tokens_kept} kept their token of survey {reuse_from}"
+        statuses = [f"{count} {what}" for count, what in ((done.opted_out, "opted out"),
+                                                          (done.other_status, "with another e-mail status than OK"))
+                    if count]
+        if statuses:
+            text += f" ({' and '.join(statuses)} there, kept: LimeSurvey will not mail them)"
+        text += f", {done.tokens_new} with a new token"
     elif done.tokens_kept:
         text += " with their own tokens"
     return text

@@ -14,6 +14,7 @@ import binascii
 import logging
 import os
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
@@ -37,8 +38,10 @@ EXPIRED_KEY = "Invalid session key"
 NO_PARTICIPANTS = "No survey participants found."  # list_participants of an empty table (fixture 36)
 NO_PARTICIPANT_TABLE = "Error: No survey participants table"  # an open-link survey (fixtures 156, 157)
 NO_CANDIDATES = "Error: No candidate tokens"  # invite or remind with nobody to send to (fixtures 121, 130)
-# What list_participants is asked for besides tid, token and participant_info (fixture 118).
-PARTICIPANT_STATUS = ("sent", "remindersent", "remindercount", "completed", "usesleft", "emailstatus", "language")
+# What list_participants is asked for besides tid, token and participant_info (fixture 118), and the validity
+# window emailTokens checks before it mails (token_helper.php).
+PARTICIPANT_STATUS = ("sent", "remindersent", "remindercount", "completed", "usesleft", "emailstatus", "language",
+                      "validfrom", "validuntil")
 RESPONSE_COUNTS = ("completed_responses", "incomplete_responses")  # of get_summary
 PARTICIPANT_PAGE = 1000  # participants per list_participants call
 _LEFT_TO_SEND = re.compile(r"(\d+) left to send")  # the status of a send that ran (fixtures 119, 137)
@@ -310,7 +313,8 @@ class LimeSurveyConnection:
     # -- participants ----------------------------------------------------------------------------------
     def participants(self, survey_id: int, attributes: Sequence[str] = PARTICIPANT_STATUS) -> list[dict[str, Any]]:
         """Every participant of the survey with ``attributes``, in tid order (``list_participants`` pages by a
-        lower bound on tid, not an offset). Empty when the survey has none. Rows hold names and e-mail addresses
+        lower bound on tid, not an offset), ``tid`` an int (a server may send it as a string of digits, as
+        add_participants does). Empty when the survey has none. Rows hold names and e-mail addresses
         (``participant_info``): callers aggregate them and keep none."""
         rows: list[dict[str, Any]] = []
         start = 0
@@ -322,10 +326,14 @@ class LimeSurveyConnection:
                 if exc.reason == NO_PARTICIPANTS:
                     return rows
                 raise
-            if not isinstance(page, list) or not all(isinstance(r, dict) and isinstance(r.get("tid"), int)
-                                                     for r in page):
-                raise LimeSurveyError("list_participants", survey_id, "expected a list of participants with a "
-                                      f"numeric tid, got {type(page).__name__}")
+            if not isinstance(page, list) or not all(isinstance(r, dict) for r in page):
+                raise LimeSurveyError("list_participants", survey_id, "expected a list of participants, got "
+                                      f"{type(page).__name__}")
+            tids = [_tid(r.get("tid")) for r in page]
+            if None in tids:
+                raise LimeSurveyError("list_participants", survey_id, "a participant without a numeric tid: "
+                                      f"{type(page[tids.index(None)].get('tid')).__name__}")
+            page = [{**r, "tid": tid} for r, tid in zip(page, tids)]
             rows.extend(page)
             if len(page) < PARTICIPANT_PAGE:
                 return rows
@@ -339,9 +347,16 @@ class LimeSurveyConnection:
         if not isinstance(added, list) or len(added) != len(rows):
             raise LimeSurveyError("add_participants", survey_id, f"expected {len(rows)} participants back, got "
                                   f"{len(added) if isinstance(added, list) else type(added).__name__}")
-        refused = [str(row.get("errors"))[:120] for row in added if isinstance(row, dict) and row.get("errors")]
+        refused = [row["errors"] for row in added if isinstance(row, dict) and row.get("errors")]
         if refused:
-            raise LimeSurveyError("add_participants", survey_id, f"{len(refused)} participants refused: {refused[0]}")
+            # LimeSurvey's messages can quote the value ('Access code "..." has already been taken.'): name the
+            # fields and how many participants each refused, never a message.
+            fields = Counter(str(name)[:40] for errors in refused
+                             for name in (errors if isinstance(errors, dict) else ("?",)))
+            plural = "s" * (len(refused) != 1)
+            raise LimeSurveyError("add_participants", survey_id, f"{len(refused)} participant{plural} refused, for "
+                                  "their " + ", ".join(f"{name} ({count})" for name, count in sorted(fields.items()))
+                                  + " (LimeSurvey's messages are not shown: they may quote the values)")
         return added
 
     def send(self, kind: str, survey_id: int, tids: Sequence[int] | None = None, *, min_days: int | None = None,
@@ -350,10 +365,11 @@ class LimeSurveyConnection:
         sends at most its ``maxemails`` per call; ``Sending.left`` says how many are still pending."""
         if kind == "invite":
             name = "invite_participants"
-            params: list = [survey_id, list(tids) if tids else None, True]
+            # continueOnError: a participant outside validfrom/validuntil fails alone instead of ending the call.
+            params: list = [survey_id, list(tids) if tids else None, True, True]
         elif kind == "remind":
             name = "remind_participants"
-            params = [survey_id, min_days, max_reminders, list(tids) if tids else False]
+            params = [survey_id, min_days, max_reminders, list(tids) if tids else False, True]
         else:
             raise ValueError(f"kind must be invite or remind, not {kind!r}")
         def rpc(c: citric.Client) -> object:
@@ -375,6 +391,15 @@ class LimeSurveyConnection:
                 return Sending(kind, {}, {}, 0)
             raise
         return Sending.of_reply(kind, survey_id, reply)
+
+
+def _tid(value: object) -> int | None:
+    """A participant's tid as an int, from an int or a string of ASCII digits; None for anything else."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return int(value)
+    return None
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,16 @@
 """Invitations and reminders through LimeSurvey (``toegang invite``, ``toegang remind``), with a dry run.
 
 The dry run reads the participants (``list_participants``) and picks those LimeSurvey's ``invite_participants`` or
-``remind_participants`` would mail, by the rules of LimeSurvey 6.4.2's ``TokenDynamic::findUninvited`` and
-``remind_participants`` (shared/fixtures/limesurvey/README.md; the loopback server in benchmarks/harness follows
-them): not completed, a token and an e-mail address, e-mail status OK; for an invitation not sent yet; for a
+``remind_participants`` would mail, by the rules of LimeSurvey 6.4.2's ``TokenDynamic::findUninvited``,
+``remind_participants`` and ``emailTokens`` (shared/fixtures/limesurvey/README.md; the loopback server in
+benchmarks/harness follows them): not completed, a token and an e-mail address, e-mail status OK, within its
+validfrom/validuntil (emailTokens fails the others: they get no mail); for an invitation not sent yet; for a
 reminder sent, fewer than ``max_reminders`` reminders, and the last contact (the last reminder, else the
 invitation) before now minus ``min_days``. It names each by tid, language and a masked address only.
 
-A real run calls LimeSurvey until it says none are left, or a call sent nothing (failed sends stay pending: they
+A real run names those participants in every call (LimeSurvey picks within them), so it mails no one the dry run
+would not have named, whatever the server's clock says; it makes no call when nobody is due. It calls until
+LimeSurvey says none are left, every one named was tried, or a call sent nothing (failed sends stay pending: they
 would be offered again forever). LimeSurvey sends at most its ``maxemails`` per call. The calls are writes: never
 retried (a retried call could mail the same people twice). Every run, dry or not, is logged in counts only:
 ``meta.mailings`` and one log line.
@@ -29,6 +32,7 @@ from pipelines.limesurvey import LimeSurveyConnection, LimeSurveyError, Sending,
 from warehouse.connection import connect
 from warehouse.mailings import MailingRecord, record_mailing
 from warehouse.paths import Locations
+from warehouse.raw import utc_now
 
 logger = logging.getLogger(__name__)
 KINDS = ("invite", "remind")
@@ -47,7 +51,7 @@ class Candidate:
 
     tid: int
     language: str
-    address: str  # masked: first character and domain
+    address: str  # masked: first character of the name and of the domain, the domain's last label
     reminder: int | None  # the reminder's number; None for an invitation
 
     def line(self) -> str:
@@ -56,12 +60,17 @@ class Candidate:
 
 
 def mask_address(address: str | None) -> str:
-    """``a***@example.org``: enough to recognise a batch, too little to reach anyone."""
+    """``a***@e***.org``: the first character of the name and of the domain, and the domain's last label (a
+    personal domain would name its owner): enough to tell a batch's languages and countries apart, too little to
+    reach or recognise anyone."""
     text = (address or "").strip()
     if not text:
         return "-"
     local, at, domain = text.rpartition("@")
-    return f"{local[:1]}***@{domain}" if at and local else f"{text[:1]}***"
+    if not (at and local):
+        return f"{text[:1]}***"
+    rest, dot, last = domain.rpartition(".")
+    return f"{local[:1]}***@{rest[:1]}***.{last}" if dot and rest else f"{local[:1]}***@{domain[:1]}***"
 
 
 def _text(row: Mapping[str, Any], key: str) -> str:
@@ -69,11 +78,22 @@ def _text(row: Mapping[str, Any], key: str) -> str:
     return "" if value is None else str(value)
 
 
+def _valid(row: Mapping[str, Any], now: datetime) -> bool:
+    """Within validfrom and validuntil at ``now``, as emailTokens tests before it mails (an unreadable date: not
+    valid, so not mailed; LimeSurvey's own rules only store readable ones)."""
+    try:
+        start, end = (datetime.fromisoformat(_text(row, key)) if _text(row, key).strip() else None
+                      for key in ("validfrom", "validuntil"))
+    except ValueError:
+        return False
+    return (start is None or start <= now) and (end is None or end >= now)
+
+
 def candidates(rows: Sequence[Mapping[str, Any]], kind: str, *, now: datetime, tids: Sequence[int] | None = None,
                min_days: int | None = None, max_reminders: int | None = None) -> list[Candidate]:
     """The participants (``list_participants`` rows with ``PARTICIPANT_STATUS``) ``kind`` would mail now, in tid
-    order, as LimeSurvey picks them. Dates are compared as text, as LimeSurvey's SQL does ("N" sorts after any
-    date); ``now`` is the server's clock."""
+    order, as LimeSurvey picks and mails them. Dates are compared as text, as LimeSurvey's SQL does ("N" sorts after
+    any date); ``now`` is the server's clock, for ``min_days`` and validfrom/validuntil."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
     invite = kind == "invite"
@@ -93,6 +113,8 @@ def candidates(rows: Sequence[Mapping[str, Any]], kind: str, *, now: datetime, t
         if before is not None and not ((reminded == "N" and sent < before) or reminded < before):
             continue
         if chosen and int(row["tid"]) not in chosen:
+            continue
+        if not _valid(row, now):
             continue
         due.append(Candidate(int(row["tid"]), _text(row, "language"), mask_address(email),
                              None if invite else count + 1))
@@ -115,16 +137,15 @@ class Outcome:
 
 
 def send_all(api: LimeSurveyConnection, kind: str, survey_id: int, due: Sequence[int], *,
-             tids: Sequence[int] | None = None, min_days: int | None = None,
-             max_reminders: int | None = None) -> Outcome:
-    """Call ``kind`` until LimeSurvey says none are left or a call sent none (its failed sends stay pending, and
-    would be offered again forever). The first call leaves the choice to LimeSurvey (within ``tids``); later
-    ones name the ``due`` participants not tried yet: nobody gets two mails in one run (a reminder without
-    ``min_days`` leaves its participant due), and an empty list, which LimeSurvey reads as everyone, is never
-    sent."""
+             min_days: int | None = None, max_reminders: int | None = None) -> Outcome:
+    """Call ``kind`` until LimeSurvey says none are left, every ``due`` participant was tried, or a call sent none
+    (its failed sends stay pending, and would be offered again forever). Every call names the ``due``
+    participants not tried yet, so LimeSurvey mails no one else (its clock may make more due than ours did) and
+    nobody twice in one run (a reminder without ``min_days`` leaves its participant due); with nobody due no call
+    is made (an empty list, which LimeSurvey reads as everyone, is never sent)."""
     done = Outcome()
-    chosen: list[int] | None = list(tids) if tids else None
-    while True:
+    chosen = list(due)
+    while chosen:
         try:
             reply: Sending = api.send(kind, survey_id, chosen, min_days=min_days, max_reminders=max_reminders)
         except LimeSurveyError as exc:
@@ -138,8 +159,7 @@ def send_all(api: LimeSurveyConnection, kind: str, survey_id: int, due: Sequence
         if reply.left <= 0 or not reply.sent:
             return done
         chosen = [t for t in due if t not in done.sent and t not in done.failed]
-        if not chosen:
-            return done
+    return done
 
 
 @dataclass(frozen=True)
@@ -182,19 +202,19 @@ def mail(study: Study, survey_id: int, kind: str, *, locations: Locations, serve
          tids: Sequence[int] | None = None, min_days: int | None = None, max_reminders: int | None = None,
          now: datetime | None = None) -> Mailing:
     """Invite or remind the survey's due participants (or say who they are, ``dry_run``) and log the run in
-    ``meta.mailings``. ``now`` is the server's clock for ``min_days`` (default: this machine's). The warehouse is
-    opened first: a mailing that could not be logged is not sent."""
+    ``meta.mailings`` (``mailed_at`` in UTC without zone, as the warehouse stores times). ``now`` is the server's
+    clock for ``min_days`` and the validity window (default: this machine's). The warehouse is opened first: a
+    mailing that could not be logged is not sent."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
     if not any(s.survey_id == survey_id for s in study.surveys):
         raise InstrumentError(f"study {study.study_id!r} has no survey {survey_id}")
-    started = datetime.now()
+    started = utc_now()
     filters = {"min_days": min_days, "max_reminders": max_reminders} if kind == "remind" else {}
     with connect(locations) as con:
         with server.open() as api:
-            due = candidates(_participants(api, survey_id), kind, now=now or started, tids=tids, **filters)
-            done = Outcome() if dry_run else send_all(api, kind, survey_id, [c.tid for c in due], tids=tids,
-                                                      **filters)
+            due = candidates(_participants(api, survey_id), kind, now=now or datetime.now(), tids=tids, **filters)
+            done = Outcome() if dry_run else send_all(api, kind, survey_id, [c.tid for c in due], **filters)
         tried = done.sent.keys() | done.failed.keys()
         record = MailingRecord(
             study.study_id, survey_id, kind, dry_run, started, candidates=len(due), sent=len(done.sent),

@@ -21,7 +21,7 @@ class MailingRecord:
     survey_id: int
     kind: str  # invite or remind
     dry_run: bool
-    mailed_at: datetime
+    mailed_at: datetime  # when the command started, UTC without zone (warehouse.raw.utc_now), as loaded_at
     candidates: int
     sent: int = 0
     failed: int = 0

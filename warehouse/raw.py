@@ -52,7 +52,8 @@ class LoadResult:
     inserted: int
 
 
-def _now() -> datetime:
+def utc_now() -> datetime:
+    """Now in UTC without a zone, as the warehouse stores its times (``loaded_at``, ``mailed_at``)."""
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
@@ -205,7 +206,7 @@ def append(con: duckdb.DuckDBPyConnection, batch: Batch, *, pseudonym_key: bytes
     the token.
     """
     load_id = str(uuid.uuid4())
-    loaded_at = _now()
+    loaded_at = utc_now()
     fetched_at = batch.fetched_at or loaded_at
     table = answers_table(batch.study_id, batch.survey_id)
     with _incoming(con, batch) as (incoming, columns, received):

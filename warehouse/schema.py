@@ -137,7 +137,7 @@ CREATE TABLE IF NOT EXISTS meta.mailings (
     survey_id    BIGINT NOT NULL,
     kind         VARCHAR NOT NULL CHECK (kind IN ('invite', 'remind')),
     dry_run      BOOLEAN NOT NULL,
-    mailed_at    TIMESTAMP NOT NULL,       -- this machine's local time when the command started
+    mailed_at    TIMESTAMP NOT NULL,       -- when the command started, UTC without zone (as loaded_at)
     min_days     INTEGER,                  -- remind's filters, as given
     max_reminders INTEGER,
     chosen       INTEGER,                  -- participants named with --tid; NULL: all

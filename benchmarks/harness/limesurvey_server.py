@@ -10,7 +10,9 @@ Participants (add_participants, list_participants, invite_participants, remind_p
 of get_summary) follow the recorded files 112-163 and, where they show no case (a send that succeeds: every
 recorded send failed for want of a mail server), LimeSurvey 6.4.2's source: ``remotecontrol_handle.php``
 (``invite_participants``, ``remind_participants``), ``TokenDynamic::findUninvited`` (who is a candidate) and
-``token_helper.php`` ``emailTokens`` (what a sent mail stamps). Those cases are marked "not recorded" below.
+``token_helper.php`` ``emailTokens`` (what a sent mail stamps, and a participant outside validfrom/validuntil),
+``Token::rules()`` (tokens sanitised, their length and uniqueness) and ``get_summary`` (no token counts without a
+participants table). Those cases are marked "not recorded" below.
 The clock (``now``) is the server's own, so a test can let days pass; ``respond`` stands in for a participant
 filling in the survey (the runtime stamps ``completed`` for a survey that is not anonymised).
 """
@@ -19,7 +21,9 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import secrets
+import string
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -33,6 +37,13 @@ STAMP = "%Y-%m-%d %H:%M"  # sent, remindersent and completed: a date without sec
 NEW_PARTICIPANT = {"sent": "N", "remindersent": "N", "remindercount": 0, "completed": "N", "usesleft": 1,
                    "emailstatus": "OK"}
 PARTICIPANT_TAIL = {"participant_id": None, "blacklisted": None, "validfrom": None, "validuntil": None, "mpid": None}
+# Token::rules() in 6.4.2 (not recorded, from Token.php): unique, at most MAX_LENGTH characters, then sanitizeToken
+# drops every character but these; generateRandomToken makes 15 of them with "~" and "_" replaced by letters.
+TOKEN_MAX_LENGTH = 36
+TOKEN_DROPPED = re.compile(r"[^0-9a-zA-Z_~]")
+GENERATED_TOKEN = string.ascii_letters + string.digits
+TOKEN_STATS = ("token_count", "token_invalid", "token_sent", "token_opted_out", "token_completed", "token_screenout")
+RESPONSE_STATS = ("completed_responses", "incomplete_responses", "full_responses")
 HTML_ERROR = "<!DOCTYPE html>\n<html lang=\"en\"><head><title>Error</title></head><body>500</body></html>"
 
 
@@ -204,21 +215,36 @@ class LimeSurveyTestServer:
             return {"status": "Error: Invalid survey ID"}
         if not survey.participant_table:
             return {"status": "No survey participants table"}
-        columns = {"firstname", "lastname", "email", "language", "token", *NEW_PARTICIPANT, *survey.attributes}
+        columns = {"firstname", "lastname", "email", "language", "token", *NEW_PARTICIPANT, *PARTICIPANT_TAIL,
+                   *survey.attributes}
         added = []
         for participant in participants:
             tid = max((int(p["tid"]) for p in survey.participants), default=0) + 1
             given = {k: v for k, v in participant.items() if k in columns}
             if create_tokens:  # a given token is ignored (fixture 116 against 117)
-                given["token"] = secrets.token_urlsafe(12)[:15]
-            row = {**NEW_PARTICIPANT, **given, "token": given.get("token", ""), "tid": str(tid), **PARTICIPANT_TAIL,
-                   **{a: given.get(a) for a in survey.attributes}}
-            if any(p["token"] == row["token"] and row["token"] for p in survey.participants):
-                added.append({**participant, "errors": {"token": ["Token is already in use."]}})  # not recorded
+                given["token"] = "".join(secrets.choice(GENERATED_TOKEN) for _ in range(15))
+            errors = self._token_errors(survey, str(given.get("token") or ""))
+            if errors:
+                added.append({**participant, "errors": {"token": errors}})
                 continue
+            row = {**NEW_PARTICIPANT, **PARTICIPANT_TAIL, **given, "tid": str(tid),
+                   "token": TOKEN_DROPPED.sub("", str(given.get("token") or "")),
+                   **{a: given.get(a) for a in survey.attributes}}
             survey.participants.append(row)
             added.append(dict(row))
         return added
+
+    @staticmethod
+    def _token_errors(survey: Survey, token: str) -> list[str]:
+        """Token::rules() on the token as given (not recorded, from Token.php; Yii's CUniqueValidator and
+        CStringValidator messages, the attribute labelled "Access code"): unique and at most 36 characters, checked
+        before sanitizeToken drops the characters it does not keep."""
+        errors = []
+        if token and any(p["token"] == token for p in survey.participants):
+            errors.append(f'Access code "{token}" has already been taken.')
+        if len(token) > TOKEN_MAX_LENGTH:
+            errors.append(f"Access code is too long (maximum is {TOKEN_MAX_LENGTH} characters).")
+        return errors
 
     def _participants(self, survey_id):
         """The survey's participant rows, or the status LimeSurvey answers instead (fixtures 156, 158)."""
@@ -239,8 +265,8 @@ class LimeSurveyTestServer:
                   and (not unused or p["completed"] in ("N", ""))][: int(limit)]
         if not chosen:
             return {"status": "No survey participants found."}
-        extended = [a for a in attributes or () if a not in ("tid", "token", "firstname", "lastname", "email")
-                    and (a in NEW_PARTICIPANT or a in ("language", "validfrom", "validuntil") or a.startswith("attr"))]
+        columns = {*NEW_PARTICIPANT, *PARTICIPANT_TAIL, "language", *self.surveys[int(survey_id)].attributes}
+        extended = [a for a in attributes or () if a in columns]  # the table's columns, but the basic ones
         return [{"tid": int(p["tid"]), "token": p["token"],
                  "participant_info": {k: p.get(k) for k in ("firstname", "lastname", "email")},
                  **{a: p.get(a) for a in extended}} for p in chosen]
@@ -265,12 +291,20 @@ class LimeSurveyTestServer:
             chosen.append(p)
         return chosen
 
-    def _send(self, rows, kind: str, tried, pending: int):
+    def _send(self, rows, kind: str, tried, pending: int, continue_on_error=False):
         """emailTokens: one result per tid; a sent mail stamps sent (invite) or remindersent and remindercount
-        (remind) - not recorded, from token_helper.php; without a mail server every send fails (fixture 119)."""
+        (remind); a participant before its validfrom or after its validuntil (by the server's clock) fails, and
+        ends the call unless ``continueOnError`` - not recorded, from token_helper.php; without a mail server every
+        send fails (fixture 119). "N left to send" counts every participant tried, also those after a stop."""
         result = {}
         for p in tried:
             entry = {"name": f"{p.get('firstname') or ''} {p.get('lastname') or ''}", "email": p["email"]}
+            invalid = self._not_valid(p)
+            if invalid:
+                result[str(p["tid"])] = {**entry, "status": "fail", "warning": None, "error": invalid}
+                if continue_on_error:
+                    continue
+                break
             if self.mail_fails:
                 result[str(p["tid"])] = {**entry, "status": "fail", "warning": None,
                                          "error": "Could not instantiate mail function."}
@@ -284,7 +318,15 @@ class LimeSurveyTestServer:
         result["status"] = f"{pending - len(tried)} left to send"
         return result
 
-    def rpc_invite_participants(self, key, survey_id, tids=None, email=True, *_):
+    def _not_valid(self, p) -> str | None:
+        """emailTokens' validity test against the server's clock (not recorded, from token_helper.php)."""
+        if p.get("validfrom") and datetime.fromisoformat(str(p["validfrom"])) > self.now:
+            return "Token not valid yet"
+        if p.get("validuntil") and datetime.fromisoformat(str(p["validuntil"])) < self.now:
+            return "Token not valid anymore"
+        return None
+
+    def rpc_invite_participants(self, key, survey_id, tids=None, email=True, continue_on_error=False, *_):
         rows, status = self._participants(survey_id)
         if status:
             return status
@@ -292,9 +334,10 @@ class LimeSurveyTestServer:
         tried = self._candidates(rows, bool(email), tids)[: self.max_emails or None]
         if not tried:
             return {"status": "Error: No candidate tokens"}
-        return self._send(rows, "invite", tried, pending)
+        return self._send(rows, "invite", tried, pending, continue_on_error)
 
-    def rpc_remind_participants(self, key, survey_id, min_days=None, max_reminders=None, tids=False, *_):
+    def rpc_remind_participants(self, key, survey_id, min_days=None, max_reminders=None, tids=False,
+                                continue_on_error=False, *_):
         rows, status = self._participants(survey_id)
         if status:
             return status
@@ -302,7 +345,7 @@ class LimeSurveyTestServer:
         tried = self._candidates(rows, False, tids or None, min_days, max_reminders)[: self.max_emails or None]
         if not tried:
             return {"status": "Error: No candidate tokens"}
-        return self._send(rows, "remind", tried, pending)
+        return self._send(rows, "remind", tried, pending, continue_on_error)
 
     def _participant(self, survey_id, query):
         """The one participant ``query`` finds (a tid, or attributes: fixture 134), or the status LimeSurvey
@@ -381,22 +424,36 @@ class LimeSurveyTestServer:
                         p["completed"] = self.now.strftime(STAMP)
         return response
 
-    def rpc_get_summary(self, key, survey_id, statistic=None, *_):
+    def rpc_get_summary(self, key, survey_id, statistic="all", *_):
+        """Token counts only for a survey with a participants table, response counts only for an active one (not
+        recorded, from remotecontrol_handle.php get_summary and Token::summary); ``all`` with neither is PHP's empty
+        array, ``[]`` (fixture 25)."""
         survey = self.surveys.get(int(survey_id))
         if survey is None:
             return {"status": "Invalid surveyid"}
-        if not survey.active:
-            return []
-        complete = sum(1 for r in survey.responses if r["submitdate"])
-        people = survey.participants
-        summary = {"token_count": len(people), "token_invalid": 0,
-                   "token_sent": sum(1 for p in people if p["sent"] not in ("N", "")),
-                   "token_opted_out": sum(1 for p in people if p["emailstatus"] == "OptOut"),
-                   "token_completed": sum(1 for p in people if p["completed"] not in ("N", "")),
-                   "token_screenout": sum(1 for p in people if p["completed"] == "Q"),
-                   "completed_responses": complete, "incomplete_responses": len(survey.responses) - complete,
-                   "full_responses": len(survey.responses)}
-        return summary[statistic] if statistic and statistic != "all" else summary
+        statistic = statistic or "all"
+        if statistic not in (*TOKEN_STATS, *RESPONSE_STATS, "all"):
+            return {"status": "Invalid summary key"}
+        summary = {}
+        if statistic in TOKEN_STATS or statistic == "all":
+            if survey.participant_table:
+                people = survey.participants
+                summary.update(zip(TOKEN_STATS, (
+                    len(people), sum(1 for p in people if not p["token"]),
+                    sum(1 for p in people if p["sent"] not in ("N", "")),
+                    sum(1 for p in people if str(p["emailstatus"] or "").startswith("OptOut")),
+                    sum(1 for p in people if p["completed"] not in ("N", "")),
+                    sum(1 for p in people if p["completed"] == "Q"))))
+            elif statistic != "all":
+                return {"status": "No available data"}
+        if statistic in RESPONSE_STATS or statistic == "all":
+            if survey.active:
+                complete = sum(1 for r in survey.responses if r["submitdate"])
+                summary.update(zip(RESPONSE_STATS, (complete, len(survey.responses) - complete,
+                                                    len(survey.responses))))
+            elif statistic != "all":
+                return {"status": "No available data"}
+        return (summary or []) if statistic == "all" else summary[statistic]
 
     def rpc_export_responses(self, key, survey_id, document_type="csv", language=None, completion="all",
                              heading="code", response_type="short", first=None, last=None, *_):

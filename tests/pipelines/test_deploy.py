@@ -71,7 +71,7 @@ EARLIER = 418100  # a survey of an earlier wave, already on the server with its 
 PEOPLE = [{"firstname": "Anna", "lastname": "Jansen", "email": "anna@example.invalid", "language": "nl",
            "token": "panelanna0001", "attribute_1": "W01"},
           {"firstname": "Benoît", "lastname": "Dupont", "email": "Benoit.Dupont@example.invalid", "language": "fr",
-           "token": "panel-benoit_2", "attribute_1": "W03"},
+           "token": "panel~benoit_2", "attribute_1": "W03"},
           {"firstname": "Chris", "lastname": "Smith", "email": "chris@example.invalid", "language": "en",
            "token": "panelchris0003"}]
 
@@ -115,8 +115,10 @@ def test_a_token_column_keeps_each_participant_s_own_token(server, study, tmp_pa
 @pytest.mark.parametrize("rows, problem", [
     (["a@x.invalid,tok1", "b@x.invalid,"], "line 3: no token, while 1 rows have one"),
     (["a@x.invalid,tok1", "b@x.invalid,tok2", "c@x.invalid,tok1"], "line 4: the same token as line 2"),
-    (["a@x.invalid," + "t" * 36], "line 2: the token has 36 characters"),
-    (["a@x.invalid,tok 1", "b@x.invalid,tök2"], "line 3: the token has a character LimeSurvey does not take"),
+    (["a@x.invalid," + "t" * 37], "line 2: the token has 37 characters"),
+    (["a@x.invalid,tok 1", "b@x.invalid,tök2"], "line 3: the token has a character LimeSurvey would drop"),
+    (["a@x.invalid,tok_1", "b@x.invalid,tok-2"], "line 3: the token has a character LimeSurvey would drop"),
+    (["a@x.invalid,tok~1", "b@x.invalid,tok.2"], "line 3: the token has a character LimeSurvey would drop"),
 ])
 def test_a_token_file_limesurvey_would_not_take_is_refused_naming_file_and_line(tmp_path, rows, problem):
     path = tmp_path / "tokens.csv"
@@ -128,6 +130,19 @@ def test_a_token_file_limesurvey_would_not_take_is_refused_naming_file_and_line(
     assert not [t for t in tokens if t in str(refused.value)]  # lines named, tokens never
     path.write_text("email,token\na@x.invalid,\nb@x.invalid,\n", encoding="utf-8")
     assert read_participants(path) == [{"email": "a@x.invalid"}, {"email": "b@x.invalid"}]  # an empty column: none
+
+
+def test_every_token_limesurvey_keeps_unchanged_is_taken_and_kept(server, study, tmp_path):
+    """Token::rules() of 6.4.2: at most 36 characters of [0-9a-zA-Z_~] pass sanitizeToken unchanged."""
+    tokens = ["t" * 36, "a~b_C9", "Z", "0123456789_~abcXYZ"]
+    path = tmp_path / "tokens.csv"
+    path.write_text("email,token\n" + "".join(f"p{i}@x.invalid,{t}\n" for i, t in enumerate(tokens)),
+                    encoding="utf-8")
+    rows = read_participants(path)
+    assert [row["token"] for row in rows] == tokens
+    with _resource(server).open() as connection:
+        deploy_survey(connection, study, 418201, rows)
+    assert [p["token"] for p in server.surveys[418201].participants] == tokens
 
 
 def test_reuse_tokens_from_an_earlier_survey_keeps_every_token(server, study):
@@ -159,6 +174,42 @@ def test_reuse_tokens_with_a_participants_file_matches_by_e_mail(server, study, 
     assert (held["Anna"], held["Benoît"]) == (PEOPLE[0]["token"], PEOPLE[1]["token"])
     assert held["Dana"] and held["Dana"] not in {p["token"] for p in PEOPLE}  # made by LimeSurvey
     assert [params[3] for params in server.method_calls("add_participants")] == [False, True]  # kept, then new
+
+
+def test_reuse_tokens_keeps_an_opt_out_so_nobody_who_opted_out_is_invited_again(server, study, tmp_path):
+    """Benoît opted out of the earlier survey and Chris is blacklisted there: both keep their token, and their
+    e-mail status and blacklist flag come along, so the new survey's invitation (its dry run and LimeSurvey) leaves
+    Benoît out; the counts say so."""
+    from pipelines.limesurvey import ServerSettings
+    from pipelines.mailing import mail
+    from warehouse.paths import Locations
+
+    _earlier(server, study)
+    before = server.surveys[EARLIER].participants
+    before[1]["emailstatus"], before[2]["emailstatus"], before[2]["blacklisted"] = "OptOut", "bounced", "Y"
+    result = _deploy(server, study, "--reuse-tokens-from", str(EARLIER))
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == (f"survey 418201 imported and activated; 3 participants added: 3 kept their "
+                                     f"token of survey {EARLIER} (1 opted out and 1 with another e-mail status than "
+                                     "OK there, kept: LimeSurvey will not mail them), 0 with a new token")
+    held = {p["token"]: p for p in server.surveys[418201].participants}
+    assert [(held[p["token"]]["emailstatus"], held[p["token"]]["blacklisted"]) for p in PEOPLE] == \
+        [("OK", None), ("OptOut", None), ("bounced", "Y")]
+    locations = Locations.of_study("deploy-study", environ={}, home=tmp_path / "home")
+    settings = ServerSettings(server.url, "admin", PASSWORD, retries=0)
+    dry = mail(study, 418201, "invite", locations=locations, server=settings, dry_run=True, now=server.now)
+    assert [c.tid for c in dry.due] == [1]
+    mail(study, 418201, "invite", locations=locations, server=settings, dry_run=False, now=server.now)
+    assert [p["sent"] != "N" for p in server.surveys[418201].participants] == [True, False, False]
+    # Matched by e-mail from a participants file: the same.
+    server.surveys.pop(418201)
+    people = tmp_path / "wave2.csv"
+    people.write_text("email\nbenoit.dupont@example.invalid\ndana@example.invalid\n", encoding="utf-8")
+    again = _deploy(server, study, "--participants", str(people), "--reuse-tokens-from", str(EARLIER))
+    assert again.exit_code == 0, again.output
+    assert again.output.strip().endswith(f"1 kept their token of survey {EARLIER} (1 opted out there, kept: LimeSurvey "
+                                         "will not mail them), 1 with a new token")
+    assert [p["emailstatus"] for p in server.surveys[418201].participants] == ["OptOut", "OK"]
 
 
 def test_reuse_tokens_refusals_write_nothing(server, study, tmp_path):

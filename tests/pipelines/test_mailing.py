@@ -3,7 +3,8 @@ exactly whom the real calls then mail, by LimeSurvey's rules as the server's clo
 LimeSurvey has some left and stop when one sends nothing; failures are reported by reason; every run is logged in
 meta.mailings in counts, and no name, address or token reaches the output or the warehouse."""
 
-from datetime import timedelta
+import time
+from datetime import datetime, timedelta, timezone
 
 import duckdb
 import pytest
@@ -74,8 +75,11 @@ def _personal(server) -> list[str]:
 
 
 def test_masked_addresses_and_reasons_keep_nobody():
-    assert [mask_address(a) for a in ("anna@example.invalid", " Benoit@Example.invalid ", "", "x", "@a.b")] == \
-        ["a***@example.invalid", "B***@Example.invalid", "-", "x***", "@***"]
+    """A personal domain names its owner: only the domain's first character and last label are shown."""
+    assert [mask_address(a) for a in ("anna@example.invalid", " Benoit@Example.invalid ", "", "x", "@a.b",
+                                      "jan@jan-peeters.be", "x@mail.example.co.uk", "root@localhost")] == \
+        ["a***@e***.invalid", "B***@E***.invalid", "-", "x***", "@***", "j***@j***.be", "x***@m***.uk",
+         "r***@l***"]
     assert reason("SMTP Error: The following recipients failed: anna@example.invalid") == \
         "SMTP Error: The following recipients failed: <address>"
 
@@ -84,15 +88,16 @@ def test_the_dry_run_names_exactly_whom_the_invitations_then_reach(server, tmp_p
     server.max_emails = 2  # three calls: 2, 2 and 1
     dry = _mail(server, tmp_path, "invite", True)
     assert [c.tid for c in dry.due] == DUE and not server.method_calls("invite_participants")
-    assert dry.due[0].line() == "tid 1  nl  a***@example.invalid  invitation"
+    assert dry.due[0].line() == "tid 1  nl  a***@e***.invalid  invitation"
     assert (dry.record.candidates, dry.record.sent, dry.record.left_to_send, dry.record.calls) == (5, 0, 5, 0)
     sent = _mail(server, tmp_path, "invite", False)
     stamped = [int(p["tid"]) for p in server.surveys[SURVEY].participants if p["sent"] != "N"]
     assert stamped == DUE == [c.tid for c in sent.due]
     assert (sent.record.sent, sent.record.failed, sent.record.left_to_send, sent.record.calls) == (5, 0, 0, 3)
     assert len(server.method_calls("invite_participants")) == 3
-    again = _mail(server, tmp_path, "invite", False)  # nobody left: LimeSurvey's "No candidate tokens"
-    assert (again.record.candidates, again.record.sent, again.record.calls) == (0, 0, 1)
+    again = _mail(server, tmp_path, "invite", False)  # nobody due: no call at all
+    assert (again.record.candidates, again.record.sent, again.record.calls) == (0, 0, 0)
+    assert len(server.method_calls("invite_participants")) == 3
 
 
 def test_the_dry_run_keeps_to_the_tids_given(server, tmp_path):
@@ -169,13 +174,82 @@ def test_toegang_remind_dry_run_prints_masked_lines_and_a_count(server, tmp_path
                   "--now", server.now.strftime("%Y-%m-%d %H:%M"))
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines == ["tid 1  nl  a***@example.invalid  reminder 1", "tid 2  fr  b***@example.invalid  reminder 1",
-                     "tid 3  en  c***@example.invalid  reminder 1", "tid 6  nl  d***@example.invalid  reminder 1",
-                     "tid 7  fr  e***@other.invalid  reminder 1",
+    assert lines == ["tid 1  nl  a***@e***.invalid  reminder 1", "tid 2  fr  b***@e***.invalid  reminder 1",
+                     "tid 3  en  c***@e***.invalid  reminder 1", "tid 6  nl  d***@e***.invalid  reminder 1",
+                     "tid 7  fr  e***@o***.invalid  reminder 1",
                      f"survey {SURVEY}, dry run: 5 participants would receive a reminder; nothing was sent"]
     assert "mailing logged in meta.mailings" in result.stderr
     assert not [w for w in _personal(server) if w in result.output]
     assert not server.method_calls("remind_participants")
+
+
+def test_participants_outside_their_validity_are_neither_named_nor_mailed(server, tmp_path):
+    """emailTokens fails a participant before validfrom or after validuntil ("Token not valid yet/anymore"): the dry
+    run leaves them out, and the real run's calls pass continueOnError, so one that the server's clock finds
+    invalid fails alone instead of ending the call (the loopback server, like LimeSurvey, stops there otherwise)."""
+    held = server.surveys[SURVEY].participants
+    held[0]["validuntil"] = (server.now - timedelta(hours=1)).strftime("%Y-%m-%d %H:%M:%S")  # tid 1: expired
+    held[2]["validfrom"] = (server.now + timedelta(days=2)).strftime("%Y-%m-%d %H:%M:%S")  # tid 3: not yet
+    held[5]["validfrom"] = (server.now - timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S")  # tid 6: valid
+    held[5]["validuntil"] = (server.now + timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S")
+    dry = _mail(server, tmp_path, "invite", True)
+    assert [c.tid for c in dry.due] == [2, 6, 7]
+    real = _mail(server, tmp_path, "invite", False)
+    assert [int(p["tid"]) for p in held if p["sent"] != "N"] == [2, 6, 7]
+    assert (real.record.sent, real.record.failed) == (3, 0)
+    assert [params[4] for params in server.method_calls("invite_participants")] == [True]  # continueOnError
+    server.now += timedelta(days=3)  # tid 3 is valid now, tid 6 no longer
+    invited = _mail(server, tmp_path, "invite", False)
+    assert [c.tid for c in invited.due] == [3] and invited.record.sent == 1
+    assert [c.tid for c in _mail(server, tmp_path, "remind", True, min_days=1).due] == [2, 7]
+    # This machine's clock two and a half days behind the server's: tid 6 still looks valid here.
+    behind = mail(server.study, SURVEY, "remind", locations=_locations(tmp_path), server=_settings(server),
+                  dry_run=False, now=server.now - timedelta(days=2, hours=12), tids=[6, 7], min_days=0)
+    assert [c.tid for c in behind.due] == [6, 7]
+    assert (behind.record.sent, behind.record.failed, behind.record.calls) == (1, 1, 1)
+    assert behind.record.reasons == {"Token not valid anymore": 1}
+    assert [int(p["tid"]) for p in held if p["remindercount"]] == [7]
+    assert [params[5] for params in server.method_calls("remind_participants")] == [True]
+
+
+def test_the_real_run_mails_only_whom_the_dry_run_names_when_the_server_s_clock_is_ahead(server, tmp_path):
+    """Tids 1-3 invited on day 0, tids 6 and 7 on day 2; on day 5 of the server's clock this machine thinks it is
+    day 3: its dry run names 1-3 for a reminder after 3 days, and the real run reminds exactly them (the server
+    alone would remind all five)."""
+    _mail(server, tmp_path, "invite", False, tids=[1, 2, 3])
+    server.now += timedelta(days=2)
+    _mail(server, tmp_path, "invite", False, tids=[6, 7])
+    server.now += timedelta(days=3, hours=1)
+    behind = server.now - timedelta(days=2)
+    options = {"min_days": 3}
+    dry = mail(server.study, SURVEY, "remind", locations=_locations(tmp_path), server=_settings(server), dry_run=True,
+               now=behind, **options)
+    real = mail(server.study, SURVEY, "remind", locations=_locations(tmp_path), server=_settings(server),
+                dry_run=False, now=behind, **options)
+    assert [c.tid for c in dry.due] == [c.tid for c in real.due] == [1, 2, 3]
+    assert [int(p["tid"]) for p in server.surveys[SURVEY].participants if p["remindercount"]] == [1, 2, 3]
+    assert real.record.sent == 3
+    assert [params[4] for params in server.method_calls("remind_participants")] == [[1, 2, 3]]
+
+
+def test_toegang_remind_reminds_nobody_twice_on_a_rerun_the_same_day(server, tmp_path):
+    """--min-days defaults to 1: a second `toegang remind` on the same day reminds nobody; --min-days 0 does."""
+    _mail(server, tmp_path, "invite", False)
+    server.now += timedelta(days=2)
+    now = ("--now", server.now.strftime("%Y-%m-%d %H:%M"))
+    first = _cli(server, tmp_path, "remind", "--survey-id", str(SURVEY), *now)
+    assert first.exit_code == 0 and first.stdout.startswith(f"survey {SURVEY}: 5 reminders sent"), first.output
+    server.now += timedelta(hours=2)
+    now = ("--now", server.now.strftime("%Y-%m-%d %H:%M"))
+    rerun = _cli(server, tmp_path, "remind", "--survey-id", str(SURVEY), *now)
+    assert rerun.exit_code == 0 and rerun.stdout.startswith(f"survey {SURVEY}: 0 reminders sent"), rerun.output
+    assert [params[2] for params in server.method_calls("remind_participants")] == [1]
+    explicit = _cli(server, tmp_path, "remind", "--survey-id", str(SURVEY), "--min-days", "0", *now)
+    assert explicit.exit_code == 0 and explicit.stdout.startswith(f"survey {SURVEY}: 5 reminders sent")
+    assert {p["remindercount"] for p in server.surveys[SURVEY].participants if int(p["tid"]) in DUE} == {2}
+    with duckdb.connect(str(_locations(tmp_path).warehouse), read_only=True) as con:
+        assert con.execute("SELECT min_days FROM meta.mailings WHERE kind = 'remind' ORDER BY mailed_at").fetchall() \
+            == [(1,), (1,), (0,)]
 
 
 def test_toegang_invite_reports_a_failing_mail_server_by_reason_and_stops(server, tmp_path):
@@ -260,3 +334,23 @@ def test_mailings_are_logged_in_counts_and_nothing_personal_reaches_the_warehous
                             for row in con.execute(f'SELECT * FROM "{schema}"."{table}"').fetchall())
         assert tables and not [w for w in words if w in text], path
     assert not list(locations.home.glob("*.wal"))
+
+
+@pytest.fixture
+def fourteen_hours_ahead(monkeypatch):
+    """This process's local time 14 hours ahead of UTC (a POSIX TZ needs no zone files)."""
+    monkeypatch.setenv("TZ", "XXX-14")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_mailed_at_is_utc_without_zone_as_the_warehouse_s_other_times(server, tmp_path, fourteen_hours_ahead):
+    before = datetime.now(timezone.utc).replace(tzinfo=None)
+    _mail(server, tmp_path, "invite", True)
+    after = datetime.now(timezone.utc).replace(tzinfo=None)
+    assert datetime.now() - after > timedelta(hours=13)  # local time is not UTC here
+    with duckdb.connect(str(_locations(tmp_path).warehouse), read_only=True) as con:
+        (stamp,), = con.execute("SELECT mailed_at FROM meta.mailings").fetchall()
+    assert stamp.tzinfo is None and before <= stamp <= after

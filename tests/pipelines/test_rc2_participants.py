@@ -4,7 +4,6 @@ files 112-163), and the connection's participant calls against the loopback serv
 import json
 from datetime import datetime
 from email.utils import parsedate_to_datetime
-from pathlib import Path
 
 import pytest
 
@@ -118,3 +117,96 @@ def test_a_send_reads_its_results_and_what_is_left(server):
     sent = [p for p in server.surveys[5002].participants if p["sent"] != "N"]
     assert len(sent) == 5 and all(p["remindercount"] == 0 for p in sent)
     assert datetime.strptime(sent[0]["sent"], "%Y-%m-%d %H:%M") == server.now.replace(day=server.now.day - 2)
+
+
+def test_tokens_are_kept_or_refused_as_limesurvey_s_rules_say(server):
+    """Token::rules() of 6.4.2 (not recorded): the token is unique and at most 36 characters as given, then every
+    character but [0-9a-zA-Z_~] is dropped; a token LimeSurvey makes has 15 letters and digits."""
+    study = load_study("demo-brussels")
+    server.add_survey(5004, study.instrument("parent", "2018"))
+    server.add_participant_table(5004)
+    key = _rpc(server, "get_session_key", ["admin", PASSWORD])
+    added = _rpc(server, "add_participants", [key, 5004, [{"token": "a~b_C9"}, {"token": "tok-1.x"},
+                                                          {"token": "t" * 36}, {"token": "t" * 37},
+                                                          {"token": "a~b_C9"}], False])
+    assert [row.get("token") for row in added[:3]] == ["a~b_C9", "tok1x", "t" * 36]
+    assert added[3]["errors"] == {"token": ["Access code is too long (maximum is 36 characters)."]}
+    assert added[4]["errors"] == {"token": ['Access code "a~b_C9" has already been taken.']}
+    made = _rpc(server, "add_participants", [key, 5004, [{"email": "x@example.invalid"}], True])
+    assert len(made[0]["token"]) == 15 and made[0]["token"].isalnum() and made[0]["token"].isascii()
+
+
+def test_a_refused_participant_is_reported_by_field_and_count_never_by_value(server):
+    """LimeSurvey's message quotes the token ('Access code "..." has already been taken.'): the error names the
+    field and how many were refused, not the message."""
+    study = load_study("demo-brussels")
+    server.add_survey(5005, study.instrument("parent", "2018"))
+    server.add_participant_table(5005)
+    with ServerSettings(server.url, "admin", PASSWORD).open() as api:
+        api.add_participants(5005, [{"token": "secretpaneltoken1", "email": "a@example.invalid"}], own_tokens=True)
+        with pytest.raises(LimeSurveyError) as refused:
+            api.add_participants(5005, [{"token": "secretpaneltoken1", "email": "b@example.invalid"},
+                                        {"token": "secretpaneltoken2" * 3, "email": "c@example.invalid"}],
+                                 own_tokens=True)
+    message = str(refused.value)
+    assert message == ("LimeSurvey add_participants (survey 5005): 2 participants refused, for their token (2) "
+                       "(LimeSurvey's messages are not shown: they may quote the values)")
+    assert "secretpanel" not in message and "@" not in message
+
+
+def test_tids_sent_as_strings_of_digits_are_read_as_ints(server):
+    """MySQL and older PHP send tid as a string (add_participants itself returns "7"): read as the int."""
+    study = load_study("demo-brussels")
+    server.add_survey(5006, study.instrument("parent", "2018"))
+    server.add_participant_table(5006)
+    answer = server.rpc_list_participants
+
+    def as_strings(*params):
+        rows = answer(*params)
+        return [{**row, "tid": str(row["tid"])} for row in rows] if isinstance(rows, list) else rows
+
+    server.rpc_list_participants = as_strings
+    with ServerSettings(server.url, "admin", PASSWORD).open() as api:
+        api.add_participants(5006, [{"email": f"p{i}@example.invalid"} for i in range(3)], own_tokens=False)
+        assert [row["tid"] for row in api.participants(5006)] == [1, 2, 3]
+        server.rpc_list_participants = lambda *params: [{"tid": "1x", "token": "a"}]
+        with pytest.raises(LimeSurveyError, match="a participant without a numeric tid"):
+            api.participants(5006)
+
+
+def test_get_summary_counts_participants_only_where_there_is_a_participants_table(server):
+    """remotecontrol_handle.php get_summary (not recorded): token_* only with a participants table, response counts
+    only for an active survey; a token statistic asked of a survey without the table is "No available data"."""
+    study = load_study("demo-brussels")
+    server.add_survey(5007, study.instrument("parent", "2018"))
+    key = _rpc(server, "get_session_key", ["admin", PASSWORD])
+    assert _rpc(server, "get_summary", [key, 5007, "all"]) == {"completed_responses": 0, "incomplete_responses": 0,
+                                                              "full_responses": 0}
+    assert _rpc(server, "get_summary", [key, 5007, "token_count"]) == {"status": "No available data"}
+    server.surveys[5007].active = False
+    assert _rpc(server, "get_summary", [key, 5007, "all"]) == []  # fixture 25
+    server.add_participant_table(5007)
+    assert set(_rpc(server, "get_summary", [key, 5007, "all"])) == {
+        "token_count", "token_invalid", "token_sent", "token_opted_out", "token_completed", "token_screenout"}
+    with ServerSettings(server.url, "admin", PASSWORD).open() as api:
+        server.surveys[5007].active = True
+        server.surveys[5007].participant_table = False
+        assert set(api.summary(5007)) == {"completed_responses", "incomplete_responses", "full_responses"}
+
+
+def test_a_participant_outside_its_validity_stops_the_call_unless_continue_on_error(server):
+    """emailTokens (not recorded, from token_helper.php): "Token not valid yet" ends the call without
+    continueOnError; with it the others are sent. "N left to send" counts every participant picked."""
+    study = load_study("demo-brussels")
+    server.add_survey(5008, study.instrument("parent", "2018"))
+    server.add_participant_table(5008)
+    key = _rpc(server, "get_session_key", ["admin", PASSWORD])
+    _rpc(server, "add_participants", [key, 5008, [{"email": f"p{i}@example.invalid"} for i in range(3)], True])
+    server.surveys[5008].participants[0]["validfrom"] = "2099-01-01 00:00:00"
+    stopped = _rpc(server, "invite_participants", [key, 5008])
+    assert {k: v if k == "status" else v["status"] for k, v in stopped.items()} == {"1": "fail",
+                                                                                   "status": "0 left to send"}
+    assert stopped["1"]["error"] == "Token not valid yet"
+    going_on = _rpc(server, "invite_participants", [key, 5008, None, True, True])
+    assert {k: v if k == "status" else v["status"] for k, v in going_on.items()} == {
+        "1": "fail", "2": "OK", "3": "OK", "status": "0 left to send"}
