@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 
 import duckdb
 import pandas as pd
 
 from warehouse.connection import transaction
+from warehouse.raw import utc_now
 
 RUNS, HISTORY, PUBLISHED = "meta.indicator_runs", "meta.indicator_history", "indicators.indicators"
 # Never copied for a suppressed cell, whatever its row holds: its status and reason are what is published.
@@ -107,10 +108,6 @@ class WaveChanges:
     @property
     def first(self) -> bool:
         return self.previous is None
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
@@ -203,7 +200,7 @@ def keep(con: duckdb.DuckDBPyConnection, study_id: str, wave: str, made_from: Ma
     params = [study_id, wave]
     if unchanged:
         con.execute(f"UPDATE {RUNS} SET run_id = ?, computed_at = ? WHERE study_id = ? AND wave = ? AND run_id = ?",
-                    [made_from.run_id, _now(), *params, latest.run_id])
+                    [made_from.run_id, utc_now(), *params, latest.run_id])
         con.execute(f"UPDATE {HISTORY} SET run_id = ? WHERE study_id = ? AND wave = ? AND run_id = ?",
                     [made_from.run_id, *params, latest.run_id])
         return False
@@ -214,7 +211,7 @@ def keep(con: duckdb.DuckDBPyConnection, study_id: str, wave: str, made_from: Ma
         con.execute(f"DELETE FROM {table} WHERE study_id = ? AND wave = ? AND NOT list_contains(?, run_id)",
                     [*params, kept])
     con.execute(f"INSERT INTO {RUNS} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [study_id, wave, made_from.run_id, _now(), versions, made_from.margins_version,
+                [study_id, wave, made_from.run_id, utc_now(), versions, made_from.margins_version,
                  made_from.code_version, responses, load_seq, load_id, fetched_at])
     con.execute(f"INSERT INTO {HISTORY} BY NAME {_copy_sql(con)}",
                 {"study_id": study_id, "wave": wave, "run_id": made_from.run_id})
