@@ -10,7 +10,7 @@ import pandas as pd
 
 from dashboards.charts import bar_figure, figure_json, line_figure
 from dashboards.formatting import Reasons, estimate_text, interval_text, plotted, shown_as_count
-from dashboards.marks import marks_html, notes_html, row_marks, symbols
+from dashboards.marks import ABSENT, marks_html, notes_html, row_marks, symbols
 from dashboards.matrix import Matrix
 from dashboards.text import t
 
@@ -38,7 +38,8 @@ def cell_key(row: pd.Series) -> str:
 def cell_html(row: pd.Series | None, unit: str, lang: str, reasons: Reasons) -> str:
     if row is None:
         text = t("not_measured", lang)
-        return f'<td class="absent"><span aria-hidden="true">·</span><span class="visually-hidden">{esc(text)}</span></td>'
+        return (f'<td class="absent"><span aria-hidden="true">{ABSENT}</span>'
+                f'<span class="visually-hidden">{esc(text)}</span></td>')
     key = esc(cell_key(row))
     if row["suppressed"]:
         why = reasons.text(row["reason"], lang, unit)
@@ -64,8 +65,9 @@ def table_html(grid: Matrix, caption: str, corner: str, lang: str, reasons: Reas
         for code, label in grid.categories
     )
     rows = list(grid.cells.values())
-    # The legend of the marks in this table, only those it has.
-    foot = notes_html({m for r in rows for m in row_marks(r)}, lang)
+    # The legend of the marks in this table, only those it has (the dot of a cell not measured among them).
+    absent = any(grid.cell(code, series) is None for code, _ in grid.categories for series, _ in grid.series)
+    foot = notes_html({m for r in rows for m in row_marks(r)}, lang, absent)
     if any(not bool(r["weighted"]) for r in rows):
         foot += f'<p class="table-note">{esc(t("unweighted_note", lang))}</p>'
     return (f'<div class="table-wrap"><table class="data"><caption>{esc(caption)}</caption>'

@@ -33,6 +33,7 @@ NCHS = (WITHHOLD, FOOTNOTE, REVIEW)
 ORDER = (LOW_N_EFF, *NCHS)  # the order of marks beside a value and of their notes
 SYMBOLS = {LOW_N_EFF: "*", WITHHOLD: "\u2020", FOOTNOTE: "\u2021", REVIEW: "\u00a7"}  # * † ‡ §
 PRESENT = "present"
+ABSENT = "\u00b7"  # · a table cell of a wave or group the figure was not measured in
 _RULES = (
     (re.compile(r"n_eff_kg_below_[0-9.]+|width_[0-9.]+_or_more|relative_width_above_[0-9.]+"), WITHHOLD),
     (re.compile(r"complement_width_above_[0-9.]+"), FOOTNOTE),
@@ -90,5 +91,7 @@ def notes(marks: set[str] | tuple[str, ...], lang: str) -> list[str]:
     return [f"{SYMBOLS[m]} {t(m, lang)}" for m in ORDER if m in marks]
 
 
-def notes_html(marks: set[str] | tuple[str, ...], lang: str) -> str:
-    return "".join(f'<p class="table-note">{esc(note)}</p>' for note in notes(marks, lang))
+def notes_html(marks: set[str] | tuple[str, ...], lang: str, absent: bool = False) -> str:
+    """The legend under a table: its marks' notes, and the dot of a cell not measured when it has one."""
+    lines = [*notes(marks, lang), *([f"{ABSENT} {t('not_measured', lang)}"] if absent else [])]
+    return "".join(f'<p class="table-note">{esc(line)}</p>' for line in lines)

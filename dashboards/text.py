@@ -120,7 +120,10 @@ _CHARTS = {
         "fr": "non affiché : l'intervalle à 95 % est plus large que {share} de la part elle-même (normes du NCHS)",
         "en": "not shown: its 95% interval is wider than {share} of the share itself (NCHS standards)",
     },
-    "reason_other": {"nl": "niet getoond ({reason})", "fr": "non affiché ({reason})", "en": "not shown ({reason})"},
+    # A code the site has no words for (from a newer analysis): said without the code, which no reader knows.
+    "reason_other": {"nl": "niet getoond volgens een regel van de studie",
+                     "fr": "non affiché en vertu d'une règle de l'étude",
+                     "en": "not shown under one of the study's rules"},
     "low_n_eff": {
         "nl": "effectieve steekproefgrootte onder 30: met voorzichtigheid lezen",
         "fr": "taille effective de l'échantillon inférieure à 30 : à lire avec prudence",
@@ -487,26 +490,26 @@ _METHOD = {
               "on their respondents, as R's prop.test without continuity correction.",
     },
     "interval_logit": {
-        "nl": "Aandelen met logit als interval in de downloads (ci_method) hebben een logit-interval, met t op de "
+        "nl": "Aandelen waarvan de downloads logit als interval noemen, hebben een logit-interval, met t op de "
               "vrijheidsgraden van hun groep.",
-        "fr": "Les parts dont l'intervalle est logit dans les téléchargements (ci_method) ont un intervalle logit, "
+        "fr": "Les parts dont l'intervalle est logit dans les téléchargements ont un intervalle logit, "
               "avec t sur les degrés de liberté de leur groupe.",
-        "en": "Shares whose interval is logit in the downloads (ci_method) have a logit interval, with t on the "
+        "en": "Shares whose interval is logit in the downloads have a logit interval, with t on the "
               "degrees of freedom of their group.",
     },
     "interval_wald": {
         "nl": "Gemiddelden, indexen en verschillen hebben als interval de schatting ± 1,96 standaardfouten (Wald); "
               "de standaardfout van een verschil tussen twee groepen respondenten is de wortel uit de som van hun "
               "gekwadrateerde standaardfouten. Aantallen hebben geen interval. De downloads noemen bij elke rij het "
-              "interval (ci_method) en zijn vrijheidsgraden (df).",
+              "soort interval en zijn vrijheidsgraden.",
         "fr": "Les moyennes, indices et écarts ont pour intervalle l'estimation ± 1,96 erreur type (Wald) ; "
               "l'erreur type d'un écart entre deux groupes de répondants est la racine de la somme de leurs erreurs "
               "types au carré. Les effectifs n'ont pas d'intervalle. Les téléchargements indiquent pour chaque "
-              "ligne l'intervalle (ci_method) et ses degrés de liberté (df).",
+              "ligne le type d'intervalle et ses degrés de liberté.",
         "en": "Means, indices and differences have the estimate ± 1.96 standard errors as their interval (Wald); "
               "the standard error of a difference between two groups of respondents is the square root of the sum "
               "of their squared standard errors. Counts have no interval. The downloads name each row's interval "
-              "(ci_method) and its degrees of freedom (df).",
+              "method and its degrees of freedom.",
     },
     # The NCHS data presentation standards with the study's numbers: {n_eff} the minimum Korn-Graubard effective
     # size, {width} and {present} interval widths in percentage points, {relative} a share of the estimate
@@ -586,6 +589,11 @@ _METHOD = {
     "versions_caption": {"nl": "Versie van de vragenlijst per golf", "fr": "Version du questionnaire par vague",
                          "en": "Questionnaire version by wave"},
     "provenance_caption": {"nl": "Herkomst van de cijfers", "fr": "Provenance des chiffres", "en": "Provenance of the figures"},
+    # The provenance table's columns (dashboards.model.PROVENANCE_COLUMNS), said in words.
+    "provenance_margins_version": {"nl": "Versie van de bevolkingscijfers", "fr": "Version des chiffres de population",
+                                   "en": "Version of the population figures"},
+    "provenance_code_version": {"nl": "Versie van de software", "fr": "Version du logiciel",
+                                "en": "Version of the software"},
     "instrument": {"nl": "Vragenlijst", "fr": "Questionnaire", "en": "Questionnaire"},
     "version": {"nl": "Versie", "fr": "Version", "en": "Version"},
     # What changed since each wave's previous update (MethodFacts.changes): published changes only.

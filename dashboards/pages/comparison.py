@@ -56,7 +56,7 @@ def _whole(content: SiteContent) -> dict[tuple[str, str], pd.Series]:
 
 def _said(row: pd.Series | None, lang: str, why: Reasons) -> str:
     if row is None:
-        return "·"
+        return t("not_measured", lang)
     if row["suppressed"]:
         return "— " + why.text(row["reason"], lang, row["unit"])
     if row["unit"] == "count" and pd.notna(row["n"]):

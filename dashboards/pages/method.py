@@ -30,13 +30,13 @@ def _study_text(content: SiteContent, part: str, lang: str) -> str:
 
 
 def _reasons(content: SiteContent, lang: str) -> str:
-    """Each reason a cell of this site is hidden for, in words; a reason only differences have is said as a
-    difference says it ("no gap computed: ...")."""
+    """Each reason a cell of this site is hidden for, in words (its code only in ``data-reason``, which no reader
+    sees); a reason only differences have is said as a difference says it ("no gap computed: ...")."""
     hidden = content.indicators[content.indicators["suppressed"].astype(bool)]
     units = {str(code): set(group["unit"]) for code, group in hidden.groupby("reason")}
     codes = [c for c in FIRST_REASONS if c in units] + sorted(set(units) - set(FIRST_REASONS))
     why = reasons(content)
-    items = "".join(f"<li><code>{esc(code)}</code>: "
+    items = "".join(f'<li data-reason="{esc(code)}">'
                     f"{esc(why.text(code, lang, 'difference' if units[code] == {'difference'} else None))}</li>"
                     for code in codes)
     return f"<ul>{items}</ul>" if items else ""
@@ -123,7 +123,8 @@ def _samples(content: SiteContent, lang: str) -> str:
     table = frame.pivot_table(index="wave", columns="instrument", values="responses", aggfunc="sum")
     table = table[sorted(table.columns, key=lambda name: _order(content, name))]
     header = [t("wave", lang), *(respondents(content, c, lang) for c in table.columns)]
-    rows = [[str(w), *(number(v, lang) if pd.notna(v) else "·" for v in r)] for w, r in table.iterrows()]
+    rows = [[str(w), *(number(v, lang) if pd.notna(v) else t("not_measured", lang) for v in r)]
+            for w, r in table.iterrows()]
     return plain_table(t("samples_caption", lang), header, rows)
 
 
@@ -151,7 +152,7 @@ def _quality(content: SiteContent, lang: str) -> str:
         values = {(str(r["wave"]), str(r["instrument"])): r for _, r in cells.iterrows()}
         rows.append([t(f"flag_{flag}", lang) if f"flag_{flag}" in TEXT else str(flag),
                      *(t("k_of_n", lang, k=int(values[c]["flagged"]), n=int(values[c]["responses"]))
-                       if c in values else "·" for c in columns)])
+                       if c in values else t("not_measured", lang) for c in columns)])
     return plain_table(t("quality_caption", lang), header, rows)
 
 
@@ -167,7 +168,8 @@ def _versions(content: SiteContent, lang: str) -> str:
                   and indicators[c].notna().any()]
     if provenance:
         table = indicators.groupby("wave")[provenance].agg(lambda v: ", ".join(sorted(set(map(str, v.dropna())))))
-        parts.append(plain_table(t("provenance_caption", lang), [t("wave", lang), *provenance],
+        parts.append(plain_table(t("provenance_caption", lang),
+                                 [t("wave", lang), *(t(f"provenance_{c}", lang) for c in provenance)],
                                  [[str(w), *r] for w, r in table.iterrows()], numeric=False))
     return "".join(parts) or paragraph(t("no_rows", lang))
 

@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from dashboards.marks import ABSENT, SYMBOLS
 from dashboards.model import checked_indicators
 from dashboards.site import write_site
 from dashboards.text import t
 from instruments.vocabulary import LANGUAGES
+from instruments.study import DEMO_STUDY
 from tests.conftest import ROOT
 from benchmarks.harness.browser import chromium
 from tests.dashboards.sample import CATALOGUE, sample_content, sample_rows, sample_words
@@ -80,11 +82,15 @@ def _serious(page) -> list[str]:
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_every_page_loads_draws_its_charts_and_passes_axe(site, visit, lang):
+def test_every_page_loads_draws_its_charts_passes_axe_and_shows_words(site, visit, lang):
+    """Every page of the sample site (every mark, every kind of hidden cell) loads, draws, passes axe, shows no
+    code in its rendered text (visible, for screen readers or in a chart) and explains on the same page each
+    symbol a table, chart, tile or summary shows (``_codes_and_unexplained_marks``)."""
     shots = ARTIFACTS / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     pages = sorted((site / lang).glob("*.html"))
     assert len(pages) == 11
+    unsaid = []
     for path in pages:
         page = visit.open(path.as_uri())
         assert page.evaluate("document.documentElement.lang") == lang
@@ -97,6 +103,8 @@ def test_every_page_loads_draws_its_charts_and_passes_axe(site, visit, lang):
         page.screenshot(path=shots / f"{lang}-{path.stem}.png", full_page=True)
         assert _serious(page) == [], path.name
         visit.errors.clear()  # axe-core itself cannot fetch stylesheets over file:// and says so
+        unsaid += _codes_and_unexplained_marks(page, path.name)
+    assert unsaid == []
 
 
 def test_language_switch_changes_labels_and_lang(site, visit):
@@ -196,3 +204,70 @@ def test_the_shipped_studies_pages_load_draw_and_pass_axe(shipped_sites, visit, 
     pages = sorted((site.site / lang).glob("*.html"))
     assert ("panel.html" in {p.name for p in pages}) == any(r.panel for r in site.study.instruments)
     _hold_the_standards(visit, pages)
+
+
+# Issue 22, part 6: a reader sees words, never the codes the tables are built from. A code is a snake_case token
+# (reason codes such as alpha_below_0.7, NCHS rule codes, quality flags, column names, indicator names such as
+# awareness_rate.S01); the site's prose has no word with an underscore. Exempt: the downloads page's table of
+# columns, a data dictionary that names the files' columns and codes exactly as the files hold them.
+CODE = re.compile(r"\b[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+(?:\.[A-Za-z0-9_]+)*\b")
+RENDERED = """(() => {
+  const dictionary = location.pathname.endsWith('/downloads.html') ? [...document.querySelectorAll('main table')] : [];
+  const skip = el => dictionary.some(d => d.contains(el));
+  const texts = [document.title];
+  const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    const el = n.parentElement;
+    if (el.closest('script, style') || skip(el)) continue;
+    texts.push(n.textContent);
+  }
+  for (const el of document.querySelectorAll('[aria-label], [title], [alt]'))
+    if (!skip(el)) texts.push(...['aria-label', 'title', 'alt'].map(a => el.getAttribute(a) || ''));
+  return texts.join('\\n');
+})()"""
+# A symbol shown as a mark (in a table, a chart, a tile or a chart's summary) and the legend lines of its page.
+MARKED = """(() => {
+  const where = [...document.querySelectorAll('main table, main .chart svg text, main .tile, main .summary')];
+  const legend = [...document.querySelectorAll('main .table-note, main .tile-note')].map(e => e.textContent.trim());
+  return {marked: where.map(e => e.textContent), legend};
+})()"""
+
+
+# A symbol between two spaces is a separator ("2018 · Parents"), not a mark.
+MARK = re.compile("|".join(f"(?<!\\s){re.escape(s)}|{re.escape(s)}(?!\\s)" for s in (*SYMBOLS.values(), ABSENT)))
+
+
+def _codes_and_unexplained_marks(page, name: str) -> list[tuple[str, str, str]]:
+    """(page, what, text) for every code in an opened page's rendered text and every mark without a legend line
+    there."""
+    found = [(name, "code", code) for code in sorted(set(CODE.findall(page.evaluate(RENDERED))))]
+    seen = page.evaluate(MARKED)
+    used = {m.group(0) for text in seen["marked"] for m in MARK.finditer(text)}
+    return found + [(name, "mark without legend", s) for s in sorted(used)
+                    if not any(line.startswith(f"{s} ") for line in seen["legend"])]
+
+
+def test_the_code_pattern_finds_the_codes_pages_are_built_from():
+    text = ("Niet getoond (alpha_below_0.7), field_actor_n_below_30; awareness_rate.S01 en nchs_flag: "
+            "width_0.3_or_more")
+    assert CODE.findall(text) == ["alpha_below_0.7", "field_actor_n_below_30", "awareness_rate.S01", "nchs_flag",
+                                  "width_0.3_or_more"]
+    assert CODE.findall("Wave 2021: 57% [52% – 61%] n = 64; Kind & Gezin; Korn-Graubard; 0,70") == []
+
+
+def test_the_demo_site_shows_no_code_and_explains_its_dots(demo_root, browser):
+    """The demo site as ``toegang demo`` builds it, every page in three languages: its cells not measured (a lone
+    dot) have their legend, and no page names a reason, flag, column or indicator by its code (issue 22:
+    alpha_below_0.7 on the method page). Its hundreds of charts are not drawn (scripts off: the words of charts
+    are checked on the sample site above), which keeps this fast and free of drawing timeouts."""
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    found = []
+    for lang in LANGUAGES:
+        pages = sorted((demo_root / "site" / DEMO_STUDY / lang).glob("*.html"))
+        assert len(pages) > 10
+        for path in pages:
+            page.goto(path.as_uri())
+            found += _codes_and_unexplained_marks(page, f"{lang}/{path.name}")
+    context.close()
+    assert found == []

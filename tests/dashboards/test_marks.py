@@ -174,7 +174,7 @@ def test_where_the_study_withholds_them_they_are_hidden_cells_with_their_reason(
                  "NCHS)"}[lang]
     cell = _cells(pages["dimension-other.html"])["unmet_need|education|LAAG|2021|parent"]
     assert 'class="reason"' in cell and why in html.unescape(cell) and "data-estimate" not in cell
-    assert f"<code>nchs_n_eff_kg_below_50</code>: {html.escape(why)}" in pages["method.html"]
+    assert f'<li data-reason="nchs_n_eff_kg_below_50">{html.escape(why)}</li>' in pages["method.html"]
     assert html.escape(t("nchs_action_suppress", lang, footnote="\u2021", review="\u00a7")) in pages["method.html"]
     for name, page in pages.items():
         assert t(WITHHOLD, lang) not in html.unescape(page) and "\u2020" not in page, name

@@ -259,7 +259,7 @@ def test_the_method_page_says_the_reasons_that_occur_and_the_studys_method(built
     why = Reasons(10, {"field_actor": words["respondents_field_actor"], "parent": words["respondents_parent"]})
     for lang in LANGUAGES:
         page = (root / lang / "method.html").read_text(encoding="utf-8")
-        listed = re.findall(r"<li><code>(.*?)</code>: (.*?)</li>", page)
+        listed = re.findall(r'<li data-reason="(.*?)">(.*?)</li>', page)  # the code is no rendered text
         assert [code for code, _ in listed] == ["primary", "secondary", "alpha_below_0.7", "field_actor_n_below_30"]
         said = {code: html.unescape(text) for code, text in listed}
         assert said["alpha_below_0.7"] == why.text("alpha_below_0.7", lang)

@@ -62,7 +62,7 @@ def _keys_named_in_code() -> set[str]:
                 keys |= _literal_keys(node.args[0])
     keys |= {f"unit_{u}" for u in UNITS}
     keys |= {f"overview_{u}" for u in UNITS}
-    keys |= {k for k in text.TEXT if k.startswith(("reason_", "flag_", "col_", "file_", "interval_"))}
+    keys |= {k for k in text.TEXT if k.startswith(("reason_", "flag_", "col_", "file_", "interval_", "provenance_"))}
     keys |= {*marks.ORDER, *(f"{m}_short" for m in marks.NCHS)}  # a mark's note, and its hover label in short
     return keys
 
@@ -164,10 +164,11 @@ def test_reasons_are_said_with_the_studys_numbers_and_respondents():
     assert why.text("client_index_withheld", "en") == "no gap computed: the index of the clients is not shown"
     assert why.text("client_proportion_withheld", "nl") == ("geen verschil berekend: het aandeel bij de cliënten "
                                                             "wordt niet getoond")
-    # An instrument the study names no respondents for is named by its name; an unknown code as it is.
+    # An instrument the study names no respondents for is named by its name; an unknown code is said in words
+    # without the code (issue 22: no internal code on a public page).
     assert why.text("team-b_n_below_5", "en").startswith("not shown: fewer than 5 team-b;")
-    assert why.text("client_count_withheld", "en") == "not shown (client_count_withheld)"
-    assert why.text("embargo", "fr") == "non affiché (embargo)"
+    assert why.text("client_count_withheld", "en") == "not shown under one of the study's rules"
+    assert why.text("embargo", "fr") == "non affiché en vertu d'une règle de l'étude"
 
 
 def _one_per_dimension(study) -> SiteContent:
