@@ -137,7 +137,7 @@ def test_runs_writing_a_study_share_its_pool_limited_to_one_run(tmp_path):
     graph = defs.resolve_asset_graph()
     # The demo's assets (the bundled folder holds other studies beside it, each with its own pool).
     pools = {key.path[-1]: graph.get(key).pools for key in graph.get_all_asset_keys() if key.path[0] == "demo_brussels"}
-    writers = {"raw_responses", "codebook", "clean_parent_responses", "clean_field_actor_responses",
+    writers = {"raw_responses", "fieldwork_monitor", "codebook", "clean_parent_responses", "clean_field_actor_responses",
                "quality_flags", "quality_report", "raking_weights", "indicators", "wave_differences", "exports",
                "dashboard_site"}
     assert {name for name, p in pools.items() if p == {"toegang_demo_brussels"}} == writers
