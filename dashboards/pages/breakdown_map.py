@@ -6,8 +6,8 @@ from __future__ import annotations
 from dashboards.blocks import Ids
 from dashboards.model import SiteContent
 from dashboards.pages.breakdowns import indicator_section
-from dashboards.pages.common import (by_indicator, capitalised, domain_labels, indicator_label, main_rows, paragraph, present,
-                                     reasons)
+from dashboards.pages.common import (by_indicator, capitalised, domain_labels, indicator_label, main_rows, paragraph,
+                                     present, reasons)
 from dashboards.text import t
 from dashboards.tile_map import tile_map
 

@@ -40,8 +40,8 @@ def breakdowns_shown(content: SiteContent, entry) -> tuple[str, ...]:
 
 def indicator_section(content: SiteContent, rows: pd.DataFrame, indicator: str, lang: str, ids: Ids,
                       breakdowns: tuple[str, ...] | None = None) -> str:
-    """Charts of one indicator (``rows``: its rows, or more) by ``breakdowns`` (default: ``breakdowns_shown``); nothing for an indicator
-    whose every cell is withheld."""
+    """Charts of one indicator (``rows``: its rows, or more) by ``breakdowns`` (default: ``breakdowns_shown``);
+    nothing for an indicator whose every cell is withheld."""
     entry = content.entry(indicator)
     own = rows[rows["indicator"] == indicator]
     if own.empty or own["suppressed"].all():
