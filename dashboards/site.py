@@ -114,6 +114,16 @@ def render_pages(content: SiteContent, lang: str, files: list[Path]) -> dict[str
     return out
 
 
+def _for_pages(content: SiteContent) -> SiteContent:
+    """The same rows with their text columns as one block of Python objects: the pages select rows hundreds of
+    times, and a selection copies each of pandas' string columns on its own (the downloads keep the typed
+    columns)."""
+    rows = content.indicators
+    text = [c for c in rows.columns if pd.api.types.is_string_dtype(rows[c]) and rows[c].dtype != object]
+    # copy() joins the object columns into one block, which each selection then copies once.
+    return replace(content, indicators=rows.astype(dict.fromkeys(text, object)).copy())
+
+
 def write_site(site: Path, content: SiteContent) -> list[Path]:
     """Write the whole site to ``site`` (replacing what was there); return the pages written."""
     # The entries built once: the pages ask for them tens of thousands of times.
@@ -130,9 +140,10 @@ def write_site(site: Path, content: SiteContent) -> list[Path]:
         files = write_downloads(staging / "downloads", content)
         (staging / "index.html").write_text(root_index(dict(content.study_title)), encoding="utf-8")
         written.append(site / "index.html")
+        pages = _for_pages(content)
         for lang in LANGUAGES:
             (staging / lang).mkdir()
-            for name, text in render_pages(content, lang, files).items():
+            for name, text in render_pages(pages, lang, files).items():
                 (staging / lang / name).write_text(text, encoding="utf-8")
                 written.append(site / lang / name)
 
