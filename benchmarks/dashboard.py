@@ -2,8 +2,8 @@
 
 Usage: python -m benchmarks.dashboard [--loads 5]
 Runs the demo study into a temporary folder, rebuilds its site from the warehouse (the dashboard asset's
-own inputs) a few times, then opens pages from disk in Debian's chromium, each load in a fresh browser
-context, and reads the performance mark site.js leaves when the first chart is drawn (target < 1 s).
+own inputs) a few times (wall and CPU time, target under 3 s), then opens pages from disk in Debian's
+chromium, each load in a fresh browser context, and reads the performance mark site.js leaves when the first chart is drawn (target < 1 s).
 """
 
 import argparse
@@ -53,14 +53,18 @@ def first_chart_ms(site: Path, loads: int) -> dict:
 
 def bench_dashboard(tmp: Path, loads: int = 5) -> dict:
     content, site = demo_content(tmp)
-    builds = []
+    builds, cpu = [], []
     for _ in range(loads):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         write_site(site, content)
         builds.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
     files = [p for p in site.rglob("*") if p.is_file()]
     return {
         "site_build_s_median": round(statistics.median(builds), 3),
+        # The process's CPU time as well: on a shared machine the wall time also counts others' work.
+        "site_build_cpu_s_median": round(statistics.median(cpu), 3),
+        "site_build_target_s": 3,
         "site_bytes": sum(p.stat().st_size for p in files),
         "site_files": len(files),
         "pages": len(list(site.rglob("*.html"))),

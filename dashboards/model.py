@@ -54,6 +54,8 @@ class CatalogueEntry:
 def catalogue_entry(value: object) -> CatalogueEntry:
     """A catalogue entry from a mapping or from any object with the same attributes (an indicator of the
     indicator table names its subject ``service`` or ``theme``, after its list's role)."""
+    if isinstance(value, CatalogueEntry):
+        return value
     get = value.get if isinstance(value, Mapping) else (lambda key, default=None: getattr(value, key, default))
     of = get("of")
     return CatalogueEntry(label=dict(get("label") or {}), description=dict(get("description") or {}),

@@ -18,7 +18,8 @@ import pandas as pd
 from dashboards.blocks import Ids
 from dashboards.files import replace_folder, write_parquet
 from dashboards.layout import PLOTLY_FILE, page_html, root_index
-from dashboards.model import COUNT_COLUMNS, INDICATOR_COLUMNS, PROVENANCE_COLUMNS, SiteContent, checked_indicators
+from dashboards.model import (COUNT_COLUMNS, INDICATOR_COLUMNS, PROVENANCE_COLUMNS, SiteContent, catalogue_entry,
+                              checked_indicators)
 from dashboards.pages.breakdown_map import map_page, map_page_name, map_page_title
 from dashboards.pages.common import dimensions_with_rows
 from dashboards.pages.comparison import PAGE as COMPARISON_PAGE
@@ -94,7 +95,7 @@ def _page_list(content: SiteContent, lang: str, files: list[Path]) -> list[tuple
 
 
 def _footer(content: SiteContent, lang: str) -> str:
-    waves = ", ".join(sorted(set(content.indicators["wave"])))
+    waves = ", ".join(sorted(content.indicators["wave"].unique()))
     return (f"<p>{esc(t('footer', lang, waves=waves, min_n=content.min_n))} "
             f'<a href="method.html">{esc(t("page_method", lang))}</a></p>')
 
@@ -104,18 +105,31 @@ def render_pages(content: SiteContent, lang: str, files: list[Path]) -> dict[str
     pages = _page_list(content, lang, files)
     nav = [(name, title) for name, title, _ in pages]
     out = {}
+    footer = _footer(content, lang)
     for name, title, body in pages:
         main = body(Ids())
         out[name] = page_html(lang=lang, filename=name, title=title, body=main, pages=nav,
-                              study_title=content.study_title.get(lang, ""), footer=_footer(content, lang),
+                              study_title=content.study_title.get(lang, ""), footer=footer,
                               charts='class="chart"' in main)
     return out
 
 
+def _for_pages(content: SiteContent) -> SiteContent:
+    """The same rows with their text columns as one block of Python objects: the pages select rows hundreds of
+    times, and a selection copies each of pandas' string columns on its own (the downloads keep the typed
+    columns)."""
+    rows = content.indicators
+    text = [c for c in rows.columns if pd.api.types.is_string_dtype(rows[c]) and rows[c].dtype != object]
+    # copy() joins the object columns into one block, which each selection then copies once.
+    return replace(content, indicators=rows.astype(dict.fromkeys(text, object)).copy())
+
+
 def write_site(site: Path, content: SiteContent) -> list[Path]:
     """Write the whole site to ``site`` (replacing what was there); return the pages written."""
+    # The entries built once: the pages ask for them tens of thousands of times.
     content = replace(content, indicators=checked_indicators(content.indicators, content.catalogue,
-                                                                      content.breakdowns))
+                                                                      content.breakdowns),
+                      catalogue={name: catalogue_entry(entry) for name, entry in content.catalogue.items()})
     site = Path(site)
     written: list[Path] = []
 
@@ -126,9 +140,10 @@ def write_site(site: Path, content: SiteContent) -> list[Path]:
         files = write_downloads(staging / "downloads", content)
         (staging / "index.html").write_text(root_index(dict(content.study_title)), encoding="utf-8")
         written.append(site / "index.html")
+        pages = _for_pages(content)
         for lang in LANGUAGES:
             (staging / lang).mkdir()
-            for name, text in render_pages(content, lang, files).items():
+            for name, text in render_pages(pages, lang, files).items():
                 (staging / lang / name).write_text(text, encoding="utf-8")
                 written.append(site / lang / name)
 

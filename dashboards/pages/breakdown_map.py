@@ -6,8 +6,8 @@ from __future__ import annotations
 from dashboards.blocks import Ids
 from dashboards.model import SiteContent
 from dashboards.pages.breakdowns import indicator_section
-from dashboards.pages.common import (capitalised, domain_labels, indicator_label, main_rows, paragraph, present,
-                                     reasons)
+from dashboards.pages.common import (by_indicator, capitalised, domain_labels, indicator_label, main_rows, paragraph,
+                                     present, reasons)
 from dashboards.text import t
 from dashboards.tile_map import tile_map
 
@@ -36,6 +36,6 @@ def map_page(content: SiteContent, breakdown: str, lang: str, ids: Ids) -> str:
     parts.append(tile_map(mapped_rows[mapped_rows["wave"] == wave], areas, title, lang, reasons(content)))
     # The headline indicators here; the dimensions' other indicators are by this breakdown on their pages.
     shown = [n for n in names if content.entry(n).headline] or names
-    rows = rows[rows["indicator"].isin(shown)]
-    parts.extend(indicator_section(content, rows, n, lang, ids, breakdowns=(breakdown,)) for n in shown)
+    own = by_indicator(rows[rows["indicator"].isin(shown)])
+    parts.extend(indicator_section(content, own[n], n, lang, ids, breakdowns=(breakdown,)) for n in shown)
     return "".join(parts)

@@ -19,9 +19,10 @@ esc = html.escape
 def breakdown_block(content: SiteContent, rows: pd.DataFrame, indicator: str, breakdown: str, lang: str,
                     ids: Ids, level: int = 3) -> str:
     """``rows``: every row of ``indicator`` (all breakdowns)."""
-    chosen = rows[(rows["breakdown"] == breakdown) | (rows["breakdown"] == "all")]
-    if not (chosen["breakdown"] == breakdown).any():
+    of_breakdown = rows["breakdown"] == breakdown
+    if not of_breakdown.any():
         return ""
+    chosen = rows[of_breakdown | (rows["breakdown"] == "all")]
     grid = matrix(chosen, "domain", "wave", domain_labels(content, breakdown, lang), wave_labels(chosen["wave"], lang))
     title = content.text(f"breakdown_{breakdown}", lang)
     return block(ids, t("by_breakdown", lang, breakdown=title), grid, lang, reasons(content),
@@ -39,8 +40,8 @@ def breakdowns_shown(content: SiteContent, entry) -> tuple[str, ...]:
 
 def indicator_section(content: SiteContent, rows: pd.DataFrame, indicator: str, lang: str, ids: Ids,
                       breakdowns: tuple[str, ...] | None = None) -> str:
-    """Charts of one indicator by ``breakdowns`` (default: ``breakdowns_shown``); nothing for an indicator
-    whose every cell is withheld."""
+    """Charts of one indicator (``rows``: its rows, or more) by ``breakdowns`` (default: ``breakdowns_shown``);
+    nothing for an indicator whose every cell is withheld."""
     entry = content.entry(indicator)
     own = rows[rows["indicator"] == indicator]
     if own.empty or own["suppressed"].all():

@@ -68,8 +68,13 @@ def joined(words: list[str], lang: str) -> str:
 
 def present(content: SiteContent, rows: pd.DataFrame | None = None) -> list[str]:
     """Indicator names with rows, in catalogue order."""
-    names = set((content.indicators if rows is None else rows)["indicator"])
+    names = set((content.indicators if rows is None else rows)["indicator"].unique())
     return [name for name in content.catalogue if name in names]
+
+
+def by_indicator(rows: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """indicator -> its rows: one grouping instead of a filter of every row per indicator."""
+    return {str(name): group for name, group in rows.groupby("indicator", sort=False, observed=True)}
 
 
 def indicator_label(content: SiteContent, name: str, lang: str) -> str:

@@ -10,7 +10,7 @@ from dashboards.blocks import Ids, block
 from dashboards.matrix import matrix
 from dashboards.model import UNITS, SiteContent
 from dashboards.pages.breakdowns import indicator_section
-from dashboards.pages.common import indicator_labels, main_rows, paragraph, present, reasons, wave_labels
+from dashboards.pages.common import by_indicator, indicator_labels, main_rows, paragraph, present, reasons, wave_labels
 from dashboards.text import t
 
 
@@ -30,7 +30,8 @@ def dimension_page(content: SiteContent, dimension: str | None, lang: str, ids: 
             parts.append(_whole_block(content, unit_rows, names, title, lang, ids))
         if unit == "index":
             parts.append(_single_items(content, whole[whole["indicator"].isin(single)], single, lang, ids))
-    parts.extend(indicator_section(content, rows, name, lang, ids) for name in names)
+    own = by_indicator(rows)
+    parts.extend(indicator_section(content, own[name], name, lang, ids) for name in names)
     return "".join(parts)
 
 
