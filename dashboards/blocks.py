@@ -154,11 +154,12 @@ def block(ids: Ids, title: str, grid: Matrix, lang: str, reasons: Reasons, *, co
                f'<ul class="summary" id="{block_id}-s">{"".join(f"<li>{esc(s)}</li>" for s in sentences)}</ul>')
     caption = t("table_caption", lang, title=title)
     gap_note = f" {t('chart_gap_note', lang)}" if grid.hidden() else ""
+    caption_words = t("chart_caption_band", lang) if "grid" in fig["layout"] else t("chart_caption", lang)
     cells = list(grid.cells.values())
     figure = (f'<figure><div class="chart" id="{block_id}-chart" data-figure="{block_id}-data" role="img" '
               f'aria-label="{esc(t("chart_label", lang, title=title))}" aria-describedby="{block_id}-s"></div>'
               f'<script type="application/json" id="{block_id}-data">{figure_json(fig)}</script>'
-              f'<figcaption>{esc(t("chart_caption", lang) + gap_note)}</figcaption></figure>')
+              f'<figcaption>{esc(caption_words + gap_note)}</figcaption></figure>')
     if all(plotted(r, grid.unit) is None for r in cells):
         # Nothing to draw: counts only ("12 of 18"; a chart would draw the percentages the study does not
         # publish), or every cell withheld. The table says each value or why it is withheld.

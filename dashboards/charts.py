@@ -126,9 +126,79 @@ def _difference_range(grid: Matrix) -> list[float]:
     return [-edge, edge]
 
 
+LINES_MAX = 6  # more series than this in one trend chart and it becomes small multiples
+PANELS_MAX = 12  # panels in one figure of small multiples (the page splits a longer list: ``panel_groups``)
+PANEL_COLUMNS = 3
+
+
+def panel_groups(count: int) -> list[range]:
+    """``count`` trend series in as few figures as ``PANELS_MAX`` allows, of sizes as equal as can be."""
+    figures = max(1, -(-count // PANELS_MAX))
+    size = -(-count // figures)
+    return [range(start, min(start + size, count)) for start in range(0, count, size)]
+
+
+def _panel_titles(names: list[str]) -> list[str]:
+    """The panels' names without the words they all start with ("Barrier, available: "), which the figure's
+    heading and table say: what tells the panels apart stays in view."""
+    shared = names[0].split(": ")[:-1] if len(names) > 1 else []
+    while shared and not all(n.startswith(": ".join(shared) + ": ") for n in names):
+        shared.pop()
+    cut = len(": ".join(shared)) + 2 if shared else 0
+    return [n[cut:] for n in names]
+
+
+def _small_multiples(grid: Matrix, lang: str) -> Figure:
+    """Trend of many series: one panel per category (at most ``PANELS_MAX``), shared axes, the 95% interval as
+    a band around the line; each panel titled with its category."""
+    waves = [label for _, label in grid.series]
+    columns = min(PANEL_COLUMNS, len(grid.categories))
+    rows_count = -(-len(grid.categories) // columns)
+    traces, annotations = [], []
+    layout = _layout(lang, 60 + 190 * rows_count, legend=False)
+    layout["margin"].update(t=30, l=60, r=40)  # room for the first column's ticks and the last wave's label
+    layout["grid"] = {"rows": rows_count, "columns": columns, "pattern": "independent", "ygap": 0.45, "xgap": 0.12}
+    scale = _scale(grid.unit, lang)
+    titles = _panel_titles([name for _, name in grid.categories])
+    for i, (code, name) in enumerate(grid.categories, start=1):
+        rows = [grid.cell(code, series) for series, _ in grid.series]
+        values = [plotted(r, grid.unit) for r in rows]
+        plus, minus = _errors(rows, grid.unit)
+        axis = "" if i == 1 else str(i)
+        band = [(w, v + p, v - m) for w, v, p, m in zip(waves, values, plus, minus)
+                if v is not None and p is not None and m is not None]
+        if band:  # the interval: a shape, not a series (meta tells the browser test)
+            traces.append({"type": "scatter", "x": [b[0] for b in band] + [b[0] for b in reversed(band)],
+                           "y": [b[1] for b in band] + [b[2] for b in reversed(band)], "fill": "toself",
+                           "mode": "lines", "line": {"width": 0}, "fillcolor": "rgba(0,114,178,0.18)",
+                           "hoverinfo": "skip", "showlegend": False, "meta": "interval",
+                           "xaxis": f"x{axis}", "yaxis": f"y{axis}"})
+        traces.append({"type": "scatter", "name": name, "x": waves, "y": values, "mode": "lines+markers",
+                       "connectgaps": False, "showlegend": False, "xaxis": f"x{axis}", "yaxis": f"y{axis}",
+                       "customdata": [_hover(r, grid.unit, lang) for r in rows],
+                       "hovertemplate": "%{x}: %{customdata}<extra>%{fullData.name}</extra>",
+                       "marker": {"size": 8, "color": PALETTE[0]}, "line": {"color": PALETTE[0], "width": 2}})
+        layout[f"xaxis{axis}"] = {"type": "category", "linecolor": "#1a1a1a", "categoryorder": "array",
+                                  "categoryarray": waves, "range": [-0.4, len(waves) - 0.6]}
+        shared = {k: v for k, v in scale.items() if k != "title"}
+        layout[f"yaxis{axis}"] = {"gridcolor": "#d9d9d9", "linecolor": "#1a1a1a", **shared}
+        title = titles[i - 1]
+        annotations.append({"text": title if len(title) <= 48 else title[:47] + "…", "showarrow": False,
+                            "xref": f"x{axis} domain", "yref": f"y{axis} domain", "x": 0, "y": 1.02,
+                            "xanchor": "left", "yanchor": "bottom", "font": {"size": 12}})
+    if "range" not in scale:  # shared axes: one range for every panel
+        ends = [v for tr in traces for v in tr["y"] if v is not None] or [0.0]
+        for i in range(1, len(grid.categories) + 1):
+            layout[f"yaxis{'' if i == 1 else i}"]["range"] = [min(0.0, min(ends)), max(ends) * 1.1 or 1.0]
+    layout["annotations"] = annotations
+    return {"data": traces, "layout": layout}
+
+
 def line_figure(grid: Matrix, lang: str) -> Figure:
     """Trend: the series (waves) along the x axis, one line per category, with markers and dashes
-    that differ as well as colours."""
+    that differ as well as colours; more than ``LINES_MAX`` categories are small multiples."""
+    if len(grid.categories) > LINES_MAX:
+        return _small_multiples(grid, lang)
     traces = []
     waves = [label for _, label in grid.series]
     for i, (code, name) in enumerate(grid.categories):

@@ -199,6 +199,11 @@ _CHARTS = {
         "fr": "Barres d'erreur : intervalle de confiance à 95 %.",
         "en": "Error bars: 95% confidence interval.",
     },
+    "chart_caption_band": {
+        "nl": "Eén paneel per indicator, met dezelfde assen; de band is het 95%-betrouwbaarheidsinterval.",
+        "fr": "Un panneau par indicateur, aux mêmes axes ; la bande est l'intervalle de confiance à 95 %.",
+        "en": "One panel per indicator, on the same axes; the band is the 95% confidence interval.",
+    },
     "chart_gap_note": {
         "nl": "Een lege plaats met \u201cniet getoond\u201d is een verborgen cel, geen nul.",
         "fr": "Une place vide marquée \u00ab\u00a0non affiché\u00a0\u00bb est une cellule masquée, pas un zéro.",

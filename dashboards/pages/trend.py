@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dashboards.blocks import Ids, block
+from dashboards.charts import LINES_MAX, panel_groups
 from dashboards.matrix import matrix
 from dashboards.model import UNITS, SiteContent
 from dashboards.pages.common import (dimension_label, indicator_labels, main_rows, paragraph, present, reasons,
@@ -23,11 +24,19 @@ def trend(content: SiteContent, lang: str, ids: Ids) -> str:
             chosen = rows[rows["indicator"].isin(group) & (rows["unit"] == unit)]
             if chosen.empty:
                 continue
-            grid = matrix(chosen, "indicator", "wave", indicator_labels(content, group, lang),
-                          wave_labels(chosen["wave"], lang))
-            title = t("trend_block", lang, dimension=dimension_label(content, dimension, lang), unit=t(f"unit_{unit}", lang))
-            parts.append(block(ids, title, grid, lang, reasons(content), corner=t("indicator", lang), kind="line",
-                               level=2))
+            title = t("trend_block", lang, dimension=dimension_label(content, dimension, lang),
+                      unit=t(f"unit_{unit}", lang))
+            # Many indicators: figures of at most PANELS_MAX small multiples each, never one chart of dozens.
+            listed = [n for n in group if n in set(chosen["indicator"])]
+            pieces = panel_groups(len(listed)) if len(listed) > LINES_MAX else [range(len(listed))]
+            for number, piece in enumerate(pieces, start=1):
+                names_here = [listed[i] for i in piece]
+                part = chosen[chosen["indicator"].isin(names_here)]
+                grid = matrix(part, "indicator", "wave", indicator_labels(content, names_here, lang),
+                              wave_labels(part["wave"], lang))
+                heading = f"{title} ({number}/{len(pieces)})" if len(pieces) > 1 else title
+                parts.append(block(ids, heading, grid, lang, reasons(content), corner=t("indicator", lang),
+                                   kind="line", level=2))
     if not names:
         parts.append(paragraph(t("no_rows", lang)))
     return "".join(parts)

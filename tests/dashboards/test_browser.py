@@ -22,10 +22,12 @@ from tests.dashboards.sample import CATALOGUE, sample_content, sample_rows, samp
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(os.environ.get("TOEGANG_TEST_ARTIFACTS", ROOT / "build" / "test-artifacts"))
 ALL_DRAWN = "[...document.querySelectorAll('.chart')].every(e => e.dataset.drawn === 'true')"
-# Per chart: values plotly was given (non-null) and shapes it painted (bars with a width, markers).
+# Per chart: values plotly was given (non-null; an interval band is a shape, not values) and shapes it painted
+# (bars with a width, markers).
 PAINTED = """[...document.querySelectorAll('.chart')].map(el => ({
   id: el.id,
-  values: el.data.reduce((s, tr) => s + (tr.type === 'bar' ? tr.x : tr.y).filter(v => v !== null).length, 0),
+  values: el.data.filter(tr => tr.meta !== 'interval')
+    .reduce((s, tr) => s + (tr.type === 'bar' ? tr.x : tr.y).filter(v => v !== null).length, 0),
   painted: [...el.querySelectorAll('.barlayer .point path')].filter(p => p.getBBox().width > 0).length
          + el.querySelectorAll('.scatterlayer .points path.point').length,
 }))"""

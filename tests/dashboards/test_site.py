@@ -589,3 +589,30 @@ def test_waves_that_agree_on_replicates_are_said_once_and_a_wave_without_weights
     said = _variance_said(three, lang)
     assert said[0] == t("variance_waves", lang, waves=t("and", lang, first="2018", last="2021"), text=expected)
     assert said[1].startswith("2024") and len(said) == 2
+
+
+def test_trends_are_small_multiples_of_at_most_twelve_panels(demo_root):
+    """No trend chart draws more than a few lines: a longer list is panels (shared axes, the interval as a band),
+    at most 12 per figure, each figure with its own heading; every indicator of the page is in one of them."""
+    import json
+    import re
+
+    from dashboards.charts import LINES_MAX, PANELS_MAX
+
+    page = (demo_root / "site" / "demo-brussels" / "en" / "trend.html").read_text(encoding="utf-8")
+    figures = [json.loads(text) for text in re.findall(r'<script type="application/json" id="[^"]+">(.*?)</script>',
+                                                        page, re.S)]
+    assert figures
+    panelled = 0
+    for figure in figures:
+        lines = [tr for tr in figure["data"] if tr.get("meta") != "interval"]
+        assert len(lines) <= PANELS_MAX
+        if len(lines) > LINES_MAX:
+            panelled += 1
+            assert figure["layout"]["grid"]["rows"] * figure["layout"]["grid"]["columns"] >= len(lines)
+            assert len({tr["yaxis"] for tr in lines}) == len(lines)  # one panel each
+            ranges = {tuple(figure["layout"][k]["range"]) for k in figure["layout"] if k.startswith("yaxis")}
+            assert len(ranges) == 1  # shared axes
+            assert any(tr.get("fill") == "toself" for tr in figure["data"])
+    assert panelled, "the demo's need-and-use trend has dozens of indicators: it must be panelled"
+    assert re.search(r"\(1/\d\)</h2>", page)
