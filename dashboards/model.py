@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from dashboards.areas import AreaShapes
+
 # low_n_eff: the estimate rests on an effective sample size under 30 (DOMAIN.md section 3), as the indicator
 # table flagged it; the pages mark it and do not judge it again. ci_method: the interval's (beta: Korn-Graubard,
 # clopper-pearson or wilson: an unweighted instrument's shares, logit, wald, none); df: its degrees of freedom (the domain's own); n_eff_kg: a proportion's Korn-Graubard
@@ -156,6 +158,9 @@ class SiteContent:
     min_pairs: int = 10
     # An unweighted instrument's shares on fewer respondents (or a panel's on fewer pairs) are said as counts.
     min_percentage_n: int = 30
+    # breakdown -> the shapes of its areas from the study's GeoJSON (dashboards.areas.AreaShapes); a breakdown
+    # with a map but no shapes is drawn as tiles.
+    shapes: Mapping[str, AreaShapes] = field(default_factory=dict)
 
     def entry(self, indicator: str) -> CatalogueEntry:
         return catalogue_entry(self.catalogue[indicator])
