@@ -146,8 +146,12 @@ def trend_summary(grid: Matrix, lang: str) -> list[str]:
 
 def block(ids: Ids, title: str, grid: Matrix, lang: str, reasons: Reasons, *, corner: str, kind: str = "bar",
           intro: str = "", level: int = 3) -> str:
-    """One chart with its heading, summary and table."""
+    """One chart with its heading, summary and table; a grid whose every cell is withheld is one sentence saying
+    why and what would make it publishable (``withheld_block``)."""
     block_id = ids.new()
+    if all_withheld(grid.cells.values()):
+        return withheld_block(block_id, title, [r["reason"] for r in grid.cells.values()], lang, reasons,
+                              intro=intro, level=level)
     fig = bar_figure(grid, lang) if kind == "bar" else line_figure(grid, lang)
     sentences = [bar_summary(grid, lang)] if kind == "bar" else trend_summary(grid, lang)
     summary = (f'<p class="summary" id="{block_id}-s">{esc(sentences[0])}</p>' if len(sentences) == 1 else
@@ -161,11 +165,9 @@ def block(ids: Ids, title: str, grid: Matrix, lang: str, reasons: Reasons, *, co
               f'<script type="application/json" id="{block_id}-data">{figure_json(fig)}</script>'
               f'<figcaption>{esc(caption_words + gap_note)}</figcaption></figure>')
     if all(plotted(r, grid.unit) is None for r in cells):
-        # Nothing to draw: counts only ("12 of 18"; a chart would draw the percentages the study does not
-        # publish), or every cell withheld. The table says each value or why it is withheld.
-        note = (t("counts_only_note", lang) if any(shown_as_count(r) for r in cells)
-                else t("all_withheld_note", lang))
-        figure = f'<p class="chart-note">{esc(note)}</p>'
+        # Nothing to draw, though not all withheld (see above): counts only ("12 of 18"; a chart would
+        # draw the percentages the study does not publish). The table says each value or why it is withheld.
+        figure = f'<p class="chart-note">{esc(t("counts_only_note", lang))}</p>'
     return (
         # No accessible name on purpose: blocks repeat titles ("By neighbourhood"), so as named regions
         # they would be landmarks with the same name; the headings already structure the page.
@@ -176,3 +178,19 @@ def block(ids: Ids, title: str, grid: Matrix, lang: str, reasons: Reasons, *, co
         + figure
         + f"{table_html(grid, caption, corner, lang, reasons)}</section>"
     )
+
+
+def all_withheld(rows) -> bool:
+    """Some rows, and every one withheld."""
+    rows = list(rows)
+    return bool(rows) and all(bool(r["suppressed"]) for r in rows)
+
+
+def withheld_block(block_id: str, title: str, codes, lang: str, reasons: Reasons, *, intro: str = "",
+                   level: int = 3) -> str:
+    """A section whose every figure is withheld: its heading and one sentence, why and what would make it
+    publishable (the reasons' words, the study's numbers); no chart, no table of dashes."""
+    return (f'<section class="block withheld">'
+            f'<h{level} id="{block_id}-h">{esc(title)}</h{level}>'
+            + (f'<p class="intro">{esc(intro)}</p>' if intro else "")
+            + f'<p class="withheld-note">{esc(reasons.withheld_sentence(codes, lang))}</p></section>')

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from dashboards.text import TEXT, t
@@ -142,3 +142,51 @@ class Reasons:
         if match and f"reason_withheld_{match['unit']}" in TEXT:
             return t(f"reason_withheld_{match['unit']}", lang, respondents=self.who(match["instrument"], lang))
         return t("reason_other", lang, reason=code)
+
+    def rule(self, reason: object, lang: str) -> tuple[str, dict[str, object]]:
+        """The rule a reason code names (``primary``, ``alpha_below``, ``n_below``, ``withheld_index``, ...; else
+        ``other``) and its numbers and words in ``lang``: what ``why`` and ``needs`` say."""
+        code = str(reason)
+        if code in ("primary", "secondary", "alpha_not_computable"):
+            return code, {"min_n": self.min_n}
+        for pattern, name, values in (
+                (_ALPHA_BELOW, "alpha_below", lambda m: {"alpha": short_number(float(m["alpha"]), lang)}),
+                (_N_BELOW, "n_below", lambda m: {"n": m["n"], "respondents": self.who(m["instrument"], lang)}),
+                (_NCHS_N_EFF, "nchs_n_eff", lambda m: {"n": short_number(float(m["n"]), lang)}),
+                (_NCHS_WIDTH, "nchs_width", lambda m: {"width": short_number(100 * float(m["width"]), lang)}),
+                (_NCHS_RELATIVE, "nchs_relative_width", lambda m: {"share": percent(float(m["percent"]), lang)})):
+            match = pattern.fullmatch(code)
+            if match:
+                return name, values(match)
+        match = _WITHHELD.fullmatch(code)
+        if match and f"why_withheld_{match['unit']}" in TEXT:
+            return f"withheld_{match['unit']}", {"respondents": self.who(match["instrument"], lang)}
+        return "other", {}
+
+    def why(self, reason: object, lang: str) -> str:
+        """Why cells are withheld, as a clause inside a sentence ("fewer than 30 field actors answered")."""
+        name, values = self.rule(reason, lang)
+        return t(f"why_{name}", lang, **values)
+
+    def needs(self, reason: object, lang: str) -> str:
+        """What would make them publishable, with the study's number ("at least 30 field actors"); a cell
+        hidden to protect another needs what that one needs: enough respondents per group."""
+        name, values = self.rule(reason, lang)
+        return t("needs_primary" if name == "secondary" else f"needs_{name}", lang, **values)
+
+    def withheld_sentence(self, reasons: Iterable[object], lang: str, key: str | None = None,
+                          **values: object) -> str:
+        """One sentence for figures that are all withheld: why (each reason once) and what would make them
+        publishable (each requirement once), in the order the reasons come; ``key``: another form of the
+        sentence than "None of these figures...", with its ``values``."""
+        codes = list(dict.fromkeys(str(r) for r in reasons))
+        why = list(dict.fromkeys(self.why(c, lang) for c in codes))
+        needs = list(dict.fromkeys(self.needs(c, lang) for c in codes))
+        return t("all_withheld_sentence" if key is None else key, lang, why=_joined(why, lang),
+                 needs=_joined(needs, lang), **values)
+
+
+def _joined(words: list[str], lang: str) -> str:
+    if len(words) < 2:
+        return "".join(words)
+    return t("and", lang, first=", ".join(words[:-1]), last=words[-1])

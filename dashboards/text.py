@@ -95,13 +95,6 @@ _CHARTS = {
         "fr": "pas d'écart calculé : la moyenne des {respondents} n'est pas affichée",
         "en": "no gap computed: the mean of the {respondents} is not shown",
     },
-    "gap_none_computed": {
-        "nl": "Geen enkel verschil kan hier als getal getoond worden. De tabel zet de cijfers van beide kanten "
-              "naast elkaar.",
-        "fr": "Aucun écart ne peut être affiché ici en chiffres. Le tableau met les chiffres des deux côtés côte à "
-              "côte.",
-        "en": "No gap can be shown here as a number. The table sets both sides' figures side by side.",
-    },
     # Where the study withholds the shares the NCHS standards would not publish ({n}: its minimum effective size,
     # {width}: the widest interval in percentage points, {share}: the widest relative to the share, "130%").
     "reason_nchs_n_eff": {
@@ -804,11 +797,6 @@ _PANEL = {
         "en": "No chart: these figures rest on too few respondents for a percentage and are given as counts in the "
               "table.",
     },
-    "all_withheld_note": {
-        "nl": "Geen grafiek: geen enkel cijfer hier kan gepubliceerd worden; de tabel zegt waarom.",
-        "fr": "Pas de graphique : aucun chiffre ici ne peut être publié ; le tableau dit pourquoi.",
-        "en": "No chart: none of these figures can be published; the table says why.",
-    },
     "counts_rule": {
         "nl": "Een aandeel van een ongewogen groep van minder dan {min_n} respondenten staat er als aantal (12 van 18), "
               "zonder percentage of interval: zo weinig antwoorden dragen geen percentage.",
@@ -961,8 +949,102 @@ _MONITOR = {
     "fw_not_invited": {"nl": "Nog niet uitgenodigd", "fr": "Pas encore invités", "en": "Not invited yet"},
 }
 
+# Nothing empty (issue 22, part 5): a section whose every figure is withheld is one sentence saying why (why_<rule>,
+# joined) and what would make it publishable (needs_<rule>), with the study's own numbers; never a table of dashes.
+_NOTHING_EMPTY = {
+    "all_withheld_sentence": {
+        "nl": "Geen van deze cijfers kan gepubliceerd worden: {why}; daarvoor is nodig: {needs}.",
+        "fr": "Aucun de ces chiffres ne peut être publié : {why} ; il faudrait pour cela {needs}.",
+        "en": "None of these figures can be published: {why}; publishing them would take {needs}.",
+    },
+    "gaps_withheld_wave": {
+        "nl": "Geen enkel verschil van golf {wave} kan gepubliceerd worden: {why}; daarvoor is nodig: {needs}.",
+        "fr": "Aucun écart de la vague {wave} ne peut être publié : {why} ; il faudrait pour cela {needs}.",
+        "en": "No gap of wave {wave} can be published: {why}; publishing them would take {needs}.",
+    },
+    "why_primary": {"nl": "minder dan {min_n} respondenten per groep", "fr": "moins de {min_n} répondants par groupe",
+                    "en": "fewer than {min_n} respondents per group"},
+    "needs_primary": {"nl": "minstens {min_n} respondenten per groep", "fr": "au moins {min_n} répondants par groupe",
+                      "en": "at least {min_n} respondents per group"},
+    "why_secondary": {"nl": "anders is een verborgen cijfer uit de andere af te leiden",
+                      "fr": "sinon un chiffre masqué se déduirait des autres",
+                      "en": "a hidden figure could otherwise be worked out from the others"},
+    "why_alpha_below": {
+        "nl": "de items vormen geen betrouwbare schaal (Cronbachs alfa onder {alpha})",
+        "fr": "les items ne forment pas une échelle fiable (alpha de Cronbach inférieur à {alpha})",
+        "en": "the items do not form a reliable scale (Cronbach's alpha below {alpha})",
+    },
+    "needs_alpha_below": {
+        "nl": "een betrouwbaarheid van de schaal (Cronbachs alfa) van minstens {alpha}",
+        "fr": "une fiabilité de l'échelle (alpha de Cronbach) d'au moins {alpha}",
+        "en": "a scale reliability (Cronbach's alpha) of at least {alpha}",
+    },
+    "why_alpha_not_computable": {
+        "nl": "te weinig volledige antwoorden om de betrouwbaarheid van de schaal na te gaan",
+        "fr": "trop peu de réponses complètes pour vérifier la fiabilité de l'échelle",
+        "en": "too few complete answers to check the scale's reliability",
+    },
+    "needs_alpha_not_computable": {
+        "nl": "genoeg volledige antwoorden om de betrouwbaarheid van de schaal (Cronbachs alfa) te berekenen",
+        "fr": "assez de réponses complètes pour calculer la fiabilité de l'échelle (alpha de Cronbach)",
+        "en": "enough complete answers to compute the scale's reliability (Cronbach's alpha)",
+    },
+    "why_n_below": {"nl": "minder dan {n} {respondents} antwoordden", "fr": "moins de {n} {respondents} ont répondu",
+                    "en": "fewer than {n} {respondents} answered"},
+    "needs_n_below": {"nl": "minstens {n} {respondents}", "fr": "au moins {n} {respondents}",
+                      "en": "at least {n} {respondents}"},
+    "why_withheld_index": {"nl": "de index van de {respondents} wordt niet gepubliceerd",
+                           "fr": "l'indice des {respondents} n'est pas publié",
+                           "en": "the index of the {respondents} is not published"},
+    "needs_withheld_index": {"nl": "een gepubliceerde index van de {respondents}",
+                             "fr": "un indice publié des {respondents}",
+                             "en": "a published index of the {respondents}"},
+    "why_withheld_proportion": {"nl": "het aandeel bij de {respondents} wordt niet gepubliceerd",
+                                "fr": "la part des {respondents} n'est pas publiée",
+                                "en": "the share among the {respondents} is not published"},
+    "needs_withheld_proportion": {"nl": "een gepubliceerd aandeel bij de {respondents}",
+                                  "fr": "une part publiée des {respondents}",
+                                  "en": "a published share among the {respondents}"},
+    "why_withheld_mean": {"nl": "het gemiddelde van de {respondents} wordt niet gepubliceerd",
+                          "fr": "la moyenne des {respondents} n'est pas publiée",
+                          "en": "the mean of the {respondents} is not published"},
+    "needs_withheld_mean": {"nl": "een gepubliceerd gemiddelde van de {respondents}",
+                            "fr": "une moyenne publiée des {respondents}",
+                            "en": "a published mean of the {respondents}"},
+    "why_nchs_n_eff": {
+        "nl": "te weinig effectieve respondenten voor een precies aandeel (minder dan {n}; NCHS-normen)",
+        "fr": "trop peu de répondants effectifs pour une part fiable (moins de {n} ; normes du NCHS)",
+        "en": "too few effective respondents for a reliable share (under {n}; NCHS standards)",
+    },
+    "needs_nchs_n_eff": {"nl": "een effectieve steekproef van minstens {n}",
+                         "fr": "un échantillon effectif d'au moins {n}",
+                         "en": "an effective sample of at least {n}"},
+    "why_nchs_width": {
+        "nl": "het 95%-interval is {width} procentpunten breed of meer (NCHS-normen)",
+        "fr": "l'intervalle à 95 % couvre {width} points de pourcentage ou plus (normes du NCHS)",
+        "en": "the 95% interval spans {width} percentage points or more (NCHS standards)",
+    },
+    "needs_nchs_width": {"nl": "een 95%-interval smaller dan {width} procentpunten",
+                         "fr": "un intervalle à 95 % de moins de {width} points de pourcentage",
+                         "en": "a 95% interval narrower than {width} percentage points"},
+    "why_nchs_relative_width": {
+        "nl": "het 95%-interval is breder dan {share} van het aandeel zelf (NCHS-normen)",
+        "fr": "l'intervalle à 95 % est plus large que {share} de la part elle-même (normes du NCHS)",
+        "en": "the 95% interval is wider than {share} of the share itself (NCHS standards)",
+    },
+    "needs_nchs_relative_width": {"nl": "een 95%-interval niet breder dan {share} van het aandeel",
+                                  "fr": "un intervalle à 95 % pas plus large que {share} de la part",
+                                  "en": "a 95% interval no wider than {share} of the share"},
+    "why_other": {"nl": "ze voldoen niet aan een regel van de studie",
+                  "fr": "ils ne satisfont pas à une règle de l'étude",
+                  "en": "they do not meet one of the study's rules"},
+    "needs_other": {"nl": "cijfers die aan de regels van de studie voldoen (zie de methodepagina)",
+                    "fr": "des chiffres conformes aux règles de l'étude (voir la page de méthode)",
+                    "en": "figures that meet the study's rules (see the method page)"},
+}
+
 TEXT: dict[str, dict[str, str]] = {**_FRAME, **_CHARTS, **_BREAKDOWNS_UNITS, **_DIMENSIONS, **_PAGES, **_METHOD,
-                                   **_DOWNLOADS, **_PANEL, **_MONITOR}
+                                   **_DOWNLOADS, **_PANEL, **_MONITOR, **_NOTHING_EMPTY}
 
 
 def t(key: str, lang: str, **values: object) -> str:

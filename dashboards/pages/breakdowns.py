@@ -41,18 +41,25 @@ def breakdowns_shown(content: SiteContent, entry) -> tuple[str, ...]:
 def indicator_section(content: SiteContent, rows: pd.DataFrame, indicator: str, lang: str, ids: Ids,
                       breakdowns: tuple[str, ...] | None = None) -> str:
     """Charts of one indicator (``rows``: its rows, or more) by ``breakdowns`` (default: ``breakdowns_shown``);
-    nothing for an indicator whose every cell is withheld."""
+    for an indicator whose every cell there is withheld, its heading and one sentence saying why and what would
+    make it publishable."""
     entry = content.entry(indicator)
     own = rows[rows["indicator"] == indicator]
-    if own.empty or own["suppressed"].all():
+    if own.empty:
         return ""
     if breakdowns is None:
         breakdowns = breakdowns_shown(content, entry)
-    blocks = "".join(breakdown_block(content, own, indicator, b, lang, ids) for b in breakdowns)
-    if not blocks:
+    charted = own[own["breakdown"].isin([*breakdowns, "all"])]
+    if not own["breakdown"].isin(breakdowns).any():
         return ""
-    section_id = ids.new()
     heading = esc(indicator_label(content, indicator, lang))
+    if charted["suppressed"].astype(bool).all():
+        section_id = ids.new()
+        return (f'<section aria-labelledby="{section_id}"><h2 id="{section_id}">{heading}</h2>'
+                f'<p class="withheld-note">{esc(reasons(content).withheld_sentence(charted["reason"], lang))}</p>'
+                "</section>")
+    blocks = "".join(breakdown_block(content, own, indicator, b, lang, ids) for b in breakdowns)
+    section_id = ids.new()
     # A single item's catalogue text describes the index it would have been (a 0-100 score): say what it is.
     about = t("single_item_note", lang) if entry.single_item else entry.description.get(lang, "")
     return (f'<section aria-labelledby="{section_id}"><h2 id="{section_id}">{heading}</h2>'

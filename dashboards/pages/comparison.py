@@ -93,16 +93,20 @@ def _pair_section(content: SiteContent, pair: tuple[str, str], names: list[str],
     parts += [paragraph(t("compare_whole_group", lang, respondents=lowered(respondents(content, name, lang))))
               for name in dict.fromkeys(pair) if content.broken_down and name not in content.broken_down]
     own = rows[rows["indicator"].isin(names) & (rows["breakdown"] == "all")]
-    # Only differences with a number in some wave are charted: a chart of gaps alone says nothing the table doesn't.
-    charted = [n for n in names if (~own.loc[own["indicator"] == n, "suppressed"].astype(bool)).any()]
+    # Only differences with a number in some wave are charted, in the waves that have one: a chart of gaps alone
+    # says nothing the table doesn't. A wave without any is one sentence: why, and what would make them publishable.
+    published = own[~own["suppressed"].astype(bool)]
+    charted = [n for n in names if n in set(published["indicator"])]
     if charted:
-        chosen = own[own["indicator"].isin(charted)]
+        chosen = own[own["indicator"].isin(charted) & own["wave"].isin(set(published["wave"]))]
         grid = matrix(chosen, "indicator", "wave", indicator_labels(content, charted, lang),
                       wave_labels(chosen["wave"], lang))
         parts.append(block(ids, t("gap_chart", lang, a=lowered(first), b=lowered(second)), grid, lang, why,
                            corner=t("indicator", lang), level=3))
-    else:
-        parts.append(paragraph(t("gap_none_computed", lang)))
+    for wave in sorted(set(own["wave"]) - set(published["wave"])):
+        withheld = own.loc[own["wave"] == wave, "reason"]
+        parts.append(paragraph(why.withheld_sentence(withheld, lang, key="gaps_withheld_wave", wave=wave),
+                               "withheld-note"))
     table_rows, marks = [], set()
     for wave in sorted(set(own["wave"])):
         for name in names:

@@ -60,9 +60,14 @@ def _keys_named_in_code() -> set[str]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "t" and node.args:
                 keys |= _literal_keys(node.args[0])
+            # A sentence of withheld figures in another form than the default (Reasons.withheld_sentence).
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                    and node.func.attr == "withheld_sentence":
+                keys |= {k for kw in node.keywords if kw.arg == "key" for k in _literal_keys(kw.value)}
     keys |= {f"unit_{u}" for u in UNITS}
     keys |= {f"overview_{u}" for u in UNITS}
-    keys |= {k for k in text.TEXT if k.startswith(("reason_", "flag_", "col_", "file_", "interval_", "provenance_"))}
+    keys |= {k for k in text.TEXT if k.startswith(("reason_", "flag_", "col_", "file_", "interval_", "provenance_",
+                                                    "why_", "needs_"))}
     keys |= {*marks.ORDER, *(f"{m}_short" for m in marks.NCHS)}  # a mark's note, and its hover label in short
     return keys
 
