@@ -7,6 +7,13 @@ definitions, so the demo exercises exactly the path real data takes.
 The sample is skewed the way recruitment through services skews it (DOMAIN.md section 4): too many
 highly educated and Dutch-speaking parents, so that weighting will matter. Some responses are
 incomplete, some answers are missing or "don't know", and a few parents decline consent.
+
+Scale items are correlated as a real questionnaire's are: each respondent has a general sense of how
+accessible services are and a latent score per accessibility dimension around it, and the items of a
+dimension load on that score, so the scales are reliable (Cronbach's alpha about 0.8) and their indices
+published. Field actors (interviewed face to face: no incomplete interview) rate the services they know
+well, most of them the well-known ones, so in a wave of at least 31 some of their indices, and the gaps to
+the parents', rest on enough of them to be published.
 """
 
 from __future__ import annotations
@@ -57,6 +64,12 @@ WAVES = (
 # Flemish community (the 2018 finding that services were too little known, more so outside Dutch networks).
 _AWARENESS = {"S01": (1.6, 0.2), "S02": (-0.6, 1.0), "S03": (1.1, 0.3), "S04": (-1.0, 0.6),
               "S05": (-0.3, 0.4), "S06": (-1.4, 0.5), "S07": (-0.8, 0.2)}
+# How well field actors know each service (well enough to judge it): nearly all know the clinic and childcare.
+_FIELD_ACTOR_KNOWS = {"S01": 0.99, "S02": 0.85, "S03": 0.98, "S04": 0.75, "S05": 0.8, "S06": 0.65, "S07": 0.8}
+# The parents' mean score per dimension relative to their general score (1-5 scale): waiting lists and not
+# knowing what a service offers weigh most, cost least (most services are free).
+_DIMENSION_SHIFT = {"beschikbaar": -0.35, "bereikbaar": 0.1, "betaalbaar": 0.35, "begrijpbaar": -0.15,
+                    "bruikbaar": 0.1, "bekend": -0.4, "betrouwbaar": 0.15}
 _USE_GIVEN_AWARE = {"S01": 0.6, "S02": 0.3, "S03": 0.45, "S04": 0.2, "S05": 0.35, "S06": 0.15, "S07": 0.4}
 _OTHER_LANGUAGES = ["Arabisch", "Berbers (Tamazight)", "Turks", "Roemeens", "Spaans", "Pools", "Lingala"]
 _COMMENTS_OTHER = {
@@ -93,15 +106,64 @@ def _stamp(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _scale_answer(rng: random.Random, latent: float, polarity: str | None) -> str:
+@dataclass(frozen=True)
+class ScaleModel:
+    """How one group answers the scale items: item = round(mean + general + dimension + noise), clipped to 1-5,
+    where general is the respondent's general sense of accessibility and dimension their own score on the
+    item's dimension (both drawn once per respondent), so items of a dimension correlate (mostly through the
+    dimension, a little across dimensions through the general factor); then "don't know", "not applicable"
+    and skipped at the given rates."""
+
+    general_sd: float
+    dimension_sd: float
+    noise_sd: float
+    dont_know: float
+    not_applicable: float
+    skipped: float
+
+
+_PARENT_SCALE = ScaleModel(general_sd=0.45, dimension_sd=0.65, noise_sd=0.4,
+                           dont_know=0.04, not_applicable=0.02, skipped=0.03)
+# Professionals in a face-to-face interview: rarely "don't know" about a service they chose to judge.
+_FIELD_ACTOR_SCALE = ScaleModel(general_sd=0.35, dimension_sd=0.5, noise_sd=0.4,
+                                dont_know=0.005, not_applicable=0.005, skipped=0.0)
+
+
+def _dimensions(items) -> list[str]:
+    """The items' dimensions (the study's framework of the B's), in order of appearance."""
+    return list(dict.fromkeys(_dimension(item) for item in items))
+
+
+def _dimension(item) -> str:
+    return item.dimension("b") or item.code
+
+
+# Before its items were correlated, the generator drew per item one number (a "don't know", "not applicable" or
+# skipped answer below this) and, for a substantive answer, one normal deviate. The main stream still draws
+# exactly these, so that every other answer of the demo stays as it was; the dimension scores, and an item's
+# deviate where the old generator drew none, come from a second stream of the same seed.
+_OLD_MISSING = 0.09
+
+
+def _latent_scores(rng: random.Random, scales: random.Random, model: ScaleModel, mean: float,
+                   dimensions: list[str], shift: dict[str, float] | None = None) -> dict[str, float]:
+    """One respondent's latent score (1-5 scale) per dimension: the mean, the general factor they share (from
+    ``rng``, the one deviate the old generator drew per respondent) and the dimension's own (from ``scales``)."""
+    general = mean + rng.gauss(0, model.general_sd)
+    return {d: general + (shift or {}).get(d, 0.0) + scales.gauss(0, model.dimension_sd) for d in dimensions}
+
+
+def _scale_answer(rng: random.Random, scales: random.Random, model: ScaleModel, latent: float,
+                  polarity: str | None) -> str:
     roll = rng.random()
-    if roll < 0.04:
+    deviate = rng.gauss(0, 1) if roll >= _OLD_MISSING else scales.gauss(0, 1)
+    if roll < model.dont_know:
         return "DK"
-    if roll < 0.06:
+    if roll < model.dont_know + model.not_applicable:
         return "NA"
-    if roll < 0.09:
+    if roll < model.dont_know + model.not_applicable + model.skipped:
         return ""  # skipped
-    score = min(5, max(1, round(latent + rng.gauss(0, 0.9))))
+    score = min(5, max(1, round(latent + model.noise_sd * deviate)))
     return str(6 - score if polarity == "-" else score)
 
 
@@ -137,7 +199,7 @@ def _services(instrument: Instrument, question: str) -> list[str]:
     return [sq.code for sq in instrument.question(question).subquestions]
 
 
-def parent_responses(instrument: Instrument, design: WaveDesign, rng: random.Random,
+def parent_responses(instrument: Instrument, design: WaveDesign, rng: random.Random, scales: random.Random,
                      first_id: int = 1) -> list[dict[str, str]]:
     services = _services(instrument, "kent")
     themes = _services(instrument, "nood")
@@ -185,10 +247,12 @@ def parent_responses(instrument: Instrument, design: WaveDesign, rng: random.Ran
             need = rng.random() < (0.55 if theme in ("OPV", "ONT") else 0.3)
             r[f"nood[{theme}]"] = "Y" if need else ""
             r[f"steun[{theme}]"] = _choice(rng, {"J": 0.45 + 0.1 * (education == "HOOG"), "D": 0.3, "N": 0.25})
-        latent = 3.3 + 0.3 * (education == "HOOG") - 0.5 * (education == "LAAG") + rng.gauss(0, 0.5)
+        mean = 3.3 + 0.3 * (education == "HOOG") - 0.5 * (education == "LAAG")
+        latent = _latent_scores(rng, scales, _PARENT_SCALE, mean, _dimensions(barrier_items), _DIMENSION_SHIFT)
         for s in services:
             for item in barrier_items:
-                r[f"dr{s}[{item.code}]"] = _scale_answer(rng, latent, item.polarity)
+                r[f"dr{s}[{item.code}]"] = _scale_answer(rng, scales, _PARENT_SCALE, latent[_dimension(item)],
+                                                         item.polarity)
         day = datetime.strptime(r["startdate"], "%Y-%m-%d %H:%M:%S").strftime("%Y-%m-%d 00:00:00")
         r["datum"] = day if face_to_face else ""
         r["opmerking"] = rng.choice(_COMMENTS[language]) if rng.random() < 0.12 else ""
@@ -196,7 +260,7 @@ def parent_responses(instrument: Instrument, design: WaveDesign, rng: random.Ran
     return out
 
 
-def field_actor_responses(instrument: Instrument, design: WaveDesign, rng: random.Random,
+def field_actor_responses(instrument: Instrument, design: WaveDesign, rng: random.Random, scales: random.Random,
                           panel: list[str]) -> list[dict[str, str]]:
     """Field actors answer with a personal token; ``panel`` holds tokens of earlier waves, part of whom
     take part again (a professional panel keeps its pseudonymous id across waves)."""
@@ -207,16 +271,21 @@ def field_actor_responses(instrument: Instrument, design: WaveDesign, rng: rando
     for index in range(design.field_actors):
         token = returning[index] if index < len(returning) else _token(rng)
         language = _choice(rng, {"nl": 0.6, "fr": 0.35, "en": 0.05})
+        # Interviewed face to face: every interview is finished (one drawn as broken off, as before the scale
+        # items were correlated, is completed, so that the draws after it stay as they were).
         r = _meta(rng, design, index + 1, language, token, len(instrument.groups), incomplete=rng.random() < 0.05)
+        r.update(submitdate=r["datestamp"], lastpage=str(len(instrument.groups)))
         r["consent"] = "Y"
         r["rol"] = _choice(rng, {"A1": 0.6, "A2": 0.2, "A3": 0.2})
         r["wijk"] = _choice(rng, {"W01": 0.3, "W02": 0.3, "W03": 0.2, "W04": 0.2})
         r["ervaring"] = str(rng.randrange(1, 30))
-        latent = 3.7 + rng.gauss(0, 0.4)  # field actors see services as more accessible than parents do
+        # Field actors see services as more accessible than parents do, whatever the dimension.
+        latent = _latent_scores(rng, scales, _FIELD_ACTOR_SCALE, 3.7, _dimensions(items))
         for s in services:
-            r[f"kentwa[{s}]"] = "Y" if rng.random() < 0.75 else ""
+            r[f"kentwa[{s}]"] = "Y" if rng.random() < _FIELD_ACTOR_KNOWS.get(s, 0.75) else ""
             for item in items:
-                r[f"wd{s}[{item.code}]"] = _scale_answer(rng, latent, item.polarity)
+                r[f"wd{s}[{item.code}]"] = _scale_answer(rng, scales, _FIELD_ACTOR_SCALE, latent[_dimension(item)],
+                                                         item.polarity)
         r["opmerking"] = ""
         out.append(apply_relevance(instrument, r))
     return out
@@ -227,16 +296,17 @@ def generate(out_dir: Path | None = None, seed: int = SEED) -> list[Path]:
     out_dir = out_dir or STUDIES / DEMO_STUDY / "data"
     out_dir.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
+    scales = random.Random(f"{seed}:scales")  # what the correlated scale items add (see _OLD_MISSING)
     study = load_study(DEMO_STUDY)
     written: list[Path] = []
     panel: list[str] = []
     for design in WAVES:
         parent = study.instrument("parent", design.wave)
         field_actor = study.instrument("field_actor", design.wave)
-        actors = field_actor_responses(field_actor, design, rng, panel)
+        actors = field_actor_responses(field_actor, design, rng, scales, panel)
         panel = [r["token"] for r in actors]
         for instrument, survey_id, responses in (
-            (parent, design.parent_survey, parent_responses(parent, design, rng)),
+            (parent, design.parent_survey, parent_responses(parent, design, rng, scales)),
             (field_actor, design.field_actor_survey, actors),
         ):
             columns = list(META_COLUMNS) + [c.name for c in instrument.columns()]

@@ -273,3 +273,38 @@ def test_the_demo_site_shows_no_code_and_explains_its_dots(demo_root, browser):
             found += _codes_and_unexplained_marks(page, f"{lang}/{path.name}")
     context.close()
     assert found == []
+
+
+# Issue 22, part 5: nothing empty. Per chart, the values its figure gives plotly (as PAINTED counts them); per data
+# table, whether some cell carries a value (not withheld, not "not measured").
+GIVEN = """[...document.querySelectorAll('main .chart[data-figure]')].map(el => {
+  const spec = JSON.parse(document.getElementById(el.dataset.figure).textContent);
+  return {id: el.id, values: spec.data.filter(tr => tr.meta !== 'interval')
+    .reduce((s, tr) => s + ((tr.type === 'bar' ? tr.x : tr.y) || []).filter(v => v !== null).length, 0)};
+})"""
+TABLES = """[...document.querySelectorAll('main table.data')].map(t => ({
+  caption: t.caption ? t.caption.textContent : '',
+  cells: t.querySelectorAll('tbody td').length,
+  shown: t.querySelectorAll('tbody td:not(.suppressed):not(.absent)').length}))"""
+
+
+def test_no_chart_or_table_of_the_demo_site_has_every_cell_withheld(demo_root, browser):
+    """The demo site as ``toegang demo`` builds it, every page in three languages: every chart is given values to
+    draw (the sample site's test above checks in a drawn page that each value given is painted), and every data
+    table has a cell with a value; a section whose every figure is withheld is one sentence instead (the demo's
+    2021 gaps, 28 field actors). Scripts off, as above: its hundreds of charts need not be drawn to be read."""
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    empty, sentences = [], []
+    for lang in LANGUAGES:
+        for path in sorted((demo_root / "site" / DEMO_STUDY / lang).glob("*.html")):
+            page.goto(path.as_uri())
+            empty += [(lang, path.name, c["id"]) for c in page.evaluate(GIVEN) if c["values"] == 0]
+            empty += [(lang, path.name, t["caption"]) for t in page.evaluate(TABLES) if t["cells"] and not t["shown"]]
+            sentences += [(lang, path.name, s) for s in page.eval_on_selector_all(
+                "main .withheld-note", "els => els.map(e => e.textContent)")]
+    context.close()
+    assert empty == []
+    assert [(lang, name) for lang, name, _ in sentences] == [(lang, "comparison.html") for lang in LANGUAGES]
+    assert sentences[-1][2] == t("gaps_withheld_wave", "en", wave="2021", why="fewer than 30 field actors answered",
+                                 needs="at least 30 field actors")

@@ -1,7 +1,11 @@
 """instruments/demo_study.py: deterministic, shaped like LimeSurvey's exports, skewed like a real sample."""
 
+import math
+
+import pandas as pd
 import pytest
 
+from analyses.reliability import cronbach_alpha
 from instruments.demo_study import generate
 from instruments.limesurvey_export import META_COLUMNS, read_export
 from instruments.study import DEMO_STUDY, load_study
@@ -96,3 +100,44 @@ def test_field_actor_panel_returns_across_waves(generated):
     tokens_2021 = {r["token"] for r in read_export(out / "survey_421202_2021_field_actor.json").responses}
     assert all(tokens_2018) and all(tokens_2021)
     assert 10 <= len(tokens_2018 & tokens_2021) < 28
+
+
+def _scores(responses, column: str, polarity: str | None) -> list[float]:
+    values = [float(r[column]) if r[column] in {"1", "2", "3", "4", "5"} else math.nan for r in responses]
+    return [6 - v if polarity == "-" else v for v in values]
+
+
+def test_a_dimensions_items_correlate_as_a_real_scales_do(generated):
+    """Each respondent has a score per dimension on which its items load: every two-item scale of the 2018 parents
+    who know a service is reliable (Cronbach's alpha at least the study's 0.70), and the field actors' items of a
+    dimension agree too."""
+    out, _ = generated
+    items = load_study(DEMO_STUDY).instrument("parent", "2018").question("drS01").subquestions
+    scales: dict[str, list] = {}
+    for item in items:
+        scales.setdefault(item.dimensions[0][1], []).append(item)
+    scales = {d: its for d, its in scales.items() if len(its) == 2}
+    assert len(scales) == 5
+    parents = read_export(out / "survey_418201_2018_parent.csv").responses
+    actors = read_export(out / "survey_418202_2018_field_actor.csv").responses
+    for service in ("S01", "S02", "S03", "S04", "S05", "S06"):
+        aware = [r for r in parents if r[f"kent[{service}]"] == "Y"]
+        for dimension, its in scales.items():
+            data = pd.DataFrame({i.code: _scores(aware, f"dr{service}[{i.code}]", i.polarity) for i in its})
+            assert cronbach_alpha(data)["alpha"] >= 0.7, (service, dimension)
+    # About 30 field actors per service: single scales vary; their median is that of a real scale.
+    for service in ("S01", "S03"):
+        judged = [r for r in actors if r[f"kentwa[{service}]"] == "Y"]
+        alphas = [cronbach_alpha(pd.DataFrame({i.code: _scores(judged, f"wd{service}[{i.code}]", i.polarity)
+                                               for i in its}))["alpha"] for its in scales.values()]
+        assert sorted(alphas)[2] >= 0.6, (service, alphas)
+
+
+def test_field_actors_finish_their_interview_and_most_judge_the_well_known_services(generated):
+    """Interviewed face to face, every field actor finishes; nearly all of the 31 of 2018 know the clinic, so
+    their index of it rests on at least 30 of them where they answered both items."""
+    out, _ = generated
+    actors = read_export(out / "survey_418202_2018_field_actor.csv").responses
+    assert len(actors) == 31 and all(r["submitdate"] for r in actors)
+    assert sum(r["kentwa[S01]"] == "Y" for r in actors) >= 30
+    assert sum(r["kentwa[S06]"] == "Y" for r in actors) < 30

@@ -72,14 +72,31 @@ def test_a_published_cell_is_traced_to_its_data(demo_root):
     assert f"incomplete {flagged}," in out
 
 
-def test_a_withheld_cell_gives_its_rule_not_its_size_or_value(demo_root):
+def _gated(root, indicator: str, wave: str) -> None:
+    """Withhold an index of the run in ``root`` as the index gate does (the demo's scales are all reliable): its
+    scale's alpha below the minimum, the row's statistics gone, its n kept."""
+    with connect(run_locations(root)) as con:
+        con.execute("UPDATE indicators.indicators SET suppressed = true, reason = 'alpha_below_0.7', estimate = NULL, "
+                    "se = NULL, ci_low = NULL, ci_high = NULL WHERE wave = ? AND indicator = ? AND breakdown = 'all'",
+                    [wave, indicator])
+        con.execute("UPDATE indicators.reliability SET alpha = 0.55 FROM (SELECT service, dimension FROM "
+                    "indicators.indicators WHERE wave = ? AND indicator = ? AND breakdown = 'all') AS cell WHERE "
+                    "reliability.wave = ? AND reliability.service = cell.service AND reliability.dimension = "
+                    "cell.dimension", [wave, indicator, wave])
+
+
+def test_a_withheld_cell_gives_its_rule_not_its_size_or_value(demo_root, tmp_path):
     # The index gate withholds a cell whose row still stores n: the command must not print it.
-    row = _records(demo_root, "SELECT * FROM indicators.indicators WHERE wave = '2021' AND reason = "
-                              "'alpha_below_0.7' AND breakdown = 'all' AND n IS NOT NULL ORDER BY indicator")[0]
-    hidden = _records(demo_root, "SELECT estimate FROM indicators.disclosure_basis WHERE wave = '2021' AND "
-                                 "indicator = ? AND breakdown = 'all'", [row["indicator"]])[0]["estimate"]
+    root = copy_run(demo_root, tmp_path / "run")
+    indicator = _records(root, "SELECT indicator FROM indicators.indicators WHERE wave = '2021' AND measure = "
+                               "'access_index' AND unit = 'index' AND breakdown = 'all' ORDER BY indicator")[0]
+    _gated(root, indicator["indicator"], "2021")
+    row = _records(root, "SELECT * FROM indicators.indicators WHERE wave = '2021' AND reason = "
+                         "'alpha_below_0.7' AND breakdown = 'all' AND n IS NOT NULL ORDER BY indicator")[0]
+    hidden = _records(root, "SELECT estimate FROM indicators.disclosure_basis WHERE wave = '2021' AND "
+                            "indicator = ? AND breakdown = 'all'", [row["indicator"]])[0]["estimate"]
     assert hidden is not None
-    result = _explain(demo_root, row["indicator"], "--wave", "2021")
+    result = _explain(root, row["indicator"], "--wave", "2021")
     assert result.exit_code == 0, result.output
     out = result.output
     assert "decision:   withheld" in out and "publication.yaml min_alpha = 0.7" in out
