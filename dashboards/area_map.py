@@ -37,17 +37,19 @@ def _outline(rings) -> tuple[list, list]:
     return xs, ys
 
 
-def _words(row, unit: str, lang: str, reasons: Reasons) -> list[str]:
+def _words(row, unit: str, lang: str) -> list[str]:
     """What an area says of its cell, line by line: value (with its marks), interval, n; or why it is hidden."""
     if row is None:
         return [t("not_measured", lang)]
     if row["suppressed"]:
         return [t("not_shown_short", lang)]
     lines = [marked_value(row, unit, lang)]
+    if shown_as_count(row):  # "12 of 18" says its n; no interval, as no percentage
+        return lines
     interval = interval_text(row["ci_low"], row["ci_high"], unit, lang)
     if interval:
         lines.append(interval)
-    if not shown_as_count(row) and row["n"] is not None and not pd.isna(row["n"]):
+    if row["n"] is not None and not pd.isna(row["n"]):
         lines.append(f"n = {int(row['n'])}")
     return lines
 
@@ -61,11 +63,13 @@ def area_figure(by_code: dict, labels: dict[str, str], shapes: AreaShapes, unit:
     for code in codes:
         row = by_code.get(code)
         name = labels.get(code, code)
-        words = _words(row, unit, lang, reasons)
+        words = _words(row, unit, lang)
+        # The hover of a hidden area says why; its label only that it is hidden (the caption says why too).
+        said = [reasons.text(row["reason"], lang, unit)] if row is not None and row["suppressed"] else words
         xs, ys = _outline(shapes.rings[code])
         trace = {"type": "scatter", "mode": "lines", "x": xs, "y": ys, "fill": "toself", "meta": "area",
                  "name": name, "showlegend": False, "hoveron": "fills", "hoverinfo": "text",
-                 "text": f"{name}: {' '.join(words)}", "line": {"color": INK, "width": 1.5},
+                 "text": f"{name}: {' '.join(said)}", "line": {"color": INK, "width": 1.5},
                  "fillcolor": PLAIN_FILL}
         ink = INK
         if row is not None and row["suppressed"]:
@@ -78,7 +82,7 @@ def area_figure(by_code: dict, labels: dict[str, str], shapes: AreaShapes, unit:
         points.append(label_point(shapes.rings[code]))
         texts.append("<br>".join([f"<b>{esc(name)}</b>", *map(esc, words)]))
         inks.append(ink)
-        hovers.append(f"{name}: {' '.join(words)}")
+        hovers.append(f"{name}: {' '.join(said)}")
     traces.append({"type": "scatter", "mode": "text", "meta": "labels", "name": "", "showlegend": False,
                    "x": [p[0] for p in points], "y": [p[1] for p in points], "text": texts,
                    "textfont": {"size": 12, "color": inks}, "customdata": hovers,
