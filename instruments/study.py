@@ -125,7 +125,7 @@ class Breakdown:
     compare: bool = False  # test the differences between its categories
     sensitivity: bool = False  # the headline indicators without each of its categories in turn
     line: int | None = field(default=None, compare=False, repr=False)  # its line in study.yaml, for problems
-    map: bool = False  # a dashboard page of its own with a schematic tile map (one tile per category)
+    map: bool = False  # a dashboard page of its own with a map: tiles (one per category), or its ``areas``
     # With ``map``: its areas' polygons from a GeoJSON file in the study folder (drawn instead of the tiles).
     areas: AreaFile | None = None
 
