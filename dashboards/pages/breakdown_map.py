@@ -30,8 +30,8 @@ def map_page(content: SiteContent, breakdown: str, lang: str, ids: Ids) -> str:
     if not names:
         return paragraph(t("no_rows", lang))
     shapes = content.shapes.get(breakdown)
-    intro = "map_intro_areas" if shapes else "map_intro"
-    parts = [paragraph(t(intro, lang, breakdown=content.text(f"breakdown_{breakdown}", lang)))]
+    word = content.text(f"breakdown_{breakdown}", lang)
+    parts = [paragraph(t("map_intro_areas", lang, breakdown=word) if shapes else t("map_intro", lang, breakdown=word))]
     mapped = next((n for n in names if content.entry(n).headline), names[0])
     mapped_rows = local[local["indicator"] == mapped]
     wave = max(mapped_rows["wave"])
