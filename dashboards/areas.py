@@ -37,3 +37,31 @@ def tile_shapes(codes: Sequence[str]) -> AreaShapes:
 def area_shapes(shapes: Mapping[str, AreaShapes], breakdown: str, codes: Sequence[str]) -> AreaShapes:
     """The study's shapes of ``breakdown`` (``SiteContent.shapes``), else tiles for ``codes``."""
     return shapes.get(breakdown) or tile_shapes(codes)
+
+
+def projected(areas: Mapping[str, Sequence[Sequence[tuple[float, float]]]], schematic: bool) -> AreaShapes:
+    """Shapes from rings of WGS84 (longitude, latitude) degrees, projected to a plane.
+
+    Equirectangular around the areas' mean latitude lat0: x = longitude · cos(lat0), y = latitude. At city scale
+    (a few km) its distortion is far below what a screen shows, and it needs no projection library."""
+    lats = [lat for rings in areas.values() for ring in rings for _, lat in ring]
+    scale = math.cos(math.radians(sum(lats) / len(lats))) if lats else 1.0
+    return AreaShapes(rings={code: tuple(tuple((lon * scale, lat) for lon, lat in ring) for ring in rings)
+                             for code, rings in areas.items()}, schematic=schematic)
+
+
+def ring_area(ring: Ring) -> float:
+    """The area a closed ring encloses (shoelace; positive whichever way it turns)."""
+    return abs(sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:]))) / 2
+
+
+def label_point(rings: Sequence[Ring]) -> tuple[float, float]:
+    """Where an area's label goes: the centroid of its largest ring (an area in parts is named on its main part)."""
+    ring = max(rings, key=ring_area)
+    cross = [x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:])]
+    doubled = sum(cross)
+    if abs(doubled) < 1e-15:  # degenerate: no area, take the mean of its corners
+        return (sum(x for x, _ in ring[:-1]) / (len(ring) - 1), sum(y for _, y in ring[:-1]) / (len(ring) - 1))
+    cx = sum((x0 + x1) * c for ((x0, _), (x1, _)), c in zip(zip(ring, ring[1:]), cross)) / (3 * doubled)
+    cy = sum((y0 + y1) * c for ((_, y0), (_, y1)), c in zip(zip(ring, ring[1:]), cross)) / (3 * doubled)
+    return cx, cy

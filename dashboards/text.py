@@ -1043,8 +1043,41 @@ _NOTHING_EMPTY = {
                     "en": "figures that meet the study's rules (see the method page)"},
 }
 
+# Issue 22, part 4: the map of a breakdown's areas drawn from the study's polygons (dashboards/area_map.py).
+_AREA_MAP = {
+    "map_intro_areas": {
+        "nl": "Per {breakdown}, met alle respondenten samen als vergelijkingspunt.",
+        "fr": "Par {breakdown}, avec l'ensemble des répondants comme point de comparaison.",
+        "en": "By {breakdown}, with all respondents together as the reference.",
+    },
+    "area_map_label": {
+        "nl": "Kaart: {title}. De cijfers staan op de kaart en in de tabel eronder.",
+        "fr": "Carte : {title}. Les chiffres figurent sur la carte et dans le tableau ci-dessous.",
+        "en": "Map: {title}. The figures are on the map and in the table below.",
+    },
+    "schematic_short": {"nl": "Schematische grenzen", "fr": "Limites schématiques", "en": "Schematic boundaries"},
+    "schematic_boundaries": {
+        "nl": "Schematische grenzen: met de hand vereenvoudigd en bij benadering, niet de officiële grenzen.",
+        "fr": "Limites schématiques : simplifiées à la main et approximatives, pas les limites officielles.",
+        "en": "Schematic boundaries: simplified by hand and approximate, not the official boundaries.",
+    },
+    "area_map_note": {
+        "nl": "Elk gebied toont zijn waarde, het 95%-interval en n; de kleur herhaalt de waarde (donkerder is hoger).",
+        "fr": "Chaque zone affiche sa valeur, l'intervalle à 95 % et n ; la couleur répète la valeur (plus foncé = "
+              "plus élevé).",
+        "en": "Each area prints its value, its 95% interval and n; the shade repeats the value (darker is higher).",
+    },
+    "legend_hatched": {"nl": "gearceerd: niet getoond (waarom: zie onder)",
+                       "fr": "hachuré : non affiché (pourquoi : voir ci-dessous)",
+                       "en": "hatched: not shown (why: see below)"},
+    "legend_counted": {"nl": "wit: een aantal (k van n), zonder kleur",
+                       "fr": "blanc : un effectif (k sur n), sans couleur", "en": "white: a count (k of n), not shaded"},
+    "area_hidden": {"nl": "{area} (gearceerd): {reason}.", "fr": "{area} (hachuré) : {reason}.",
+                    "en": "{area} (hatched): {reason}."},
+}
+
 TEXT: dict[str, dict[str, str]] = {**_FRAME, **_CHARTS, **_BREAKDOWNS_UNITS, **_DIMENSIONS, **_PAGES, **_METHOD,
-                                   **_DOWNLOADS, **_PANEL, **_MONITOR, **_NOTHING_EMPTY}
+                                   **_DOWNLOADS, **_PANEL, **_MONITOR, **_NOTHING_EMPTY, **_AREA_MAP}
 
 
 def t(key: str, lang: str, **values: object) -> str:

@@ -23,10 +23,11 @@ from pathlib import Path
 from instruments import yamlfile
 from instruments.dimensions import Dimension, Framework
 from instruments.fieldwork import FieldworkPlan, check_fieldwork, read_fieldwork
+from instruments.geojson import AreaFile, check_codes, read_areas
 from instruments.loader import SHARED, Context, Problem, build_instrument, load_instrument, multilingual
 from instruments.model import CLEAN_COLUMN_PATTERN, CODE_PATTERN, NAME_PATTERN, Instrument, InstrumentError, Labels
 from instruments.subjects import ROLES, Subject, SubjectList
-from instruments.vocabulary import SURVEY_LANGUAGE
+from instruments.vocabulary import LANGUAGES, SURVEY_LANGUAGE
 
 STUDIES = Path(__file__).parent / "studies"  # the bundled studies; TOEGANG_STUDIES names another folder
 STUDY_FILE = "study.yaml"
@@ -124,7 +125,9 @@ class Breakdown:
     compare: bool = False  # test the differences between its categories
     sensitivity: bool = False  # the headline indicators without each of its categories in turn
     line: int | None = field(default=None, compare=False, repr=False)  # its line in study.yaml, for problems
-    map: bool = False  # a dashboard page of its own with a schematic tile map (one tile per category)
+    map: bool = False  # a dashboard page of its own with a map: tiles (one per category), or its ``areas``
+    # With ``map``: its areas' polygons from a GeoJSON file in the study folder (drawn instead of the tiles).
+    areas: AreaFile | None = None
 
 
 @dataclass(frozen=True)
@@ -549,7 +552,7 @@ def _breakdowns(reader: _Reader, raw: object, doc: Mapping) -> dict[str, Breakdo
             reader.problem(file, item, f"{str(column)[:80]!r} is not a clean column name (a letter, then letters, "
                                        "digits or '_', at most 63)", entry, "column")
             continue
-        unknown = set(entry) - {"column", "title", "compare", "sensitivity", "map"}
+        unknown = set(entry) - {"column", "title", "compare", "sensitivity", "map", *GEOJSON_KEYS}
         if unknown:
             reader.problem(file, item, f"unknown key(s) {', '.join(sorted(map(str, unknown)))}", entry,
                            next(k for k in entry if k in unknown))
@@ -558,11 +561,41 @@ def _breakdowns(reader: _Reader, raw: object, doc: Mapping) -> dict[str, Breakdo
                               _bool(reader, file, entry, "compare", False, item),
                               _bool(reader, file, entry, "sensitivity", False, item), yamlfile.line_of(raw, name),
                               _bool(reader, file, entry, "map", False, item))
+        if any(k in entry for k in GEOJSON_KEYS):
+            out[name] = replace(out[name], areas=_areas(reader, entry, item, out[name].map))
     checks = [b.name for b in out.values() if b.sensitivity]
     if len(checks) > 1:  # indicators.channel_sensitivity holds one breakdown's categories
         reader.problem(file, "breakdowns", f"one breakdown may be a sensitivity check, not {len(checks)} "
                                            f"({', '.join(checks)})", raw)
     return out
+
+
+GEOJSON_KEYS = ("geojson", "code_property", "schematic")
+
+
+def _areas(reader: _Reader, entry: Mapping, item: str, drawn: bool) -> AreaFile | None:
+    """A breakdown's ``geojson:`` (a file in the study folder), ``code_property:`` (the feature property holding
+    the category code; default ``code``) and ``schematic:`` (true for hand-simplified or approximate boundaries,
+    which the map then says; required, so the study decides)."""
+    file = reader.folder / STUDY_FILE
+    name, code_property = entry.get("geojson"), entry.get("code_property", "code")
+    if not drawn:
+        reader.problem(file, item, "geojson, code_property and schematic need map: true", entry,
+                       next(k for k in GEOJSON_KEYS if k in entry))
+        return None
+    if not isinstance(name, str) or not name or Path(name).is_absolute() or ".." in Path(name).parts:
+        reader.problem(file, item, "geojson must name a file in the study folder", entry, "geojson")
+        return None
+    if not isinstance(code_property, str) or not code_property:
+        reader.problem(file, item, "code_property must name the features' property holding the category code",
+                       entry, "code_property")
+        return None
+    if not isinstance(entry.get("schematic"), bool):
+        reader.problem(file, item, "schematic: true or false is required with geojson (true: hand-simplified or "
+                                   "approximate boundaries, which the map says)", entry, "geojson")
+        return None
+    return read_areas(reader.folder / name, code_property, entry["schematic"], reader.problems, item, file,
+                      yamlfile.line_of(entry, "geojson"))
 
 
 def _method(reader: _Reader, raw: object, doc: Mapping) -> dict[str, Labels]:
@@ -1015,6 +1048,9 @@ def check_study(study: Study) -> list[Problem]:
                                                                   for name in broken_down):
             problems.append(Problem(file, where, f"no instrument that is broken down ({', '.join(broken_down)}) "
                                                  f"has the column {breakdown.column!r}", breakdown.line))
+        categories = _categories(breakdown.column, by_wave, broken_down) if breakdown.areas else set()
+        if categories:  # none: the column is missing, said above
+            problems += check_codes(breakdown.areas, categories, where)
     for wave in study.waves:
         # One weighting per wave: its surveys of the weighted instrument share their margins and design.
         raked = [s for s in study.surveys_in(wave) if s.instrument in study.weighted_instruments and s.margins]
@@ -1049,6 +1085,15 @@ def check_study(study: Study) -> list[Problem]:
         if p not in unique:
             unique.append(p)
     return unique
+
+
+def _categories(column: str, by_wave: Mapping[str | None, Mapping[str, Instrument]], names: list[str]) -> set[str]:
+    """The codes a breakdown on ``column`` can take: its question's answers in the instruments ``names`` in
+    any wave (the survey language's: the languages)."""
+    if column == SURVEY_LANGUAGE:
+        return set(LANGUAGES)
+    return {answer.code for built in by_wave.values() for name in names if name in built
+            for c in built[name].columns() if c.variable == column for answer in c.question.answer_options()}
 
 
 def all_instruments(studies: Path | None = None) -> list[str]:

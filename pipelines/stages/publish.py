@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 
 from analyses.standards import ProportionStandards
+from dashboards.areas import AreaShapes, projected
 from dashboards.model import MethodFacts, SiteContent, proportion_rules
 from dashboards.site import write_site
 from instruments.study import Study
@@ -116,7 +117,13 @@ def site_content(con: duckdb.DuckDBPyConnection, study: Study) -> SiteContent:
                        min_n=study.publication.min_cell, min_group=study.publication.min_group_for_index,
                        min_percentage_n=study.publication.min_percentage_n, min_pairs=study.publication.min_pairs,
                        proportions=proportion_rules(ProportionStandards(**study.publication.proportions)),
-                       **panel_content(con, study), **study_words(study))
+                       shapes=study_shapes(study), **panel_content(con, study), **study_words(study))
+
+
+def study_shapes(study: Study) -> dict[str, AreaShapes]:
+    """Breakdown -> its areas' polygons projected to a plane, for each mapped breakdown that ships GeoJSON."""
+    return {b.name: projected({a.code: a.rings for a in b.areas.areas}, b.areas.schematic)
+            for b in study.breakdowns.values() if b.map and b.areas}
 
 
 def panel_content(con: duckdb.DuckDBPyConnection, study: Study) -> dict:

@@ -15,7 +15,7 @@ import pandas as pd
 from analyses.standards import ProportionStandards
 from dashboards.model import MethodFacts, SiteContent, proportion_rules
 from instruments.study import DEMO_STUDY, load_study
-from pipelines.stages.publish import study_words
+from pipelines.stages.publish import study_shapes, study_words
 
 WAVES = ("2018", "2021")
 AREAS = {"W01": {"nl": "Hertogin", "fr": "Duchesse", "en": "Hertogin (Duchesse)"},
@@ -196,6 +196,12 @@ def sample_words() -> dict:
     breakdowns (compared, sensitivity checks, maps), its instruments (broken down or not), who answers each,
     and their texts."""
     return study_words(load_study(DEMO_STUDY))
+
+
+def sample_shapes() -> dict:
+    """The demo study's schematic polygons of its neighbourhoods, as the pipeline hands them to the site (pass
+    ``shapes=sample_shapes()`` to ``sample_content`` for a map drawn from them instead of the tiles)."""
+    return study_shapes(load_study(DEMO_STUDY))
 
 
 def sample_rules(**changes) -> object:

@@ -17,26 +17,27 @@ from instruments.vocabulary import LANGUAGES
 from instruments.study import DEMO_STUDY
 from tests.conftest import ROOT
 from benchmarks.harness.browser import chromium
-from tests.dashboards.sample import CATALOGUE, sample_content, sample_rows, sample_words
+from tests.dashboards.sample import AREAS, CATALOGUE, sample_content, sample_rows, sample_shapes, sample_words
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(os.environ.get("TOEGANG_TEST_ARTIFACTS", ROOT / "build" / "test-artifacts"))
 ALL_DRAWN = "[...document.querySelectorAll('.chart')].every(e => e.dataset.drawn === 'true')"
-# Per chart: values plotly was given (non-null; an interval band is a shape, not values) and shapes it painted
-# (bars with a width, markers).
+# Per chart: values plotly was given (non-null; an interval band or a map's area is a shape, not values: a map's
+# values are its labels) and shapes it painted (bars with a width, markers, text labels).
 PAINTED = """[...document.querySelectorAll('.chart')].map(el => ({
   id: el.id,
-  values: el.data.filter(tr => tr.meta !== 'interval')
+  values: el.data.filter(tr => tr.meta !== 'interval' && tr.meta !== 'area')
     .reduce((s, tr) => s + (tr.type === 'bar' ? tr.x : tr.y).filter(v => v !== null).length, 0),
   painted: [...el.querySelectorAll('.barlayer .point path')].filter(p => p.getBBox().width > 0).length
-         + el.querySelectorAll('.scatterlayer .points path.point').length,
+         + el.querySelectorAll('.scatterlayer .points path.point').length
+         + el.querySelectorAll('.scatterlayer .textpoint').length,
 }))"""
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     root = tmp_path_factory.mktemp("browser") / "site"
-    write_site(root, sample_content())
+    write_site(root, sample_content(shapes=sample_shapes()))  # the neighbourhoods' map from the demo's polygons
     return root
 
 
@@ -145,6 +146,53 @@ def test_each_chart_and_its_table_show_the_indicator_rows(site, visit):
                 else:
                     assert x == pytest.approx(row["estimate"], abs=1e-5) and cell["estimate"] == pytest.approx(row["estimate"],
                                                                                                    rel=1e-5)
+
+
+MAP = """(() => { const el = document.querySelector('.area-map .chart');
+  const box = e => { const b = e.getBoundingClientRect(); return {x: b.x + b.width / 2, y: b.y + b.height / 2,
+                                                                  width: b.width, height: b.height}; };
+  return {areas: el.data.filter(tr => tr.meta === 'area').map(tr => tr.name),
+          fills: [...el.querySelectorAll('.scatterlayer .trace')].map(tr => [...tr.querySelectorAll('.js-fill')]
+            .map(f => ({fill: f.style.fill, ...box(f)}))).filter(f => f.length).map(f => f[0]),
+          labels: [...el.querySelectorAll('.scatterlayer .textpoint text')].map(t => ({text: t.textContent, ...box(t)})),
+          notes: [...el.querySelectorAll('.annotation-text')].map(a => a.textContent)}; })()"""
+
+
+def test_the_map_draws_each_area_with_its_value_hatches_the_hidden_and_says_why(site, visit):
+    """Issue 22, part 4: one filled shape per area on the sequential scale, its value, interval and n printed on it
+    and in its hover; the hidden areas hatched and their reasons in words; "schematic" on the page and the map;
+    nothing fetched."""
+    from dashboards.formatting import Reasons, interval_text, value_text
+    from dashboards.tile_map import STEPS, step_of
+
+    page = visit.open((site / "en" / "breakdown-neighbourhood.html").as_uri())
+    drawn = page.evaluate(MAP)
+    rows = checked_indicators(sample_rows(), CATALOGUE)
+    rows = rows[(rows["indicator"] == "awareness") & (rows["breakdown"] == "neighbourhood") & (rows["wave"] == "2021")]
+    names = {AREAS[r["domain"]]["en"]: r for _, r in rows.iterrows()}
+    assert sorted(drawn["areas"]) == sorted(names) and len(drawn["fills"]) == len(drawn["labels"]) == 4
+    for name, fill, label in zip(drawn["areas"], drawn["fills"], drawn["labels"]):
+        row = names[name]
+        assert fill["width"] > 40 and fill["height"] > 40  # a shape, painted
+        assert label["text"].startswith(name)
+        if row["suppressed"]:
+            assert fill["fill"].startswith("url(") and label["text"] == name + "not shown"  # a hatch pattern
+            continue
+        red, green, blue = (int(STEPS[step_of(row["estimate"], 1.0)][0][i:i + 2], 16) for i in (1, 3, 5))
+        assert fill["fill"] == f"rgb({red}, {green}, {blue})"
+        value = value_text(row["estimate"], "proportion", "en")
+        interval = interval_text(row["ci_low"], row["ci_high"], "proportion", "en")
+        assert value in label["text"] and interval in label["text"] and f"n = {int(row['n'])}" in label["text"]
+        page.mouse.move(label["x"], label["y"])  # the hover says the same
+        hover = page.wait_for_function("""name => [...document.querySelectorAll('.area-map .hovertext')]
+            .map(e => e.textContent).find(text => text.startsWith(name))""", arg=name).json_value()
+        assert value in hover and interval in hover and f"n = {int(row['n'])}" in hover
+    assert drawn["notes"] == ["Schematic boundaries"] and page.locator(".schematic-label").is_visible()
+    hidden = page.eval_on_selector_all(".map-hidden li", "els => els.map(e => e.textContent)")
+    why = Reasons(10)
+    assert sorted(hidden) == sorted(f"{n} (hatched): {why.text(r['reason'], 'en')}." for n, r in names.items()
+                                    if r["suppressed"])
+    assert visit.errors == [] and visit.requests == []
 
 
 def test_keyboard_reaches_the_content_with_a_visible_focus(site, visit):
