@@ -235,3 +235,41 @@ def findings(family: pd.DataFrame, *, alpha: float = ALPHA, limit: int = LIMIT) 
     out.loc[order, "rank"] = range(1, len(order) + 1)
     out["rank"] = out["rank"].astype("Int64")
     return out[FINDING_COLUMNS]
+
+
+def pair_differences(inputs, table: pd.DataFrame, compare: Sequence[str]) -> pd.DataFrame:
+    """``design_pairs`` (a weighted sample) or ``unweighted_pairs`` of every headline indicator of an instrument
+    that is broken down, between the categories of each breakdown of ``compare`` that ``table`` (the wave's
+    indicator rows) publishes as a value: never a withheld category, nor one published as a count. ``inputs``:
+    the wave's ``analyses.indicator_table.IndicatorInputs``. ``PAIR_COLUMNS``."""
+    from analyses.indicator_table import ALL, ESTIMATED, derive_variables
+
+    shown = _published(table) if not table.empty else table
+    categories = shown.groupby(["indicator", "breakdown"])["domain"].agg(lambda d: sorted(map(str, d))).to_dict()
+    published = {name for (name, breakdown) in categories if breakdown == ALL}
+    rows = []
+    for instrument, sample in inputs.samples.items():
+        chosen = [i for i in inputs.indicators if i.instrument == instrument and i.headline and i.kind in ESTIMATED
+                  and i.name in published]
+        if not sample.broken_down or not chosen:
+            continue
+        columns = [inputs.breakdowns[b] for b in compare if inputs.breakdowns.get(b) in sample.frame]
+        if not columns:
+            continue
+        derived = derive_variables(inputs, instrument, chosen)
+        kept = [c for c in dict.fromkeys([*columns, *(sample.calibration or {}), *sample.design_columns])
+                if c in sample.frame]
+        frame = pd.concat([sample.frame[kept], derived], axis=1)
+        design = sample.design(frame) if sample.weight is not None or sample.replicates is not None else None
+        for breakdown in compare:
+            column = inputs.breakdowns.get(breakdown)
+            if column not in frame:
+                continue
+            for indicator in chosen:
+                allowed = categories.get((indicator.name, breakdown), [])
+                if len(allowed) < 2:
+                    continue
+                found = (design_pairs(frame, indicator.name, column, design, allowed) if design is not None
+                         else unweighted_pairs(frame, indicator.name, column, allowed))
+                rows += [dict(r, indicator=indicator.name, breakdown=breakdown) for r in found]
+    return pd.DataFrame(rows, columns=PAIR_COLUMNS)
