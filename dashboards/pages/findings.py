@@ -78,14 +78,12 @@ def finding_sentence(content: SiteContent, finding, lang: str) -> str | None:
         before = _said(_cell(content, before_wave, name, "all", "all"), entry.unit, lang)
         if after is None or before is None:
             return None
-        key = "finding_rise" if float(finding["difference"]) > 0 else "finding_fall"
-        return t(key, lang, label=label, after=after, before=before, wave_after=wave_words,
+        return t("finding_rise" if float(finding["difference"]) > 0 else "finding_fall", lang, label=label, after=after, before=before, wave_after=wave_words,
                  wave_before=lowered(t("wave_label", lang, wave=before_wave)))
     value = _said(_cell(content, wave, name, "all", "all"), entry.unit, lang)
     if value is None:
         return None
-    key = "finding_above" if float(finding["difference"]) > 0 else "finding_below"
-    return t(key, lang, label=label, wave=wave_words, value=value,
+    return t("finding_above" if float(finding["difference"]) > 0 else "finding_below", lang, label=label, wave=wave_words, value=value,
              benchmark=value_text(finding["benchmark"], entry.unit, lang),
              source=content.text(f"benchmark_{name}", lang))
 
