@@ -1,6 +1,7 @@
 """analyses/findings.py: pairwise differences of domain means equal R's svyby(covmat = TRUE) + svycontrast
-(fixtures/r_pairs, made by make_expected.R) on raked, stratified and clustered designs, Holm's correction equals
-p.adjust, and the findings keep only what passes Holm over the whole family, never a withheld cell or a count."""
+(fixtures/r_pairs, made by make_expected.R) on raked, stratified, clustered and replicate designs, Holm's
+correction equals p.adjust, and the findings keep only what passes Holm over the whole family, never a withheld
+cell or a count."""
 
 import json
 from pathlib import Path
@@ -73,6 +74,22 @@ def test_pairs_on_stratified_and_clustered_designs_equal_r():
     _agrees(found, EXPECTED["stratified"])
     found = _pairs(clus, Design(clus, "pw", None, "dnum", "fpc"), [("api00", "stype"), ("sch.wide", "stype")])
     _agrees(found, EXPECTED["clustered"])
+
+
+def test_pairs_on_replicate_weights_equal_r():
+    """JKn replicates raked again (as tests/fixtures/r_replicates): each replicate's own domain means, their
+    covariance from the replicates, t on the replicate design's degrees of freedom."""
+    from analyses import replicate_weights
+
+    data = pd.read_csv(SHARED / "fixtures" / "weighting" / "respondents.csv")
+    margins = margins_from_table(pd.read_csv(SHARED / "fixtures" / "weighting" / "population_margins.csv")).margins
+    data["N_h"] = data["neighbourhood"].map(margins["neighbourhood"])
+    data["design_weight"] = data["N_h"] / data.groupby("neighbourhood")["neighbourhood"].transform("size")
+    jkn = replicate_weights(data, {v: margins[v] for v in ("language", "education")}, base_weight="design_weight",
+                            strata="neighbourhood", fpc="N_h")
+    found = _pairs(data, Design(data, replicates=jkn), [("knows_service", "education"),
+                                                        ("satisfaction", "child_age_group")])
+    _agrees(found, EXPECTED["replicates"])
 
 
 def test_holm_equals_p_adjust_by_hand():
