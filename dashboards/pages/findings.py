@@ -28,10 +28,11 @@ def finding_link(content: SiteContent, finding) -> str | None:
     entry = content.entry(finding["indicator"])
     if finding["kind"] == "pair":
         breakdown = finding["breakdown"]
+        anchor = breakdown_anchor(finding["indicator"], breakdown)
         if breakdown in breakdowns_shown(content, entry):
-            return f"{_dimension_page(content, finding['indicator'])}#{breakdown_anchor(finding['indicator'], breakdown)}"
+            return f"{_dimension_page(content, finding['indicator'])}#{anchor}"
         if breakdown in content.maps:
-            return f"{map_page_name(breakdown)}#{breakdown_anchor(finding['indicator'], breakdown)}"
+            return f"{map_page_name(breakdown)}#{anchor}"
         return None
     if entry.headline:
         return f"#{whole_anchor(entry.unit, OVERVIEW)}"
@@ -78,12 +79,14 @@ def finding_sentence(content: SiteContent, finding, lang: str) -> str | None:
         before = _said(_cell(content, before_wave, name, "all", "all"), entry.unit, lang)
         if after is None or before is None:
             return None
-        return t("finding_rise" if float(finding["difference"]) > 0 else "finding_fall", lang, label=label, after=after, before=before, wave_after=wave_words,
-                 wave_before=lowered(t("wave_label", lang, wave=before_wave)))
+        rise = float(finding["difference"]) > 0
+        return t("finding_rise" if rise else "finding_fall", lang, label=label, after=after, before=before,
+                 wave_after=wave_words, wave_before=lowered(t("wave_label", lang, wave=before_wave)))
     value = _said(_cell(content, wave, name, "all", "all"), entry.unit, lang)
     if value is None:
         return None
-    return t("finding_above" if float(finding["difference"]) > 0 else "finding_below", lang, label=label, wave=wave_words, value=value,
+    above = float(finding["difference"]) > 0
+    return t("finding_above" if above else "finding_below", lang, label=label, wave=wave_words, value=value,
              benchmark=value_text(finding["benchmark"], entry.unit, lang),
              source=content.text(f"benchmark_{name}", lang))
 

@@ -203,7 +203,8 @@ def read_inputs(con: duckdb.DuckDBPyConnection, study: Study, wave: str) -> tupl
 def indicator_wave(con: duckdb.DuckDBPyConnection, study: Study, wave: str, run_id: str) -> dict:
     """Replace the wave's rows of the indicator layer: every indicator overall and per breakdown (weighted
     estimate, calibration-aware SE, interval, n, n_eff, deff, suppression), Cronbach's alpha, the group
-    comparisons, the channel sensitivity and the tested pairs of categories, each stamped with ``run_id`` and what reproduces it."""
+    comparisons, the channel sensitivity and the tested pairs of categories, each stamped with ``run_id`` and what
+    reproduces it."""
     inputs, versions = read_inputs(con, study, wave)
     tables = indicator_tables(inputs, language=SURVEY_LANGUAGE)
     table, reliability = tables.indicators, tables.reliability

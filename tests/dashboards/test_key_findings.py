@@ -125,3 +125,23 @@ def test_nothing_to_say_is_one_sentence(planted):
     page = (target / "en" / "index.html").read_text(encoding="utf-8")
     assert html.escape(t("findings_none", "en", count=len(family)), quote=True) in page
     assert 'class="finding"' not in page
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_benchmark_is_said_with_its_value_and_source(planted, lang):
+    """A declared benchmark far from the published whole-sample estimate (t far beyond Holm's bar over the family),
+    and one within its interval: only the first is said, with the row's estimate, the value and the source."""
+    from dashboards.pages.findings import findings_section
+
+    rows, pairs, _, _, content = planted
+    family = findings(candidates(rows, pairs.assign(wave=WAVE), wave_differences(rows), {"aware": 0.2, "used": 0.5},
+                                 indicators=["aware", "used"], compared=["area"]))
+    source = {"nl": "Regionale peiling", "fr": "Sondage régional", "en": "Regional poll"}
+    words = {**content.words, "benchmark_aware": source, "benchmark_used": source}
+    section = html.unescape(findings_section(replace(content, findings=family, words=words), lang))
+    whole = rows[(rows["indicator"] == "aware") & (rows["breakdown"] == "all")].iloc[0]
+    said = t("finding_above", lang, label=AWARE.label[lang], wave=t("wave_label", lang, wave=WAVE).lower(),
+             value=value_text(whole["estimate"], "proportion", lang), benchmark=value_text(0.2, "proportion", lang),
+             source=source[lang])
+    assert said in section
+    assert USED.label[lang] not in section  # 50% against 50%: nothing to say

@@ -488,7 +488,8 @@ def test_benchmarks_are_read_with_their_source(copy):
 @pytest.mark.parametrize(("old", "new", "anchor", "message"), [
     ("  awareness_rate.S01:\n", "  awareness_rate.S99:\n", "  awareness_rate.S99:",
      "benchmarks awareness_rate.S99: unknown indicator"),
-    ("  awareness_rate.S01:\n", "  awareness.S01:\n", "  awareness.S01:", "benchmarks awareness.S01: unknown indicator"),
+    ("  awareness_rate.S01:\n", "  awareness.S01:\n", "  awareness.S01:",
+     "benchmarks awareness.S01: unknown indicator"),
     ("access_index.S01.bereikbaar:", "access_index.S01:", "  access_index.S01:",
      "benchmarks access_index.S01: unknown indicator"),
     ("    value: 0.8\n", "    value: 80\n", "    value: 80",

@@ -126,7 +126,8 @@ def test_rows_published_before_runs_were_kept_are_the_previous_run(con):
     indicators.write_wave(con, STUDY, WAVE, {  # written as before Toegang kept runs: no made_from
         "indicators": frame, "reliability": pd.DataFrame(columns=["service"]),
         "comparisons": pd.DataFrame(columns=["indicator"]), "channel_sensitivity": pd.DataFrame(columns=["indicator"]),
-        "pair_differences": pd.DataFrame(columns=["indicator"]), "disclosure_basis": pd.DataFrame(columns=["indicator"])})
+        "pair_differences": pd.DataFrame(columns=["indicator"]),
+        "disclosure_basis": pd.DataFrame(columns=["indicator"])})
     assert changes.wave_changes(con, STUDY, WAVE).latest is None
     _write(con, "r1", [_row("a", estimate=0.6), _row("b")], code="c2")
     found = changes.wave_changes(con, STUDY, WAVE)
