@@ -10,8 +10,8 @@ Three kinds of candidate, each with a two-sided p-value:
   Welch's t test for a score (the groups are independent simple random samples).
 - ``change``: an estimate against the same one in the previous wave (``analyses.comparisons.wave_differences``:
   independent samples, z test).
-- ``benchmark``: an estimate against a value the study declares, a one-sample test on the row's SE, t on its
-  degrees of freedom (z where the row has none).
+- ``benchmark``: the latest whole-sample estimate against a value the study declares, a one-sample test on the
+  row's SE, t on its degrees of freedom (z where the row has none).
 
 ``findings`` corrects the whole family of candidates by Holm's method (R's ``p.adjust(method = "holm")``) and
 keeps at most a handful whose adjusted p is under 5%: the smallest adjusted p first, then the largest test
@@ -163,8 +163,8 @@ def candidates(rows: pd.DataFrame, pairs: pd.DataFrame, changes: pd.DataFrame,
     """The page's family of candidate findings (``FINDING_COLUMNS`` but the adjusted p and the rank), about the
     indicators ``indicators`` only: the pairs of categories of the breakdowns ``compared`` (``pairs``, with a
     ``wave`` column: ``PAIR_COLUMNS``), their whole-sample changes between waves (``changes``:
-    ``wave_differences``' rows) and every published whole-sample estimate of an indicator with a benchmark
-    against it. ``rows``: the published indicator rows; a candidate whose cells are not all published (withheld,
+    ``wave_differences``' rows) and the latest published whole-sample estimate of an indicator with a benchmark
+    against it (waves in text order). ``rows``: the published indicator rows; a candidate whose cells are not all published (withheld,
     or a count) is none."""
     wanted = set(indicators)
     cells = _cells(_published(rows[rows["indicator"].isin(wanted)]))
@@ -191,9 +191,12 @@ def candidates(rows: pd.DataFrame, pairs: pd.DataFrame, changes: pd.DataFrame,
                     "estimate": float(after["estimate"]), "estimate_other": float(before["estimate"]),
                     "difference": float(change.difference), "statistic": float(change.difference / change.se),
                     "p_value": float(change.p_value)})
-    for (wave, indicator, breakdown, domain), row in cells.items():
-        if breakdown != "all" or indicator not in benchmarks:
-            continue
+    # A benchmark is where the indicator stands now: its latest published whole-sample estimate.
+    latest = {}
+    for (wave, indicator, breakdown, _), row in cells.items():
+        if breakdown == "all" and indicator in benchmarks and wave >= latest.get(indicator, ("", None))[0]:
+            latest[indicator] = (wave, row)
+    for indicator, (wave, row) in sorted(latest.items()):
         found = benchmark_test(row, benchmarks[indicator])
         if found is None:
             continue

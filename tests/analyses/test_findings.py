@@ -162,3 +162,11 @@ def test_benchmark_test_uses_the_rows_df_or_z():
     without = benchmark_test({"estimate": 0.55, "se": 0.02, "df": None}, 0.5)
     assert without["p_value"] == pytest.approx(2 * stats.norm.sf(2.5))
     assert benchmark_test({"estimate": 0.55, "se": None, "df": 3}, 0.5) is None
+
+
+def test_a_benchmark_is_tested_on_the_latest_published_estimate():
+    rows = pd.DataFrame([_row("2018", "x", "all", 0.5, 0.02, "all"), _row("2021", "x", "all", 0.6, 0.02, "all"),
+                         _row("2024", "x", "all", None, None, "all", suppressed=True)])
+    family = candidates(rows, pd.DataFrame(), pd.DataFrame(), {"x": 0.55}, indicators=["x"], compared=[])
+    assert family[["kind", "wave", "estimate"]].values.tolist() == [["benchmark", "2021", 0.6]]
+    assert family["p_value"].iloc[0] == pytest.approx(2 * stats.t.sf(2.5, 100))
