@@ -145,9 +145,10 @@ def trend_summary(grid: Matrix, lang: str) -> list[str]:
 
 
 def block(ids: Ids, title: str, grid: Matrix, lang: str, reasons: Reasons, *, corner: str, kind: str = "bar",
-          intro: str = "", level: int = 3) -> str:
+          intro: str = "", level: int = 3, anchor: str | None = None) -> str:
     """One chart with its heading, summary and table; a grid whose every cell is withheld is one sentence saying
-    why and what would make it publishable (``withheld_block``)."""
+    why and what would make it publishable (``withheld_block``). ``anchor``: a stable id for links to it (the key
+    findings)."""
     block_id = ids.new()
     if all_withheld(grid.cells.values()):
         return withheld_block(block_id, title, [r["reason"] for r in grid.cells.values()], lang, reasons,
@@ -160,6 +161,7 @@ def block(ids: Ids, title: str, grid: Matrix, lang: str, reasons: Reasons, *, co
     gap_note = f" {t('chart_gap_note', lang)}" if grid.hidden() else ""
     caption_words = t("chart_caption_band", lang) if "grid" in fig["layout"] else t("chart_caption", lang)
     cells = list(grid.cells.values())
+    anchor_id = f' id="{esc(anchor)}"' if anchor else ""
     figure = (f'<figure><div class="chart" id="{block_id}-chart" data-figure="{block_id}-data" role="img" '
               f'aria-label="{esc(t("chart_label", lang, title=title))}" aria-describedby="{block_id}-s"></div>'
               f'<script type="application/json" id="{block_id}-data">{figure_json(fig)}</script>'
@@ -171,7 +173,7 @@ def block(ids: Ids, title: str, grid: Matrix, lang: str, reasons: Reasons, *, co
     return (
         # No accessible name on purpose: blocks repeat titles ("By neighbourhood"), so as named regions
         # they would be landmarks with the same name; the headings already structure the page.
-        f'<section class="block">'
+        f'<section class="block"{anchor_id}>'
         f'<h{level} id="{block_id}-h">{esc(title)}</h{level}>'
         + (f'<p class="intro">{esc(intro)}</p>' if intro else "")
         + summary

@@ -161,6 +161,10 @@ class SiteContent:
     # breakdown -> the shapes of its areas from the study's GeoJSON (dashboards.areas.AreaShapes); a breakdown
     # with a map but no shapes is drawn as tiles.
     shapes: Mapping[str, AreaShapes] = field(default_factory=dict)
+    # The overview's family of candidate findings (analyses.findings.FINDING_COLUMNS): every candidate with its
+    # Holm-adjusted p, and ``rank`` 1, 2, ... for those the page says (missing for the others); empty: none to
+    # say. A benchmark's source is the study text ``benchmark_<indicator>``.
+    findings: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def entry(self, indicator: str) -> CatalogueEntry:
         return catalogue_entry(self.catalogue[indicator])

@@ -1076,8 +1076,70 @@ _AREA_MAP = {
                     "en": "{area} (hatched): {reason}."},
 }
 
+_FINDINGS = {
+    "findings_heading": {"nl": "Wat opvalt", "fr": "Ce qui ressort", "en": "Key findings"},
+    "findings_intro": {
+        "nl": "Alleen verschillen die groot genoeg zijn om zeker van te zijn: getoetst op 5%, samen met alle {count} "
+              "vergelijkingen die deze pagina maakt (Holm). Elke zin verwijst naar zijn grafiek.",
+        "fr": "Seules les différences assez grandes pour en être sûr : testées au seuil de 5 %, avec l'ensemble des "
+              "{count} comparaisons que fait cette page (Holm). Chaque phrase renvoie à son graphique.",
+        "en": "Only differences large enough to be sure of: tested at 5%, together with all {count} comparisons "
+              "this page makes (Holm). Each sentence links to its chart."},
+    "findings_none": {
+        "nl": "Geen verschil tussen groepen, tussen golven of met een referentiewaarde was groot genoeg om er zeker "
+              "van te zijn (getoetst op 5%, samen met alle {count} vergelijkingen, Holm).",
+        "fr": "Aucune différence entre groupes, entre vagues ou avec une valeur de référence n'était assez grande "
+              "pour en être sûr (testée au seuil de 5 %, avec l'ensemble des {count} comparaisons, Holm).",
+        "en": "No difference between groups, between waves or against a benchmark was large enough to be sure of "
+              "(tested at 5%, together with all {count} comparisons, Holm)."},
+    "finding_pair": {
+        "nl": "{label} ({wave}, per {breakdown}): {high} bij {high_group}, hoger dan {low} bij {low_group}.",
+        "fr": "{label} ({wave}, par {breakdown}) : {high} pour {high_group}, plus que {low} pour {low_group}.",
+        "en": "{label} ({wave}, by {breakdown}): {high} for {high_group}, higher than {low} for {low_group}."},
+    "finding_rise": {
+        "nl": "{label}: {after} in {wave_after}, gestegen van {before} in {wave_before}.",
+        "fr": "{label} : {after} en {wave_after}, en hausse par rapport à {before} en {wave_before}.",
+        "en": "{label}: {after} in {wave_after}, up from {before} in {wave_before}."},
+    "finding_fall": {
+        "nl": "{label}: {after} in {wave_after}, gedaald van {before} in {wave_before}.",
+        "fr": "{label} : {after} en {wave_after}, en baisse par rapport à {before} en {wave_before}.",
+        "en": "{label}: {after} in {wave_after}, down from {before} in {wave_before}."},
+    "finding_above": {
+        "nl": "{label} ({wave}): {value}, boven de referentiewaarde van {benchmark} ({source}).",
+        "fr": "{label} ({wave}) : {value}, au-dessus de la valeur de référence de {benchmark} ({source}).",
+        "en": "{label} ({wave}): {value}, above the benchmark of {benchmark} ({source})."},
+    "finding_below": {
+        "nl": "{label} ({wave}): {value}, onder de referentiewaarde van {benchmark} ({source}).",
+        "fr": "{label} ({wave}) : {value}, en dessous de la valeur de référence de {benchmark} ({source}).",
+        "en": "{label} ({wave}): {value}, below the benchmark of {benchmark} ({source})."},
+    "finding_link": {"nl": "naar de grafiek", "fr": "voir le graphique", "en": "see the chart"},
+    "findings_method": {
+        "nl": "De zinnen bovenaan het overzicht kiest de statistiek, niet een mens: verschillen tussen twee "
+              "categorieën van een vergeleken indeling (de standaardfout uit het steekproefontwerp, met de covariantie "
+              "van beide schattingen, en een t-toets op de vrijheidsgraden van het ontwerp; voor een ongewogen "
+              "vragenlijst Fishers exacte toets of Welchs t-toets), veranderingen sinds de vorige golf (z-toets) en de "
+              "afstand tot een referentiewaarde die de studie opgeeft. Holms correctie geldt voor alle kandidaat-"
+              "bevindingen van de pagina samen; alleen wie daarna onder 5% blijft, wordt getoond, hoogstens vijf, de "
+              "duidelijkste eerst. Een verborgen cel of een telling is nooit deel van een bevinding.",
+        "fr": "Les phrases en tête de l'aperçu sont choisies par la statistique, pas à la main : les différences "
+              "entre deux catégories d'un critère comparé (l'erreur type selon le plan d'échantillonnage, avec la "
+              "covariance des deux estimations, et un test t sur les degrés de liberté du plan ; pour un "
+              "questionnaire non pondéré, le test exact de Fisher ou le test t de Welch), les évolutions depuis la "
+              "vague précédente (test z) et l'écart à une valeur de référence déclarée par l'étude. La correction de "
+              "Holm porte sur l'ensemble des constats candidats de la page ; seuls ceux qui restent sous 5 % sont "
+              "montrés, cinq au plus, les plus nets d'abord. Une cellule masquée ou un décompte n'entre jamais dans "
+              "un constat.",
+        "en": "The sentences at the top of the overview are chosen by the statistics, not by hand: differences "
+              "between two categories of a compared breakdown (the standard error from the sampling design, with the "
+              "covariance of the two estimates, and a t test on the design's degrees of freedom; for an unweighted "
+              "instrument Fisher's exact test or Welch's t test), changes since the previous wave (z test) and the "
+              "distance to a benchmark the study declares. Holm's correction is applied to all candidate findings "
+              "of the page together; only those still under 5% are shown, at most five, the clearest first. A "
+              "withheld cell or a count is never part of a finding."},
+}
+
 TEXT: dict[str, dict[str, str]] = {**_FRAME, **_CHARTS, **_BREAKDOWNS_UNITS, **_DIMENSIONS, **_PAGES, **_METHOD,
-                                   **_DOWNLOADS, **_PANEL, **_MONITOR, **_NOTHING_EMPTY, **_AREA_MAP}
+                                   **_DOWNLOADS, **_PANEL, **_MONITOR, **_NOTHING_EMPTY, **_AREA_MAP, **_FINDINGS}
 
 
 def t(key: str, lang: str, **values: object) -> str:

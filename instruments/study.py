@@ -189,6 +189,16 @@ class Synthetic:
 
 
 @dataclass(frozen=True)
+class Benchmark:
+    """A value the study compares an indicator's whole-sample estimate with (``benchmarks:`` in study.yaml), on
+    the indicator's own scale (a share between 0 and 1), and where the value comes from, per language."""
+
+    value: float
+    source: Labels
+    line: int | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
 class Section:
     """The dashboard section of the indicators outside the dimensions."""
 
@@ -220,6 +230,7 @@ class Study:
     rescan_cron: str = "30 3 * * 0"  # every stored id again (edits), weekly
     synthetic: Synthetic = Synthetic()  # how `toegang generate` makes its synthetic responses
     fieldwork: tuple[FieldworkPlan, ...] = ()  # per wave and instrument: the window and the targets
+    benchmarks: Mapping[str, Benchmark] = field(default_factory=dict)  # indicator name -> its benchmark
 
     @property
     def file(self) -> Path:
@@ -617,6 +628,79 @@ def _method(reader: _Reader, raw: object, doc: Mapping) -> dict[str, Labels]:
     return texts
 
 
+# The range a benchmark of each unit must lie in (a share is written between 0 and 1, as the indicators hold it).
+BENCHMARK_RANGES = {"proportion": (0.0, 1.0), "index": (0.0, 100.0)}
+
+
+def _indicator_names(study: Study, measure) -> set[str] | None:
+    """Every indicator name a measure can have in the study (its subjects of every wave, and each dimension of
+    the framework); None when they cannot be listed (a subject list read from a questionnaire that fails)."""
+    subjects: list[str | None] = [None]
+    if measure.subject_list is not None:
+        if measure.subject_list not in study.lists:
+            return None
+        try:
+            subjects = sorted({code for wave in [None, *study.waves]
+                               for code in study.subjects(measure.subject_list, wave)})
+        except (InstrumentError, KeyError):
+            return None
+    dimensions = ([d.code for d in study.framework.dimensions] if study.framework else []) \
+        if measure.per_dimension else [None]
+    return {".".join(p for p in (measure.name, subject, dimension) if p) for subject in subjects
+            for dimension in dimensions}
+
+
+def _benchmarks(reader: _Reader, raw: object, doc: Mapping, study: Study) -> dict[str, Benchmark]:
+    """The study's ``benchmarks:``: indicator name -> ``{value: number, source: {nl, fr, en} or a text}``; an
+    unknown indicator, a count, a value that is no number or outside its unit's range, a missing source: each a
+    problem with file and line."""
+    file = reader.folder / STUDY_FILE
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        reader.problem(file, "benchmarks", "must map indicator names to {value, source}", doc, "benchmarks")
+        return {}
+    try:
+        measures = study.catalogue.measures
+    except InstrumentError:  # the catalogue's own problems are reported by instruments check
+        measures = {}
+    out = {}
+    for name, entry in raw.items():
+        item = f"benchmarks {str(name)[:60]}"
+        measure = measures.get(str(name).split(".", 1)[0])
+        names = _indicator_names(study, measure) if measure is not None else set()
+        if measure is None or (names is not None and str(name) not in names):
+            reader.problem(file, item, "unknown indicator (a measure of indicators.yaml with its subject code and "
+                                       "dimension, as the indicator rows name it)", raw, name)
+            continue
+        if not isinstance(entry, dict) or set(entry) - {"value", "source"}:
+            reader.problem(file, item, "must be a mapping with value and source", raw, name)
+            continue
+        value = entry.get("value")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            reader.problem(file, item, f"value must be a number, not {str(value)[:40]!r}", entry, "value")
+            continue
+        if measure.unit == "count":
+            reader.problem(file, item, "a count (\"12 of 18\") has no benchmark", entry, "value")
+            continue
+        low, high = BENCHMARK_RANGES.get(measure.unit, (-math.inf, math.inf))
+        if not low <= value <= high:
+            hint = " (a share is written between 0 and 1: 0.45 for 45%)" if measure.unit == "proportion" else ""
+            reader.problem(file, item, f"value {value:g} is outside {low:g}-{high:g}{hint}", entry, "value")
+            continue
+        source = entry.get("source")
+        if isinstance(source, str) and source.strip():
+            source = {lang: source for lang in LANGUAGES}
+        elif source is None:
+            reader.problem(file, item, "needs a source: where the value comes from ({nl, fr, en} or a text)", entry)
+            continue
+        else:
+            source = multilingual(source, f"{item} source", reader.problems, str(file),
+                                  yamlfile.line_of(entry, "source"))
+        out[str(name)] = Benchmark(float(value), source, yamlfile.line_of(raw, name))
+    return out
+
+
 def _design(reader: _Reader, raw: object, item: str) -> Design:
     file = reader.folder / STUDY_FILE
     if raw is None:
@@ -970,7 +1054,8 @@ def read_study(folder: Path, shared: Path = SHARED) -> tuple[Study | None, list[
         waves.setdefault(survey.instrument, set()).add(survey.wave)
     plans = read_fieldwork(doc.get("fieldwork"), lambda item, message, at, key: reader.problem(
         file, item, message, at, key), waves, study.breakdown_columns)
-    return replace(study, fieldwork=plans), reader.problems
+    return replace(study, fieldwork=plans, benchmarks=_benchmarks(reader, doc.get("benchmarks"), doc, study)), \
+        reader.problems
 
 
 def load_study(study_id: str, studies: Path | None = None, shared: Path = SHARED) -> Study:

@@ -2,7 +2,8 @@
 
 Per (study, wave): ``indicators.indicators`` (one row per indicator, breakdown and category: ``ROW_COLUMNS``),
 ``indicators.reliability`` (Cronbach's alpha behind the index gate), ``indicators.comparisons`` (tests between
-groups) and ``indicators.channel_sensitivity``, written together by ``write_wave``. Per study:
+groups), ``indicators.channel_sensitivity`` and ``indicators.pair_differences`` (two categories of a compared
+breakdown, tested), written together by ``write_wave``. Per study:
 ``indicators.wave_differences``, every published estimate against the previous wave, and a panel's
 ``indicators.panel_changes`` and ``indicators.panel_trajectory`` (``write_panel``).
 """
@@ -28,7 +29,7 @@ STATISTIC_COLUMNS = ("indicator", "measure", "service", "theme", "dimension", "i
                      "estimate", "se", "ci_low", "ci_high", "n", "n_eff", "deff", "unit", "ci_method", "df",
                      "n_eff_kg", "weighted", "low_n_eff", "nchs_flag", "suppressed", "reason", "numerator", "as_count")
 ROW_COLUMNS = (*KEY_COLUMNS, *STATISTIC_COLUMNS, *PROVENANCE_COLUMNS)
-WAVE_TABLES = ("indicators", "reliability", "comparisons", "channel_sensitivity")
+WAVE_TABLES = ("indicators", "reliability", "comparisons", "channel_sensitivity", "pair_differences")
 STUDY_TABLES = ("wave_differences", "panel_changes", "panel_trajectory")
 # Written with a wave's tables, never published (exports and pages read only the tables above).
 INTERNAL_TABLES = ("disclosure_basis",)

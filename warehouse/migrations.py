@@ -107,6 +107,12 @@ def _mailings(con: duckdb.DuckDBPyConnection) -> None:
     table, so the DDL makes it; the version keeps older code, which would not log its mailings, away."""
 
 
+def _pair_differences(con: duckdb.DuckDBPyConnection) -> None:
+    """Warehouse 8: ``indicators.pair_differences`` holds each wave's tested pairs of categories, which the
+    overview's key findings choose from. A new table, so the DDL makes it; the version keeps older code, which
+    would replace a wave's indicator rows and leave its pairs stale, away."""
+
+
 MIGRATIONS: Mapping[str, Sequence[Migration]] = {
     WAREHOUSE: (Migration(1, "baseline: clean, weighted, indicators and meta tables", _baseline),
                 Migration(2, "indicators.indicators replaces indicators.awareness_by_neighbourhood",
@@ -118,7 +124,9 @@ MIGRATIONS: Mapping[str, Sequence[Migration]] = {
                              "count", _count_columns),
                 Migration(6, "meta.indicator_runs and meta.indicator_history keep each wave's latest and previous "
                              "indicator runs", _run_history),
-                Migration(7, "meta.mailings logs each invitation and reminder run (counts only)", _mailings)),
+                Migration(7, "meta.mailings logs each invitation and reminder run (counts only)", _mailings),
+                Migration(8, "indicators.pair_differences: each wave's tested pairs of a compared breakdown's "
+                             "categories", _pair_differences)),
     RAW: (Migration(1, "baseline: loads, responses and survey structures", _baseline),
           Migration(2, "columnar raw layer: per-survey answers tables, pseudonyms at load", _columnar_raw)),
 }

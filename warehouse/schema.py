@@ -247,6 +247,16 @@ CREATE TABLE IF NOT EXISTS indicators.channel_sensitivity (
     ci_low_without DOUBLE, ci_high_without DOUBLE, suppressed BOOLEAN NOT NULL, run_id VARCHAR NOT NULL,
     PRIMARY KEY (study_id, wave, indicator, channel)
 );
+-- Two published categories of a compared breakdown per wave and headline indicator (analyses/findings.py): the
+-- difference a - b, its SE from the design's covariance of the two domain means and a t test on the design's df
+-- (weighted); Fisher's exact or Welch's t test (unweighted). The overview's key findings choose from them.
+CREATE TABLE IF NOT EXISTS indicators.pair_differences (
+    study_id VARCHAR NOT NULL, wave VARCHAR NOT NULL, indicator VARCHAR NOT NULL, breakdown VARCHAR NOT NULL,
+    domain_a VARCHAR NOT NULL, domain_b VARCHAR NOT NULL, estimate_a DOUBLE, estimate_b DOUBLE, difference DOUBLE,
+    se DOUBLE, df DOUBLE, statistic DOUBLE, p_value DOUBLE, test VARCHAR NOT NULL, weighted BOOLEAN NOT NULL,
+    run_id VARCHAR NOT NULL,
+    PRIMARY KEY (study_id, wave, indicator, breakdown, domain_a, domain_b)
+);
 -- Never published (no export or page reads it): each estimated cell's own estimate, hidden ones too, and the
 -- weights of its respondents: what the disclosure audit needs to tell whether a hidden cell can be worked
 -- out from published ones (analyses/disclosure.py).

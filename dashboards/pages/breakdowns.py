@@ -10,7 +10,8 @@ import pandas as pd
 from dashboards.blocks import Ids, block
 from dashboards.matrix import matrix
 from dashboards.model import SiteContent
-from dashboards.pages.common import capitalised, domain_labels, indicator_label, reasons, wave_labels
+from dashboards.pages.common import (breakdown_anchor, capitalised, domain_labels, indicator_label, reasons,
+                                     wave_labels)
 from dashboards.text import t
 
 esc = html.escape
@@ -26,7 +27,7 @@ def breakdown_block(content: SiteContent, rows: pd.DataFrame, indicator: str, br
     grid = matrix(chosen, "domain", "wave", domain_labels(content, breakdown, lang), wave_labels(chosen["wave"], lang))
     title = content.text(f"breakdown_{breakdown}", lang)
     return block(ids, t("by_breakdown", lang, breakdown=title), grid, lang, reasons(content),
-                 corner=capitalised(title), level=level)
+                 corner=capitalised(title), level=level, anchor=breakdown_anchor(indicator, breakdown))
 
 
 def breakdowns_shown(content: SiteContent, entry) -> tuple[str, ...]:

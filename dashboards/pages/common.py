@@ -106,6 +106,16 @@ def dimension_label(content: SiteContent, dimension: str | None, lang: str) -> s
     return content.text(f"dim_{dimension or 'other'}", lang)
 
 
+def breakdown_anchor(indicator: str, breakdown: str) -> str:
+    """The id of the chart of ``indicator`` by ``breakdown`` on a page (links to it: the key findings)."""
+    return f"i-{indicator}--{breakdown}"
+
+
+def whole_anchor(unit: str, page: str = "whole") -> str:
+    """The id of a page's chart of its indicators of ``unit`` for the whole sample ("single": the single items)."""
+    return f"{page}-{unit}"
+
+
 def paragraph(text: str, css: str = "") -> str:
     attribute = f' class="{css}"' if css else ""
     return f"<p{attribute}>{esc(text)}</p>"

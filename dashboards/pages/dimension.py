@@ -10,7 +10,8 @@ from dashboards.blocks import Ids, block
 from dashboards.matrix import matrix
 from dashboards.model import UNITS, SiteContent
 from dashboards.pages.breakdowns import indicator_section
-from dashboards.pages.common import by_indicator, indicator_labels, main_rows, paragraph, present, reasons, wave_labels
+from dashboards.pages.common import (by_indicator, indicator_labels, main_rows, paragraph, present, reasons,
+                                     wave_labels, whole_anchor)
 from dashboards.text import t
 
 
@@ -27,7 +28,7 @@ def dimension_page(content: SiteContent, dimension: str | None, lang: str, ids: 
         unit_rows = whole[(whole["unit"] == unit) & ~whole["indicator"].isin(single)]
         if not unit_rows.empty:
             title = t("dimension_whole", lang, unit=t(f"unit_{unit}", lang))
-            parts.append(_whole_block(content, unit_rows, names, title, lang, ids))
+            parts.append(_whole_block(content, unit_rows, names, title, lang, ids, anchor=whole_anchor(unit)))
         if unit == "index":
             parts.append(_single_items(content, whole[whole["indicator"].isin(single)], single, lang, ids))
     own = by_indicator(rows)
@@ -36,9 +37,10 @@ def dimension_page(content: SiteContent, dimension: str | None, lang: str, ids: 
 
 
 def _whole_block(content: SiteContent, rows: pd.DataFrame, names: list[str], title: str, lang: str, ids: Ids,
-                 intro: str = "") -> str:
+                 intro: str = "", anchor: str | None = None) -> str:
     grid = matrix(rows, "indicator", "wave", indicator_labels(content, names, lang), wave_labels(rows["wave"], lang))
-    return block(ids, title, grid, lang, reasons(content), corner=t("indicator", lang), intro=intro, level=2)
+    return block(ids, title, grid, lang, reasons(content), corner=t("indicator", lang), intro=intro, level=2,
+                 anchor=anchor)
 
 
 def _single_items(content: SiteContent, rows: pd.DataFrame, names: list[str], lang: str, ids: Ids) -> str:
@@ -46,4 +48,4 @@ def _single_items(content: SiteContent, rows: pd.DataFrame, names: list[str], la
     if rows.empty:
         return ""
     return _whole_block(content, rows, names, t("single_items_heading", lang), lang, ids,
-                        intro=t("single_item_note", lang))
+                        intro=t("single_item_note", lang), anchor=whole_anchor("single"))

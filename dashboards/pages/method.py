@@ -242,7 +242,8 @@ def method(content: SiteContent, lang: str) -> str:
     samples = " ".join(text for text in (t("samples_intro", lang), study["samples"]) if text)
     weighting = [paragraph(text) for text in (study["weighting"], t("weights_intro", lang)) if text]
     estimation = [paragraph(text) for text in (t("estimation_text", lang), *_variance(content, lang),
-                                                 *_intervals(content, lang), study["caveats"]) if text]
+                                                 *_intervals(content, lang), t("findings_method", lang),
+                                                 study["caveats"]) if text]
     return "".join([
         _section(t("samples_heading", lang), paragraph(samples), _samples(content, lang)),
         _section(t("weights_heading", lang), *weighting, _weighting(content, lang)),

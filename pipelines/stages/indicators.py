@@ -10,6 +10,7 @@ import pandas as pd
 
 from analyses.comparisons import wave_differences
 from analyses.disclosure import Parts, Ratio, audit_disclosure
+from analyses.findings import pair_differences
 from analyses.indicator_table import (ALL, BOTH, Clause, Indicator, IndicatorInputs, Sample, ScaleItem,
                                      group_comparisons, indicator_tables, needed_columns, single_item_means)
 from analyses.standards import ProportionStandards
@@ -202,7 +203,8 @@ def read_inputs(con: duckdb.DuckDBPyConnection, study: Study, wave: str) -> tupl
 def indicator_wave(con: duckdb.DuckDBPyConnection, study: Study, wave: str, run_id: str) -> dict:
     """Replace the wave's rows of the indicator layer: every indicator overall and per breakdown (weighted
     estimate, calibration-aware SE, interval, n, n_eff, deff, suppression), Cronbach's alpha, the group
-    comparisons and the channel sensitivity, each stamped with ``run_id`` and what reproduces it."""
+    comparisons, the channel sensitivity and the tested pairs of categories, each stamped with ``run_id`` and what
+    reproduces it."""
     inputs, versions = read_inputs(con, study, wave)
     tables = indicator_tables(inputs, language=SURVEY_LANGUAGE)
     table, reliability = tables.indicators, tables.reliability
@@ -219,9 +221,10 @@ def indicator_wave(con: duckdb.DuckDBPyConnection, study: Study, wave: str, run_
     compared = [b.name for b in study.breakdowns.values() if b.compare]
     check = next((b.name for b in study.breakdowns.values() if b.sensitivity), None)
     tests, sensitivity = group_comparisons(inputs, table, compare=compared, sensitivity=check)
+    pairs = pair_differences(inputs, table, compared)
     rows = layer.write_wave(con, study.study_id, wave, {
         "indicators": table, "reliability": reliability, "comparisons": tests.assign(run_id=run_id),
-        "channel_sensitivity": sensitivity.assign(run_id=run_id),
+        "channel_sensitivity": sensitivity.assign(run_id=run_id), "pair_differences": pairs.assign(run_id=run_id),
         "disclosure_basis": tables.basis.assign(run_id=run_id)}, made_from=made_from)
     return {"rows": rows, "indicators": int(table["indicator"].nunique()), "suppressed": int(table["suppressed"].sum()),
             "respondents": {name: len(sample.frame) for name, sample in inputs.samples.items()},

@@ -4,14 +4,17 @@ labels and the method's aggregates (aggregates only: never a respondent's row)."
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
+from analyses.findings import candidates, findings
 from analyses.standards import ProportionStandards
 from dashboards.areas import AreaShapes, projected
-from dashboards.model import MethodFacts, SiteContent, proportion_rules
+from dashboards.model import MethodFacts, SiteContent, checked_indicators, proportion_rules
+from dashboards.pages.common import main_rows
 from dashboards.site import write_site
 from instruments.study import Study
 from instruments.vocabulary import LANGUAGE_NAMES, LANGUAGES
@@ -111,19 +114,35 @@ def site_content(con: duckdb.DuckDBPyConnection, study: Study) -> SiteContent:
     rows = layer.read(con, "indicators", study.study_id)
     if rows.empty:
         raise NothingToPublish(f"no indicators for study {study.study_id!r}: materialise the waves first")
-    return SiteContent(study_title=study.title, indicators=rows,
-                       catalogue=indicator_catalogue(study, sorted(rows["wave"].unique())),
-                       domains=breakdown_labels(con, study), method=method_facts(con, study),
-                       min_n=study.publication.min_cell, min_group=study.publication.min_group_for_index,
-                       min_percentage_n=study.publication.min_percentage_n, min_pairs=study.publication.min_pairs,
-                       proportions=proportion_rules(ProportionStandards(**study.publication.proportions)),
-                       shapes=study_shapes(study), **panel_content(con, study), **study_words(study))
+    content = SiteContent(study_title=study.title, indicators=rows,
+                          catalogue=indicator_catalogue(study, sorted(rows["wave"].unique())),
+                          domains=breakdown_labels(con, study), method=method_facts(con, study),
+                          min_n=study.publication.min_cell, min_group=study.publication.min_group_for_index,
+                          min_percentage_n=study.publication.min_percentage_n, min_pairs=study.publication.min_pairs,
+                          proportions=proportion_rules(ProportionStandards(**study.publication.proportions)),
+                          shapes=study_shapes(study), **panel_content(con, study), **study_words(study))
+    return replace(content, findings=key_findings(con, study, content))
 
 
 def study_shapes(study: Study) -> dict[str, AreaShapes]:
     """Breakdown -> its areas' polygons projected to a plane, for each mapped breakdown that ships GeoJSON."""
     return {b.name: projected({a.code: a.rings for a in b.areas.areas}, b.areas.schematic)
             for b in study.breakdowns.values() if b.map and b.areas}
+
+
+def key_findings(con: duckdb.DuckDBPyConnection, study: Study, content: SiteContent) -> pd.DataFrame:
+    """The overview's family of candidate findings with Holm's adjusted p and the rank of those it says
+    (``analyses.findings``): the tested pairs of the compared breakdowns' categories, the changes since the
+    previous wave and the benchmarks, of the headline indicators the overview shows (and any indicator of the
+    main pages with a benchmark), on the rows as the site publishes them."""
+    rows = checked_indicators(content.indicators, content.catalogue)
+    shown = main_rows(replace(content, indicators=rows))
+    names = {n for n in shown["indicator"].unique() if content.entry(n).headline or n in study.benchmarks}
+    family = candidates(shown, layer.read(con, "pair_differences", study.study_id),
+                        layer.read(con, "wave_differences", study.study_id),
+                        {name: b.value for name, b in study.benchmarks.items()}, indicators=sorted(names),
+                        compared=[b.name for b in study.breakdowns.values() if b.compare])
+    return findings(family)
 
 
 def panel_content(con: duckdb.DuckDBPyConnection, study: Study) -> dict:
@@ -155,6 +174,8 @@ def study_words(study: Study) -> dict:
         words[f"respondents_{role.name}"] = dict(role.respondents or {lang: role.name for lang in LANGUAGES})
     for part, texts in study.method.items():
         words[f"method_{part}"] = dict(texts)
+    for name, benchmark in study.benchmarks.items():
+        words[f"benchmark_{name}"] = dict(benchmark.source)
     return {"dimensions": tuple(d.code for d in dimensions), "breakdowns": tuple(study.breakdowns),
             "compared": tuple(b.name for b in study.breakdowns.values() if b.compare),
             "checks": tuple(b.name for b in study.breakdowns.values() if b.sensitivity),

@@ -12,6 +12,8 @@ import random
 
 import pandas as pd
 
+from analyses.comparisons import wave_differences
+from analyses.findings import candidates, findings
 from analyses.standards import ProportionStandards
 from dashboards.model import MethodFacts, SiteContent, proportion_rules
 from instruments.study import DEMO_STUDY, load_study
@@ -210,12 +212,34 @@ def sample_rules(**changes) -> object:
     return proportion_rules(ProportionStandards(**rules))
 
 
+# A benchmark of the sample (the demo declares none): its value, on the indicator's scale, and its source.
+BENCHMARKS = {"use": 0.25}
+BENCHMARK_SOURCES = {"use": {"nl": "Gemeentelijke monitor, 2017", "fr": "Moniteur communal, 2017",
+                             "en": "Municipal monitor, 2017"}}
+
+
+def sample_findings(rows: pd.DataFrame) -> pd.DataFrame:
+    """The overview's key findings as the publish stage chooses them (analyses.findings): hand-made tested pairs
+    of neighbourhoods (one clear, one not), the rows' own changes between waves, and the benchmark."""
+    pairs = pd.DataFrame([
+        {"wave": "2018", "indicator": "awareness", "breakdown": "neighbourhood", "domain_a": "W01", "domain_b": "W02",
+         "difference": 0.12, "statistic": 4.6, "p_value": 4e-6},
+        {"wave": "2018", "indicator": "use", "breakdown": "neighbourhood", "domain_a": "W01", "domain_b": "W03",
+         "difference": 0.03, "statistic": 0.5, "p_value": 0.6}])
+    headline = [name for name, entry in CATALOGUE.items() if entry["headline"]]
+    return findings(candidates(rows, pairs, wave_differences(rows), BENCHMARKS, indicators=headline,
+                               compared=["neighbourhood"]))
+
+
 def sample_content(**changes) -> SiteContent:
+    rows = sample_rows()
+    words = sample_words()
+    words["words"] = {**words["words"], **{f"benchmark_{name}": text for name, text in BENCHMARK_SOURCES.items()}}
     content = dict(
         study_title={"nl": "Voorbeeldstudie", "fr": "Étude exemple", "en": "Sample study"},
-        indicators=sample_rows(), catalogue=CATALOGUE,
+        indicators=rows, catalogue=CATALOGUE,
         domains={"neighbourhood": AREAS, "education": EDUCATION}, method=sample_method(), min_n=10,
-        proportions=sample_rules(), **sample_words(),
+        proportions=sample_rules(), findings=sample_findings(rows), **words,
     )
     content.update(changes)
     return SiteContent(**content)

@@ -98,7 +98,8 @@ def test_every_study_word_the_pages_ask_for_exists_in_the_study():
     """``SiteContent.text`` shows the key itself for a missing word: the demo study must have them all."""
     families = _study_key_families()
     # A new family: add it here and to study_words.
-    assert families == {"dim_{}", "dim_{}_about", "breakdown_{}", "respondents_{}", "method_{}"}
+    # benchmark_<indicator>: asked only for a finding about a benchmark the study declares (the demo has none).
+    assert families == {"dim_{}", "dim_{}_about", "breakdown_{}", "respondents_{}", "method_{}", "benchmark_{}"}
     words = sample_words()
     assert words["dimensions"] and words["breakdowns"] and words["instruments"]
     keys = {f"dim_{d}" for d in (*words["dimensions"], "other")} | {f"dim_{d}_about" for d in

@@ -461,3 +461,50 @@ def test_a_panels_change_rests_on_at_least_min_cell_pairs(copy):
     rules = copy / "publication.yaml"
     _edit(rules, "min_cell: 10\n", "min_cell: 10\nmin_pairs: 6\n")
     _assert_refused(copy, rules, "min_pairs: 6", "min_pairs: must be at least min_cell (10), not 6")
+
+
+# -- benchmarks ----------------------------------------------------------------------------------------------------
+BENCHMARKS = """
+benchmarks:
+  awareness_rate.S01:
+    value: 0.8
+    source: {nl: "Bron A", fr: "Source A", en: "Source A"}
+  access_index.S01.bereikbaar: {value: 62.5, source: "Report B, 2019"}
+"""
+
+
+def test_benchmarks_are_read_with_their_source(copy):
+    study_file = copy / "study.yaml"
+    study_file.write_text(study_file.read_text(encoding="utf-8") + BENCHMARKS, encoding="utf-8")
+    study, problems = _read(copy)
+    assert problems == []
+    assert study.benchmarks["awareness_rate.S01"].value == 0.8
+    assert study.benchmarks["awareness_rate.S01"].source["fr"] == "Source A"
+    assert study.benchmarks["access_index.S01.bereikbaar"].source == {lang: "Report B, 2019" for lang in
+                                                                       ("nl", "fr", "en")}
+    assert load_study(DEMO_STUDY).benchmarks == {}  # the demo declares none
+
+
+@pytest.mark.parametrize(("old", "new", "anchor", "message"), [
+    ("  awareness_rate.S01:\n", "  awareness_rate.S99:\n", "  awareness_rate.S99:",
+     "benchmarks awareness_rate.S99: unknown indicator"),
+    ("  awareness_rate.S01:\n", "  awareness.S01:\n", "  awareness.S01:",
+     "benchmarks awareness.S01: unknown indicator"),
+    ("access_index.S01.bereikbaar:", "access_index.S01:", "  access_index.S01:",
+     "benchmarks access_index.S01: unknown indicator"),
+    ("    value: 0.8\n", "    value: 80\n", "    value: 80",
+     "benchmarks awareness_rate.S01: value 80 is outside 0-1 (a share is written between 0 and 1: 0.45 for 45%)"),
+    ("    value: 0.8\n", "    value: high\n", "    value: high",
+     "benchmarks awareness_rate.S01: value must be a number, not 'high'"),
+    ("{value: 62.5,", "{value: 162.5,", "  access_index.S01.bereikbaar:",
+     "benchmarks access_index.S01.bereikbaar: value 162.5 is outside 0-100"),
+    ('    source: {nl: "Bron A", fr: "Source A", en: "Source A"}\n', '    source: {nl: "Bron A", en: "Source A"}\n',
+     "    source: {nl", "benchmarks awareness_rate.S01 source: no text in fr"),
+    ('    source: {nl: "Bron A", fr: "Source A", en: "Source A"}\n', "", "    value: 0.8",
+     "benchmarks awareness_rate.S01: needs a source"),
+])
+def test_a_bad_benchmark_is_refused_with_file_and_line(copy, old, new, anchor, message):
+    study_file = copy / "study.yaml"
+    study_file.write_text(study_file.read_text(encoding="utf-8") + BENCHMARKS, encoding="utf-8")
+    _edit(study_file, old, new)
+    _assert_refused(copy, study_file, anchor, message)

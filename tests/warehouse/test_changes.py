@@ -29,6 +29,7 @@ def _write(con, run_id, rows, margins="m1", code="c1", versions=("v1",)):
     tables = {"indicators": frame, "reliability": pd.DataFrame(columns=["service"]),
               "comparisons": pd.DataFrame(columns=["indicator"]),
               "channel_sensitivity": pd.DataFrame(columns=["indicator"]),
+              "pair_differences": pd.DataFrame(columns=["indicator"]),
               "disclosure_basis": pd.DataFrame(columns=["indicator"])}
     made_from = MadeFrom(run_id, {"parent": list(versions)}, margins, code)
     return indicators.write_wave(con, STUDY, WAVE, tables, made_from=made_from)
@@ -125,6 +126,7 @@ def test_rows_published_before_runs_were_kept_are_the_previous_run(con):
     indicators.write_wave(con, STUDY, WAVE, {  # written as before Toegang kept runs: no made_from
         "indicators": frame, "reliability": pd.DataFrame(columns=["service"]),
         "comparisons": pd.DataFrame(columns=["indicator"]), "channel_sensitivity": pd.DataFrame(columns=["indicator"]),
+        "pair_differences": pd.DataFrame(columns=["indicator"]),
         "disclosure_basis": pd.DataFrame(columns=["indicator"])})
     assert changes.wave_changes(con, STUDY, WAVE).latest is None
     _write(con, "r1", [_row("a", estimate=0.6), _row("b")], code="c2")

@@ -32,6 +32,7 @@ def test_a_wave_of_the_indicator_layer_is_written_whole(con):
     tables = {"indicators": pd.DataFrame([_row("a", n=12), _row("b", n=3)]),
               "reliability": pd.DataFrame(columns=["service"]), "comparisons": pd.DataFrame(columns=["indicator"]),
               "channel_sensitivity": pd.DataFrame(columns=["indicator"]),
+              "pair_differences": pd.DataFrame(columns=["indicator"]),
               "disclosure_basis": pd.DataFrame([{"indicator": "b", "breakdown": "all", "domain": "all",
                                                  "estimate": 0.5, "weight_sum": 3.0, "run_id": "r"}])}
     assert indicators.write_wave(con, "s", "2018", tables) == 2

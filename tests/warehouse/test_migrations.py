@@ -153,8 +153,18 @@ def test_warehouse_6_adds_the_run_history_to_a_version_5_warehouse(locations):
 def test_warehouse_7_adds_the_mailing_log_to_a_version_6_warehouse(locations):
     with connect(locations) as con:  # as Toegang at warehouse version 6 left it: no mailing log
         con.execute("DROP TABLE meta.mailings")
-        con.execute("DELETE FROM meta.schema_version WHERE version = 7")
+        con.execute("DELETE FROM meta.schema_version WHERE version >= 7")
         assert stored_versions(con)[WAREHOUSE] == 6
     with connect(locations) as con:
         assert stored_versions(con)[WAREHOUSE] == len(MIGRATIONS[WAREHOUSE]) >= 7
         assert con.execute("SELECT count(*) FROM meta.mailings").fetchall() == [(0,)]
+
+
+def test_warehouse_8_adds_the_pair_differences_to_a_version_7_warehouse(locations):
+    with connect(locations) as con:  # as Toegang at warehouse version 7 left it: no tested pairs
+        con.execute("DROP TABLE indicators.pair_differences")
+        con.execute("DELETE FROM meta.schema_version WHERE version = 8")
+        assert stored_versions(con)[WAREHOUSE] == 7
+    with connect(locations) as con:
+        assert stored_versions(con)[WAREHOUSE] == len(MIGRATIONS[WAREHOUSE]) >= 8
+        assert con.execute("SELECT count(*) FROM indicators.pair_differences").fetchall() == [(0,)]
