@@ -161,6 +161,9 @@ class SiteContent:
     # breakdown -> the shapes of its areas from the study's GeoJSON (dashboards.areas.AreaShapes); a breakdown
     # with a map but no shapes is drawn as tiles.
     shapes: Mapping[str, AreaShapes] = field(default_factory=dict)
+    # The printable factsheets (study.yaml ``factsheets:``): "areas", one per category of each breakdown with a
+    # map; "subjects", one per subject of the indicators (named by words' subject_<code>).
+    factsheets: tuple[str, ...] = ("areas",)
 
     def entry(self, indicator: str) -> CatalogueEntry:
         return catalogue_entry(self.catalogue[indicator])

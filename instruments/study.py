@@ -128,6 +128,15 @@ class Breakdown:
 
 
 @dataclass(frozen=True)
+class Factsheets:
+    """Which printable factsheets the site has (study.yaml ``factsheets:``): one per area of each breakdown with
+    ``map: true`` (``areas``), and one per subject of the indicators (``subjects``)."""
+
+    areas: bool = True
+    subjects: bool = False
+
+
+@dataclass(frozen=True)
 class Publication:
     """``publication.yaml``: what may be published (DOMAIN.md sections 3 and 5)."""
 
@@ -217,6 +226,7 @@ class Study:
     rescan_cron: str = "30 3 * * 0"  # every stored id again (edits), weekly
     synthetic: Synthetic = Synthetic()  # how `toegang generate` makes its synthetic responses
     fieldwork: tuple[FieldworkPlan, ...] = ()  # per wave and instrument: the window and the targets
+    factsheets: Factsheets = Factsheets()
 
     @property
     def file(self) -> Path:
@@ -563,6 +573,22 @@ def _breakdowns(reader: _Reader, raw: object, doc: Mapping) -> dict[str, Breakdo
         reader.problem(file, "breakdowns", f"one breakdown may be a sensitivity check, not {len(checks)} "
                                            f"({', '.join(checks)})", raw)
     return out
+
+
+def _factsheets(reader: _Reader, raw: object, doc: Mapping) -> Factsheets:
+    """The study's ``factsheets:``: ``areas`` and ``subjects``, each true or false."""
+    file = reader.folder / STUDY_FILE
+    if raw is None:
+        return Factsheets()
+    if not isinstance(raw, dict):
+        reader.problem(file, "factsheets", "must map areas and subjects to true or false", doc, "factsheets")
+        return Factsheets()
+    unknown = [k for k in raw if k not in ("areas", "subjects")]
+    if unknown:
+        reader.problem(file, "factsheets", f"unknown key(s) {', '.join(sorted(map(str, unknown)))} (known: areas, "
+                                           "subjects)", raw, unknown[0])
+    return Factsheets(areas=_bool(reader, file, raw, "areas", True, "factsheets"),
+                      subjects=_bool(reader, file, raw, "subjects", False, "factsheets"))
 
 
 def _method(reader: _Reader, raw: object, doc: Mapping) -> dict[str, Labels]:
@@ -931,6 +957,7 @@ def read_study(folder: Path, shared: Path = SHARED) -> tuple[Study | None, list[
         ingest_cron=str(schedule.get("ingest", "0 * * * *")) if isinstance(schedule, dict) else "0 * * * *",
         rescan_cron=str(schedule.get("rescan", "30 3 * * 0")) if isinstance(schedule, dict) else "30 3 * * 0",
         synthetic=_synthetic(reader, doc.get("synthetic"), doc, roles),
+        factsheets=_factsheets(reader, doc.get("factsheets"), doc),
     )
     waves: dict[str, set[str]] = {}
     for survey in study.surveys:

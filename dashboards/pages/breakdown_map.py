@@ -8,6 +8,7 @@ from dashboards.model import SiteContent
 from dashboards.pages.breakdowns import indicator_section
 from dashboards.pages.common import (by_indicator, capitalised, domain_labels, indicator_label, main_rows, paragraph,
                                      present, reasons)
+from dashboards.pages.factsheet import factsheet_links
 from dashboards.text import t
 from dashboards.tile_map import tile_map
 
@@ -34,6 +35,7 @@ def map_page(content: SiteContent, breakdown: str, lang: str, ids: Ids) -> str:
     areas = {c: v for c, v in domain_labels(content, breakdown, lang).items() if c != "all"}
     title = t("tile_title", lang, indicator=indicator_label(content, mapped, lang), wave=wave)
     parts.append(tile_map(mapped_rows[mapped_rows["wave"] == wave], areas, title, lang, reasons(content)))
+    parts.append(factsheet_links(content, breakdown, lang))
     # The headline indicators here; the dimensions' other indicators are by this breakdown on their pages.
     shown = [n for n in names if content.entry(n).headline] or names
     own = by_indicator(rows[rows["indicator"].isin(shown)])
