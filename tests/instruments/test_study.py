@@ -11,7 +11,8 @@ import pytest
 
 from instruments.loader import SHARED
 from instruments.model import InstrumentError
-from instruments.study import DEMO_STUDY, STUDIES, Design, Publication, check_study, load_study, read_study
+from instruments.study import (DEMO_STUDY, STUDIES, Design, Factsheets, Publication, check_study, load_study,
+                               read_study)
 
 DEMO = STUDIES / DEMO_STUDY
 
@@ -461,3 +462,23 @@ def test_a_panels_change_rests_on_at_least_min_cell_pairs(copy):
     rules = copy / "publication.yaml"
     _edit(rules, "min_cell: 10\n", "min_cell: 10\nmin_pairs: 6\n")
     _assert_refused(copy, rules, "min_pairs: 6", "min_pairs: must be at least min_cell (10), not 6")
+
+
+# -- study.yaml: which factsheets the site prints (issue 22, part 7) ------------------------------------------
+def test_the_demo_prints_factsheets_of_its_areas_and_subjects(copy):
+    assert load_study(DEMO_STUDY).factsheets == Factsheets(areas=True, subjects=True)
+    study_file = copy / "study.yaml"
+    _edit(study_file, "factsheets: {areas: true, subjects: true}\n", "")
+    study, problems = _read(copy)
+    assert problems == [] and study.factsheets == Factsheets(areas=True, subjects=False)  # the defaults
+
+
+@pytest.mark.parametrize("value, message", [
+    ("{areas: true, subjects: yes please}", "factsheets: subjects must be true or false, not 'yes please'"),
+    ("{areas: true, people: true}", "factsheets: unknown key(s) people (known: areas, subjects)"),
+    ("[areas, subjects]", "factsheets: must map areas and subjects to true or false"),
+])
+def test_a_bad_factsheets_option(copy, value, message):
+    study_file = copy / "study.yaml"
+    _edit(study_file, "factsheets: {areas: true, subjects: true}", f"factsheets: {value}")
+    _assert_refused(copy, study_file, "factsheets:", message)
