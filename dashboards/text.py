@@ -996,12 +996,17 @@ _FACTSHEETS = {
               "figures per area beside those of all respondents.",
     },
     "fs_all_withheld": {
-        "nl": "Geen enkel cijfer van golf {wave} kan voor dit gebied getoond worden (de tabel zegt waarom); de "
-              "cijfers van golf {earlier} volgen.",
-        "fr": "Aucun chiffre de la vague {wave} ne peut être affiché pour cette zone (le tableau dit pourquoi) ; les "
-              "chiffres de la vague {earlier} suivent.",
-        "en": "None of this area's figures of wave {wave} can be shown (the table says why); those of wave {earlier} "
-              "follow.",
+        "nl": "Golf {wave}: elk cijfer van dit gebied is weggelaten ({reasons}). Hieronder de cijfers van golf "
+              "{earlier}.",
+        "fr": "Vague {wave} : chaque chiffre de cette zone est masqué ({reasons}). Ci-dessous, les chiffres de la "
+              "vague {earlier}.",
+        "en": "Wave {wave}: every figure of this area is withheld ({reasons}). Below are the figures of wave "
+              "{earlier}.",
+    },
+    "fs_all_withheld_always": {
+        "nl": "Elk cijfer van dit gebied is weggelaten ({reasons}).",
+        "fr": "Chaque chiffre de cette zone est masqué ({reasons}).",
+        "en": "Every figure of this area is withheld ({reasons}).",
     },
     "fs_key_figures": {"nl": "Kerncijfers", "fr": "Chiffres clés", "en": "Key figures"},
     "fs_area_caption": {"nl": "Kerncijfers, {area} en alle respondenten, golf {wave}",

@@ -833,7 +833,8 @@ def factsheets(
     lang: Annotated[list[str] | None, typer.Option(help="Language to print (repeatable; default: nl, fr and "
                                                         "en).")] = None,
     sheet: Annotated[list[str] | None, typer.Option(help="Only this factsheet, by its page's name without .html "
-                                                         "(repeatable; e.g. neighbourhood-W01).")] = None,
+                                                         "(repeatable): <breakdown>-<code> or subject-<code>.")]
+    = None,
 ) -> None:
     """Print the factsheets of a study's built dashboard (<site>/<study>/<lang>/factsheets/) to PDF with Debian's
     Chromium, headless (chromium on PATH, /usr/bin/chromium, or $TOEGANG_CHROMIUM)."""

@@ -52,7 +52,7 @@ def find_chromium(environ: dict[str, str] | None = None) -> Path:
 
 def factsheet_pages(site: Path, languages: list[str] | None = None, only: list[str] | None = None) -> list[Path]:
     """The factsheet pages of a study's built site, per language (default every one), sorted; ``only``: the pages'
-    names without .html (``neighbourhood-W01``)."""
+    names without .html (``<breakdown>-<code>``, ``subject-<code>``)."""
     languages = list(languages or LANGUAGES)
     unknown = [lang for lang in languages if lang not in LANGUAGES]
     if unknown:

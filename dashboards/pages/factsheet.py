@@ -34,6 +34,8 @@ INDEX = "factsheets.html"  # the index, one of the site's pages
 _UNSAFE = re.compile(r"[^A-Za-z0-9-]")
 # The dot-and-interval drawing: its width and height in CSS pixels, and the part of the width the scale takes.
 WIDTH, HEIGHT, PAD = 160, 20, 6
+# A table of more rows than an A4 page holds may break between its rows when printed; a shorter one is kept whole.
+LONG = 22
 
 
 @dataclass(frozen=True)
@@ -104,35 +106,31 @@ def _x(value: float, top: float) -> float:
 def dot_svg(row, reference, unit: str) -> str:
     """The figure as a dot with its interval as a line, over the reference's (all respondents) interval as a grey
     band and its value as a dashed line; nothing for a hidden cell, a count or a unit with no fixed scale. Hidden
-    from screen readers: the cells beside it say the same."""
+    from screen readers: the cells beside it say the same. Its strokes and fills are in style.css (``.fs-dot``):
+    a page holds one per figure."""
     top = _scale(unit)
     if top is None or not (_drawable(row) or _drawable(reference)):
         return ""
-    mid = HEIGHT / 2
-    parts = [f'<line x1="{PAD}" y1="{HEIGHT - 2}" x2="{WIDTH - PAD}" y2="{HEIGHT - 2}" stroke="#767676"/>']
+    mid = HEIGHT // 2
+    parts = [f'<path class="a" d="M{PAD} {HEIGHT - 2}H{WIDTH - PAD}"/>']
     if _drawable(reference):
         if not pd.isna(reference["ci_low"]) and not pd.isna(reference["ci_high"]):
             low, high = _x(reference["ci_low"], top), _x(reference["ci_high"], top)
-            parts.append(f'<rect x="{low}" y="2" width="{max(round(high - low, 1), 1)}" height="{HEIGHT - 5}" '
-                         'fill="#d0d0d0"/>')
-        x = _x(reference["estimate"], top)
-        parts.append(f'<line x1="{x}" y1="1" x2="{x}" y2="{HEIGHT - 2}" stroke="#000" stroke-dasharray="2 2"/>')
+            parts.append(f'<path class="b" d="M{low:g} 2H{max(high, low + 1):g}V{HEIGHT - 3}H{low:g}Z"/>')
+        parts.append(f'<path class="r" d="M{_x(reference["estimate"], top):g} 1V{HEIGHT - 2}"/>')
     if _drawable(row):
         if not pd.isna(row["ci_low"]) and not pd.isna(row["ci_high"]):
-            parts.append(f'<line x1="{_x(row["ci_low"], top)}" y1="{mid}" x2="{_x(row["ci_high"], top)}" '
-                         f'y2="{mid}" stroke="#000" stroke-width="2"/>')
-        parts.append(f'<circle cx="{_x(row["estimate"], top)}" cy="{mid}" r="4" fill="#000"/>')
-    return (f'<svg class="fs-dot" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" '
-            f'aria-hidden="true" focusable="false">{"".join(parts)}</svg>')
+            parts.append(f'<path class="i" d="M{_x(row["ci_low"], top):g} {mid}H{_x(row["ci_high"], top):g}"/>')
+        parts.append(f'<circle cx="{_x(row["estimate"], top):g}" cy="{mid}" r="4"/>')
+    return f'<svg class="fs-dot" viewBox="0 0 {WIDTH} {HEIGHT}" aria-hidden="true">{"".join(parts)}</svg>'
 
 
 def _legend(lang: str, dots: bool, reference: bool) -> str:
     """What the drawing shows, with a small copy of each of its parts."""
-    dot = ('<svg width="34" height="12" aria-hidden="true" focusable="false"><line x1="2" y1="6" x2="32" y2="6" '
-           'stroke="#000" stroke-width="2"/><circle cx="17" cy="6" r="4" fill="#000"/></svg>')
-    band = ('<svg width="34" height="12" aria-hidden="true" focusable="false"><rect x="2" y="1" width="30" '
-            'height="10" fill="#d0d0d0"/><line x1="17" y1="0" x2="17" y2="12" stroke="#000" '
-            'stroke-dasharray="2 2"/></svg>')
+    dot = ('<svg class="fs-dot fs-key" viewBox="0 0 34 12" aria-hidden="true"><path class="i" d="M2 6H32"/>'
+           '<circle cx="17" cy="6" r="4"/></svg>')
+    band = ('<svg class="fs-dot fs-key" viewBox="0 0 34 12" aria-hidden="true"><path class="b" d="M2 1H32V11H2Z"/>'
+            '<path class="r" d="M17 0V12"/></svg>')
     lines = [f'<p class="table-note">{dot} {esc(t("fs_legend_dot", lang))}</p>'] if dots else []
     if reference:
         lines.append(f'<p class="table-note">{band} {esc(t("fs_legend_band", lang))}</p>')
@@ -169,7 +167,8 @@ def _table(caption: str, headers: list[str], lines: list[_Line], lang: str, why:
     if drawn:
         foot += _legend(lang, any(_drawable(line.drawn) for line in drawn),
                         any(_drawable(line.reference) for line in drawn))
-    return (f'<div class="table-wrap"><table class="data fs-table"><caption>{esc(caption)}</caption>'
+    css = "data fs-table fs-long" if len(lines) > LONG else "data fs-table"
+    return (f'<div class="table-wrap"><table class="{css}"><caption>{esc(caption)}</caption>'
             f'<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>{foot}</div>')
 
 
@@ -205,9 +204,17 @@ def _area_table(content: SiteContent, rows: pd.DataFrame, own: pd.DataFrame, are
                   [t("indicator", lang), area, t("all_respondents", lang)], lines, lang, reasons(content))
 
 
+def _withheld_words(content: SiteContent, rows: pd.DataFrame, lang: str) -> str:
+    """Why the withheld ``rows`` are withheld, each reason once, in words."""
+    why = reasons(content)
+    said = [why.text(r["reason"], lang, r["unit"]) for _, r in rows[rows["suppressed"]].iterrows()]
+    return "; ".join(dict.fromkeys(said))
+
+
 def area_sheet(content: SiteContent, sheet: Sheet, lang: str) -> str:
-    """The body of an area's factsheet: its headline figures of the latest wave beside all respondents'; when
-    every one of them is withheld, also those of the latest wave that has some."""
+    """The body of an area's factsheet: its headline figures of the latest wave beside all respondents'. A wave
+    whose every figure of the area is withheld is one sentence saying why, and the latest wave with figures
+    follows."""
     rows = main_rows(content)
     own = rows[(rows["breakdown"] == sheet.breakdown) & (rows["domain"] == sheet.code)]
     own = own[own["indicator"].isin(_headline(content, own))]
@@ -215,16 +222,20 @@ def area_sheet(content: SiteContent, sheet: Sheet, lang: str) -> str:
         return paragraph(t("no_rows", lang))
     area = sheet_title(content, sheet, lang)
     breakdown = content.text(f"breakdown_{sheet.breakdown}", lang)
-    wave = max(own["wave"])
+    latest = max(own["wave"])
+    published = own.loc[~own["suppressed"], "wave"]
+    wave = max(published) if not published.empty else latest
     parts = [f'<p class="fs-kind">{esc(t("fs_area_kind", lang, breakdown=capitalised(breakdown), wave=wave))}</p>',
              paragraph(t("fs_area_intro", lang, respondents=main_respondents(content, lang), area=area,
                          wave=wave)),
-             f'<h2>{esc(t("fs_key_figures", lang))}</h2>', _area_table(content, rows, own, area, wave, lang)]
-    published = own.loc[~own["suppressed"], "wave"]
-    if not (published == wave).any() and not published.empty:
-        earlier = max(published)
-        parts.append(paragraph(t("fs_all_withheld", lang, wave=wave, earlier=earlier)))
-        parts.append(_area_table(content, rows, own, area, earlier, lang))
+             f'<h2>{esc(t("fs_key_figures", lang))}</h2>']
+    if published.empty:
+        parts.append(paragraph(t("fs_all_withheld_always", lang, reasons=_withheld_words(content, own, lang))))
+    else:
+        if wave != latest:
+            withheld = _withheld_words(content, own[own["wave"] == latest], lang)
+            parts.append(paragraph(t("fs_all_withheld", lang, wave=latest, reasons=withheld, earlier=wave)))
+        parts.append(_area_table(content, rows, own, area, wave, lang))
     parts.append(_method_note(content, lang))
     return "".join(parts)
 

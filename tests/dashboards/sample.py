@@ -211,5 +211,6 @@ def sample_content(**changes) -> SiteContent:
         domains={"neighbourhood": AREAS, "education": EDUCATION}, method=sample_method(), min_n=10,
         proportions=sample_rules(), **sample_words(),
     )
+    content["factsheets"] = ("areas", "subjects")  # the demo prints its areas' only (its site's size budget)
     content.update(changes)
     return SiteContent(**content)

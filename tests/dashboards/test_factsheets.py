@@ -58,8 +58,10 @@ def test_a_factsheet_per_area_and_per_subject_in_each_language(content):
             page = pages[f"factsheets/neighbourhood-{code}.html"]
             assert f'<html lang="{lang}">' in page and f"<h1>{html.escape(names[lang])}</h1>" in page
             assert html.escape(content.study_title[lang]) in page  # the study's title, printed with the page
+            # W03 and W04: every figure of 2021 withheld, so 2018's
+            wave = "2018" if code in ("W03", "W04") else "2021"
             assert html.escape(t("fs_area_kind", lang, breakdown=sample_words()["words"]["breakdown_neighbourhood"]
-                                 [lang].capitalize(), wave="2021")) in page
+                                 [lang].capitalize(), wave=wave)) in page
             assert 'href="../method.html"' in page  # the method note's link
         assert f"<h1>{html.escape(subject[lang])}</h1>" in pages["factsheets/subject-S01.html"]
 
@@ -88,21 +90,36 @@ def test_an_areas_figures_are_its_rows_beside_all_respondents(content, lang):
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_a_withheld_cell_is_said_in_words_and_the_latest_wave_with_figures_follows(content, lang):
-    rows = checked_indicators(sample_rows(), CATALOGUE)
-    page = factsheet_pages(content, lang)["factsheets/neighbourhood-W04.html"]
+def test_a_withheld_cell_is_said_in_words(lang):
+    rows = sample_rows()
+    at = (rows["indicator"] == "use") & (rows["domain"] == "W01") & (rows["wave"] == "2021")
+    rows.loc[at, ["suppressed", "reason"]] = [True, "secondary"]
+    page = factsheet_pages(_content(rows), lang)["factsheets/neighbourhood-W01.html"]
     cells = _cells(page)
-    why = Reasons(content.min_n).text("primary", lang)
-    for name in ("awareness", "use", "access_index.S01.bereikbaar"):
-        hidden = cells[f"{name}|neighbourhood|W04|2021|parent"]  # 7 respondents in 2021
-        assert hidden["css"] == "suppressed" and hidden["estimate"] is None
-        assert hidden["text"] == f"— {why}"
-        shown = cells[f"{name}|neighbourhood|W04|2018|parent"]
-        assert shown["estimate"] == pytest.approx(_row(rows, name, "neighbourhood", "W04", "2018")["estimate"])
-    assert html.escape(t("fs_all_withheld", lang, wave="2021", earlier="2018")) in page
-    # W03 in 2021 is withheld so that W04 cannot be worked out from the total: said as such.
-    cells = _cells(factsheet_pages(content, lang)["factsheets/neighbourhood-W03.html"])
-    assert cells["use|neighbourhood|W03|2021|parent"]["text"] == f"— {Reasons(10).text('secondary', lang)}"
+    hidden = cells["use|neighbourhood|W01|2021|parent"]
+    assert hidden["css"] == "suppressed" and hidden["estimate"] is None
+    assert hidden["text"] == f"— {Reasons(10).text('secondary', lang)}"
+    assert cells["awareness|neighbourhood|W01|2021|parent"]["estimate"] is not None
+    assert 'data-estimate="{:.6g}"'.format(rows.loc[at, "estimate"].iloc[0]) not in page
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_wave_whose_every_figure_is_withheld_is_one_sentence_and_the_latest_with_figures_follows(content, lang):
+    rows = checked_indicators(sample_rows(), CATALOGUE)
+    for code, reason in (("W04", "primary"), ("W03", "secondary")):  # 7 respondents in 2021, and so W03 too
+        page = factsheet_pages(content, lang)[f"factsheets/neighbourhood-{code}.html"]
+        said = t("fs_all_withheld", lang, wave="2021", reasons=Reasons(10).text(reason, lang), earlier="2018")
+        assert html.escape(said) in page
+        cells = _cells(page)
+        assert {key.split("|")[3] for key in cells} == {"2018"}
+        for name in ("awareness", "use", "access_index.S01.bereikbaar"):
+            row = _row(rows, name, "neighbourhood", code, "2018")
+            assert cells[f"{name}|neighbourhood|{code}|2018|parent"]["estimate"] == pytest.approx(row["estimate"])
+    rows = sample_rows()
+    rows.loc[rows["domain"] == "W04", ["suppressed", "reason"]] = [True, "primary"]
+    page = factsheet_pages(_content(rows), lang)["factsheets/neighbourhood-W04.html"]
+    assert html.escape(t("fs_all_withheld_always", lang, reasons=Reasons(10).text("primary", lang))) in page
+    assert "<table" not in page
 
 
 def test_a_count_is_shown_as_k_of_n_and_not_drawn():
@@ -128,11 +145,14 @@ def test_the_drawing_puts_the_dot_at_the_estimate_and_nothing_for_a_hidden_cell(
     scale = WIDTH - 2 * PAD
     cx = float(re.search(r'<circle cx="([0-9.]+)"', drawing)[1])
     assert cx == pytest.approx(PAD + scale * area["estimate"], abs=0.1)
-    line = re.search(r'<line x1="([0-9.]+)" y1="{}" x2="([0-9.]+)"'.format(HEIGHT / 2), drawing)
+    line = re.search(r'<path class="i" d="M([0-9.]+) {}H([0-9.]+)"'.format(HEIGHT // 2), drawing)
     assert (float(line[1]), float(line[2])) == (pytest.approx(PAD + scale * area["ci_low"], abs=0.1),
                                                pytest.approx(PAD + scale * area["ci_high"], abs=0.1))
-    band = re.search(r'<rect x="([0-9.]+)" y="2" width="([0-9.]+)"', drawing)
-    assert float(band[1]) == pytest.approx(PAD + scale * whole["ci_low"], abs=0.1)
+    band = re.search(r'<path class="b" d="M([0-9.]+) 2H([0-9.]+)V', drawing)
+    assert (float(band[1]), float(band[2])) == (pytest.approx(PAD + scale * whole["ci_low"], abs=0.1),
+                                               pytest.approx(PAD + scale * whole["ci_high"], abs=0.1))
+    assert float(re.search(r'<path class="r" d="M([0-9.]+) ', drawing)[1]) == \
+        pytest.approx(PAD + scale * whole["estimate"], abs=0.1)
     hidden = _row(rows, "use", "neighbourhood", "W04", "2021")
     assert "<circle" not in dot_svg(hidden, whole, "proportion")  # only all respondents' band
     assert dot_svg(hidden, None, "proportion") == "" and dot_svg(area, whole, "mean") == ""

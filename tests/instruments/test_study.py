@@ -465,10 +465,13 @@ def test_a_panels_change_rests_on_at_least_min_cell_pairs(copy):
 
 
 # -- study.yaml: which factsheets the site prints (issue 22, part 7) ------------------------------------------
-def test_the_demo_prints_factsheets_of_its_areas_and_subjects(copy):
-    assert load_study(DEMO_STUDY).factsheets == Factsheets(areas=True, subjects=True)
+def test_the_demo_prints_factsheets_of_its_areas(copy):
+    assert load_study(DEMO_STUDY).factsheets == Factsheets(areas=True, subjects=False)
     study_file = copy / "study.yaml"
-    _edit(study_file, "factsheets: {areas: true, subjects: true}\n", "")
+    _edit(study_file, "factsheets: {areas: true, subjects: false}\n", "factsheets: {subjects: true}\n")
+    study, problems = _read(copy)
+    assert problems == [] and study.factsheets == Factsheets(areas=True, subjects=True)
+    _edit(study_file, "factsheets: {subjects: true}\n", "")
     study, problems = _read(copy)
     assert problems == [] and study.factsheets == Factsheets(areas=True, subjects=False)  # the defaults
 
@@ -480,5 +483,5 @@ def test_the_demo_prints_factsheets_of_its_areas_and_subjects(copy):
 ])
 def test_a_bad_factsheets_option(copy, value, message):
     study_file = copy / "study.yaml"
-    _edit(study_file, "factsheets: {areas: true, subjects: true}", f"factsheets: {value}")
+    _edit(study_file, "factsheets: {areas: true, subjects: false}", f"factsheets: {value}")
     _assert_refused(copy, study_file, "factsheets:", message)
