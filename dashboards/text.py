@@ -965,12 +965,12 @@ _MONITOR = {
 _FACTSHEETS = {
     "page_factsheets": {"nl": "Factsheets", "fr": "Fiches", "en": "Factsheets"},
     "fs_index_intro": {
-        "nl": "Eén pagina om af te drukken per gebied en per onderwerp: de kerncijfers van de laatste golf met hun "
+        "nl": "Elke pagina hieronder wordt apart afgedrukt: de kerncijfers van de laatste golf met hun "
               "95%-betrouwbaarheidsinterval, naast die van alle respondenten.",
-        "fr": "Une page à imprimer par zone et par sujet : les chiffres clés de la dernière vague avec leur "
-              "intervalle de confiance à 95 %, à côté de ceux de tous les répondants.",
-        "en": "One page to print per area and per subject: the key figures of the latest wave with their 95% "
-              "confidence intervals, beside those of all respondents.",
+        "fr": "Chaque page ci-dessous s'imprime seule : les chiffres clés de la dernière vague avec leur intervalle "
+              "de confiance à 95 %, à côté de ceux de tous les répondants.",
+        "en": "Each page below prints on its own: the key figures of the latest wave with their 95% confidence "
+              "intervals, beside those of all respondents.",
     },
     "fs_subjects": {"nl": "Onderwerpen", "fr": "Sujets", "en": "Subjects"},
     "fs_links": {"nl": "Factsheet per gebied om af te drukken:", "fr": "Fiche à imprimer par zone :",

@@ -21,6 +21,7 @@ import pandas as pd
 
 from dashboards.blocks import cell_html
 from dashboards.formatting import Reasons, shown_as_count
+from dashboards.layout import OWN_NAMES
 from dashboards.marks import notes_html, row_marks
 from dashboards.model import SiteContent
 from dashboards.pages.common import (capitalised, domain_labels, indicator_label, main_respondents, main_rows,
@@ -48,9 +49,9 @@ class Sheet:
 
 
 def sheets(content: SiteContent) -> list[Sheet]:
-    """The study's factsheets, areas first (breakdowns in publication order, categories in label order), then
-    subjects in catalogue order."""
-    rows = main_rows(content)
+    """The study's factsheets, areas first (breakdowns in publication order, categories in their labels' order),
+    then subjects in catalogue order."""
+    rows = content.indicators  # a map's breakdown has rows of broken-down instruments only
     found: list[Sheet] = []
     used: set[str] = set()
 
@@ -63,12 +64,12 @@ def sheets(content: SiteContent) -> list[Sheet]:
 
     if "areas" in content.factsheets:
         for breakdown in (b for b in content.maps if b in content.breakdowns):
-            codes = set(rows.loc[rows["breakdown"] == breakdown, "domain"].astype(str))
+            codes = set(rows.loc[rows["breakdown"].to_numpy() == breakdown, "domain"].astype(str))
             order = list(content.domains.get(breakdown, {}))
             for code in sorted(codes, key=lambda c: (order.index(c) if c in order else len(order), c)):
                 add(f"{breakdown}-{_UNSAFE.sub('_', code)}", code, breakdown)
     if "subjects" in content.factsheets:
-        for code in _subjects(content, rows):
+        for code in _subjects(content, main_rows(content)):
             add(f"subject-{_UNSAFE.sub('_', code)}", code, None)
     return found
 
@@ -172,16 +173,32 @@ def _table(caption: str, headers: list[str], lines: list[_Line], lang: str, why:
             f'<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>{foot}</div>')
 
 
-def _whole(rows: pd.DataFrame, wave: str) -> dict[str, pd.Series]:
-    """indicator -> its row for all respondents in ``wave``."""
-    chosen = rows[(rows["breakdown"] == "all") & (rows["wave"] == wave)]
-    return {str(r["indicator"]): r for _, r in chosen.iterrows()}
+class Figures:
+    """The rows the factsheets read, as plain records (read by column name, as the tables' cells are), selected
+    once: of ``main_rows``, those for all respondents and of each breakdown with a map, of the headline indicators
+    (every indicator when none is one) and, with subjects' factsheets, of every indicator of a subject."""
+
+    def __init__(self, content: SiteContent):
+        rows = main_rows(content)
+        names = [n for n in content.catalogue if content.entry(n).headline] or list(content.catalogue)
+        if "subjects" in content.factsheets:
+            names += [n for n in content.catalogue if content.entry(n).subject]
+        rows = rows[rows["breakdown"].isin(["all", *content.maps]) & rows["indicator"].isin(names)]
+        self.records = rows.to_dict("records")
+        self.cell = {(r["indicator"], r["breakdown"], r["domain"], r["wave"]): r for r in self.records}
+
+    def of(self, breakdown: str, domain: str | None = None, names: set[str] | None = None) -> list[dict]:
+        return [r for r in self.records if r["breakdown"] == breakdown and (domain is None or r["domain"] == domain)
+                and (names is None or r["indicator"] in names)]
+
+    def whole(self, indicator: str, wave: str) -> dict | None:
+        return self.cell.get((indicator, "all", "all", wave))
 
 
-def _headline(content: SiteContent, rows: pd.DataFrame) -> list[str]:
-    """The headline indicators with rows (all of them when none is a headline), differences left out."""
-    names = [n for n in present(content, rows) if content.entry(n).unit != "difference"]
-    return [n for n in names if content.entry(n).headline] or names
+def _present(content: SiteContent, records: list[dict]) -> list[str]:
+    """Indicator names with records, in catalogue order, differences left out."""
+    names = {r["indicator"] for r in records}
+    return [n for n in content.catalogue if n in names and content.entry(n).unit != "difference"]
 
 
 def _method_note(content: SiteContent, lang: str) -> str:
@@ -193,71 +210,62 @@ def _method_note(content: SiteContent, lang: str) -> str:
             + f'<p><a href="../method.html">{esc(t("fs_method_link", lang))}</a></p></section>')
 
 
-def _area_table(content: SiteContent, rows: pd.DataFrame, own: pd.DataFrame, area: str, wave: str,
-                lang: str) -> str:
-    own = own[own["wave"] == wave]
-    whole = _whole(rows, wave)
-    by_name = {str(r["indicator"]): r for _, r in own.iterrows()}
-    lines = [_Line(indicator_label(content, n, lang), (by_name[n], whole.get(n)), content.entry(n).unit,
-                   by_name[n], whole.get(n)) for n in _headline(content, own)]
-    return _table(t("fs_area_caption", lang, area=area, wave=wave),
-                  [t("indicator", lang), area, t("all_respondents", lang)], lines, lang, reasons(content))
-
-
-def _withheld_words(content: SiteContent, rows: pd.DataFrame, lang: str) -> str:
-    """Why the withheld ``rows`` are withheld, each reason once, in words."""
+def _withheld_words(content: SiteContent, records: list[dict], lang: str) -> str:
+    """Why the withheld ``records`` are withheld, each reason once, in words."""
     why = reasons(content)
-    said = [why.text(r["reason"], lang, r["unit"]) for _, r in rows[rows["suppressed"]].iterrows()]
-    return "; ".join(dict.fromkeys(said))
+    return "; ".join(dict.fromkeys(why.text(r["reason"], lang, r["unit"]) for r in records if r["suppressed"]))
 
 
-def area_sheet(content: SiteContent, sheet: Sheet, lang: str) -> str:
+def area_sheet(content: SiteContent, sheet: Sheet, lang: str, figures: Figures | None = None) -> str:
     """The body of an area's factsheet: its headline figures of the latest wave beside all respondents'. A wave
     whose every figure of the area is withheld is one sentence saying why, and the latest wave with figures
     follows."""
-    rows = main_rows(content)
-    own = rows[(rows["breakdown"] == sheet.breakdown) & (rows["domain"] == sheet.code)]
-    own = own[own["indicator"].isin(_headline(content, own))]
-    if own.empty:
+    figures = figures or Figures(content)
+    own = figures.of(str(sheet.breakdown), sheet.code)
+    names = _present(content, own)
+    names = [n for n in names if content.entry(n).headline] or names
+    own = [r for r in own if r["indicator"] in set(names)]
+    if not own:
         return paragraph(t("no_rows", lang))
     area = sheet_title(content, sheet, lang)
     breakdown = content.text(f"breakdown_{sheet.breakdown}", lang)
-    latest = max(own["wave"])
-    published = own.loc[~own["suppressed"], "wave"]
-    wave = max(published) if not published.empty else latest
+    latest = max(r["wave"] for r in own)
+    published = [r["wave"] for r in own if not r["suppressed"]]
+    wave = max(published) if published else latest
     parts = [f'<p class="fs-kind">{esc(t("fs_area_kind", lang, breakdown=capitalised(breakdown), wave=wave))}</p>',
              paragraph(t("fs_area_intro", lang, respondents=main_respondents(content, lang), area=area,
                          wave=wave)),
              f'<h2>{esc(t("fs_key_figures", lang))}</h2>']
-    if published.empty:
+    if not published:
         parts.append(paragraph(t("fs_all_withheld_always", lang, reasons=_withheld_words(content, own, lang))))
     else:
         if wave != latest:
-            withheld = _withheld_words(content, own[own["wave"] == latest], lang)
+            withheld = _withheld_words(content, [r for r in own if r["wave"] == latest], lang)
             parts.append(paragraph(t("fs_all_withheld", lang, wave=latest, reasons=withheld, earlier=wave)))
-        parts.append(_area_table(content, rows, own, area, wave, lang))
+        by_name = {r["indicator"]: r for r in own if r["wave"] == wave}
+        lines = [_Line(indicator_label(content, n, lang), (by_name[n], figures.whole(n, wave)), content.entry(n).unit,
+                       by_name[n], figures.whole(n, wave)) for n in names if n in by_name]
+        parts.append(_table(t("fs_area_caption", lang, area=area, wave=wave),
+                            [t("indicator", lang), area, t("all_respondents", lang)], lines, lang, reasons(content)))
     parts.append(_method_note(content, lang))
     return "".join(parts)
 
 
-def subject_sheet(content: SiteContent, sheet: Sheet, lang: str) -> str:
+def subject_sheet(content: SiteContent, sheet: Sheet, lang: str, figures: Figures | None = None) -> str:
     """The body of a subject's factsheet: its indicators for all respondents, then its headline indicators by each
     breakdown with a map, beside all respondents."""
-    rows = main_rows(content)
-    names = [n for n in present(content, rows) if content.entry(n).subject == sheet.code
-             and content.entry(n).unit != "difference"]
-    own = rows[rows["indicator"].isin(names)]
-    whole_rows = own[own["breakdown"] == "all"]
-    if whole_rows.empty:
+    figures = figures or Figures(content)
+    mine = {n for n in content.catalogue if content.entry(n).subject == sheet.code}
+    whole_rows = figures.of("all", names=mine)
+    if not whole_rows:
         return paragraph(t("no_rows", lang))
-    wave = max(whole_rows["wave"])
-    whole = _whole(own, wave)
+    wave = max(r["wave"] for r in whole_rows)
+    shown = _present(content, [r for r in whole_rows if r["wave"] == wave])
     subject = sheet_title(content, sheet, lang)
     everyone = t("all_respondents", lang)
     why = reasons(content)
-    shown = [n for n in names if n in whole]
-    lines = [_Line(indicator_label(content, n, lang), (whole[n],), content.entry(n).unit, whole[n], None)
-             for n in shown]
+    lines = [_Line(indicator_label(content, n, lang), (figures.whole(n, wave),), content.entry(n).unit,
+                   figures.whole(n, wave), None) for n in shown]
     parts = [f'<p class="fs-kind">{esc(t("fs_subject_kind", lang, wave=wave))}</p>',
              paragraph(t("fs_subject_intro", lang, respondents=main_respondents(content, lang), subject=subject,
                          wave=wave)),
@@ -266,19 +274,19 @@ def subject_sheet(content: SiteContent, sheet: Sheet, lang: str) -> str:
                     lines, lang, why)]
     headline = [n for n in shown if content.entry(n).headline]
     for breakdown in (b for b in content.maps if b in content.breakdowns):
-        local = own[(own["breakdown"] == breakdown) & (own["wave"] == wave)]
-        charted = [n for n in headline if (local["indicator"] == n).any()]
+        local = [r for r in figures.of(breakdown, names=set(headline)) if r["wave"] == wave]
+        charted = [n for n in headline if any(r["indicator"] == n for r in local)]
         if not charted:
             continue
         title = content.text(f"breakdown_{breakdown}", lang)
         parts.append(f'<h2>{esc(t("by_breakdown", lang, breakdown=title))}</h2>')
         areas = domain_labels(content, breakdown, lang)
         for name in charted:
-            by_area = {str(r["domain"]): r for _, r in local[local["indicator"] == name].iterrows()}
+            by_area = {r["domain"]: r for r in local if r["indicator"] == name}
             order = [c for c in areas if c in by_area] + sorted(set(by_area) - set(areas))
-            unit = content.entry(name).unit
-            lines = [_Line(everyone, (whole[name],), unit, whole[name], None)]
-            lines += [_Line(areas.get(code, code), (by_area[code],), unit, by_area[code], whole[name])
+            unit, reference = content.entry(name).unit, figures.whole(name, wave)
+            lines = [_Line(everyone, (reference,), unit, reference, None)]
+            lines += [_Line(areas.get(code, code), (by_area[code],), unit, by_area[code], reference)
                       for code in order]
             label = indicator_label(content, name, lang)
             parts.append(_table(t("fs_by_area_caption", lang, indicator=label, wave=wave),
@@ -319,8 +327,6 @@ def index_page(content: SiteContent, lang: str) -> str:
 
 def _frame(content: SiteContent, sheet: Sheet, lang: str, body: str) -> str:
     """A factsheet's page: the site's look, one folder down; a way back instead of the site's navigation."""
-    from dashboards.layout import OWN_NAMES
-
     title = sheet_title(content, sheet, lang)
     current = ' aria-current="true"'
     switch = "".join(
@@ -361,7 +367,9 @@ def _frame(content: SiteContent, sheet: Sheet, lang: str, body: str) -> str:
 def factsheet_pages(content: SiteContent, lang: str) -> dict[str, str]:
     """``factsheets/<file>`` -> the HTML of every factsheet in ``lang``."""
     out = {}
+    figures = Figures(content)
     for sheet in sheets(content):
-        body = subject_sheet(content, sheet, lang) if sheet.breakdown is None else area_sheet(content, sheet, lang)
+        body = (subject_sheet(content, sheet, lang, figures) if sheet.breakdown is None
+                else area_sheet(content, sheet, lang, figures))
         out[f"{FOLDER}/{sheet.file}"] = _frame(content, sheet, lang, body)
     return out
