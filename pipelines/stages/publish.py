@@ -148,10 +148,11 @@ def study_words(study: Study) -> dict:
         words[f"respondents_{role.name}"] = dict(role.respondents or {lang: role.name for lang in LANGUAGES})
     for part, texts in study.method.items():
         words[f"method_{part}"] = dict(texts)
-    for name in study.lists:  # a subject's factsheet is titled with its name (the latest wave's)
-        for wave in reversed(study.waves):
-            for code, names in study.subjects(name, wave).items():
-                words.setdefault(f"subject_{code}", dict(names))
+    if study.factsheets.subjects:  # a subject's factsheet is titled with its name (the latest wave's)
+        for name in study.lists:
+            for wave in reversed(study.waves):
+                for code, names in study.subjects(name, wave).items():
+                    words.setdefault(f"subject_{code}", dict(names))
     return {"dimensions": tuple(d.code for d in dimensions), "breakdowns": tuple(study.breakdowns),
             "compared": tuple(b.name for b in study.breakdowns.values() if b.compare),
             "checks": tuple(b.name for b in study.breakdowns.values() if b.sensitivity),

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import math
 import random
+from dataclasses import replace
 
 import pandas as pd
 
 from analyses.standards import ProportionStandards
 from dashboards.model import MethodFacts, SiteContent, proportion_rules
-from instruments.study import DEMO_STUDY, load_study
+from instruments.study import DEMO_STUDY, Factsheets, load_study
 from pipelines.stages.publish import study_words
 
 WAVES = ("2018", "2021")
@@ -195,7 +196,8 @@ def sample_words() -> dict:
     """The demo study's words, as the pipeline hands them to the site: its framework's dimensions, its
     breakdowns (compared, sensitivity checks, maps), its instruments (broken down or not), who answers each,
     and their texts."""
-    return study_words(load_study(DEMO_STUDY))
+    # With its subjects' factsheets, which the demo leaves out (its site's size budget).
+    return study_words(replace(load_study(DEMO_STUDY), factsheets=Factsheets(areas=True, subjects=True)))
 
 
 def sample_rules(**changes) -> object:
@@ -211,6 +213,5 @@ def sample_content(**changes) -> SiteContent:
         domains={"neighbourhood": AREAS, "education": EDUCATION}, method=sample_method(), min_n=10,
         proportions=sample_rules(), **sample_words(),
     )
-    content["factsheets"] = ("areas", "subjects")  # the demo prints its areas' only (its site's size budget)
     content.update(changes)
     return SiteContent(**content)

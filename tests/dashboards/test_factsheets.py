@@ -14,7 +14,9 @@ from dashboards.model import checked_indicators
 from dashboards.pages.breakdown_map import map_page
 from dashboards.pages.factsheet import HEIGHT, PAD, WIDTH, dot_svg, factsheet_pages, index_page, sheets
 from dashboards.text import t
+from instruments.study import DEMO_STUDY, load_study
 from instruments.vocabulary import LANGUAGES
+from pipelines.stages.publish import study_words
 from tests.dashboards.sample import AREAS, CATALOGUE, sample_content, sample_rows, sample_words
 
 AREA_FILES = [f"neighbourhood-W0{k}.html" for k in range(1, 5)]
@@ -171,3 +173,12 @@ def test_the_study_chooses_which_factsheets():
     assert "factsheets/" not in map_page(_content(factsheets=()), "neighbourhood", "en", Ids())
     assert [s.file for s in sheets(_content(factsheets=("subjects",)))] == ["subject-S01.html"]
     assert [s.file for s in sheets(_content(factsheets=("areas",)))] == AREA_FILES
+
+
+def test_the_pipeline_hands_over_the_studys_choice_and_its_subjects_names():
+    demo = study_words(load_study(DEMO_STUDY))  # the demo prints its areas' factsheets only
+    assert demo["factsheets"] == ("areas",) and not [k for k in demo["words"] if k.startswith("subject_")]
+    words = sample_words()  # the demo with its subjects' factsheets
+    assert words["factsheets"] == ("areas", "subjects")
+    study = load_study(DEMO_STUDY)
+    assert words["words"]["subject_S01"] == study.subjects("services", "2021")["S01"]
