@@ -165,6 +165,9 @@ class SiteContent:
     # Holm-adjusted p, and ``rank`` 1, 2, ... for those the page says (missing for the others); empty: none to
     # say. A benchmark's source is the study text ``benchmark_<indicator>``.
     findings: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # The printable factsheets (study.yaml ``factsheets:``): "areas", one per category of each breakdown with a
+    # map; "subjects", one per subject of the indicators (named by words' subject_<code>).
+    factsheets: tuple[str, ...] = ("areas",)
 
     def entry(self, indicator: str) -> CatalogueEntry:
         return catalogue_entry(self.catalogue[indicator])

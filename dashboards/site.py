@@ -26,6 +26,8 @@ from dashboards.pages.comparison import PAGE as COMPARISON_PAGE
 from dashboards.pages.comparison import comparison, differences
 from dashboards.pages.dimension import dimension_page
 from dashboards.pages.downloads import downloads
+from dashboards.pages.factsheet import INDEX as FACTSHEET_INDEX
+from dashboards.pages.factsheet import factsheet_pages, index_page, sheets
 from dashboards.pages.method import method
 from dashboards.pages.overview import overview
 from dashboards.pages.panel import PAGE as PANEL_PAGE
@@ -86,6 +88,8 @@ def _page_list(content: SiteContent, lang: str, files: list[Path]) -> list[tuple
         pages.append((COMPARISON_PAGE, t("page_comparison", lang), lambda ids: comparison(content, lang, ids)))
     if not content.panel_trajectory.empty:
         pages.append((PANEL_PAGE, t("page_panel", lang), lambda ids: panel(content, lang, ids)))
+    if sheets(content):
+        pages.append((FACTSHEET_INDEX, t("page_factsheets", lang), lambda ids: index_page(content, lang)))
     pages += [
         ("trend.html", t("page_trend", lang), lambda ids: trend(content, lang, ids)),
         ("method.html", t("page_method", lang), lambda ids: method(content, lang)),
@@ -144,6 +148,10 @@ def write_site(site: Path, content: SiteContent) -> list[Path]:
         for lang in LANGUAGES:
             (staging / lang).mkdir()
             for name, text in render_pages(pages, lang, files).items():
+                (staging / lang / name).write_text(text, encoding="utf-8")
+                written.append(site / lang / name)
+            for name, text in factsheet_pages(pages, lang).items():  # in a folder of their own
+                (staging / lang / name).parent.mkdir(exist_ok=True)
                 (staging / lang / name).write_text(text, encoding="utf-8")
                 written.append(site / lang / name)
 

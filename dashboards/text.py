@@ -1138,8 +1138,105 @@ _FINDINGS = {
               "withheld cell or a count is never part of a finding."},
 }
 
+# Factsheets (dashboards/pages/factsheet.py): a printable page per area and per subject.
+_FACTSHEETS = {
+    "page_factsheets": {"nl": "Factsheets", "fr": "Fiches", "en": "Factsheets"},
+    "fs_index_intro": {
+        "nl": "Elke pagina hieronder wordt apart afgedrukt: de kerncijfers van de laatste golf met hun "
+              "95%-betrouwbaarheidsinterval, naast die van alle respondenten.",
+        "fr": "Chaque page ci-dessous s'imprime seule : les chiffres clés de la dernière vague avec leur intervalle "
+              "de confiance à 95 %, à côté de ceux de tous les répondants.",
+        "en": "Each page below prints on its own: the key figures of the latest wave with their 95% confidence "
+              "intervals, beside those of all respondents.",
+    },
+    "fs_subjects": {"nl": "Onderwerpen", "fr": "Sujets", "en": "Subjects"},
+    "fs_links": {"nl": "Factsheet per gebied om af te drukken:", "fr": "Fiche à imprimer par zone :",
+                 "en": "A factsheet to print per area:"},
+    "fs_area_kind": {"nl": "Factsheet · {breakdown} · golf {wave}", "fr": "Fiche · {breakdown} · vague {wave}",
+                     "en": "Factsheet · {breakdown} · wave {wave}"},
+    "fs_subject_kind": {"nl": "Factsheet · onderwerp · golf {wave}", "fr": "Fiche · sujet · vague {wave}",
+                        "en": "Factsheet · subject · wave {wave}"},
+    "fs_area_intro": {
+        "nl": "De kerncijfers van de {respondents} in {area}, golf {wave}, naast dezelfde cijfers voor alle "
+              "respondenten van die golf.",
+        "fr": "Les chiffres clés des {respondents} de {area}, vague {wave}, à côté des mêmes chiffres pour tous les "
+              "répondants de cette vague.",
+        "en": "The key figures of {respondents} in {area}, wave {wave}, beside the same figures for all respondents "
+              "of that wave.",
+    },
+    "fs_subject_intro": {
+        "nl": "Wat de {respondents} zeggen over {subject}, golf {wave}: alle cijfers over dit onderwerp, daarna de "
+              "kerncijfers per gebied naast die van alle respondenten.",
+        "fr": "Ce que disent les {respondents} de {subject}, vague {wave} : tous les chiffres sur ce sujet, puis les "
+              "chiffres clés par zone à côté de ceux de tous les répondants.",
+        "en": "What {respondents} say about {subject}, wave {wave}: every figure on this subject, then the key "
+              "figures per area beside those of all respondents.",
+    },
+    "fs_all_withheld": {
+        "nl": "Golf {wave}: elk cijfer van dit gebied is weggelaten ({reasons}). Hieronder de cijfers van golf "
+              "{earlier}.",
+        "fr": "Vague {wave} : chaque chiffre de cette zone est masqué ({reasons}). Ci-dessous, les chiffres de la "
+              "vague {earlier}.",
+        "en": "Wave {wave}: every figure of this area is withheld ({reasons}). Below are the figures of wave "
+              "{earlier}.",
+    },
+    "fs_all_withheld_always": {
+        "nl": "Elk cijfer van dit gebied is weggelaten ({reasons}).",
+        "fr": "Chaque chiffre de cette zone est masqué ({reasons}).",
+        "en": "Every figure of this area is withheld ({reasons}).",
+    },
+    "fs_key_figures": {"nl": "Kerncijfers", "fr": "Chiffres clés", "en": "Key figures"},
+    "fs_area_caption": {"nl": "Kerncijfers, {area} en alle respondenten, golf {wave}",
+                        "fr": "Chiffres clés, {area} et tous les répondants, vague {wave}",
+                        "en": "Key figures, {area} and all respondents, wave {wave}"},
+    "fs_subject_caption": {"nl": "Cijfers over {subject}, alle respondenten, golf {wave}",
+                           "fr": "Chiffres sur {subject}, tous les répondants, vague {wave}",
+                           "en": "Figures on {subject}, all respondents, wave {wave}"},
+    "fs_by_area_caption": {"nl": "{indicator}, golf {wave}", "fr": "{indicator}, vague {wave}",
+                           "en": "{indicator}, wave {wave}"},
+    "fs_scale": {"nl": "Op de schaal van 0 tot 100", "fr": "Sur l'échelle de 0 à 100", "en": "On the 0 to 100 scale"},
+    "fs_legend_dot": {
+        "nl": "Stip en lijn: het cijfer en zijn 95%-interval (een percentage of een index op 0-100).",
+        "fr": "Point et trait : le chiffre et son intervalle à 95 % (un pourcentage ou un indice sur 0-100).",
+        "en": "Dot and line: the figure and its 95% interval (a percentage or an index on 0-100).",
+    },
+    "fs_legend_band": {
+        "nl": "Grijze band en stippellijn: het 95%-interval en het cijfer van alle respondenten.",
+        "fr": "Bande grise et trait pointillé : l'intervalle à 95 % et le chiffre de tous les répondants.",
+        "en": "Grey band and dashed line: the 95% interval and the figure of all respondents.",
+    },
+    "fs_method_title": {"nl": "Waar de cijfers vandaan komen", "fr": "D'où viennent les chiffres",
+                        "en": "Where the numbers come from"},
+    "fs_method": {
+        "nl": "De cijfers komen uit de bevraging van {respondents}, gewogen naar bevolkingscijfers waar die er zijn. "
+              "Elk cijfer heeft zijn 95%-betrouwbaarheidsinterval tussen haken en n, het aantal respondenten waarop "
+              "het rust; een aantal als \"12 van 18\" is een telling, geen percentage.",
+        "fr": "Les chiffres viennent de l'enquête auprès des {respondents}, pondérée sur des chiffres de population "
+              "lorsqu'ils existent. Chaque chiffre a son intervalle de confiance à 95 % entre crochets et n, le nombre "
+              "de répondants sur lequel il repose ; un nombre comme « 12 sur 18 » est un décompte, pas un pourcentage.",
+        "en": "The figures come from the survey of {respondents}, weighted to population figures where there are "
+              "any. Each figure has its 95% confidence interval in brackets and n, the number of respondents it "
+              "rests on; a number such as \"12 of 18\" is a count, not a percentage.",
+    },
+    "fs_no_test": {
+        "nl": "Of een gebied verschilt van alle respondenten wordt hier niet getoetst (de respondenten van het gebied "
+              "horen bij alle respondenten): deze pagina noemt geen van beide hoger of lager. Lees beide cijfers met "
+              "hun intervallen.",
+        "fr": "Qu'une zone diffère de l'ensemble des répondants n'est pas testé ici (les répondants de la zone font "
+              "partie de l'ensemble) : cette page ne dit d'aucun chiffre qu'il est plus haut ou plus bas. Lisez les "
+              "deux chiffres avec leurs intervalles.",
+        "en": "Whether an area differs from all respondents is not tested here (the area's respondents are among all "
+              "respondents): this page calls neither figure higher or lower. Read both figures with their "
+              "intervals.",
+    },
+    "fs_method_link": {"nl": "Meer over de methode", "fr": "En savoir plus sur la méthode",
+                       "en": "More on the method"},
+}
+
+
 TEXT: dict[str, dict[str, str]] = {**_FRAME, **_CHARTS, **_BREAKDOWNS_UNITS, **_DIMENSIONS, **_PAGES, **_METHOD,
-                                   **_DOWNLOADS, **_PANEL, **_MONITOR, **_NOTHING_EMPTY, **_AREA_MAP, **_FINDINGS}
+                                   **_DOWNLOADS, **_PANEL, **_MONITOR, **_NOTHING_EMPTY, **_AREA_MAP, **_FINDINGS,
+                                   **_FACTSHEETS}
 
 
 def t(key: str, lang: str, **values: object) -> str:

@@ -131,6 +131,15 @@ class Breakdown:
 
 
 @dataclass(frozen=True)
+class Factsheets:
+    """Which printable factsheets the site has (study.yaml ``factsheets:``): one per area of each breakdown with
+    ``map: true`` (``areas``), and one per subject of the indicators (``subjects``)."""
+
+    areas: bool = True
+    subjects: bool = False
+
+
+@dataclass(frozen=True)
 class Publication:
     """``publication.yaml``: what may be published (DOMAIN.md sections 3 and 5)."""
 
@@ -231,6 +240,7 @@ class Study:
     synthetic: Synthetic = Synthetic()  # how `toegang generate` makes its synthetic responses
     fieldwork: tuple[FieldworkPlan, ...] = ()  # per wave and instrument: the window and the targets
     benchmarks: Mapping[str, Benchmark] = field(default_factory=dict)  # indicator name -> its benchmark
+    factsheets: Factsheets = Factsheets()
 
     @property
     def file(self) -> Path:
@@ -607,6 +617,22 @@ def _areas(reader: _Reader, entry: Mapping, item: str, drawn: bool) -> AreaFile 
         return None
     return read_areas(reader.folder / name, code_property, entry["schematic"], reader.problems, item, file,
                       yamlfile.line_of(entry, "geojson"))
+
+
+def _factsheets(reader: _Reader, raw: object, doc: Mapping) -> Factsheets:
+    """The study's ``factsheets:``: ``areas`` and ``subjects``, each true or false."""
+    file = reader.folder / STUDY_FILE
+    if raw is None:
+        return Factsheets()
+    if not isinstance(raw, dict):
+        reader.problem(file, "factsheets", "must map areas and subjects to true or false", doc, "factsheets")
+        return Factsheets()
+    unknown = [k for k in raw if k not in ("areas", "subjects")]
+    if unknown:
+        reader.problem(file, "factsheets", f"unknown key(s) {', '.join(sorted(map(str, unknown)))} (known: areas, "
+                                           "subjects)", raw, unknown[0])
+    return Factsheets(areas=_bool(reader, file, raw, "areas", True, "factsheets"),
+                      subjects=_bool(reader, file, raw, "subjects", False, "factsheets"))
 
 
 def _method(reader: _Reader, raw: object, doc: Mapping) -> dict[str, Labels]:
@@ -1048,6 +1074,7 @@ def read_study(folder: Path, shared: Path = SHARED) -> tuple[Study | None, list[
         ingest_cron=str(schedule.get("ingest", "0 * * * *")) if isinstance(schedule, dict) else "0 * * * *",
         rescan_cron=str(schedule.get("rescan", "30 3 * * 0")) if isinstance(schedule, dict) else "30 3 * * 0",
         synthetic=_synthetic(reader, doc.get("synthetic"), doc, roles),
+        factsheets=_factsheets(reader, doc.get("factsheets"), doc),
     )
     waves: dict[str, set[str]] = {}
     for survey in study.surveys:

@@ -820,6 +820,37 @@ def serve(
             typer.echo("stopped")
 
 
+# --- toegang factsheets: the site's factsheet pages as PDF (pipelines/factsheets.py) -----------------------
+
+
+@app.command()
+def factsheets(
+    study: StudyIdOption = DEMO_STUDY,
+    site: SiteOption = None,
+    home: HomeOption = None,
+    out: Annotated[Path | None, typer.Option(help="Folder of the PDFs, one subfolder per language (default: "
+                                                  "<home>/<study>/factsheets/).")] = None,
+    lang: Annotated[list[str] | None, typer.Option(help="Language to print (repeatable; default: nl, fr and "
+                                                        "en).")] = None,
+    sheet: Annotated[list[str] | None, typer.Option(help="Only this factsheet, by its page's name without .html "
+                                                         "(repeatable): <breakdown>-<code> or subject-<code>.")]
+    = None,
+) -> None:
+    """Print the factsheets of a study's built dashboard (<site>/<study>/<lang>/factsheets/) to PDF with Debian's
+    Chromium, headless (chromium on PATH, /usr/bin/chromium, or $TOEGANG_CHROMIUM)."""
+    from pipelines.factsheets import FactsheetError, print_factsheets
+    from warehouse.paths import Locations
+
+    where = _guarded(lambda: Locations.of_study(study, site=site, home=home))
+    folder = out or where.home / "factsheets"
+    try:
+        printed = print_factsheets(where.site, folder, lang or None, sheet or None)
+    except FactsheetError as exc:
+        _fail(str(exc))
+    typer.echo(f"{len(printed)} factsheet(s) of study {study} printed to {Path(os.path.abspath(folder))}/"
+               f"<lang>/<name>.pdf")
+
+
 # -- backup and restore (warehouse/backup.py) ---------------------------------------------------------
 @app.command()
 def backup(

@@ -10,6 +10,7 @@ from dashboards.model import SiteContent
 from dashboards.pages.breakdowns import indicator_section
 from dashboards.pages.common import (by_indicator, capitalised, domain_labels, indicator_label, main_rows, paragraph,
                                      present, reasons)
+from dashboards.pages.factsheet import factsheet_links
 from dashboards.text import t
 from dashboards.tile_map import tile_map
 
@@ -43,6 +44,7 @@ def map_page(content: SiteContent, breakdown: str, lang: str, ids: Ids) -> str:
                               corner=map_page_title(content, breakdown, lang)))
     else:
         parts.append(tile_map(latest, areas, title, lang, reasons(content)))
+    parts.append(factsheet_links(content, breakdown, lang))
     # The headline indicators here; the dimensions' other indicators are by this breakdown on their pages.
     shown = [n for n in names if content.entry(n).headline] or names
     own = by_indicator(rows[rows["indicator"].isin(shown)])

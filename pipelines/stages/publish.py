@@ -176,12 +176,18 @@ def study_words(study: Study) -> dict:
         words[f"method_{part}"] = dict(texts)
     for name, benchmark in study.benchmarks.items():
         words[f"benchmark_{name}"] = dict(benchmark.source)
+    if study.factsheets.subjects:  # a subject's factsheet is titled with its name (the latest wave's)
+        for name in study.lists:
+            for wave in reversed(study.waves):
+                for code, names in study.subjects(name, wave).items():
+                    words.setdefault(f"subject_{code}", dict(names))
     return {"dimensions": tuple(d.code for d in dimensions), "breakdowns": tuple(study.breakdowns),
             "compared": tuple(b.name for b in study.breakdowns.values() if b.compare),
             "checks": tuple(b.name for b in study.breakdowns.values() if b.sensitivity),
             "maps": tuple(b.name for b in study.breakdowns.values() if b.map),
             "instruments": tuple(study.instrument_names),
-            "broken_down": tuple(role.name for role in study.instruments if role.breakdowns), "words": words}
+            "broken_down": tuple(role.name for role in study.instruments if role.breakdowns), "words": words,
+            "factsheets": tuple(kind for kind in ("areas", "subjects") if getattr(study.factsheets, kind))}
 
 
 def publish_site(site: Path, content: SiteContent) -> dict:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import random
+from dataclasses import replace
 
 import pandas as pd
 
@@ -16,7 +17,7 @@ from analyses.comparisons import wave_differences
 from analyses.findings import candidates, findings
 from analyses.standards import ProportionStandards
 from dashboards.model import MethodFacts, SiteContent, proportion_rules
-from instruments.study import DEMO_STUDY, load_study
+from instruments.study import DEMO_STUDY, Factsheets, load_study
 from pipelines.stages.publish import study_shapes, study_words
 
 WAVES = ("2018", "2021")
@@ -197,7 +198,8 @@ def sample_words() -> dict:
     """The demo study's words, as the pipeline hands them to the site: its framework's dimensions, its
     breakdowns (compared, sensitivity checks, maps), its instruments (broken down or not), who answers each,
     and their texts."""
-    return study_words(load_study(DEMO_STUDY))
+    # With its subjects' factsheets, which the demo leaves out (its site's size budget).
+    return study_words(replace(load_study(DEMO_STUDY), factsheets=Factsheets(areas=True, subjects=True)))
 
 
 def sample_shapes() -> dict:

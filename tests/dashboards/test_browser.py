@@ -92,7 +92,7 @@ def test_every_page_loads_draws_its_charts_passes_axe_and_shows_words(site, visi
     shots = ARTIFACTS / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     pages = sorted((site / lang).glob("*.html"))
-    assert len(pages) == 11
+    assert len(pages) == 12
     unsaid = []
     for path in pages:
         page = visit.open(path.as_uri())
@@ -107,6 +107,32 @@ def test_every_page_loads_draws_its_charts_passes_axe_and_shows_words(site, visi
         assert _serious(page) == [], path.name
         visit.errors.clear()  # axe-core itself cannot fetch stylesheets over file:// and says so
         unsaid += _codes_and_unexplained_marks(page, path.name)
+    assert unsaid == []
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_factsheets_pass_axe_explain_their_marks_and_print_without_navigation(site, visit, lang):
+    """Every factsheet (each area of the map's breakdown, each subject) loads from disk with no request, passes
+    axe, shows no code and explains each mark; printed (print media), the navigation goes and tables do not
+    break across pages."""
+    shots = ARTIFACTS / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    pages = sorted((site / lang / "factsheets").glob("*.html"))
+    assert [p.stem for p in pages] == [*(f"neighbourhood-W0{k}" for k in range(1, 5)), "subject-S01"]
+    unsaid = []
+    for path in pages:
+        page = visit.open(path.as_uri())
+        assert page.evaluate("document.documentElement.lang") == lang
+        assert visit.errors == [] and visit.requests == [], path.name
+        assert page.locator("main table").count() >= 1 and page.locator("main svg.fs-dot").count() >= 1
+        page.screenshot(path=shots / f"{lang}-factsheet-{path.stem}.png", full_page=True)
+        assert _serious(page) == [], path.name
+        visit.errors.clear()
+        unsaid += _codes_and_unexplained_marks(page, f"factsheets/{path.name}")
+        page.emulate_media(media="print")
+        printed = page.evaluate("""[...document.querySelectorAll('nav')].map(n => getComputedStyle(n).display)
+            .concat([...document.querySelectorAll('main table')].map(t => getComputedStyle(t).breakInside))""")
+        assert set(printed) == {"none", "avoid"}, (path.name, printed)
     assert unsaid == []
 
 
@@ -314,7 +340,7 @@ def test_the_demo_site_shows_no_code_and_explains_its_dots(demo_root, browser):
     page = context.new_page()
     found = []
     for lang in LANGUAGES:
-        pages = sorted((demo_root / "site" / DEMO_STUDY / lang).glob("*.html"))
+        pages = sorted((demo_root / "site" / DEMO_STUDY / lang).rglob("*.html"))  # its factsheets too
         assert len(pages) > 10
         for path in pages:
             page.goto(path.as_uri())

@@ -75,12 +75,14 @@ def test_every_page_exists_in_three_languages_with_its_lang(built):
     names = {p.name for p in (root / "en").glob("*.html")}
     assert names == {"index.html", "dimension-bekend.html", "dimension-bereikbaar.html", "dimension-betaalbaar.html",
                      "dimension-begrijpbaar.html", "dimension-other.html", "breakdown-neighbourhood.html",
-                     "comparison.html", "trend.html", "method.html", "downloads.html"}
+                     "comparison.html", "trend.html", "method.html", "downloads.html", "factsheets.html"}
+    sheets = {f"factsheets/neighbourhood-W0{k}.html" for k in range(1, 5)} | {"factsheets/subject-S01.html"}
     for lang in LANGUAGES:
         assert {p.name for p in (root / lang).glob("*.html")} == names
-        for name in names:
+        assert {str(p.relative_to(root / lang)) for p in (root / lang / "factsheets").glob("*")} == sheets
+        for name in names | sheets:
             assert Page((root / lang / name).read_text(encoding="utf-8")).lang == lang
-    assert set(pages) == {root / "index.html", *(root / lang / n for lang in LANGUAGES for n in names)}
+    assert set(pages) == {root / "index.html", *(root / lang / n for lang in LANGUAGES for n in names | sheets)}
 
 
 def test_every_link_resolves_and_every_page_switches_language(built):
@@ -94,7 +96,9 @@ def test_every_link_resolves_and_every_page_switches_language(built):
             assert resolved.is_file(), f"{path.relative_to(root)} links to missing {href}"
             if anchor:  # the key findings link to their charts on other pages
                 assert anchor in by_file[resolved].ids, f"{path.relative_to(root)} links to missing {href}"
-        if path.parent != root:
+        if path.parent.name == "factsheets":  # one folder down
+            assert {f"../../{lang}/factsheets/{path.name}" for lang in LANGUAGES} <= set(page.links)
+        elif path.parent != root:
             assert {f"../{lang}/{path.name}" for lang in LANGUAGES} <= set(page.links)
 
 
@@ -125,7 +129,7 @@ def test_table_cells_equal_the_indicator_rows(built, lang):
     root, _ = built
     rows = _rows_by_key()
     seen = set()
-    for path in (root / lang).glob("*.html"):
+    for path in (root / lang).rglob("*.html"):  # the factsheets too
         for cell in Page(path.read_text(encoding="utf-8")).cells:
             if "data-key" not in cell:
                 continue

@@ -22,7 +22,7 @@ from instruments.vocabulary import LANGUAGES
 from pipelines.stages.indicators import wave_indicators
 from pipelines.stages.publish import indicator_catalogue, study_words
 from tests.conftest import ROOT
-from tests.dashboards.sample import sample_content, sample_words
+from tests.dashboards.sample import CATALOGUE, sample_content, sample_words
 from tests.dashboards.words import found
 from tests.dashboards.words import study_words as study_words_in
 
@@ -99,7 +99,8 @@ def test_every_study_word_the_pages_ask_for_exists_in_the_study():
     families = _study_key_families()
     # A new family: add it here and to study_words.
     # benchmark_<indicator>: asked only for a finding about a benchmark the study declares (the demo has none).
-    assert families == {"dim_{}", "dim_{}_about", "breakdown_{}", "respondents_{}", "method_{}", "benchmark_{}"}
+    assert families == {"dim_{}", "dim_{}_about", "breakdown_{}", "respondents_{}", "method_{}", "benchmark_{}",
+                        "subject_{}"}
     words = sample_words()
     assert words["dimensions"] and words["breakdowns"] and words["instruments"]
     keys = {f"dim_{d}" for d in (*words["dimensions"], "other")} | {f"dim_{d}_about" for d in
@@ -107,6 +108,8 @@ def test_every_study_word_the_pages_ask_for_exists_in_the_study():
     keys |= {f"breakdown_{b}" for b in words["breakdowns"]}
     keys |= {f"respondents_{i}" for i in words["instruments"]}
     keys |= {f"method_{part}" for part in ("samples", "weighting", "caveats")}  # the demo has each (optional)
+    # Its subjects' names, for their factsheets (factsheets: {subjects: true}).
+    keys |= {f"subject_{entry['subject']}" for entry in CATALOGUE.values() if entry.get("subject")}
     assert keys - set(words["words"]) == set()
     for key in keys:
         assert all(words["words"][key][lang].strip() for lang in LANGUAGES), key

@@ -11,7 +11,8 @@ import pytest
 
 from instruments.loader import SHARED
 from instruments.model import InstrumentError
-from instruments.study import DEMO_STUDY, STUDIES, Design, Publication, check_study, load_study, read_study
+from instruments.study import (DEMO_STUDY, STUDIES, Design, Factsheets, Publication, check_study, load_study,
+                               read_study)
 
 DEMO = STUDIES / DEMO_STUDY
 
@@ -508,3 +509,26 @@ def test_a_bad_benchmark_is_refused_with_file_and_line(copy, old, new, anchor, m
     study_file.write_text(study_file.read_text(encoding="utf-8") + BENCHMARKS, encoding="utf-8")
     _edit(study_file, old, new)
     _assert_refused(copy, study_file, anchor, message)
+
+
+# -- study.yaml: which factsheets the site prints (issue 22, part 7) ------------------------------------------
+def test_the_demo_prints_factsheets_of_its_areas(copy):
+    assert load_study(DEMO_STUDY).factsheets == Factsheets(areas=True, subjects=False)
+    study_file = copy / "study.yaml"
+    _edit(study_file, "factsheets: {areas: true, subjects: false}\n", "factsheets: {subjects: true}\n")
+    study, problems = _read(copy)
+    assert problems == [] and study.factsheets == Factsheets(areas=True, subjects=True)
+    _edit(study_file, "factsheets: {subjects: true}\n", "")
+    study, problems = _read(copy)
+    assert problems == [] and study.factsheets == Factsheets(areas=True, subjects=False)  # the defaults
+
+
+@pytest.mark.parametrize("value, message", [
+    ("{areas: true, subjects: yes please}", "factsheets: subjects must be true or false, not 'yes please'"),
+    ("{areas: true, people: true}", "factsheets: unknown key(s) people (known: areas, subjects)"),
+    ("[areas, subjects]", "factsheets: must map areas and subjects to true or false"),
+])
+def test_a_bad_factsheets_option(copy, value, message):
+    study_file = copy / "study.yaml"
+    _edit(study_file, "factsheets: {areas: true, subjects: false}", f"factsheets: {value}")
+    _assert_refused(copy, study_file, "factsheets:", message)
