@@ -1054,6 +1054,10 @@ _EXPLORER = {
     "explorer_download_plain": {"nl": "De rijen van deze indicator (CSV)", "fr": "Les lignes de cet indicateur (CSV)",
                                 "en": "This indicator's rows (CSV)"},
     "explorer_csv_name": {"nl": "indicator", "fr": "indicateur", "en": "indicator"},
+    # The asterisk's meaning in a few words, beside each value it marks (its note under the table says it in full):
+    # said in full beside each of the demo's thousands of marked values it was a fortieth of the site.
+    "low_n_eff_short": {"nl": "kleine effectieve steekproef", "fr": "petit échantillon effectif",
+                        "en": "small effective sample"},
     "explorer_permalink": {"nl": "Link naar deze weergave", "fr": "Lien vers cette vue", "en": "Link to this view"},
 }
 

@@ -8,9 +8,16 @@
   var data = window.TOEGANG_EXPLORER;
   var words = JSON.parse(document.getElementById("explorer-words").textContent);
   var T = words.texts;
-  var WAVE = 0, BREAKDOWN = 1, DOMAIN = 2, EST = 3, LOW = 4, HIGH = 5, N = 6, MARKS = 7, REASON = 8, COUNT = 9;
+  // A published row: wave, breakdown, domain, estimate, low, high, n, marks (and a count's numerator); a hidden
+  // row: wave, breakdown, domain, reason (explorer.py).
+  var WAVE = 0, BREAKDOWN = 1, DOMAIN = 2, EST = 3, LOW = 4, HIGH = 5, N = 6, MARKS = 7, REASON = 3, COUNT = 8;
   var ABSENT = "\u00b7";
   var CONFIG = {displayModeBar: false, responsive: true};
+  var labels = {};  // indicator -> its label, from the list's options
+  Array.prototype.forEach.call(document.getElementById("x-indicator").options, function (o) {
+    labels[o.value] = o.textContent;
+  });
+  words.labels = labels;
   var state = {i: null, b: "all", w: null, v: "chart"};
   var drawnOnce = false;
 
@@ -38,7 +45,7 @@
     var sign = value > 0 ? "+" : value < 0 ? "\u2212" : "\u00b1";
     return sign + number(Math.abs(value), 1) + "\u00a0" + T.pp;
   }
-  function asCount(row) { return row[COUNT] !== undefined && row[COUNT] !== null; }
+  function asCount(row) { return row.length > COUNT; }
   function estimateText(row, unit) {
     return asCount(row) ? fill(T.k_of_n, {k: row[COUNT], n: row[N]}) : valueText(row[EST], unit);
   }
@@ -46,7 +53,7 @@
     if (row[LOW] === null || row[HIGH] === null) return "";
     return "[" + valueText(row[LOW], unit) + " \u2013 " + valueText(row[HIGH], unit) + "]";
   }
-  function hidden(row) { return row[REASON] !== null && row[REASON] !== undefined; }
+  function hidden(row) { return row.length === 4; }
   function plotted(row) { return row && !hidden(row) && !asCount(row) ? row[EST] : null; }
   function nchs(row) { return row[MARKS].replace("*", ""); }
   function reason(row, unit) {
@@ -90,7 +97,7 @@
   }
   function waveLabel(w) { return w === "all" ? T.all_waves : words.waves[w]; }
   function title() {
-    var by = state.b === "all" ? T.whole : fill(T.by, {breakdown: words.breakdown_words[state.b]});
+    var by = state.b === "all" ? T.whole : fill(T.by, {breakdown: words.titles[state.b]});
     return fill(T.view_title, {indicator: words.labels[state.i], breakdown: by, wave: waveLabel(state.w)});
   }
 
@@ -272,9 +279,9 @@
     var lines = [["indicator", "wave", "breakdown", "domain", "estimate", "ci_low", "ci_high", "n", "numerator",
                   "suppressed", "reason"].join(",")];
     ind.rows.forEach(function (r) {
-      var cells = [state.i, data.waves[r[WAVE]], data.breakdowns[r[BREAKDOWN]], r[DOMAIN],
-                   asCount(r) ? "" : r[EST], r[LOW], r[HIGH], r[N], asCount(r) ? r[COUNT] : "", hidden(r),
-                   hidden(r) ? data.reasons[r[REASON]] : ""];
+      var cells = [state.i, data.waves[r[WAVE]], data.breakdowns[r[BREAKDOWN]], r[DOMAIN]];
+      cells = cells.concat(hidden(r) ? ["", "", "", "", "", true, data.reasons[r[REASON]]] :
+        [asCount(r) ? "" : r[EST], r[LOW], r[HIGH], r[N], asCount(r) ? r[COUNT] : "", false, ""]);
       lines.push(cells.map(function (c) {
         var s = c === null || c === undefined ? "" : String(c);
         return /[",\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
@@ -340,8 +347,10 @@
     $("x-table").innerHTML = table(v);
     var ind = data.indicators[state.i];
     $("x-about").textContent = words.about[state.i];
-    $("x-who").textContent = words.who[state.i] || T.whole;
-    $("x-how").textContent = words.kinds[words.kind[state.i]] || "";
+    $("x-who").textContent = words.who[ind.instrument] || "";
+    $("x-who").parentNode.hidden = !words.who[ind.instrument];
+    $("x-how").textContent = words.kinds[ind.kind] || "";
+    $("x-how").parentNode.hidden = !ind.kind;
     $("x-method").textContent = ind.methods.map(function (m) { return words.methods[m] || ""; }).join(" ");
     var link = $("x-download");
     link.href = "data:text/csv;charset=utf-8," + encodeURIComponent(csv());

@@ -19,7 +19,8 @@ import pandas as pd
 from dashboards.areas import area_shapes
 from dashboards.charts import PALETTE, PATTERNS, _axis, _layout
 from dashboards.formatting import NBSP, NNBSP, PLOTLY_SEPARATORS, shown_as_count
-from dashboards.marks import ORDER, SYMBOLS, notes, row_marks, words
+from dashboards.marks import LOW_N_EFF, ORDER, SYMBOLS, nchs_marks, notes, row_marks, words
+from dashboards.matrix import records
 from dashboards.model import SiteContent
 from dashboards.pages.common import (capitalised, dimension_label, domain_labels, indicator_label, main_rows,
                                      present, reasons, respondents, wave_labels)
@@ -30,13 +31,14 @@ esc = html.escape
 PAGE = "explorer.html"
 DATA_FILE = "explorer-data.js"  # in the site's assets/
 SCRIPT = "explorer.js"
-DIGITS = 5  # decimals kept: far below what a page shows
+DIGITS = 5  # significant digits kept
 
 
 def _number(value: object) -> float | None:
+    """Five significant digits: far below what a page shows (a share to the percent, an index to a tenth)."""
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return None
-    return round(float(value), DIGITS)
+    return float(f"{float(value):.{DIGITS}g}")
 
 
 def shown_rows(content: SiteContent) -> pd.DataFrame:
@@ -46,35 +48,51 @@ def shown_rows(content: SiteContent) -> pd.DataFrame:
     return rows[~rows["breakdown"].isin(content.checks)]
 
 
+def _lists(content: SiteContent, rows: pd.DataFrame) -> tuple[list[str], list[str], list[str]]:
+    """The waves, the breakdowns ("all" first) and the reasons of hidden cells of ``rows``."""
+    waves = sorted(rows["wave"].astype(str).unique())
+    breakdowns = ["all", *(b for b in content.breakdowns if b in set(rows["breakdown"]))]
+    reason_codes = sorted({str(r) for r in rows.loc[rows["suppressed"], "reason"].dropna()})
+    return waves, breakdowns, reason_codes
+
+
 def explorer_data(content: SiteContent) -> dict:
     """The language-neutral part: waves, breakdowns, reason codes, per indicator its unit, whether a row is
     unweighted, its interval methods and its rows, and the shapes of the breakdowns with a map.
 
-    A row is ``[wave, breakdown, domain, estimate, ci_low, ci_high, n, marks, reason, numerator]`` (wave, breakdown
-    and reason as indices into their lists; marks as their symbols; numerator only for a share shown as a count);
-    a hidden row has no number."""
+    A published row is ``[wave, breakdown, domain, estimate, ci_low, ci_high, n, marks]``, with the numerator
+    after it for a share shown as a count ("12 of 18"); a hidden row is ``[wave, breakdown, domain, reason]``, with
+    no number. Wave, breakdown and reason are indices into their lists, marks their symbols."""
     rows = shown_rows(content)
-    waves = sorted(rows["wave"].astype(str).unique())
-    breakdowns = ["all", *(b for b in content.breakdowns if b in set(rows["breakdown"]))]
-    reason_codes = sorted({str(r) for r in rows.loc[rows["suppressed"], "reason"].dropna()})
+    waves, breakdowns, reason_codes = _lists(content, rows)
+    marks: dict[tuple, str] = {}  # a few combinations of flags, thousands of rows
+    by_name: dict[str, list[dict]] = {}
+    for row in records(rows):  # plain dicts: a selection per indicator took seconds on the demo's rows
+        by_name.setdefault(str(row["indicator"]), []).append(row)
     indicators = {}
     for name in present(content, rows):
-        own = rows[rows["indicator"] == name]
-        out = []
-        for row in own.to_dict("records"):
+        out, methods, unweighted = [], set(), False
+        for row in by_name[name]:
             cells: list = [waves.index(str(row["wave"])), breakdowns.index(str(row["breakdown"])), str(row["domain"])]
             if row["suppressed"]:
-                cells += [None, None, None, None, "", reason_codes.index(str(row["reason"]))]
+                cells.append(reason_codes.index(str(row["reason"])))
             else:
                 n = _number(row["n"])
                 cells += [_number(row["estimate"]), _number(row["ci_low"]), _number(row["ci_high"]),
-                          None if n is None else int(n), "".join(SYMBOLS[m] for m in row_marks(row)), None]
+                          None if n is None else int(n)]
+                key = (row["low_n_eff"], row["nchs_flag"])
+                if key not in marks:
+                    marks[key] = "".join(SYMBOLS[m] for m in row_marks(row))
+                cells.append(marks[key])
                 if shown_as_count(row):
                     cells.append(int(row["numerator"]))
+            if isinstance(row["ci_method"], str):
+                methods.add(row["ci_method"])
+            unweighted |= row["weighted"] is not None and row["weighted"] is not pd.NA and not bool(row["weighted"])
             out.append(cells)
-        methods = sorted(set(own["ci_method"].dropna().astype(str)))
-        indicators[name] = {"unit": str(own["unit"].iloc[0]), "rows": out, "methods": methods,
-                            "unweighted": bool((~own["weighted"].fillna(True).astype(bool)).any())}
+        entry = content.entry(name)
+        indicators[name] = {"unit": str(by_name[name][0]["unit"]), "rows": out, "methods": sorted(methods),
+                            "kind": entry.kind or "", "instrument": entry.instrument or "", "unweighted": unweighted}
     shapes = {}
     for breakdown in (b for b in content.maps if b in breakdowns):
         codes = [c for c in content.domains.get(breakdown, {}) if c in set(rows.loc[rows["breakdown"] == breakdown,
@@ -131,9 +149,13 @@ def _texts(content: SiteContent, lang: str) -> dict[str, str]:
 
 def page_data(content: SiteContent, lang: str) -> dict:
     """The words of the page in ``lang``: labels, definitions, reasons, marks, axes; explorer.js reads them."""
-    data = explorer_data(content)
-    names = list(data["indicators"])
-    units = sorted({v["unit"] for v in data["indicators"].values()})
+    rows = shown_rows(content)
+    waves, breakdowns, reason_codes = _lists(content, rows)
+    names = present(content, rows)
+    units = sorted(set(rows["unit"].astype(str)))
+    published = rows[~rows["suppressed"]]
+    shown_marks = {m for flag in set(published["nchs_flag"].dropna()) for m in nchs_marks(flag)}
+    shown_marks |= {LOW_N_EFF} if published["low_n_eff"].fillna(False).astype(bool).any() else set()
     why = reasons(content)
     entries = {n: content.entry(n) for n in names}
     groups: dict[str | None, list[str]] = {}
@@ -141,27 +163,25 @@ def page_data(content: SiteContent, lang: str) -> dict:
         groups.setdefault(entries[name].dimension, []).append(name)
     order = [d for d in (*content.dimensions, None) if d in groups] + [d for d in groups if d not in
                                                                           (*content.dimensions, None)]
-    methods = sorted({m for v in data["indicators"].values() for m in v["methods"]} & {
-        "beta", "clopper-pearson", "wilson", "logit", "wald"})
+    methods = sorted(set(rows["ci_method"].dropna().astype(str)) & {"beta", "clopper-pearson", "wilson", "logit",
+                                                                      "wald"})
     return {
         "lang": lang, "separators": PLOTLY_SEPARATORS[lang], "percent": (NBSP + "%") if lang == "fr" else "%",
         "decimal": "." if lang == "en" else ",", "thousands": {"nl": ".", "fr": NNBSP}.get(lang, ","),
         "texts": _texts(content, lang), "kinds": _kinds(lang),
         "groups": [[dimension_label(content, d, lang), groups[d]] for d in order],
-        "labels": {n: indicator_label(content, n, lang) for n in names},
         "about": {n: t("single_item_note", lang) if e.single_item else e.description.get(lang, "")
                   for n, e in entries.items()},
-        "kind": {n: e.kind or "" for n, e in entries.items()},
-        "who": {n: respondents(content, e.instrument, lang) if e.instrument in content.instruments else ""
-                for n, e in entries.items()},
+        "who": {i: respondents(content, i, lang) for i in content.instruments},
         "breakdowns": {b: (t("all_respondents", lang) if b == "all"
-                           else capitalised(content.text(f"breakdown_{b}", lang))) for b in data["breakdowns"]},
-        "breakdown_words": {b: content.text(f"breakdown_{b}", lang) for b in data["breakdowns"] if b != "all"},
-        "domains": {b: domain_labels(content, b, lang) for b in data["breakdowns"] if b != "all"},
-        "waves": wave_labels(data["waves"], lang),
-        "reasons": {code: why.text(code, lang) for code in data["reasons"]},
-        "reasons_difference": {code: why.text(code, lang, "difference") for code in data["reasons"]},
-        "marks": {SYMBOLS[m]: {"words": words(m, lang), "note": notes((m,), lang)[0]} for m in ORDER},
+                           else capitalised(content.text(f"breakdown_{b}", lang))) for b in breakdowns},
+        "titles": {b: content.text(f"breakdown_{b}", lang) for b in breakdowns if b != "all"},
+        "domains": {b: domain_labels(content, b, lang) for b in breakdowns if b != "all"},
+        "waves": wave_labels(waves, lang),
+        "reasons": {code: why.text(code, lang) for code in reason_codes},
+        "reasons_difference": {code: why.text(code, lang, "difference") for code in reason_codes},
+        "marks": {SYMBOLS[m]: {"words": words(m, lang), "note": notes((m,), lang)[0]} for m in ORDER
+                  if m in shown_marks},
         "methods": {m: t(f"interval_{m}", lang) for m in methods},
         "axes": {u: _axis(u, lang) for u in units}, "layout": _layout(lang, 300, legend=False),
         "palette": PALETTE, "patterns": PATTERNS, "steps": [list(s) for s in STEPS],
@@ -185,12 +205,15 @@ def explorer(content: SiteContent, lang: str) -> str:
     """The page's body: its controls and empty panels, filled by explorer.js from the page's JSON and the data
     script; without scripts it says where the same figures are."""
     data = page_data(content, lang)
+    groups = data.pop("groups")  # the list's options: explorer.js reads the labels there
     options = "".join(
         f'<optgroup label="{esc(label)}">'
-        + "".join(f'<option value="{esc(n)}">{esc(data["labels"][n])}</option>' for n in names)
+        + "".join(f'<option value="{esc(n)}">{esc(indicator_label(content, n, lang))}</option>' for n in names)
         + "</optgroup>"
-        for label, names in data["groups"])
-    tabs = "".join(_tab(k, t(f"explorer_tab_{k}", lang), k == "chart") for k in ("chart", "table", "map"))
+        for label, names in groups)
+    tabs = "".join(_tab(k, label, k == "chart") for k, label in (
+        ("chart", t("explorer_tab_chart", lang)), ("table", t("explorer_tab_table", lang)),
+        ("map", t("explorer_tab_map", lang))))
     return (
         f'<p>{esc(t("explorer_intro", lang))}</p>'
         f'<noscript><p>{esc(t("explorer_noscript", lang))}</p></noscript>'
@@ -222,8 +245,8 @@ def explorer(content: SiteContent, lang: str) -> str:
         f'<h2>{esc(t("explorer_definition", lang))}</h2>'
         f'<dl class="definition">'
         f'<dt>{esc(t("explorer_what", lang))}</dt><dd id="x-about"></dd>'
-        f'<dt>{esc(t("explorer_who", lang))}</dt><dd id="x-who"></dd>'
-        f'<dt>{esc(t("explorer_how", lang))}</dt><dd id="x-how"></dd>'
+        f'<div><dt>{esc(t("explorer_who", lang))}</dt><dd id="x-who"></dd></div>'
+        f'<div><dt>{esc(t("explorer_how", lang))}</dt><dd id="x-how"></dd></div>'
         f'<dt>{esc(t("explorer_interval", lang))}</dt><dd id="x-method"></dd>'
         f'<dt>{esc(t("explorer_hidden", lang))}</dt><dd>{esc(t("suppression_note", lang, min_n=content.min_n))}'
         f' <a href="method.html">{esc(t("page_method", lang))}</a></dd>'

@@ -75,7 +75,7 @@ def test_every_page_exists_in_three_languages_with_its_lang(built):
     names = {p.name for p in (root / "en").glob("*.html")}
     assert names == {"index.html", "dimension-bekend.html", "dimension-bereikbaar.html", "dimension-betaalbaar.html",
                      "dimension-begrijpbaar.html", "dimension-other.html", "breakdown-neighbourhood.html",
-                     "comparison.html", "trend.html", "method.html", "downloads.html"}
+                     "comparison.html", "trend.html", "method.html", "downloads.html", "explorer.html"}
     for lang in LANGUAGES:
         assert {p.name for p in (root / lang).glob("*.html")} == names
         for name in names:
@@ -99,7 +99,8 @@ def test_every_link_resolves_and_every_page_switches_language(built):
 def test_plotly_is_shipped_once_locally_and_no_page_reaches_the_network(built):
     root, _ = built
     scripts = {s for page in _pages(root).values() for s in page.scripts}
-    assert scripts == {"../assets/plotly-basic.min.js", "../assets/site.js"}
+    assert scripts == {"../assets/plotly-basic.min.js", "../assets/site.js", "../assets/explorer-data.js",
+                       "../assets/explorer.js"}
     assert len(list(root.rglob("plotly*.js"))) == 1
     for path in root.rglob("*.html"):
         text = path.read_text(encoding="utf-8")
