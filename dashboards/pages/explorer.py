@@ -22,8 +22,8 @@ from dashboards.formatting import NBSP, NNBSP, PLOTLY_SEPARATORS, shown_as_count
 from dashboards.marks import LOW_N_EFF, ORDER, SYMBOLS, nchs_marks, notes, row_marks, words
 from dashboards.matrix import records
 from dashboards.model import SiteContent
-from dashboards.pages.common import (capitalised, dimension_label, domain_labels, indicator_label, main_rows,
-                                     present, reasons, respondents, wave_labels)
+from dashboards.pages.common import (capitalised, dimension_label, domain_labels, indicator_label, present, reasons,
+                                     respondents, wave_labels)
 from dashboards.text import t
 from dashboards.tile_map import STEPS
 
@@ -42,9 +42,9 @@ def _number(value: object) -> float | None:
 
 
 def shown_rows(content: SiteContent) -> pd.DataFrame:
-    """The rows the explorer offers: those of the main pages, by every breakdown but the sensitivity checks (in
-    the downloads)."""
-    rows = main_rows(content)
+    """The rows the explorer offers: every indicator's (those of an instrument published whole beside the gaps
+    too), by every breakdown but the sensitivity checks (in the downloads)."""
+    rows = content.indicators
     return rows[~rows["breakdown"].isin(content.checks)]
 
 

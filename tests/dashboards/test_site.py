@@ -617,3 +617,38 @@ def test_trends_are_small_multiples_of_at_most_twelve_panels(demo_root):
             assert any(tr.get("fill") == "toself" for tr in figure["data"])
     assert panelled, "the demo's need-and-use trend has dozens of indicators: it must be panelled"
     assert re.search(r"\(1/\d\)</h2>", page)
+
+
+def test_the_explorer_ships_each_published_row_once_and_no_hidden_number(built):
+    """assets/explorer-data.js: per indicator its rows by every breakdown but the sensitivity checks, a published
+    row with its numbers (five significant digits), a hidden one with its reason only (issue 22, part 2)."""
+    root, _ = built
+    script = (root / "assets" / "explorer-data.js").read_text(encoding="utf-8")
+    data = json.loads(script.removeprefix("window.TOEGANG_EXPLORER=").rstrip().removesuffix(";"))
+    rows = checked_indicators(sample_rows(), CATALOGUE)
+    shipped = 0
+    for name, indicator in data["indicators"].items():
+        for row in indicator["rows"]:
+            wave, breakdown, domain = data["waves"][row[0]], data["breakdowns"][row[1]], row[2]
+            (expected,) = rows[(rows["indicator"] == name) & (rows["wave"] == wave) & (rows["breakdown"] == breakdown)
+                               & (rows["domain"] == domain)].to_dict("records")
+            if expected["suppressed"]:
+                assert len(row) == 4 and data["reasons"][row[3]] == expected["reason"]
+            else:
+                assert row[3] == pytest.approx(expected["estimate"], rel=1e-4) and row[6] == expected["n"]
+                assert row[4] == (None if pd.isna(expected["ci_low"]) else pytest.approx(expected["ci_low"], rel=1e-4))
+            shipped += 1
+    assert shipped == len(rows)  # every row: the sample has no sensitivity check
+
+
+def test_a_charts_json_leaves_out_what_site_js_puts_back(built):
+    """The bars' style, the shared layout and the gap labels' style are said once in site.js (issue 22: a tenth
+    of the demo site); each figure keeps its own values."""
+    root, _ = built
+    text = (root / "en" / "breakdown-neighbourhood.html").read_text(encoding="utf-8")
+    figure = json.loads(re.search(r'<script type="application/json" id="b1-data">(.*?)</script>', text).group(1))
+    assert figure["shared"] is True and "paper_bgcolor" not in figure["layout"]
+    bar = figure["data"][0]
+    assert "hovertemplate" not in bar and set(bar["error_x"]) == {"array", "arrayminus"}
+    assert bar["marker"]["line"] == {} and bar["customdata"]
+    assert all(set(note) == {"x", "y", "text"} for note in figure["layout"]["annotations"])
