@@ -346,7 +346,7 @@
     $("x-chart-note").textContent = drawable ? "" : rows.some(asCount) ? T.counts_only : T.nothing_drawn;
     $("x-table").innerHTML = table(v);
     var ind = data.indicators[state.i];
-    $("x-about").textContent = words.about[state.i];
+    $("x-about").textContent = words.abouts[words.about[state.i]];
     $("x-who").textContent = words.who[ind.instrument] || "";
     $("x-who").parentNode.hidden = !words.who[ind.instrument];
     $("x-how").textContent = words.kinds[ind.kind] || "";

@@ -157,6 +157,9 @@ def page_data(content: SiteContent, lang: str) -> dict:
     shown_marks = {m for flag in set(published["nchs_flag"].dropna()) for m in nchs_marks(flag)}
     shown_marks |= {LOW_N_EFF} if published["low_n_eff"].fillna(False).astype(bool).any() else set()
     why = reasons(content)
+    abouts = {n: t("single_item_note", lang) if content.entry(n).single_item else content.entry(n).description.get(
+        lang, "") for n in names}
+    texts: dict[str, int] = {}
     entries = {n: content.entry(n) for n in names}
     groups: dict[str | None, list[str]] = {}
     for name in names:
@@ -170,8 +173,8 @@ def page_data(content: SiteContent, lang: str) -> dict:
         "decimal": "." if lang == "en" else ",", "thousands": {"nl": ".", "fr": NNBSP}.get(lang, ","),
         "texts": _texts(content, lang), "kinds": _kinds(lang),
         "groups": [[dimension_label(content, d, lang), groups[d]] for d in order],
-        "about": {n: t("single_item_note", lang) if e.single_item else e.description.get(lang, "")
-                  for n, e in entries.items()},
+        # Each text once (a single item's note is the same for all of them), by its index.
+        "about": {n: texts.setdefault(about, len(texts)) for n, about in abouts.items()}, "abouts": list(texts),
         "who": {i: respondents(content, i, lang) for i in content.instruments},
         "breakdowns": {b: (t("all_respondents", lang) if b == "all"
                            else capitalised(content.text(f"breakdown_{b}", lang))) for b in breakdowns},

@@ -647,7 +647,8 @@ def test_a_charts_json_leaves_out_what_site_js_puts_back(built):
     root, _ = built
     text = (root / "en" / "breakdown-neighbourhood.html").read_text(encoding="utf-8")
     figure = json.loads(re.search(r'<script type="application/json" id="b1-data">(.*?)</script>', text).group(1))
-    assert figure["shared"] is True and "paper_bgcolor" not in figure["layout"]
+    assert figure["shared"] == ["layout", "xaxis", "categories"] and "paper_bgcolor" not in figure["layout"]
+    assert "yaxis" not in figure["layout"] and "gridcolor" not in figure["layout"]["xaxis"]
     bar = figure["data"][0]
     assert "hovertemplate" not in bar and set(bar["error_x"]) == {"array", "arrayminus"}
     assert bar["marker"]["line"] == {} and bar["customdata"]
