@@ -307,19 +307,27 @@
   function settle(wanted) {
     state.i = wanted.i in data.indicators ? wanted.i : state.i || firstIndicator();
     var bs = breakdowns();
-    state.b = bs.indexOf(wanted.b) >= 0 ? wanted.b : (bs.filter(function (b) { return b !== "all"; })[0] || bs[0]);
+    var rows = data.indicators[state.i].rows;
+    function bars(b) {
+      var k = data.breakdowns.indexOf(b);
+      return rows.some(function (r) { return r[BREAKDOWN] === k && plotted(r) !== null; });
+    }
+    // By default the first breakdown with a bar, else the whole sample.
+    state.b = bs.indexOf(wanted.b) >= 0 ? wanted.b : (bs.filter(function (b) { return b !== "all" && bars(b); })[0] ||
+                                                      (bs.indexOf("all") >= 0 ? "all" : bs[0]));
     var ws = waves();
     state.w = wanted.w === "all" || ws.indexOf(wanted.w) >= 0 ? wanted.w : ws[ws.length - 1];
     state.v = ["chart", "table", "map"].indexOf(wanted.v) >= 0 ? wanted.v : "chart";
     if (state.v === "map" && !data.shapes[state.b]) state.v = "chart";
   }
-  function firstIndicator() {
-    var options = $("x-indicator").options;
-    for (var k = 0; k < options.length; k++) {
-      var ind = data.indicators[options[k].value];
-      if (ind.rows.some(function (r) { return plotted(r) !== null && r[BREAKDOWN] > 0; })) return options[k].value;
+  function firstIndicator() {  // the first with a bar by a breakdown, else the first with a bar
+    var names = Array.prototype.map.call($("x-indicator").options, function (o) { return o.value; });
+    function drawn(broken) {
+      return names.filter(function (name) {
+        return data.indicators[name].rows.some(function (r) { return plotted(r) !== null && (!broken || r[BREAKDOWN] > 0); });
+      })[0];
     }
-    return options[0].value;
+    return drawn(true) || drawn(false) || names[0];
   }
 
   function options(select, values, label) {
@@ -342,6 +350,7 @@
     var rows = all(v), drawable = rows.some(function (r) { return plotted(r) !== null; });
     $("x-caption").textContent = T.chart_caption + (rows.some(hidden) ? " " + T.gap_note : "");
     chart.parentNode.hidden = !drawable;
+    chart.classList.toggle("chart", drawable);  // no chart to check or wait for where nothing is drawn
     $("x-chart-note").hidden = drawable;
     $("x-chart-note").textContent = drawable ? "" : rows.some(asCount) ? T.counts_only : T.nothing_drawn;
     $("x-table").innerHTML = table(v);
