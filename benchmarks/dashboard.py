@@ -4,6 +4,9 @@ Usage: python -m benchmarks.dashboard [--loads 5]
 Runs the demo study into a temporary folder, rebuilds its site from the warehouse (the dashboard asset's
 own inputs) a few times (wall and CPU time, target under 3 s), then opens pages from disk in Debian's
 chromium, each load in a fresh browser context, and reads the performance mark site.js leaves when the first chart is drawn (target < 1 s).
+Then switches the indicator explorer between indicators of every unit and breakdown (each switch redraws its chart
+with Plotly.react, target < 300 ms from the choice to the frame after the chart is drawn) and sums the site's bytes
+(target under 8 MB).
 """
 
 import argparse
@@ -23,7 +26,21 @@ from pipelines.stages.publish import site_content
 from benchmarks.harness.browser import chromium
 from warehouse.connection import connect
 
-PAGES = ("en/index.html", "fr/breakdown-neighbourhood.html", "nl/trend.html")
+PAGES = ("en/index.html", "fr/breakdown-neighbourhood.html", "nl/trend.html", "en/explorer.html")
+EXPLORER = "nl/explorer.html"
+# In the page: choose each indicator in turn, as a reader does in the list, and time each from the choice to the
+# explorer's mark after the redrawn chart's frame.
+SWITCH = """async (names) => {
+  const select = document.getElementById('x-indicator'), out = [];
+  for (const name of names) {
+    const before = performance.getEntriesByName('explorer-drawn').length, start = performance.now();
+    select.value = name;
+    select.dispatchEvent(new Event('change'));
+    while (performance.getEntriesByName('explorer-drawn').length === before) await new Promise(r => setTimeout(r, 1));
+    out.push(performance.getEntriesByName('explorer-drawn')[before].startTime - start);
+  }
+  return out;
+}"""
 FIRST_CHART = "performance.getEntriesByName('first-chart-painted').length > 0"
 
 
@@ -51,6 +68,29 @@ def first_chart_ms(site: Path, loads: int) -> dict:
     return out
 
 
+def explorer_switch_ms(site: Path, rounds: int) -> dict:
+    """Median and max of switching the explorer between indicators: the first of each unit, and the one with the
+    most rows (the widest chart), ``rounds`` times over."""
+    with chromium() as browser:
+        context = browser.new_context(viewport={"width": 1200, "height": 900})
+        page = context.new_page()
+        page.goto((site / EXPLORER).as_uri())
+        page.wait_for_function("document.getElementById('x-chart').dataset.drawn === 'true'", timeout=30_000)
+        names = page.evaluate("""(() => {
+          const data = window.TOEGANG_EXPLORER.indicators, first = {};
+          let widest = null;
+          for (const [name, ind] of Object.entries(data)) {
+            if (!(ind.unit in first)) first[ind.unit] = name;
+            if (!widest || ind.rows.length > data[widest].rows.length) widest = name;
+          }
+          return [...Object.values(first), widest];
+        })()""")
+        times = page.evaluate(SWITCH, names * rounds)
+        context.close()
+    return {"indicators": len(names), "switches": len(times), "median_ms": round(statistics.median(times), 1),
+            "max_ms": round(max(times), 1)}
+
+
 def bench_dashboard(tmp: Path, loads: int = 5) -> dict:
     content, site = demo_content(tmp)
     builds, cpu = [], []
@@ -70,6 +110,9 @@ def bench_dashboard(tmp: Path, loads: int = 5) -> dict:
         "pages": len(list(site.rglob("*.html"))),
         "first_chart_painted": first_chart_ms(site, loads),
         "first_chart_target_ms": 1000,
+        "explorer_switch_ms": explorer_switch_ms(site, loads),
+        "explorer_switch_target_ms": 300,
+        "site_bytes_target": 8_000_000,
     }
 
 

@@ -46,7 +46,7 @@ def cell_html(row: pd.Series | None, unit: str, lang: str, reasons: Reasons) -> 
         return (f'<td class="suppressed" data-key="{key}" data-reason="{esc(str(row["reason"]))}">'
                 f'<span aria-hidden="true">—</span> <span class="reason">{esc(why)}</span></td>')
     ci = interval_text(row["ci_low"], row["ci_high"], unit, lang)
-    n = "" if _missing(row["n"]) else f' <span class="n">n&nbsp;=&nbsp;{int(row["n"])}</span>'
+    n = "" if _missing(row["n"]) else f' <span class="n">n\u00a0=\u00a0{int(row["n"])}</span>'
     flag = marks_html(row_marks(row), lang)
     ci_html = f' <span class="ci">{esc(ci)}</span>' if ci else ""
     # A count's cell carries its count, not the share the study does not publish as a percentage.

@@ -10,6 +10,10 @@ browser tests draw every chart with plotly.js, which is what checks them.
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
+
 import numpy as np
 from plotly.io.json import to_json_plotly
 
@@ -98,8 +102,9 @@ def bar_figure(grid: Matrix, lang: str) -> Figure:
             customdata=[_hover(r, grid.unit, lang) for r in rows],
             hovertemplate="%{y}: %{customdata}<extra>%{fullData.name}</extra>",
             marker={"color": PALETTE[j % len(PALETTE)], "line": {"color": "#1a1a1a", "width": 0.5},
-                    "pattern": {"shape": PATTERNS[j % len(PATTERNS)], "fillmode": "overlay", "fgcolor": "#1a1a1a",
-                                "fgopacity": 0.6}},
+                    # No shape is plotly's default: the first series has none.
+                    "pattern": {**({"shape": PATTERNS[j % len(PATTERNS)]} if PATTERNS[j % len(PATTERNS)] else {}),
+                                "fillmode": "overlay", "fgcolor": "#1a1a1a", "fgopacity": 0.6}},
         ))
         for i, row in enumerate(rows):
             if row is not None and (row["suppressed"] or shown_as_count(row)):
@@ -234,9 +239,48 @@ def _rounded(value, decimals: int = 5):
     return value
 
 
+# What the site's charts share, said once in site.js, which puts it back before drawing: a bar's style; what a
+# figure's "shared" lists: its layout's, an axis's style and the bars' category axis (each where the figure has all
+# of it: the monitor's has not); and the style of the label at a gap's slot (an annotation with all of it; site.js
+# knows it by its missing "showarrow").
+SHARED = json.loads(re.search(r"/\*shared\*/(.*?)/\*end\*/", (Path(__file__).parent / "assets" / "site.js")
+                              .read_text(encoding="utf-8"), re.S).group(1))
+
+
+def _unshared(value: dict, shared: dict) -> dict:
+    """``value`` without the properties equal to ``shared``'s; a dict keeps its place, empty or not (site.js
+    fills the dicts a bar has, and only those)."""
+    out = {}
+    for key, item in value.items():
+        if key in shared and isinstance(item, dict) and isinstance(shared[key], dict):
+            out[key] = _unshared(item, shared[key])
+        elif key not in shared or item != shared[key]:
+            out[key] = item
+    return out
+
+
 def figure_json(fig: Figure) -> str:
-    """The figure as JSON that is safe inside a <script type="application/json"> element."""
-    text = to_json_plotly({"data": _rounded(fig["data"]), "layout": fig["layout"]})
+    """The figure as JSON that is safe inside a <script type="application/json"> element, without what the site's
+    charts share (``SHARED``)."""
+    data = [_unshared(trace, SHARED["bar"]) if trace.get("type") == "bar" else trace for trace in fig["data"]]
+    layout, shared = fig["layout"], []
+    if all(layout.get(key) == value for key, value in SHARED["layout"].items()):
+        layout = {k: v for k, v in layout.items() if k not in SHARED["layout"]}
+        shared.append("layout")
+    for axis in ("xaxis", "yaxis"):
+        value = layout.get(axis)
+        if value == SHARED["categories"] and axis == "yaxis":
+            layout = {k: v for k, v in layout.items() if k != axis}
+            shared.append("categories")
+        elif isinstance(value, dict) and all(value.get(k) == v for k, v in SHARED["axis"].items()):
+            layout = {**layout, axis: {k: v for k, v in value.items() if k not in SHARED["axis"]}}
+            shared.append(axis)
+    gap = SHARED["gap"]
+    if any(all(note.get(k) == v for k, v in gap.items()) for note in layout.get("annotations", ())):
+        layout = {**layout, "annotations": [{k: v for k, v in note.items() if k not in gap}
+                                            if all(note.get(k) == v for k, v in gap.items()) else note
+                                            for note in layout["annotations"]]}
+    text = to_json_plotly({"data": _rounded(data), "layout": layout, **({"shared": shared} if shared else {})})
     for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
                           ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         text = text.replace(char, escaped)

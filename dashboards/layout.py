@@ -31,9 +31,11 @@ def page_nav(lang: str, filename: str, pages: list[tuple[str, str]]) -> str:
 
 
 def page_html(*, lang: str, filename: str, title: str, body: str, pages: list[tuple[str, str]],
-              study_title: str, footer: str, charts: bool) -> str:
+              study_title: str, footer: str, charts: bool, more_scripts: tuple[str, ...] = ()) -> str:
+    """``more_scripts``: files of assets/ a page runs after plotly.js and site.js (the explorer's)."""
     scripts = (f'<script defer src="../assets/{PLOTLY_FILE}"></script>\n<script defer src="../assets/site.js"></script>\n'
                if charts else "")
+    scripts += "".join(f'<script defer src="../assets/{name}"></script>\n' for name in more_scripts)
     return f"""<!DOCTYPE html>
 <html lang="{lang}">
 <head>

@@ -76,7 +76,7 @@ def symbols(marks: tuple[str, ...]) -> str:
 def words(mark: str, lang: str) -> str:
     """A mark's meaning in a few words, said beside the value (its note says it in full): a page can hold
     hundreds of marked values."""
-    return t(mark if mark == LOW_N_EFF else f"{mark}_short", lang)
+    return t(f"{mark}_short", lang)
 
 
 def marks_html(marks: tuple[str, ...], lang: str) -> str:

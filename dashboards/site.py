@@ -26,6 +26,10 @@ from dashboards.pages.comparison import PAGE as COMPARISON_PAGE
 from dashboards.pages.comparison import comparison, differences
 from dashboards.pages.dimension import dimension_page
 from dashboards.pages.downloads import downloads
+from dashboards.pages.explorer import DATA_FILE as EXPLORER_DATA
+from dashboards.pages.explorer import PAGE as EXPLORER_PAGE
+from dashboards.pages.explorer import SCRIPT as EXPLORER_SCRIPT
+from dashboards.pages.explorer import explorer, explorer_script
 from dashboards.pages.factsheet import INDEX as FACTSHEET_INDEX
 from dashboards.pages.factsheet import factsheet_pages, index_page, sheets
 from dashboards.pages.method import method
@@ -37,7 +41,7 @@ from dashboards.text import t
 from instruments.vocabulary import LANGUAGES
 
 ASSETS = Path(__file__).parent / "assets"
-ASSET_FILES = (PLOTLY_FILE, "plotly-basic.LICENSE.txt", "site.js", "style.css")
+ASSET_FILES = (PLOTLY_FILE, "plotly-basic.LICENSE.txt", "site.js", "style.css", EXPLORER_SCRIPT)
 esc = html.escape
 
 
@@ -77,7 +81,8 @@ def write_downloads(folder: Path, content: SiteContent) -> list[Path]:
 
 def _page_list(content: SiteContent, lang: str, files: list[Path]) -> list[tuple[str, str, Callable[[Ids], str]]]:
     pages: list[tuple[str, str, Callable[[Ids], str]]] = [
-        ("index.html", t("page_overview", lang), lambda ids: overview(content, lang, ids))]
+        ("index.html", t("page_overview", lang), lambda ids: overview(content, lang, ids)),
+        (EXPLORER_PAGE, t("page_explorer", lang), lambda ids: explorer(content, lang))]
     for dim in dimensions_with_rows(content):
         pages.append((f"dimension-{dim or 'other'}.html", content.text(f"dim_{dim or 'other'}", lang),
                       lambda ids, dim=dim: dimension_page(content, dim, lang, ids)))
@@ -114,7 +119,8 @@ def render_pages(content: SiteContent, lang: str, files: list[Path]) -> dict[str
         main = body(Ids())
         out[name] = page_html(lang=lang, filename=name, title=title, body=main, pages=nav,
                               study_title=content.study_title.get(lang, ""), footer=footer,
-                              charts='class="chart"' in main)
+                              charts='class="chart"' in main,
+                              more_scripts=(EXPLORER_DATA, EXPLORER_SCRIPT) if name == EXPLORER_PAGE else ())
     return out
 
 
@@ -141,6 +147,8 @@ def write_site(site: Path, content: SiteContent) -> list[Path]:
         (staging / "assets").mkdir()
         for name in ASSET_FILES:
             shutil.copyfile(ASSETS / name, staging / "assets" / name)
+        # The explorer's rows, once for the three languages.
+        (staging / "assets" / EXPLORER_DATA).write_text(explorer_script(content), encoding="utf-8")
         files = write_downloads(staging / "downloads", content)
         (staging / "index.html").write_text(root_index(dict(content.study_title)), encoding="utf-8")
         written.append(site / "index.html")

@@ -1234,9 +1234,114 @@ _FACTSHEETS = {
 }
 
 
+_EXPLORER = {
+    "all_withheld_note": {
+        "nl": "Geen grafiek: geen enkel cijfer hier kan gepubliceerd worden; de tabel zegt waarom.",
+        "fr": "Pas de graphique : aucun chiffre ici ne peut être publié ; le tableau dit pourquoi.",
+        "en": "No chart: none of these figures can be published; the table says why.",
+    },
+    "page_explorer": {"nl": "Indicatorverkenner", "fr": "Explorateur d'indicateurs", "en": "Indicator explorer"},
+    "explorer_intro": {
+        "nl": "Eén indicator tegelijk: kies ze in de lijst (of zoek op een woord), kies een uitsplitsing en een "
+              "golf, en bekijk ze als grafiek, tabel of kaart. De link van de pagina opent dezelfde weergave.",
+        "fr": "Un indicateur à la fois : choisissez-le dans la liste (ou cherchez un mot), choisissez une "
+              "ventilation et une vague, et affichez-le en graphique, en tableau ou en carte. Le lien de la page "
+              "rouvre la même vue.",
+        "en": "One indicator at a time: choose it from the list (or search for a word), choose a breakdown and a "
+              "wave, and view it as a chart, a table or a map. The page's link reopens the same view.",
+    },
+    "explorer_noscript": {
+        "nl": "De verkenner heeft JavaScript nodig; dezelfde cijfers staan in de tabellen van de andere pagina's "
+              "en in de downloads.",
+        "fr": "L'explorateur a besoin de JavaScript ; les mêmes chiffres figurent dans les tableaux des autres "
+              "pages et dans les téléchargements.",
+        "en": "The explorer needs JavaScript; the same figures are in the other pages' tables and in the "
+              "downloads.",
+    },
+    "explorer_search": {"nl": "Zoek een indicator", "fr": "Chercher un indicateur", "en": "Search an indicator"},
+    "explorer_matches": {"nl": "{count} indicator(en) gevonden", "fr": "{count} indicateur(s) trouvé(s)",
+                         "en": "{count} indicator(s) found"},
+    "explorer_breakdown": {"nl": "Uitsplitsing", "fr": "Ventilation", "en": "Breakdown"},
+    "explorer_all_waves": {"nl": "Alle golven", "fr": "Toutes les vagues", "en": "All waves"},
+    "explorer_views": {"nl": "Weergave", "fr": "Affichage", "en": "View"},
+    "explorer_tab_chart": {"nl": "Grafiek", "fr": "Graphique", "en": "Chart"},
+    "explorer_tab_table": {"nl": "Tabel", "fr": "Tableau", "en": "Table"},
+    "explorer_tab_map": {"nl": "Kaart", "fr": "Carte", "en": "Map"},
+    "explorer_view_title": {"nl": "{indicator}: {breakdown}, {wave}", "fr": "{indicator} : {breakdown}, {wave}",
+                            "en": "{indicator}: {breakdown}, {wave}"},
+    "explorer_definition": {"nl": "Wat de indicator meet", "fr": "Ce que mesure l'indicateur",
+                            "en": "What the indicator measures"},
+    "explorer_what": {"nl": "Definitie", "fr": "Définition", "en": "Definition"},
+    "explorer_who": {"nl": "Wie antwoordde", "fr": "Qui a répondu", "en": "Who answered"},
+    "explorer_how": {"nl": "Hoe het cijfer gemaakt wordt", "fr": "Comment le chiffre est calculé",
+                     "en": "How the figure is made"},
+    "explorer_interval": {"nl": "Onzekerheid", "fr": "Incertitude", "en": "Uncertainty"},
+    "explorer_hidden": {"nl": "Niet getoonde cellen", "fr": "Cellules non affichées", "en": "Cells not shown"},
+    "explorer_kind_share": {
+        "nl": "Een aandeel: de respondenten met het getelde antwoord (teller) onder de respondenten voor wie de "
+              "vraag geldt en die ze beantwoordden (noemer), gewogen waar de vragenlijst gewogen wordt.",
+        "fr": "Une part : les répondants ayant la réponse comptée (numérateur) parmi ceux à qui la question "
+              "s'applique et qui y ont répondu (dénominateur), pondérée lorsque le questionnaire est pondéré.",
+        "en": "A share: the respondents with the answer counted (numerator) among the respondents the question "
+              "applies to who answered it (denominator), weighted where the questionnaire is weighted.",
+    },
+    "explorer_kind_mean": {
+        "nl": "Een gemiddelde score op de antwoordschaal (1-5) van de respondenten die de vraag beantwoordden.",
+        "fr": "Un score moyen sur l'échelle de réponse (1-5) des répondants qui ont répondu à la question.",
+        "en": "A mean score on the answer scale (1-5) of the respondents who answered the item.",
+    },
+    "explorer_kind_scale_index": {
+        "nl": "Een index van 0 tot 100: het gemiddelde van de scores op de items van de dimensie, herschaald; "
+              "alleen gepubliceerd als de items een betrouwbare schaal vormen.",
+        "fr": "Un indice de 0 à 100 : la moyenne des scores sur les items de la dimension, remise à l'échelle ; "
+              "publié seulement si les items forment une échelle fiable.",
+        "en": "An index from 0 to 100: the mean of the scores on the dimension's items, rescaled; published only "
+              "where the items form a reliable scale.",
+    },
+    "explorer_kind_count": {
+        "nl": "Een aantal: de respondenten wier antwoord de drempel haalt, onder wie de vraag beantwoordde.",
+        "fr": "Un effectif : les répondants dont la réponse atteint le seuil, parmi ceux qui ont répondu.",
+        "en": "A count: the respondents whose answer reaches the threshold, among those who answered.",
+    },
+    "explorer_kind_difference": {
+        "nl": "Een verschil in punten op de index 0-100 tussen twee groepen respondenten, elk met een eigen cijfer.",
+        "fr": "Un écart en points sur l'indice 0-100 entre deux groupes de répondants, chacun avec son chiffre.",
+        "en": "A difference in points on the 0-100 index between two groups of respondents, each with its own "
+              "figure.",
+    },
+    "explorer_map_schematic": {
+        "nl": "Schematische kaart: de vormen zijn benaderend, niet de echte grenzen.",
+        "fr": "Carte schématique : les formes sont approximatives, pas les vraies limites.",
+        "en": "Schematic map: the shapes are approximate, not the real boundaries.",
+    },
+    "explorer_map_note": {
+        "nl": "Elk gebied toont zijn waarde als cijfer; de kleur herhaalt ze (donkerder is hoger). Gearceerd en "
+              "grijs: niet getoond.",
+        "fr": "Chaque zone affiche sa valeur en chiffres ; la couleur la répète (plus foncé = plus élevé). Hachuré "
+              "et gris : non affiché.",
+        "en": "Each area prints its value; the shade repeats it (darker is higher). Hatched and grey: not shown.",
+    },
+    "explorer_map_hidden": {"nl": "{area}: {reason}.", "fr": "{area} : {reason}.", "en": "{area}: {reason}."},
+    "explorer_map_one_wave": {
+        "nl": "De kaart toont één golf: kies een golf.",
+        "fr": "La carte montre une seule vague : choisissez une vague.",
+        "en": "The map shows one wave: choose a wave.",
+    },
+    "explorer_download": {"nl": "De rijen van {indicator} (CSV)", "fr": "Les lignes de {indicator} (CSV)",
+                          "en": "The rows of {indicator} (CSV)"},
+    "explorer_download_plain": {"nl": "De rijen van deze indicator (CSV)", "fr": "Les lignes de cet indicateur (CSV)",
+                                "en": "This indicator's rows (CSV)"},
+    "explorer_csv_name": {"nl": "indicator", "fr": "indicateur", "en": "indicator"},
+    # The asterisk's meaning in a few words, beside each value it marks (its note under the table says it in full):
+    # said in full beside each of the demo's thousands of marked values it was a fortieth of the site.
+    "low_n_eff_short": {"nl": "kleine effectieve steekproef", "fr": "petit échantillon effectif",
+                        "en": "small effective sample"},
+    "explorer_permalink": {"nl": "Link naar deze weergave", "fr": "Lien vers cette vue", "en": "Link to this view"},
+}
+
 TEXT: dict[str, dict[str, str]] = {**_FRAME, **_CHARTS, **_BREAKDOWNS_UNITS, **_DIMENSIONS, **_PAGES, **_METHOD,
                                    **_DOWNLOADS, **_PANEL, **_MONITOR, **_NOTHING_EMPTY, **_AREA_MAP, **_FINDINGS,
-                                   **_FACTSHEETS}
+                                   **_FACTSHEETS, **_EXPLORER}
 
 
 def t(key: str, lang: str, **values: object) -> str:

@@ -5,6 +5,7 @@ indicator rows; the keyboard reaches the content. A screenshot of every page is 
 
 import os
 import re
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -382,3 +383,132 @@ def test_no_chart_or_table_of_the_demo_site_has_every_cell_withheld(demo_root, b
     assert [(lang, name) for lang, name, _ in sentences] == [(lang, "comparison.html") for lang in LANGUAGES]
     assert sentences[-1][2] == t("gaps_withheld_wave", "en", wave="2021", why="fewer than 30 field actors answered",
                                  needs="at least 30 field actors")
+
+
+# The indicator explorer (issue 22, part 2): its selectors, tabs, permalink and map, against the rows.
+EXPLORER_DRAWN = "document.getElementById('x-chart').dataset.view === location.hash.slice(1)"
+EXPLORER_VIEW = """(() => ({
+  bars: document.getElementById('x-chart').data.map(tr => ({name: tr.name, y: tr.y, x: tr.x})),
+  cells: [...document.querySelectorAll('#x-table td')].map(td => ({key: td.dataset.key || null,
+    estimate: td.dataset.estimate ? Number(td.dataset.estimate) : null, text: td.textContent})),
+  title: document.getElementById('x-title').textContent,
+  selected: ['x-indicator', 'x-breakdown', 'x-wave'].map(id => document.getElementById(id).value),
+}))()"""
+
+
+def _explorer(site: Path, visit, lang: str = "en", fragment: str = ""):
+    page = visit.page
+    page.goto((site / lang / "explorer.html").as_uri() + fragment)
+    page.wait_for_function(EXPLORER_DRAWN, timeout=15_000)
+    return page
+
+
+def _choose(page, select: str, value: str):
+    page.select_option(select, value)
+    page.wait_for_function(EXPLORER_DRAWN)
+    return page.evaluate(EXPLORER_VIEW)
+
+
+def _row(rows, indicator, breakdown, domain, wave):
+    return rows[(rows["indicator"] == indicator) & (rows["breakdown"] == breakdown) & (rows["domain"] == domain)
+                & (rows["wave"] == wave)].iloc[0]
+
+
+def test_the_explorer_shows_the_chosen_indicators_rows_and_its_link_reopens_the_view(site, visit):
+    """Choosing an indicator, a breakdown and a wave draws that indicator's rows (every bar and table cell equal to
+    its row, a hidden one a gap with its reason); the fragment says the view and reopens it after a reload."""
+    rows = checked_indicators(sample_rows(), CATALOGUE)
+    page = _explorer(site, visit)
+    for indicator, breakdown, wave in (("use", "neighbourhood", "2021"), ("unmet_need", "education", "2018"),
+                                       ("awareness", "all", "2021")):
+        _choose(page, "#x-indicator", indicator)
+        _choose(page, "#x-breakdown", breakdown)
+        view = _choose(page, "#x-wave", wave)
+        assert view["selected"] == [indicator, breakdown, wave]
+        assert CATALOGUE[indicator]["label"]["en"] in view["title"]
+        (bars,) = view["bars"]
+        assert bars["name"] == f"Wave {wave}" and len(bars["x"]) == len(view["cells"])
+        for x, cell in zip(bars["x"], view["cells"]):
+            key_indicator, key_breakdown, domain, key_wave = cell["key"].split("|")
+            assert (key_indicator, key_wave) == (indicator, wave) and key_breakdown in (breakdown, "all")
+            row = _row(rows, indicator, key_breakdown, domain, wave)
+            if row["suppressed"]:
+                assert x is None and cell["estimate"] is None and "not shown:" in cell["text"]
+            else:
+                assert x == pytest.approx(row["estimate"], rel=1e-4)
+                assert cell["estimate"] == pytest.approx(row["estimate"], rel=1e-4)
+        assert page.url.endswith(f"#i={indicator}&b={breakdown}&w={wave}&v=chart")
+    # Every wave: one series per wave; then the table tab, and the link reopens both.
+    view = _choose(page, "#x-wave", "all")
+    assert [b["name"] for b in view["bars"]] == ["Wave 2018", "Wave 2021"]
+    page.get_by_role("tab", name="Table").click()
+    page.wait_for_function(EXPLORER_DRAWN)
+    assert page.get_by_role("tabpanel").is_visible() and page.locator("#x-table table").is_visible()
+    link = page.url
+    assert link.endswith("#i=awareness&b=all&w=all&v=table")
+    page.reload()
+    page.wait_for_function(EXPLORER_DRAWN)
+    again = page.evaluate(EXPLORER_VIEW)
+    assert again["selected"] == ["awareness", "all", "all"] and again["title"] == view["title"]
+    assert page.locator("#x-table table").is_visible() and not page.locator("#x-chart").is_visible()
+    assert page.get_by_role("tab", name="Table").get_attribute("aria-selected") == "true"
+    # The download is this indicator's rows, made in the page.
+    href = page.get_attribute("#x-download", "href")
+    csv = urllib.parse.unquote(href.split(",", 1)[1]).splitlines()
+    assert len(csv) == 1 + int((rows["indicator"] == "awareness").sum())
+    assert visit.errors == [] and visit.requests == []
+
+
+def test_the_explorer_search_and_tabs_work_from_the_keyboard(site, visit):
+    page = _explorer(site, visit, "fr")
+    page.fill("#x-search", "obstacle")
+    shown = page.eval_on_selector_all("#x-indicator option", "os => os.filter(o => !o.hidden).map(o => o.value)")
+    assert shown == ["barrier_betaalbaar"]
+    page.press("#x-search", "Enter")
+    page.wait_for_function(EXPLORER_DRAWN)
+    assert page.evaluate("document.activeElement.id") == "x-indicator"
+    assert page.input_value("#x-indicator") == "barrier_betaalbaar"
+    page.focus("#x-tab-chart")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(EXPLORER_DRAWN)
+    assert page.evaluate("document.activeElement.id") == "x-tab-table"
+    assert page.url.endswith("&v=table") and page.locator("#x-table").is_visible()
+    # No map for a breakdown without one: its tab is not offered.
+    assert not page.locator("#x-tab-map").is_visible()
+    assert visit.errors == [] and visit.requests == []
+
+
+def test_the_explorer_map_draws_one_shape_per_area_with_its_value_and_explains_a_hidden_one(site, visit):
+    """Neighbourhoods, use in 2021: four areas, two of them hidden (fewer than 10 respondents; and the second
+    hidden so that the first cannot be worked out), hatched and said in words."""
+    rows = checked_indicators(sample_rows(), CATALOGUE)
+    page = _explorer(site, visit, "en", "#i=use&b=neighbourhood&w=2021&v=map")
+    page.wait_for_function("document.getElementById('x-map').dataset.drawn === 'true'")
+    areas = page.evaluate("""document.getElementById('x-map').data.map(tr => ({
+        code: tr.meta, text: tr.text, pattern: tr.fillpattern || null, fill: tr.fill}))""")
+    assert sorted(a["code"] for a in areas) == ["W01", "W02", "W03", "W04"]
+    assert all(a["fill"] == "toself" for a in areas)
+    labels = page.eval_on_selector_all("#x-map .annotation-text", "els => els.map(e => e.textContent)")
+    assert len(labels) == 4
+    painted = page.eval_on_selector_all("#x-map .scatterlayer .trace path.js-fill", "els => els.length")
+    assert painted == 4
+    for area in areas:
+        row = _row(rows, "use", "neighbourhood", area["code"], "2021")
+        name = AREAS[area["code"]]["en"]
+        if row["suppressed"]:
+            assert area["pattern"] is not None and "not shown:" in area["text"]
+            assert any(label.startswith(name) and "not shown" in label for label in labels)
+        else:
+            value = f"{round(100 * row['estimate'])}%"
+            assert area["pattern"] is None and area["text"].startswith(f"{name}: {value} [")
+            assert f"n = {int(row['n'])}" in area["text"]
+            assert any(label == f"{name}{value}" for label in labels)
+    note = page.inner_text("#x-map-note")
+    assert f"Rest of Brussels: {t('reason_primary', 'en', min_n=10)}." in note
+    assert f"Weststation (Gare de l'Ouest): {t('reason_secondary', 'en')}." in note
+    assert _serious(page) == []
+    visit.errors.clear()  # axe-core cannot fetch stylesheets over file://
+    page.get_by_role("tab", name="Chart").click()
+    page.wait_for_function(EXPLORER_DRAWN)
+    assert page.url.endswith("&v=chart") and page.locator("#x-chart").is_visible()
+    assert visit.errors == [] and visit.requests == []

@@ -75,7 +75,8 @@ def test_every_page_exists_in_three_languages_with_its_lang(built):
     names = {p.name for p in (root / "en").glob("*.html")}
     assert names == {"index.html", "dimension-bekend.html", "dimension-bereikbaar.html", "dimension-betaalbaar.html",
                      "dimension-begrijpbaar.html", "dimension-other.html", "breakdown-neighbourhood.html",
-                     "comparison.html", "trend.html", "method.html", "downloads.html", "factsheets.html"}
+                     "comparison.html", "trend.html", "method.html", "downloads.html", "factsheets.html",
+                     "explorer.html"}
     sheets = {f"factsheets/neighbourhood-W0{k}.html" for k in range(1, 5)} | {"factsheets/subject-S01.html"}
     for lang in LANGUAGES:
         assert {p.name for p in (root / lang).glob("*.html")} == names
@@ -105,7 +106,8 @@ def test_every_link_resolves_and_every_page_switches_language(built):
 def test_plotly_is_shipped_once_locally_and_no_page_reaches_the_network(built):
     root, _ = built
     scripts = {s for page in _pages(root).values() for s in page.scripts}
-    assert scripts == {"../assets/plotly-basic.min.js", "../assets/site.js"}
+    assert scripts == {"../assets/plotly-basic.min.js", "../assets/site.js", "../assets/explorer-data.js",
+                       "../assets/explorer.js"}
     assert len(list(root.rglob("plotly*.js"))) == 1
     for path in root.rglob("*.html"):
         text = path.read_text(encoding="utf-8")
@@ -622,3 +624,39 @@ def test_trends_are_small_multiples_of_at_most_twelve_panels(demo_root):
             assert any(tr.get("fill") == "toself" for tr in figure["data"])
     assert panelled, "the demo's need-and-use trend has dozens of indicators: it must be panelled"
     assert re.search(r"\(1/\d\)</h2>", page)
+
+
+def test_the_explorer_ships_each_published_row_once_and_no_hidden_number(built):
+    """assets/explorer-data.js: per indicator its rows by every breakdown but the sensitivity checks, a published
+    row with its numbers (five significant digits), a hidden one with its reason only (issue 22, part 2)."""
+    root, _ = built
+    script = (root / "assets" / "explorer-data.js").read_text(encoding="utf-8")
+    data = json.loads(script.removeprefix("window.TOEGANG_EXPLORER=").rstrip().removesuffix(";"))
+    rows = checked_indicators(sample_rows(), CATALOGUE)
+    shipped = 0
+    for name, indicator in data["indicators"].items():
+        for row in indicator["rows"]:
+            wave, breakdown, domain = data["waves"][row[0]], data["breakdowns"][row[1]], row[2]
+            (expected,) = rows[(rows["indicator"] == name) & (rows["wave"] == wave) & (rows["breakdown"] == breakdown)
+                               & (rows["domain"] == domain)].to_dict("records")
+            if expected["suppressed"]:
+                assert len(row) == 4 and data["reasons"][row[3]] == expected["reason"]
+            else:
+                assert row[3] == pytest.approx(expected["estimate"], rel=1e-4) and row[6] == expected["n"]
+                assert row[4] == (None if pd.isna(expected["ci_low"]) else pytest.approx(expected["ci_low"], rel=1e-4))
+            shipped += 1
+    assert shipped == len(rows)  # every row: the sample has no sensitivity check
+
+
+def test_a_charts_json_leaves_out_what_site_js_puts_back(built):
+    """The bars' style, the shared layout and the gap labels' style are said once in site.js (issue 22: a tenth
+    of the demo site); each figure keeps its own values."""
+    root, _ = built
+    text = (root / "en" / "breakdown-neighbourhood.html").read_text(encoding="utf-8")
+    figure = json.loads(re.search(r'<script type="application/json" id="b1-data">(.*?)</script>', text).group(1))
+    assert figure["shared"] == ["layout", "xaxis", "categories"] and "paper_bgcolor" not in figure["layout"]
+    assert "yaxis" not in figure["layout"] and "gridcolor" not in figure["layout"]["xaxis"]
+    bar = figure["data"][0]
+    assert "hovertemplate" not in bar and set(bar["error_x"]) == {"array", "arrayminus"}
+    assert bar["marker"]["line"] == {} and bar["customdata"]
+    assert all(set(note) == {"x", "y", "text"} for note in figure["layout"]["annotations"])

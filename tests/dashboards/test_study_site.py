@@ -41,7 +41,7 @@ def test_the_pages_are_the_studys(second_site):
     names = {p.name for p in (site / "en").glob("*.html")}
     # The client items are all on appropriateness; the indicators of no dimension are on the study's own page.
     assert names == {"index.html", "dimension-appropriateness.html", "dimension-other.html", "comparison.html",
-                     "trend.html", "method.html", "downloads.html"}
+                     "trend.html", "method.html", "downloads.html", "explorer.html"}
     for lang in LANGUAGES:
         assert {p.name for p in (site / lang).glob("*.html")} == names
         page = _page(site, lang, "dimension-appropriateness.html")

@@ -68,7 +68,7 @@ def _keys_named_in_code() -> set[str]:
     keys |= {f"overview_{u}" for u in UNITS}
     keys |= {k for k in text.TEXT if k.startswith(("reason_", "flag_", "col_", "file_", "interval_", "provenance_",
                                                     "why_", "needs_"))}
-    keys |= {*marks.ORDER, *(f"{m}_short" for m in marks.NCHS)}  # a mark's note, and its hover label in short
+    keys |= {*marks.ORDER, *(f"{m}_short" for m in marks.ORDER)}  # a mark's note, and its words in short
     return keys
 
 
