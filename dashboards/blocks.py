@@ -53,7 +53,7 @@ def cell_html(row: pd.Series | None, unit: str, lang: str, reasons: Reasons) -> 
     data = (f'data-count="{int(row["numerator"])}"' if shown_as_count(row)
             else f'data-estimate="{float(row["estimate"]):.6g}"')
     return (f'<td data-key="{key}" {data}>'
-            f'<span class="value">{esc(estimate_text(row, unit, lang))}</span>{flag}{ci_html}{n}</td>')
+            f'<b>{esc(estimate_text(row, unit, lang))}</b>{flag}{ci_html}{n}</td>')
 
 
 def table_html(grid: Matrix, caption: str, corner: str, lang: str, reasons: Reasons) -> str:

@@ -196,8 +196,8 @@
     }).join("");
     var ci = intervalText(r, v.unit), n = r[N] === null ? "" : ' <span class="n">n\u00a0=\u00a0' + r[N] + "</span>";
     var value = asCount(r) ? 'data-count="' + r[COUNT] + '"' : 'data-estimate="' + r[EST] + '"';
-    return '<td data-key="' + key + '" ' + value + '><span class="value">' + esc(estimateText(r, v.unit)) +
-      "</span>" + marks + (ci ? ' <span class="ci">' + esc(ci) + "</span>" : "") + n + "</td>";
+    return '<td data-key="' + key + '" ' + value + '><b>' + esc(estimateText(r, v.unit)) +
+      "</b>" + marks + (ci ? ' <span class="ci">' + esc(ci) + "</span>" : "") + n + "</td>";
   }
   function table(v) {
     var corner = state.b === "all" ? T.whole : words.breakdowns[state.b], absent = false, marks = {};
