@@ -268,11 +268,6 @@ def figure_json(fig: Figure) -> str:
     """The figure as JSON that is safe inside a <script type="application/json"> element, without what the site's
     charts share (``SHARED``)."""
     data = [_unshared(trace, SHARED["bar"]) if trace.get("type") == "bar" else trace for trace in fig["data"]]
-    bars = [trace for trace in data if trace.get("type") == "bar"]
-    # A bar without categories has the first bar's (site.js puts them back): the waves of a chart share them.
-    data = [{k: v for k, v in trace.items() if k != "y"}
-            if trace.get("type") == "bar" and trace is not bars[0] and trace.get("y") == bars[0].get("y") else trace
-            for trace in data]
     layout, shared = fig["layout"], []
     if all(layout.get(key) == value for key, value in SHARED["layout"].items()):
         layout = {k: v for k, v in layout.items() if k not in SHARED["layout"]}

@@ -28,6 +28,9 @@ def write_study(folder: Path, study_id: str, surveys: list[dict], **extra) -> Pa
         else:
             shutil.copy(source, target)
     demo = yaml.safe_load((DEMO / STUDY_FILE).read_text(encoding="utf-8"))
+    for breakdown in demo.get("breakdowns", {}).values():  # the files its breakdowns name (a map's areas)
+        if isinstance(breakdown, dict) and breakdown.get("geojson"):
+            shutil.copy(DEMO / breakdown["geojson"], study / breakdown["geojson"])
     (study / STUDY_FILE).write_text(yaml.safe_dump({
         "study_id": study_id, "title": {"nl": study_id, "fr": study_id, "en": study_id},
         **{key: demo[key] for key in KEPT}, "surveys": surveys, **extra,
