@@ -39,18 +39,12 @@ LIMIT = 5
 
 
 def holm(p_values: Sequence[float]) -> np.ndarray:
-    """Holm's step-down adjusted p-values, as R's ``p.adjust(p, method = "holm")``: the i-th smallest of m times
-    (m - i + 1), made non-decreasing, at most 1. A missing p-value stays missing and does not count in m."""
+    """Holm's step-down adjusted p-values, as R's ``p.adjust(p, method = "holm")`` (pingouin's): a missing p-value
+    stays missing and does not count in the family."""
+    import pingouin as pg  # loaded when a family is corrected: it pulls in matplotlib
+
     p = np.asarray(p_values, dtype=float)
-    out = np.full(len(p), np.nan)
-    present = np.flatnonzero(~np.isnan(p))
-    m = len(present)
-    if not m:
-        return out
-    order = present[np.argsort(p[present], kind="stable")]
-    adjusted = np.minimum(1.0, np.maximum.accumulate(p[order] * (m - np.arange(m))))
-    out[order] = adjusted
-    return out
+    return np.asarray(pg.multicomp(p, method="holm")[1], dtype=float) if len(p) else np.full(0, np.nan)
 
 
 def domain_covariance(design: Design, values: np.ndarray, codes: np.ndarray, k: int

@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from analyses import margins_from_table, rake
 from analyses.comparisons import (
     DESIGN_BASED,
     IGNORES_WEIGHTS,
@@ -18,18 +17,9 @@ from analyses.comparisons import (
     rao_scott,
     wave_differences,
 )
-from tests.conftest import SHARED
 
 EXPECTED = json.loads((Path(__file__).parents[1] / "fixtures/r_raoscott/expected.json").read_text())
 R_API = Path(__file__).parents[1] / "fixtures/r_api"
-
-
-@pytest.fixture(scope="module")
-def raked():
-    folder = SHARED / "fixtures" / "weighting"
-    data = pd.read_csv(folder / "respondents.csv")
-    margins = margins_from_table(pd.read_csv(folder / "population_margins.csv")).margins
-    return data.assign(w=rake(data, margins).weights), margins
 
 
 def _agrees(result, want):

@@ -11,21 +11,13 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from analyses import margins_from_table, rake
+from analyses import margins_from_table
 from analyses.estimates import Design, survey_means
 from analyses.findings import benchmark_test, candidates, design_pairs, findings, holm, unweighted_pairs
 from tests.conftest import SHARED
 
 EXPECTED = json.loads((Path(__file__).parents[1] / "fixtures/r_pairs/expected.json").read_text())
 R_API = Path(__file__).parents[1] / "fixtures/r_api"
-
-
-@pytest.fixture(scope="module")
-def raked():
-    folder = SHARED / "fixtures" / "weighting"
-    data = pd.read_csv(folder / "respondents.csv")
-    margins = margins_from_table(pd.read_csv(folder / "population_margins.csv")).margins
-    return data.assign(w=rake(data, margins).weights), margins
 
 
 def _agrees(found: list[dict], expected: list[dict]) -> None:
