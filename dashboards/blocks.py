@@ -9,9 +9,10 @@ from itertools import count
 import pandas as pd
 
 from dashboards.charts import bar_figure, figure_json, line_figure
-from dashboards.formatting import Reasons, estimate_text, interval_text, plotted, shown_as_count
+from dashboards.formatting import Reasons, estimate_text, interval_text, plotted
 from dashboards.marks import ABSENT, marks_html, notes_html, row_marks, symbols
 from dashboards.matrix import Matrix
+from dashboards.model import ROW
 from dashboards.text import t
 
 esc = html.escape
@@ -31,29 +32,24 @@ def _missing(value: object) -> bool:
     return value is None or pd.isna(value)
 
 
-def cell_key(row: pd.Series) -> str:
-    return "|".join(str(row[c]) for c in ("indicator", "breakdown", "domain", "wave", "instrument"))
-
-
 def cell_html(row: pd.Series | None, unit: str, lang: str, reasons: Reasons) -> str:
+    """A table cell: the value in bold, its marks, then its interval and n in small print; a withheld one says why.
+    ``data-row``: the row's number in the site's downloads (``ROW``), where its every column is."""
     if row is None:
         text = t("not_measured", lang)
         return (f'<td class="absent"><span aria-hidden="true">{ABSENT}</span>'
                 f'<span class="visually-hidden">{esc(text)}</span></td>')
-    key = esc(cell_key(row))
+    number = row.get(ROW)
+    data = "" if _missing(number) else f' data-row="{int(number)}"'
     if row["suppressed"]:
         why = reasons.text(row["reason"], lang, unit)
-        return (f'<td class="suppressed" data-key="{key}" data-reason="{esc(str(row["reason"]))}">'
+        return (f'<td class="suppressed"{data}>'
                 f'<span aria-hidden="true">—</span> <span class="reason">{esc(why)}</span></td>')
     ci = interval_text(row["ci_low"], row["ci_high"], unit, lang)
-    n = "" if _missing(row["n"]) else f' <span class="n">n\u00a0=\u00a0{int(row["n"])}</span>'
+    n = "" if _missing(row["n"]) else f' <small>n\u00a0=\u00a0{int(row["n"])}</small>'
     flag = marks_html(row_marks(row), lang)
-    ci_html = f' <span class="ci">{esc(ci)}</span>' if ci else ""
-    # A count's cell carries its count, not the share the study does not publish as a percentage.
-    data = (f'data-count="{int(row["numerator"])}"' if shown_as_count(row)
-            else f'data-estimate="{float(row["estimate"]):.6g}"')
-    return (f'<td data-key="{key}" {data}>'
-            f'<b>{esc(estimate_text(row, unit, lang))}</b>{flag}{ci_html}{n}</td>')
+    ci_html = f" <small>{esc(ci)}</small>" if ci else ""
+    return f"<td{data}><b>{esc(estimate_text(row, unit, lang))}</b>{flag}{ci_html}{n}</td>"
 
 
 def table_html(grid: Matrix, caption: str, corner: str, lang: str, reasons: Reasons) -> str:

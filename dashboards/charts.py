@@ -2,6 +2,9 @@
 
 Horizontal bars (long service and category names stay readable), 95% intervals as error bars, series
 told apart by colour, pattern and legend; a suppressed cell is a gap labelled in the chart, never a zero.
+A point's hover label is its cell in the table under the chart, which site.js reads when it draws the chart
+(``cells``: "columns" when trace j is the table's column j, "rows" when trace i, leaving out the interval bands, is
+its row i): the page says each value once.
 
 A figure is plotly.js's own spec (``{"data": [traces], "layout": {...}}``) built as plain dicts: plotly.py's
 validating ``go.Figure`` took about 20 ms a chart, most of a site's build time (hundreds of charts). The
@@ -18,10 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from dashboards.formatting import (PLOTLY_SEPARATORS, estimate_text, interval_text, plot_value, plotted,
-                                   shown_as_count)
-from dashboards.marks import SYMBOLS as MARKS
-from dashboards.marks import row_marks, words
+from dashboards.formatting import PLOTLY_SEPARATORS, estimate_text, plot_value, plotted, shown_as_count
 from dashboards.matrix import Matrix
 from dashboards.text import t
 
@@ -48,18 +48,6 @@ def _scale(unit: str, lang: str) -> dict:
         return {"ticksuffix": " " + t("pp", lang), "zeroline": True, "zerolinewidth": 2, "zerolinecolor": "#333",
                 "title": {"text": t("axis_difference", lang)}}
     return {"rangemode": "tozero", "title": {"text": t("axis_count", lang)}}
-
-
-def _hover(row, unit: str, lang: str) -> str:
-    if row is None:
-        return ""
-    if row["suppressed"]:
-        return t("not_shown_short", lang)
-    n = "" if row["n"] is None or str(row["n"]) == "<NA>" else f" · n = {int(row['n'])}"
-    # The NCHS marks with what they mean, in short (the table's notes say it in full).
-    flags = "".join(f"<br>{MARKS[m]} {words(m, lang)}" for m in row_marks(row, nchs_only=True))
-    interval = interval_text(row["ci_low"], row["ci_high"], unit, lang)
-    return f"{estimate_text(row, unit, lang)} {interval}{n}{flags}"
 
 
 def _errors(rows: list, unit: str) -> tuple[list, list]:
@@ -100,7 +88,6 @@ def bar_figure(grid: Matrix, lang: str) -> Figure:
             x=[plotted(r, grid.unit) for r in rows],
             error_x={"type": "data", "symmetric": False, "array": plus, "arrayminus": minus,
                      "color": "#1a1a1a", "thickness": 1.5, "width": 4},
-            customdata=[_hover(r, grid.unit, lang) for r in rows],
             hovertemplate="%{y}: %{customdata}<extra>%{fullData.name}</extra>",
             marker={"color": PALETTE[j % len(PALETTE)], "line": {"color": "#1a1a1a", "width": 0.5},
                     # No shape is plotly's default: the first series has none.
@@ -122,7 +109,7 @@ def bar_figure(grid: Matrix, lang: str) -> Figure:
         x_axis["range"] = _difference_range(grid)
     layout.update(barmode="group", bargap=BAR_GAP, xaxis=x_axis, annotations=annotations,
                   yaxis={"autorange": "reversed", "automargin": True, "type": "category"})
-    return {"data": traces, "layout": layout}
+    return {"data": traces, "layout": layout, "cells": "columns"}
 
 
 def _difference_range(grid: Matrix) -> list[float]:
@@ -181,7 +168,6 @@ def _small_multiples(grid: Matrix, lang: str) -> Figure:
                            "xaxis": f"x{axis}", "yaxis": f"y{axis}"})
         traces.append({"type": "scatter", "name": name, "x": waves, "y": values, "mode": "lines+markers",
                        "connectgaps": False, "showlegend": False, "xaxis": f"x{axis}", "yaxis": f"y{axis}",
-                       "customdata": [_hover(r, grid.unit, lang) for r in rows],
                        "hovertemplate": "%{x}: %{customdata}<extra>%{fullData.name}</extra>",
                        "marker": {"size": 8, "color": PALETTE[0]}, "line": {"color": PALETTE[0], "width": 2}})
         layout[f"xaxis{axis}"] = {"type": "category", "linecolor": "#1a1a1a", "categoryorder": "array",
@@ -197,7 +183,7 @@ def _small_multiples(grid: Matrix, lang: str) -> Figure:
         for i in range(1, len(grid.categories) + 1):
             layout[f"yaxis{'' if i == 1 else i}"]["range"] = [min(0.0, min(ends)), max(ends) * 1.1 or 1.0]
     layout["annotations"] = annotations
-    return {"data": traces, "layout": layout}
+    return {"data": traces, "layout": layout, "cells": "rows"}
 
 
 def line_figure(grid: Matrix, lang: str) -> Figure:
@@ -215,7 +201,6 @@ def line_figure(grid: Matrix, lang: str) -> Figure:
             y=[plotted(r, grid.unit) for r in rows],
             error_y={"type": "data", "symmetric": False, "array": plus, "arrayminus": minus, "thickness": 1.5,
                      "width": 5},
-            customdata=[_hover(r, grid.unit, lang) for r in rows],
             hovertemplate="%{x}: %{customdata}<extra>%{fullData.name}</extra>",
             marker={"symbol": SYMBOLS[i % len(SYMBOLS)], "size": 10, "color": PALETTE[i % len(PALETTE)]},
             line={"dash": DASHES[i % len(DASHES)], "color": PALETTE[i % len(PALETTE)], "width": 2},
@@ -223,7 +208,7 @@ def line_figure(grid: Matrix, lang: str) -> Figure:
     layout = _layout(lang, 380 + 22 * len(grid.categories), legend=True)
     layout["margin"]["t"] = 30 + 22 * ((len(grid.categories) + 1) // 2)
     layout.update(xaxis={"type": "category", "title": {"text": t("wave", lang)}}, yaxis=_axis(grid.unit, lang))
-    return {"data": traces, "layout": layout}
+    return {"data": traces, "layout": layout, "cells": "rows"}
 
 
 def _rounded(value, decimals: int = 5):
@@ -286,7 +271,8 @@ def figure_json(fig: Figure) -> str:
                                             if all(note.get(k) == v for k, v in gap.items()) else note
                                             for note in layout["annotations"]]}
     # UTF-8 as it is (the pages are UTF-8): escaped, an accent took six bytes.
-    text = json.dumps(_rounded({"data": data, "layout": layout, **({"shared": shared} if shared else {})}),
+    extra = {**({"shared": shared} if shared else {}), **({"cells": fig["cells"]} if "cells" in fig else {})}
+    text = json.dumps(_rounded({"data": data, "layout": layout, **extra}),
                       ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
                           ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):

@@ -81,9 +81,9 @@ def words(mark: str, lang: str) -> str:
 
 def marks_html(marks: tuple[str, ...], lang: str) -> str:
     """Each mark as a superscript with its meaning in words for screen readers (style.css hides the words from
-    sight: the note under the table says it for every reader). No tooltip and no class on the words: a page can
-    hold hundreds of marks."""
-    return "".join(f'<sup class="flag">{SYMBOLS[m]}<span> {esc(words(m, lang))}</span></sup>' for m in marks)
+    sight: the note under the table says it for every reader). No tooltip and no class: a page can hold
+    thousands of marks."""
+    return "".join(f'<sup>{SYMBOLS[m]}<span> {esc(words(m, lang))}</span></sup>' for m in marks)
 
 
 def notes(marks: set[str] | tuple[str, ...], lang: str) -> list[str]:

@@ -27,6 +27,11 @@ COUNT_COLUMNS = ("numerator", "as_count")
 # Provenance columns: published in the downloads when the table has them.
 # The run id stays in the warehouse: the same numbers from another run give the same site, byte for byte.
 PROVENANCE_COLUMNS = ("instrument_version", "margins_version", "code_version")
+# A row's number in the site's downloads (indicators.csv, counting from 1 after its header, and indicators.parquet),
+# in their order (``DOWNLOAD_ORDER``): a table cell names its row by it (``data-row``), so a reader or a test finds
+# every column of what a cell shows.
+ROW = "row"
+DOWNLOAD_ORDER = ("wave", "indicator", "breakdown", "domain")
 # difference: points on the 0-100 index scale (the perception gap, field actors minus parents)
 UNITS = ("proportion", "index", "mean", "count", "difference")
 
@@ -183,7 +188,8 @@ class SiteContent:
 def checked_indicators(rows: pd.DataFrame, catalogue: Mapping[str, object],
                        breakdowns: tuple[str, ...] | None = None) -> pd.DataFrame:
     """The rows with typed columns, or ContentError naming what breaks the contract. A suppressed row
-    keeps its place but loses its numbers, so nothing hidden can reach a page or a download."""
+    keeps its place but loses its numbers, so nothing hidden can reach a page or a download. Each row gets its
+    number in the downloads (``ROW``)."""
     missing = [c for c in INDICATOR_COLUMNS if c not in rows.columns]
     if missing:
         raise ContentError(f"indicator rows lack column(s) {', '.join(missing)}")
@@ -214,4 +220,6 @@ def checked_indicators(rows: pd.DataFrame, catalogue: Mapping[str, object],
     out.loc[out["suppressed"], [*numbers, "n", "df", "low_n_eff", "nchs_flag", "numerator"]] = None
     out.loc[out["suppressed"], "as_count"] = False
     out.loc[~out["suppressed"], "reason"] = None
-    return out.reset_index(drop=True)
+    out = out.reset_index(drop=True)
+    out[ROW] = pd.Series(range(1, len(out) + 1), index=out.sort_values(list(DOWNLOAD_ORDER), kind="stable").index)
+    return out

@@ -18,7 +18,7 @@ import pandas as pd
 from dashboards.blocks import Ids
 from dashboards.files import replace_folder, write_parquet
 from dashboards.layout import PLOTLY_FILE, page_html, root_index
-from dashboards.model import (COUNT_COLUMNS, INDICATOR_COLUMNS, PROVENANCE_COLUMNS, SiteContent, catalogue_entry,
+from dashboards.model import (COUNT_COLUMNS, INDICATOR_COLUMNS, PROVENANCE_COLUMNS, ROW, SiteContent, catalogue_entry,
                               checked_indicators)
 from dashboards.pages.breakdown_map import map_page, map_page_name, map_page_title
 from dashboards.pages.common import dimensions_with_rows
@@ -62,8 +62,7 @@ def write_downloads(folder: Path, content: SiteContent) -> list[Path]:
     folder.mkdir()
     provenance = [c for c in PROVENANCE_COLUMNS if c in content.indicators.columns]
     columns = [c for c in (*INDICATOR_COLUMNS, *COUNT_COLUMNS) if c in content.indicators.columns]
-    rows = content.indicators[columns + provenance].sort_values(["wave", "indicator", "breakdown", "domain"],
-                                                              kind="stable")
+    rows = content.indicators.sort_values(ROW)[columns + provenance]  # the cells' data-row: their place here
     frames = [("indicators", rows, rows[columns]), ("catalogue", _catalogue_frame(content), None)]
     if provenance:
         waves = rows[["wave", *provenance]].drop_duplicates().sort_values("wave", kind="stable")

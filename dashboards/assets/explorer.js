@@ -192,12 +192,12 @@
     if (hidden(r)) return '<td class="suppressed" data-key="' + key + '"><span aria-hidden="true">\u2014</span> ' +
       '<span class="reason">' + esc(reason(r, v.unit)) + "</span></td>";
     var marks = r[MARKS].split("").map(function (m) {
-      return '<sup class="flag">' + m + "<span> " + esc(words.marks[m].words) + "</span></sup>";
+      return '<sup>' + m + "<span> " + esc(words.marks[m].words) + "</span></sup>";
     }).join("");
-    var ci = intervalText(r, v.unit), n = r[N] === null ? "" : ' <span class="n">n\u00a0=\u00a0' + r[N] + "</span>";
+    var ci = intervalText(r, v.unit), n = r[N] === null ? "" : ' <small>n\u00a0=\u00a0' + r[N] + "</small>";
     var value = asCount(r) ? 'data-count="' + r[COUNT] + '"' : 'data-estimate="' + r[EST] + '"';
     return '<td data-key="' + key + '" ' + value + '><b>' + esc(estimateText(r, v.unit)) +
-      "</b>" + marks + (ci ? ' <span class="ci">' + esc(ci) + "</span>" : "") + n + "</td>";
+      "</b>" + marks + (ci ? ' <small>' + esc(ci) + "</small>" : "") + n + "</td>";
   }
   function table(v) {
     var corner = state.b === "all" ? T.whole : words.breakdowns[state.b], absent = false, marks = {};

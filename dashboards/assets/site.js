@@ -51,11 +51,37 @@
     });
     return figure;
   }
+  // A point's hover label is its cell in the table under the chart, said once in the page: the value with its
+  // marks, interval and n, then each mark's words on a line; a withheld cell's reason. "cells" (charts.py) says
+  // which way the traces run: trace j is column j ("columns"), or trace i, leaving out interval bands, is row i.
+  function escaped(text) {
+    return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  }
+  function label(td) {
+    var value = td.querySelector("b");
+    var why = td.querySelector(".reason, .visually-hidden");
+    if (!value) return why ? escaped(why.textContent) : "";
+    var sups = Array.prototype.slice.call(td.querySelectorAll("sup")), small = td.querySelectorAll("small");
+    var text = value.textContent + sups.map(function (s) { return s.firstChild.textContent; }).join("") + " " +
+      Array.prototype.map.call(small, function (s) { return s.textContent; }).join(" · ");
+    return escaped(text.trim()) + sups.map(function (s) { return "<br>" + escaped(s.textContent); }).join("");
+  }
+  function hovers(el, figure) {
+    var block = el.closest("section"), table = block && block.querySelector("table.data");
+    if (!figure.cells || !table) return;
+    var rows = Array.prototype.map.call(table.tBodies[0].rows, function (tr) {
+      return Array.prototype.slice.call(tr.cells, 1).map(label);
+    });
+    figure.data.filter(function (trace) { return trace.meta !== "interval"; }).forEach(function (trace, k) {
+      trace.customdata = figure.cells === "columns" ? rows.map(function (row) { return row[k]; }) : rows[k];
+    });
+  }
   var charts = Array.prototype.slice.call(document.querySelectorAll(".chart[data-figure]"));
   function draw(i) {
     if (i >= charts.length) return;
     var el = charts[i];
     var figure = spec(el.getAttribute("data-figure"));
+    hovers(el, figure);
     Plotly.newPlot(el, figure.data, figure.layout, {displayModeBar: false, responsive: true}).then(function () {
       el.setAttribute("data-drawn", "true");
       requestAnimationFrame(function () {

@@ -152,27 +152,41 @@ def test_language_switch_changes_labels_and_lang(site, visit):
     assert visit.errors == []
 
 
-def test_each_chart_and_its_table_show_the_indicator_rows(site, visit):
-    rows = checked_indicators(sample_rows(), CATALOGUE)
-    page = visit.open((site / "en" / "breakdown-neighbourhood.html").as_uri())
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_each_chart_its_table_and_hover_labels_show_the_indicator_rows(site, visit, lang):
+    """A bar is its row's estimate; a point's hover label is its row said in words (value, marks, interval, n, each
+    mark's meaning on a line; a withheld cell's reason), which site.js reads from the cell under the chart."""
+    from dashboards.formatting import interval_text, value_text
+    from dashboards.marks import row_marks, words
+    from dashboards.pages.common import reasons
+
+    rows = checked_indicators(sample_rows(), CATALOGUE).set_index("row")
+    why = reasons(sample_content())
+    page = visit.open((site / lang / "breakdown-neighbourhood.html").as_uri())
+    page.wait_for_function("[...document.querySelectorAll('section.block .chart')].every(c => c.dataset.drawn)")
     blocks = page.evaluate("""[...document.querySelectorAll('section.block')].map(b => ({
-        traces: b.querySelector('.chart').data.map(tr => ({name: tr.name, y: tr.y, x: tr.x})),
-        cells: [...b.querySelectorAll('tbody tr')].map(tr => [...tr.querySelectorAll('td')].map(td => ({
-            key: td.dataset.key || null, estimate: td.dataset.estimate ? Number(td.dataset.estimate) : null})))}))""")
+        traces: b.querySelector('.chart').data.map(tr => ({name: tr.name, x: tr.x, hover: tr.customdata})),
+        cells: [...b.querySelectorAll('tbody tr')].map(tr => [...tr.querySelectorAll('td')].map(td =>
+          td.dataset.row ? Number(td.dataset.row) : null))}))""")
     assert len(blocks) == 3  # awareness, use and the reachability index by neighbourhood
+    hovers = 0
     for block in blocks:
         for j, trace in enumerate(block["traces"]):
             for i, x in enumerate(trace["x"]):
-                cell = block["cells"][i][j]
-                indicator, breakdown, domain, wave, instrument = cell["key"].split("|")
-                assert trace["name"] == f"Wave {wave}"
-                row = rows[(rows["indicator"] == indicator) & (rows["breakdown"] == breakdown)
-                           & (rows["domain"] == domain) & (rows["wave"] == wave)].iloc[0]
+                row = rows.loc[block["cells"][i][j]]
+                assert trace["name"] == t("wave_label", lang, wave=row["wave"])
                 if row["suppressed"]:
-                    assert x is None and cell["estimate"] is None
-                else:
-                    assert x == pytest.approx(row["estimate"], abs=1e-5) and cell["estimate"] == pytest.approx(row["estimate"],
-                                                                                                   rel=1e-5)
+                    assert x is None and trace["hover"][i] == why.text(row["reason"], lang, row["unit"])
+                    continue
+                assert x == pytest.approx(row["estimate"], abs=1e-5)
+                marks = row_marks(row)
+                said = (value_text(row["estimate"], row["unit"], lang) + "".join(SYMBOLS[m] for m in marks)
+                        + f" {interval_text(row['ci_low'], row['ci_high'], row['unit'], lang)}"
+                        + f" · n\u00a0=\u00a0{int(row['n'])}"
+                        + "".join(f"<br>{SYMBOLS[m]} {words(m, lang)}" for m in marks))
+                assert trace["hover"][i] == said.replace("&", "&amp;")
+                hovers += 1
+    assert hovers > 20 and visit.errors == []
 
 
 MAP = """(() => { const el = document.querySelector('.area-map .chart');

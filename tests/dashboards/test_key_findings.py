@@ -18,7 +18,7 @@ from analyses.comparisons import wave_differences
 from analyses.findings import candidates, findings, pair_differences
 from analyses.indicator_table import Indicator, IndicatorInputs, Sample, indicator_tables
 from dashboards.formatting import value_text
-from dashboards.model import MethodFacts, SiteContent
+from dashboards.model import ROW, MethodFacts, SiteContent, checked_indicators
 from dashboards.site import write_site
 from dashboards.text import t
 from instruments.vocabulary import LANGUAGES
@@ -112,9 +112,11 @@ def test_only_the_clear_difference_is_said_with_its_rows_numbers_and_chart(plant
     target, anchor = link.split("#")
     page = (root / lang / target).read_text(encoding="utf-8")
     section = re.search(rf'<section class="block" id="{re.escape(anchor)}">(.*?)</section>', page, re.S).group(1)
-    for row in (north, south):
-        assert f'data-estimate="{float(row["estimate"]):.6g}"' in section
-        assert value_text(row["estimate"], "proportion", lang) in html.unescape(section)
+    numbered = checked_indicators(rows, content.catalogue)  # as write_site numbers them (data-row)
+    for row, area in ((north, "A"), (south, "B")):
+        number = _cell(numbered, area)[ROW]
+        assert f'<td data-row="{number}"><b>{value_text(row["estimate"], "proportion", lang)}</b>' in html.unescape(
+            section)
 
 
 def test_nothing_to_say_is_one_sentence(planted):

@@ -1,11 +1,11 @@
 """The marks of the shares the NCHS presentation standards flag (dashboards/marks.py): each rule's code gets
 the mark of what it leads to, for any numbers a study chooses; a flagged share is marked wherever its value is
-shown (table cell with words for screen readers, chart's hover label, chart's summary, tile), with a legend on the
+shown (table cell with words for screen readers, chart's summary, tile; the chart's hover label is the cell,
+test_browser.py), with a legend on the
 page in its language, and no page without a flagged share has a mark or a legend; where the study withholds
 such shares, they are hidden cells with their reason and nothing is marked as withheld."""
 
 import html
-import json
 import re
 
 import pandas as pd
@@ -14,7 +14,7 @@ import pytest
 from analyses.standards import SUPPRESS, ProportionStandards
 from dashboards.formatting import value_text
 from dashboards.marks import FOOTNOTE, NCHS, REVIEW, SYMBOLS, WITHHOLD, nchs_kind, nchs_marks
-from dashboards.model import checked_indicators
+from dashboards.model import ROW, checked_indicators
 from dashboards.site import render_pages, write_site
 from dashboards.text import t
 from instruments.vocabulary import LANGUAGES
@@ -37,26 +37,29 @@ def site(tmp_path_factory):
 
 
 def _cells(page: str) -> dict[str, str]:
-    """Table cell key -> the cell's HTML."""
-    return {html.unescape(key): cell for key, cell in re.findall(r'<td[^>]* data-key="([^"]*)"[^>]*>(.*?)</td>', page)}
+    """Table cell key (indicator|breakdown|domain|wave|instrument) -> the cell's HTML. A cell names its row by its
+    number (``data-row``); the sample's rows, checked, are numbered the same whatever a test changed in them."""
+    rows = checked_indicators(sample_rows(), CATALOGUE).set_index(ROW)
+    keys = {str(n): "|".join(str(r[c]) for c in ("indicator", "breakdown", "domain", "wave", "instrument"))
+            for n, r in rows.iterrows()}
+    return {keys[n]: cell for n, cell in re.findall(r'<td[^>]* data-row="([0-9]+)"[^>]*>(.*?)</td>', page)}
+
+
+def _render(lang: str, rows: pd.DataFrame, **changes) -> dict[str, str]:
+    """The sample's pages with these rows, checked as write_site checks them."""
+    return render_pages(sample_content(indicators=checked_indicators(rows, CATALOGUE), **changes), lang, [])
 
 
 def _sups(fragment: str) -> list[tuple[str, str]]:
     """(symbol, words for screen readers) of each mark."""
     return [(symbol, html.unescape(said)) for symbol, said in
-            re.findall(r'<sup class="flag">(.)<span> ([^<]*)</span></sup>', fragment)]
+            re.findall(r'<sup>(.)<span> ([^<]*)</span></sup>', fragment)]
 
 
 def _notes(page: str) -> list[str]:
     return [html.unescape(n) for n in re.findall(r'<p class="table-note">(.*?)</p>', page)]
 
 
-def _figures(page: str) -> list[dict]:
-    return [json.loads(f) for f in re.findall(r'<script type="application/json" id="b\d+-data">(.*?)</script>', page)]
-
-
-def _hovers(page: str) -> list[str]:
-    return [h for figure in _figures(page) for trace in figure["data"] for h in trace.get("customdata", [])]
 
 
 @pytest.mark.parametrize("rules", [ProportionStandards(), ProportionStandards(
@@ -107,10 +110,6 @@ def test_a_flagged_share_is_marked_with_a_legend_exactly_where_it_is_shown(site,
             assert not [k for k in NCHS if t(k, lang) in html.unescape(page)], path.name
         else:
             pages_with_marks.add(path.name)
-        # The charts mark the same values in their hover labels, where a chart writes a value.
-        hovered = ["".join(SYMBOLS[k] for k in NCHS if f"{SYMBOLS[k]} {t(f'{k}_short', lang)}" in h)
-                   for h in _hovers(page)]
-        assert sorted(filter(None, hovered)) == sorted(shown.values()), path.name
         # The method page explains the marks; no other page without a flagged share names them.
         if path.name != "method.html" and not kinds:
             assert not NCHS_SYMBOLS & set(re.sub(r"<script.*?</script>", "", page, flags=re.S)), path.name
@@ -126,10 +125,7 @@ def test_the_summary_chart_and_tile_map_mark_the_value_they_show(site, lang):
     # The text alternative of the chart: the value with its mark, and a sentence pointing at the legend.
     summary = html.unescape(re.search(r'<p class="summary" id="b1-s">(.*?)</p>', page).group(1))
     assert f"{value}\u00a7" in summary and t("summary_marked", lang, count=1) in summary
-    # On the chart: the mark and its rule in the value's hover label.
-    later = _figures(page)[0]["data"][1]
-    hover = later["customdata"][later["y"].index(sample_content().domains["neighbourhood"]["W02"][lang])]
-    assert hover.startswith(value) and hover.endswith(f"<br>\u00a7 {t('nchs_review_short', lang)}")
+    # On the chart, the value's hover label is its table cell, mark and words (test_browser.py draws it).
     # The tile map (wave 2021) prints the value with its mark, and says what it means.
     tile = re.search(r'<li class="tile"[^>]*data-domain="W02">(.*?)</li>', page).group(1)
     assert [s for s, _ in _sups(tile)] == ["\u00a7"] and value in html.unescape(tile)
@@ -143,7 +139,7 @@ def test_whole_sample_shares_are_marked_on_the_overview_and_the_trend(lang):
     rows = sample_rows()
     at = (rows["indicator"] == "awareness") & (rows["breakdown"] == "all") & (rows["wave"] == "2021")
     rows.loc[at, "nchs_flag"] = "width_0.3_or_more"
-    pages = render_pages(sample_content(indicators=rows), lang, [])
+    pages = _render(lang, rows)
     value = value_text(rows.loc[at, "estimate"].iloc[0], "proportion", lang)
     for name in ("index.html", "trend.html", "dimension-bekend.html"):
         page = pages[name]
@@ -151,12 +147,6 @@ def test_whole_sample_shares_are_marked_on_the_overview_and_the_trend(lang):
         assert [s for s, _ in _sups(cell)] == ["\u2020"], name
         assert f"\u2020 {t(WITHHOLD, lang)}" in _notes(page), name
         assert f"{value}\u2020" in html.unescape(page), name  # in the chart's summary
-        # In its hover label; the known-services page charts awareness by neighbourhood too, all respondents as
-        # the reference row (marked again) beside a share for review.
-        marked = [h for h in _hovers(page) if "<br>" in h]
-        assert len(marked) == (3 if name == "dimension-bekend.html" else 1), name
-        assert sum(h.startswith(value) and h.endswith(f"<br>\u2020 {t('nchs_withhold_short', lang)}")
-                   for h in marked) == (2 if name == "dimension-bekend.html" else 1), name
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -166,15 +156,14 @@ def test_where_the_study_withholds_them_they_are_hidden_cells_with_their_reason(
     rows = sample_rows()
     at = (rows["indicator"] == "unmet_need") & (rows["domain"] == "LAAG") & (rows["wave"] == "2021")
     rows.loc[at, ["suppressed", "reason", "nchs_flag"]] = [True, "nchs_n_eff_kg_below_50", None]
-    content = sample_content(indicators=rows, proportions=sample_rules(action="suppress", min_n_eff_kg=50))
-    pages = render_pages(content, lang, [])
+    pages = _render(lang, rows, proportions=sample_rules(action="suppress", min_n_eff_kg=50))
     why = {"en": "not shown: too few effective respondents for a reliable share (under 50; NCHS standards)",
            "nl": "niet getoond: te weinig effectieve respondenten om het aandeel te publiceren (minder dan 50; "
                  "NCHS-normen)",
            "fr": "non affiché : trop peu de répondants effectifs pour une part fiable (moins de 50 ; normes du "
                  "NCHS)"}[lang]
     cell = _cells(pages["dimension-other.html"])["unmet_need|education|LAAG|2021|parent"]
-    assert 'class="reason"' in cell and why in html.unescape(cell) and "data-estimate" not in cell
+    assert 'class="reason"' in cell and why in html.unescape(cell) and "<b>" not in cell
     assert f'<li data-reason="nchs_n_eff_kg_below_50">{html.escape(why)}</li>' in pages["method.html"]
     assert html.escape(t("nchs_action_suppress", lang, footnote="\u2021", review="\u00a7")) in pages["method.html"]
     for name, page in pages.items():

@@ -236,10 +236,8 @@ def test_dashboard_pages(demo_run):
     _, second, _ = demo_run
     site = second.locations.site
     assert (site / "index.html").is_file() and (site / "assets" / "plotly-basic.min.js").stat().st_size > 1_000_000
-    # A ceiling against regressions, not the budget: issue 22 asks for under 8 MB and the demo site is 8.9 MB
-    # since its indices and gaps are published and it gained the explorer, factsheets and a map (not met yet;
-    # python -m benchmarks.dashboard reports it against 8 MB).
-    assert sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) < 9 * 2**20
+    # Issue 22's budget (python -m benchmarks.dashboard reports it too): 7.7 MB with the explorer, factsheets and map.
+    assert sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) < 8_000_000
     nl, fr, en = (_page(site, lang) for lang in ("nl", "fr", "en"))
     assert (nl.lang, fr.lang, en.lang) == ("nl", "fr", "en")
     assert en.scripts == ["../assets/plotly-basic.min.js", "../assets/site.js"]  # shipped once, no CDN
