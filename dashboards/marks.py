@@ -18,6 +18,7 @@ size).
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 
@@ -55,6 +56,12 @@ def nchs_marks(flag: object) -> tuple[str, ...]:
     """The marks of an ``nchs_flag`` value, in ``ORDER``; none for "present" or a missing flag."""
     if _missing(flag):
         return ()
+    return _marks_of(str(flag))
+
+
+@functools.lru_cache(maxsize=1024)
+def _marks_of(flag: str) -> tuple[str, ...]:
+    """A page asks for the same few flags thousands of times."""
     kinds = {nchs_kind(code.strip()) for code in str(flag).split(";") if code.strip() and code.strip() != PRESENT}
     return tuple(k for k in NCHS if k in kinds)
 

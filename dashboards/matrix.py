@@ -49,15 +49,22 @@ def matrix(rows: pd.DataFrame, category: str, series: str, category_labels: dict
            series_labels: dict[str, str]) -> Matrix:
     """Categories and series in the order of the label mappings; codes without a label come last, named
     by their code."""
-    categories, serieses = set(rows[category].unique()), set(rows[series].unique())
+    return matrix_of(records(rows), category, series, category_labels, series_labels)
+
+
+def matrix_of(rows: list[Row], category: str, series: str, category_labels: dict[str, str],
+              series_labels: dict[str, str]) -> Matrix:
+    """``matrix`` of rows already made dicts (``records``): the pages make each indicator's once, not once per
+    chart."""
+    categories, serieses = {r[category] for r in rows}, {r[series] for r in rows}
     cat_codes = [c for c in category_labels if c in categories]
     cat_codes += sorted(categories - set(cat_codes))
     ser_codes = [s for s in series_labels if s in serieses]
     ser_codes += sorted(serieses - set(ser_codes))
-    units = sorted(set(rows["unit"].unique()))
+    units = sorted({r["unit"] for r in rows})
     if len(units) != 1:
         raise ValueError(f"one chart shows one unit, got {units}")
-    cells = {(str(r[category]), str(r[series])): r for r in records(rows)}
+    cells = {(str(r[category]), str(r[series])): r for r in rows}
     return Matrix(
         categories=tuple((c, category_labels.get(c, c)) for c in cat_codes),
         series=tuple((s, series_labels.get(s, s)) for s in ser_codes),

@@ -12,7 +12,7 @@ import pandas as pd
 from dashboards.blocks import Ids, block
 from dashboards.formatting import Reasons, estimate_text, interval_text, lowered
 from dashboards.marks import notes_html, row_marks, symbols
-from dashboards.matrix import matrix
+from dashboards.matrix import Row, matrix, records
 from dashboards.model import SiteContent
 from dashboards.pages.common import (indicator_label, indicator_labels, joined, paragraph, plain_table, present,
                                      reasons, respondents, wave_labels)
@@ -48,13 +48,13 @@ def _counts(content: SiteContent) -> dict[tuple, str]:
     return found
 
 
-def _whole(content: SiteContent) -> dict[tuple[str, str], pd.Series]:
-    """(indicator, wave) -> its row for the whole sample."""
-    rows = content.indicators[content.indicators["breakdown"] == "all"]
-    return {(str(r["indicator"]), str(r["wave"])): r for _, r in rows.iterrows()}
+def _whole(content: SiteContent) -> dict[tuple[str, str], Row]:
+    """(indicator, wave) -> its row for the whole sample, as a dict."""
+    rows = records(content.indicators[content.indicators["breakdown"] == "all"])
+    return {(str(r["indicator"]), str(r["wave"])): r for r in rows}
 
 
-def _said(row: pd.Series | None, lang: str, why: Reasons) -> str:
+def _said(row: Row | None, lang: str, why: Reasons) -> str:
     if row is None:
         return t("not_measured", lang)
     if row["suppressed"]:
