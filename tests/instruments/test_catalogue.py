@@ -44,16 +44,16 @@ def test_the_demo_catalogue_resolves_without_a_problem(demo):
     assert all("{" not in text for i in indicators.values()
                for text in [*i.label.values(), *i.description.values(), *i.numerator.values(), *i.denominator.values()])
     # Who is counted and among whom, in each language, with the subject's and the dimension's names in it.
-    assert indicators["awareness_rate.S01"].numerator == {"nl": "Ouders die Consultatiebureau (Kind & Gezin) kennen",
-                                                          "fr": "Parents qui connaissent Consultation ONE / Kind & Gezin",
-                                                          "en": "Parents who know Child health clinic"}
+    assert indicators["awareness_rate.S01"].numerator == {
+        "nl": "Ouders die Consultatiebureau (Kind & Gezin) kennen",
+        "fr": "Parents qui connaissent Consultation ONE / Kind & Gezin", "en": "Parents who know Child health clinic"}
     assert indicators["unmet_need_rate.OPV"].denominator["en"] == \
         "Parents with a need on Parenting who answered the support question"
     assert indicators["access_index.S01.bereikbaar"].denominator == {
         "nl": "Ouders die Consultatiebureau (Kind & Gezin) kennen en minstens twee derde van de uitspraken over "
               "'bereikbaar' beantwoordden",
         "fr": "Parents qui connaissent Consultation ONE / Kind & Gezin et ont répondu à au moins deux tiers des "
-              "affirmations sur le plan « accessible (lieu, horaires) »",
+              "affirmations sur « accessible (lieu, horaires) »",
         "en": "Parents who know Child health clinic and answered at least two thirds of the statements on 'reachable'"}
     # Each dimension is named once, as the framework names it, in every indicator about it.
     for dimension in demo.framework.dimensions:
@@ -104,15 +104,15 @@ REFUSALS = [
      "instrument 'fieldactor' is not one of the study's"),
     ('codes: ["N"]\n    universe', 'codes: ["X"]\n    universe', r"^  unmet_need_rate:",
      "codes X are not answers of 'steun[OPV]'"),
-    ('universe: {question: "gebruik[{subject}]", equals: "Y"}\n    headline: false\n    numerator:\n      nl: "Gebruikers',
-     'universe: {question: "gebruk[{subject}]", equals: "Y"}\n    headline: false\n    numerator:\n      nl: "Gebruikers',
+    ('universe: {question: "gebruik[{subject}]", equals: "Y"}\n    headline: false\n    numerator:\n      nl: "Gebr',
+     'universe: {question: "gebruk[{subject}]", equals: "Y"}\n    headline: false\n    numerator:\n      nl: "Gebr',
      r"^  satisfaction:", "universe refers to 'gebruk[S01]'"),
     # The texts: every language, and only the placeholders the measure fills in.
     ('      fr: "Parents qui connaissent {subject}"\n', "", r"^    numerator:$",
      "measure awareness_rate numerator: no text in fr"),
-    ('    denominator:\n      nl: "Ouders die de vraag of ze {subject} kennen beantwoordden"\n      fr: "Parents qui ont '
-     'répondu à la question de savoir s\'ils connaissent {subject}"\n      en: "Parents who answered the question whether '
-     'they know {subject}"\n', "    denominator: parents who answered the awareness item\n",
+    ('    denominator:\n      nl: "Ouders die de vraag of ze {subject} kennen beantwoordden"\n      fr: "Parents qui '
+     'ont répondu à la question de savoir s\'ils connaissent {subject}"\n      en: "Parents who answered the question '
+     'whether they know {subject}"\n', "    denominator: parents who answered the awareness item\n",
      r"^    denominator: parents who answered", "measure awareness_rate denominator: no text in nl, fr, en"),
     ('      en: "Parents who know {subject}"', '      en: "Parents who know {service}"', r"^    numerator:$",
      "numerator: unknown placeholder {service} in the en text (this measure's: {subject})"),
