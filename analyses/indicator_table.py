@@ -101,6 +101,8 @@ class Indicator:
     headline: bool = False
     label: Mapping[str, str] = field(default_factory=dict)
     description: Mapping[str, str] = field(default_factory=dict)
+    numerator: Mapping[str, str] = field(default_factory=dict)  # who is counted, in words per language
+    denominator: Mapping[str, str] = field(default_factory=dict)  # among whom (the universe), in words
     variable: str | None = None  # the item's clean column (share, mean, count of an item)
     codes: frozenset = frozenset()  # the answers counted (share); numbers for a scale
     invalid: frozenset = frozenset()  # answer codes that are no substantive answer ("don't know")

@@ -56,6 +56,10 @@ class CatalogueEntry:
     # A scale index of a dimension with one item, published as that item's mean score (1-5): a single item,
     # not an index (no reliability to check), never on a 0-100 axis.
     single_item: bool = False
+    # Who is counted and among whom (the universe), per language, the subject and dimension named; empty when
+    # the catalogue given does not say.
+    numerator: Mapping[str, str] = field(default_factory=dict)
+    denominator: Mapping[str, str] = field(default_factory=dict)
 
 
 def catalogue_entry(value: object) -> CatalogueEntry:
@@ -70,7 +74,8 @@ def catalogue_entry(value: object) -> CatalogueEntry:
                           kind=get("kind"), instrument=get("instrument"),
                           subject=get("subject") or get("service") or get("theme"),
                           of=(str(of[0]), str(of[1])) if of else None,
-                          single_item=bool(get("single_item", False)))
+                          single_item=bool(get("single_item", False)),
+                          numerator=dict(get("numerator") or {}), denominator=dict(get("denominator") or {}))
 
 
 @dataclass(frozen=True)

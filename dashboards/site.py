@@ -52,7 +52,9 @@ def _catalogue_frame(content: SiteContent) -> pd.DataFrame:
         rows.append({"indicator": name, "dimension": entry.dimension, "unit": entry.unit, "headline": entry.headline,
                      "single_item": entry.single_item,
                      **{f"label_{lang}": entry.label.get(lang) for lang in LANGUAGES},
-                     **{f"description_{lang}": entry.description.get(lang) for lang in LANGUAGES}})
+                     **{f"description_{lang}": entry.description.get(lang) for lang in LANGUAGES},
+                     **{f"numerator_{lang}": entry.numerator.get(lang) for lang in LANGUAGES},
+                     **{f"denominator_{lang}": entry.denominator.get(lang) for lang in LANGUAGES}})
     return pd.DataFrame(rows)
 
 

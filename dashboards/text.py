@@ -1272,7 +1272,8 @@ _EXPLORER = {
     "explorer_definition": {"nl": "Wat de indicator meet", "fr": "Ce que mesure l'indicateur",
                             "en": "What the indicator measures"},
     "explorer_what": {"nl": "Definitie", "fr": "Définition", "en": "Definition"},
-    "explorer_who": {"nl": "Wie antwoordde", "fr": "Qui a répondu", "en": "Who answered"},
+    "explorer_who": {"nl": "Populatie: wie antwoordde", "fr": "Population : qui a répondu",
+                     "en": "Population: who answered"},
     "explorer_how": {"nl": "Hoe het cijfer gemaakt wordt", "fr": "Comment le chiffre est calculé",
                      "en": "How the figure is made"},
     "explorer_interval": {"nl": "Onzekerheid", "fr": "Incertitude", "en": "Uncertainty"},
@@ -1339,9 +1340,21 @@ _EXPLORER = {
     "explorer_permalink": {"nl": "Link naar deze weergave", "fr": "Lien vers cette vue", "en": "Link to this view"},
 }
 
+# The explorer's definition: who is counted and among whom (the catalogue's numerator and denominator), beside
+# the population the figure is about (issue 22, part 2).
+_DEFINITIONS = {
+    "explorer_numerator": {"nl": "Wie of wat geteld wordt (teller)", "fr": "Ce qui est compté (numérateur)",
+                           "en": "Counted (numerator)"},
+    "explorer_denominator": {"nl": "Onder wie (noemer)", "fr": "Parmi qui (dénominateur)",
+                             "en": "Among (denominator)"},
+    "explorer_single_item_numerator": {
+        "nl": "De scores (1 tot 5) op dat ene item", "fr": "Les scores (1 à 5) à cet unique item",
+        "en": "The scores (1 to 5) on that one item"},
+}
+
 TEXT: dict[str, dict[str, str]] = {**_FRAME, **_CHARTS, **_BREAKDOWNS_UNITS, **_DIMENSIONS, **_PAGES, **_METHOD,
                                    **_DOWNLOADS, **_PANEL, **_MONITOR, **_NOTHING_EMPTY, **_AREA_MAP, **_FINDINGS,
-                                   **_FACTSHEETS, **_EXPLORER}
+                                   **_FACTSHEETS, **_EXPLORER, **_DEFINITIONS}
 
 
 def t(key: str, lang: str, **values: object) -> str:

@@ -19,8 +19,16 @@ every dimension of the study's framework that the subject's items have):
 - ``difference``: ``of: [a, b]``, measure a minus measure b for the same subject, from two instruments
   (the perception gap), SE = sqrt(SE_a^2 + SE_b^2).
 
-``{subject}`` in ``item`` and ``universe`` is the subject's code; in ``label`` and ``description`` the
-subject's name, and ``{dimension}`` the dimension's name, in the same language.
+Every measure has four texts, each in nl, fr and en (a missing or empty language is a problem with the file and
+line, as for every text of a study): ``label`` (short, a chart's title), ``description`` (a sentence), and
+``numerator`` and ``denominator``, who is counted and among whom, in the reader's words, the denominator stating
+the universe ("parents with a need on {subject} who answered the support question"). The public explorer shows
+them, so a plain string (one language) is refused rather than kept for analysts: a study is configuration, and
+its pages need every language.
+
+``{subject}`` in ``item`` and ``universe`` is the subject's code; in the four texts the subject's name, and
+``{dimension}`` the dimension's name, in the same language. A text names no other placeholder, ``{subject}`` only
+when the measure is ``per`` a subject list and ``{dimension}`` only when it is per dimension.
 
 ``links:`` (optional) lists the arithmetic links between measures, each holding cell by cell (same subject,
 dimension, breakdown and category), so that a hidden cell is not computed back through them
@@ -39,6 +47,7 @@ breakdown's categories and its overall cell are linked without a declaration.
 from __future__ import annotations
 
 import math
+import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,6 +63,7 @@ DIMENSION = "dimension"  # in ``per``: each dimension of the study's framework
 NOT_SHOWN = ("no",)
 _COMMON = {"kind", "per", "headline", "numerator", "denominator", "label", "description", "unit", "breakdowns"}
 _LINK_KEYS = {"ratio": ("ratio", "numerator", "denominator"), "parts": ("whole", "parts", "complete")}
+TEXTS = ("label", "description", "numerator", "denominator")  # each in nl, fr and en
 LINKED = ("share", "mean", "scale_index")  # estimated cell by cell; counts and differences have their own rules
 _KEYS = {
     "share": {"instrument", "item", "codes", "universe", "not_shown"},
@@ -70,8 +80,8 @@ class Measure:
     kind: str
     per: tuple[str, ...]  # subject list names and/or "dimension"; empty: one indicator for the whole sample
     headline: bool
-    numerator: str
-    denominator: str
+    numerator: Labels  # who is counted, {subject} and {dimension} templated as in the label
+    denominator: Labels  # among whom: the universe
     label: Labels
     description: Labels
     instrument: str | None = None
@@ -216,10 +226,14 @@ def read_catalogue(path: Path, problems: list[Problem]) -> Catalogue:
             if key in entry and not isinstance(entry[key], bool):
                 problem(f"{key} must be true or false", key)
         texts = {key: multilingual(entry[key], f"{item} {key}", problems, file, yamlfile.line_of(entry, key))
-                 for key in ("label", "description")}
+                 for key in TEXTS}
+        for key in TEXTS:
+            wrong = _placeholders(texts[key], per)
+            if wrong:
+                problem(f"{key}: {wrong}", key)
         measures[name] = Measure(
             name=name, kind=kind, per=per, headline=entry.get("headline") is True,
-            numerator=str(entry["numerator"]), denominator=str(entry["denominator"]), label=texts["label"],
+            numerator=texts["numerator"], denominator=texts["denominator"], label=texts["label"],
             description=texts["description"], instrument=entry.get("instrument"), item=entry.get("item"),
             codes=tuple(str(c) for c in codes), universe=entry.get("universe"),
             not_shown_as_no=not_shown == "no", reverse=entry.get("reverse") is True,
@@ -286,6 +300,23 @@ def _links(raw: object, measures: Mapping[str, Measure], file: str, problems: li
                               float(whole) if isinstance(whole, (int, float)) else whole,
                               tuple(parts) if kind == "parts" else (), complete, where))
     return tuple(links)
+
+
+def _placeholders(texts: Mapping[str, str], per: tuple[str, ...]) -> str:
+    """What is wrong with the placeholders of a measure's texts ("" when nothing): only ``{subject}`` (per a
+    subject list) and ``{dimension}`` (per dimension) are filled in."""
+    allowed = {"subject"} if any(p != DIMENSION for p in per) else set()
+    allowed |= {DIMENSION} if DIMENSION in per else set()
+    for lang, text in texts.items():
+        try:
+            names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+        except ValueError:
+            return f"unbalanced braces in the {lang} text (a placeholder is {{subject}} or {{dimension}})"
+        wrong = sorted(names - allowed)
+        if wrong:
+            known = " or ".join(f"{{{a}}}" for a in sorted(allowed)) or "none: the measure is per nothing"
+            return f"unknown placeholder {{{wrong[0]}}} in the {lang} text (this measure's: {known})"
+    return ""
 
 
 def _per(raw: object) -> tuple[str, ...] | None:

@@ -178,7 +178,12 @@ def _text(labels: dict | None) -> str:
 def _label(study: Study, row: dict, measure: Measure | None) -> str:
     if measure is None:
         return "(the study's catalogue no longer has this measure)"
-    lang = _language(measure.label)
+    return _worded(study, row, measure, measure.label)
+
+
+def _worded(study: Study, row: dict, measure: Measure, texts: dict) -> str:
+    """One of a measure's texts for the row's subject and dimension, in English (else the first language)."""
+    lang = _language(texts)
     if lang is None:
         return ""
     subject = row["service"] or row["theme"]
@@ -191,9 +196,9 @@ def _label(study: Study, row: dict, measure: Measure | None) -> str:
     words = {d.code: d.words for d in study.framework.dimensions} if study.framework else {}
     dimension = words.get(row["dimension"], {}).get(lang, row["dimension"] or "")
     try:
-        return measure.label[lang].format(subject=name, dimension=dimension)
-    except (KeyError, IndexError):
-        return measure.label[lang]
+        return texts[lang].format(subject=name, dimension=dimension)
+    except (KeyError, IndexError, ValueError):
+        return texts[lang]
 
 
 def _domain_label(con: duckdb.DuckDBPyConnection, study: Study, row: dict) -> str:
@@ -442,8 +447,8 @@ def _formula_section(con: duckdb.DuckDBPyConnection, study: Study, row: dict, me
     if measure is None:
         return Section("Formula", (f"measure {row['measure']} is no longer in {study.catalogue_path.name}",))
     lines = [f"measure:     {measure.name} ({measure.kind}, {study.catalogue_path.name} line {measure.line})",
-             f"numerator:   {measure.numerator}",
-             f"denominator: {measure.denominator}"]
+             f"numerator:   {_worded(study, row, measure, measure.numerator)}",
+             f"denominator: {_worded(study, row, measure, measure.denominator)}"]
     subject, dimension = row["service"] or row["theme"], row["dimension"]
     if measure.of:
         named = [".".join(p for p in (name, subject, dimension) if p) for name in measure.of]

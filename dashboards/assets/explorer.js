@@ -355,7 +355,12 @@
     $("x-chart-note").textContent = drawable ? "" : rows.some(asCount) ? T.counts_only : T.nothing_drawn;
     $("x-table").innerHTML = table(v);
     var ind = data.indicators[state.i];
-    $("x-about").textContent = words.abouts[words.about[state.i]];
+    var definition = words.definition[state.i].map(function (k) { return words.sentences[k]; });
+    $("x-about").textContent = definition[0];
+    ["x-numerator", "x-denominator"].forEach(function (id, k) {
+      $(id).textContent = definition[k + 1];
+      $(id).parentNode.hidden = !definition[k + 1];
+    });
     $("x-who").textContent = words.who[ind.instrument] || "";
     $("x-who").parentNode.hidden = !words.who[ind.instrument];
     $("x-how").textContent = words.kinds[ind.kind] || "";

@@ -1,6 +1,7 @@
 """The indicator explorer: one indicator at a time, chosen from a searchable list grouped by dimension, with chart,
-table and map tabs, breakdown and wave selectors, its definition, method notes and marks, a download of its rows
-and a permalink (the URL fragment). assets/explorer.js draws it in the browser.
+table and map tabs, breakdown and wave selectors, its definition (what it measures, who is counted among whom: the
+catalogue's numerator and denominator, and the population that answered), method notes and marks, a download of its
+rows and a permalink (the URL fragment). assets/explorer.js draws it in the browser.
 
 The rows ship once for the three languages (``explorer_script``: assets/explorer-data.js, a script so that the
 page works from disk, where a browser fetches no file); each language's page carries its own words in a JSON
@@ -21,7 +22,7 @@ from dashboards.charts import PALETTE, PATTERNS, _axis, _layout
 from dashboards.formatting import NBSP, NNBSP, PLOTLY_SEPARATORS, shown_as_count
 from dashboards.marks import LOW_N_EFF, ORDER, SYMBOLS, nchs_marks, notes, row_marks, words
 from dashboards.matrix import records
-from dashboards.model import SiteContent
+from dashboards.model import CatalogueEntry, SiteContent
 from dashboards.pages.common import (capitalised, dimension_label, domain_labels, indicator_label, present, reasons,
                                      respondents, wave_labels)
 from dashboards.text import t
@@ -147,6 +148,21 @@ def _texts(content: SiteContent, lang: str) -> dict[str, str]:
     }
 
 
+def _definitions(entries: dict[str, CatalogueEntry], lang: str) -> dict:
+    """Per indicator, what it measures, who is counted (numerator) and among whom (denominator) in ``lang``, as
+    indices into one list of sentences: each text once (a denominator is shared by a measure's subjects, a
+    single item's note by every single item); "" where the catalogue does not say."""
+    sentences: dict[str, int] = {}
+    definition = {}
+    for name, entry in entries.items():
+        about = t("single_item_note", lang) if entry.single_item else entry.description.get(lang, "")
+        # The catalogue's numerator of a scale index speaks of 0-100 scores; a single item is its 1-5 mean.
+        counted = t("explorer_single_item_numerator", lang) if entry.single_item else entry.numerator.get(lang, "")
+        definition[name] = [sentences.setdefault(text, len(sentences))
+                            for text in (about, counted, entry.denominator.get(lang, ""))]
+    return {"definition": definition, "sentences": list(sentences)}
+
+
 def page_data(content: SiteContent, lang: str) -> dict:
     """The words of the page in ``lang``: labels, definitions, reasons, marks, axes; explorer.js reads them."""
     rows = shown_rows(content)
@@ -157,9 +173,6 @@ def page_data(content: SiteContent, lang: str) -> dict:
     shown_marks = {m for flag in set(published["nchs_flag"].dropna()) for m in nchs_marks(flag)}
     shown_marks |= {LOW_N_EFF} if published["low_n_eff"].fillna(False).astype(bool).any() else set()
     why = reasons(content)
-    abouts = {n: t("single_item_note", lang) if content.entry(n).single_item else content.entry(n).description.get(
-        lang, "") for n in names}
-    texts: dict[str, int] = {}
     entries = {n: content.entry(n) for n in names}
     groups: dict[str | None, list[str]] = {}
     for name in names:
@@ -173,8 +186,7 @@ def page_data(content: SiteContent, lang: str) -> dict:
         "decimal": "." if lang == "en" else ",", "thousands": {"nl": ".", "fr": NNBSP}.get(lang, ","),
         "texts": _texts(content, lang), "kinds": _kinds(lang),
         "groups": [[dimension_label(content, d, lang), groups[d]] for d in order],
-        # Each text once (a single item's note is the same for all of them), by its index.
-        "about": {n: texts.setdefault(about, len(texts)) for n, about in abouts.items()}, "abouts": list(texts),
+        **_definitions(entries, lang),
         "who": {i: respondents(content, i, lang) for i in content.instruments},
         "breakdowns": {b: (t("all_respondents", lang) if b == "all"
                            else capitalised(content.text(f"breakdown_{b}", lang))) for b in breakdowns},
@@ -248,6 +260,8 @@ def explorer(content: SiteContent, lang: str) -> str:
         f'<h2>{esc(t("explorer_definition", lang))}</h2>'
         f'<dl class="definition">'
         f'<dt>{esc(t("explorer_what", lang))}</dt><dd id="x-about"></dd>'
+        f'<div><dt>{esc(t("explorer_numerator", lang))}</dt><dd id="x-numerator"></dd></div>'
+        f'<div><dt>{esc(t("explorer_denominator", lang))}</dt><dd id="x-denominator"></dd></div>'
         f'<div><dt>{esc(t("explorer_who", lang))}</dt><dd id="x-who"></dd></div>'
         f'<div><dt>{esc(t("explorer_how", lang))}</dt><dd id="x-how"></dd></div>'
         f'<dt>{esc(t("explorer_interval", lang))}</dt><dd id="x-method"></dd>'

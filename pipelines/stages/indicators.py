@@ -14,7 +14,7 @@ from analyses.findings import pair_differences
 from analyses.indicator_table import (ALL, BOTH, Clause, Indicator, IndicatorInputs, Sample, ScaleItem,
                                      group_comparisons, indicator_tables, needed_columns, single_item_means)
 from analyses.standards import ProportionStandards
-from instruments.catalogue import Measure, dimensions_of, resolve
+from instruments.catalogue import TEXTS, Measure, dimensions_of, resolve
 from instruments.conditions import Condition, em_variable
 from instruments.model import Column, Instrument
 from instruments.study import Study
@@ -58,10 +58,12 @@ def _numeric_range(column: Column) -> tuple[float | None, float | None]:
     return (min(numbers), max(numbers)) if numbers else (None, None)
 
 
-def _texts(measure: Measure, subject: dict, dimension: dict) -> tuple[dict, dict]:
+def _texts(measure: Measure, subject: dict, dimension: dict) -> dict[str, dict[str, str]]:
+    """The measure's label, description, numerator and denominator, each per language with the subject's and
+    the dimension's names in that language."""
     names = {lang: {"subject": subject.get(lang, ""), "dimension": dimension.get(lang, "")} for lang in measure.label}
-    return ({lang: text.format(**names[lang]) for lang, text in measure.label.items()},
-            {lang: text.format(**names[lang]) for lang, text in measure.description.items()})
+    return {key: {lang: text.format(**names[lang]) for lang, text in getattr(measure, key).items()}
+            for key in TEXTS}
 
 
 def wave_indicators(study: Study, wave: str) -> list[Indicator]:
@@ -96,11 +98,10 @@ def wave_indicators(study: Study, wave: str) -> list[Indicator]:
                 sides = [names.get((name, subject, dimension)) for name in measure.of]
                 if None in sides:
                     continue
-                label, description = _texts(measure, labels, words.get(dimension, {}))
                 out.append(Indicator(
                     name=_name(measure, subject, dimension), measure=measure.name, kind=measure.kind,
                     unit=measure.unit, instrument=BOTH, dimension=dimension, headline=measure.headline,
-                    label=label, description=description, of=(sides[0].name, sides[1].name),
+                    **_texts(measure, labels, words.get(dimension, {})), of=(sides[0].name, sides[1].name),
                     breakdowns=measure.breakdowns, **_subject_columns(role, subject)))
     return single_item_means(out)
 
@@ -123,7 +124,6 @@ def _subject_columns(role: str | None, subject: str | None) -> dict:
 
 def _indicator(measure: Measure, instrument: Instrument, resolved, subject: str | None, role: str | None,
                dimension: str | None, labels: dict, dimension_words: dict) -> Indicator:
-    label, description = _texts(measure, labels, dimension_words)
     item = resolved.item
     low = high = None
     codes: tuple = ()
@@ -138,9 +138,9 @@ def _indicator(measure: Measure, instrument: Instrument, resolved, subject: str 
     shown = Clause("all", parts=tuple(to_clause(c, instrument) for c in resolved.shown)) if resolved.shown else None
     return Indicator(
         name=_name(measure, subject, dimension), measure=measure.name, kind=measure.kind, unit=measure.unit,
-        instrument=instrument.name, dimension=dimension, headline=measure.headline, label=label,
-        description=description, variable=item.variable if item is not None else None, codes=frozenset(codes),
-        invalid=frozenset(invalid), low=low, high=high, reverse=measure.reverse,
+        instrument=instrument.name, dimension=dimension, headline=measure.headline,
+        **_texts(measure, labels, dimension_words), variable=item.variable if item is not None else None,
+        codes=frozenset(codes), invalid=frozenset(invalid), low=low, high=high, reverse=measure.reverse,
         items=tuple(ScaleItem(c.variable, c.subquestion.polarity or "+") for c in resolved.scale),
         universe=to_clause(resolved.universe, instrument) if resolved.universe is not None else None,
         shown=shown, at_least=measure.at_least, breakdowns=measure.breakdowns, **_subject_columns(role, subject))

@@ -30,11 +30,18 @@ EDUCATION = {"LAAG": {"nl": "Geen of lager secundair", "fr": "Aucun ou secondair
              "HOOG": {"nl": "Hoger onderwijs", "fr": "Enseignement supérieur", "en": "Higher education"}}
 
 
+# Every indicator's denominator: one text, that the explorer ships once per language.
+AMONG = {"nl": "Ouders die de vraag beantwoordden", "fr": "Parents qui ont répondu à la question",
+         "en": "Parents who answered the question"}
+
+
 def _entry(nl, fr, en, dimension, unit, headline=False, **more):
     """``more``: kind, instrument, subject and (a difference) of, as the published catalogue has them."""
     return {"label": {"nl": nl, "fr": fr, "en": en},
             "description": {"nl": f"{nl}: beschrijving.", "fr": f"{fr} : description.", "en": f"{en}: description."},
-            "dimension": dimension, "unit": unit, "headline": headline, **more}
+            "numerator": {"nl": f"Geteld: {nl.lower()}", "fr": f"Compté : {fr.lower()}",
+                          "en": f"Counted: {en.lower()}"},
+            "denominator": AMONG, "dimension": dimension, "unit": unit, "headline": headline, **more}
 
 
 CATALOGUE = {

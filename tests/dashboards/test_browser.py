@@ -539,3 +539,37 @@ def test_the_explorer_map_draws_one_shape_per_area_with_its_value_and_explains_a
     page.wait_for_function(EXPLORER_DRAWN)
     assert page.url.endswith("&v=chart") and page.locator("#x-chart").is_visible()
     assert visit.errors == [] and visit.requests == []
+
+
+DEFINITION = """(() => Object.fromEntries(['x-about', 'x-numerator', 'x-denominator', 'x-who'].map(id => {
+  const dd = document.getElementById(id);
+  return [id.slice(2), dd.closest('[hidden]') ? null : dd.textContent];
+})))()"""
+
+
+@pytest.mark.parametrize("lang", ["nl", "fr"])
+def test_the_explorer_defines_the_chosen_indicator_by_who_is_counted_among_whom(site, visit, lang):
+    """The definition follows the chosen indicator: what it measures, who is counted (numerator), among whom
+    (denominator) and the population that answered, in the page's language; a single item is counted as its
+    1-5 scores, and a difference, of two populations, names none."""
+    words = sample_words()["words"]
+    index = CATALOGUE["access_index.S01.bereikbaar"]
+    page = _explorer(site, visit, lang, "#i=access_index.S01.bereikbaar&b=all&w=2021&v=chart")
+    assert page.evaluate(DEFINITION) == {"about": index["description"][lang], "numerator": index["numerator"][lang],
+                                         "denominator": index["denominator"][lang],
+                                         "who": words["respondents_parent"][lang]}
+    labels = page.eval_on_selector_all("#explorer dl.definition dt", "els => els.map(e => e.textContent)")
+    assert [t("explorer_numerator", lang), t("explorer_denominator", lang), t("explorer_who", lang)] == labels[1:4]
+    _choose(page, "#x-indicator", "field_actor_agree.S01.bereikbaar")
+    shown = page.evaluate(DEFINITION)
+    assert shown["numerator"] == CATALOGUE["field_actor_agree.S01.bereikbaar"]["numerator"][lang]
+    assert shown["who"] == words["respondents_field_actor"][lang]
+    _choose(page, "#x-indicator", "access_index.S02.begrijpbaar")
+    shown = page.evaluate(DEFINITION)
+    assert shown["about"] == t("single_item_note", lang)
+    assert shown["numerator"] == t("explorer_single_item_numerator", lang)
+    _choose(page, "#x-indicator", "perception_gap.S01.bereikbaar")
+    shown = page.evaluate(DEFINITION)
+    assert shown["numerator"] == CATALOGUE["perception_gap.S01.bereikbaar"]["numerator"][lang]
+    assert shown["who"] is None
+    assert visit.errors == [] and visit.requests == []

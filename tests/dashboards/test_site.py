@@ -22,7 +22,7 @@ from dashboards.pages.common import reasons
 from dashboards.site import render_pages, write_site
 from dashboards.text import t
 from instruments.vocabulary import LANGUAGES
-from tests.dashboards.sample import (CATALOGUE, sample_content, sample_designs, sample_method, sample_rows,
+from tests.dashboards.sample import (AMONG, CATALOGUE, sample_content, sample_designs, sample_method, sample_rows,
                                     sample_rules, sample_words)
 
 SIZE_BUDGET = 8 * 2**20
@@ -494,6 +494,37 @@ def test_the_catalogue_entry_reads_single_item_from_a_mapping_or_an_object(built
     assert catalogue_entry(CATALOGUE["awareness"]).single_item is False
     catalogue = pd.read_csv(built[0] / "downloads" / "catalogue.csv", dtype=str).set_index("indicator")
     assert catalogue.loc[SINGLE, "single_item"] == "True" and catalogue.loc["awareness", "single_item"] == "False"
+
+
+def test_the_catalogue_download_and_the_explorer_say_who_is_counted_among_whom(built):
+    """Each indicator's numerator and denominator in every language: columns of catalogue.csv, and in the explorer's
+    words by index into one list of sentences, each sentence once (the sample's indicators share their
+    denominator; a single item's numerator is the package's, not the scale's)."""
+    root, _ = built
+    catalogue = pd.read_csv(root / "downloads" / "catalogue.csv", dtype=str).set_index("indicator")
+    for name, entry in CATALOGUE.items():
+        for key in ("numerator", "denominator"):
+            assert [catalogue.loc[name, f"{key}_{lang}"] for lang in LANGUAGES] == [entry[key][lang] for lang in
+                                                                                     LANGUAGES]
+    for lang in LANGUAGES:
+        page = (root / lang / "explorer.html").read_text(encoding="utf-8")
+        words = json.loads(re.search(r'<script type="application/json" id="explorer-words">(.*?)</script>',
+                                     page).group(1))
+        sentences, definition = words["sentences"], words["definition"]
+        assert len(sentences) == len(set(sentences)) and sentences.count(AMONG[lang]) == 1
+        for name, (about, counted, among) in definition.items():
+            entry = CATALOGUE[name]
+            assert sentences[among] == AMONG[lang]
+            if entry.get("single_item"):
+                assert sentences[about] == t("single_item_note", lang)
+                assert sentences[counted] == t("explorer_single_item_numerator", lang)
+            else:
+                assert sentences[about] == entry["description"][lang]
+                assert sentences[counted] == entry["numerator"][lang]
+        assert html.escape(t("explorer_numerator", lang)) in page and html.escape(t("explorer_denominator", lang)) \
+            in page
+    # A catalogue entry that does not say (a mapping without the texts): no text, which the explorer leaves out.
+    assert catalogue_entry({"label": {"en": "x"}, "unit": "index"}).numerator == {}
 
 
 def _estimation(page: str, lang: str) -> list[str]:

@@ -41,7 +41,20 @@ def test_the_demo_catalogue_resolves_without_a_problem(demo):
     assert "use_rate.S07" not in {i.name for i in wave_indicators(demo, "2018")}
     assert indicators["perception_gap.S01.bereikbaar"].of == ("field_actor_index.S01.bereikbaar",
                                                                "access_index.S01.bereikbaar")
-    assert all("{" not in text for i in indicators.values() for text in [*i.label.values(), *i.description.values()])
+    assert all("{" not in text for i in indicators.values()
+               for text in [*i.label.values(), *i.description.values(), *i.numerator.values(), *i.denominator.values()])
+    # Who is counted and among whom, in each language, with the subject's and the dimension's names in it.
+    assert indicators["awareness_rate.S01"].numerator == {
+        "nl": "Ouders die Consultatiebureau (Kind & Gezin) kennen",
+        "fr": "Parents qui connaissent Consultation ONE / Kind & Gezin", "en": "Parents who know Child health clinic"}
+    assert indicators["unmet_need_rate.OPV"].denominator["en"] == \
+        "Parents with a need on Parenting who answered the support question"
+    assert indicators["access_index.S01.bereikbaar"].denominator == {
+        "nl": "Ouders die Consultatiebureau (Kind & Gezin) kennen en minstens twee derde van de uitspraken over "
+              "'bereikbaar' beantwoordden",
+        "fr": "Parents qui connaissent Consultation ONE / Kind & Gezin et ont répondu à au moins deux tiers des "
+              "affirmations sur « accessible (lieu, horaires) »",
+        "en": "Parents who know Child health clinic and answered at least two thirds of the statements on 'reachable'"}
     # Each dimension is named once, as the framework names it, in every indicator about it.
     for dimension in demo.framework.dimensions:
         label = indicators[f"barrier_prevalence.S01.{dimension.code}"].label
@@ -83,16 +96,30 @@ REFUSALS = [
     ("    per: themes\n    item: \"steun[{subject}]\"\n    codes: [\"N\"]\n    universe",
      "    per: thema\n    item: \"steun[{subject}]\"\n    codes: [\"N\"]\n    universe", r"^  unmet_need_rate:",
      "per: unknown subject list 'thema'"),
-    ("    headline: false\n    numerator: users of X\n", "    headline: false\n    breakdowns: [postcode]\n"
-     "    numerator: users of X\n", r"^  use_among_aware:", "breakdowns: unknown breakdown 'postcode'"),
+    ('    headline: false\n    numerator:\n      nl: "Ouders die {subject} de voorbije 12 maanden gebruikten"',
+     '    headline: false\n    breakdowns: [postcode]\n    numerator:\n      nl: "Ouders die {subject} de voorbije 12 '
+     'maanden gebruikten"', r"^  use_among_aware:", "breakdowns: unknown breakdown 'postcode'"),
     ("    instrument: field_actor\n    per: [services, dimension]\n    # A 0-100",
      "    instrument: fieldactor\n    per: [services, dimension]\n    # A 0-100", r"^  field_actor_agree:",
      "instrument 'fieldactor' is not one of the study's"),
     ('codes: ["N"]\n    universe', 'codes: ["X"]\n    universe', r"^  unmet_need_rate:",
      "codes X are not answers of 'steun[OPV]'"),
-    ('universe: {question: "gebruik[{subject}]", equals: "Y"}\n    headline: false\n    numerator: users of X scoring',
-     'universe: {question: "gebruk[{subject}]", equals: "Y"}\n    headline: false\n    numerator: users of X scoring',
+    ('universe: {question: "gebruik[{subject}]", equals: "Y"}\n    headline: false\n    numerator:\n      nl: "Gebr',
+     'universe: {question: "gebruk[{subject}]", equals: "Y"}\n    headline: false\n    numerator:\n      nl: "Gebr',
      r"^  satisfaction:", "universe refers to 'gebruk[S01]'"),
+    # The texts: every language, and only the placeholders the measure fills in.
+    ('      fr: "Parents qui connaissent {subject}"\n', "", r"^    numerator:$",
+     "measure awareness_rate numerator: no text in fr"),
+    ('    denominator:\n      nl: "Ouders die de vraag of ze {subject} kennen beantwoordden"\n      fr: "Parents qui '
+     'ont répondu à la question de savoir s\'ils connaissent {subject}"\n      en: "Parents who answered the question '
+     'whether they know {subject}"\n', "    denominator: parents who answered the awareness item\n",
+     r"^    denominator: parents who answered", "measure awareness_rate denominator: no text in nl, fr, en"),
+    ('      en: "Parents who know {subject}"', '      en: "Parents who know {service}"', r"^    numerator:$",
+     "numerator: unknown placeholder {service} in the en text (this measure's: {subject})"),
+    ('      en: "Parents who know {subject}"', '      en: "Parents who know {dimension}"', r"^    numerator:$",
+     "numerator: unknown placeholder {dimension} in the en text (this measure's: {subject})"),
+    ('      en: "Parents who know {subject}"', '      en: "Parents who know {subject"', r"^    numerator:$",
+     "numerator: unbalanced braces in the en text"),
     ("of: [field_actor_index, access_index]", "of: [field_actor_index, acces_index]", r"^  perception_gap:",
      "of: unknown measure 'acces_index'"),
     ("    at_least: 75\n", "", r"^  field_actor_agree:", "missing at_least"),

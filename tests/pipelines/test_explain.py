@@ -61,8 +61,9 @@ def test_a_published_cell_is_traced_to_its_data(demo_root):
     assert row["margins_version"] == margins
     assert f"margins_2018.csv version {margins}; the same as the study folder's" in out
     assert f"code: {row['code_version']} (recorded on the row)" in out
-    measure = study.catalogue.measures["awareness_rate"]
-    assert f"numerator:   {measure.numerator}" in out and f"denominator: {measure.denominator}" in out
+    # Who is counted and among whom, in the catalogue's English, the subject named.
+    assert "numerator:   Parents who know Child health clinic\n" in out
+    assert "denominator: Parents who answered the question whether they know Child health clinic\n" in out
     assert "item:        kent[S01], counted: Y" in out and "Taylor linearisation, calibration-aware" in out
     diagnostics = _records(demo_root, "SELECT n, sweeps FROM weighted.weighting_diagnostics WHERE wave = '2018'")[0]
     assert f"base:        {diagnostics['n']} respondents" in out
@@ -104,6 +105,10 @@ def test_a_withheld_cell_gives_its_rule_not_its_size_or_value(demo_root, tmp_pat
     assert not re.search(rf"(?<![\w.]){row['n']}(?![\w.])", cell + responses), cell + responses
     assert "not shown" in responses and "value:" not in out
     assert f"{hidden:.6g}" not in out and f"{hidden:.3f}" not in out
+    # An index's universe names its dimension, in the framework's English words.
+    words = {d.code: d.words["en"] for d in load_study(DEMO_STUDY).framework.dimensions}[row["dimension"]]
+    (among,) = [line for line in out.splitlines() if line.lstrip().startswith("denominator: ")]
+    assert f" on '{words}'" in among and "{" not in among, among
 
     small = _records(demo_root, "SELECT indicator, breakdown, domain FROM indicators.indicators WHERE wave = '2021' "
                                 "AND reason = 'primary' AND breakdown <> 'all' ORDER BY ALL")[0]
