@@ -257,7 +257,10 @@ def _unshared(value: dict, shared: dict) -> dict:
 def figure_json(fig: Figure) -> str:
     """The figure as JSON that is safe inside a <script type="application/json"> element, without what the site's
     charts share (``SHARED``)."""
-    data = [_unshared(trace, SHARED["bar"]) if trace.get("type") == "bar" else trace for trace in fig["data"]]
+    bars = [trace for trace in fig["data"] if trace.get("type") == "bar"]
+    # A bar after the first leaves out its categories when they are the first's (site.js puts them back).
+    data = [{k: v for k, v in _unshared(trace, SHARED["bar"]).items() if k != "y" or trace is bars[0]
+             or v != bars[0].get("y")} if trace.get("type") == "bar" else trace for trace in fig["data"]]
     layout, shared = fig["layout"], []
     if all(layout.get(key) == value for key, value in SHARED["layout"].items()):
         layout = {k: v for k, v in layout.items() if k not in SHARED["layout"]}

@@ -1342,6 +1342,19 @@ _EXPLORER = {
 
 # The explorer's definition: who is counted and among whom (the catalogue's numerator and denominator), beside
 # the population the figure is about (issue 22, part 2).
+_MAP_PAGE = {
+    "map_more_heading": {"nl": "Elke kernindicator per {breakdown}", "fr": "Chaque indicateur clé par {breakdown}",
+                         "en": "Each key indicator by {breakdown}"},
+    "map_more_intro": {
+        "nl": "Kies er een om hem per {breakdown} te zien op de kaart, als grafiek en als tabel, in de verkenner. "
+              "De pagina van zijn dimensie toont hem ook per {breakdown}.",
+        "fr": "Choisissez-en un pour le voir par {breakdown} sur la carte, en graphique et en tableau, dans "
+              "l'explorateur. La page de sa dimension le montre aussi par {breakdown}.",
+        "en": "Choose one to see it by {breakdown} on the map, as a chart and as a table, in the explorer. Its "
+              "dimension's page shows it by {breakdown} too.",
+    },
+    "map_more_page": {"nl": "op de pagina {page}", "fr": "sur la page {page}", "en": "on the page {page}"},
+}
 _DEFINITIONS = {
     "explorer_numerator": {"nl": "Wie of wat geteld wordt (teller)", "fr": "Ce qui est compté (numérateur)",
                            "en": "Counted (numerator)"},
@@ -1354,7 +1367,7 @@ _DEFINITIONS = {
 
 TEXT: dict[str, dict[str, str]] = {**_FRAME, **_CHARTS, **_BREAKDOWNS_UNITS, **_DIMENSIONS, **_PAGES, **_METHOD,
                                    **_DOWNLOADS, **_PANEL, **_MONITOR, **_NOTHING_EMPTY, **_AREA_MAP, **_FINDINGS,
-                                   **_FACTSHEETS, **_EXPLORER, **_DEFINITIONS}
+                                   **_FACTSHEETS, **_EXPLORER, **_DEFINITIONS, **_MAP_PAGE}
 
 
 def t(key: str, lang: str, **values: object) -> str:

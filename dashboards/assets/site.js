@@ -7,7 +7,8 @@
   // says which figures it left it out of): repeated in each of a page's hundreds of traces it was a tenth of the
   // demo site. A bar gets the missing properties of its own dicts (its error bars, marker); a figure's "shared"
   // lists what else: "layout" (the layout's), "xaxis" or "yaxis" (an axis's style), "categories" (the bars'
-  // category axis); an annotation without "showarrow" is a gap's label ("not shown" at a bar's slot).
+  // category axis); a bar without "y" has the first bar's categories; an annotation without "showarrow" is a
+  // gap's label ("not shown" at a bar's slot).
   var SHARED = /*shared*/{
     "layout": {"paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff", "font": {"size": 14, "color": "#1a1a1a"},
                "hoverlabel": {"namelength": -1},
@@ -32,7 +33,12 @@
   }
   function spec(id) {
     var figure = JSON.parse(document.getElementById(id).textContent);
-    figure.data.forEach(function (trace) { if (trace.type === "bar") fill(trace, SHARED.bar); });
+    var first = figure.data.filter(function (trace) { return trace.type === "bar"; })[0];
+    figure.data.forEach(function (trace) {
+      if (trace.type !== "bar") return;
+      fill(trace, SHARED.bar);
+      if (!("y" in trace)) trace.y = first.y.slice();  // the categories of the chart's first bar
+    });
     (figure.shared || []).forEach(function (part) {
       if (part === "layout") {
         Object.keys(SHARED.layout).forEach(function (key) {

@@ -159,6 +159,9 @@ def test_language_switch_changes_labels_and_lang(site, visit):
     assert page.evaluate("document.documentElement.lang") == "fr"
     assert page.inner_text("h1") == "Quartier"  # the study's word for the breakdown, as a title
     assert "Duchesse" in page.inner_text("table") and "Hertogin (Duchesse)" not in page.inner_text("main")
+    assert "Molenbeek historique" in page.inner_text("main") and "Historic Molenbeek" not in page.inner_text("main")
+    page.locator("section[aria-labelledby=each-indicator] a[href^=dimension-]").first.click()  # its chart by area
+    page.wait_for_function(ALL_DRAWN)
     ticks = page.eval_on_selector_all(".chart .ytick text", "els => els.map(e => e.textContent)")
     assert "Molenbeek historique" in ticks and "Historic Molenbeek" not in ticks
     assert page.get_by_role("link", name="Vue d'ensemble").is_visible()
@@ -175,31 +178,42 @@ def test_each_chart_its_table_and_hover_labels_show_the_indicator_rows(site, vis
 
     rows = checked_indicators(sample_rows(), CATALOGUE).set_index("row")
     why = reasons(sample_content())
-    page = visit.open((site / lang / "breakdown-neighbourhood.html").as_uri())
-    page.wait_for_function("[...document.querySelectorAll('section.block .chart')].every(c => c.dataset.drawn)")
-    blocks = page.evaluate("""[...document.querySelectorAll('section.block')].map(b => ({
-        traces: b.querySelector('.chart').data.map(tr => ({name: tr.name, x: tr.x, hover: tr.customdata})),
-        cells: [...b.querySelectorAll('tbody tr')].map(tr => [...tr.querySelectorAll('td')].map(td =>
-          td.dataset.row ? Number(td.dataset.row) : null))}))""")
-    assert len(blocks) == 3  # awareness, use and the reachability index by neighbourhood
-    hovers = 0
-    for block in blocks:
-        for j, trace in enumerate(block["traces"]):
-            for i, x in enumerate(trace["x"]):
-                row = rows.loc[block["cells"][i][j]]
-                assert trace["name"] == t("wave_label", lang, wave=row["wave"])
-                if row["suppressed"]:
-                    assert x is None and trace["hover"][i] == why.text(row["reason"], lang, row["unit"])
-                    continue
-                assert x == pytest.approx(row["estimate"], abs=1e-5)
-                marks = row_marks(row)
-                said = (value_text(row["estimate"], row["unit"], lang) + "".join(SYMBOLS[m] for m in marks)
-                        + f" {interval_text(row['ci_low'], row['ci_high'], row['unit'], lang)}"
-                        + f" · n\u00a0=\u00a0{int(row['n'])}"
-                        + "".join(f"<br>{SYMBOLS[m]} {words(m, lang)}" for m in marks))
-                assert trace["hover"][i] == said.replace("&", "&amp;")
-                hovers += 1
-    assert hovers > 20 and visit.errors == []
+    hovers, marked, kinds = 0, 0, set()
+    # Bars (trace j is the table's column j) on a dimension page; lines and small multiples (trace i is row i,
+    # interval bands left out) on the trend page.
+    for name in ("dimension-bekend.html", "trend.html"):
+        page = visit.open((site / lang / name).as_uri())
+        page.wait_for_function("[...document.querySelectorAll('section.block .chart')].every(c => c.dataset.drawn)")
+        blocks = page.evaluate("""[...document.querySelectorAll('section.block')].map(b => ({
+            cells: JSON.parse(document.getElementById(b.querySelector('.chart').dataset.figure).textContent).cells,
+            traces: b.querySelector('.chart').data.filter(tr => tr.meta !== 'interval').map(tr => ({
+              name: tr.name, values: tr.type === 'bar' ? tr.x : tr.y, hover: tr.customdata})),
+            rows: [...b.querySelectorAll('tbody tr')].map(tr => [...tr.querySelectorAll('td')].map(td =>
+              td.dataset.row ? Number(td.dataset.row) : null))}))""")
+        assert blocks, name
+        for block in blocks:
+            kinds.add(block["cells"])
+            for k, trace in enumerate(block["traces"]):
+                for p, value in enumerate(trace["values"]):
+                    number = block["rows"][p][k] if block["cells"] == "columns" else block["rows"][k][p]
+                    if number is None:  # not measured: no point, no row
+                        assert value is None
+                        continue
+                    row = rows.loc[number]
+                    if block["cells"] == "columns":
+                        assert trace["name"] == t("wave_label", lang, wave=row["wave"])
+                    if row["suppressed"]:
+                        assert value is None and trace["hover"][p] == why.text(row["reason"], lang, row["unit"])
+                        continue
+                    assert value == pytest.approx(row["estimate"], abs=1e-5)
+                    marks = row_marks(row)
+                    said = (value_text(row["estimate"], row["unit"], lang) + "".join(SYMBOLS[m] for m in marks)
+                            + f" {interval_text(row['ci_low'], row['ci_high'], row['unit'], lang)}"
+                            + f" · n\u00a0=\u00a0{int(row['n'])}"
+                            + "".join(f"<br>{SYMBOLS[m]} {words(m, lang)}" for m in marks))
+                    assert trace["hover"][p] == said.replace("&", "&amp;"), (name, trace["name"])
+                    hovers, marked = hovers + 1, marked + bool(marks)
+    assert kinds == {"columns", "rows"} and hovers > 20 and marked and visit.errors == []
 
 
 MAP = """(() => { const el = document.querySelector('.area-map .chart');

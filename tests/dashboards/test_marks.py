@@ -102,7 +102,10 @@ def test_a_flagged_share_is_marked_with_a_legend_exactly_where_it_is_shown(site,
             for symbol, said in _sups(cell):  # said to screen readers, not only drawn
                 assert said == t("low_n_eff_short" if symbol == "*" else f"{KIND[symbol]}_short", lang)
             shown.update({key: marks} if marks else {})
+        # The tile map's tiles (the map page) show values with their marks too.
+        tiles = "".join(re.findall(r'<li class="tile"[^>]*>.*?</li>', page))
         kinds = {KIND[symbol] for marks in shown.values() for symbol in marks}
+        kinds |= {KIND[symbol] for symbol, _ in _sups(tiles) if symbol in NCHS_SYMBOLS}
         legend = {note for note in _notes(page) if note[:1] in NCHS_SYMBOLS}
         # One legend line per mark the page shows, in the page's language; none where nothing is flagged.
         assert legend == {f"{SYMBOLS[k]} {t(k, lang)}" for k in kinds}, path.name
@@ -122,8 +125,11 @@ def test_the_summary_chart_and_tile_map_mark_the_value_they_show(site, lang):
     rows = checked_indicators(sample_rows(), CATALOGUE)
     row = rows[(rows["indicator"] == "awareness") & (rows["domain"] == "W02") & (rows["wave"] == "2021")].iloc[0]
     value = value_text(row["estimate"], "proportion", lang)
-    # The text alternative of the chart: the value with its mark, and a sentence pointing at the legend.
-    summary = html.unescape(re.search(r'<p class="summary" id="b1-s">(.*?)</p>', page).group(1))
+    # The text alternative of its chart by area (its dimension's page): the value with its mark, and a sentence
+    # pointing at the legend.
+    chart = (site / lang / "dimension-bekend.html").read_text(encoding="utf-8")
+    chart = re.search(r'<section class="block" id="i-awareness--neighbourhood">(.*?)</section>', chart, re.S).group(1)
+    summary = html.unescape(re.search(r'<p class="summary" id="b\d+-s">(.*?)</p>', chart).group(1))
     assert f"{value}\u00a7" in summary and t("summary_marked", lang, count=1) in summary
     # On the chart, the value's hover label is its table cell, mark and words (test_browser.py draws it).
     # The tile map (wave 2021) prints the value with its mark, and says what it means.

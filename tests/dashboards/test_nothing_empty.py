@@ -109,10 +109,11 @@ def test_an_all_withheld_section_is_one_sentence_without_chart_or_table(planted,
     gap = _after(page, t("dimension_whole", lang, unit=t("unit_difference", lang)))
     assert gap == why.withheld_sentence(["field_actor_n_below_30", "parent_index_withheld"], lang)
     assert 'class="chart"' not in page and "<table" not in page and 'class="suppressed"' not in page
-    # The map page (a headline indicator by neighbourhood) and the trend page: a sentence where its chart was.
+    # The map page links each headline indicator to the explorer, and to its chart by area only where one is drawn;
+    # the trend page: a sentence where its chart was.
     page = _main(pages["breakdown-neighbourhood.html"])
-    assert _after(page, label) == alpha and INDEX not in _keys(page)
-    assert INDEX in _keys(_main(_render(sample_rows(), lang)["breakdown-neighbourhood.html"]))
+    assert f"i={INDEX}&amp;b=neighbourhood" in page and f'#i-{INDEX}--neighbourhood"' not in page
+    assert f'#i-{INDEX}--neighbourhood"' in _main(_render(sample_rows(), lang)["breakdown-neighbourhood.html"])
     page = _main(pages["trend.html"])
     title = t("trend_block", lang, dimension=sample_words()["words"]["dim_bereikbaar"][lang],
               unit=t("unit_index", lang))

@@ -8,6 +8,7 @@ import re
 from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import duckdb
 import pandas as pd
@@ -96,7 +97,10 @@ def test_every_link_resolves_and_every_page_switches_language(built):
             target, _, anchor = href.partition("#")
             resolved = (path.parent / target).resolve() if target else path.resolve()
             assert resolved.is_file(), f"{path.relative_to(root)} links to missing {href}"
-            if anchor:  # the key findings link to their charts on other pages
+            if target.endswith("explorer.html") and anchor:  # a permalink: the view the explorer opens
+                view = parse_qs(anchor)
+                assert view["i"][0] in CATALOGUE and view["v"][0] in ("chart", "table", "map"), href
+            elif anchor:  # the key findings and the map page link to their charts on other pages
                 assert anchor in by_file[resolved].ids, f"{path.relative_to(root)} links to missing {href}"
         if path.parent.name == "factsheets":  # one folder down
             assert {f"../../{lang}/factsheets/{path.name}" for lang in LANGUAGES} <= set(page.links)
@@ -170,18 +174,24 @@ def test_table_cells_equal_the_indicator_rows(built, lang):
     assert set(rows) - seen  # not a tautology: some rows are in the downloads only
 
 
+def _block(root: Path, lang: str, page: str, anchor: str) -> tuple[dict, str, str]:
+    """The figure, summary and HTML of the chart block with this anchor (``breakdown_anchor``) on a page."""
+    text = (root / lang / page).read_text(encoding="utf-8")
+    block = re.search(rf'<section class="block" id="{re.escape(anchor)}">(.*?)</section>', text, re.S).group(1)
+    figure = json.loads(re.search(r'<script type="application/json" id="b\d+-data">(.*?)</script>', block).group(1))
+    return figure, re.search(r'<p class="summary" id="b\d+-s">(.*?)</p>', block).group(1), block
+
+
 def test_suppressed_cells_are_explained_gaps_in_table_and_chart(built):
     root, _ = built
     text = (root / "en" / "breakdown-neighbourhood.html").read_text(encoding="utf-8")
-    assert t("reason_primary", "en", min_n=10) in text and t("reason_secondary", "en") in text
-    figures = [json.loads(m) for m in re.findall(r'<script type="application/json" id="b\d+-data">(.*?)</script>', text)]
-    awareness = figures[0]
+    awareness, summary, block = _block(root, "en", "dimension-bekend.html", "i-awareness--neighbourhood")
+    assert t("reason_primary", "en", min_n=10) in block and t("reason_secondary", "en") in block
     later = next(trace for trace in awareness["data"] if trace["name"] == "Wave 2021")
-    labels = dict(zip(later["y"], later["x"]))
+    labels = dict(zip(awareness["data"][0]["y"], later["x"]))  # a later bar has the first's categories (site.js)
     assert labels["Rest of Brussels"] is None and labels["Weststation (Gare de l'Ouest)"] is None  # a gap, not 0
     notes = [a["text"] for a in awareness["layout"]["annotations"]]
     assert notes.count("— not shown") == 2
-    summary = re.search(r'<p class="summary" id="b1-s">(.*?)</p>', text).group(1)
     # Historic Molenbeek's 2021 share is for statistical review (few degrees of freedom): marked in words too.
     assert summary == ("Wave 2021: highest for Hertogin (Duchesse) (57%), lowest for Historic Molenbeek (52%§). "
                        "2 cell(s) not shown; the table says why. 1 value(s) carry a mark; the notes under the table "
@@ -692,8 +702,7 @@ def test_a_charts_json_leaves_out_what_site_js_puts_back(built):
     """The bars' style, the shared layout and the gap labels' style are said once in site.js (issue 22: a tenth
     of the demo site); each figure keeps its own values."""
     root, _ = built
-    text = (root / "en" / "breakdown-neighbourhood.html").read_text(encoding="utf-8")
-    figure = json.loads(re.search(r'<script type="application/json" id="b1-data">(.*?)</script>', text).group(1))
+    figure, _, _ = _block(root, "en", "dimension-bekend.html", "i-awareness--neighbourhood")
     assert figure["shared"] == ["layout", "xaxis", "categories"] and "paper_bgcolor" not in figure["layout"]
     assert "yaxis" not in figure["layout"] and "gridcolor" not in figure["layout"]["xaxis"]
     bar = figure["data"][0]

@@ -245,21 +245,27 @@ def test_dashboard_pages(demo_run):
     assert "Knows Child health clinic" in html
     assert "Kent Consultatiebureau (Kind &amp; Gezin)" in (site / "nl" / "breakdown-neighbourhood.html").read_text()
     assert "Rest of Brussels" in en.cells and "Reste de Bruxelles" in fr.cells
-    # The published share for S02 in one neighbourhood in 2018, as the table shows it: its Korn-Graubard effective
-    # size is under 30, so the NCHS standards would withhold it; the demo only flags it, and the cell says so.
+    # The published share for S02 in one neighbourhood in 2018, as the table shows it (its chart by neighbourhood
+    # on the page of the indicators of no dimension): its Korn-Graubard effective size is under 30, so the NCHS
+    # standards would withhold it; the demo only flags it, and the cell says so.
+    other = _page(site, "en", "dimension-other.html")
     n, estimate, low, high, flag = _query(second, "SELECT n, estimate, ci_low, ci_high, nchs_flag FROM "
                                                   "indicators.indicators WHERE wave='2018' AND "
                                                   "indicator='awareness_rate.S02' AND breakdown='neighbourhood' "
                                                   "AND domain='W03'")[0]
     assert flag == "n_eff_kg_below_30"
     assert (f"{100 * estimate:.0f}%\u2020 NCHS: would be withheld [{100 * low:.0f}% – {100 * high:.0f}%] "
-            f"n\u00a0=\u00a0{n}") in en.cells
-    assert any("fewer than 10 respondents" in c for c in en.cells)
-    # One chart per headline indicator with a published neighbourhood cell, each with both waves.
+            f"n\u00a0=\u00a0{n}") in other.cells
+    assert any("fewer than 10 respondents" in c for c in other.cells)
+    # The map page draws the map; each headline indicator is linked to its map in the explorer and, where it has a
+    # published neighbourhood cell, to its chart by neighbourhood.
+    headline = _query(second, "SELECT count(DISTINCT indicator) FROM indicators.indicators WHERE breakdown = "
+                              "'neighbourhood' AND measure IN ('awareness_rate', 'use_rate', 'unmet_need_rate')")[0][0]
     charted = _query(second, "SELECT count(DISTINCT indicator) FROM indicators.indicators WHERE breakdown = "
                              "'neighbourhood' AND NOT suppressed AND measure IN ('awareness_rate', 'use_rate', "
                              "'unmet_need_rate')")[0][0]
-    assert html.count('class="chart"') == charted + 1 and charted >= 14  # and the map of the areas
+    assert html.count('class="chart"') == 1 and html.count("explorer.html#i=") == headline >= charted >= 14
+    assert html.count("--neighbourhood\"") == charted
     assert "cdn.plot.ly" not in html
     # The gaps beside what each side said, the sides named by who answered (the study's words).
     compared = _page(site, "fr", "comparison.html")
