@@ -78,10 +78,10 @@ def design_pairs(frame: pd.DataFrame, variable: str, group: str, design: Design,
     as text) on a weighted design: the difference a - b of the domain means of ``variable``, its SE from the
     design's covariance, t = difference / SE and its two-sided p on the design's degrees of freedom."""
     labels = frame[group].astype("string")
-    chosen = sorted(set(labels.dropna()) if categories is None else set(map(str, categories)) & set(labels.dropna()))
-    codes = np.full(len(frame), -1)
-    for i, category in enumerate(chosen):
-        codes[(labels == category).fillna(False).to_numpy()] = i
+    # The distinct labels and each row's code by hashing: iterating a million labels took seconds per call.
+    present = set(labels.dropna().unique())
+    chosen = sorted(present if categories is None else set(map(str, categories)) & present)
+    codes = pd.Categorical(labels, categories=chosen).codes.astype(np.intp)  # -1: missing or not chosen
     values = pd.to_numeric(frame[variable], errors="coerce").to_numpy(dtype=float)
     means, covariance, counts = domain_covariance(design, values, codes, len(chosen))
     degrees = float(design.degrees_of_freedom)
@@ -108,7 +108,7 @@ def unweighted_pairs(frame: pd.DataFrame, variable: str, group: str,
     s_b^2/n_b), Welch-Satterthwaite df)."""
     data = pd.DataFrame({"g": frame[group].astype("string"),
                          "y": pd.to_numeric(frame[variable], errors="coerce")}).dropna()
-    present = set(data["g"])
+    present = set(data["g"].unique())
     chosen = sorted(present if categories is None else set(map(str, categories)) & present)
     binary = bool(len(data)) and bool(data["y"].isin([0.0, 1.0]).all())
     groups = {c: data.loc[data["g"] == c, "y"].to_numpy(dtype=float) for c in chosen}
