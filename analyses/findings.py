@@ -72,16 +72,29 @@ def domain_covariance(design: Design, values: np.ndarray, codes: np.ndarray, k: 
     return means, covariance, masks.sum(axis=0).astype(int)
 
 
+def _group_codes(column: pd.Series, categories: Sequence[str] | None) -> tuple[list[str], np.ndarray]:
+    """The categories of ``column`` present, as text, in sorted order (``categories``: only these), and each row's
+    code among them (-1: missing or another). A categorical column of text is read as it is, so a caller testing
+    many variables on one breakdown hashes its labels once (a million labels, once per indicator, cost seconds)."""
+    labels = column
+    if not (isinstance(column.dtype, pd.CategoricalDtype) and pd.api.types.is_string_dtype(column.cat.categories)):
+        labels = column.astype("string").astype("category")
+    names = [str(name) for name in labels.cat.categories]
+    codes = labels.cat.codes.to_numpy()
+    used = np.bincount(codes[codes >= 0], minlength=len(names)) > 0
+    present = {name for name, here in zip(names, used) if here}
+    chosen = sorted(present if categories is None else set(map(str, categories)) & present)
+    position = {name: i for i, name in enumerate(chosen)}
+    lookup = np.array([position.get(name, -1) for name in names] + [-1], dtype=np.intp)  # code -1 stays -1
+    return chosen, lookup[codes]
+
+
 def design_pairs(frame: pd.DataFrame, variable: str, group: str, design: Design,
                  categories: Sequence[str] | None = None) -> list[dict]:
     """Every pair (a, b), a before b in sorted order, of the categories of ``group`` (``categories``: only these,
     as text) on a weighted design: the difference a - b of the domain means of ``variable``, its SE from the
     design's covariance, t = difference / SE and its two-sided p on the design's degrees of freedom."""
-    labels = frame[group].astype("string")
-    chosen = sorted(set(labels.dropna()) if categories is None else set(map(str, categories)) & set(labels.dropna()))
-    codes = np.full(len(frame), -1)
-    for i, category in enumerate(chosen):
-        codes[(labels == category).fillna(False).to_numpy()] = i
+    chosen, codes = _group_codes(frame[group], categories)
     values = pd.to_numeric(frame[variable], errors="coerce").to_numpy(dtype=float)
     means, covariance, counts = domain_covariance(design, values, codes, len(chosen))
     degrees = float(design.degrees_of_freedom)
@@ -108,7 +121,7 @@ def unweighted_pairs(frame: pd.DataFrame, variable: str, group: str,
     s_b^2/n_b), Welch-Satterthwaite df)."""
     data = pd.DataFrame({"g": frame[group].astype("string"),
                          "y": pd.to_numeric(frame[variable], errors="coerce")}).dropna()
-    present = set(data["g"])
+    present = set(data["g"].unique())
     chosen = sorted(present if categories is None else set(map(str, categories)) & present)
     binary = bool(len(data)) and bool(data["y"].isin([0.0, 1.0]).all())
     groups = {c: data.loc[data["g"] == c, "y"].to_numpy(dtype=float) for c in chosen}
@@ -258,6 +271,8 @@ def pair_differences(inputs, table: pd.DataFrame, compare: Sequence[str]) -> pd.
                 if c in sample.frame]
         frame = pd.concat([sample.frame[kept], derived], axis=1)
         design = sample.design(frame) if sample.weight is not None or sample.replicates is not None else None
+        for column in columns:  # each breakdown's labels hashed once for all its indicators (the design has read them)
+            frame[column] = frame[column].astype("string").astype("category")
         for breakdown in compare:
             column = inputs.breakdowns.get(breakdown)
             if column not in frame:

@@ -4,12 +4,13 @@ raking a million respondents beside weightipy and R's survey::rake (benchmarks/r
 replicate weights of 100,000 respondents, each raked again, beside R (benchmarks/replicates.py), and how long
 each command takes to start (benchmarks/startup.py).
 
-Usage: python -m benchmarks [--sizes 10000,100000] [--out benchmarks/results]
+Usage: python -m benchmarks [--sizes 10000,100000] [--out benchmarks/results] [--sizes-only]
 Each size is a parent survey of that many responses, generated like the demo study (same instrument,
 same export format), written as a LimeSurvey CSV export, then read, loaded into the raw layer twice
 (the second load must insert nothing), cleaned and weighted; then the indicators asset's work on it runs
 in its own process (benchmarks/indicators.py). Beside the ingest, in the same run: DuckDB's own read_csv
 of the file into a table, and the floor of any raw + clean design (that copy plus one typed copy).
+With ``--sizes-only`` only these sizes are measured (``--replicate-sizes ''``: without the replicate weights).
 """
 
 import argparse
@@ -65,13 +66,14 @@ def bench_demo(tmp: Path) -> dict:
 def _write_large_export(path: Path, parent, design, columns: list[str], size: int, chunk: int = 20_000) -> None:
     """A LimeSurvey CSV export of ``size`` responses, written in chunks so memory stays flat."""
     rng = random.Random(size)
+    scales = random.Random(f"{size}:scales")  # the correlated scale items, as instruments.demo_study.generate
     header = csv_bytes(columns, [])[:-2]  # headings without the file's closing CRLF
     with path.open("wb") as handle:
         handle.write(header)
         next_id, written = 1, 0
         while written < size:
             count = min(chunk, size - written)
-            rows = parent_responses(parent, replace(design, parents=count), rng, first_id=next_id)
+            rows = parent_responses(parent, replace(design, parents=count), rng, scales, first_id=next_id)
             body = csv_bytes(columns, rows)
             handle.write(body[body.index(b"\r\n") + 2:-2])  # drop the headings and the closing CRLF
             next_id, written = int(rows[-1]["id"]) + 1, written + count
@@ -131,8 +133,9 @@ def bench_size(tmp: Path, size: int, replicates: bool = True) -> dict:
                    else {"indicators_failed": run.stderr[-1000:] or f"exit code {run.returncode}, no output"})
     # Then with 200 bootstrap replicate weights, raked again in every replicate (issue 18's target at 100,000:
     # under 60 s and 2 GB for the weights and the whole indicator table).
-    run = None if not replicates else subprocess.run([sys.executable, "-m", "benchmarks.indicators", "--home", str(locations.home),
-                          "--replicates", str(REPLICATES)], capture_output=True, text=True, timeout=7200)
+    run = None if not replicates else subprocess.run(
+        [sys.executable, "-m", "benchmarks.indicators", "--home", str(locations.home), "--replicates", str(REPLICATES)],
+        capture_output=True, text=True, timeout=7200)
     lines = run.stdout.strip().splitlines() if run else []
     if run:
         results[f"replicates_{REPLICATES}"] = json.loads(lines[-1]) if run.returncode == 0 and lines else {
@@ -152,7 +155,8 @@ def bench_incremental(tmp: Path, existing: int = 10_000, new: int = 100) -> dict
     from benchmarks.harness.limesurvey_server import LimeSurveyTestServer
 
     parent = load_study(DEMO_STUDY).instrument(PARENT, WAVES[0].wave)
-    responses = parent_responses(parent, replace(WAVES[0], parents=existing + new), random.Random(7))
+    responses = parent_responses(parent, replace(WAVES[0], parents=existing + new), random.Random(7),
+                                 random.Random("7:scales"))
     server = LimeSurveyTestServer(password="bench").start()
     results: dict = {"existing": existing, "new": new}
     try:
@@ -183,21 +187,32 @@ def main() -> None:
     parser.add_argument("--replicate-sizes", default="100000",
                         help="comma-separated survey sizes whose indicators are also timed with 200 bootstrap "
                              "replicate weights")
+    parser.add_argument("--sizes-only", action="store_true",
+                        help="only the large surveys of --sizes: no demo, dashboard, incremental load, startup, "
+                             "raking, survey_mean or replicate weights benchmark")
     args = parser.parse_args()
     report = {"python": platform.python_version(), "machine": platform.machine(),
               "when": time.strftime("%Y-%m-%dT%H:%M:%S")}
     with tempfile.TemporaryDirectory(prefix="toegang-bench-") as tmp:
-        report["demo"] = bench_demo(Path(tmp))
-        print(json.dumps({"demo": report["demo"]}), flush=True)
-        report["dashboard"] = bench_dashboard(Path(tmp) / "dashboard")
-        print(json.dumps({"dashboard": report["dashboard"]}), flush=True)
-        report["incremental"] = bench_incremental(Path(tmp))
-        print(json.dumps({"incremental": report["incremental"]}), flush=True)
+        if not args.sizes_only:
+            report["demo"] = bench_demo(Path(tmp))
+            print(json.dumps({"demo": report["demo"]}), flush=True)
+            report["dashboard"] = bench_dashboard(Path(tmp) / "dashboard")
+            print(json.dumps({"dashboard": report["dashboard"]}), flush=True)
+            report["incremental"] = bench_incremental(Path(tmp))
+            print(json.dumps({"incremental": report["incremental"]}), flush=True)
         report["sizes"] = []
         for size in (int(s) for s in args.sizes.split(",") if s):
             result = bench_size(Path(tmp), size, replicates=str(size) in args.replicate_sizes.split(","))
             report["sizes"].append(result)
             print(json.dumps(result), flush=True)
+    if not args.sizes_only:
+        _others(report, args.rake_n)
+    _write(report, Path(args.out))
+
+
+def _others(report: dict, rake_n: int) -> None:
+    """The benchmarks beside the sizes, each in its own process, into ``report``."""
     # Each command's start in a fresh process, against its target (benchmarks/startup.py).
     startup_run = subprocess.run([sys.executable, "-m", "benchmarks.startup"], capture_output=True, text=True,
                                  timeout=3600)
@@ -205,12 +220,12 @@ def main() -> None:
         else {"failed": startup_run.stderr[-1000:]}
     print(json.dumps({"startup": report["startup"]}), flush=True)
     # Raking in its own process, so that its peak memory is its own.
-    rake_run = subprocess.run([sys.executable, "-m", "benchmarks.rake", "--n", str(args.rake_n)],
+    rake_run = subprocess.run([sys.executable, "-m", "benchmarks.rake", "--n", str(rake_n)],
                               capture_output=True, text=True, timeout=7200)
     report["rake"] = json.loads(rake_run.stdout.strip().splitlines()[-1]) if rake_run.returncode == 0 else {
         "failed": rake_run.stderr[-1000:]}
     print(json.dumps({"rake": report["rake"]}), flush=True)
-    estimate_run = subprocess.run([sys.executable, "-m", "benchmarks.estimates", "--n", str(args.rake_n)],
+    estimate_run = subprocess.run([sys.executable, "-m", "benchmarks.estimates", "--n", str(rake_n)],
                                   capture_output=True, text=True, timeout=7200)
     report["survey_mean"] = json.loads(estimate_run.stdout.strip().splitlines()[-1]) if estimate_run.returncode == 0 \
         else {"failed": estimate_run.stderr[-1000:]}
@@ -220,7 +235,9 @@ def main() -> None:
     report["replicate_weights"] = json.loads(replicate_run.stdout.strip().splitlines()[-1]) \
         if replicate_run.returncode == 0 else {"failed": replicate_run.stderr[-1000:]}
     print(json.dumps({"replicate_weights": report["replicate_weights"]}), flush=True)
-    out = Path(args.out)
+
+
+def _write(report: dict, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
     path.write_text(json.dumps(report, indent=2), encoding="utf-8")

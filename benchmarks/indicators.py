@@ -5,7 +5,8 @@
 DIR is a study's home (``TOEGANG_HOME/<study>``) whose clean parents of the wave are flagged and weighted by the
 pipeline's own stages (``benchmarks/__main__.py``). Measured as the ``indicators`` asset runs it
 (``pipelines.stages.indicators``): the parents' columns the catalogue needs, the whole indicator table (every
-indicator, every breakdown, no field actors), and the group comparisons.
+indicator, every breakdown, no field actors), the group comparisons, and the tested pairs of categories of
+each compared breakdown (``analyses.findings.pair_differences``, behind the key findings).
 With ``--replicates R``: first the wave weighted again with R bootstrap replicate weights, each raked again, and
 stored; the indicator table then takes its standard errors from them.
 Prints one JSON line: seconds per step and the process's peak resident memory (VmHWM).
@@ -17,6 +18,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from analyses.findings import pair_differences
 from analyses.indicator_table import group_comparisons, indicator_table
 from instruments.study import DEMO_STUDY, Design, Study, load_study
 from pipelines.stages.clean import clean_wave
@@ -88,13 +90,18 @@ def run(home: Path, study_id: str, wave: str, replicates: int | None = None) -> 
     results["peak_rss_mib_after_indicator_table"] = _peak_mib()
     start = time.perf_counter()
     # The breakdowns the study compares and the one it checks the sensitivity to, as the indicators stage does.
+    compared = [b.name for b in study.breakdowns.values() if b.compare]
     tests, sensitivity = group_comparisons(
-        inputs, table, compare=[b.name for b in study.breakdowns.values() if b.compare],
-        sensitivity=next((b.name for b in study.breakdowns.values() if b.sensitivity), None))
+        inputs, table, compare=compared, sensitivity=next((b.name for b in study.breakdowns.values()
+                                                           if b.sensitivity), None))
     results["group_comparisons_s"] = round(time.perf_counter() - start, 2)
+    results["peak_rss_mib_after_group_comparisons"] = _peak_mib()
+    start = time.perf_counter()
+    pairs = pair_differences(inputs, table, compared)  # as the indicators stage tests them
+    results["pair_differences_s"] = round(time.perf_counter() - start, 2)
     results.update(indicator_base=len(inputs.samples[PARENT].frame), indicator_rows=len(table),
-                   comparison_rows=len(tests),
-                   sensitivity_rows=len(sensitivity), peak_rss_mib=_peak_mib())
+                   comparison_rows=len(tests), sensitivity_rows=len(sensitivity), pair_rows=len(pairs),
+                   peak_rss_mib=_peak_mib())
     return results
 
 

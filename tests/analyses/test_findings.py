@@ -59,6 +59,31 @@ def test_pairs_with_weights_only_equal_r(raked):
     _agrees(_pairs(data, Design(data, "w"), [("knows_service", "child_age_group")]), EXPECTED["weights_only"])
 
 
+def test_pairs_of_a_categorical_breakdown_are_those_of_its_labels(raked):
+    """pair_differences hands each breakdown over as categorical text (hashed once for all its indicators): the
+    same pairs, to the last bit, as the plain labels, whatever its unused categories, missing labels and the
+    categories asked for."""
+    data, margins = raked
+    design = Design(data, "w", None, None, None, margins)
+    labels = data["child_age_group"].mask(data.index % 7 == 0)  # some rows without a label
+    plain = data.assign(group=labels.astype(object))
+    categorical = data.assign(group=pd.Categorical(labels.astype("string"), categories=["pregnant", "older", "3-6",
+                                                                                         "0-3"]))
+    for categories in (None, ["0-3", "3-6", "older"], ["pregnant", "0-3"]):
+        want = design_pairs(plain, "used_service", "group", design, categories)
+        assert want and design_pairs(categorical, "used_service", "group", design, categories) == want
+        for row in want:  # each domain its labelled rows only
+            for side in ("a", "b"):
+                inside = (labels == row[f"domain_{side}"]).fillna(False)
+                assert row[f"estimate_{side}"] == pytest.approx(
+                    np.average(data.loc[inside, "used_service"], weights=data.loc[inside, "w"]), rel=1e-12)
+    assert [(r["domain_a"], r["domain_b"]) for r in want] == [("0-3", "pregnant")]
+    # Numbers as categories are read as their text, as plain labels are.
+    numbered = data.assign(group=pd.Categorical(data["neighbourhood"].factorize()[0]))
+    assert design_pairs(numbered, "used_service", "group", design) == design_pairs(
+        numbered.assign(group=numbered["group"].astype(int)), "used_service", "group", design)
+
+
 def test_pairs_on_stratified_and_clustered_designs_equal_r():
     strat = pd.read_csv(R_API / "apistrat.csv")
     clus = pd.read_csv(R_API / "apiclus1.csv")
