@@ -21,7 +21,7 @@ SHARED = ROOT.parent / "shared"
 LIMESURVEY_FIXTURES = SHARED / "fixtures" / "limesurvey"
 DEMO_EXPORTS = STUDIES / DEMO_STUDY / "data"
 
-# The files that take longest (pytest --durations), longest first. `make test` hands whole files to two workers in
+# The files that take longest (pytest --durations), longest first. `make test` hands whole files to three workers in
 # collection order (--dist loadfile --no-loadscope-reorder): these start first and the short files fill in at the
 # end, so the workers finish together. A file not listed keeps its place after them.
 LONGEST_FIRST = (
