@@ -39,7 +39,8 @@ def trend(content: SiteContent, lang: str, ids: Ids) -> str:
             pieces = panel_groups(len(listed)) if len(listed) > LINES_MAX else [range(len(listed))]
             for number, piece in enumerate(pieces, start=1):
                 names_here = [listed[i] for i in piece]
-                part = [r for r in chosen if r["indicator"] in set(names_here)]
+                here = set(names_here)
+                part = [r for r in chosen if r["indicator"] in here]
                 grid = matrix_of(part, "indicator", "wave", indicator_labels(content, names_here, lang),
                                  wave_labels([r["wave"] for r in part], lang))
                 heading = f"{title} ({number}/{len(pieces)})" if len(pieces) > 1 else title

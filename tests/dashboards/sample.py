@@ -16,7 +16,7 @@ import pandas as pd
 from analyses.comparisons import wave_differences
 from analyses.findings import candidates, findings
 from analyses.standards import ProportionStandards
-from dashboards.model import MethodFacts, SiteContent, proportion_rules
+from dashboards.model import ROW, MethodFacts, SiteContent, checked_indicators, proportion_rules
 from instruments.study import DEMO_STUDY, Factsheets, load_study
 from pipelines.stages.publish import study_shapes, study_words
 
@@ -164,6 +164,14 @@ FLAGGED = {
     ("use", "neighbourhood", "W04", "2018"): {"nchs_flag": "complement_width_above_130", "estimate": 0.93,
                                               "ci_low": 0.79, "ci_high": 0.985, "n_eff_kg": 34.0},
 }
+
+
+def cell_keys() -> dict[int, str]:
+    """A table cell's ``data-row`` -> the key (indicator|breakdown|domain|wave|instrument) of the sample row it
+    names: the sample's rows checked as write_site checks them, numbered the same whatever a test changed in them."""
+    rows = checked_indicators(sample_rows(), CATALOGUE)
+    return {int(r[ROW]): "|".join(str(r[c]) for c in ("indicator", "breakdown", "domain", "wave", "instrument"))
+            for _, r in rows.iterrows()}
 
 
 def flagged_rows(rows: pd.DataFrame) -> pd.DataFrame:

@@ -10,14 +10,14 @@ import pytest
 
 from dashboards.blocks import Ids
 from dashboards.formatting import Reasons, interval_text, value_text
-from dashboards.model import ROW, checked_indicators
+from dashboards.model import checked_indicators
 from dashboards.pages.breakdown_map import map_page
 from dashboards.pages.factsheet import HEIGHT, PAD, WIDTH, dot_svg, factsheet_pages, index_page, sheets
 from dashboards.text import t
 from instruments.study import DEMO_STUDY, load_study
 from instruments.vocabulary import LANGUAGES
 from pipelines.stages.publish import study_words
-from tests.dashboards.sample import AREAS, CATALOGUE, sample_content, sample_rows, sample_words
+from tests.dashboards.sample import AREAS, CATALOGUE, cell_keys, sample_content, sample_rows, sample_words
 
 AREA_FILES = [f"neighbourhood-W0{k}.html" for k in range(1, 5)]
 CELL = re.compile(r'<td(?: class="(?P<css>[^"]*)")? data-row="(?P<row>[0-9]+)">(?P<text>.*?)</td>')
@@ -35,14 +35,11 @@ def content():
 
 
 def _cells(page: str) -> dict[str, dict]:
-    """The key (indicator|breakdown|domain|wave|instrument) of the row a cell names (``data-row``: the sample's
-    rows, checked, are numbered the same whatever a test changed in them) -> the cell's class, whether it shows a
-    value, and its text as read."""
-    rows = checked_indicators(sample_rows(), CATALOGUE).set_index(ROW)
-    found = {}
+    """The key of the row a cell names (``data-row``, ``cell_keys``) -> the cell's class, whether it shows a value,
+    and its text as read."""
+    keys, found = cell_keys(), {}
     for match in CELL.finditer(page):
-        row = rows.loc[int(match["row"])]
-        key = "|".join(str(row[c]) for c in ("indicator", "breakdown", "domain", "wave", "instrument"))
+        key = keys[int(match["row"])]
         text = html.unescape(re.sub(r"<[^>]+>", "", match["text"]))
         found[key] = {"css": match["css"] or "", "text": text, "shown": "<b>" in match["text"]}
     return found

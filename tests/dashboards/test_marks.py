@@ -14,11 +14,11 @@ import pytest
 from analyses.standards import SUPPRESS, ProportionStandards
 from dashboards.formatting import value_text
 from dashboards.marks import FOOTNOTE, NCHS, REVIEW, SYMBOLS, WITHHOLD, nchs_kind, nchs_marks
-from dashboards.model import ROW, checked_indicators
+from dashboards.model import checked_indicators
 from dashboards.site import render_pages, write_site
 from dashboards.text import t
 from instruments.vocabulary import LANGUAGES
-from tests.dashboards.sample import CATALOGUE, FLAGGED, sample_content, sample_rows, sample_rules
+from tests.dashboards.sample import CATALOGUE, FLAGGED, cell_keys, sample_content, sample_rows, sample_rules
 
 # The sample's flagged shares (sample.FLAGGED), by the key of their table cell, and the marks each must carry.
 EXPECTED = {"unmet_need|education|LAAG|2021|parent": "\u2020\u00a7",  # † §: would be withheld; few df
@@ -38,11 +38,9 @@ def site(tmp_path_factory):
 
 def _cells(page: str) -> dict[str, str]:
     """Table cell key (indicator|breakdown|domain|wave|instrument) -> the cell's HTML. A cell names its row by its
-    number (``data-row``); the sample's rows, checked, are numbered the same whatever a test changed in them."""
-    rows = checked_indicators(sample_rows(), CATALOGUE).set_index(ROW)
-    keys = {str(n): "|".join(str(r[c]) for c in ("indicator", "breakdown", "domain", "wave", "instrument"))
-            for n, r in rows.iterrows()}
-    return {keys[n]: cell for n, cell in re.findall(r'<td[^>]* data-row="([0-9]+)"[^>]*>(.*?)</td>', page)}
+    number (``data-row``, ``cell_keys``)."""
+    keys = cell_keys()
+    return {keys[int(n)]: cell for n, cell in re.findall(r'<td[^>]* data-row="([0-9]+)"[^>]*>(.*?)</td>', page)}
 
 
 def _render(lang: str, rows: pd.DataFrame, **changes) -> dict[str, str]:

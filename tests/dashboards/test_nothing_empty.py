@@ -8,11 +8,11 @@ import re
 import pytest
 
 from dashboards.formatting import Reasons
-from dashboards.model import ROW, checked_indicators
+from dashboards.model import checked_indicators
 from dashboards.site import render_pages
 from dashboards.text import t
 from instruments.vocabulary import LANGUAGES
-from tests.dashboards.sample import CATALOGUE, sample_content, sample_rows, sample_words
+from tests.dashboards.sample import CATALOGUE, cell_keys, sample_content, sample_rows, sample_words
 
 INDEX, GAP = "access_index.S01.bereikbaar", "perception_gap.S01.bereikbaar"
 ALPHA = {"en": ("the items do not form a reliable scale (Cronbach's alpha below 0.7)",
@@ -60,8 +60,8 @@ def _main(page: str) -> str:
 
 def _keys(page: str) -> set[str]:
     """The indicators of the cells of the page's tables (the planted rows are the sample's, in the same order)."""
-    indicator = checked_indicators(sample_rows(), CATALOGUE).set_index(ROW)["indicator"]
-    return {indicator[int(n)] for n in re.findall(r'data-row="([0-9]+)"', page)}
+    keys = cell_keys()
+    return {keys[int(n)].split("|")[0] for n in re.findall(r'data-row="([0-9]+)"', page)}
 
 
 def _after(page: str, heading: str) -> str:
